@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Shows that the source-tree checks fail on the mistakes they exist for, on a scratch copy of include/:
+- tools/amalgamate --check fails when a header changed and single_include/ was not regenerated;
+- tools/amalgamate fails when a header is not reachable from the umbrella header;
+- tools/check-headers fails, naming the header, when a header does not compile on its own.
+
+    checks_catch_mistakes.py -- COMPILER [FLAGS...]
+"""
+
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+failures = []
+
+
+def tool(name, *args):
+    result = subprocess.run([sys.executable, str(ROOT / 'tools' / name), *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return result.returncode, result.stdout
+
+
+def expect(what, condition, output=''):
+    print('%s: %s' % ('ok' if condition else 'FAILED', what))
+    if not condition:
+        failures.append(what)
+        print(output)
+
+
+def main():
+    compiler = sys.argv[sys.argv.index('--') + 1:]
+    with tempfile.TemporaryDirectory() as scratch:
+        root = pathlib.Path(scratch)
+        shutil.copytree(ROOT / 'include', root / 'include')
+        shutil.copytree(ROOT / 'single_include', root / 'single_include')
+        include = root / 'include' / 'signalrpp'
+
+        code, out = tool('amalgamate', '--check', '--root', root)
+        expect('an untouched copy passes the single-header check', code == 0, out)
+
+        with open(include / 'version.hpp', 'a') as header:
+            header.write('// an edit nobody regenerated\n')
+        code, out = tool('amalgamate', '--check', '--root', root)
+        expect('an edited header without regeneration fails the single-header check',
+               code == 1 and 'out of date' in out, out)
+
+        (include / 'core' / 'stray.hpp').write_text('#pragma once\nnamespace signalrpp { struct stray {}; }\n')
+        code, out = tool('amalgamate', '--root', root)
+        expect('a header the umbrella does not reach fails the amalgamation',
+               code != 0 and 'signalrpp/core/stray.hpp' in out, out)
+
+        (include / 'core' / 'stray.hpp').write_text(
+            '#pragma once\nnamespace signalrpp { inline std::string stray() { return {}; } }\n')
+        code, out = tool('check-headers', '--include', root / 'include', '--', *compiler)
+        expect('a header missing an include of its own fails the header check, by name',
+               code == 1 and 'FAIL signalrpp/core/stray.hpp' in out and 'do not: signalrpp/core/stray.hpp' in out, out)
+
+    print('checks_catch_mistakes: %d failed' % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
