@@ -201,6 +201,768 @@ inline std::error_code decode(std::string_view text, std::vector<std::byte>& out
 
 } // namespace signalrpp::base64
 // ---- end signalrpp/core/base64.hpp
+// ---- begin signalrpp/core/detail/preprocessor.hpp
+// Preprocessor machinery behind the describing macros (SIGNALRPP_DEFINE_TYPE, SIGNALRPP_HUB):
+// applying a macro to each of up to 256 arguments, and reading an entry that is either `name`
+// or `(name, "WireName")` as the pair `name, "wire name"`.
+
+// Rescans its argument 4^4 = 256 times, so that SIGNALRPP_DETAIL_FOR_EACH can recurse that deep.
+#define SIGNALRPP_DETAIL_EXPAND(...) SIGNALRPP_DETAIL_EXPAND3(SIGNALRPP_DETAIL_EXPAND3(SIGNALRPP_DETAIL_EXPAND3(SIGNALRPP_DETAIL_EXPAND3(__VA_ARGS__))))
+#define SIGNALRPP_DETAIL_EXPAND3(...) SIGNALRPP_DETAIL_EXPAND2(SIGNALRPP_DETAIL_EXPAND2(SIGNALRPP_DETAIL_EXPAND2(SIGNALRPP_DETAIL_EXPAND2(__VA_ARGS__))))
+#define SIGNALRPP_DETAIL_EXPAND2(...) SIGNALRPP_DETAIL_EXPAND1(SIGNALRPP_DETAIL_EXPAND1(SIGNALRPP_DETAIL_EXPAND1(SIGNALRPP_DETAIL_EXPAND1(__VA_ARGS__))))
+#define SIGNALRPP_DETAIL_EXPAND1(...) __VA_ARGS__
+
+#define SIGNALRPP_DETAIL_PARENS ()
+
+/// SIGNALRPP_DETAIL_FOR_EACH(m, data, a, b, c) -> m(data, a) m(data, b) m(data, c)
+#define SIGNALRPP_DETAIL_FOR_EACH(macro, data, ...) \
+    __VA_OPT__(SIGNALRPP_DETAIL_EXPAND(SIGNALRPP_DETAIL_FOR_EACH_STEP(macro, data, __VA_ARGS__)))
+#define SIGNALRPP_DETAIL_FOR_EACH_STEP(macro, data, first, ...) \
+    macro(data, first) __VA_OPT__(SIGNALRPP_DETAIL_FOR_EACH_AGAIN SIGNALRPP_DETAIL_PARENS(macro, data, __VA_ARGS__))
+#define SIGNALRPP_DETAIL_FOR_EACH_AGAIN() SIGNALRPP_DETAIL_FOR_EACH_STEP
+
+#define SIGNALRPP_DETAIL_CAT(a, b) SIGNALRPP_DETAIL_CAT_I(a, b)
+#define SIGNALRPP_DETAIL_CAT_I(a, b) a##b
+
+// 1 if the argument is parenthesized, else 0.
+#define SIGNALRPP_DETAIL_IS_PAREN(x) SIGNALRPP_DETAIL_IS_PAREN_PICK(SIGNALRPP_DETAIL_IS_PAREN_PROBE x, 0, ~)
+#define SIGNALRPP_DETAIL_IS_PAREN_PROBE(...) ~, 1
+#define SIGNALRPP_DETAIL_IS_PAREN_PICK(...) SIGNALRPP_DETAIL_IS_PAREN_PICK_I(__VA_ARGS__)
+#define SIGNALRPP_DETAIL_IS_PAREN_PICK_I(probe, value, ...) value
+
+/// `name` -> `name, "name"`; `(name, "Wire")` -> `name, "Wire"`.
+#define SIGNALRPP_DETAIL_NAMED(entry) SIGNALRPP_DETAIL_CAT(SIGNALRPP_DETAIL_NAMED_, SIGNALRPP_DETAIL_IS_PAREN(entry))(entry)
+#define SIGNALRPP_DETAIL_NAMED_0(entry) entry, #entry
+#define SIGNALRPP_DETAIL_NAMED_1(entry) SIGNALRPP_DETAIL_UNPAREN entry
+#define SIGNALRPP_DETAIL_UNPAREN(...) __VA_ARGS__
+// ---- end signalrpp/core/detail/preprocessor.hpp
+
+// ---- begin signalrpp/json/bytes.hpp
+// Byte arrays: signalrpp::bytes (std::vector<std::byte>) is a base64 string in JSON, as .NET writes byte[]
+// and as the JavaScript client expects. (A std::vector<std::uint8_t> stays an array of numbers.)
+
+// ---- begin signalrpp/json/serializer.hpp
+// The customization point that maps a C++ type to JSON and back.
+//
+// A mapping is a specialization of signalrpp::json::serializer<T> with two static functions:
+//     static bool read(const json::value& in, T& out);   // false: `in` does not hold a T (out may be partly set)
+//     static void write(json::writer& out, const T& v);  // may throw when `v` has no JSON form (NaN, say)
+// read() must check every value's type before reading it: the input comes from the network.
+// signalrpp maps scalars, strings, containers, byte arrays, time points and raw JSON; user structs are
+// described with SIGNALRPP_DEFINE_TYPE; any other type can be mapped by specializing serializer<T>.
+
+// ---- begin signalrpp/json/value.hpp
+// The JSON vocabulary of signalrpp, all RapidJSON underneath:
+// - json::value: a parsed JSON value (read side). Values of a parsed message live as long as its buffer.
+// - json::writer: writes JSON text (write side), into a json::buffer.
+// signalrpp never sets RapidJSON's configuration macros; set them yourself before including, if you must.
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace signalrpp::json {
+
+using value = rapidjson::Value;
+using document = rapidjson::Document;
+using buffer = rapidjson::StringBuffer;
+using writer = rapidjson::Writer<buffer>;
+
+/// The name .NET gives a JSON token type in its error texts ("String", "Number", "Array", ...).
+inline const char* token_name(const value& v) noexcept {
+    switch (v.GetType()) {
+    case rapidjson::kNullType: return "Null";
+    case rapidjson::kFalseType: return "False";
+    case rapidjson::kTrueType: return "True";
+    case rapidjson::kObjectType: return "Object";
+    case rapidjson::kArrayType: return "Array";
+    case rapidjson::kStringType: return "String";
+    case rapidjson::kNumberType: return "Number";
+    }
+    return "None";
+}
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/value.hpp
+
+#include <concepts>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::json {
+
+/// Left undefined: a type has a JSON mapping only through a specialization (or SIGNALRPP_DEFINE_TYPE).
+template <class T>
+struct serializer;
+
+/// True when T has a JSON mapping in both directions.
+template <class T>
+concept mapped = requires(const value& in, T& out, writer& w, const T& v) {
+    { serializer<T>::read(in, out) } -> std::same_as<bool>;
+    serializer<T>::write(w, v);
+};
+
+/// Reads `in` into `out`; false if `in` does not hold a T.
+template <mapped T>
+bool read(const value& in, T& out) {
+    return serializer<T>::read(in, out);
+}
+
+/// Writes `v` as JSON.
+template <mapped T>
+void write(writer& out, const T& v) {
+    serializer<T>::write(out, v);
+}
+
+/// `v` as JSON text.
+template <mapped T>
+std::string to_string(const T& v) {
+    buffer text;
+    writer out(text);
+    write(out, v);
+    return std::string(text.GetString(), text.GetSize());
+}
+
+/// Parses `text` and reads it into `out`; false if it is not JSON or does not hold a T.
+template <mapped T>
+bool from_string(std::string_view text, T& out) {
+    document doc;
+    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
+    return !doc.HasParseError() && read(static_cast<const value&>(doc), out);
+}
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/serializer.hpp
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace signalrpp {
+
+using bytes = std::vector<std::byte>;
+
+namespace json {
+
+template <>
+struct serializer<bytes> {
+    static bool read(const value& in, bytes& out) {
+        if (!in.IsString()) {
+            return false;
+        }
+        out.clear();
+        return !base64::decode({in.GetString(), in.GetStringLength()}, out);
+    }
+    static void write(writer& out, const bytes& v) {
+        const std::string text = base64::encode(v);
+        out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    }
+};
+
+} // namespace json
+} // namespace signalrpp
+// ---- end signalrpp/json/bytes.hpp
+// ---- begin signalrpp/json/containers.hpp
+// JSON mappings of the standard containers:
+//   std::optional<T>                        T, or null for an empty optional
+//   std::vector<T>, std::array<T, N>        arrays (std::array: exactly N elements)
+//   std::map / std::unordered_map<std::string, T>   objects (a repeated key: the last one wins)
+// std::vector<std::byte> (signalrpp::bytes) is the exception: a base64 string, see bytes.hpp.
+
+
+#include <array>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::json {
+
+template <mapped T>
+struct serializer<std::optional<T>> {
+    static bool read(const value& in, std::optional<T>& out) {
+        if (in.IsNull()) {
+            out.reset();
+            return true;
+        }
+        return json::read(in, out.emplace());
+    }
+    static void write(writer& out, const std::optional<T>& v) {
+        if (v) {
+            json::write(out, *v);
+        } else {
+            out.Null();
+        }
+    }
+};
+
+template <mapped T, class Allocator>
+struct serializer<std::vector<T, Allocator>> {
+    static bool read(const value& in, std::vector<T, Allocator>& out) {
+        if (!in.IsArray()) {
+            return false;
+        }
+        out.clear();
+        out.reserve(in.Size());
+        for (const auto& element : in.GetArray()) {
+            T item{};
+            if (!json::read(element, item)) {
+                return false;
+            }
+            out.push_back(std::move(item));
+        }
+        return true;
+    }
+    static void write(writer& out, const std::vector<T, Allocator>& v) {
+        out.StartArray();
+        for (const auto& item : v) {
+            json::write(out, static_cast<const T&>(item));
+        }
+        out.EndArray();
+    }
+};
+
+template <mapped T, std::size_t N>
+struct serializer<std::array<T, N>> {
+    static bool read(const value& in, std::array<T, N>& out) {
+        if (!in.IsArray() || in.Size() != N) {
+            return false;
+        }
+        for (std::size_t i = 0; i < N; ++i) {
+            if (!json::read(in[static_cast<rapidjson::SizeType>(i)], out[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+    static void write(writer& out, const std::array<T, N>& v) {
+        out.StartArray();
+        for (const auto& item : v) {
+            json::write(out, item);
+        }
+        out.EndArray();
+    }
+};
+
+namespace detail {
+
+// Objects with string keys, for any map type with std::string keys.
+template <class Map>
+struct string_keyed_serializer {
+    using mapped_type = typename Map::mapped_type;
+
+    static bool read(const value& in, Map& out) {
+        if (!in.IsObject()) {
+            return false;
+        }
+        out.clear();
+        for (const auto& member : in.GetObject()) {
+            mapped_type item{};
+            if (!json::read(member.value, item)) {
+                return false;
+            }
+            out.insert_or_assign(std::string(member.name.GetString(), member.name.GetStringLength()), std::move(item));
+        }
+        return true;
+    }
+    static void write(writer& out, const Map& v) {
+        out.StartObject();
+        for (const auto& [key, item] : v) {
+            out.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+            json::write(out, item);
+        }
+        out.EndObject();
+    }
+};
+
+} // namespace detail
+
+template <mapped T, class Compare, class Allocator>
+struct serializer<std::map<std::string, T, Compare, Allocator>>
+    : detail::string_keyed_serializer<std::map<std::string, T, Compare, Allocator>> {};
+
+template <mapped T, class Hash, class Equal, class Allocator>
+struct serializer<std::unordered_map<std::string, T, Hash, Equal, Allocator>>
+    : detail::string_keyed_serializer<std::unordered_map<std::string, T, Hash, Equal, Allocator>> {};
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/containers.hpp
+// ---- begin signalrpp/json/define_type.hpp
+// SIGNALRPP_DEFINE_TYPE(type, member, (member, "WireName"), ...) gives a user struct a JSON mapping:
+// a JSON object with one property per listed public member. A member's property name is its C++ name,
+// or the name given beside it (.NET peers write PascalCase or camelCase).
+//
+//     struct point { int x; int y; std::optional<std::string> label; };
+//     SIGNALRPP_DEFINE_TYPE(point, x, y, (label, "Label"))
+//
+// Use it in the namespace of the type (it defines a function found there by argument-dependent lookup).
+// Reading matches property names case-insensitively, as ASP.NET Core does; unknown properties are
+// ignored and members without a property keep their default value. Writing writes every listed member.
+
+
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+
+namespace signalrpp::json::detail {
+
+template <class Owner, class Member>
+struct field {
+    Member Owner::*pointer;
+    std::string_view name;
+};
+
+template <class Owner, class Member>
+field(Member Owner::*, std::string_view) -> field<Owner, Member>;
+
+template <class... Fields>
+constexpr auto fields_of(std::nullptr_t, Fields... fields) {
+    return std::make_tuple(fields...);
+}
+
+constexpr char ascii_lower(char c) noexcept {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// ASCII case-insensitive equality, how .NET compares hub method and property names here.
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+template <class Tuple>
+constexpr bool names_unique(const Tuple& fields) {
+    return std::apply(
+        [](const auto&... f) {
+            const std::string_view names[] = {f.name...};
+            for (std::size_t i = 0; i < sizeof...(f); ++i) {
+                for (std::size_t j = i + 1; j < sizeof...(f); ++j) {
+                    if (iequals(names[i], names[j])) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        },
+        fields);
+}
+
+template <class T>
+concept described = requires(const T* p) { signalrpp_json_fields(p); };
+
+template <class T>
+constexpr auto fields_of_type() {
+    return signalrpp_json_fields(static_cast<const T*>(nullptr));
+}
+
+template <class Owner, class Member>
+constexpr bool field_mapped(const field<Owner, Member>&) {
+    return mapped<Member>;
+}
+
+} // namespace signalrpp::json::detail
+
+namespace signalrpp::json {
+
+template <detail::described T>
+struct serializer<T> {
+    static constexpr auto fields = detail::fields_of_type<T>();
+    static_assert(std::apply([](const auto&... f) { return (detail::field_mapped(f) && ...); }, fields),
+                  "SIGNALRPP_DEFINE_TYPE: a listed member's type has no JSON mapping (describe it with "
+                  "SIGNALRPP_DEFINE_TYPE or specialize signalrpp::json::serializer for it)");
+    static_assert(detail::names_unique(fields),
+                  "SIGNALRPP_DEFINE_TYPE: two members have the same JSON name (names are compared case-insensitively)");
+
+    static bool read(const value& in, T& out) {
+        if (!in.IsObject()) {
+            return false;
+        }
+        for (const auto& member : in.GetObject()) {
+            const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+            bool ok = true;
+            std::apply(
+                [&](const auto&... f) {
+                    (void)((detail::iequals(name, f.name) && ((ok = json::read(member.value, out.*(f.pointer))), true)) ||
+                           ...);
+                },
+                fields);
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static void write(writer& out, const T& v) {
+        out.StartObject();
+        std::apply(
+            [&](const auto&... f) {
+                ((out.Key(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size())), json::write(out, v.*(f.pointer))),
+                 ...);
+            },
+            fields);
+        out.EndObject();
+    }
+};
+
+} // namespace signalrpp::json
+
+#define SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD(type, entry) \
+    SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_I(type, SIGNALRPP_DETAIL_NAMED(entry))
+#define SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_I(type, ...) SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_II(type, __VA_ARGS__)
+#define SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_II(type, member, name) \
+    , ::signalrpp::json::detail::field{&type::member, std::string_view{name}}
+
+/// Describes `type`'s JSON form: each entry is a member name, or (member, "WireName").
+#define SIGNALRPP_DEFINE_TYPE(type, ...)                                                            \
+    [[maybe_unused]] constexpr auto signalrpp_json_fields(const type*) {                            \
+        return ::signalrpp::json::detail::fields_of(                                                \
+            nullptr SIGNALRPP_DETAIL_FOR_EACH(SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD, type, __VA_ARGS__)); \
+    }
+// ---- end signalrpp/json/define_type.hpp
+// ---- begin signalrpp/json/raw_json.hpp
+// signalrpp::json::raw_json: any JSON value, kept as its text. A hub method parameter of this type
+// receives the argument untouched (whatever its shape); a result or argument of this type is written
+// into the message as it is. The text is always valid JSON: it comes from a parsed value or is checked.
+
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp::json {
+
+class raw_json {
+public:
+    /// The JSON value null.
+    raw_json() : text_("null") {}
+
+    /// `text` if it is one valid JSON value, otherwise nothing.
+    static std::optional<raw_json> parse(std::string_view text) {
+        document doc;
+        doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
+        if (doc.HasParseError()) {
+            return std::nullopt;
+        }
+        return raw_json(static_cast<const value&>(doc));
+    }
+
+    /// The JSON text of `v`, written compactly.
+    explicit raw_json(const value& v) {
+        buffer text;
+        writer out(text);
+        v.Accept(out);
+        text_.assign(text.GetString(), text.GetSize());
+    }
+
+    const std::string& text() const noexcept { return text_; }
+
+    friend bool operator==(const raw_json&, const raw_json&) = default;
+
+private:
+    std::string text_;
+};
+
+template <>
+struct serializer<raw_json> {
+    static bool read(const value& in, raw_json& out) {
+        out = raw_json(in);
+        return true;
+    }
+    static void write(writer& out, const raw_json& v) {
+        out.RawValue(v.text().data(), v.text().size(), rapidjson::kObjectType);
+    }
+};
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/raw_json.hpp
+// ---- begin signalrpp/json/scalars.hpp
+// JSON mappings of bool, numbers, enums (as their numbers, as .NET does) and std::string.
+// Integers are range-checked: 300 does not read into a std::uint8_t, 1.5 does not read into an int.
+// Non-finite floating-point values have no JSON form; writing one throws std::domain_error.
+
+
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+namespace signalrpp::json {
+
+template <>
+struct serializer<bool> {
+    static bool read(const value& in, bool& out) {
+        if (!in.IsBool()) {
+            return false;
+        }
+        out = in.GetBool();
+        return true;
+    }
+    static void write(writer& out, bool v) { out.Bool(v); }
+};
+
+namespace detail {
+
+// Integer types that are numbers in JSON: not bool, not the character types.
+template <class T>
+concept json_integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> &&
+                       !std::same_as<T, wchar_t> && !std::same_as<T, char8_t> && !std::same_as<T, char16_t> &&
+                       !std::same_as<T, char32_t>;
+
+} // namespace detail
+
+template <detail::json_integer T>
+struct serializer<T> {
+    static bool read(const value& in, T& out) {
+        if constexpr (std::is_signed_v<T>) {
+            if (!in.IsInt64()) {
+                return false;
+            }
+            const std::int64_t n = in.GetInt64();
+            if (n < std::numeric_limits<T>::min() || n > std::numeric_limits<T>::max()) {
+                return false;
+            }
+            out = static_cast<T>(n);
+        } else {
+            if (!in.IsUint64()) {
+                return false;
+            }
+            const std::uint64_t n = in.GetUint64();
+            if (n > std::numeric_limits<T>::max()) {
+                return false;
+            }
+            out = static_cast<T>(n);
+        }
+        return true;
+    }
+    static void write(writer& out, T v) {
+        if constexpr (std::is_signed_v<T>) {
+            out.Int64(v);
+        } else {
+            out.Uint64(v);
+        }
+    }
+};
+
+template <std::floating_point T>
+struct serializer<T> {
+    static bool read(const value& in, T& out) {
+        if (!in.IsNumber()) {
+            return false;
+        }
+        const double d = in.GetDouble();
+        if constexpr (sizeof(T) < sizeof(double)) {
+            if (std::abs(d) > static_cast<double>(std::numeric_limits<T>::max())) {
+                return false;
+            }
+        }
+        out = static_cast<T>(d);
+        return true;
+    }
+    static void write(writer& out, T v) {
+        if (!std::isfinite(v)) {
+            throw std::domain_error("a non-finite floating-point value (NaN or infinity) cannot be written as JSON");
+        }
+        out.Double(static_cast<double>(v));
+    }
+};
+
+// std::byte is an enum too, but alone it has no JSON form; std::vector<std::byte> is a byte array (bytes.hpp).
+template <class T>
+    requires std::is_enum_v<T> && (!std::same_as<T, std::byte>)
+struct serializer<T> {
+    using underlying = std::underlying_type_t<T>;
+    static bool read(const value& in, T& out) {
+        underlying n{};
+        if (!serializer<underlying>::read(in, n)) {
+            return false;
+        }
+        out = static_cast<T>(n);
+        return true;
+    }
+    static void write(writer& out, T v) { serializer<underlying>::write(out, static_cast<underlying>(v)); }
+};
+
+template <>
+struct serializer<std::string> {
+    static bool read(const value& in, std::string& out) {
+        if (!in.IsString()) {
+            return false;
+        }
+        out.assign(in.GetString(), in.GetStringLength());
+        return true;
+    }
+    static void write(writer& out, const std::string& v) {
+        out.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+    }
+};
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/scalars.hpp
+// ---- begin signalrpp/json/time_point.hpp
+// std::chrono::system_clock::time_point as an ISO-8601 UTC string, as .NET writes a UTC DateTime:
+// "2000-01-01T00:00:00Z", with up to 7 fractional digits (100 ns, .NET's tick) when the time has them.
+// Reading accepts what .NET and JavaScript peers send: a date ("2000-01-01"), or a date and time with any
+// number of fractional digits and an optional "Z" or "+hh:mm"/"-hh:mm" offset; no offset means UTC.
+// A date the clock cannot hold is refused (libstdc++'s system_clock spans the years 1677 to 2262, so
+// .NET's DateTime.MinValue, 0001-01-01, does not read).
+
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <stdexcept>
+#include <string_view>
+
+namespace signalrpp::json {
+
+namespace detail {
+
+// Reads exactly `count` digits at `pos`; false if any is not a digit.
+constexpr bool read_digits(std::string_view text, std::size_t& pos, int count, int& out) {
+    if (text.size() < pos + static_cast<std::size_t>(count)) {
+        return false;
+    }
+    out = 0;
+    for (int i = 0; i < count; ++i, ++pos) {
+        const char c = text[pos];
+        if (c < '0' || c > '9') {
+            return false;
+        }
+        out = out * 10 + (c - '0');
+    }
+    return true;
+}
+
+constexpr bool read_char(std::string_view text, std::size_t& pos, char c) {
+    if (pos < text.size() && text[pos] == c) {
+        ++pos;
+        return true;
+    }
+    return false;
+}
+
+inline bool parse_iso8601(std::string_view text, std::chrono::system_clock::time_point& out) {
+    using namespace std::chrono;
+    std::size_t pos = 0;
+    int year = 0, month = 0, day = 0;
+    if (!read_digits(text, pos, 4, year) || !read_char(text, pos, '-') || !read_digits(text, pos, 2, month) ||
+        !read_char(text, pos, '-') || !read_digits(text, pos, 2, day)) {
+        return false;
+    }
+    const year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                              std::chrono::day{static_cast<unsigned>(day)}};
+    if (!date.ok()) {
+        return false;
+    }
+    nanoseconds time_of_day{0};
+    if (pos < text.size()) {
+        int hour = 0, minute = 0, second = 0;
+        if (!read_char(text, pos, 'T') || !read_digits(text, pos, 2, hour) || !read_char(text, pos, ':') ||
+            !read_digits(text, pos, 2, minute) || !read_char(text, pos, ':') || !read_digits(text, pos, 2, second) ||
+            hour > 23 || minute > 59 || second > 59) {
+            return false;
+        }
+        time_of_day = hours{hour} + minutes{minute} + seconds{second};
+        if (read_char(text, pos, '.')) {
+            std::int64_t fraction = 0;
+            int digits = 0;
+            for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos, ++digits) {
+                if (digits < 9) {
+                    fraction = fraction * 10 + (text[pos] - '0');
+                }
+            }
+            if (digits == 0) {
+                return false;
+            }
+            for (int d = digits; d < 9; ++d) {
+                fraction *= 10;
+            }
+            time_of_day += nanoseconds{fraction};
+        }
+        if (read_char(text, pos, 'Z')) {
+            // UTC
+        } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+            const bool ahead = text[pos++] == '+';
+            int offset_hours = 0, offset_minutes = 0;
+            if (!read_digits(text, pos, 2, offset_hours) || !read_char(text, pos, ':') ||
+                !read_digits(text, pos, 2, offset_minutes) || offset_hours > 23 || offset_minutes > 59) {
+                return false;
+            }
+            const minutes offset = hours{offset_hours} + minutes{offset_minutes};
+            time_of_day -= ahead ? offset : -offset;
+        }
+    }
+    if (pos != text.size()) {
+        return false;
+    }
+    // The clock may not reach the date (libstdc++ counts nanoseconds: years 1677 to 2262); a day's margin
+    // on each side leaves room for the time of day and the offset.
+    const sys_days first_day = floor<days>(system_clock::time_point::min()) + days{1};
+    const sys_days last_day = floor<days>(system_clock::time_point::max()) - days{1};
+    if (sys_days{date} < first_day || sys_days{date} > last_day) {
+        return false;
+    }
+    out = time_point_cast<system_clock::duration>(sys_days{date} + time_of_day);
+    return true;
+}
+
+} // namespace detail
+
+template <>
+struct serializer<std::chrono::system_clock::time_point> {
+    using time_point = std::chrono::system_clock::time_point;
+
+    static bool read(const value& in, time_point& out) {
+        return in.IsString() && detail::parse_iso8601({in.GetString(), in.GetStringLength()}, out);
+    }
+
+    static void write(writer& out, const time_point& v) {
+        using namespace std::chrono;
+        using ticks = duration<std::int64_t, std::ratio<1, 10'000'000>>; // .NET's 100 ns
+        const auto day = floor<days>(v);
+        const year_month_day date{day};
+        const hh_mm_ss time{floor<ticks>(v - day)};
+        const int year = static_cast<int>(date.year());
+        if (year < 1 || year > 9999) {
+            throw std::domain_error("a time point outside the years 1 to 9999 cannot be written as ISO-8601");
+        }
+        char text[40];
+        int size = std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d", year,
+                                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                                 static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                                 static_cast<int>(time.seconds().count()));
+        if (auto fraction = time.subseconds().count(); fraction != 0) {
+            int digits = 7;
+            while (fraction % 10 == 0) {
+                fraction /= 10;
+                --digits;
+            }
+            size += std::snprintf(text + size, sizeof text - static_cast<std::size_t>(size), ".%0*lld", digits,
+                                  static_cast<long long>(fraction));
+        }
+        text[size++] = 'Z';
+        out.String(text, static_cast<rapidjson::SizeType>(size));
+    }
+};
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/time_point.hpp
 // ---- end signalrpp/signalrpp.hpp
 
 #endif // SIGNALRPP_SINGLE_INCLUDE_HPP

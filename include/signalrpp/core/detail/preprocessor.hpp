@@ -1,0 +1,34 @@
+#pragma once
+// Preprocessor machinery behind the describing macros (SIGNALRPP_DEFINE_TYPE, SIGNALRPP_HUB):
+// applying a macro to each of up to 256 arguments, and reading an entry that is either `name`
+// or `(name, "WireName")` as the pair `name, "wire name"`.
+
+// Rescans its argument 4^4 = 256 times, so that SIGNALRPP_DETAIL_FOR_EACH can recurse that deep.
+#define SIGNALRPP_DETAIL_EXPAND(...) SIGNALRPP_DETAIL_EXPAND3(SIGNALRPP_DETAIL_EXPAND3(SIGNALRPP_DETAIL_EXPAND3(SIGNALRPP_DETAIL_EXPAND3(__VA_ARGS__))))
+#define SIGNALRPP_DETAIL_EXPAND3(...) SIGNALRPP_DETAIL_EXPAND2(SIGNALRPP_DETAIL_EXPAND2(SIGNALRPP_DETAIL_EXPAND2(SIGNALRPP_DETAIL_EXPAND2(__VA_ARGS__))))
+#define SIGNALRPP_DETAIL_EXPAND2(...) SIGNALRPP_DETAIL_EXPAND1(SIGNALRPP_DETAIL_EXPAND1(SIGNALRPP_DETAIL_EXPAND1(SIGNALRPP_DETAIL_EXPAND1(__VA_ARGS__))))
+#define SIGNALRPP_DETAIL_EXPAND1(...) __VA_ARGS__
+
+#define SIGNALRPP_DETAIL_PARENS ()
+
+/// SIGNALRPP_DETAIL_FOR_EACH(m, data, a, b, c) -> m(data, a) m(data, b) m(data, c)
+#define SIGNALRPP_DETAIL_FOR_EACH(macro, data, ...) \
+    __VA_OPT__(SIGNALRPP_DETAIL_EXPAND(SIGNALRPP_DETAIL_FOR_EACH_STEP(macro, data, __VA_ARGS__)))
+#define SIGNALRPP_DETAIL_FOR_EACH_STEP(macro, data, first, ...) \
+    macro(data, first) __VA_OPT__(SIGNALRPP_DETAIL_FOR_EACH_AGAIN SIGNALRPP_DETAIL_PARENS(macro, data, __VA_ARGS__))
+#define SIGNALRPP_DETAIL_FOR_EACH_AGAIN() SIGNALRPP_DETAIL_FOR_EACH_STEP
+
+#define SIGNALRPP_DETAIL_CAT(a, b) SIGNALRPP_DETAIL_CAT_I(a, b)
+#define SIGNALRPP_DETAIL_CAT_I(a, b) a##b
+
+// 1 if the argument is parenthesized, else 0.
+#define SIGNALRPP_DETAIL_IS_PAREN(x) SIGNALRPP_DETAIL_IS_PAREN_PICK(SIGNALRPP_DETAIL_IS_PAREN_PROBE x, 0, ~)
+#define SIGNALRPP_DETAIL_IS_PAREN_PROBE(...) ~, 1
+#define SIGNALRPP_DETAIL_IS_PAREN_PICK(...) SIGNALRPP_DETAIL_IS_PAREN_PICK_I(__VA_ARGS__)
+#define SIGNALRPP_DETAIL_IS_PAREN_PICK_I(probe, value, ...) value
+
+/// `name` -> `name, "name"`; `(name, "Wire")` -> `name, "Wire"`.
+#define SIGNALRPP_DETAIL_NAMED(entry) SIGNALRPP_DETAIL_CAT(SIGNALRPP_DETAIL_NAMED_, SIGNALRPP_DETAIL_IS_PAREN(entry))(entry)
+#define SIGNALRPP_DETAIL_NAMED_0(entry) entry, #entry
+#define SIGNALRPP_DETAIL_NAMED_1(entry) SIGNALRPP_DETAIL_UNPAREN entry
+#define SIGNALRPP_DETAIL_UNPAREN(...) __VA_ARGS__
