@@ -10,8 +10,20 @@
 #include <signalrpp/json/bytes.hpp>
 #include <signalrpp/json/containers.hpp>
 #include <signalrpp/json/define_type.hpp>
+#include <signalrpp/json/insitu_document.hpp>
+#include <signalrpp/json/mappings.hpp>
 #include <signalrpp/json/raw_json.hpp>
 #include <signalrpp/json/scalars.hpp>
 #include <signalrpp/json/serializer.hpp>
+#include <signalrpp/json/string_output.hpp>
 #include <signalrpp/json/time_point.hpp>
 #include <signalrpp/json/value.hpp>
+
+#include <signalrpp/protocol/handshake.hpp>
+#include <signalrpp/protocol/hub_message.hpp>
+#include <signalrpp/protocol/json_hub_parser.hpp>
+#include <signalrpp/protocol/json_hub_reader.hpp>
+#include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/protocol/protocol_error.hpp>
+#include <signalrpp/protocol/raw_message.hpp>
+#include <signalrpp/protocol/record_reader.hpp>

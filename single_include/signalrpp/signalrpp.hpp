@@ -254,19 +254,50 @@ inline std::error_code decode(std::string_view text, std::vector<std::byte>& out
 // ---- begin signalrpp/json/value.hpp
 // The JSON vocabulary of signalrpp, all RapidJSON underneath:
 // - json::value: a parsed JSON value (read side). Values of a parsed message live as long as its buffer.
-// - json::writer: writes JSON text (write side), into a json::buffer.
+// - json::writer: writes JSON text (write side), appending to a std::string through json::string_output.
 // signalrpp never sets RapidJSON's configuration macros; set them yourself before including, if you must.
 
+// ---- begin signalrpp/json/string_output.hpp
+// json::string_output: a RapidJSON output stream that appends to a std::string, so a message is
+// written straight into the buffer that will be sent, with no copy in between.
+
+#include <cstddef>
+#include <string>
+
+namespace signalrpp::json {
+
+class string_output {
+public:
+    using Ch = char;
+
+    explicit string_output(std::string& target) noexcept : target_(&target) {}
+
+    void Put(char c) { target_->push_back(c); }
+    void Flush() noexcept {}
+
+    std::string& target() noexcept { return *target_; }
+
+    // RapidJSON's writer reserves room before writing a value (found by argument-dependent lookup).
+    friend void PutReserve(string_output& out, std::size_t count) {
+        out.target_->reserve(out.target_->size() + count);
+    }
+    friend void PutUnsafe(string_output& out, char c) { out.target_->push_back(c); }
+
+private:
+    std::string* target_;
+};
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/string_output.hpp
+
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 namespace signalrpp::json {
 
 using value = rapidjson::Value;
 using document = rapidjson::Document;
-using buffer = rapidjson::StringBuffer;
-using writer = rapidjson::Writer<buffer>;
+using writer = rapidjson::Writer<string_output>;
 
 /// The name .NET gives a JSON token type in its error texts ("String", "Number", "Array", ...).
 inline const char* token_name(const value& v) noexcept {
@@ -317,10 +348,11 @@ void write(writer& out, const T& v) {
 /// `v` as JSON text.
 template <mapped T>
 std::string to_string(const T& v) {
-    buffer text;
-    writer out(text);
+    std::string text;
+    string_output output(text);
+    writer out(output);
     write(out, v);
-    return std::string(text.GetString(), text.GetSize());
+    return text;
 }
 
 /// Parses `text` and reads it into `out`; false if it is not JSON or does not hold a T.
@@ -630,6 +662,99 @@ struct serializer<T> {
             nullptr SIGNALRPP_DETAIL_FOR_EACH(SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD, type, __VA_ARGS__)); \
     }
 // ---- end signalrpp/json/define_type.hpp
+// ---- begin signalrpp/json/insitu_document.hpp
+// json::insitu_document: parses one JSON text after another, in place (strings are decoded inside the
+// text itself), into a document whose memory is reused: a small message needs no heap allocation.
+// Parsing is iterative (no recursion however deep the input) and refuses nesting deeper than a limit,
+// as System.Text.Json does (64 by default), so later recursive walks of the value stay bounded.
+
+
+#include <cstddef>
+#include <memory>
+
+namespace signalrpp::json {
+
+class insitu_document {
+public:
+    static constexpr int default_max_depth = 64;
+
+    insitu_document()
+        : buffers_(std::make_unique<buffers>()),
+          value_allocator_(buffers_->values, sizeof buffers_->values),
+          stack_allocator_(buffers_->stack, sizeof buffers_->stack),
+          document_(&value_allocator_, stack_capacity, &stack_allocator_) {}
+
+    insitu_document(const insitu_document&) = delete;
+    insitu_document& operator=(const insitu_document&) = delete;
+
+    /// Parses the NUL-terminated `text` (modifying it). Text after the first complete value is ignored,
+    /// as ASP.NET Core does. False if the text is not JSON, not valid UTF-8, or nested too deeply.
+    bool parse(char* text, int max_depth = default_max_depth) {
+        if (!depth_within(text, max_depth)) {
+            return false;
+        }
+        document_.SetNull();
+        value_allocator_.Clear();
+        stack_allocator_.Clear();
+        constexpr unsigned flags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
+                                   rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
+        document_.ParseInsitu<flags>(text);
+        return !document_.HasParseError();
+    }
+
+    /// The value parsed last; valid until the next parse() and while its text lives.
+    const value& root() const noexcept { return document_; }
+
+private:
+    using pool = rapidjson::MemoryPoolAllocator<>;
+    static constexpr std::size_t stack_capacity = 1024;
+
+    // Room for the values of a typical message and for the parser's stack, reused by every parse.
+    struct buffers {
+        alignas(std::max_align_t) char values[8192];
+        alignas(std::max_align_t) char stack[stack_capacity * 2];
+    };
+
+    // Counts the nesting of arrays and objects outside strings, up to the terminating NUL.
+    static bool depth_within(const char* text, int max_depth) noexcept {
+        int depth = 0;
+        bool in_string = false;
+        for (const char* p = text; *p != '\0'; ++p) {
+            const char c = *p;
+            if (in_string) {
+                if (c == '\\') {
+                    if (p[1] == '\0') {
+                        break;
+                    }
+                    ++p;
+                } else if (c == '"') {
+                    in_string = false;
+                }
+            } else if (c == '"') {
+                in_string = true;
+            } else if (c == '[' || c == '{') {
+                if (++depth > max_depth) {
+                    return false;
+                }
+            } else if (c == ']' || c == '}') {
+                --depth;
+            }
+        }
+        return true;
+    }
+
+    std::unique_ptr<buffers> buffers_;
+    pool value_allocator_;
+    pool stack_allocator_;
+    rapidjson::GenericDocument<rapidjson::UTF8<>, pool, pool> document_;
+};
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/insitu_document.hpp
+// ---- begin signalrpp/json/mappings.hpp
+// Every JSON mapping signalrpp ships (an umbrella: it only includes). Headers that write or read C++
+// values include this, so a type has the same mapping wherever it is used.
+
 // ---- begin signalrpp/json/raw_json.hpp
 // signalrpp::json::raw_json: any JSON value, kept as its text. A hub method parameter of this type
 // receives the argument untouched (whatever its shape); a result or argument of this type is written
@@ -660,10 +785,9 @@ public:
 
     /// The JSON text of `v`, written compactly.
     explicit raw_json(const value& v) {
-        buffer text;
-        writer out(text);
+        string_output output(text_);
+        writer out(output);
         v.Accept(out);
-        text_.assign(text.GetString(), text.GetSize());
     }
 
     const std::string& text() const noexcept { return text_; }
@@ -963,6 +1087,996 @@ struct serializer<std::chrono::system_clock::time_point> {
 
 } // namespace signalrpp::json
 // ---- end signalrpp/json/time_point.hpp
+// ---- end signalrpp/json/mappings.hpp
+
+// ---- begin signalrpp/protocol/handshake.hpp
+// The hub handshake, always JSON whatever protocol follows, each side's first record:
+//   client -> server  {"protocol":"json","version":1}<RS>
+//   server -> client  {}<RS>, or {"error":"<why>"}<RS> and the connection closes.
+// Parsing and error texts follow ASP.NET Core's HandshakeProtocol; the JSON hub protocol accepts
+// versions 1 and 2 (2 is what clients ask for with stateful reconnect).
+
+// ---- begin signalrpp/protocol/protocol_error.hpp
+// protocol_error: why bytes from a peer could not be read as protocol messages. Such an error ends the
+// connection; the server's Close message says "Connection closed with an error." and, with detailed
+// errors on, adds "<exception_type>: <message>" -- the .NET exception type and text ASP.NET Core reports
+// for the same input, so .NET and JavaScript peers see the same words from either server.
+
+#include <string>
+
+namespace signalrpp::protocol {
+
+struct protocol_error {
+    std::string exception_type = "InvalidDataException";
+    std::string message;
+
+    /// "<exception_type>: <message>", the detail suffix of error texts.
+    std::string detail() const { return exception_type + ": " + message; }
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/protocol_error.hpp
+// ---- begin signalrpp/protocol/record_reader.hpp
+// record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
+// the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
+// whole record at a time, in place and NUL-terminated (the separator is overwritten), ready for an
+// in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
+// a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
+// for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+inline constexpr char record_separator = '\x1e';
+
+class record_reader {
+public:
+    enum class status {
+        record,     ///< a whole record was handed out
+        incomplete, ///< no whole record yet: append more
+        too_large,  ///< the next record is longer than the limit: the connection must end
+    };
+
+    explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
+
+    /// Adds received bytes. Invalidates the record handed out last.
+    void append(std::string_view bytes) {
+        compact();
+        buffer_.append(bytes);
+    }
+
+    /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
+    /// Valid until the next call to append() or next().
+    status next(char*& text, std::size_t& size) {
+        compact();
+        const std::size_t available = buffer_.size() - start_;
+        const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
+        char* begin = buffer_.data() + start_;
+        auto* end = static_cast<char*>(std::memchr(begin, record_separator, window));
+        if (end == nullptr) {
+            return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
+        }
+        *end = '\0';
+        text = begin;
+        size = static_cast<std::size_t>(end - begin);
+        handed_out_ = size + 1;
+        return status::record;
+    }
+
+    /// Bytes received and not yet handed out as part of a record.
+    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
+
+    std::size_t max_record_size() const noexcept { return max_record_size_; }
+
+private:
+    // Drops the record handed out last, and moves what remains to the front once it is worth it.
+    void compact() {
+        start_ += handed_out_;
+        handed_out_ = 0;
+        if (start_ == buffer_.size()) {
+            buffer_.clear();
+            start_ = 0;
+        } else if (start_ > 4096 && start_ * 2 > buffer_.size()) {
+            buffer_.erase(0, start_);
+            start_ = 0;
+        }
+    }
+
+    std::string buffer_;
+    std::size_t start_ = 0;      // where unread bytes begin
+    std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
+    std::size_t max_record_size_;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/record_reader.hpp
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+struct handshake_request {
+    std::string protocol;
+    int version = 0;
+};
+
+struct handshake_response {
+    std::optional<std::string> error; ///< set: the server refused the connection, and why
+};
+
+inline constexpr std::string_view json_protocol_name = "json";
+inline constexpr int json_protocol_max_version = 2;
+
+/// Parses the NUL-terminated handshake request record `text` (modified in place).
+inline bool parse_handshake_request(char* text, json::insitu_document& document, handshake_request& out,
+                                    protocol_error& error) {
+    const std::string content(text); // error texts quote the request as it came
+    if (!document.parse(text)) {
+        error = {"InvalidDataException", "Error reading JSON."};
+        return false;
+    }
+    const json::value& root = document.root();
+    if (!root.IsObject()) {
+        error = {"InvalidDataException",
+                 std::string("Unexpected JSON Token Type '") + json::token_name(root) + "'. Expected a JSON Object."};
+        return false;
+    }
+    std::optional<std::string> protocol;
+    bool has_version = false; // (not std::optional<int>: g++ 12 warns it may be used uninitialized)
+    int version = 0;
+    for (const auto& member : root.GetObject()) {
+        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        const json::value& v = member.value;
+        if (name == "protocol") {
+            if (!v.IsString()) {
+                error = {"InvalidDataException", "Expected 'protocol' to be of type String."};
+                return false;
+            }
+            protocol.emplace(v.GetString(), v.GetStringLength());
+        } else if (name == "version") {
+            if (!v.IsNull() && !v.IsInt()) {
+                error = {"InvalidDataException", "Expected 'version' to be of type Number."};
+                return false;
+            }
+            has_version = !v.IsNull();
+            version = has_version ? v.GetInt() : 0;
+        }
+    }
+    if (!protocol || !has_version) {
+        error = {"InvalidDataException",
+                 std::string("Missing required property '") + (protocol ? "version" : "protocol") +
+                     "'. Message content: " + content};
+        return false;
+    }
+    out = {std::move(*protocol), version};
+    return true;
+}
+
+/// Parses the NUL-terminated handshake response record `text` (modified in place); the client side.
+inline bool parse_handshake_response(char* text, json::insitu_document& document, handshake_response& out,
+                                     protocol_error& error) {
+    if (!document.parse(text)) {
+        error = {"InvalidDataException", "Error reading JSON."};
+        return false;
+    }
+    const json::value& root = document.root();
+    if (!root.IsObject()) {
+        error = {"InvalidDataException",
+                 std::string("Unexpected JSON Token Type '") + json::token_name(root) + "'. Expected a JSON Object."};
+        return false;
+    }
+    out.error.reset();
+    for (const auto& member : root.GetObject()) {
+        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        if (name == "type") {
+            // A hub message where the handshake response belongs: the server skipped the handshake.
+            error = {"InvalidDataException", "Expected a handshake response from the server."};
+            return false;
+        }
+        if (name == "error") {
+            if (!member.value.IsString()) {
+                error = {"InvalidDataException", "Expected 'error' to be of type String."};
+                return false;
+            }
+            out.error.emplace(member.value.GetString(), member.value.GetStringLength());
+        }
+    }
+    return true;
+}
+
+/// Why the JSON hub protocol refuses `request`, or nothing if it accepts it (the server's handshake check).
+inline std::optional<std::string> json_protocol_refusal(const handshake_request& request) {
+    if (request.protocol != json_protocol_name) {
+        return "The protocol '" + request.protocol + "' is not supported.";
+    }
+    if (request.version > json_protocol_max_version) {
+        return "The server does not support version " + std::to_string(request.version) + " of the '" +
+               request.protocol + "' protocol.";
+    }
+    return std::nullopt;
+}
+
+/// Appends a handshake request record.
+inline void write_handshake_request(std::string& out, std::string_view protocol, int version) {
+    json::string_output output(out);
+    json::writer w(output);
+    w.StartObject();
+    w.Key("protocol");
+    w.String(protocol.data(), static_cast<rapidjson::SizeType>(protocol.size()));
+    w.Key("version");
+    w.Int(version);
+    w.EndObject();
+    out += record_separator;
+}
+
+/// Appends a handshake response record: `{}` on success, `{"error":...}` when `error` is non-empty.
+inline void write_handshake_response(std::string& out, std::string_view error = {}) {
+    json::string_output output(out);
+    json::writer w(output);
+    w.StartObject();
+    if (!error.empty()) {
+        w.Key("error");
+        w.String(error.data(), static_cast<rapidjson::SizeType>(error.size()));
+    }
+    w.EndObject();
+    out += record_separator;
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/handshake.hpp
+// ---- begin signalrpp/protocol/hub_message.hpp
+// The hub protocol's messages (types 1 to 9), as the reader hands them out. They are views: strings
+// and JSON values point into the reader's buffer and stay valid until the reader is used again.
+// Writing goes through the json_hub_writer functions instead, which take C++ values directly.
+
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <variant>
+
+namespace signalrpp::protocol {
+
+enum class message_type : int {
+    invocation = 1,
+    stream_item = 2,
+    completion = 3,
+    stream_invocation = 4,
+    cancel_invocation = 5,
+    ping = 6,
+    close = 7,
+    ack = 8,
+    sequence = 9,
+};
+
+/// The `headers` of a message: string names to string values (checked when read). Empty when absent.
+class header_map {
+public:
+    header_map() = default;
+    explicit header_map(const json::value* object) noexcept : object_(object) {}
+
+    std::size_t size() const noexcept { return object_ ? object_->MemberCount() : 0; }
+    bool empty() const noexcept { return size() == 0; }
+
+    /// The value of header `name` (the last one, if repeated), compared exactly.
+    std::optional<std::string_view> find(std::string_view name) const noexcept {
+        std::optional<std::string_view> found;
+        if (object_) {
+            for (const auto& member : object_->GetObject()) {
+                if (std::string_view(member.name.GetString(), member.name.GetStringLength()) == name) {
+                    found = std::string_view(member.value.GetString(), member.value.GetStringLength());
+                }
+            }
+        }
+        return found;
+    }
+
+    /// Calls f(name, value) for each header, in order.
+    template <class F>
+    void for_each(F&& f) const {
+        if (object_) {
+            for (const auto& member : object_->GetObject()) {
+                f(std::string_view(member.name.GetString(), member.name.GetStringLength()),
+                  std::string_view(member.value.GetString(), member.value.GetStringLength()));
+            }
+        }
+    }
+
+private:
+    const json::value* object_ = nullptr;
+};
+
+/// A JSON array of strings (checked when read), such as `streamIds`. Empty when absent.
+class string_list {
+public:
+    string_list() = default;
+    explicit string_list(const json::value* array) noexcept : array_(array) {}
+
+    std::size_t size() const noexcept { return array_ ? array_->Size() : 0; }
+    bool empty() const noexcept { return size() == 0; }
+    std::string_view operator[](std::size_t i) const noexcept {
+        const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
+        return {s.GetString(), s.GetStringLength()};
+    }
+
+private:
+    const json::value* array_ = nullptr;
+};
+
+/// Type 1: call `target` with `arguments`. No invocation id: the caller wants no Completion.
+struct invocation_message {
+    std::string_view invocation_id;
+    std::string_view target;
+    const json::value* arguments = nullptr; // a JSON array
+    string_list stream_ids;                 // ids of the client-to-server streams this call takes
+    header_map headers;
+};
+
+/// Type 4: call the streaming method `target`; results come back as StreamItems, then a Completion.
+struct stream_invocation_message {
+    std::string_view invocation_id;
+    std::string_view target;
+    const json::value* arguments = nullptr;
+    string_list stream_ids;
+    header_map headers;
+};
+
+/// Type 2: one item of a stream (server-to-client results, or a client-to-server stream by its id).
+struct stream_item_message {
+    std::string_view invocation_id;
+    const json::value* item = nullptr;
+    header_map headers;
+};
+
+/// Type 3: the end of an invocation or stream: a result, an error, or neither (a stream's end).
+struct completion_message {
+    std::string_view invocation_id;
+    std::optional<std::string_view> error;
+    const json::value* result = nullptr; // null pointer: no result (a JSON null result is a value)
+    header_map headers;
+};
+
+/// Type 5: stop the stream (or invocation) with this id.
+struct cancel_invocation_message {
+    std::string_view invocation_id;
+    header_map headers;
+};
+
+/// Type 6: keep-alive.
+struct ping_message {};
+
+/// Type 7: the sender is closing the connection; `allow_reconnect` invites a client to reconnect.
+struct close_message {
+    std::optional<std::string_view> error;
+    bool allow_reconnect = false;
+};
+
+/// Type 8: stateful reconnect: the receiver has every message up to `sequence_id`.
+struct ack_message {
+    std::int64_t sequence_id = 0;
+};
+
+/// Type 9: stateful reconnect: the messages that follow start at `sequence_id`.
+struct sequence_message {
+    std::int64_t sequence_id = 0;
+};
+
+using hub_message = std::variant<invocation_message, stream_item_message, completion_message,
+                                 stream_invocation_message, cancel_invocation_message, ping_message,
+                                 close_message, ack_message, sequence_message>;
+
+/// The wire type number of a message.
+inline message_type type_of(const hub_message& m) noexcept {
+    // The variant's alternatives are in wire order except stream_invocation, so map by index.
+    constexpr message_type by_index[] = {message_type::invocation,       message_type::stream_item,
+                                         message_type::completion,       message_type::stream_invocation,
+                                         message_type::cancel_invocation, message_type::ping,
+                                         message_type::close,            message_type::ack,
+                                         message_type::sequence};
+    return by_index[m.index()];
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/hub_message.hpp
+// ---- begin signalrpp/protocol/json_hub_parser.hpp
+// Parses one JSON hub protocol record (a message without its separator) the way ASP.NET Core's
+// JsonHubProtocol does: properties in any order, unknown properties ignored, unknown message types
+// ignored; and with the same checks and error texts where it is strict (wrong types, missing fields).
+// Argument, item and result values are not bound here: they stay JSON values for the dispatcher.
+
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+enum class parse_status {
+    message, ///< `out` holds the message
+    ignored, ///< a message type this implementation does not know: skip it, as the reference does
+    error,   ///< `error` says what is wrong; the connection must end
+};
+
+namespace detail {
+
+inline std::string_view view_of(const json::value& s) noexcept {
+    return {s.GetString(), s.GetStringLength()};
+}
+
+inline std::string expected_type(std::string_view property, std::string_view type) {
+    return "Expected '" + std::string(property) + "' to be of type " + std::string(type) + ".";
+}
+
+inline std::string missing(std::string_view property) {
+    return "Missing required property '" + std::string(property) + "'.";
+}
+
+// What the properties of one message said, before the message type decides what is required.
+struct message_fields {
+    std::optional<int> type;
+    const json::value* invocation_id = nullptr;
+    const json::value* target = nullptr;
+    const json::value* error = nullptr;
+    const json::value* arguments = nullptr;
+    const json::value* stream_ids = nullptr;
+    const json::value* headers = nullptr;
+    const json::value* item = nullptr;
+    const json::value* result = nullptr;
+    std::optional<std::int64_t> sequence_id;
+    bool allow_reconnect = false;
+};
+
+inline bool fail(protocol_error& error, std::string message, const char* exception_type = "InvalidDataException") {
+    error = {exception_type, std::move(message)};
+    return false;
+}
+
+// Checks one property's value as the reference does when it meets it; false (with `error`) if it is wrong.
+inline bool read_property(std::string_view name, const json::value& v, message_fields& f, protocol_error& error) {
+    if (name == "type") {
+        if (!v.IsInt()) {
+            return fail(error, expected_type("type", "Number"));
+        }
+        f.type = v.GetInt();
+    } else if (name == "invocationId" || name == "target" || name == "error") {
+        if (!v.IsString()) {
+            return fail(error, expected_type(name, "String"));
+        }
+        (name == "invocationId" ? f.invocation_id : name == "target" ? f.target : f.error) = &v;
+    } else if (name == "arguments") {
+        if (!v.IsArray()) {
+            return fail(error, expected_type("arguments", "Array"));
+        }
+        f.arguments = &v;
+    } else if (name == "streamIds") {
+        if (!v.IsArray()) {
+            return fail(error, expected_type("streamIds", "Array"));
+        }
+        for (const auto& id : v.GetArray()) {
+            if (id.IsNull()) {
+                return fail(error, "Null value for 'streamIds' is not valid.");
+            }
+            if (!id.IsString()) {
+                // The reference reports this through another exception type than the rest.
+                return fail(error, "Cannot get the value of a token type '" + std::string(json::token_name(id)) + "' as a string.",
+                            "InvalidOperationException");
+            }
+        }
+        f.stream_ids = &v;
+    } else if (name == "headers") {
+        if (!v.IsObject()) {
+            return fail(error, expected_type("headers", "StartObject"));
+        }
+        for (const auto& header : v.GetObject()) {
+            if (!header.value.IsString()) {
+                return fail(error, "Expected header '" + std::string(view_of(header.name)) + "' to be of type String.");
+            }
+        }
+        f.headers = &v;
+    } else if (name == "allowReconnect") {
+        if (!v.IsBool()) {
+            return fail(error, "Expected 'allowReconnect' to be true or false.");
+        }
+        f.allow_reconnect = v.GetBool();
+    } else if (name == "result") {
+        f.result = &v;
+    } else if (name == "item") {
+        f.item = &v;
+    } else if (name == "sequenceId") {
+        if (v.IsNull()) {
+            f.sequence_id.reset();
+        } else if (!v.IsInt64()) {
+            return fail(error, expected_type("sequenceId", "Number"));
+        } else {
+            f.sequence_id = v.GetInt64();
+        }
+    }
+    return true;
+}
+
+inline std::string_view string_or_empty(const json::value* s) noexcept {
+    return s ? view_of(*s) : std::string_view{};
+}
+
+// Fills `out` from the fields, or says which required one is missing (in the reference's order).
+inline std::string build_message(const message_fields& f, hub_message& out, bool& known) {
+    known = true;
+    const std::string_view invocation_id = string_or_empty(f.invocation_id);
+    const header_map headers(f.headers);
+    switch (*f.type) {
+    case static_cast<int>(message_type::invocation):
+    case static_cast<int>(message_type::stream_invocation): {
+        const bool streaming = *f.type == static_cast<int>(message_type::stream_invocation);
+        if (!f.target) {
+            return missing("target");
+        }
+        if (streaming && invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        if (!streaming && view_of(*f.target).empty()) {
+            return missing("target");
+        }
+        if (!f.arguments) {
+            return missing("arguments");
+        }
+        if (streaming && view_of(*f.target).empty()) {
+            return missing("target");
+        }
+        if (streaming) {
+            out = stream_invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
+        } else {
+            out = invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
+        }
+        return {};
+    }
+    case static_cast<int>(message_type::stream_item):
+        if (invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        if (!f.item) {
+            return missing("item");
+        }
+        out = stream_item_message{invocation_id, f.item, headers};
+        return {};
+    case static_cast<int>(message_type::completion): {
+        if (invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        if (f.error && f.result) {
+            return "The 'error' and 'result' properties are mutually exclusive.";
+        }
+        completion_message m{invocation_id, std::nullopt, f.result, headers};
+        if (f.error) {
+            m.error = view_of(*f.error);
+        }
+        out = m;
+        return {};
+    }
+    case static_cast<int>(message_type::cancel_invocation):
+        if (invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        out = cancel_invocation_message{invocation_id, headers};
+        return {};
+    case static_cast<int>(message_type::ping):
+        out = ping_message{};
+        return {};
+    case static_cast<int>(message_type::close): {
+        close_message m;
+        if (f.error) {
+            m.error = view_of(*f.error);
+        }
+        m.allow_reconnect = f.allow_reconnect;
+        out = m;
+        return {};
+    }
+    case static_cast<int>(message_type::ack):
+    case static_cast<int>(message_type::sequence):
+        if (!f.sequence_id) {
+            return missing("sequenceId");
+        }
+        if (*f.type == static_cast<int>(message_type::ack)) {
+            out = ack_message{*f.sequence_id};
+        } else {
+            out = sequence_message{*f.sequence_id};
+        }
+        return {};
+    default:
+        known = false;
+        return {};
+    }
+}
+
+} // namespace detail
+
+/// Parses the NUL-terminated record `text` (in place: `text` is modified and must outlive `out`)
+/// using `document` for the values. On error, `error` says why.
+inline parse_status parse_hub_message(char* text, json::insitu_document& document, hub_message& out,
+                                      protocol_error& error) {
+    if (!document.parse(text)) {
+        error = {"InvalidDataException", "Error reading JSON."};
+        return parse_status::error;
+    }
+    const json::value& root = document.root();
+    if (!root.IsObject()) {
+        error = {"InvalidDataException",
+                 std::string("Unexpected JSON Token Type '") + json::token_name(root) + "'. Expected a JSON Object."};
+        return parse_status::error;
+    }
+    detail::message_fields fields;
+    for (const auto& member : root.GetObject()) {
+        if (!detail::read_property(detail::view_of(member.name), member.value, fields, error)) {
+            return parse_status::error;
+        }
+    }
+    if (!fields.type) {
+        error = {"InvalidDataException", detail::missing("type")};
+        return parse_status::error;
+    }
+    bool known = true;
+    std::string problem = detail::build_message(fields, out, known);
+    if (!problem.empty()) {
+        error = {"InvalidDataException", std::move(problem)};
+        return parse_status::error;
+    }
+    return known ? parse_status::message : parse_status::ignored;
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/json_hub_parser.hpp
+// ---- begin signalrpp/protocol/json_hub_reader.hpp
+// json_hub_reader: turns the bytes of one connection, as they arrive in pieces, into hub messages:
+// first the handshake record, then hub protocol messages. Several messages may come in one piece,
+// and one message may be split across many. Messages handed out are views into the reader (see
+// hub_message.hpp): valid until the next call to append() or next*(). Not thread-safe: one per connection.
+//
+// Errors are final: once next*() has returned status::error, error() says why and the connection must end.
+
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+/// ASP.NET Core's MaximumReceiveMessageSize default: 32 KiB.
+inline constexpr std::size_t default_max_message_size = 32 * 1024;
+
+class json_hub_reader {
+public:
+    enum class status {
+        message,    ///< the out parameter holds the next message
+        incomplete, ///< no whole message buffered: append more
+        error,      ///< error() says why; the connection must end
+    };
+
+    /// `max_message_size`: the longest message accepted, separator included (0: no limit).
+    explicit json_hub_reader(std::size_t max_message_size = default_max_message_size) : records_(max_message_size) {}
+
+    /// Adds received bytes.
+    void append(std::string_view bytes) { records_.append(bytes); }
+
+    /// The client's handshake request (server side).
+    status next_handshake_request(handshake_request& out) {
+        return next_record([&](char* text) { return parse_handshake_request(text, document_, out, error_); });
+    }
+
+    /// The server's handshake response (client side).
+    status next_handshake_response(handshake_response& out) {
+        return next_record([&](char* text) { return parse_handshake_response(text, document_, out, error_); });
+    }
+
+    /// The next hub message. Messages of unknown types are skipped, as ASP.NET Core does.
+    status next(hub_message& out) {
+        for (;;) {
+            parse_status parsed = parse_status::error;
+            const status s = next_record([&](char* text) {
+                parsed = parse_hub_message(text, document_, out, error_);
+                return parsed != parse_status::error;
+            });
+            if (s != status::message || parsed == parse_status::message) {
+                return s;
+            }
+        }
+    }
+
+    /// Why the last next*() failed.
+    const protocol_error& error() const noexcept { return error_; }
+
+    /// Bytes received but not yet handed out. Non-zero when the peer goes away means it left in the
+    /// middle of a message ("Connection terminated while reading a message.").
+    std::size_t buffered() const noexcept { return records_.buffered(); }
+
+private:
+    template <class Parse>
+    status next_record(Parse&& parse) {
+        if (failed_) {
+            return status::error;
+        }
+        char* text = nullptr;
+        std::size_t size = 0;
+        switch (records_.next(text, size)) {
+        case record_reader::status::incomplete:
+            return status::incomplete;
+        case record_reader::status::too_large:
+            error_ = {"InvalidDataException", "The maximum message size of " + std::to_string(records_.max_record_size()) +
+                                                  "B was exceeded. The message size can be configured in AddHubOptions."};
+            failed_ = true;
+            return status::error;
+        case record_reader::status::record:
+            break;
+        }
+        if (!parse(text)) {
+            failed_ = true;
+            return status::error;
+        }
+        return status::message;
+    }
+
+    record_reader records_;
+    json::insitu_document document_;
+    protocol_error error_;
+    bool failed_ = false;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/json_hub_reader.hpp
+// ---- begin signalrpp/protocol/json_hub_writer.hpp
+// Writes JSON hub protocol messages, each appended to a std::string with its record separator, as
+// ASP.NET Core writes them: properties in the order type, headers, invocationId, then the rest.
+// Arguments, items and results are C++ values with a JSON mapping (json/serializer.hpp).
+// If writing a value throws (a NaN, say), the string is left as it was and the exception propagates.
+
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+/// One message header to write.
+struct header {
+    std::string_view name;
+    std::string_view value;
+};
+
+/// What starts an Invocation or StreamInvocation besides its arguments.
+struct invocation_header {
+    std::string_view invocation_id;                  ///< empty: no Completion wanted (Invocation only)
+    std::string_view target;                         ///< the method to call
+    std::span<const std::string_view> stream_ids{};  ///< client-to-server streams passed to the method
+    std::span<const header> headers{};
+};
+
+namespace detail {
+
+// Writes one message: `{"type":N` and headers on construction, the record separator on finish();
+// destroyed unfinished (an exception), it takes back everything it appended.
+class message_writer {
+public:
+    message_writer(std::string& out, message_type type, std::span<const header> headers = {})
+        : out_(out), start_(out.size()), output_(out), json_(output_) {
+        json_.StartObject();
+        json_.Key("type");
+        json_.Int(static_cast<int>(type));
+        if (!headers.empty()) {
+            json_.Key("headers");
+            json_.StartObject();
+            for (const auto& h : headers) {
+                json_.Key(h.name.data(), static_cast<rapidjson::SizeType>(h.name.size()));
+                json_.String(h.value.data(), static_cast<rapidjson::SizeType>(h.value.size()));
+            }
+            json_.EndObject();
+        }
+    }
+
+    message_writer(const message_writer&) = delete;
+    message_writer& operator=(const message_writer&) = delete;
+
+    ~message_writer() {
+        if (!finished_) {
+            out_.resize(start_);
+        }
+    }
+
+    void string(std::string_view key, std::string_view value) {
+        json_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+        json_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    }
+
+    void invocation_id(std::string_view id) {
+        if (!id.empty()) {
+            string("invocationId", id);
+        }
+    }
+
+    template <class T>
+    void value(std::string_view key, const T& v) {
+        json_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+        json::write(json_, v);
+    }
+
+    json::writer& json() noexcept { return json_; }
+
+    void finish() {
+        json_.EndObject();
+        out_ += record_separator;
+        finished_ = true;
+    }
+
+private:
+    std::string& out_;
+    std::size_t start_;
+    json::string_output output_;
+    json::writer json_;
+    bool finished_ = false;
+};
+
+template <class... Args>
+void write_call(std::string& out, message_type type, const invocation_header& h, const Args&... args) {
+    message_writer m(out, type, h.headers);
+    m.invocation_id(h.invocation_id);
+    m.string("target", h.target);
+    m.json().Key("arguments");
+    m.json().StartArray();
+    (json::write(m.json(), args), ...);
+    m.json().EndArray();
+    if (!h.stream_ids.empty()) {
+        m.json().Key("streamIds");
+        m.json().StartArray();
+        for (const auto id : h.stream_ids) {
+            m.json().String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+        }
+        m.json().EndArray();
+    }
+    m.finish();
+}
+
+} // namespace detail
+
+/// Type 1: `{"type":1,"invocationId":..,"target":..,"arguments":[..],"streamIds":[..]}`.
+template <json::mapped... Args>
+void write_invocation(std::string& out, const invocation_header& h, const Args&... args) {
+    detail::write_call(out, message_type::invocation, h, args...);
+}
+
+/// Type 4: a streaming call (the client side; servers never send it).
+template <json::mapped... Args>
+void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
+    detail::write_call(out, message_type::stream_invocation, h, args...);
+}
+
+/// Type 2: one stream item.
+template <json::mapped T>
+void write_stream_item(std::string& out, std::string_view invocation_id, const T& item,
+                       std::span<const header> headers = {}) {
+    detail::message_writer m(out, message_type::stream_item, headers);
+    m.invocation_id(invocation_id);
+    m.value("item", item);
+    m.finish();
+}
+
+/// Type 3 with a result: what an invocation of a method returning a value gets.
+template <json::mapped T>
+void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    m.value("result", result);
+    m.finish();
+}
+
+/// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
+inline void write_completion_void(std::string& out, std::string_view invocation_id) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    m.json().Key("result");
+    m.json().Null();
+    m.finish();
+}
+
+/// Type 3 with an error. An empty `error` is not written (as ASP.NET Core), leaving an empty Completion.
+inline void write_completion_error(std::string& out, std::string_view invocation_id, std::string_view error) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    if (!error.empty()) {
+        m.string("error", error);
+    }
+    m.finish();
+}
+
+/// Type 3 with neither result nor error: the end of a stream.
+inline void write_completion_empty(std::string& out, std::string_view invocation_id) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    m.finish();
+}
+
+/// Type 5.
+inline void write_cancel_invocation(std::string& out, std::string_view invocation_id) {
+    detail::message_writer m(out, message_type::cancel_invocation);
+    m.invocation_id(invocation_id);
+    m.finish();
+}
+
+/// Type 6: `{"type":6}`.
+inline void write_ping(std::string& out) {
+    detail::message_writer m(out, message_type::ping);
+    m.finish();
+}
+
+/// Type 7. `error` is written when set (even empty); `allowReconnect` only when true.
+inline void write_close(std::string& out, std::optional<std::string_view> error = std::nullopt,
+                        bool allow_reconnect = false) {
+    detail::message_writer m(out, message_type::close);
+    if (error) {
+        m.string("error", *error);
+    }
+    if (allow_reconnect) {
+        m.json().Key("allowReconnect");
+        m.json().Bool(true);
+    }
+    m.finish();
+}
+
+/// Type 8.
+inline void write_ack(std::string& out, std::int64_t sequence_id) {
+    detail::message_writer m(out, message_type::ack);
+    m.json().Key("sequenceId");
+    m.json().Int64(sequence_id);
+    m.finish();
+}
+
+/// Type 9.
+inline void write_sequence(std::string& out, std::int64_t sequence_id) {
+    detail::message_writer m(out, message_type::sequence);
+    m.json().Key("sequenceId");
+    m.json().Int64(sequence_id);
+    m.finish();
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/json_hub_writer.hpp
+// ---- begin signalrpp/protocol/raw_message.hpp
+// Messages of persistent connections (map_connection): no hub protocol, no handshake, no framing of
+// their own. Each message is the payload of one transport message (a WebSocket message, an SSE event,
+// a POST body or a poll response) and keeps its format: text stays text, binary stays binary.
+
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+/// How a raw message travels: as UTF-8 text or as bytes (WebSocket text or binary frames).
+enum class message_format { text, binary };
+
+/// A raw message to send; owns its payload.
+struct raw_message {
+    message_format format = message_format::text;
+    std::string payload;
+
+    friend bool operator==(const raw_message&, const raw_message&) = default;
+};
+
+/// A raw message received; a view valid during the on_received call that gets it.
+struct raw_message_view {
+    message_format format = message_format::text;
+    std::string_view payload;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/raw_message.hpp
 // ---- end signalrpp/signalrpp.hpp
 
 #endif // SIGNALRPP_SINGLE_INCLUDE_HPP

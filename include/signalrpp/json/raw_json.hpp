@@ -29,10 +29,9 @@ public:
 
     /// The JSON text of `v`, written compactly.
     explicit raw_json(const value& v) {
-        buffer text;
-        writer out(text);
+        string_output output(text_);
+        writer out(output);
         v.Accept(out);
-        text_.assign(text.GetString(), text.GetSize());
     }
 
     const std::string& text() const noexcept { return text_; }

@@ -42,10 +42,11 @@ void write(writer& out, const T& v) {
 /// `v` as JSON text.
 template <mapped T>
 std::string to_string(const T& v) {
-    buffer text;
-    writer out(text);
+    std::string text;
+    string_output output(text);
+    writer out(output);
     write(out, v);
-    return std::string(text.GetString(), text.GetSize());
+    return text;
 }
 
 /// Parses `text` and reads it into `out`; false if it is not JSON or does not hold a T.

@@ -1,0 +1,251 @@
+#pragma once
+// Parses one JSON hub protocol record (a message without its separator) the way ASP.NET Core's
+// JsonHubProtocol does: properties in any order, unknown properties ignored, unknown message types
+// ignored; and with the same checks and error texts where it is strict (wrong types, missing fields).
+// Argument, item and result values are not bound here: they stay JSON values for the dispatcher.
+
+#include <signalrpp/json/insitu_document.hpp>
+#include <signalrpp/json/value.hpp>
+#include <signalrpp/protocol/hub_message.hpp>
+#include <signalrpp/protocol/protocol_error.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+enum class parse_status {
+    message, ///< `out` holds the message
+    ignored, ///< a message type this implementation does not know: skip it, as the reference does
+    error,   ///< `error` says what is wrong; the connection must end
+};
+
+namespace detail {
+
+inline std::string_view view_of(const json::value& s) noexcept {
+    return {s.GetString(), s.GetStringLength()};
+}
+
+inline std::string expected_type(std::string_view property, std::string_view type) {
+    return "Expected '" + std::string(property) + "' to be of type " + std::string(type) + ".";
+}
+
+inline std::string missing(std::string_view property) {
+    return "Missing required property '" + std::string(property) + "'.";
+}
+
+// What the properties of one message said, before the message type decides what is required.
+struct message_fields {
+    std::optional<int> type;
+    const json::value* invocation_id = nullptr;
+    const json::value* target = nullptr;
+    const json::value* error = nullptr;
+    const json::value* arguments = nullptr;
+    const json::value* stream_ids = nullptr;
+    const json::value* headers = nullptr;
+    const json::value* item = nullptr;
+    const json::value* result = nullptr;
+    std::optional<std::int64_t> sequence_id;
+    bool allow_reconnect = false;
+};
+
+inline bool fail(protocol_error& error, std::string message, const char* exception_type = "InvalidDataException") {
+    error = {exception_type, std::move(message)};
+    return false;
+}
+
+// Checks one property's value as the reference does when it meets it; false (with `error`) if it is wrong.
+inline bool read_property(std::string_view name, const json::value& v, message_fields& f, protocol_error& error) {
+    if (name == "type") {
+        if (!v.IsInt()) {
+            return fail(error, expected_type("type", "Number"));
+        }
+        f.type = v.GetInt();
+    } else if (name == "invocationId" || name == "target" || name == "error") {
+        if (!v.IsString()) {
+            return fail(error, expected_type(name, "String"));
+        }
+        (name == "invocationId" ? f.invocation_id : name == "target" ? f.target : f.error) = &v;
+    } else if (name == "arguments") {
+        if (!v.IsArray()) {
+            return fail(error, expected_type("arguments", "Array"));
+        }
+        f.arguments = &v;
+    } else if (name == "streamIds") {
+        if (!v.IsArray()) {
+            return fail(error, expected_type("streamIds", "Array"));
+        }
+        for (const auto& id : v.GetArray()) {
+            if (id.IsNull()) {
+                return fail(error, "Null value for 'streamIds' is not valid.");
+            }
+            if (!id.IsString()) {
+                // The reference reports this through another exception type than the rest.
+                return fail(error, "Cannot get the value of a token type '" + std::string(json::token_name(id)) + "' as a string.",
+                            "InvalidOperationException");
+            }
+        }
+        f.stream_ids = &v;
+    } else if (name == "headers") {
+        if (!v.IsObject()) {
+            return fail(error, expected_type("headers", "StartObject"));
+        }
+        for (const auto& header : v.GetObject()) {
+            if (!header.value.IsString()) {
+                return fail(error, "Expected header '" + std::string(view_of(header.name)) + "' to be of type String.");
+            }
+        }
+        f.headers = &v;
+    } else if (name == "allowReconnect") {
+        if (!v.IsBool()) {
+            return fail(error, "Expected 'allowReconnect' to be true or false.");
+        }
+        f.allow_reconnect = v.GetBool();
+    } else if (name == "result") {
+        f.result = &v;
+    } else if (name == "item") {
+        f.item = &v;
+    } else if (name == "sequenceId") {
+        if (v.IsNull()) {
+            f.sequence_id.reset();
+        } else if (!v.IsInt64()) {
+            return fail(error, expected_type("sequenceId", "Number"));
+        } else {
+            f.sequence_id = v.GetInt64();
+        }
+    }
+    return true;
+}
+
+inline std::string_view string_or_empty(const json::value* s) noexcept {
+    return s ? view_of(*s) : std::string_view{};
+}
+
+// Fills `out` from the fields, or says which required one is missing (in the reference's order).
+inline std::string build_message(const message_fields& f, hub_message& out, bool& known) {
+    known = true;
+    const std::string_view invocation_id = string_or_empty(f.invocation_id);
+    const header_map headers(f.headers);
+    switch (*f.type) {
+    case static_cast<int>(message_type::invocation):
+    case static_cast<int>(message_type::stream_invocation): {
+        const bool streaming = *f.type == static_cast<int>(message_type::stream_invocation);
+        if (!f.target) {
+            return missing("target");
+        }
+        if (streaming && invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        if (!streaming && view_of(*f.target).empty()) {
+            return missing("target");
+        }
+        if (!f.arguments) {
+            return missing("arguments");
+        }
+        if (streaming && view_of(*f.target).empty()) {
+            return missing("target");
+        }
+        if (streaming) {
+            out = stream_invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
+        } else {
+            out = invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
+        }
+        return {};
+    }
+    case static_cast<int>(message_type::stream_item):
+        if (invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        if (!f.item) {
+            return missing("item");
+        }
+        out = stream_item_message{invocation_id, f.item, headers};
+        return {};
+    case static_cast<int>(message_type::completion): {
+        if (invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        if (f.error && f.result) {
+            return "The 'error' and 'result' properties are mutually exclusive.";
+        }
+        completion_message m{invocation_id, std::nullopt, f.result, headers};
+        if (f.error) {
+            m.error = view_of(*f.error);
+        }
+        out = m;
+        return {};
+    }
+    case static_cast<int>(message_type::cancel_invocation):
+        if (invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        out = cancel_invocation_message{invocation_id, headers};
+        return {};
+    case static_cast<int>(message_type::ping):
+        out = ping_message{};
+        return {};
+    case static_cast<int>(message_type::close): {
+        close_message m;
+        if (f.error) {
+            m.error = view_of(*f.error);
+        }
+        m.allow_reconnect = f.allow_reconnect;
+        out = m;
+        return {};
+    }
+    case static_cast<int>(message_type::ack):
+    case static_cast<int>(message_type::sequence):
+        if (!f.sequence_id) {
+            return missing("sequenceId");
+        }
+        if (*f.type == static_cast<int>(message_type::ack)) {
+            out = ack_message{*f.sequence_id};
+        } else {
+            out = sequence_message{*f.sequence_id};
+        }
+        return {};
+    default:
+        known = false;
+        return {};
+    }
+}
+
+} // namespace detail
+
+/// Parses the NUL-terminated record `text` (in place: `text` is modified and must outlive `out`)
+/// using `document` for the values. On error, `error` says why.
+inline parse_status parse_hub_message(char* text, json::insitu_document& document, hub_message& out,
+                                      protocol_error& error) {
+    if (!document.parse(text)) {
+        error = {"InvalidDataException", "Error reading JSON."};
+        return parse_status::error;
+    }
+    const json::value& root = document.root();
+    if (!root.IsObject()) {
+        error = {"InvalidDataException",
+                 std::string("Unexpected JSON Token Type '") + json::token_name(root) + "'. Expected a JSON Object."};
+        return parse_status::error;
+    }
+    detail::message_fields fields;
+    for (const auto& member : root.GetObject()) {
+        if (!detail::read_property(detail::view_of(member.name), member.value, fields, error)) {
+            return parse_status::error;
+        }
+    }
+    if (!fields.type) {
+        error = {"InvalidDataException", detail::missing("type")};
+        return parse_status::error;
+    }
+    bool known = true;
+    std::string problem = detail::build_message(fields, out, known);
+    if (!problem.empty()) {
+        error = {"InvalidDataException", std::move(problem)};
+        return parse_status::error;
+    }
+    return known ? parse_status::message : parse_status::ignored;
+}
+
+} // namespace signalrpp::protocol

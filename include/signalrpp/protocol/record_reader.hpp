@@ -1,0 +1,77 @@
+#pragma once
+// record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
+// the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
+// whole record at a time, in place and NUL-terminated (the separator is overwritten), ready for an
+// in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
+// a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
+// for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+inline constexpr char record_separator = '\x1e';
+
+class record_reader {
+public:
+    enum class status {
+        record,     ///< a whole record was handed out
+        incomplete, ///< no whole record yet: append more
+        too_large,  ///< the next record is longer than the limit: the connection must end
+    };
+
+    explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
+
+    /// Adds received bytes. Invalidates the record handed out last.
+    void append(std::string_view bytes) {
+        compact();
+        buffer_.append(bytes);
+    }
+
+    /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
+    /// Valid until the next call to append() or next().
+    status next(char*& text, std::size_t& size) {
+        compact();
+        const std::size_t available = buffer_.size() - start_;
+        const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
+        char* begin = buffer_.data() + start_;
+        auto* end = static_cast<char*>(std::memchr(begin, record_separator, window));
+        if (end == nullptr) {
+            return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
+        }
+        *end = '\0';
+        text = begin;
+        size = static_cast<std::size_t>(end - begin);
+        handed_out_ = size + 1;
+        return status::record;
+    }
+
+    /// Bytes received and not yet handed out as part of a record.
+    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
+
+    std::size_t max_record_size() const noexcept { return max_record_size_; }
+
+private:
+    // Drops the record handed out last, and moves what remains to the front once it is worth it.
+    void compact() {
+        start_ += handed_out_;
+        handed_out_ = 0;
+        if (start_ == buffer_.size()) {
+            buffer_.clear();
+            start_ = 0;
+        } else if (start_ > 4096 && start_ * 2 > buffer_.size()) {
+            buffer_.erase(0, start_);
+            start_ = 0;
+        }
+    }
+
+    std::string buffer_;
+    std::size_t start_ = 0;      // where unread bytes begin
+    std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
+    std::size_t max_record_size_;
+};
+
+} // namespace signalrpp::protocol

@@ -1,0 +1,94 @@
+#include <signalrpp/protocol/handshake.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+namespace protocol = signalrpp::protocol;
+
+namespace {
+
+struct request_result {
+    bool ok = false;
+    protocol::handshake_request request;
+    protocol::protocol_error error;
+};
+
+request_result parse_request(std::string text) {
+    signalrpp::json::insitu_document document;
+    request_result r;
+    r.ok = protocol::parse_handshake_request(text.data(), document, r.request, r.error);
+    return r;
+}
+
+struct response_result {
+    bool ok = false;
+    protocol::handshake_response response;
+    protocol::protocol_error error;
+};
+
+response_result parse_response(std::string text) {
+    signalrpp::json::insitu_document document;
+    response_result r;
+    r.ok = protocol::parse_handshake_response(text.data(), document, r.response, r.error);
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("handshake requests are written and read") {
+    std::string out;
+    protocol::write_handshake_request(out, "json", 1);
+    CHECK(out == "{\"protocol\":\"json\",\"version\":1}\x1e");
+    const auto r = parse_request(R"({"version":2,"extra":[1],"protocol":"messagepack"})");
+    REQUIRE(r.ok);
+    CHECK(r.request.protocol == "messagepack");
+    CHECK(r.request.version == 2);
+}
+
+TEST_CASE("a handshake request missing a property quotes the request") {
+    auto r = parse_request(R"({"version":1})");
+    CHECK_FALSE(r.ok);
+    CHECK(r.error.message == R"(Missing required property 'protocol'. Message content: {"version":1})");
+    r = parse_request(R"({"protocol":"json"})");
+    CHECK(r.error.message == R"(Missing required property 'version'. Message content: {"protocol":"json"})");
+    r = parse_request(R"({"protocol":"json","version":null})");
+    CHECK(r.error.message == R"(Missing required property 'version'. Message content: {"protocol":"json","version":null})");
+}
+
+TEST_CASE("a handshake request with wrong types or bad JSON is refused") {
+    CHECK(parse_request(R"({"protocol":1,"version":1})").error.message == "Expected 'protocol' to be of type String.");
+    CHECK(parse_request(R"({"protocol":"json","version":"1"})").error.message == "Expected 'version' to be of type Number.");
+    CHECK(parse_request("{").error.message == "Error reading JSON.");
+    CHECK(parse_request("[]").error.message == "Unexpected JSON Token Type 'Array'. Expected a JSON Object.");
+}
+
+TEST_CASE("the JSON protocol accepts versions up to 2 and nothing but json") {
+    CHECK_FALSE(protocol::json_protocol_refusal({"json", 1}));
+    CHECK_FALSE(protocol::json_protocol_refusal({"json", 2}));
+    CHECK(protocol::json_protocol_refusal({"json", 3}) == "The server does not support version 3 of the 'json' protocol.");
+    CHECK(protocol::json_protocol_refusal({"messagepack", 1}) == "The protocol 'messagepack' is not supported.");
+}
+
+TEST_CASE("handshake responses are written and read") {
+    std::string out;
+    protocol::write_handshake_response(out);
+    CHECK(out == "{}\x1e");
+    out.clear();
+    protocol::write_handshake_response(out, "The protocol 'x' is not supported.");
+    CHECK(out == "{\"error\":\"The protocol 'x' is not supported.\"}\x1e");
+
+    auto r = parse_response("{}");
+    REQUIRE(r.ok);
+    CHECK_FALSE(r.response.error);
+    r = parse_response(R"({"minorVersion":1,"error":"nope"})");
+    REQUIRE(r.ok);
+    CHECK(r.response.error == "nope");
+}
+
+TEST_CASE("a hub message where the handshake response belongs is refused") {
+    const auto r = parse_response(R"({"type":6})");
+    CHECK_FALSE(r.ok);
+    CHECK(r.error.message == "Expected a handshake response from the server.");
+    CHECK(parse_response(R"({"error":5})").error.message == "Expected 'error' to be of type String.");
+}
