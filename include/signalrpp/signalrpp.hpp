@@ -3,9 +3,12 @@
 
 #include <signalrpp/version.hpp>
 
+#include <signalrpp/core/ascii.hpp>
+#include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/base64.hpp>
 #include <signalrpp/core/detail/preprocessor.hpp>
 #include <signalrpp/core/error.hpp>
+#include <signalrpp/core/hub_exception.hpp>
 
 #include <signalrpp/json/bytes.hpp>
 #include <signalrpp/json/containers.hpp>
@@ -27,3 +30,15 @@
 #include <signalrpp/protocol/protocol_error.hpp>
 #include <signalrpp/protocol/raw_message.hpp>
 #include <signalrpp/protocol/record_reader.hpp>
+
+#include <signalrpp/reflect/dispatch_table.hpp>
+#include <signalrpp/reflect/hub_description.hpp>
+#include <signalrpp/reflect/hub_dispatcher.hpp>
+#include <signalrpp/reflect/invocation.hpp>
+#include <signalrpp/reflect/invocation_errors.hpp>
+#include <signalrpp/reflect/invocation_sink.hpp>
+#include <signalrpp/reflect/method_invoker.hpp>
+#include <signalrpp/reflect/method_traits.hpp>
+#include <signalrpp/reflect/stream_reader.hpp>
+#include <signalrpp/reflect/stream_writer.hpp>
+#include <signalrpp/reflect/upload_channel.hpp>

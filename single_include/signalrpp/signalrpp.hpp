@@ -35,6 +35,59 @@ constexpr const char* version_string() noexcept {
 } // namespace signalrpp
 // ---- end signalrpp/version.hpp
 
+// ---- begin signalrpp/core/ascii.hpp
+// ASCII case-insensitive comparison: how SignalR matches hub method names and how ASP.NET Core
+// matches JSON property names here (OrdinalIgnoreCase; names are ASCII in practice).
+
+#include <cstddef>
+#include <string_view>
+
+namespace signalrpp::ascii {
+
+constexpr char to_lower(char c) noexcept {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// Orders `a` and `b` as their lower-case forms: negative, zero or positive.
+constexpr int compare_folded(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const char x = to_lower(a[i]);
+        const char y = to_lower(b[i]);
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+    }
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && compare_folded(a, b) == 0;
+}
+
+} // namespace signalrpp::ascii
+// ---- end signalrpp/core/ascii.hpp
+// ---- begin signalrpp/core/asio_coroutines.hpp
+// asio::awaitable, the coroutine type signalrpp's asynchronous APIs use. Include this rather than
+// <asio/awaitable.hpp>, and before other Asio headers.
+//
+// Asio up to at least 1.24 turns its coroutine support on for clang only when the Coroutines TS header
+// <experimental/coroutine> exists, which libstdc++ (the usual standard library on Linux) does not have;
+// yet clang 14 and later with libstdc++ have standard C++20 coroutines, which Asio supports. So, with
+// clang and standard coroutines, and unless the build already decided (ASIO_HAS_CO_AWAIT or
+// ASIO_DISABLE_CO_AWAIT), this turns it on.
+
+#if defined(__clang__) && !defined(ASIO_HAS_CO_AWAIT) && !defined(ASIO_DISABLE_CO_AWAIT) && \
+    defined(__cpp_impl_coroutine) && __cpp_impl_coroutine >= 201902L && __has_include(<coroutine>)
+#define ASIO_HAS_CO_AWAIT 1
+#endif
+
+#include <asio/awaitable.hpp>
+
+#if !defined(ASIO_HAS_CO_AWAIT)
+#error "signalrpp needs asio::awaitable (C++20 coroutines). Compile with -std=c++20; with clang, include signalrpp before Asio's headers or define ASIO_HAS_CO_AWAIT=1."
+#endif
+// ---- end signalrpp/core/asio_coroutines.hpp
 // ---- begin signalrpp/core/base64.hpp
 // Base64 (RFC 4648) in its two alphabets:
 // - standard, padded with '=': how .NET and JavaScript peers write byte arrays in JSON;
@@ -236,6 +289,24 @@ inline std::error_code decode(std::string_view text, std::vector<std::byte>& out
 #define SIGNALRPP_DETAIL_NAMED_1(entry) SIGNALRPP_DETAIL_UNPAREN entry
 #define SIGNALRPP_DETAIL_UNPAREN(...) __VA_ARGS__
 // ---- end signalrpp/core/detail/preprocessor.hpp
+// ---- begin signalrpp/core/hub_exception.hpp
+// signalrpp::hub_exception: an error meant for the client. Thrown from a hub method, its message always
+// reaches the caller ("... HubException: <message>"), where any other exception's message is only
+// shown with detailed errors on. Clients receive server errors as hub_exceptions too.
+
+#include <stdexcept>
+#include <string>
+
+namespace signalrpp {
+
+class hub_exception : public std::runtime_error {
+public:
+    explicit hub_exception(const std::string& message) : std::runtime_error(message) {}
+    explicit hub_exception(const char* message) : std::runtime_error(message) {}
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/core/hub_exception.hpp
 
 // ---- begin signalrpp/json/bytes.hpp
 // Byte arrays: signalrpp::bytes (std::vector<std::byte>) is a base64 string in JSON, as .NET writes byte[]
@@ -555,23 +626,6 @@ constexpr auto fields_of(std::nullptr_t, Fields... fields) {
     return std::make_tuple(fields...);
 }
 
-constexpr char ascii_lower(char c) noexcept {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-/// ASCII case-insensitive equality, how .NET compares hub method and property names here.
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 template <class Tuple>
 constexpr bool names_unique(const Tuple& fields) {
     return std::apply(
@@ -579,7 +633,7 @@ constexpr bool names_unique(const Tuple& fields) {
             const std::string_view names[] = {f.name...};
             for (std::size_t i = 0; i < sizeof...(f); ++i) {
                 for (std::size_t j = i + 1; j < sizeof...(f); ++j) {
-                    if (iequals(names[i], names[j])) {
+                    if (ascii::iequals(names[i], names[j])) {
                         return false;
                     }
                 }
@@ -624,7 +678,7 @@ struct serializer<T> {
             bool ok = true;
             std::apply(
                 [&](const auto&... f) {
-                    (void)((detail::iequals(name, f.name) && ((ok = json::read(member.value, out.*(f.pointer))), true)) ||
+                    (void)((ascii::iequals(name, f.name) && ((ok = json::read(member.value, out.*(f.pointer))), true)) ||
                            ...);
                 },
                 fields);
@@ -2077,6 +2131,998 @@ struct raw_message_view {
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/raw_message.hpp
+
+// ---- begin signalrpp/reflect/dispatch_table.hpp
+// dispatch_table<Hub>: the hub's described methods lowered, once per hub type and at compile time,
+// into one array sorted by case-folded wire name; a call finds its method by binary search, matching
+// names case-insensitively (ASCII), as ASP.NET Core does.
+
+// ---- begin signalrpp/reflect/hub_description.hpp
+// SIGNALRPP_HUB(hub, method, (method, "WireName"), ...): names the methods clients may call on a hub.
+//
+//     struct chat_hub {
+//         void join_room(std::string room);
+//         int add(int a, int b);
+//     };
+//     SIGNALRPP_HUB(chat_hub, (join_room, "JoinRoom"), add);
+//
+// A method's wire name is its C++ name unless one is given; clients' names are matched
+// case-insensitively, as ASP.NET Core matches them. Use the macro in the hub's namespace. It only
+// describes the hub (a Boost.Hana tuple of (wire name, member pointer)); reflect/dispatch_table.hpp
+// lowers that, once per hub type, into the sorted table calls are dispatched with.
+//
+// Checked when the macro is compiled, each with a message naming the method: a name that is not a
+// member function or is overloaded (SignalR has no overloads), static members, parameter and return
+// types with no JSON mapping, misuse of stream parameters, and wire names used twice.
+
+// ---- begin signalrpp/reflect/method_traits.hpp
+// What a hub method's signature says: its class, its result (plain or asio::awaitable), and how each
+// parameter is fed: from the invocation's JSON arguments, or from a client-to-server stream
+// (stream_reader<T>), or as the sink of a server-to-client stream (stream_writer<T>).
+
+
+
+#include <array>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+
+namespace signalrpp {
+
+template <class T>
+class stream_writer;
+template <class T>
+class stream_reader;
+
+} // namespace signalrpp
+
+namespace signalrpp::reflect {
+
+/// How a parameter gets its value.
+enum class parameter_source {
+    argument,      ///< the next value of the invocation's `arguments`
+    upload_stream, ///< a stream_reader<T>: the next of the invocation's `streamIds`
+    result_stream, ///< a stream_writer<T>: where the method writes its stream's items
+};
+
+namespace detail {
+
+template <class T>
+struct is_awaitable : std::false_type {};
+template <class T, class Executor>
+struct is_awaitable<asio::awaitable<T, Executor>> : std::true_type {
+    using type = T;
+};
+
+template <class T>
+struct stream_item_of {
+    static constexpr parameter_source source = parameter_source::argument;
+};
+template <class T>
+struct stream_item_of<stream_reader<T>> {
+    static constexpr parameter_source source = parameter_source::upload_stream;
+    using type = T;
+};
+template <class T>
+struct stream_item_of<stream_writer<T>> {
+    static constexpr parameter_source source = parameter_source::result_stream;
+    using type = T;
+};
+
+template <std::size_t N>
+constexpr std::size_t count_source(const std::array<parameter_source, N>& sources, parameter_source s) {
+    std::size_t n = 0;
+    for (const auto source : sources) {
+        n += source == s ? 1 : 0;
+    }
+    return n;
+}
+
+// Where the parameters fed by source `s` stand in the parameter list, in order.
+template <std::size_t Count, std::size_t N>
+constexpr std::array<std::size_t, Count> positions_of(const std::array<parameter_source, N>& sources,
+                                                      parameter_source s) {
+    std::array<std::size_t, Count> positions{};
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < N; ++i) {
+        if (sources[i] == s) {
+            positions[k++] = i;
+        }
+    }
+    return positions;
+}
+
+template <class... Params>
+inline constexpr std::array<parameter_source, sizeof...(Params)> sources_of{
+    stream_item_of<std::remove_cvref_t<Params>>::source...};
+
+template <class Hub, class Result, bool IsConst, class... Params>
+struct method_signature {
+    using hub_type = Hub;
+    using raw_result = Result;
+    static constexpr bool is_const = IsConst;
+    static constexpr bool is_async = is_awaitable<Result>::value;
+    /// What the method produces once finished: R for R and asio::awaitable<R>.
+    using result = typename std::conditional_t<is_async, is_awaitable<Result>, std::type_identity<Result>>::type;
+
+    /// The parameter types as declared, and as the values the dispatcher binds and passes.
+    using parameter_types = std::tuple<Params...>;
+    using parameters = std::tuple<std::remove_cvref_t<Params>...>;
+    static constexpr std::size_t parameter_count = sizeof...(Params);
+    static constexpr auto sources = sources_of<Params...>;
+
+    static constexpr std::size_t count(parameter_source s) { return count_source(sources_of<Params...>, s); }
+
+    static constexpr std::size_t argument_count = count_source(sources_of<Params...>, parameter_source::argument);
+    static constexpr std::size_t upload_count = count_source(sources_of<Params...>, parameter_source::upload_stream);
+    static constexpr std::size_t result_stream_count =
+        count_source(sources_of<Params...>, parameter_source::result_stream);
+    static constexpr bool is_streaming = result_stream_count > 0;
+
+    /// Parameter positions of the JSON arguments, of the upload streams and of the result stream.
+    static constexpr auto argument_positions =
+        positions_of<argument_count>(sources_of<Params...>, parameter_source::argument);
+    static constexpr auto upload_positions =
+        positions_of<upload_count>(sources_of<Params...>, parameter_source::upload_stream);
+    static constexpr auto result_stream_positions =
+        positions_of<result_stream_count>(sources_of<Params...>, parameter_source::result_stream);
+
+    // Every argument parameter must be readable from JSON.
+    static constexpr bool arguments_mapped =
+        ((stream_item_of<std::remove_cvref_t<Params>>::source != parameter_source::argument ||
+          json::mapped<std::remove_cvref_t<Params>>) &&
+         ...);
+};
+
+} // namespace detail
+
+/// method_traits<decltype(&hub::method)>: the signature of a non-static member function.
+template <class MemberPointer>
+struct method_traits {
+    static constexpr bool is_member_function = false;
+};
+
+#define SIGNALRPP_DETAIL_METHOD_TRAITS(qualifiers, is_const)                                  \
+    template <class Hub, class Result, class... Params>                                        \
+    struct method_traits<Result (Hub::*)(Params...) qualifiers>                                \
+        : detail::method_signature<Hub, Result, is_const, Params...> {                         \
+        static constexpr bool is_member_function = true;                                       \
+    };
+SIGNALRPP_DETAIL_METHOD_TRAITS(, false)
+SIGNALRPP_DETAIL_METHOD_TRAITS(const, true)
+SIGNALRPP_DETAIL_METHOD_TRAITS(noexcept, false)
+SIGNALRPP_DETAIL_METHOD_TRAITS(const noexcept, true)
+#undef SIGNALRPP_DETAIL_METHOD_TRAITS
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/method_traits.hpp
+
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/unpack.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+
+namespace signalrpp::reflect {
+
+/// One described method: its member pointer, as a template argument so calls through it inline.
+template <auto MemberPointer>
+struct method_ref {
+    using traits = method_traits<decltype(MemberPointer)>;
+    static constexpr auto pointer = MemberPointer;
+    std::string_view name;
+};
+
+/// What a method entry that failed its checks stands as, so the error above stays the only one.
+struct invalid_method {
+    std::string_view name;
+};
+
+namespace detail {
+
+template <class T>
+concept has_hub_description = requires(const T* p) { signalrpp_hub_methods(p); };
+
+
+template <class Result, bool Streaming>
+constexpr bool result_supported() {
+    if constexpr (Streaming) {
+        return std::is_void_v<Result>;
+    } else {
+        return std::is_void_v<Result> || json::mapped<Result>;
+    }
+}
+
+} // namespace detail
+
+/// The description of hub H: a hana tuple of method_ref.
+template <detail::has_hub_description H>
+constexpr auto hub_methods() {
+    return signalrpp_hub_methods(static_cast<const H*>(nullptr));
+}
+
+namespace detail {
+
+/// True if no two described methods share a wire name, ignoring case.
+template <class Hub>
+constexpr bool wire_names_unique() {
+    return boost::hana::unpack(hub_methods<Hub>(), [](auto... m) {
+        std::array<std::string_view, sizeof...(m)> names{m.name...};
+        std::sort(names.begin(), names.end(),
+                  [](std::string_view a, std::string_view b) { return ascii::compare_folded(a, b) < 0; });
+        for (std::size_t i = 1; i < names.size(); ++i) {
+            if (ascii::compare_folded(names[i - 1], names[i]) == 0) {
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+} // namespace detail
+
+} // namespace signalrpp::reflect
+
+// One entry of the hub description: `name` or `(name, "Wire")`; each check names the method.
+#define SIGNALRPP_DETAIL_HUB_METHOD(hub, entry) SIGNALRPP_DETAIL_HUB_METHOD_I(hub, SIGNALRPP_DETAIL_NAMED(entry))
+#define SIGNALRPP_DETAIL_HUB_METHOD_I(hub, ...) SIGNALRPP_DETAIL_HUB_METHOD_II(hub, __VA_ARGS__)
+#define SIGNALRPP_DETAIL_HUB_METHOD_II(hub, member, wire_name)                                                         \
+    , []<class signalrpp_hub>(signalrpp_hub*) {                                                                       \
+        if constexpr (!requires { &signalrpp_hub::member; }) {                                                        \
+            static_assert(sizeof(signalrpp_hub*) == 0, "SIGNALRPP_HUB: '" #member "' is not a public member function "\
+                                                       "of the hub, or is overloaded (SignalR methods cannot be "       \
+                                                       "overloaded: give each its own name)");                       \
+            return ::signalrpp::reflect::invalid_method{std::string_view{wire_name}};                                 \
+        } else {                                                                                                      \
+            using signalrpp_traits = ::signalrpp::reflect::method_traits<decltype(&signalrpp_hub::member)>;           \
+            if constexpr (!signalrpp_traits::is_member_function) {                                                    \
+                static_assert(sizeof(signalrpp_hub*) == 0,                                                           \
+                              "SIGNALRPP_HUB: '" #member "' is not a non-static member function of the hub");       \
+                return ::signalrpp::reflect::invalid_method{std::string_view{wire_name}};                             \
+            } else {                                                                                                  \
+                static_assert(signalrpp_traits::arguments_mapped, "SIGNALRPP_HUB: a parameter of '" #member         \
+                                                                  "' has no JSON mapping (describe its type with "   \
+                                                                  "SIGNALRPP_DEFINE_TYPE or specialize "             \
+                                                                  "signalrpp::json::serializer)");                   \
+                static_assert(signalrpp_traits::count(::signalrpp::reflect::parameter_source::result_stream) <= 1, \
+                              "SIGNALRPP_HUB: '" #member "' takes more than one stream_writer");                    \
+                static_assert(::signalrpp::reflect::detail::result_supported<typename signalrpp_traits::result,     \
+                                                                             signalrpp_traits::is_streaming>(),     \
+                              "SIGNALRPP_HUB: the result of '" #member "' has no JSON mapping, or '" #member         \
+                              "' streams (takes a stream_writer) and does not return void or "                       \
+                              "asio::awaitable<void>");                                                              \
+                return ::signalrpp::reflect::method_ref<&signalrpp_hub::member>{std::string_view{wire_name}};       \
+            }                                                                                                         \
+        }                                                                                                             \
+    }(static_cast<hub*>(nullptr))
+
+// The entries arrive as ", e1, e2": expand them first (_I), then drop what stands before the first comma.
+#define SIGNALRPP_DETAIL_HUB_TUPLE_I(...) SIGNALRPP_DETAIL_HUB_TUPLE(__VA_ARGS__)
+#define SIGNALRPP_DETAIL_HUB_TUPLE(first_comma_dropped, ...) ::boost::hana::make_tuple(__VA_ARGS__)
+
+/// Describes the methods of `hub` that clients may call; each entry is a name or (name, "WireName").
+#define SIGNALRPP_HUB(hub, ...)                                                                                 \
+    [[maybe_unused]] constexpr auto signalrpp_hub_methods(const hub*) {                                        \
+        return SIGNALRPP_DETAIL_HUB_TUPLE_I(~ SIGNALRPP_DETAIL_FOR_EACH(SIGNALRPP_DETAIL_HUB_METHOD, hub, __VA_ARGS__)); \
+    }                                                                                                          \
+    static_assert(::signalrpp::reflect::detail::wire_names_unique<hub>(),                                       \
+                  "SIGNALRPP_HUB: two methods of the hub have the same wire name (names are matched case-insensitively)")
+// ---- end signalrpp/reflect/hub_description.hpp
+// ---- begin signalrpp/reflect/method_invoker.hpp
+// invoke_method<Hub, &Hub::method>: binds a call's JSON arguments to the method's parameters, checks
+// the call against the method (counts, streaming or not), calls it and shapes its result into the
+// Completion, StreamItems and end of stream the caller gets -- each with ASP.NET Core's error texts.
+// One function per described method; the dispatch table points at them.
+
+// ---- begin signalrpp/reflect/invocation.hpp
+// What the dispatcher is asked to run (an Invocation or StreamInvocation, already parsed), the options
+// that shape its answers, and what it hands back.
+
+
+
+#include <optional>
+#include <string_view>
+
+namespace signalrpp::reflect {
+
+/// One call of a hub method, as a client asked for it. Views: valid during dispatch() only.
+struct invocation {
+    bool streaming = false;                 ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
+    std::string_view invocation_id;         ///< empty: the client wants no answer
+    std::string_view target;                ///< the method's wire name, any case
+    const json::value* arguments = nullptr; ///< a JSON array
+    protocol::string_list stream_ids;       ///< client-to-server streams, in parameter order
+
+    static invocation from(const protocol::invocation_message& m) noexcept {
+        return {false, m.invocation_id, m.target, m.arguments, m.stream_ids};
+    }
+    static invocation from(const protocol::stream_invocation_message& m) noexcept {
+        return {true, m.invocation_id, m.target, m.arguments, m.stream_ids};
+    }
+};
+
+struct dispatch_options {
+    /// Append the exception's type and message to error texts (ASP.NET Core's EnableDetailedErrors).
+    bool detailed_errors = false;
+};
+
+/// The outcome of dispatch(): either finished (any answer is already written), or pending: then
+/// `pending` must be run to completion (co_await or co_spawn on the connection's strand) while the hub
+/// object lives; it sends its answers through the invocation_sink.
+struct dispatch_result {
+    std::optional<asio::awaitable<void>> pending;
+
+    bool finished() const noexcept { return !pending.has_value(); }
+};
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/invocation.hpp
+// ---- begin signalrpp/reflect/invocation_errors.hpp
+// The error texts a caller gets in a Completion when an invocation fails, worded as ASP.NET Core words
+// them, so clients written against it (and their tests) see the same strings. "Detail" is the
+// "<Kind>: <message>" suffix: always added for a hub_exception, otherwise only with detailed errors on.
+
+
+#include <cstddef>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+
+#if defined(__GNUG__)
+#include <cxxabi.h>
+#endif
+
+namespace signalrpp::reflect {
+
+namespace detail {
+
+inline std::string quoted(std::string_view target) {
+    return "'" + std::string(target) + "'";
+}
+
+inline std::string with_detail(std::string message, bool add, std::string_view kind, std::string_view what) {
+    if (add) {
+        message += ' ';
+        message += kind;
+        message += ": ";
+        message += what;
+    }
+    return message;
+}
+
+/// The readable name of an exception's dynamic type, e.g. "std::runtime_error".
+inline std::string exception_kind(const std::exception& e) {
+    const char* name = typeid(e).name();
+#if defined(__GNUG__)
+    int status = 0;
+    const std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(name, nullptr, nullptr, &status),
+                                                             std::free);
+    if (status == 0 && demangled) {
+        return demangled.get();
+    }
+#endif
+    return name;
+}
+
+} // namespace detail
+
+/// The target names no method of the hub. (The reference finds this while binding, so the text
+/// is the binding failure's, with its HubException detail always present.)
+inline std::string unknown_method_error(std::string_view target) {
+    return "Failed to invoke " + detail::quoted(target) +
+           " due to an error on the server. HubException: Method does not exist.";
+}
+
+/// The arguments do not match the parameters in number.
+inline std::string argument_count_error(std::string_view target, std::size_t provided, std::size_t expected,
+                                        bool detailed) {
+    return detail::with_detail("Failed to invoke " + detail::quoted(target) + " due to an error on the server.",
+                               detailed, "InvalidDataException",
+                               "Invocation provides " + std::to_string(provided) + " argument(s) but target expects " +
+                                   std::to_string(expected) + ".");
+}
+
+/// An argument does not hold its parameter's type.
+inline std::string argument_type_error(std::string_view target, bool detailed) {
+    return detail::with_detail("Failed to invoke " + detail::quoted(target) + " due to an error on the server.",
+                               detailed, "InvalidDataException",
+                               "Error binding arguments. Make sure that the types of the provided values match the "
+                               "types of the hub method being invoked.");
+}
+
+/// The method (or the start of a streaming method) threw the exception in flight; call inside a catch.
+inline std::string method_exception_error(std::string_view target, bool detailed) {
+    const std::string message = "An unexpected error occurred invoking " + detail::quoted(target) + " on the server.";
+    try {
+        throw;
+    } catch (const hub_exception& e) {
+        return detail::with_detail(message, true, "HubException", e.what());
+    } catch (const std::exception& e) {
+        return detail::with_detail(message, detailed, detail::exception_kind(e), e.what());
+    } catch (...) {
+        return detail::with_detail(message, detailed, "Exception", "An exception that is not a std::exception was thrown.");
+    }
+}
+
+/// A streaming method threw while producing items; call inside a catch.
+inline std::string stream_exception_error(bool detailed) {
+    const std::string message = "An error occurred on the server while streaming results.";
+    try {
+        throw;
+    } catch (const hub_exception& e) {
+        return detail::with_detail(message, true, "HubException", e.what());
+    } catch (const std::exception& e) {
+        return detail::with_detail(message, detailed, detail::exception_kind(e), e.what());
+    } catch (...) {
+        return detail::with_detail(message, detailed, "Exception", "An exception that is not a std::exception was thrown.");
+    }
+}
+
+/// An Invocation (type 1) named a streaming method.
+inline std::string streaming_method_called_error(std::string_view target) {
+    return "The client attempted to invoke the streaming " + detail::quoted(target) +
+           " method with a non-streaming invocation.";
+}
+
+/// A StreamInvocation (type 4) named a method that does not stream.
+inline std::string non_streaming_method_called_error(std::string_view target) {
+    return "The client attempted to invoke the non-streaming " + detail::quoted(target) +
+           " method with a streaming invocation.";
+}
+
+/// The client's streamIds do not match the method's stream parameters in number.
+inline std::string stream_count_error(std::string_view target, std::size_t sent, std::size_t expected) {
+    return "An unexpected error occurred invoking " + detail::quoted(target) + " on the server. HubException: Client sent " +
+           std::to_string(sent) + " stream(s), Hub method expects " + std::to_string(expected) + ".";
+}
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/invocation_errors.hpp
+// ---- begin signalrpp/reflect/invocation_sink.hpp
+// invocation_sink: where the dispatcher sends what an invocation produces after dispatch() returned
+// (the Completion of an asynchronous method, the items and end of a stream), and how it tells the
+// runtime about the streams an invocation opens. The hub runtime implements it for each connection;
+// tests implement it to watch. Called on the connection's strand only.
+
+// ---- begin signalrpp/reflect/upload_channel.hpp
+// upload_channel<T>: the queue between a client-to-server stream's StreamItems and the stream_reader<T>
+// a hub method reads them from. Items are bound to T as they arrive; the runtime applies backpressure
+// once full() (ASP.NET Core's StreamBufferCapacity, 10 by default). Used on one strand only.
+
+
+#include <asio/error.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace signalrpp::reflect {
+
+/// The runtime's view of an upload stream, whatever its item type.
+class upload_channel_base {
+public:
+    virtual ~upload_channel_base() = default;
+
+    /// Binds and queues one item; false if it does not hold the item type (the stream then ends).
+    virtual bool push(const json::value& item) = 0;
+
+    /// The client ended the stream: cleanly, or with its error text.
+    virtual void complete(std::optional<std::string> error = std::nullopt) = 0;
+
+    /// Holds as many items as it may: stop reading from the connection until the method takes some.
+    virtual bool full() const = 0;
+};
+
+template <class T>
+class upload_channel final : public upload_channel_base {
+public:
+    static constexpr std::size_t default_capacity = 10;
+
+    explicit upload_channel(std::size_t capacity = default_capacity) : capacity_(capacity) {}
+
+    bool push(const json::value& item) override {
+        if (done_) {
+            return false;
+        }
+        T value{};
+        if (!json::read(item, value)) {
+            complete(std::nullopt);
+            return false;
+        }
+        items_.push_back(std::move(value));
+        wake();
+        return true;
+    }
+
+    void complete(std::optional<std::string> error) override {
+        if (!done_) {
+            done_ = true;
+            error_ = std::move(error);
+            wake();
+        }
+    }
+
+    bool full() const override { return items_.size() >= capacity_; }
+
+    /// Takes the next item into `out`, or empties `out` if the stream has ended (see error()); false if
+    /// there is nothing yet (wait on waiter() and try again).
+    bool try_take(std::optional<T>& out) {
+        if (!items_.empty()) {
+            out.emplace(std::move(items_.front()));
+            items_.pop_front();
+            return true;
+        }
+        if (done_) {
+            out.reset();
+            return true;
+        }
+        return false;
+    }
+
+    bool done() const noexcept { return done_ && items_.empty(); }
+    const std::optional<std::string>& error() const noexcept { return error_; }
+
+    /// The timer a waiting reader suspends on; created on first use with the reader's executor.
+    template <class Executor>
+    asio::steady_timer& waiter(const Executor& executor) {
+        if (!waiter_) {
+            waiter_.emplace(executor, asio::steady_timer::time_point::max());
+        }
+        waiter_->expires_at(asio::steady_timer::time_point::max());
+        return *waiter_;
+    }
+
+private:
+    void wake() {
+        if (waiter_) {
+            waiter_->cancel();
+        }
+    }
+
+    std::deque<T> items_;
+    std::size_t capacity_;
+    bool done_ = false;
+    std::optional<std::string> error_;
+    std::optional<asio::steady_timer> waiter_;
+};
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/upload_channel.hpp
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::reflect {
+
+/// What a server-to-client stream shares with the runtime: the runtime cancels it (CancelInvocation,
+/// disconnect), the stream_writer checks it.
+struct result_stream_state {
+    std::string invocation_id;
+    bool cancelled = false;
+    std::size_t items_written = 0;
+};
+
+class invocation_sink {
+public:
+    virtual ~invocation_sink() = default;
+
+    /// A whole serialized message (with its separator) for the caller.
+    virtual void send(std::string message) = 0;
+
+    /// The invocation is a stream: items go out through `stream` until the method returns.
+    virtual void open_result_stream(std::shared_ptr<result_stream_state> stream) = 0;
+
+    /// The client-to-server stream `stream_id` now feeds `channel`.
+    virtual void open_upload(std::string_view stream_id, std::shared_ptr<upload_channel_base> channel) = 0;
+};
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/invocation_sink.hpp
+// ---- begin signalrpp/reflect/stream_reader.hpp
+// stream_reader<T>: a hub method parameter that receives a client-to-server stream. The client passes
+// the stream by id (`streamIds`), not among the arguments, and sends its items as StreamItems:
+//
+//     asio::awaitable<std::string> concat(signalrpp::stream_reader<std::string> parts) {
+//         std::string all;
+//         while (auto part = co_await parts.read()) all += *part;
+//         co_return all;
+//     }
+//
+// read() suspends until an item arrives; it returns nothing once the client completed the stream, and
+// throws signalrpp::hub_exception with the client's text if the client completed it with an error.
+// Use it from the invocation's coroutine only (it is not thread-safe).
+
+
+#include <asio/error_code.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace signalrpp {
+
+template <class T>
+class stream_reader {
+public:
+    stream_reader() = default;
+    explicit stream_reader(std::shared_ptr<reflect::upload_channel<T>> channel) : channel_(std::move(channel)) {}
+
+    /// The next item, or nothing at the end of the stream.
+    asio::awaitable<std::optional<T>> read() {
+        std::optional<T> item;
+        while (!channel_->try_take(item)) {
+            auto& waiter = channel_->waiter(co_await asio::this_coro::executor);
+            asio::error_code woken; // cancelled: something arrived
+            co_await waiter.async_wait(asio::redirect_error(asio::use_awaitable, woken));
+        }
+        if (!item && channel_->error()) {
+            throw hub_exception(*channel_->error());
+        }
+        co_return item;
+    }
+
+private:
+    std::shared_ptr<reflect::upload_channel<T>> channel_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/reflect/stream_reader.hpp
+// ---- begin signalrpp/reflect/stream_writer.hpp
+// stream_writer<T>: a hub method parameter that makes the method a streaming one (clients call it
+// with StreamInvocation / stream()). Each write() sends one item; when the method returns, the stream
+// ends; if it throws, the stream ends with an error.
+//
+//     asio::awaitable<void> counter(int count, signalrpp::stream_writer<int> out) {
+//         for (int i = 0; i < count && !out.cancelled(); ++i) out.write(i);
+//         co_return;
+//     }
+//
+// The client may cancel the stream (CancelInvocation) or go away: write() then returns false and
+// sends nothing, and an operation the method is awaiting is cancelled. Not thread-safe: use it from
+// the invocation's coroutine.
+
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace signalrpp {
+
+template <class T>
+class stream_writer {
+public:
+    stream_writer() = default;
+    stream_writer(std::shared_ptr<reflect::invocation_sink> sink, std::shared_ptr<reflect::result_stream_state> state)
+        : sink_(std::move(sink)), state_(std::move(state)) {}
+
+    /// Sends `item`; false (nothing sent) if the stream was cancelled.
+    bool write(const T& item) {
+        if (state_->cancelled) {
+            return false;
+        }
+        std::string message;
+        protocol::write_stream_item(message, state_->invocation_id, item);
+        sink_->send(std::move(message));
+        ++state_->items_written;
+        return true;
+    }
+
+    /// The client cancelled the stream or went away.
+    bool cancelled() const noexcept { return state_->cancelled; }
+
+private:
+    std::shared_ptr<reflect::invocation_sink> sink_;
+    std::shared_ptr<reflect::result_stream_state> state_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/reflect/stream_writer.hpp
+
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace signalrpp::reflect {
+
+/// What invoke_method needs besides the call itself.
+struct dispatch_context {
+    std::string& out;                              ///< an immediate answer is appended here
+    const std::shared_ptr<invocation_sink>& sink;  ///< later answers and streams go here
+    const dispatch_options& options;
+};
+
+namespace detail {
+
+// A bound value, passed on to a parameter declared as `Param`.
+template <class Param, class Value>
+decltype(auto) pass(Value& value) {
+    if constexpr (std::is_lvalue_reference_v<Param> && !std::is_const_v<std::remove_reference_t<Param>>) {
+        return (value);
+    } else {
+        return std::move(value);
+    }
+}
+
+template <auto Method, class Traits, class Hub, std::size_t... I>
+decltype(auto) call_with(Hub& hub, typename Traits::parameters& params, std::index_sequence<I...>) {
+    return (hub.*Method)(pass<std::tuple_element_t<I, typename Traits::parameter_types>>(std::get<I>(params))...);
+}
+
+template <auto Method, class Traits, class Hub>
+decltype(auto) call(Hub& hub, typename Traits::parameters& params) {
+    return call_with<Method, Traits>(hub, params, std::make_index_sequence<Traits::parameter_count>{});
+}
+
+// Reads the provided arguments into their parameters, in order; false at the first that does not fit.
+// Arguments past the parameters are not read (the count check reports them).
+template <class Traits, std::size_t... K>
+bool bind_arguments(const json::value& args, typename Traits::parameters& params, std::index_sequence<K...>) {
+    const std::size_t provided = args.Size();
+    return ((K >= provided ||
+             json::read(args[static_cast<rapidjson::SizeType>(K)], std::get<Traits::argument_positions[K]>(params))) &&
+            ...);
+}
+
+template <class Traits, std::size_t... K>
+void open_uploads(typename Traits::parameters& params, const invocation& c, invocation_sink& sink,
+                  std::index_sequence<K...>) {
+    (
+        [&] {
+            constexpr std::size_t position = Traits::upload_positions[K];
+            using item = typename stream_item_of<std::tuple_element_t<position, typename Traits::parameters>>::type;
+            auto channel = std::make_shared<upload_channel<item>>();
+            std::get<position>(params) = stream_reader<item>(channel);
+            sink.open_upload(c.stream_ids[K], std::move(channel));
+        }(),
+        ...);
+}
+
+template <class Traits>
+std::shared_ptr<result_stream_state> open_result_stream(typename Traits::parameters& params, const invocation& c,
+                                                        const std::shared_ptr<invocation_sink>& sink) {
+    constexpr std::size_t position = Traits::result_stream_positions[0];
+    using item = typename stream_item_of<std::tuple_element_t<position, typename Traits::parameters>>::type;
+    auto state = std::make_shared<result_stream_state>();
+    state->invocation_id.assign(c.invocation_id);
+    std::get<position>(params) = stream_writer<item>(sink, state);
+    sink->open_result_stream(state);
+    return state;
+}
+
+// The Completion of a method that returned normally (`result` unused for void methods).
+template <class Result, class Value>
+void write_result(std::string& out, std::string_view invocation_id, const Value& result) {
+    if constexpr (std::is_void_v<Result>) {
+        protocol::write_completion_void(out, invocation_id);
+    } else {
+        protocol::write_completion_result(out, invocation_id, result);
+    }
+}
+
+// The end of a stream: an empty Completion, or an error if it failed (and was not cancelled).
+inline void write_stream_end(std::string& out, const result_stream_state& stream, std::string_view target,
+                             bool failed, bool detailed) {
+    if (!failed || stream.cancelled) {
+        protocol::write_completion_empty(out, stream.invocation_id);
+    } else {
+        protocol::write_completion_error(out, stream.invocation_id,
+                                         stream.items_written == 0 ? method_exception_error(target, detailed)
+                                                                   : stream_exception_error(detailed));
+    }
+}
+
+struct no_value {};
+
+// Runs an asynchronous method to its end and sends its Completion.
+template <auto Method, class Traits, class Hub>
+asio::awaitable<void> run_async(Hub& hub, typename Traits::parameters params, std::string invocation_id,
+                                std::string target, std::shared_ptr<invocation_sink> sink, bool detailed) {
+    std::string out;
+    try {
+        if constexpr (std::is_void_v<typename Traits::result>) {
+            co_await call<Method, Traits>(hub, params);
+            if (!invocation_id.empty()) {
+                write_result<void>(out, invocation_id, no_value{});
+            }
+        } else {
+            const auto result = co_await call<Method, Traits>(hub, params);
+            if (!invocation_id.empty()) {
+                write_result<typename Traits::result>(out, invocation_id, result);
+            }
+        }
+    } catch (...) {
+        if (!invocation_id.empty()) {
+            protocol::write_completion_error(out, invocation_id, method_exception_error(target, detailed));
+        }
+    }
+    if (!out.empty()) {
+        sink->send(std::move(out));
+    }
+}
+
+// Runs an asynchronous streaming method to its end and sends the end of its stream.
+template <auto Method, class Traits, class Hub>
+asio::awaitable<void> run_async_stream(Hub& hub, typename Traits::parameters params,
+                                       std::shared_ptr<result_stream_state> stream, std::string target,
+                                       std::shared_ptr<invocation_sink> sink, bool detailed) {
+    std::string out;
+    try {
+        co_await call<Method, Traits>(hub, params);
+        write_stream_end(out, *stream, target, false, detailed);
+    } catch (...) {
+        write_stream_end(out, *stream, target, true, detailed);
+    }
+    sink->send(std::move(out));
+}
+
+} // namespace detail
+
+/// Runs `call` on `hub` through the described method `Method`.
+template <class Hub, auto Method>
+dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_context& ctx) {
+    using traits = method_traits<decltype(Method)>;
+    const bool answer = !c.invocation_id.empty();
+    const bool detailed = ctx.options.detailed_errors;
+    typename traits::parameters params{};
+
+    if (!detail::bind_arguments<traits>(*c.arguments, params, std::make_index_sequence<traits::argument_count>{})) {
+        if (answer) {
+            protocol::write_completion_error(ctx.out, c.invocation_id, argument_type_error(c.target, detailed));
+        }
+        return {};
+    }
+    if (c.arguments->Size() != traits::argument_count) {
+        if (answer) {
+            protocol::write_completion_error(
+                ctx.out, c.invocation_id, argument_count_error(c.target, c.arguments->Size(), traits::argument_count, detailed));
+        }
+        return {};
+    }
+    if (c.streaming != traits::is_streaming) {
+        if (answer) {
+            protocol::write_completion_error(ctx.out, c.invocation_id,
+                                             c.streaming ? non_streaming_method_called_error(c.target)
+                                                         : streaming_method_called_error(c.target));
+        }
+        return {};
+    }
+    if (c.stream_ids.size() != traits::upload_count) {
+        if (answer) {
+            protocol::write_completion_error(ctx.out, c.invocation_id,
+                                             stream_count_error(c.target, c.stream_ids.size(), traits::upload_count));
+        }
+        return {};
+    }
+    if constexpr (traits::upload_count > 0) {
+        detail::open_uploads<traits>(params, c, *ctx.sink, std::make_index_sequence<traits::upload_count>{});
+    }
+
+    if constexpr (traits::is_streaming) {
+        auto stream = detail::open_result_stream<traits>(params, c, ctx.sink);
+        if constexpr (traits::is_async) {
+            return {detail::run_async_stream<Method, traits>(hub, std::move(params), std::move(stream),
+                                                             std::string(c.target), ctx.sink, detailed)};
+        } else {
+            std::string out;
+            try {
+                detail::call<Method, traits>(hub, params);
+                detail::write_stream_end(out, *stream, c.target, false, detailed);
+            } catch (...) {
+                detail::write_stream_end(out, *stream, c.target, true, detailed);
+            }
+            ctx.sink->send(std::move(out));
+            return {};
+        }
+    } else if constexpr (traits::is_async) {
+        return {detail::run_async<Method, traits>(hub, std::move(params), std::string(c.invocation_id),
+                                                  std::string(c.target), ctx.sink, detailed)};
+    } else {
+        try {
+            if constexpr (std::is_void_v<typename traits::result>) {
+                detail::call<Method, traits>(hub, params);
+                if (answer) {
+                    detail::write_result<void>(ctx.out, c.invocation_id, detail::no_value{});
+                }
+            } else {
+                const auto result = detail::call<Method, traits>(hub, params);
+                if (answer) {
+                    detail::write_result<typename traits::result>(ctx.out, c.invocation_id, result);
+                }
+            }
+        } catch (...) {
+            if (answer) {
+                protocol::write_completion_error(ctx.out, c.invocation_id, method_exception_error(c.target, detailed));
+            }
+        }
+        return {};
+    }
+}
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/method_invoker.hpp
+
+#include <boost/hana/unpack.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace signalrpp::reflect {
+
+template <class Hub>
+struct method_entry {
+    std::string_view name;
+    dispatch_result (*invoke)(Hub&, const invocation&, const dispatch_context&);
+};
+
+template <class Hub>
+class dispatch_table {
+public:
+    /// The method a call names, or null.
+    static const method_entry<Hub>* find(std::string_view target) noexcept {
+        const auto it = std::lower_bound(entries.begin(), entries.end(), target, [](const auto& e, std::string_view t) {
+            return ascii::compare_folded(e.name, t) < 0;
+        });
+        return it != entries.end() && ascii::compare_folded(it->name, target) == 0 ? &*it : nullptr;
+    }
+
+    static constexpr auto entries = boost::hana::unpack(hub_methods<Hub>(), [](auto... m) {
+        std::array<method_entry<Hub>, sizeof...(m)> table{
+            method_entry<Hub>{m.name, &invoke_method<Hub, decltype(m)::pointer>}...};
+        std::sort(table.begin(), table.end(),
+                  [](const auto& a, const auto& b) { return ascii::compare_folded(a.name, b.name) < 0; });
+        return table;
+    });
+};
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/dispatch_table.hpp
+// ---- begin signalrpp/reflect/hub_dispatcher.hpp
+// dispatch(): runs one client call on a hub object: finds the method by its wire name (any case) and
+// hands over to its invoker, or answers that the method does not exist.
+
+
+#include <memory>
+#include <string>
+
+namespace signalrpp::reflect {
+
+/// Runs `call` on `hub`. An answer known at once (the Completion of a plain method, any error) is
+/// appended to `out`; asynchronous and streaming methods answer through `sink` (see dispatch_result).
+/// A call without invocation id is answered with nothing, errors included.
+template <class Hub>
+dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, const std::shared_ptr<invocation_sink>& sink,
+                         const dispatch_options& options = {}) {
+    const auto* method = dispatch_table<Hub>::find(call.target);
+    if (method == nullptr) {
+        if (!call.invocation_id.empty()) {
+            protocol::write_completion_error(out, call.invocation_id, unknown_method_error(call.target));
+        }
+        return {};
+    }
+    return method->invoke(hub, call, dispatch_context{out, sink, options});
+}
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/hub_dispatcher.hpp
 // ---- end signalrpp/signalrpp.hpp
 
 #endif // SIGNALRPP_SINGLE_INCLUDE_HPP

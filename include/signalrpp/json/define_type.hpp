@@ -10,6 +10,7 @@
 // Reading matches property names case-insensitively, as ASP.NET Core does; unknown properties are
 // ignored and members without a property keep their default value. Writing writes every listed member.
 
+#include <signalrpp/core/ascii.hpp>
 #include <signalrpp/core/detail/preprocessor.hpp>
 #include <signalrpp/json/serializer.hpp>
 
@@ -33,23 +34,6 @@ constexpr auto fields_of(std::nullptr_t, Fields... fields) {
     return std::make_tuple(fields...);
 }
 
-constexpr char ascii_lower(char c) noexcept {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-/// ASCII case-insensitive equality, how .NET compares hub method and property names here.
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (ascii_lower(a[i]) != ascii_lower(b[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 template <class Tuple>
 constexpr bool names_unique(const Tuple& fields) {
     return std::apply(
@@ -57,7 +41,7 @@ constexpr bool names_unique(const Tuple& fields) {
             const std::string_view names[] = {f.name...};
             for (std::size_t i = 0; i < sizeof...(f); ++i) {
                 for (std::size_t j = i + 1; j < sizeof...(f); ++j) {
-                    if (iequals(names[i], names[j])) {
+                    if (ascii::iequals(names[i], names[j])) {
                         return false;
                     }
                 }
@@ -102,7 +86,7 @@ struct serializer<T> {
             bool ok = true;
             std::apply(
                 [&](const auto&... f) {
-                    (void)((detail::iequals(name, f.name) && ((ok = json::read(member.value, out.*(f.pointer))), true)) ||
+                    (void)((ascii::iequals(name, f.name) && ((ok = json::read(member.value, out.*(f.pointer))), true)) ||
                            ...);
                 },
                 fields);

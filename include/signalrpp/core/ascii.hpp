@@ -1,0 +1,31 @@
+#pragma once
+// ASCII case-insensitive comparison: how SignalR matches hub method names and how ASP.NET Core
+// matches JSON property names here (OrdinalIgnoreCase; names are ASCII in practice).
+
+#include <cstddef>
+#include <string_view>
+
+namespace signalrpp::ascii {
+
+constexpr char to_lower(char c) noexcept {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// Orders `a` and `b` as their lower-case forms: negative, zero or positive.
+constexpr int compare_folded(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const char x = to_lower(a[i]);
+        const char y = to_lower(b[i]);
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+    }
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+}
+
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && compare_folded(a, b) == 0;
+}
+
+} // namespace signalrpp::ascii

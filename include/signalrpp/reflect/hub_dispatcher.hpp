@@ -1,0 +1,33 @@
+#pragma once
+// dispatch(): runs one client call on a hub object: finds the method by its wire name (any case) and
+// hands over to its invoker, or answers that the method does not exist.
+
+#include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/reflect/dispatch_table.hpp>
+#include <signalrpp/reflect/invocation.hpp>
+#include <signalrpp/reflect/invocation_errors.hpp>
+#include <signalrpp/reflect/invocation_sink.hpp>
+#include <signalrpp/reflect/method_invoker.hpp>
+
+#include <memory>
+#include <string>
+
+namespace signalrpp::reflect {
+
+/// Runs `call` on `hub`. An answer known at once (the Completion of a plain method, any error) is
+/// appended to `out`; asynchronous and streaming methods answer through `sink` (see dispatch_result).
+/// A call without invocation id is answered with nothing, errors included.
+template <class Hub>
+dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, const std::shared_ptr<invocation_sink>& sink,
+                         const dispatch_options& options = {}) {
+    const auto* method = dispatch_table<Hub>::find(call.target);
+    if (method == nullptr) {
+        if (!call.invocation_id.empty()) {
+            protocol::write_completion_error(out, call.invocation_id, unknown_method_error(call.target));
+        }
+        return {};
+    }
+    return method->invoke(hub, call, dispatch_context{out, sink, options});
+}
+
+} // namespace signalrpp::reflect

@@ -1,0 +1,10 @@
+// expect: SIGNALRPP_HUB: a parameter of 'take' has no JSON mapping
+#include <signalrpp/signalrpp.hpp>
+
+struct opaque {};
+struct parameter_hub {
+    void take(int, opaque) {}
+};
+SIGNALRPP_HUB(parameter_hub, take);
+
+int main() {}

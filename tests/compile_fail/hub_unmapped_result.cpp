@@ -1,0 +1,10 @@
+// expect: SIGNALRPP_HUB: the result of 'give' has no JSON mapping
+#include <signalrpp/signalrpp.hpp>
+
+struct opaque {};
+struct result_hub {
+    opaque give() { return {}; }
+};
+SIGNALRPP_HUB(result_hub, give);
+
+int main() {}
