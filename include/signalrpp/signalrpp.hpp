@@ -6,9 +6,11 @@
 #include <signalrpp/core/ascii.hpp>
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/base64.hpp>
+#include <signalrpp/core/detail/concat.hpp>
 #include <signalrpp/core/detail/preprocessor.hpp>
 #include <signalrpp/core/error.hpp>
 #include <signalrpp/core/hub_exception.hpp>
+#include <signalrpp/core/utf8.hpp>
 
 #include <signalrpp/json/bytes.hpp>
 #include <signalrpp/json/containers.hpp>
@@ -21,7 +23,9 @@
 #include <signalrpp/json/string_output.hpp>
 #include <signalrpp/json/time_point.hpp>
 #include <signalrpp/json/value.hpp>
+#include <signalrpp/json/writer.hpp>
 
+#include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/handshake.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
 #include <signalrpp/protocol/json_hub_parser.hpp>

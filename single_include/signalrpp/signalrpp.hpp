@@ -254,6 +254,33 @@ inline std::error_code decode(std::string_view text, std::vector<std::byte>& out
 
 } // namespace signalrpp::base64
 // ---- end signalrpp/core/base64.hpp
+// ---- begin signalrpp/core/detail/concat.hpp
+// detail::concat({...}): joins string pieces into one string, sized once. Used to build error texts
+// instead of chains of std::string operator+, which cost a reallocation per piece and trip a false
+// -Wrestrict warning in g++ 12 at -O3 (a warning user builds with -Werror would stop on).
+
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::detail {
+
+inline std::string concat(std::initializer_list<std::string_view> pieces) {
+    std::size_t size = 0;
+    for (const auto piece : pieces) {
+        size += piece.size();
+    }
+    std::string out;
+    out.reserve(size);
+    for (const auto piece : pieces) {
+        out.append(piece);
+    }
+    return out;
+}
+
+} // namespace signalrpp::detail
+// ---- end signalrpp/core/detail/concat.hpp
 // ---- begin signalrpp/core/detail/preprocessor.hpp
 // Preprocessor machinery behind the describing macros (SIGNALRPP_DEFINE_TYPE, SIGNALRPP_HUB):
 // applying a macro to each of up to 256 arguments, and reading an entry that is either `name`
@@ -307,6 +334,75 @@ public:
 
 } // namespace signalrpp
 // ---- end signalrpp/core/hub_exception.hpp
+// ---- begin signalrpp/core/utf8.hpp
+// UTF-8 validation (RFC 3629): no overlong forms, no surrogates (U+D800..U+DFFF), nothing above
+// U+10FFFF, no truncated sequences. For text from the network: JSON messages and WebSocket text frames.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace signalrpp::utf8 {
+
+/// True if `text` is entirely valid UTF-8.
+inline bool valid(std::string_view text) noexcept {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* const end = p + text.size();
+    while (p < end) {
+        // Runs of ASCII, eight bytes at a time.
+        while (end - p >= 8) {
+            std::uint64_t chunk;
+            std::memcpy(&chunk, p, sizeof chunk);
+            if (chunk & 0x8080808080808080ull) {
+                break;
+            }
+            p += 8;
+        }
+        if (p == end) {
+            break;
+        }
+        const unsigned char c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        std::size_t length;
+        unsigned char low = 0x80, high = 0xbf; // allowed range of the second byte
+        if (c >= 0xc2 && c <= 0xdf) {
+            length = 2;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            length = 3;
+            if (c == 0xe0) {
+                low = 0xa0; // no overlong three-byte forms
+            } else if (c == 0xed) {
+                high = 0x9f; // no surrogates
+            }
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            length = 4;
+            if (c == 0xf0) {
+                low = 0x90; // no overlong four-byte forms
+            } else if (c == 0xf4) {
+                high = 0x8f; // nothing above U+10FFFF
+            }
+        } else {
+            return false; // a continuation byte first, overlong two-byte lead (C0, C1), or F5..FF
+        }
+        if (static_cast<std::size_t>(end - p) < length || p[1] < low || p[1] > high) {
+            return false;
+        }
+        for (std::size_t i = 2; i < length; ++i) {
+            if ((p[i] & 0xc0) != 0x80) {
+                return false;
+            }
+        }
+        p += length;
+    }
+    return true;
+}
+
+} // namespace signalrpp::utf8
+// ---- end signalrpp/core/utf8.hpp
 
 // ---- begin signalrpp/json/bytes.hpp
 // Byte arrays: signalrpp::bytes (std::vector<std::byte>) is a base64 string in JSON, as .NET writes byte[]
@@ -325,8 +421,15 @@ public:
 // ---- begin signalrpp/json/value.hpp
 // The JSON vocabulary of signalrpp, all RapidJSON underneath:
 // - json::value: a parsed JSON value (read side). Values of a parsed message live as long as its buffer.
-// - json::writer: writes JSON text (write side), appending to a std::string through json::string_output.
+// - json::writer: writes JSON text (write side), appending to a std::string (json/writer.hpp).
 // signalrpp never sets RapidJSON's configuration macros; set them yourself before including, if you must.
+
+// ---- begin signalrpp/json/writer.hpp
+// json::writer: RapidJSON's writer appending to a std::string (json::string_output), with faster
+// strings: characters that need no escape are copied in runs, not one at a time. The text written is
+// the same as RapidJSON's: only '"', '\\' and control characters are escaped (\b \t \n \f \r, else
+// \u00XX); other characters, non-ASCII included, are written as they are (like ASP.NET Core's relaxed
+// escaping).
 
 // ---- begin signalrpp/json/string_output.hpp
 // json::string_output: a RapidJSON output stream that appends to a std::string, so a message is
@@ -361,14 +464,151 @@ private:
 } // namespace signalrpp::json
 // ---- end signalrpp/json/string_output.hpp
 
-#include <rapidjson/document.h>
 #include <rapidjson/writer.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::json {
+
+namespace detail {
+
+// The escape for each byte: 0 none, 'u' for \u00XX, otherwise the letter after the backslash.
+inline constexpr std::array<char, 256> escapes = [] {
+    std::array<char, 256> table{};
+    for (int c = 0; c < 0x20; ++c) {
+        table[static_cast<std::size_t>(c)] = 'u';
+    }
+    table['\b'] = 'b';
+    table['\t'] = 't';
+    table['\n'] = 'n';
+    table['\f'] = 'f';
+    table['\r'] = 'r';
+    table['"'] = '"';
+    table['\\'] = '\\';
+    return table;
+}();
+
+// True if none of the 8 bytes needs escaping: none below 0x20, none '"' or '\\'.
+inline bool plain8(std::uint64_t x) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t high = 0x80 * ones;
+    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & high; };
+    const std::uint64_t below_space = (x - 0x20 * ones) & ~x & high;
+    return (below_space | has_zero(x ^ ('"' * ones)) | has_zero(x ^ ('\\' * ones))) == 0;
+}
+
+} // namespace detail
+
+/// Appends `text` as a JSON string, quotes included.
+inline void append_quoted(std::string& out, std::string_view text) {
+    out.reserve(out.size() + text.size() + 2);
+    out.push_back('"');
+    const char* const data = text.data();
+    const std::size_t length = text.size();
+    std::size_t run = 0; // start of the bytes not yet copied
+    std::size_t i = 0;
+    while (i < length) {
+        if (i + 8 <= length) {
+            std::uint64_t x;
+            std::memcpy(&x, data + i, sizeof x);
+            if (detail::plain8(x)) {
+                i += 8;
+                continue;
+            }
+        }
+        const auto c = static_cast<unsigned char>(data[i]);
+        const char escape = detail::escapes[c];
+        if (escape != 0) {
+            out.append(data + run, i - run);
+            const char hex[] = "0123456789ABCDEF";
+            const char sequence[] = {'\\', escape, '0', '0', hex[c >> 4], hex[c & 15]};
+            out.append(sequence, escape == 'u' ? 6 : 2);
+            run = i + 1;
+        }
+        ++i;
+    }
+    out.append(data + run, length - run);
+    out.push_back('"');
+}
+
+class writer : public rapidjson::Writer<string_output> {
+    using base = rapidjson::Writer<string_output>;
+
+public:
+    /// A writer with no output yet: give it one with Reset(output).
+    writer() = default;
+    explicit writer(string_output& output) : base(output) {}
+
+    bool String(const char* text, rapidjson::SizeType length, bool = false) {
+        Prefix(rapidjson::kStringType);
+        write_quoted(text, length);
+        return EndValue(true);
+    }
+    bool String(std::string_view text) { return String(text.data(), static_cast<rapidjson::SizeType>(text.size())); }
+    bool String(const char* text) { return String(std::string_view(text)); }
+
+    bool Key(const char* text, rapidjson::SizeType length, bool copy = false) { return String(text, length, copy); }
+    bool Key(std::string_view text) { return String(text); }
+    bool Key(const char* text) { return String(std::string_view(text)); }
+
+private:
+    void write_quoted(const char* text, std::size_t length) { append_quoted(os_->target(), {text, length}); }
+};
+
+/// A writer for `output` that reuses this thread's writer (and the memory it keeps) when that one is
+/// free, and makes a new one when it is busy further up the stack. Hot paths (messages) use this.
+class writer_lease {
+public:
+    explicit writer_lease(string_output& output) {
+        if (!in_use()) {
+            in_use() = true;
+            leased_ = true;
+            writer_ = &cached();
+            writer_->Reset(output);
+        } else {
+            writer_ = &own_.emplace(output);
+        }
+    }
+    writer_lease(const writer_lease&) = delete;
+    writer_lease& operator=(const writer_lease&) = delete;
+    ~writer_lease() {
+        if (leased_) {
+            in_use() = false;
+        }
+    }
+
+    writer& get() noexcept { return *writer_; }
+
+private:
+    static writer& cached() {
+        thread_local writer w;
+        return w;
+    }
+    static bool& in_use() {
+        thread_local bool busy = false;
+        return busy;
+    }
+
+    writer* writer_ = nullptr;
+    bool leased_ = false;
+    std::optional<writer> own_;
+};
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/writer.hpp
+
+#include <rapidjson/document.h>
 
 namespace signalrpp::json {
 
 using value = rapidjson::Value;
 using document = rapidjson::Document;
-using writer = rapidjson::Writer<string_output>;
 
 /// The name .NET gives a JSON token type in its error texts ("String", "Number", "Array", ...).
 inline const char* token_name(const value& v) noexcept {
@@ -719,12 +959,19 @@ struct serializer<T> {
 // ---- begin signalrpp/json/insitu_document.hpp
 // json::insitu_document: parses one JSON text after another, in place (strings are decoded inside the
 // text itself), into a document whose memory is reused: a small message needs no heap allocation.
-// Parsing is iterative (no recursion however deep the input) and refuses nesting deeper than a limit,
-// as System.Text.Json does (64 by default), so later recursive walks of the value stay bounded.
+// Nesting deeper than a limit is refused before parsing, as System.Text.Json refuses it (64 by default),
+// so RapidJSON's recursive parser (faster than its iterative one) and later walks of the value recurse
+// at most that deep.
+// The text must be valid UTF-8. It is checked here, over the text's exact length, rather than by
+// RapidJSON: its in-situ validation reads past the terminating NUL when the text ends inside a
+// multi-byte sequence (found by fuzzing), while its non-validating string parse stops there.
 
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <memory>
+#include <string_view>
 
 namespace signalrpp::json {
 
@@ -741,17 +988,23 @@ public:
     insitu_document(const insitu_document&) = delete;
     insitu_document& operator=(const insitu_document&) = delete;
 
-    /// Parses the NUL-terminated `text` (modifying it). Text after the first complete value is ignored,
-    /// as ASP.NET Core does. False if the text is not JSON, not valid UTF-8, or nested too deeply.
-    bool parse(char* text, int max_depth = default_max_depth) {
-        if (!depth_within(text, max_depth)) {
+    /// Parses the `size` bytes at `text`, which must be followed by a NUL (`text` is modified). Text after
+    /// the first complete value is ignored, as ASP.NET Core does; so is anything after a NUL inside it.
+    /// False if the text is not JSON, not valid UTF-8, or nested too deeply.
+    bool parse(char* text, std::size_t size, int max_depth = default_max_depth) {
+        const std::string_view view(text, size);
+        const scan s = quick_scan(view);
+        if (!s.ascii && !utf8::valid(view)) {
+            return false;
+        }
+        // Only text with more openers than the limit can be nested too deeply: the full check is rare.
+        if (s.openers > static_cast<std::size_t>(max_depth) && !depth_within(text, max_depth)) {
             return false;
         }
         document_.SetNull();
         value_allocator_.Clear();
         stack_allocator_.Clear();
-        constexpr unsigned flags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
-                                   rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
+        constexpr unsigned flags = rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag;
         document_.ParseInsitu<flags>(text);
         return !document_.HasParseError();
     }
@@ -768,6 +1021,34 @@ private:
         alignas(std::max_align_t) char values[8192];
         alignas(std::max_align_t) char stack[stack_capacity * 2];
     };
+
+    struct scan {
+        bool ascii = true;       // no byte above 0x7f: valid UTF-8 without further ado
+        std::size_t openers = 0; // bytes '[' and '{' (an upper bound of the nesting depth)
+    };
+
+    // One pass, eight bytes at a time. '[' | 0x20 == '{', so both become zero bytes of
+    // (x | 0x20..) ^ '{'.., which the usual bit trick marks with 0x80 to be summed by a multiply.
+    static scan quick_scan(std::string_view text) noexcept {
+        constexpr std::uint64_t ones = 0x0101010101010101ull;
+        scan s;
+        std::uint64_t high = 0;
+        std::size_t i = 0;
+        for (; i + 8 <= text.size(); i += 8) {
+            std::uint64_t x;
+            std::memcpy(&x, text.data() + i, sizeof x);
+            high |= x;
+            const std::uint64_t y = (x | 0x20 * ones) ^ ('{' * ones);
+            const std::uint64_t zero_bytes = ~(((y & 0x7f * ones) + 0x7f * ones) | y | 0x7f * ones);
+            s.openers += static_cast<std::size_t>(((zero_bytes >> 7) * ones) >> 56);
+        }
+        for (; i < text.size(); ++i) {
+            high |= static_cast<unsigned char>(text[i]);
+            s.openers += (text[i] | 0x20) == '{' ? 1 : 0;
+        }
+        s.ascii = (high & 0x80 * ones) == 0;
+        return s;
+    }
 
     // Counts the nesting of arrays and objects outside strings, up to the terminating NUL.
     static bool depth_within(const char* text, int max_depth) noexcept {
@@ -1143,12 +1424,9 @@ struct serializer<std::chrono::system_clock::time_point> {
 // ---- end signalrpp/json/time_point.hpp
 // ---- end signalrpp/json/mappings.hpp
 
-// ---- begin signalrpp/protocol/handshake.hpp
-// The hub handshake, always JSON whatever protocol follows, each side's first record:
-//   client -> server  {"protocol":"json","version":1}<RS>
-//   server -> client  {}<RS>, or {"error":"<why>"}<RS> and the connection closes.
-// Parsing and error texts follow ASP.NET Core's HandshakeProtocol; the JSON hub protocol accepts
-// versions 1 and 2 (2 is what clients ask for with stateful reconnect).
+// ---- begin signalrpp/protocol/detail/parse_object_record.hpp
+// Parses a record that must hold a JSON object (every hub message and handshake does), with the
+// reference's errors for text that is not JSON and for JSON that is not an object.
 
 // ---- begin signalrpp/protocol/protocol_error.hpp
 // protocol_error: why bytes from a peer could not be read as protocol messages. Such an error ends the
@@ -1156,7 +1434,9 @@ struct serializer<std::chrono::system_clock::time_point> {
 // errors on, adds "<exception_type>: <message>" -- the .NET exception type and text ASP.NET Core reports
 // for the same input, so .NET and JavaScript peers see the same words from either server.
 
+
 #include <string>
+#include <string_view>
 
 namespace signalrpp::protocol {
 
@@ -1165,11 +1445,47 @@ struct protocol_error {
     std::string message;
 
     /// "<exception_type>: <message>", the detail suffix of error texts.
-    std::string detail() const { return exception_type + ": " + message; }
+    std::string detail() const { return signalrpp::detail::concat({exception_type, ": ", message}); }
 };
+
+/// The error for a message (or handshake) that is JSON but not an object; `token` names what it is.
+inline protocol_error not_an_object_error(std::string_view token) {
+    return {"InvalidDataException",
+            signalrpp::detail::concat({"Unexpected JSON Token Type '", token, "'. Expected a JSON Object."})};
+}
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/protocol_error.hpp
+
+#include <cstddef>
+
+namespace signalrpp::protocol::detail {
+
+/// The object the record of `size` bytes at `text` holds (parsed in place into `document`), or null
+/// with `error` set.
+inline const json::value* parse_object_record(char* text, std::size_t size, json::insitu_document& document,
+                                              protocol_error& error) {
+    if (!document.parse(text, size)) {
+        error = {"InvalidDataException", "Error reading JSON."};
+        return nullptr;
+    }
+    const json::value& root = document.root();
+    if (!root.IsObject()) {
+        error = not_an_object_error(json::token_name(root));
+        return nullptr;
+    }
+    return &root;
+}
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/parse_object_record.hpp
+// ---- begin signalrpp/protocol/handshake.hpp
+// The hub handshake, always JSON whatever protocol follows, each side's first record:
+//   client -> server  {"protocol":"json","version":1}<RS>
+//   server -> client  {}<RS>, or {"error":"<why>"}<RS> and the connection closes.
+// Parsing and error texts follow ASP.NET Core's HandshakeProtocol; the JSON hub protocol accepts
+// versions 1 and 2 (2 is what clients ask for with stateful reconnect).
+
 // ---- begin signalrpp/protocol/record_reader.hpp
 // record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
 // the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
@@ -1249,6 +1565,7 @@ private:
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/record_reader.hpp
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -1267,24 +1584,18 @@ struct handshake_response {
 inline constexpr std::string_view json_protocol_name = "json";
 inline constexpr int json_protocol_max_version = 2;
 
-/// Parses the NUL-terminated handshake request record `text` (modified in place).
-inline bool parse_handshake_request(char* text, json::insitu_document& document, handshake_request& out,
-                                    protocol_error& error) {
-    const std::string content(text); // error texts quote the request as it came
-    if (!document.parse(text)) {
-        error = {"InvalidDataException", "Error reading JSON."};
-        return false;
-    }
-    const json::value& root = document.root();
-    if (!root.IsObject()) {
-        error = {"InvalidDataException",
-                 std::string("Unexpected JSON Token Type '") + json::token_name(root) + "'. Expected a JSON Object."};
+/// Parses the handshake request record of `size` bytes at `text`, NUL-terminated (modified in place).
+inline bool parse_handshake_request(char* text, std::size_t size, json::insitu_document& document,
+                                    handshake_request& out, protocol_error& error) {
+    const std::string content(text, size); // error texts quote the request as it came
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
         return false;
     }
     std::optional<std::string> protocol;
     bool has_version = false; // (not std::optional<int>: g++ 12 warns it may be used uninitialized)
     int version = 0;
-    for (const auto& member : root.GetObject()) {
+    for (const auto& member : root->GetObject()) {
         const std::string_view name(member.name.GetString(), member.name.GetStringLength());
         const json::value& v = member.value;
         if (name == "protocol") {
@@ -1303,30 +1614,25 @@ inline bool parse_handshake_request(char* text, json::insitu_document& document,
         }
     }
     if (!protocol || !has_version) {
-        error = {"InvalidDataException",
-                 std::string("Missing required property '") + (protocol ? "version" : "protocol") +
-                     "'. Message content: " + content};
+        error = {"InvalidDataException", signalrpp::detail::concat({"Missing required property '",
+                                                                    protocol ? "version" : "protocol",
+                                                                    "'. Message content: ", content})};
         return false;
     }
     out = {std::move(*protocol), version};
     return true;
 }
 
-/// Parses the NUL-terminated handshake response record `text` (modified in place); the client side.
-inline bool parse_handshake_response(char* text, json::insitu_document& document, handshake_response& out,
-                                     protocol_error& error) {
-    if (!document.parse(text)) {
-        error = {"InvalidDataException", "Error reading JSON."};
-        return false;
-    }
-    const json::value& root = document.root();
-    if (!root.IsObject()) {
-        error = {"InvalidDataException",
-                 std::string("Unexpected JSON Token Type '") + json::token_name(root) + "'. Expected a JSON Object."};
+/// Parses the handshake response record of `size` bytes at `text`, NUL-terminated (modified in place);
+/// the client side.
+inline bool parse_handshake_response(char* text, std::size_t size, json::insitu_document& document,
+                                     handshake_response& out, protocol_error& error) {
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
         return false;
     }
     out.error.reset();
-    for (const auto& member : root.GetObject()) {
+    for (const auto& member : root->GetObject()) {
         const std::string_view name(member.name.GetString(), member.name.GetStringLength());
         if (name == "type") {
             // A hub message where the handshake response belongs: the server skipped the handshake.
@@ -1347,11 +1653,11 @@ inline bool parse_handshake_response(char* text, json::insitu_document& document
 /// Why the JSON hub protocol refuses `request`, or nothing if it accepts it (the server's handshake check).
 inline std::optional<std::string> json_protocol_refusal(const handshake_request& request) {
     if (request.protocol != json_protocol_name) {
-        return "The protocol '" + request.protocol + "' is not supported.";
+        return signalrpp::detail::concat({"The protocol '", request.protocol, "' is not supported."});
     }
     if (request.version > json_protocol_max_version) {
-        return "The server does not support version " + std::to_string(request.version) + " of the '" +
-               request.protocol + "' protocol.";
+        return signalrpp::detail::concat({"The server does not support version ", std::to_string(request.version),
+                                          " of the '", request.protocol, "' protocol."});
     }
     return std::nullopt;
 }
@@ -1567,11 +1873,11 @@ inline std::string_view view_of(const json::value& s) noexcept {
 }
 
 inline std::string expected_type(std::string_view property, std::string_view type) {
-    return "Expected '" + std::string(property) + "' to be of type " + std::string(type) + ".";
+    return signalrpp::detail::concat({"Expected '", property, "' to be of type ", type, "."});
 }
 
 inline std::string missing(std::string_view property) {
-    return "Missing required property '" + std::string(property) + "'.";
+    return signalrpp::detail::concat({"Missing required property '", property, "'."});
 }
 
 // What the properties of one message said, before the message type decides what is required.
@@ -1621,7 +1927,9 @@ inline bool read_property(std::string_view name, const json::value& v, message_f
             }
             if (!id.IsString()) {
                 // The reference reports this through another exception type than the rest.
-                return fail(error, "Cannot get the value of a token type '" + std::string(json::token_name(id)) + "' as a string.",
+                return fail(error,
+                            signalrpp::detail::concat({"Cannot get the value of a token type '", json::token_name(id),
+                                                       "' as a string."}),
                             "InvalidOperationException");
             }
         }
@@ -1632,7 +1940,8 @@ inline bool read_property(std::string_view name, const json::value& v, message_f
         }
         for (const auto& header : v.GetObject()) {
             if (!header.value.IsString()) {
-                return fail(error, "Expected header '" + std::string(view_of(header.name)) + "' to be of type String.");
+                return fail(error, signalrpp::detail::concat(
+                                       {"Expected header '", view_of(header.name), "' to be of type String."}));
             }
         }
         f.headers = &v;
@@ -1752,22 +2061,16 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
 
 } // namespace detail
 
-/// Parses the NUL-terminated record `text` (in place: `text` is modified and must outlive `out`)
-/// using `document` for the values. On error, `error` says why.
-inline parse_status parse_hub_message(char* text, json::insitu_document& document, hub_message& out,
-                                      protocol_error& error) {
-    if (!document.parse(text)) {
-        error = {"InvalidDataException", "Error reading JSON."};
-        return parse_status::error;
-    }
-    const json::value& root = document.root();
-    if (!root.IsObject()) {
-        error = {"InvalidDataException",
-                 std::string("Unexpected JSON Token Type '") + json::token_name(root) + "'. Expected a JSON Object."};
+/// Parses the record of `size` bytes at `text`, NUL-terminated (in place: `text` is modified and must
+/// outlive `out`), using `document` for the values. On error, `error` says why.
+inline parse_status parse_hub_message(char* text, std::size_t size, json::insitu_document& document,
+                                      hub_message& out, protocol_error& error) {
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
         return parse_status::error;
     }
     detail::message_fields fields;
-    for (const auto& member : root.GetObject()) {
+    for (const auto& member : root->GetObject()) {
         if (!detail::read_property(detail::view_of(member.name), member.value, fields, error)) {
             return parse_status::error;
         }
@@ -1821,20 +2124,20 @@ public:
 
     /// The client's handshake request (server side).
     status next_handshake_request(handshake_request& out) {
-        return next_record([&](char* text) { return parse_handshake_request(text, document_, out, error_); });
+        return next_record([&](char* text, std::size_t size) { return parse_handshake_request(text, size, document_, out, error_); });
     }
 
     /// The server's handshake response (client side).
     status next_handshake_response(handshake_response& out) {
-        return next_record([&](char* text) { return parse_handshake_response(text, document_, out, error_); });
+        return next_record([&](char* text, std::size_t size) { return parse_handshake_response(text, size, document_, out, error_); });
     }
 
     /// The next hub message. Messages of unknown types are skipped, as ASP.NET Core does.
     status next(hub_message& out) {
         for (;;) {
             parse_status parsed = parse_status::error;
-            const status s = next_record([&](char* text) {
-                parsed = parse_hub_message(text, document_, out, error_);
+            const status s = next_record([&](char* text, std::size_t size) {
+                parsed = parse_hub_message(text, size, document_, out, error_);
                 return parsed != parse_status::error;
             });
             if (s != status::message || parsed == parse_status::message) {
@@ -1862,14 +2165,15 @@ private:
         case record_reader::status::incomplete:
             return status::incomplete;
         case record_reader::status::too_large:
-            error_ = {"InvalidDataException", "The maximum message size of " + std::to_string(records_.max_record_size()) +
-                                                  "B was exceeded. The message size can be configured in AddHubOptions."};
+            error_ = {"InvalidDataException",
+                      signalrpp::detail::concat({"The maximum message size of ", std::to_string(records_.max_record_size()),
+                                                 "B was exceeded. The message size can be configured in AddHubOptions."})};
             failed_ = true;
             return status::error;
         case record_reader::status::record:
             break;
         }
-        if (!parse(text)) {
+        if (!parse(text, size)) {
             failed_ = true;
             return status::error;
         }
@@ -1916,23 +2220,26 @@ struct invocation_header {
 
 namespace detail {
 
-// Writes one message: `{"type":N` and headers on construction, the record separator on finish();
-// destroyed unfinished (an exception), it takes back everything it appended.
+// Writes one message: `{"type":N` and headers on construction, the closing brace and record separator
+// on finish(); destroyed unfinished (an exception), it takes back everything it appended. The envelope
+// is appended directly; RapidJSON's writer writes only the values.
 class message_writer {
 public:
     message_writer(std::string& out, message_type type, std::span<const header> headers = {})
-        : out_(out), start_(out.size()), output_(out), json_(output_) {
-        json_.StartObject();
-        json_.Key("type");
-        json_.Int(static_cast<int>(type));
+        : out_(out), start_(out.size()), output_(out), lease_(output_) {
+        out_ += "{\"type\":";
+        out_ += static_cast<char>('0' + static_cast<int>(type));
         if (!headers.empty()) {
-            json_.Key("headers");
-            json_.StartObject();
-            for (const auto& h : headers) {
-                json_.Key(h.name.data(), static_cast<rapidjson::SizeType>(h.name.size()));
-                json_.String(h.value.data(), static_cast<rapidjson::SizeType>(h.value.size()));
+            out_ += ",\"headers\":{";
+            for (std::size_t i = 0; i < headers.size(); ++i) {
+                if (i > 0) {
+                    out_ += ',';
+                }
+                json::append_quoted(out_, headers[i].name);
+                out_ += ':';
+                json::append_quoted(out_, headers[i].value);
             }
-            json_.EndObject();
+            out_ += '}';
         }
     }
 
@@ -1945,9 +2252,16 @@ public:
         }
     }
 
-    void string(std::string_view key, std::string_view value) {
-        json_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-        json_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    /// Appends `,"<key>":`; keys are the protocol's own names, which need no escaping.
+    void key(std::string_view key) {
+        out_ += ",\"";
+        out_ += key;
+        out_ += "\":";
+    }
+
+    void string(std::string_view key_name, std::string_view value) {
+        key(key_name);
+        json::append_quoted(out_, value);
     }
 
     void invocation_id(std::string_view id) {
@@ -1956,16 +2270,24 @@ public:
         }
     }
 
+    /// Appends `v` as a JSON value.
     template <class T>
-    void value(std::string_view key, const T& v) {
-        json_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-        json::write(json_, v);
+    void value(const T& v) {
+        json::writer& w = lease_.get();
+        w.Reset(output_);
+        json::write(w, v);
     }
 
-    json::writer& json() noexcept { return json_; }
+    template <class T>
+    void value(std::string_view key_name, const T& v) {
+        key(key_name);
+        value(v);
+    }
+
+    void raw(std::string_view text) { out_ += text; }
 
     void finish() {
-        json_.EndObject();
+        out_ += '}';
         out_ += record_separator;
         finished_ = true;
     }
@@ -1974,7 +2296,7 @@ private:
     std::string& out_;
     std::size_t start_;
     json::string_output output_;
-    json::writer json_;
+    json::writer_lease lease_;
     bool finished_ = false;
 };
 
@@ -1983,17 +2305,28 @@ void write_call(std::string& out, message_type type, const invocation_header& h,
     message_writer m(out, type, h.headers);
     m.invocation_id(h.invocation_id);
     m.string("target", h.target);
-    m.json().Key("arguments");
-    m.json().StartArray();
-    (json::write(m.json(), args), ...);
-    m.json().EndArray();
+    m.key("arguments");
+    m.raw("[");
+    [[maybe_unused]] std::size_t written = 0; // (unused for a call without arguments)
+    (
+        [&] {
+            if (written++ > 0) {
+                m.raw(",");
+            }
+            m.value(args);
+        }(),
+        ...);
+    m.raw("]");
     if (!h.stream_ids.empty()) {
-        m.json().Key("streamIds");
-        m.json().StartArray();
-        for (const auto id : h.stream_ids) {
-            m.json().String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+        m.key("streamIds");
+        m.raw("[");
+        for (std::size_t i = 0; i < h.stream_ids.size(); ++i) {
+            if (i > 0) {
+                m.raw(",");
+            }
+            json::append_quoted(out, h.stream_ids[i]);
         }
-        m.json().EndArray();
+        m.raw("]");
     }
     m.finish();
 }
@@ -2035,8 +2368,8 @@ void write_completion_result(std::string& out, std::string_view invocation_id, c
 inline void write_completion_void(std::string& out, std::string_view invocation_id) {
     detail::message_writer m(out, message_type::completion);
     m.invocation_id(invocation_id);
-    m.json().Key("result");
-    m.json().Null();
+    m.key("result");
+    m.raw("null");
     m.finish();
 }
 
@@ -2078,8 +2411,8 @@ inline void write_close(std::string& out, std::optional<std::string_view> error 
         m.string("error", *error);
     }
     if (allow_reconnect) {
-        m.json().Key("allowReconnect");
-        m.json().Bool(true);
+        m.key("allowReconnect");
+        m.raw("true");
     }
     m.finish();
 }
@@ -2087,16 +2420,14 @@ inline void write_close(std::string& out, std::optional<std::string_view> error 
 /// Type 8.
 inline void write_ack(std::string& out, std::int64_t sequence_id) {
     detail::message_writer m(out, message_type::ack);
-    m.json().Key("sequenceId");
-    m.json().Int64(sequence_id);
+    m.value("sequenceId", sequence_id);
     m.finish();
 }
 
 /// Type 9.
 inline void write_sequence(std::string& out, std::int64_t sequence_id) {
     detail::message_writer m(out, message_type::sequence);
-    m.json().Key("sequenceId");
-    m.json().Int64(sequence_id);
+    m.value("sequenceId", sequence_id);
     m.finish();
 }
 
@@ -2412,10 +2743,13 @@ constexpr bool wire_names_unique() {
                   "SIGNALRPP_HUB: two methods of the hub have the same wire name (names are matched case-insensitively)")
 // ---- end signalrpp/reflect/hub_description.hpp
 // ---- begin signalrpp/reflect/method_invoker.hpp
-// invoke_method<Hub, &Hub::method>: binds a call's JSON arguments to the method's parameters, checks
-// the call against the method (counts, streaming or not), calls it and shapes its result into the
-// Completion, StreamItems and end of stream the caller gets -- each with ASP.NET Core's error texts.
-// One function per described method; the dispatch table points at them.
+// invoke_signature<Traits>: binds a call's JSON arguments to a method's parameters, checks the call
+// against the method (counts, streaming or not), calls it and shapes its result into the Completion,
+// StreamItems and end of stream the caller gets -- each with ASP.NET Core's error texts.
+//
+// All of that depends on the method's signature only, so it is compiled once per distinct signature;
+// each described method adds just a thunk (call_thunk<&Hub::method>) that makes the call. Compile time
+// per method stays small (bench/hub_compile_time.py).
 
 // ---- begin signalrpp/reflect/invocation.hpp
 // What the dispatcher is asked to run (an Invocation or StreamInvocation, already parsed), the options
@@ -2473,6 +2807,7 @@ struct dispatch_result {
 #include <string>
 #include <string_view>
 #include <typeinfo>
+#include <utility>
 
 #if defined(__GNUG__)
 #include <cxxabi.h>
@@ -2480,11 +2815,9 @@ struct dispatch_result {
 
 namespace signalrpp::reflect {
 
-namespace detail {
+using signalrpp::detail::concat;
 
-inline std::string quoted(std::string_view target) {
-    return "'" + std::string(target) + "'";
-}
+namespace detail {
 
 inline std::string with_detail(std::string message, bool add, std::string_view kind, std::string_view what) {
     if (add) {
@@ -2515,71 +2848,69 @@ inline std::string exception_kind(const std::exception& e) {
 /// The target names no method of the hub. (The reference finds this while binding, so the text
 /// is the binding failure's, with its HubException detail always present.)
 inline std::string unknown_method_error(std::string_view target) {
-    return "Failed to invoke " + detail::quoted(target) +
-           " due to an error on the server. HubException: Method does not exist.";
+    return concat({"Failed to invoke '", target, "' due to an error on the server. HubException: Method does not exist."});
 }
 
 /// The arguments do not match the parameters in number.
 inline std::string argument_count_error(std::string_view target, std::size_t provided, std::size_t expected,
                                         bool detailed) {
-    return detail::with_detail("Failed to invoke " + detail::quoted(target) + " due to an error on the server.",
-                               detailed, "InvalidDataException",
-                               "Invocation provides " + std::to_string(provided) + " argument(s) but target expects " +
-                                   std::to_string(expected) + ".");
+    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
+                               "InvalidDataException",
+                               concat({"Invocation provides ", std::to_string(provided), " argument(s) but target expects ",
+                                       std::to_string(expected), "."}));
 }
 
 /// An argument does not hold its parameter's type.
 inline std::string argument_type_error(std::string_view target, bool detailed) {
-    return detail::with_detail("Failed to invoke " + detail::quoted(target) + " due to an error on the server.",
-                               detailed, "InvalidDataException",
+    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
+                               "InvalidDataException",
                                "Error binding arguments. Make sure that the types of the provided values match the "
                                "types of the hub method being invoked.");
 }
 
-/// The method (or the start of a streaming method) threw the exception in flight; call inside a catch.
-inline std::string method_exception_error(std::string_view target, bool detailed) {
-    const std::string message = "An unexpected error occurred invoking " + detail::quoted(target) + " on the server.";
+namespace detail {
+
+// `message` with the detail of the exception in flight: always for a hub_exception, otherwise only
+// when `detailed`. Call inside a catch block.
+inline std::string with_exception_detail(std::string message, bool detailed) {
     try {
         throw;
     } catch (const hub_exception& e) {
-        return detail::with_detail(message, true, "HubException", e.what());
+        return with_detail(std::move(message), true, "HubException", e.what());
     } catch (const std::exception& e) {
-        return detail::with_detail(message, detailed, detail::exception_kind(e), e.what());
+        return with_detail(std::move(message), detailed, exception_kind(e), e.what());
     } catch (...) {
-        return detail::with_detail(message, detailed, "Exception", "An exception that is not a std::exception was thrown.");
+        return with_detail(std::move(message), detailed, "Exception", "An exception that is not a std::exception was thrown.");
     }
+}
+
+} // namespace detail
+
+/// The method (or the start of a streaming method) threw the exception in flight; call inside a catch.
+inline std::string method_exception_error(std::string_view target, bool detailed) {
+    return detail::with_exception_detail(
+        concat({"An unexpected error occurred invoking '", target, "' on the server."}), detailed);
 }
 
 /// A streaming method threw while producing items; call inside a catch.
 inline std::string stream_exception_error(bool detailed) {
-    const std::string message = "An error occurred on the server while streaming results.";
-    try {
-        throw;
-    } catch (const hub_exception& e) {
-        return detail::with_detail(message, true, "HubException", e.what());
-    } catch (const std::exception& e) {
-        return detail::with_detail(message, detailed, detail::exception_kind(e), e.what());
-    } catch (...) {
-        return detail::with_detail(message, detailed, "Exception", "An exception that is not a std::exception was thrown.");
-    }
+    return detail::with_exception_detail("An error occurred on the server while streaming results.", detailed);
 }
 
 /// An Invocation (type 1) named a streaming method.
 inline std::string streaming_method_called_error(std::string_view target) {
-    return "The client attempted to invoke the streaming " + detail::quoted(target) +
-           " method with a non-streaming invocation.";
+    return concat({"The client attempted to invoke the streaming '", target, "' method with a non-streaming invocation."});
 }
 
 /// A StreamInvocation (type 4) named a method that does not stream.
 inline std::string non_streaming_method_called_error(std::string_view target) {
-    return "The client attempted to invoke the non-streaming " + detail::quoted(target) +
-           " method with a streaming invocation.";
+    return concat({"The client attempted to invoke the non-streaming '", target, "' method with a streaming invocation."});
 }
 
 /// The client's streamIds do not match the method's stream parameters in number.
 inline std::string stream_count_error(std::string_view target, std::size_t sent, std::size_t expected) {
-    return "An unexpected error occurred invoking " + detail::quoted(target) + " on the server. HubException: Client sent " +
-           std::to_string(sent) + " stream(s), Hub method expects " + std::to_string(expected) + ".";
+    return concat({"An unexpected error occurred invoking '", target, "' on the server. HubException: Client sent ",
+                   std::to_string(sent), " stream(s), Hub method expects ", std::to_string(expected), "."});
 }
 
 } // namespace signalrpp::reflect
@@ -2850,6 +3181,36 @@ struct dispatch_context {
 
 namespace detail {
 
+// Why a call was refused before the method ran.
+enum class refusal { argument_type, argument_count, streaming_method, non_streaming_method, stream_count };
+
+// Answers a refused call (when it wants an answer). Kept out of line: it is the same for every method,
+// so each method's invoker only calls it -- less to compile per method.
+[[gnu::noinline]] inline void refuse(const dispatch_context& ctx, const invocation& c, refusal why, std::size_t got = 0,
+                                     std::size_t expected = 0) {
+    if (c.invocation_id.empty()) {
+        return;
+    }
+    const bool detailed = ctx.options.detailed_errors;
+    std::string error;
+    switch (why) {
+    case refusal::argument_type: error = argument_type_error(c.target, detailed); break;
+    case refusal::argument_count: error = argument_count_error(c.target, got, expected, detailed); break;
+    case refusal::streaming_method: error = streaming_method_called_error(c.target); break;
+    case refusal::non_streaming_method: error = non_streaming_method_called_error(c.target); break;
+    case refusal::stream_count: error = stream_count_error(c.target, got, expected); break;
+    }
+    protocol::write_completion_error(ctx.out, c.invocation_id, error);
+}
+
+// Answers a call whose method threw (call inside the catch block).
+[[gnu::noinline]] inline void answer_exception(std::string& out, std::string_view invocation_id,
+                                               std::string_view target, bool detailed) {
+    if (!invocation_id.empty()) {
+        protocol::write_completion_error(out, invocation_id, method_exception_error(target, detailed));
+    }
+}
+
 // A bound value, passed on to a parameter declared as `Param`.
 template <class Param, class Value>
 decltype(auto) pass(Value& value) {
@@ -2865,10 +3226,22 @@ decltype(auto) call_with(Hub& hub, typename Traits::parameters& params, std::ind
     return (hub.*Method)(pass<std::tuple_element_t<I, typename Traits::parameter_types>>(std::get<I>(params))...);
 }
 
-template <auto Method, class Traits, class Hub>
-decltype(auto) call(Hub& hub, typename Traits::parameters& params) {
-    return call_with<Method, Traits>(hub, params, std::make_index_sequence<Traits::parameter_count>{});
+} // namespace detail
+
+/// The one piece of a method's invoker that is its own: calling it with bound parameters.
+template <auto Method>
+typename method_traits<decltype(Method)>::raw_result
+call_thunk(typename method_traits<decltype(Method)>::hub_type& hub,
+           typename method_traits<decltype(Method)>::parameters& params) {
+    using traits = method_traits<decltype(Method)>;
+    return detail::call_with<Method, traits>(hub, params, std::make_index_sequence<traits::parameter_count>{});
 }
+
+/// call_thunk's type for a signature.
+template <class Traits>
+using thunk = typename Traits::raw_result (*)(typename Traits::hub_type&, typename Traits::parameters&);
+
+namespace detail {
 
 // Reads the provided arguments into their parameters, in order; false at the first that does not fit.
 // Arguments past the parameters are not read (the count check reports them).
@@ -2931,26 +3304,25 @@ inline void write_stream_end(std::string& out, const result_stream_state& stream
 struct no_value {};
 
 // Runs an asynchronous method to its end and sends its Completion.
-template <auto Method, class Traits, class Hub>
-asio::awaitable<void> run_async(Hub& hub, typename Traits::parameters params, std::string invocation_id,
-                                std::string target, std::shared_ptr<invocation_sink> sink, bool detailed) {
+template <class Traits>
+asio::awaitable<void> run_async(typename Traits::hub_type& hub, thunk<Traits> call, typename Traits::parameters params,
+                                std::string invocation_id, std::string target, std::shared_ptr<invocation_sink> sink,
+                                bool detailed) {
     std::string out;
     try {
         if constexpr (std::is_void_v<typename Traits::result>) {
-            co_await call<Method, Traits>(hub, params);
+            co_await call(hub, params);
             if (!invocation_id.empty()) {
                 write_result<void>(out, invocation_id, no_value{});
             }
         } else {
-            const auto result = co_await call<Method, Traits>(hub, params);
+            const auto result = co_await call(hub, params);
             if (!invocation_id.empty()) {
                 write_result<typename Traits::result>(out, invocation_id, result);
             }
         }
     } catch (...) {
-        if (!invocation_id.empty()) {
-            protocol::write_completion_error(out, invocation_id, method_exception_error(target, detailed));
-        }
+        answer_exception(out, invocation_id, target, detailed);
     }
     if (!out.empty()) {
         sink->send(std::move(out));
@@ -2958,13 +3330,13 @@ asio::awaitable<void> run_async(Hub& hub, typename Traits::parameters params, st
 }
 
 // Runs an asynchronous streaming method to its end and sends the end of its stream.
-template <auto Method, class Traits, class Hub>
-asio::awaitable<void> run_async_stream(Hub& hub, typename Traits::parameters params,
-                                       std::shared_ptr<result_stream_state> stream, std::string target,
-                                       std::shared_ptr<invocation_sink> sink, bool detailed) {
+template <class Traits>
+asio::awaitable<void> run_async_stream(typename Traits::hub_type& hub, thunk<Traits> call,
+                                       typename Traits::parameters params, std::shared_ptr<result_stream_state> stream,
+                                       std::string target, std::shared_ptr<invocation_sink> sink, bool detailed) {
     std::string out;
     try {
-        co_await call<Method, Traits>(hub, params);
+        co_await call(hub, params);
         write_stream_end(out, *stream, target, false, detailed);
     } catch (...) {
         write_stream_end(out, *stream, target, true, detailed);
@@ -2974,40 +3346,30 @@ asio::awaitable<void> run_async_stream(Hub& hub, typename Traits::parameters par
 
 } // namespace detail
 
-/// Runs `call` on `hub` through the described method `Method`.
-template <class Hub, auto Method>
-dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_context& ctx) {
-    using traits = method_traits<decltype(Method)>;
+/// Runs `c` on `hub` through a method of signature Traits, which `call` calls.
+template <class Traits>
+dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> call, const invocation& c,
+                                 const dispatch_context& ctx) {
+    using traits = Traits;
     const bool answer = !c.invocation_id.empty();
     const bool detailed = ctx.options.detailed_errors;
     typename traits::parameters params{};
 
+    using detail::refusal;
     if (!detail::bind_arguments<traits>(*c.arguments, params, std::make_index_sequence<traits::argument_count>{})) {
-        if (answer) {
-            protocol::write_completion_error(ctx.out, c.invocation_id, argument_type_error(c.target, detailed));
-        }
+        detail::refuse(ctx, c, refusal::argument_type);
         return {};
     }
     if (c.arguments->Size() != traits::argument_count) {
-        if (answer) {
-            protocol::write_completion_error(
-                ctx.out, c.invocation_id, argument_count_error(c.target, c.arguments->Size(), traits::argument_count, detailed));
-        }
+        detail::refuse(ctx, c, refusal::argument_count, c.arguments->Size(), traits::argument_count);
         return {};
     }
     if (c.streaming != traits::is_streaming) {
-        if (answer) {
-            protocol::write_completion_error(ctx.out, c.invocation_id,
-                                             c.streaming ? non_streaming_method_called_error(c.target)
-                                                         : streaming_method_called_error(c.target));
-        }
+        detail::refuse(ctx, c, c.streaming ? refusal::non_streaming_method : refusal::streaming_method);
         return {};
     }
     if (c.stream_ids.size() != traits::upload_count) {
-        if (answer) {
-            protocol::write_completion_error(ctx.out, c.invocation_id,
-                                             stream_count_error(c.target, c.stream_ids.size(), traits::upload_count));
-        }
+        detail::refuse(ctx, c, refusal::stream_count, c.stream_ids.size(), traits::upload_count);
         return {};
     }
     if constexpr (traits::upload_count > 0) {
@@ -3017,12 +3379,12 @@ dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_cont
     if constexpr (traits::is_streaming) {
         auto stream = detail::open_result_stream<traits>(params, c, ctx.sink);
         if constexpr (traits::is_async) {
-            return {detail::run_async_stream<Method, traits>(hub, std::move(params), std::move(stream),
-                                                             std::string(c.target), ctx.sink, detailed)};
+            return {detail::run_async_stream<traits>(hub, call, std::move(params), std::move(stream),
+                                                     std::string(c.target), ctx.sink, detailed)};
         } else {
             std::string out;
             try {
-                detail::call<Method, traits>(hub, params);
+                call(hub, params);
                 detail::write_stream_end(out, *stream, c.target, false, detailed);
             } catch (...) {
                 detail::write_stream_end(out, *stream, c.target, true, detailed);
@@ -3031,28 +3393,34 @@ dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_cont
             return {};
         }
     } else if constexpr (traits::is_async) {
-        return {detail::run_async<Method, traits>(hub, std::move(params), std::string(c.invocation_id),
-                                                  std::string(c.target), ctx.sink, detailed)};
+        return {detail::run_async<traits>(hub, call, std::move(params), std::string(c.invocation_id),
+                                          std::string(c.target), ctx.sink, detailed)};
     } else {
         try {
             if constexpr (std::is_void_v<typename traits::result>) {
-                detail::call<Method, traits>(hub, params);
+                call(hub, params);
                 if (answer) {
                     detail::write_result<void>(ctx.out, c.invocation_id, detail::no_value{});
                 }
             } else {
-                const auto result = detail::call<Method, traits>(hub, params);
+                const auto result = call(hub, params);
                 if (answer) {
                     detail::write_result<typename traits::result>(ctx.out, c.invocation_id, result);
                 }
             }
         } catch (...) {
-            if (answer) {
-                protocol::write_completion_error(ctx.out, c.invocation_id, method_exception_error(c.target, detailed));
-            }
+            detail::answer_exception(ctx.out, c.invocation_id, c.target, detailed);
         }
         return {};
     }
+}
+
+/// Runs `c` on `hub` through the described method `Method`: what the dispatch table points at, a
+/// one-line function per method handing its thunk to the invoker of its signature.
+template <class Hub, auto Method>
+dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_context& ctx) {
+    using traits = method_traits<decltype(Method)>;
+    return invoke_signature<traits>(hub, &call_thunk<Method>, c, ctx);
 }
 
 } // namespace signalrpp::reflect
@@ -3067,6 +3435,7 @@ dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_cont
 
 namespace signalrpp::reflect {
 
+/// One method of the table: its wire name and its invoker.
 template <class Hub>
 struct method_entry {
     std::string_view name;

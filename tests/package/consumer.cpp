@@ -1,10 +1,27 @@
 // The program every packaging test builds: it proves the library's headers were found and work,
-// whichever way the consumer project got them. Usage: consumer EXPECTED_VERSION
+// whichever way the consumer project got them, by defining a hub and calling it as a client would.
+// Usage: consumer EXPECTED_VERSION
 #include <signalrpp/signalrpp.hpp>
 
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
+
+namespace {
+
+struct greeter_hub {
+    std::string greet(std::string name) { return "hello, " + name; }
+};
+SIGNALRPP_HUB(greeter_hub, (greet, "Greet"));
+
+struct no_sink : signalrpp::reflect::invocation_sink {
+    void send(std::string) override {}
+    void open_result_stream(std::shared_ptr<signalrpp::reflect::result_stream_state>) override {}
+    void open_upload(std::string_view, std::shared_ptr<signalrpp::reflect::upload_channel_base>) override {}
+};
+
+} // namespace
 
 int main(int argc, char** argv) {
     if (argc != 2) {
@@ -15,17 +32,26 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "consumer: headers say version %s, expected %s\n", signalrpp::version_string(), argv[1]);
         return 1;
     }
-    const std::string text = "signalrpp";
-    std::vector<std::byte> bytes;
-    for (const char c : text) {
-        bytes.push_back(static_cast<std::byte>(c));
-    }
-    const std::string encoded = signalrpp::base64::encode(bytes);
-    std::vector<std::byte> decoded;
-    if (encoded != "c2lnbmFscnBw" || signalrpp::base64::decode(encoded, decoded) || decoded != bytes) {
-        std::fprintf(stderr, "consumer: base64 round trip failed (%s)\n", encoded.c_str());
+    using namespace signalrpp;
+    protocol::json_hub_reader reader;
+    reader.append("{\"protocol\":\"json\",\"version\":1}\x1e{\"type\":1,\"invocationId\":\"1\",\"target\":\"greet\","
+                  "\"arguments\":[\"consumer\"]}\x1e");
+    protocol::handshake_request handshake;
+    protocol::hub_message message;
+    if (reader.next_handshake_request(handshake) != protocol::json_hub_reader::status::message ||
+        reader.next(message) != protocol::json_hub_reader::status::message) {
+        std::fprintf(stderr, "consumer: could not read the messages: %s\n", reader.error().message.c_str());
         return 1;
     }
-    std::printf("consumer: signalrpp %s works\n", signalrpp::version_string());
+    greeter_hub hub;
+    std::string answer;
+    const std::shared_ptr<reflect::invocation_sink> sink = std::make_shared<no_sink>();
+    (void)reflect::dispatch(hub, reflect::invocation::from(std::get<protocol::invocation_message>(message)), answer, sink);
+    const std::string expected = "{\"type\":3,\"invocationId\":\"1\",\"result\":\"hello, consumer\"}\x1e";
+    if (answer != expected) {
+        std::fprintf(stderr, "consumer: unexpected answer: %s\n", answer.c_str());
+        return 1;
+    }
+    std::printf("consumer: signalrpp %s works (a hub answered: hello, consumer)\n", signalrpp::version_string());
     return 0;
 }

@@ -17,7 +17,7 @@ struct request_result {
 request_result parse_request(std::string text) {
     signalrpp::json::insitu_document document;
     request_result r;
-    r.ok = protocol::parse_handshake_request(text.data(), document, r.request, r.error);
+    r.ok = protocol::parse_handshake_request(text.data(), text.size(), document, r.request, r.error);
     return r;
 }
 
@@ -30,7 +30,7 @@ struct response_result {
 response_result parse_response(std::string text) {
     signalrpp::json::insitu_document document;
     response_result r;
-    r.ok = protocol::parse_handshake_response(text.data(), document, r.response, r.error);
+    r.ok = protocol::parse_handshake_response(text.data(), text.size(), document, r.response, r.error);
     return r;
 }
 

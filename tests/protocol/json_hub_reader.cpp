@@ -23,7 +23,7 @@ std::vector<std::string> read_all(protocol::json_hub_reader& r, status* last = n
     while ((s = r.next(m)) == status::message) {
         std::string d = std::to_string(static_cast<int>(protocol::type_of(m)));
         if (const auto* inv = std::get_if<protocol::invocation_message>(&m)) {
-            d += ":" + std::string(inv->target) + text_of(inv->arguments);
+            d.append(":").append(inv->target).append(text_of(inv->arguments));
         }
         seen.push_back(d);
     }

@@ -31,7 +31,7 @@ struct parsed {
 inline std::unique_ptr<parsed> parse(std::string_view record) {
     auto p = std::make_unique<parsed>();
     p->text.assign(record);
-    p->status = protocol::parse_hub_message(p->text.data(), *p->document, p->message, p->error);
+    p->status = protocol::parse_hub_message(p->text.data(), p->text.size(), *p->document, p->message, p->error);
     return p;
 }
 

@@ -29,8 +29,9 @@ struct binding_hub {
     std::string maybe(std::optional<std::string> s) { return s.value_or("none"); }
     void remember(std::string& s) { last = s; } // a non-const reference binds too
     int count(std::map<std::string, int> m) { return static_cast<int>(m.size()); }
+    signalrpp::json::raw_json pass(signalrpp::json::raw_json any) { return any; }
 };
-SIGNALRPP_HUB(binding_hub, concat, sum, area, maybe, remember, count);
+SIGNALRPP_HUB(binding_hub, concat, sum, area, maybe, remember, count, pass);
 
 } // namespace binding
 
@@ -50,6 +51,14 @@ TEST_CASE("containers, optionals, maps and described structs bind") {
                 call("3", "maybe", "[null]") + call("4", "maybe", R"(["x"])") + call("5", "count", R"([{"a":1,"b":2}])")) ==
           answers{result_completion("1", "6"), result_completion("2", "12"), result_completion("3", R"("none")"),
                   result_completion("4", R"("x")"), result_completion("5", "2")});
+}
+
+TEST_CASE("a raw_json parameter takes any argument and passes it through untouched") {
+    dispatch_test::harness<binding::binding_hub> h;
+    CHECK(h.run(call("1", "pass", R"([{"a":[1,{"b":null}],"c":"d"}])") + call("2", "pass", "[42]") +
+                call("3", "pass", "[null]")) ==
+          answers{result_completion("1", R"({"a":[1,{"b":null}],"c":"d"})"), result_completion("2", "42"),
+                  result_completion("3", "null")});
 }
 
 TEST_CASE("a parameter taken by non-const reference gets the bound value") {

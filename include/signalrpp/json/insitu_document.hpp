@@ -1,13 +1,21 @@
 #pragma once
 // json::insitu_document: parses one JSON text after another, in place (strings are decoded inside the
 // text itself), into a document whose memory is reused: a small message needs no heap allocation.
-// Parsing is iterative (no recursion however deep the input) and refuses nesting deeper than a limit,
-// as System.Text.Json does (64 by default), so later recursive walks of the value stay bounded.
+// Nesting deeper than a limit is refused before parsing, as System.Text.Json refuses it (64 by default),
+// so RapidJSON's recursive parser (faster than its iterative one) and later walks of the value recurse
+// at most that deep.
+// The text must be valid UTF-8. It is checked here, over the text's exact length, rather than by
+// RapidJSON: its in-situ validation reads past the terminating NUL when the text ends inside a
+// multi-byte sequence (found by fuzzing), while its non-validating string parse stops there.
 
+#include <signalrpp/core/utf8.hpp>
 #include <signalrpp/json/value.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <memory>
+#include <string_view>
 
 namespace signalrpp::json {
 
@@ -24,17 +32,23 @@ public:
     insitu_document(const insitu_document&) = delete;
     insitu_document& operator=(const insitu_document&) = delete;
 
-    /// Parses the NUL-terminated `text` (modifying it). Text after the first complete value is ignored,
-    /// as ASP.NET Core does. False if the text is not JSON, not valid UTF-8, or nested too deeply.
-    bool parse(char* text, int max_depth = default_max_depth) {
-        if (!depth_within(text, max_depth)) {
+    /// Parses the `size` bytes at `text`, which must be followed by a NUL (`text` is modified). Text after
+    /// the first complete value is ignored, as ASP.NET Core does; so is anything after a NUL inside it.
+    /// False if the text is not JSON, not valid UTF-8, or nested too deeply.
+    bool parse(char* text, std::size_t size, int max_depth = default_max_depth) {
+        const std::string_view view(text, size);
+        const scan s = quick_scan(view);
+        if (!s.ascii && !utf8::valid(view)) {
+            return false;
+        }
+        // Only text with more openers than the limit can be nested too deeply: the full check is rare.
+        if (s.openers > static_cast<std::size_t>(max_depth) && !depth_within(text, max_depth)) {
             return false;
         }
         document_.SetNull();
         value_allocator_.Clear();
         stack_allocator_.Clear();
-        constexpr unsigned flags = rapidjson::kParseInsituFlag | rapidjson::kParseValidateEncodingFlag |
-                                   rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
+        constexpr unsigned flags = rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag;
         document_.ParseInsitu<flags>(text);
         return !document_.HasParseError();
     }
@@ -51,6 +65,34 @@ private:
         alignas(std::max_align_t) char values[8192];
         alignas(std::max_align_t) char stack[stack_capacity * 2];
     };
+
+    struct scan {
+        bool ascii = true;       // no byte above 0x7f: valid UTF-8 without further ado
+        std::size_t openers = 0; // bytes '[' and '{' (an upper bound of the nesting depth)
+    };
+
+    // One pass, eight bytes at a time. '[' | 0x20 == '{', so both become zero bytes of
+    // (x | 0x20..) ^ '{'.., which the usual bit trick marks with 0x80 to be summed by a multiply.
+    static scan quick_scan(std::string_view text) noexcept {
+        constexpr std::uint64_t ones = 0x0101010101010101ull;
+        scan s;
+        std::uint64_t high = 0;
+        std::size_t i = 0;
+        for (; i + 8 <= text.size(); i += 8) {
+            std::uint64_t x;
+            std::memcpy(&x, text.data() + i, sizeof x);
+            high |= x;
+            const std::uint64_t y = (x | 0x20 * ones) ^ ('{' * ones);
+            const std::uint64_t zero_bytes = ~(((y & 0x7f * ones) + 0x7f * ones) | y | 0x7f * ones);
+            s.openers += static_cast<std::size_t>(((zero_bytes >> 7) * ones) >> 56);
+        }
+        for (; i < text.size(); ++i) {
+            high |= static_cast<unsigned char>(text[i]);
+            s.openers += (text[i] | 0x20) == '{' ? 1 : 0;
+        }
+        s.ascii = (high & 0x80 * ones) == 0;
+        return s;
+    }
 
     // Counts the nesting of arrays and objects outside strings, up to the terminating NUL.
     static bool depth_within(const char* text, int max_depth) noexcept {

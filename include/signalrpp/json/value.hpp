@@ -1,19 +1,17 @@
 #pragma once
 // The JSON vocabulary of signalrpp, all RapidJSON underneath:
 // - json::value: a parsed JSON value (read side). Values of a parsed message live as long as its buffer.
-// - json::writer: writes JSON text (write side), appending to a std::string through json::string_output.
+// - json::writer: writes JSON text (write side), appending to a std::string (json/writer.hpp).
 // signalrpp never sets RapidJSON's configuration macros; set them yourself before including, if you must.
 
-#include <signalrpp/json/string_output.hpp>
+#include <signalrpp/json/writer.hpp>
 
 #include <rapidjson/document.h>
-#include <rapidjson/writer.h>
 
 namespace signalrpp::json {
 
 using value = rapidjson::Value;
 using document = rapidjson::Document;
-using writer = rapidjson::Writer<string_output>;
 
 /// The name .NET gives a JSON token type in its error texts ("String", "Number", "Array", ...).
 inline const char* token_name(const value& v) noexcept {

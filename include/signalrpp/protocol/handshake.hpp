@@ -5,12 +5,15 @@
 // Parsing and error texts follow ASP.NET Core's HandshakeProtocol; the JSON hub protocol accepts
 // versions 1 and 2 (2 is what clients ask for with stateful reconnect).
 
+#include <signalrpp/core/detail/concat.hpp>
 #include <signalrpp/json/insitu_document.hpp>
 #include <signalrpp/json/string_output.hpp>
 #include <signalrpp/json/value.hpp>
+#include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/protocol_error.hpp>
 #include <signalrpp/protocol/record_reader.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,24 +32,18 @@ struct handshake_response {
 inline constexpr std::string_view json_protocol_name = "json";
 inline constexpr int json_protocol_max_version = 2;
 
-/// Parses the NUL-terminated handshake request record `text` (modified in place).
-inline bool parse_handshake_request(char* text, json::insitu_document& document, handshake_request& out,
-                                    protocol_error& error) {
-    const std::string content(text); // error texts quote the request as it came
-    if (!document.parse(text)) {
-        error = {"InvalidDataException", "Error reading JSON."};
-        return false;
-    }
-    const json::value& root = document.root();
-    if (!root.IsObject()) {
-        error = {"InvalidDataException",
-                 std::string("Unexpected JSON Token Type '") + json::token_name(root) + "'. Expected a JSON Object."};
+/// Parses the handshake request record of `size` bytes at `text`, NUL-terminated (modified in place).
+inline bool parse_handshake_request(char* text, std::size_t size, json::insitu_document& document,
+                                    handshake_request& out, protocol_error& error) {
+    const std::string content(text, size); // error texts quote the request as it came
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
         return false;
     }
     std::optional<std::string> protocol;
     bool has_version = false; // (not std::optional<int>: g++ 12 warns it may be used uninitialized)
     int version = 0;
-    for (const auto& member : root.GetObject()) {
+    for (const auto& member : root->GetObject()) {
         const std::string_view name(member.name.GetString(), member.name.GetStringLength());
         const json::value& v = member.value;
         if (name == "protocol") {
@@ -65,30 +62,25 @@ inline bool parse_handshake_request(char* text, json::insitu_document& document,
         }
     }
     if (!protocol || !has_version) {
-        error = {"InvalidDataException",
-                 std::string("Missing required property '") + (protocol ? "version" : "protocol") +
-                     "'. Message content: " + content};
+        error = {"InvalidDataException", signalrpp::detail::concat({"Missing required property '",
+                                                                    protocol ? "version" : "protocol",
+                                                                    "'. Message content: ", content})};
         return false;
     }
     out = {std::move(*protocol), version};
     return true;
 }
 
-/// Parses the NUL-terminated handshake response record `text` (modified in place); the client side.
-inline bool parse_handshake_response(char* text, json::insitu_document& document, handshake_response& out,
-                                     protocol_error& error) {
-    if (!document.parse(text)) {
-        error = {"InvalidDataException", "Error reading JSON."};
-        return false;
-    }
-    const json::value& root = document.root();
-    if (!root.IsObject()) {
-        error = {"InvalidDataException",
-                 std::string("Unexpected JSON Token Type '") + json::token_name(root) + "'. Expected a JSON Object."};
+/// Parses the handshake response record of `size` bytes at `text`, NUL-terminated (modified in place);
+/// the client side.
+inline bool parse_handshake_response(char* text, std::size_t size, json::insitu_document& document,
+                                     handshake_response& out, protocol_error& error) {
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
         return false;
     }
     out.error.reset();
-    for (const auto& member : root.GetObject()) {
+    for (const auto& member : root->GetObject()) {
         const std::string_view name(member.name.GetString(), member.name.GetStringLength());
         if (name == "type") {
             // A hub message where the handshake response belongs: the server skipped the handshake.
@@ -109,11 +101,11 @@ inline bool parse_handshake_response(char* text, json::insitu_document& document
 /// Why the JSON hub protocol refuses `request`, or nothing if it accepts it (the server's handshake check).
 inline std::optional<std::string> json_protocol_refusal(const handshake_request& request) {
     if (request.protocol != json_protocol_name) {
-        return "The protocol '" + request.protocol + "' is not supported.";
+        return signalrpp::detail::concat({"The protocol '", request.protocol, "' is not supported."});
     }
     if (request.version > json_protocol_max_version) {
-        return "The server does not support version " + std::to_string(request.version) + " of the '" +
-               request.protocol + "' protocol.";
+        return signalrpp::detail::concat({"The server does not support version ", std::to_string(request.version),
+                                          " of the '", request.protocol, "' protocol."});
     }
     return std::nullopt;
 }

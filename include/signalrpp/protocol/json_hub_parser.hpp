@@ -4,8 +4,10 @@
 // ignored; and with the same checks and error texts where it is strict (wrong types, missing fields).
 // Argument, item and result values are not bound here: they stay JSON values for the dispatcher.
 
+#include <signalrpp/core/detail/concat.hpp>
 #include <signalrpp/json/insitu_document.hpp>
 #include <signalrpp/json/value.hpp>
+#include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
 #include <signalrpp/protocol/protocol_error.hpp>
 
@@ -30,11 +32,11 @@ inline std::string_view view_of(const json::value& s) noexcept {
 }
 
 inline std::string expected_type(std::string_view property, std::string_view type) {
-    return "Expected '" + std::string(property) + "' to be of type " + std::string(type) + ".";
+    return signalrpp::detail::concat({"Expected '", property, "' to be of type ", type, "."});
 }
 
 inline std::string missing(std::string_view property) {
-    return "Missing required property '" + std::string(property) + "'.";
+    return signalrpp::detail::concat({"Missing required property '", property, "'."});
 }
 
 // What the properties of one message said, before the message type decides what is required.
@@ -84,7 +86,9 @@ inline bool read_property(std::string_view name, const json::value& v, message_f
             }
             if (!id.IsString()) {
                 // The reference reports this through another exception type than the rest.
-                return fail(error, "Cannot get the value of a token type '" + std::string(json::token_name(id)) + "' as a string.",
+                return fail(error,
+                            signalrpp::detail::concat({"Cannot get the value of a token type '", json::token_name(id),
+                                                       "' as a string."}),
                             "InvalidOperationException");
             }
         }
@@ -95,7 +99,8 @@ inline bool read_property(std::string_view name, const json::value& v, message_f
         }
         for (const auto& header : v.GetObject()) {
             if (!header.value.IsString()) {
-                return fail(error, "Expected header '" + std::string(view_of(header.name)) + "' to be of type String.");
+                return fail(error, signalrpp::detail::concat(
+                                       {"Expected header '", view_of(header.name), "' to be of type String."}));
             }
         }
         f.headers = &v;
@@ -215,22 +220,16 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
 
 } // namespace detail
 
-/// Parses the NUL-terminated record `text` (in place: `text` is modified and must outlive `out`)
-/// using `document` for the values. On error, `error` says why.
-inline parse_status parse_hub_message(char* text, json::insitu_document& document, hub_message& out,
-                                      protocol_error& error) {
-    if (!document.parse(text)) {
-        error = {"InvalidDataException", "Error reading JSON."};
-        return parse_status::error;
-    }
-    const json::value& root = document.root();
-    if (!root.IsObject()) {
-        error = {"InvalidDataException",
-                 std::string("Unexpected JSON Token Type '") + json::token_name(root) + "'. Expected a JSON Object."};
+/// Parses the record of `size` bytes at `text`, NUL-terminated (in place: `text` is modified and must
+/// outlive `out`), using `document` for the values. On error, `error` says why.
+inline parse_status parse_hub_message(char* text, std::size_t size, json::insitu_document& document,
+                                      hub_message& out, protocol_error& error) {
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
         return parse_status::error;
     }
     detail::message_fields fields;
-    for (const auto& member : root.GetObject()) {
+    for (const auto& member : root->GetObject()) {
         if (!detail::read_property(detail::view_of(member.name), member.value, fields, error)) {
             return parse_status::error;
         }

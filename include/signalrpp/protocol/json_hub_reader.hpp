@@ -6,6 +6,7 @@
 //
 // Errors are final: once next*() has returned status::error, error() says why and the connection must end.
 
+#include <signalrpp/core/detail/concat.hpp>
 #include <signalrpp/json/insitu_document.hpp>
 #include <signalrpp/protocol/handshake.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
@@ -38,20 +39,20 @@ public:
 
     /// The client's handshake request (server side).
     status next_handshake_request(handshake_request& out) {
-        return next_record([&](char* text) { return parse_handshake_request(text, document_, out, error_); });
+        return next_record([&](char* text, std::size_t size) { return parse_handshake_request(text, size, document_, out, error_); });
     }
 
     /// The server's handshake response (client side).
     status next_handshake_response(handshake_response& out) {
-        return next_record([&](char* text) { return parse_handshake_response(text, document_, out, error_); });
+        return next_record([&](char* text, std::size_t size) { return parse_handshake_response(text, size, document_, out, error_); });
     }
 
     /// The next hub message. Messages of unknown types are skipped, as ASP.NET Core does.
     status next(hub_message& out) {
         for (;;) {
             parse_status parsed = parse_status::error;
-            const status s = next_record([&](char* text) {
-                parsed = parse_hub_message(text, document_, out, error_);
+            const status s = next_record([&](char* text, std::size_t size) {
+                parsed = parse_hub_message(text, size, document_, out, error_);
                 return parsed != parse_status::error;
             });
             if (s != status::message || parsed == parse_status::message) {
@@ -79,14 +80,15 @@ private:
         case record_reader::status::incomplete:
             return status::incomplete;
         case record_reader::status::too_large:
-            error_ = {"InvalidDataException", "The maximum message size of " + std::to_string(records_.max_record_size()) +
-                                                  "B was exceeded. The message size can be configured in AddHubOptions."};
+            error_ = {"InvalidDataException",
+                      signalrpp::detail::concat({"The maximum message size of ", std::to_string(records_.max_record_size()),
+                                                 "B was exceeded. The message size can be configured in AddHubOptions."})};
             failed_ = true;
             return status::error;
         case record_reader::status::record:
             break;
         }
-        if (!parse(text)) {
+        if (!parse(text, size)) {
             failed_ = true;
             return status::error;
         }

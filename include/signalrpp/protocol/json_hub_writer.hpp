@@ -6,6 +6,7 @@
 
 #include <signalrpp/json/mappings.hpp>
 #include <signalrpp/json/string_output.hpp>
+#include <signalrpp/json/writer.hpp>
 #include <signalrpp/json/value.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
 #include <signalrpp/protocol/record_reader.hpp>
@@ -35,23 +36,26 @@ struct invocation_header {
 
 namespace detail {
 
-// Writes one message: `{"type":N` and headers on construction, the record separator on finish();
-// destroyed unfinished (an exception), it takes back everything it appended.
+// Writes one message: `{"type":N` and headers on construction, the closing brace and record separator
+// on finish(); destroyed unfinished (an exception), it takes back everything it appended. The envelope
+// is appended directly; RapidJSON's writer writes only the values.
 class message_writer {
 public:
     message_writer(std::string& out, message_type type, std::span<const header> headers = {})
-        : out_(out), start_(out.size()), output_(out), json_(output_) {
-        json_.StartObject();
-        json_.Key("type");
-        json_.Int(static_cast<int>(type));
+        : out_(out), start_(out.size()), output_(out), lease_(output_) {
+        out_ += "{\"type\":";
+        out_ += static_cast<char>('0' + static_cast<int>(type));
         if (!headers.empty()) {
-            json_.Key("headers");
-            json_.StartObject();
-            for (const auto& h : headers) {
-                json_.Key(h.name.data(), static_cast<rapidjson::SizeType>(h.name.size()));
-                json_.String(h.value.data(), static_cast<rapidjson::SizeType>(h.value.size()));
+            out_ += ",\"headers\":{";
+            for (std::size_t i = 0; i < headers.size(); ++i) {
+                if (i > 0) {
+                    out_ += ',';
+                }
+                json::append_quoted(out_, headers[i].name);
+                out_ += ':';
+                json::append_quoted(out_, headers[i].value);
             }
-            json_.EndObject();
+            out_ += '}';
         }
     }
 
@@ -64,9 +68,16 @@ public:
         }
     }
 
-    void string(std::string_view key, std::string_view value) {
-        json_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-        json_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+    /// Appends `,"<key>":`; keys are the protocol's own names, which need no escaping.
+    void key(std::string_view key) {
+        out_ += ",\"";
+        out_ += key;
+        out_ += "\":";
+    }
+
+    void string(std::string_view key_name, std::string_view value) {
+        key(key_name);
+        json::append_quoted(out_, value);
     }
 
     void invocation_id(std::string_view id) {
@@ -75,16 +86,24 @@ public:
         }
     }
 
+    /// Appends `v` as a JSON value.
     template <class T>
-    void value(std::string_view key, const T& v) {
-        json_.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-        json::write(json_, v);
+    void value(const T& v) {
+        json::writer& w = lease_.get();
+        w.Reset(output_);
+        json::write(w, v);
     }
 
-    json::writer& json() noexcept { return json_; }
+    template <class T>
+    void value(std::string_view key_name, const T& v) {
+        key(key_name);
+        value(v);
+    }
+
+    void raw(std::string_view text) { out_ += text; }
 
     void finish() {
-        json_.EndObject();
+        out_ += '}';
         out_ += record_separator;
         finished_ = true;
     }
@@ -93,7 +112,7 @@ private:
     std::string& out_;
     std::size_t start_;
     json::string_output output_;
-    json::writer json_;
+    json::writer_lease lease_;
     bool finished_ = false;
 };
 
@@ -102,17 +121,28 @@ void write_call(std::string& out, message_type type, const invocation_header& h,
     message_writer m(out, type, h.headers);
     m.invocation_id(h.invocation_id);
     m.string("target", h.target);
-    m.json().Key("arguments");
-    m.json().StartArray();
-    (json::write(m.json(), args), ...);
-    m.json().EndArray();
+    m.key("arguments");
+    m.raw("[");
+    [[maybe_unused]] std::size_t written = 0; // (unused for a call without arguments)
+    (
+        [&] {
+            if (written++ > 0) {
+                m.raw(",");
+            }
+            m.value(args);
+        }(),
+        ...);
+    m.raw("]");
     if (!h.stream_ids.empty()) {
-        m.json().Key("streamIds");
-        m.json().StartArray();
-        for (const auto id : h.stream_ids) {
-            m.json().String(id.data(), static_cast<rapidjson::SizeType>(id.size()));
+        m.key("streamIds");
+        m.raw("[");
+        for (std::size_t i = 0; i < h.stream_ids.size(); ++i) {
+            if (i > 0) {
+                m.raw(",");
+            }
+            json::append_quoted(out, h.stream_ids[i]);
         }
-        m.json().EndArray();
+        m.raw("]");
     }
     m.finish();
 }
@@ -154,8 +184,8 @@ void write_completion_result(std::string& out, std::string_view invocation_id, c
 inline void write_completion_void(std::string& out, std::string_view invocation_id) {
     detail::message_writer m(out, message_type::completion);
     m.invocation_id(invocation_id);
-    m.json().Key("result");
-    m.json().Null();
+    m.key("result");
+    m.raw("null");
     m.finish();
 }
 
@@ -197,8 +227,8 @@ inline void write_close(std::string& out, std::optional<std::string_view> error 
         m.string("error", *error);
     }
     if (allow_reconnect) {
-        m.json().Key("allowReconnect");
-        m.json().Bool(true);
+        m.key("allowReconnect");
+        m.raw("true");
     }
     m.finish();
 }
@@ -206,16 +236,14 @@ inline void write_close(std::string& out, std::optional<std::string_view> error 
 /// Type 8.
 inline void write_ack(std::string& out, std::int64_t sequence_id) {
     detail::message_writer m(out, message_type::ack);
-    m.json().Key("sequenceId");
-    m.json().Int64(sequence_id);
+    m.value("sequenceId", sequence_id);
     m.finish();
 }
 
 /// Type 9.
 inline void write_sequence(std::string& out, std::int64_t sequence_id) {
     detail::message_writer m(out, message_type::sequence);
-    m.json().Key("sequenceId");
-    m.json().Int64(sequence_id);
+    m.value("sequenceId", sequence_id);
     m.finish();
 }
 

@@ -4,7 +4,10 @@
 // errors on, adds "<exception_type>: <message>" -- the .NET exception type and text ASP.NET Core reports
 // for the same input, so .NET and JavaScript peers see the same words from either server.
 
+#include <signalrpp/core/detail/concat.hpp>
+
 #include <string>
+#include <string_view>
 
 namespace signalrpp::protocol {
 
@@ -13,7 +16,13 @@ struct protocol_error {
     std::string message;
 
     /// "<exception_type>: <message>", the detail suffix of error texts.
-    std::string detail() const { return exception_type + ": " + message; }
+    std::string detail() const { return signalrpp::detail::concat({exception_type, ": ", message}); }
 };
+
+/// The error for a message (or handshake) that is JSON but not an object; `token` names what it is.
+inline protocol_error not_an_object_error(std::string_view token) {
+    return {"InvalidDataException",
+            signalrpp::detail::concat({"Unexpected JSON Token Type '", token, "'. Expected a JSON Object."})};
+}
 
 } // namespace signalrpp::protocol

@@ -16,6 +16,7 @@
 
 namespace signalrpp::reflect {
 
+/// One method of the table: its wire name and its invoker.
 template <class Hub>
 struct method_entry {
     std::string_view name;

@@ -3,6 +3,7 @@
 // them, so clients written against it (and their tests) see the same strings. "Detail" is the
 // "<Kind>: <message>" suffix: always added for a hub_exception, otherwise only with detailed errors on.
 
+#include <signalrpp/core/detail/concat.hpp>
 #include <signalrpp/core/hub_exception.hpp>
 
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <typeinfo>
+#include <utility>
 
 #if defined(__GNUG__)
 #include <cxxabi.h>
@@ -19,11 +21,9 @@
 
 namespace signalrpp::reflect {
 
-namespace detail {
+using signalrpp::detail::concat;
 
-inline std::string quoted(std::string_view target) {
-    return "'" + std::string(target) + "'";
-}
+namespace detail {
 
 inline std::string with_detail(std::string message, bool add, std::string_view kind, std::string_view what) {
     if (add) {
@@ -54,71 +54,69 @@ inline std::string exception_kind(const std::exception& e) {
 /// The target names no method of the hub. (The reference finds this while binding, so the text
 /// is the binding failure's, with its HubException detail always present.)
 inline std::string unknown_method_error(std::string_view target) {
-    return "Failed to invoke " + detail::quoted(target) +
-           " due to an error on the server. HubException: Method does not exist.";
+    return concat({"Failed to invoke '", target, "' due to an error on the server. HubException: Method does not exist."});
 }
 
 /// The arguments do not match the parameters in number.
 inline std::string argument_count_error(std::string_view target, std::size_t provided, std::size_t expected,
                                         bool detailed) {
-    return detail::with_detail("Failed to invoke " + detail::quoted(target) + " due to an error on the server.",
-                               detailed, "InvalidDataException",
-                               "Invocation provides " + std::to_string(provided) + " argument(s) but target expects " +
-                                   std::to_string(expected) + ".");
+    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
+                               "InvalidDataException",
+                               concat({"Invocation provides ", std::to_string(provided), " argument(s) but target expects ",
+                                       std::to_string(expected), "."}));
 }
 
 /// An argument does not hold its parameter's type.
 inline std::string argument_type_error(std::string_view target, bool detailed) {
-    return detail::with_detail("Failed to invoke " + detail::quoted(target) + " due to an error on the server.",
-                               detailed, "InvalidDataException",
+    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
+                               "InvalidDataException",
                                "Error binding arguments. Make sure that the types of the provided values match the "
                                "types of the hub method being invoked.");
 }
 
-/// The method (or the start of a streaming method) threw the exception in flight; call inside a catch.
-inline std::string method_exception_error(std::string_view target, bool detailed) {
-    const std::string message = "An unexpected error occurred invoking " + detail::quoted(target) + " on the server.";
+namespace detail {
+
+// `message` with the detail of the exception in flight: always for a hub_exception, otherwise only
+// when `detailed`. Call inside a catch block.
+inline std::string with_exception_detail(std::string message, bool detailed) {
     try {
         throw;
     } catch (const hub_exception& e) {
-        return detail::with_detail(message, true, "HubException", e.what());
+        return with_detail(std::move(message), true, "HubException", e.what());
     } catch (const std::exception& e) {
-        return detail::with_detail(message, detailed, detail::exception_kind(e), e.what());
+        return with_detail(std::move(message), detailed, exception_kind(e), e.what());
     } catch (...) {
-        return detail::with_detail(message, detailed, "Exception", "An exception that is not a std::exception was thrown.");
+        return with_detail(std::move(message), detailed, "Exception", "An exception that is not a std::exception was thrown.");
     }
+}
+
+} // namespace detail
+
+/// The method (or the start of a streaming method) threw the exception in flight; call inside a catch.
+inline std::string method_exception_error(std::string_view target, bool detailed) {
+    return detail::with_exception_detail(
+        concat({"An unexpected error occurred invoking '", target, "' on the server."}), detailed);
 }
 
 /// A streaming method threw while producing items; call inside a catch.
 inline std::string stream_exception_error(bool detailed) {
-    const std::string message = "An error occurred on the server while streaming results.";
-    try {
-        throw;
-    } catch (const hub_exception& e) {
-        return detail::with_detail(message, true, "HubException", e.what());
-    } catch (const std::exception& e) {
-        return detail::with_detail(message, detailed, detail::exception_kind(e), e.what());
-    } catch (...) {
-        return detail::with_detail(message, detailed, "Exception", "An exception that is not a std::exception was thrown.");
-    }
+    return detail::with_exception_detail("An error occurred on the server while streaming results.", detailed);
 }
 
 /// An Invocation (type 1) named a streaming method.
 inline std::string streaming_method_called_error(std::string_view target) {
-    return "The client attempted to invoke the streaming " + detail::quoted(target) +
-           " method with a non-streaming invocation.";
+    return concat({"The client attempted to invoke the streaming '", target, "' method with a non-streaming invocation."});
 }
 
 /// A StreamInvocation (type 4) named a method that does not stream.
 inline std::string non_streaming_method_called_error(std::string_view target) {
-    return "The client attempted to invoke the non-streaming " + detail::quoted(target) +
-           " method with a streaming invocation.";
+    return concat({"The client attempted to invoke the non-streaming '", target, "' method with a streaming invocation."});
 }
 
 /// The client's streamIds do not match the method's stream parameters in number.
 inline std::string stream_count_error(std::string_view target, std::size_t sent, std::size_t expected) {
-    return "An unexpected error occurred invoking " + detail::quoted(target) + " on the server. HubException: Client sent " +
-           std::to_string(sent) + " stream(s), Hub method expects " + std::to_string(expected) + ".";
+    return concat({"An unexpected error occurred invoking '", target, "' on the server. HubException: Client sent ",
+                   std::to_string(sent), " stream(s), Hub method expects ", std::to_string(expected), "."});
 }
 
 } // namespace signalrpp::reflect

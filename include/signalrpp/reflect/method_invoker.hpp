@@ -1,8 +1,11 @@
 #pragma once
-// invoke_method<Hub, &Hub::method>: binds a call's JSON arguments to the method's parameters, checks
-// the call against the method (counts, streaming or not), calls it and shapes its result into the
-// Completion, StreamItems and end of stream the caller gets -- each with ASP.NET Core's error texts.
-// One function per described method; the dispatch table points at them.
+// invoke_signature<Traits>: binds a call's JSON arguments to a method's parameters, checks the call
+// against the method (counts, streaming or not), calls it and shapes its result into the Completion,
+// StreamItems and end of stream the caller gets -- each with ASP.NET Core's error texts.
+//
+// All of that depends on the method's signature only, so it is compiled once per distinct signature;
+// each described method adds just a thunk (call_thunk<&Hub::method>) that makes the call. Compile time
+// per method stays small (bench/hub_compile_time.py).
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/json/mappings.hpp>
@@ -34,6 +37,36 @@ struct dispatch_context {
 
 namespace detail {
 
+// Why a call was refused before the method ran.
+enum class refusal { argument_type, argument_count, streaming_method, non_streaming_method, stream_count };
+
+// Answers a refused call (when it wants an answer). Kept out of line: it is the same for every method,
+// so each method's invoker only calls it -- less to compile per method.
+[[gnu::noinline]] inline void refuse(const dispatch_context& ctx, const invocation& c, refusal why, std::size_t got = 0,
+                                     std::size_t expected = 0) {
+    if (c.invocation_id.empty()) {
+        return;
+    }
+    const bool detailed = ctx.options.detailed_errors;
+    std::string error;
+    switch (why) {
+    case refusal::argument_type: error = argument_type_error(c.target, detailed); break;
+    case refusal::argument_count: error = argument_count_error(c.target, got, expected, detailed); break;
+    case refusal::streaming_method: error = streaming_method_called_error(c.target); break;
+    case refusal::non_streaming_method: error = non_streaming_method_called_error(c.target); break;
+    case refusal::stream_count: error = stream_count_error(c.target, got, expected); break;
+    }
+    protocol::write_completion_error(ctx.out, c.invocation_id, error);
+}
+
+// Answers a call whose method threw (call inside the catch block).
+[[gnu::noinline]] inline void answer_exception(std::string& out, std::string_view invocation_id,
+                                               std::string_view target, bool detailed) {
+    if (!invocation_id.empty()) {
+        protocol::write_completion_error(out, invocation_id, method_exception_error(target, detailed));
+    }
+}
+
 // A bound value, passed on to a parameter declared as `Param`.
 template <class Param, class Value>
 decltype(auto) pass(Value& value) {
@@ -49,10 +82,22 @@ decltype(auto) call_with(Hub& hub, typename Traits::parameters& params, std::ind
     return (hub.*Method)(pass<std::tuple_element_t<I, typename Traits::parameter_types>>(std::get<I>(params))...);
 }
 
-template <auto Method, class Traits, class Hub>
-decltype(auto) call(Hub& hub, typename Traits::parameters& params) {
-    return call_with<Method, Traits>(hub, params, std::make_index_sequence<Traits::parameter_count>{});
+} // namespace detail
+
+/// The one piece of a method's invoker that is its own: calling it with bound parameters.
+template <auto Method>
+typename method_traits<decltype(Method)>::raw_result
+call_thunk(typename method_traits<decltype(Method)>::hub_type& hub,
+           typename method_traits<decltype(Method)>::parameters& params) {
+    using traits = method_traits<decltype(Method)>;
+    return detail::call_with<Method, traits>(hub, params, std::make_index_sequence<traits::parameter_count>{});
 }
+
+/// call_thunk's type for a signature.
+template <class Traits>
+using thunk = typename Traits::raw_result (*)(typename Traits::hub_type&, typename Traits::parameters&);
+
+namespace detail {
 
 // Reads the provided arguments into their parameters, in order; false at the first that does not fit.
 // Arguments past the parameters are not read (the count check reports them).
@@ -115,26 +160,25 @@ inline void write_stream_end(std::string& out, const result_stream_state& stream
 struct no_value {};
 
 // Runs an asynchronous method to its end and sends its Completion.
-template <auto Method, class Traits, class Hub>
-asio::awaitable<void> run_async(Hub& hub, typename Traits::parameters params, std::string invocation_id,
-                                std::string target, std::shared_ptr<invocation_sink> sink, bool detailed) {
+template <class Traits>
+asio::awaitable<void> run_async(typename Traits::hub_type& hub, thunk<Traits> call, typename Traits::parameters params,
+                                std::string invocation_id, std::string target, std::shared_ptr<invocation_sink> sink,
+                                bool detailed) {
     std::string out;
     try {
         if constexpr (std::is_void_v<typename Traits::result>) {
-            co_await call<Method, Traits>(hub, params);
+            co_await call(hub, params);
             if (!invocation_id.empty()) {
                 write_result<void>(out, invocation_id, no_value{});
             }
         } else {
-            const auto result = co_await call<Method, Traits>(hub, params);
+            const auto result = co_await call(hub, params);
             if (!invocation_id.empty()) {
                 write_result<typename Traits::result>(out, invocation_id, result);
             }
         }
     } catch (...) {
-        if (!invocation_id.empty()) {
-            protocol::write_completion_error(out, invocation_id, method_exception_error(target, detailed));
-        }
+        answer_exception(out, invocation_id, target, detailed);
     }
     if (!out.empty()) {
         sink->send(std::move(out));
@@ -142,13 +186,13 @@ asio::awaitable<void> run_async(Hub& hub, typename Traits::parameters params, st
 }
 
 // Runs an asynchronous streaming method to its end and sends the end of its stream.
-template <auto Method, class Traits, class Hub>
-asio::awaitable<void> run_async_stream(Hub& hub, typename Traits::parameters params,
-                                       std::shared_ptr<result_stream_state> stream, std::string target,
-                                       std::shared_ptr<invocation_sink> sink, bool detailed) {
+template <class Traits>
+asio::awaitable<void> run_async_stream(typename Traits::hub_type& hub, thunk<Traits> call,
+                                       typename Traits::parameters params, std::shared_ptr<result_stream_state> stream,
+                                       std::string target, std::shared_ptr<invocation_sink> sink, bool detailed) {
     std::string out;
     try {
-        co_await call<Method, Traits>(hub, params);
+        co_await call(hub, params);
         write_stream_end(out, *stream, target, false, detailed);
     } catch (...) {
         write_stream_end(out, *stream, target, true, detailed);
@@ -158,40 +202,30 @@ asio::awaitable<void> run_async_stream(Hub& hub, typename Traits::parameters par
 
 } // namespace detail
 
-/// Runs `call` on `hub` through the described method `Method`.
-template <class Hub, auto Method>
-dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_context& ctx) {
-    using traits = method_traits<decltype(Method)>;
+/// Runs `c` on `hub` through a method of signature Traits, which `call` calls.
+template <class Traits>
+dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> call, const invocation& c,
+                                 const dispatch_context& ctx) {
+    using traits = Traits;
     const bool answer = !c.invocation_id.empty();
     const bool detailed = ctx.options.detailed_errors;
     typename traits::parameters params{};
 
+    using detail::refusal;
     if (!detail::bind_arguments<traits>(*c.arguments, params, std::make_index_sequence<traits::argument_count>{})) {
-        if (answer) {
-            protocol::write_completion_error(ctx.out, c.invocation_id, argument_type_error(c.target, detailed));
-        }
+        detail::refuse(ctx, c, refusal::argument_type);
         return {};
     }
     if (c.arguments->Size() != traits::argument_count) {
-        if (answer) {
-            protocol::write_completion_error(
-                ctx.out, c.invocation_id, argument_count_error(c.target, c.arguments->Size(), traits::argument_count, detailed));
-        }
+        detail::refuse(ctx, c, refusal::argument_count, c.arguments->Size(), traits::argument_count);
         return {};
     }
     if (c.streaming != traits::is_streaming) {
-        if (answer) {
-            protocol::write_completion_error(ctx.out, c.invocation_id,
-                                             c.streaming ? non_streaming_method_called_error(c.target)
-                                                         : streaming_method_called_error(c.target));
-        }
+        detail::refuse(ctx, c, c.streaming ? refusal::non_streaming_method : refusal::streaming_method);
         return {};
     }
     if (c.stream_ids.size() != traits::upload_count) {
-        if (answer) {
-            protocol::write_completion_error(ctx.out, c.invocation_id,
-                                             stream_count_error(c.target, c.stream_ids.size(), traits::upload_count));
-        }
+        detail::refuse(ctx, c, refusal::stream_count, c.stream_ids.size(), traits::upload_count);
         return {};
     }
     if constexpr (traits::upload_count > 0) {
@@ -201,12 +235,12 @@ dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_cont
     if constexpr (traits::is_streaming) {
         auto stream = detail::open_result_stream<traits>(params, c, ctx.sink);
         if constexpr (traits::is_async) {
-            return {detail::run_async_stream<Method, traits>(hub, std::move(params), std::move(stream),
-                                                             std::string(c.target), ctx.sink, detailed)};
+            return {detail::run_async_stream<traits>(hub, call, std::move(params), std::move(stream),
+                                                     std::string(c.target), ctx.sink, detailed)};
         } else {
             std::string out;
             try {
-                detail::call<Method, traits>(hub, params);
+                call(hub, params);
                 detail::write_stream_end(out, *stream, c.target, false, detailed);
             } catch (...) {
                 detail::write_stream_end(out, *stream, c.target, true, detailed);
@@ -215,28 +249,34 @@ dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_cont
             return {};
         }
     } else if constexpr (traits::is_async) {
-        return {detail::run_async<Method, traits>(hub, std::move(params), std::string(c.invocation_id),
-                                                  std::string(c.target), ctx.sink, detailed)};
+        return {detail::run_async<traits>(hub, call, std::move(params), std::string(c.invocation_id),
+                                          std::string(c.target), ctx.sink, detailed)};
     } else {
         try {
             if constexpr (std::is_void_v<typename traits::result>) {
-                detail::call<Method, traits>(hub, params);
+                call(hub, params);
                 if (answer) {
                     detail::write_result<void>(ctx.out, c.invocation_id, detail::no_value{});
                 }
             } else {
-                const auto result = detail::call<Method, traits>(hub, params);
+                const auto result = call(hub, params);
                 if (answer) {
                     detail::write_result<typename traits::result>(ctx.out, c.invocation_id, result);
                 }
             }
         } catch (...) {
-            if (answer) {
-                protocol::write_completion_error(ctx.out, c.invocation_id, method_exception_error(c.target, detailed));
-            }
+            detail::answer_exception(ctx.out, c.invocation_id, c.target, detailed);
         }
         return {};
     }
+}
+
+/// Runs `c` on `hub` through the described method `Method`: what the dispatch table points at, a
+/// one-line function per method handing its thunk to the invoker of its signature.
+template <class Hub, auto Method>
+dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_context& ctx) {
+    using traits = method_traits<decltype(Method)>;
+    return invoke_signature<traits>(hub, &call_thunk<Method>, c, ctx);
 }
 
 } // namespace signalrpp::reflect

@@ -1,0 +1,146 @@
+#pragma once
+// json::writer: RapidJSON's writer appending to a std::string (json::string_output), with faster
+// strings: characters that need no escape are copied in runs, not one at a time. The text written is
+// the same as RapidJSON's: only '"', '\\' and control characters are escaped (\b \t \n \f \r, else
+// \u00XX); other characters, non-ASCII included, are written as they are (like ASP.NET Core's relaxed
+// escaping).
+
+#include <signalrpp/json/string_output.hpp>
+
+#include <rapidjson/writer.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::json {
+
+namespace detail {
+
+// The escape for each byte: 0 none, 'u' for \u00XX, otherwise the letter after the backslash.
+inline constexpr std::array<char, 256> escapes = [] {
+    std::array<char, 256> table{};
+    for (int c = 0; c < 0x20; ++c) {
+        table[static_cast<std::size_t>(c)] = 'u';
+    }
+    table['\b'] = 'b';
+    table['\t'] = 't';
+    table['\n'] = 'n';
+    table['\f'] = 'f';
+    table['\r'] = 'r';
+    table['"'] = '"';
+    table['\\'] = '\\';
+    return table;
+}();
+
+// True if none of the 8 bytes needs escaping: none below 0x20, none '"' or '\\'.
+inline bool plain8(std::uint64_t x) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t high = 0x80 * ones;
+    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & high; };
+    const std::uint64_t below_space = (x - 0x20 * ones) & ~x & high;
+    return (below_space | has_zero(x ^ ('"' * ones)) | has_zero(x ^ ('\\' * ones))) == 0;
+}
+
+} // namespace detail
+
+/// Appends `text` as a JSON string, quotes included.
+inline void append_quoted(std::string& out, std::string_view text) {
+    out.reserve(out.size() + text.size() + 2);
+    out.push_back('"');
+    const char* const data = text.data();
+    const std::size_t length = text.size();
+    std::size_t run = 0; // start of the bytes not yet copied
+    std::size_t i = 0;
+    while (i < length) {
+        if (i + 8 <= length) {
+            std::uint64_t x;
+            std::memcpy(&x, data + i, sizeof x);
+            if (detail::plain8(x)) {
+                i += 8;
+                continue;
+            }
+        }
+        const auto c = static_cast<unsigned char>(data[i]);
+        const char escape = detail::escapes[c];
+        if (escape != 0) {
+            out.append(data + run, i - run);
+            const char hex[] = "0123456789ABCDEF";
+            const char sequence[] = {'\\', escape, '0', '0', hex[c >> 4], hex[c & 15]};
+            out.append(sequence, escape == 'u' ? 6 : 2);
+            run = i + 1;
+        }
+        ++i;
+    }
+    out.append(data + run, length - run);
+    out.push_back('"');
+}
+
+class writer : public rapidjson::Writer<string_output> {
+    using base = rapidjson::Writer<string_output>;
+
+public:
+    /// A writer with no output yet: give it one with Reset(output).
+    writer() = default;
+    explicit writer(string_output& output) : base(output) {}
+
+    bool String(const char* text, rapidjson::SizeType length, bool = false) {
+        Prefix(rapidjson::kStringType);
+        write_quoted(text, length);
+        return EndValue(true);
+    }
+    bool String(std::string_view text) { return String(text.data(), static_cast<rapidjson::SizeType>(text.size())); }
+    bool String(const char* text) { return String(std::string_view(text)); }
+
+    bool Key(const char* text, rapidjson::SizeType length, bool copy = false) { return String(text, length, copy); }
+    bool Key(std::string_view text) { return String(text); }
+    bool Key(const char* text) { return String(std::string_view(text)); }
+
+private:
+    void write_quoted(const char* text, std::size_t length) { append_quoted(os_->target(), {text, length}); }
+};
+
+/// A writer for `output` that reuses this thread's writer (and the memory it keeps) when that one is
+/// free, and makes a new one when it is busy further up the stack. Hot paths (messages) use this.
+class writer_lease {
+public:
+    explicit writer_lease(string_output& output) {
+        if (!in_use()) {
+            in_use() = true;
+            leased_ = true;
+            writer_ = &cached();
+            writer_->Reset(output);
+        } else {
+            writer_ = &own_.emplace(output);
+        }
+    }
+    writer_lease(const writer_lease&) = delete;
+    writer_lease& operator=(const writer_lease&) = delete;
+    ~writer_lease() {
+        if (leased_) {
+            in_use() = false;
+        }
+    }
+
+    writer& get() noexcept { return *writer_; }
+
+private:
+    static writer& cached() {
+        thread_local writer w;
+        return w;
+    }
+    static bool& in_use() {
+        thread_local bool busy = false;
+        return busy;
+    }
+
+    writer* writer_ = nullptr;
+    bool leased_ = false;
+    std::optional<writer> own_;
+};
+
+} // namespace signalrpp::json
