@@ -4,7 +4,9 @@ type, handshakes, batches and splits, and the malformed inputs the unit tests na
   <mode byte><payload>
 where mode byte % 4 picks the entry point (0: handshake request, 1: handshake response, 2: reader,
 3: reader with a 256-byte limit) and mode byte // 4 + 1 is the piece size for the reader.
-Run it again after changing the seeds; libFuzzer adds its own finds to the same folder."""
+Run it again after changing the seeds. The folder also holds found-<sha1>: inputs libFuzzer found
+to reach new code, kept (minimized with -merge=1) so that the regression run covers what fuzzing
+reached; and regression-<what>: inputs that once crashed."""
 
 import hashlib
 import pathlib
