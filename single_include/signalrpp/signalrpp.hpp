@@ -2567,11 +2567,10 @@ template <class... Params>
 inline constexpr std::array<parameter_source, sizeof...(Params)> sources_of{
     stream_item_of<std::remove_cvref_t<Params>>::source...};
 
-template <class Hub, class Result, bool IsConst, class... Params>
+template <class Hub, class Result, class... Params>
 struct method_signature {
     using hub_type = Hub;
     using raw_result = Result;
-    static constexpr bool is_const = IsConst;
     static constexpr bool is_async = is_awaitable<Result>::value;
     /// What the method produces once finished: R for R and asio::awaitable<R>.
     using result = typename std::conditional_t<is_async, is_awaitable<Result>, std::type_identity<Result>>::type;
@@ -2613,16 +2612,16 @@ struct method_traits {
     static constexpr bool is_member_function = false;
 };
 
-#define SIGNALRPP_DETAIL_METHOD_TRAITS(qualifiers, is_const)                                  \
+#define SIGNALRPP_DETAIL_METHOD_TRAITS(qualifiers)                                                \
     template <class Hub, class Result, class... Params>                                        \
     struct method_traits<Result (Hub::*)(Params...) qualifiers>                                \
-        : detail::method_signature<Hub, Result, is_const, Params...> {                         \
+        : detail::method_signature<Hub, Result, Params...> {                                   \
         static constexpr bool is_member_function = true;                                       \
     };
-SIGNALRPP_DETAIL_METHOD_TRAITS(, false)
-SIGNALRPP_DETAIL_METHOD_TRAITS(const, true)
-SIGNALRPP_DETAIL_METHOD_TRAITS(noexcept, false)
-SIGNALRPP_DETAIL_METHOD_TRAITS(const noexcept, true)
+SIGNALRPP_DETAIL_METHOD_TRAITS()
+SIGNALRPP_DETAIL_METHOD_TRAITS(const)
+SIGNALRPP_DETAIL_METHOD_TRAITS(noexcept)
+SIGNALRPP_DETAIL_METHOD_TRAITS(const noexcept)
 #undef SIGNALRPP_DETAIL_METHOD_TRAITS
 
 } // namespace signalrpp::reflect
@@ -2642,7 +2641,6 @@ namespace signalrpp::reflect {
 /// One described method: its member pointer, as a template argument so calls through it inline.
 template <auto MemberPointer>
 struct method_ref {
-    using traits = method_traits<decltype(MemberPointer)>;
     static constexpr auto pointer = MemberPointer;
     std::string_view name;
 };
@@ -2999,7 +2997,6 @@ public:
         return false;
     }
 
-    bool done() const noexcept { return done_ && items_.empty(); }
     const std::optional<std::string>& error() const noexcept { return error_; }
 
     /// The timer a waiting reader suspends on; created on first use with the reader's executor.

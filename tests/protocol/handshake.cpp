@@ -3,35 +3,34 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <utility>
 
 namespace protocol = signalrpp::protocol;
 
 namespace {
 
-struct request_result {
+// What parsing one handshake record gave: ok, the message, or the error.
+template <class Message>
+struct parsed {
     bool ok = false;
-    protocol::handshake_request request;
+    Message message;
     protocol::protocol_error error;
 };
 
-request_result parse_request(std::string text) {
+template <class Message, class Parser>
+parsed<Message> parse_with(Parser parser, std::string text) {
     signalrpp::json::insitu_document document;
-    request_result r;
-    r.ok = protocol::parse_handshake_request(text.data(), text.size(), document, r.request, r.error);
+    parsed<Message> r;
+    r.ok = parser(text.data(), text.size(), document, r.message, r.error);
     return r;
 }
 
-struct response_result {
-    bool ok = false;
-    protocol::handshake_response response;
-    protocol::protocol_error error;
-};
+parsed<protocol::handshake_request> parse_request(std::string text) {
+    return parse_with<protocol::handshake_request>(protocol::parse_handshake_request, std::move(text));
+}
 
-response_result parse_response(std::string text) {
-    signalrpp::json::insitu_document document;
-    response_result r;
-    r.ok = protocol::parse_handshake_response(text.data(), text.size(), document, r.response, r.error);
-    return r;
+parsed<protocol::handshake_response> parse_response(std::string text) {
+    return parse_with<protocol::handshake_response>(protocol::parse_handshake_response, std::move(text));
 }
 
 } // namespace
@@ -42,8 +41,8 @@ TEST_CASE("handshake requests are written and read") {
     CHECK(out == "{\"protocol\":\"json\",\"version\":1}\x1e");
     const auto r = parse_request(R"({"version":2,"extra":[1],"protocol":"messagepack"})");
     REQUIRE(r.ok);
-    CHECK(r.request.protocol == "messagepack");
-    CHECK(r.request.version == 2);
+    CHECK(r.message.protocol == "messagepack");
+    CHECK(r.message.version == 2);
 }
 
 TEST_CASE("a handshake request missing a property quotes the request") {
@@ -80,10 +79,10 @@ TEST_CASE("handshake responses are written and read") {
 
     auto r = parse_response("{}");
     REQUIRE(r.ok);
-    CHECK_FALSE(r.response.error);
+    CHECK_FALSE(r.message.error);
     r = parse_response(R"({"minorVersion":1,"error":"nope"})");
     REQUIRE(r.ok);
-    CHECK(r.response.error == "nope");
+    CHECK(r.message.error == "nope");
 }
 
 TEST_CASE("a hub message where the handshake response belongs is refused") {

@@ -35,7 +35,6 @@ namespace signalrpp::reflect {
 /// One described method: its member pointer, as a template argument so calls through it inline.
 template <auto MemberPointer>
 struct method_ref {
-    using traits = method_traits<decltype(MemberPointer)>;
     static constexpr auto pointer = MemberPointer;
     std::string_view name;
 };

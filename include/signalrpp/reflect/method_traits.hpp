@@ -81,11 +81,10 @@ template <class... Params>
 inline constexpr std::array<parameter_source, sizeof...(Params)> sources_of{
     stream_item_of<std::remove_cvref_t<Params>>::source...};
 
-template <class Hub, class Result, bool IsConst, class... Params>
+template <class Hub, class Result, class... Params>
 struct method_signature {
     using hub_type = Hub;
     using raw_result = Result;
-    static constexpr bool is_const = IsConst;
     static constexpr bool is_async = is_awaitable<Result>::value;
     /// What the method produces once finished: R for R and asio::awaitable<R>.
     using result = typename std::conditional_t<is_async, is_awaitable<Result>, std::type_identity<Result>>::type;
@@ -127,16 +126,16 @@ struct method_traits {
     static constexpr bool is_member_function = false;
 };
 
-#define SIGNALRPP_DETAIL_METHOD_TRAITS(qualifiers, is_const)                                  \
+#define SIGNALRPP_DETAIL_METHOD_TRAITS(qualifiers)                                                \
     template <class Hub, class Result, class... Params>                                        \
     struct method_traits<Result (Hub::*)(Params...) qualifiers>                                \
-        : detail::method_signature<Hub, Result, is_const, Params...> {                         \
+        : detail::method_signature<Hub, Result, Params...> {                                   \
         static constexpr bool is_member_function = true;                                       \
     };
-SIGNALRPP_DETAIL_METHOD_TRAITS(, false)
-SIGNALRPP_DETAIL_METHOD_TRAITS(const, true)
-SIGNALRPP_DETAIL_METHOD_TRAITS(noexcept, false)
-SIGNALRPP_DETAIL_METHOD_TRAITS(const noexcept, true)
+SIGNALRPP_DETAIL_METHOD_TRAITS()
+SIGNALRPP_DETAIL_METHOD_TRAITS(const)
+SIGNALRPP_DETAIL_METHOD_TRAITS(noexcept)
+SIGNALRPP_DETAIL_METHOD_TRAITS(const noexcept)
 #undef SIGNALRPP_DETAIL_METHOD_TRAITS
 
 } // namespace signalrpp::reflect

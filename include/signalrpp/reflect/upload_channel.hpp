@@ -78,7 +78,6 @@ public:
         return false;
     }
 
-    bool done() const noexcept { return done_ && items_.empty(); }
     const std::optional<std::string>& error() const noexcept { return error_; }
 
     /// The timer a waiting reader suspends on; created on first use with the reader's executor.
