@@ -25,6 +25,10 @@
 #include <signalrpp/json/value.hpp>
 #include <signalrpp/json/writer.hpp>
 
+#include <signalrpp/http/fields.hpp>
+#include <signalrpp/http/message.hpp>
+#include <signalrpp/http/parser.hpp>
+
 #include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/handshake.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
