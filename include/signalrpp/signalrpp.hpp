@@ -10,6 +10,7 @@
 #include <signalrpp/core/detail/preprocessor.hpp>
 #include <signalrpp/core/error.hpp>
 #include <signalrpp/core/hub_exception.hpp>
+#include <signalrpp/core/sha1.hpp>
 #include <signalrpp/core/utf8.hpp>
 
 #include <signalrpp/json/bytes.hpp>
@@ -28,6 +29,11 @@
 #include <signalrpp/http/fields.hpp>
 #include <signalrpp/http/message.hpp>
 #include <signalrpp/http/parser.hpp>
+#include <signalrpp/http/status.hpp>
+#include <signalrpp/http/writer.hpp>
+
+#include <signalrpp/websocket/frame.hpp>
+#include <signalrpp/websocket/frame_reader.hpp>
 
 #include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/handshake.hpp>

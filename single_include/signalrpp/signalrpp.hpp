@@ -334,6 +334,108 @@ public:
 
 } // namespace signalrpp
 // ---- end signalrpp/core/hub_exception.hpp
+// ---- begin signalrpp/core/sha1.hpp
+// SHA-1 (FIPS 180-4), for the WebSocket handshake's Sec-WebSocket-Accept (RFC 6455, 4.2.2), which is
+// the only place SignalR needs it. Not for anything that needs a secure hash.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace signalrpp {
+
+class sha1 {
+public:
+    using digest = std::array<std::byte, 20>;
+
+    sha1& update(std::string_view data) noexcept {
+        for (const char c : data) {
+            block_[block_size_++] = static_cast<std::uint8_t>(c);
+            if (block_size_ == 64) {
+                compress();
+                block_size_ = 0;
+            }
+        }
+        length_ += data.size();
+        return *this;
+    }
+
+    digest finish() noexcept {
+        const std::uint64_t bits = length_ * 8;
+        block_[block_size_++] = 0x80;
+        if (block_size_ > 56) {
+            std::memset(block_ + block_size_, 0, 64 - block_size_);
+            compress();
+            block_size_ = 0;
+        }
+        std::memset(block_ + block_size_, 0, 56 - block_size_);
+        for (int i = 0; i < 8; ++i) {
+            block_[56 + i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
+        }
+        compress();
+        digest out{};
+        for (int i = 0; i < 5; ++i) {
+            for (int j = 0; j < 4; ++j) {
+                out[static_cast<std::size_t>(4 * i + j)] = static_cast<std::byte>(state_[i] >> (24 - 8 * j));
+            }
+        }
+        return out;
+    }
+
+    static digest of(std::string_view data) noexcept { return sha1().update(data).finish(); }
+
+private:
+    static constexpr std::uint32_t rotl(std::uint32_t x, int n) noexcept { return (x << n) | (x >> (32 - n)); }
+
+    void compress() noexcept {
+        std::uint32_t w[80];
+        for (int i = 0; i < 16; ++i) {
+            w[i] = static_cast<std::uint32_t>(block_[4 * i]) << 24 | static_cast<std::uint32_t>(block_[4 * i + 1]) << 16 |
+                   static_cast<std::uint32_t>(block_[4 * i + 2]) << 8 | block_[4 * i + 3];
+        }
+        for (int i = 16; i < 80; ++i) {
+            w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+        }
+        std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3], e = state_[4];
+        for (int i = 0; i < 80; ++i) {
+            std::uint32_t f, k;
+            if (i < 20) {
+                f = (b & c) | (~b & d);
+                k = 0x5a827999;
+            } else if (i < 40) {
+                f = b ^ c ^ d;
+                k = 0x6ed9eba1;
+            } else if (i < 60) {
+                f = (b & c) | (b & d) | (c & d);
+                k = 0x8f1bbcdc;
+            } else {
+                f = b ^ c ^ d;
+                k = 0xca62c1d6;
+            }
+            const std::uint32_t t = rotl(a, 5) + f + e + k + w[i];
+            e = d;
+            d = c;
+            c = rotl(b, 30);
+            b = a;
+            a = t;
+        }
+        state_[0] += a;
+        state_[1] += b;
+        state_[2] += c;
+        state_[3] += d;
+        state_[4] += e;
+    }
+
+    std::uint32_t state_[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
+    std::uint8_t block_[64] = {};
+    std::size_t block_size_ = 0;
+    std::uint64_t length_ = 0;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/core/sha1.hpp
 // ---- begin signalrpp/core/utf8.hpp
 // UTF-8 validation (RFC 3629): no overlong forms, no surrogates (U+D800..U+DFFF), nothing above
 // U+10FFFF, no truncated sequences. For text from the network: JSON messages and WebSocket text frames.
@@ -2012,6 +2114,453 @@ inline bool keep_alive(const request& r) {
 
 } // namespace signalrpp::http
 // ---- end signalrpp/http/parser.hpp
+// ---- begin signalrpp/http/status.hpp
+// The standard reason phrase of each HTTP status code signalrpp sends (RFC 9110, section 15).
+
+#include <string_view>
+
+namespace signalrpp::http {
+
+constexpr std::string_view reason_phrase(int status) noexcept {
+    switch (status) {
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 307: return "Temporary Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 426: return "Upgrade Required";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+    }
+}
+
+} // namespace signalrpp::http
+// ---- end signalrpp/http/status.hpp
+// ---- begin signalrpp/http/writer.hpp
+// Writes HTTP/1.1 messages, appending to a std::string that is then sent as it is.
+//   write_response: status line (the standard reason phrase), fields, Content-Length, body;
+//   write_response_head: status line and fields only, for a body that follows in pieces (SSE);
+//   write_request: the client side.
+// Content-Length is added when the message has none and may have a body (not 1xx, 204 or 304).
+
+
+#include <string>
+#include <string_view>
+
+namespace signalrpp::http {
+
+namespace detail {
+
+inline void append_fields(std::string& out, const fields& f) {
+    for (const auto& field : f.list()) {
+        out.append(field.name).append(": ").append(field.value).append("\r\n");
+    }
+}
+
+inline void append_status_line(std::string& out, int status) {
+    out.append("HTTP/1.1 ").append(std::to_string(status)).append(" ").append(reason_phrase(status)).append("\r\n");
+}
+
+constexpr bool status_has_body(int status) noexcept {
+    return status >= 200 && status != 204 && status != 304;
+}
+
+} // namespace detail
+
+inline void write_response_head(std::string& out, const response& r) {
+    detail::append_status_line(out, r.status);
+    detail::append_fields(out, r.fields);
+    out.append("\r\n");
+}
+
+inline void write_response(std::string& out, const response& r) {
+    detail::append_status_line(out, r.status);
+    detail::append_fields(out, r.fields);
+    if (detail::status_has_body(r.status) && !r.fields.contains("Content-Length") &&
+        !r.fields.contains("Transfer-Encoding")) {
+        out.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
+    }
+    out.append("\r\n").append(r.body);
+}
+
+inline void write_request(std::string& out, const request& r) {
+    out.append(r.method).append(" ").append(r.target).append(" HTTP/1.1\r\n");
+    detail::append_fields(out, r.fields);
+    if ((!r.body.empty() || r.method == "POST" || r.method == "PUT") && !r.fields.contains("Content-Length") &&
+        !r.fields.contains("Transfer-Encoding")) {
+        out.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
+    }
+    out.append("\r\n").append(r.body);
+}
+
+} // namespace signalrpp::http
+// ---- end signalrpp/http/writer.hpp
+
+// ---- begin signalrpp/websocket/frame.hpp
+// WebSocket framing (RFC 6455, section 5): opcodes, close codes, and writing frames.
+// A client masks every frame it sends; a server never masks.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::websocket {
+
+enum class opcode : std::uint8_t {
+    continuation = 0x0,
+    text = 0x1,
+    binary = 0x2,
+    close = 0x8,
+    ping = 0x9,
+    pong = 0xa,
+};
+
+/// Close status codes signalrpp sends or checks (RFC 6455, 7.4.1).
+namespace close_code {
+inline constexpr std::uint16_t normal = 1000;
+inline constexpr std::uint16_t going_away = 1001;
+inline constexpr std::uint16_t protocol_error = 1002;
+inline constexpr std::uint16_t unsupported_data = 1003;
+inline constexpr std::uint16_t no_status = 1005; ///< never sent: a close frame without a code
+inline constexpr std::uint16_t invalid_payload = 1007;
+inline constexpr std::uint16_t policy_violation = 1008;
+inline constexpr std::uint16_t message_too_big = 1009;
+inline constexpr std::uint16_t internal_error = 1011;
+} // namespace close_code
+
+/// Whether a peer may send `code` in a close frame: the codes RFC 6455 and the IANA registry define
+/// for the wire (1000-1003, 1007-1014) and those for applications (3000-4999).
+constexpr bool valid_close_code(std::uint16_t code) noexcept {
+    return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+}
+
+using masking_key = std::array<std::uint8_t, 4>;
+
+/// XORs `data` with `key`, starting at byte `offset` of the key's cycle.
+inline void apply_mask(char* data, std::size_t size, const masking_key& key, std::size_t offset = 0) noexcept {
+    for (std::size_t i = 0; i < size; ++i) {
+        data[i] = static_cast<char>(static_cast<std::uint8_t>(data[i]) ^ key[(offset + i) & 3]);
+    }
+}
+
+/// Appends one frame; with a key (the client role) the payload is masked.
+inline void write_frame(std::string& out, opcode op, std::string_view payload, bool fin = true,
+                        const std::optional<masking_key>& mask = std::nullopt) {
+    out += static_cast<char>((fin ? 0x80 : 0x00) | static_cast<std::uint8_t>(op));
+    const std::uint8_t mask_bit = mask ? 0x80 : 0x00;
+    const std::uint64_t size = payload.size();
+    if (size < 126) {
+        out += static_cast<char>(mask_bit | size);
+    } else if (size <= 0xffff) {
+        out += static_cast<char>(mask_bit | 126);
+        out += static_cast<char>(size >> 8);
+        out += static_cast<char>(size & 0xff);
+    } else {
+        out += static_cast<char>(mask_bit | 127);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            out += static_cast<char>((size >> shift) & 0xff);
+        }
+    }
+    if (mask) {
+        out.append(reinterpret_cast<const char*>(mask->data()), 4);
+        const std::size_t start = out.size();
+        out.append(payload);
+        apply_mask(out.data() + start, payload.size(), *mask);
+    } else {
+        out.append(payload);
+    }
+}
+
+/// Appends a close frame with `code` and `reason` (at most 123 bytes of reason fit a control frame).
+inline void write_close(std::string& out, std::uint16_t code, std::string_view reason = {},
+                        const std::optional<masking_key>& mask = std::nullopt) {
+    std::string payload;
+    payload += static_cast<char>(code >> 8);
+    payload += static_cast<char>(code & 0xff);
+    payload.append(reason.substr(0, 123));
+    write_frame(out, opcode::close, payload, true, mask);
+}
+
+} // namespace signalrpp::websocket
+// ---- end signalrpp/websocket/frame.hpp
+// ---- begin signalrpp/websocket/frame_reader.hpp
+// websocket::frame_reader: WebSocket frames from bytes that arrive in pieces, in either role, checked
+// as RFC 6455 requires of a receiver:
+//   - a server takes only masked frames, a client only unmasked ones;
+//   - no reserved bits (no extension is negotiated), no unknown opcodes;
+//   - control frames are whole (FIN) and at most 125 bytes, and may come between fragments;
+//   - a continuation needs a message under way, a new message needs none;
+//   - a close frame holds nothing, or a valid code and a UTF-8 reason;
+//   - a text message is valid UTF-8; a message is no longer than the limit.
+// A violation is final and says the close code to send: 1002, 1007 or 1009.
+//
+//     std::size_t used = reader.parse(buffer, status);  // the caller drops `used` bytes
+//
+// After status::message, message_opcode() and payload() hold a whole message (fragments joined);
+// after ping or pong, payload() holds its data; after close, close_status() and close_reason().
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp::websocket {
+
+enum class role { server, client };
+
+struct reader_limits {
+    std::size_t max_message = 1024 * 1024; ///< bytes of one message, fragments joined
+};
+
+class frame_reader {
+public:
+    enum class status { incomplete, message, ping, pong, close, error };
+
+    explicit frame_reader(websocket::role role, reader_limits limits = {}) : role_(role), limits_(limits) {}
+
+    /// Reads from the front of `data`; returns the bytes used. Stops after each event.
+    std::size_t parse(std::string_view data, status& s) {
+        if (failed_) {
+            s = status::error;
+            return 0;
+        }
+        if (delivered_message_) {
+            message_.clear();
+            delivered_message_ = false;
+        }
+        std::size_t used = 0;
+        for (;;) {
+            if (!in_frame_) {
+                const std::size_t header = read_header(data.substr(used));
+                if (failed_) {
+                    s = status::error;
+                    return used;
+                }
+                if (header == 0) {
+                    s = status::incomplete;
+                    return used;
+                }
+                used += header;
+            }
+            std::string& target = is_control() ? control_ : message_;
+            const std::size_t available = data.size() - used;
+            const std::size_t take = available < remaining_ ? available : static_cast<std::size_t>(remaining_);
+            const std::size_t start = target.size();
+            target.append(data.substr(used, take));
+            if (masked_) {
+                apply_mask(target.data() + start, take, key_, frame_offset_);
+            }
+            used += take;
+            remaining_ -= take;
+            frame_offset_ += take;
+            if (remaining_ > 0) {
+                s = status::incomplete;
+                return used;
+            }
+            in_frame_ = false;
+            if (is_control()) {
+                s = finish_control();
+                return used;
+            }
+            if (fin_) {
+                s = finish_message();
+                return used;
+            }
+        }
+    }
+
+    opcode message_opcode() const noexcept { return message_opcode_; }
+
+    /// The message (after status::message) or the ping or pong data (after status::ping / pong).
+    const std::string& payload() const noexcept { return last_was_control_ ? control_ : message_; }
+
+    /// The code of a received close frame; 1005 (no_status) when it had none.
+    std::uint16_t close_status() const noexcept { return close_status_; }
+    std::string_view close_reason() const noexcept { return close_reason_; }
+
+    /// After status::error: the close code to send (1002, 1007 or 1009) and why.
+    std::uint16_t error_code() const noexcept { return error_code_; }
+    const std::string& error_reason() const noexcept { return error_reason_; }
+
+private:
+    bool is_control() const noexcept { return (static_cast<std::uint8_t>(frame_opcode_) & 0x8) != 0; }
+
+    void fail(std::uint16_t code, std::string reason) {
+        failed_ = true;
+        error_code_ = code;
+        error_reason_ = std::move(reason);
+    }
+
+    // Reads and checks a frame header; returns its length, 0 if it is not all there (or on error).
+    std::size_t read_header(std::string_view data) {
+        if (data.size() < 2) {
+            return 0;
+        }
+        const auto b0 = static_cast<std::uint8_t>(data[0]);
+        const auto b1 = static_cast<std::uint8_t>(data[1]);
+        const bool masked = (b1 & 0x80) != 0;
+        const std::uint8_t length7 = b1 & 0x7f;
+        const std::size_t length_bytes = length7 == 126 ? 2 : length7 == 127 ? 8 : 0;
+        const std::size_t size = 2 + length_bytes + (masked ? 4 : 0);
+        if (data.size() < size) {
+            return 0;
+        }
+        const std::uint8_t op = b0 & 0x0f;
+        if ((b0 & 0x70) != 0) {
+            fail(close_code::protocol_error, "Reserved bits set");
+            return 0;
+        }
+        if (op != 0x0 && op != 0x1 && op != 0x2 && op != 0x8 && op != 0x9 && op != 0xa) {
+            fail(close_code::protocol_error, "Unknown opcode");
+            return 0;
+        }
+        if (role_ == websocket::role::server && !masked) {
+            fail(close_code::protocol_error, "Client frames must be masked");
+            return 0;
+        }
+        if (role_ == websocket::role::client && masked) {
+            fail(close_code::protocol_error, "Server frames must not be masked");
+            return 0;
+        }
+        std::uint64_t length = length7;
+        if (length_bytes > 0) {
+            length = 0;
+            for (std::size_t i = 0; i < length_bytes; ++i) {
+                length = length << 8 | static_cast<std::uint8_t>(data[2 + i]);
+            }
+            if (length_bytes == 8 && (length >> 63) != 0) {
+                fail(close_code::protocol_error, "Invalid payload length");
+                return 0;
+            }
+        }
+        const bool fin = (b0 & 0x80) != 0;
+        frame_opcode_ = static_cast<opcode>(op);
+        if (is_control()) {
+            if (!fin || length > 125) {
+                fail(close_code::protocol_error, "Control frames must be whole and at most 125 bytes");
+                return 0;
+            }
+            control_.clear();
+        } else if (frame_opcode_ == opcode::continuation) {
+            if (!in_message_) {
+                fail(close_code::protocol_error, "Continuation frame without a message");
+                return 0;
+            }
+        } else {
+            if (in_message_) {
+                fail(close_code::protocol_error, "New message before the last one ended");
+                return 0;
+            }
+            in_message_ = true;
+            message_opcode_ = frame_opcode_;
+            message_.clear();
+        }
+        if (!is_control() && length > limits_.max_message - message_.size()) {
+            fail(close_code::message_too_big, "Message too big");
+            return 0;
+        }
+        fin_ = fin;
+        masked_ = masked;
+        if (masked) {
+            for (std::size_t i = 0; i < 4; ++i) {
+                key_[i] = static_cast<std::uint8_t>(data[2 + length_bytes + i]);
+            }
+        }
+        remaining_ = length;
+        frame_offset_ = 0;
+        in_frame_ = true;
+        return size;
+    }
+
+    status finish_control() {
+        last_was_control_ = true;
+        switch (frame_opcode_) {
+        case opcode::ping: return status::ping;
+        case opcode::pong: return status::pong;
+        default: break;
+        }
+        // close
+        close_reason_.clear();
+        if (control_.empty()) {
+            close_status_ = close_code::no_status;
+            return status::close;
+        }
+        if (control_.size() == 1) {
+            fail(close_code::protocol_error, "Close frame with a one-byte payload");
+            return status::error;
+        }
+        close_status_ = static_cast<std::uint16_t>(static_cast<std::uint8_t>(control_[0]) << 8 |
+                                                   static_cast<std::uint8_t>(control_[1]));
+        if (!valid_close_code(close_status_)) {
+            fail(close_code::protocol_error, "Invalid close code");
+            return status::error;
+        }
+        close_reason_.assign(control_, 2);
+        if (!utf8::valid(close_reason_)) {
+            fail(close_code::invalid_payload, "Close reason is not valid UTF-8");
+            return status::error;
+        }
+        return status::close;
+    }
+
+    status finish_message() {
+        in_message_ = false;
+        last_was_control_ = false;
+        if (message_opcode_ == opcode::text && !utf8::valid(message_)) {
+            fail(close_code::invalid_payload, "Text message is not valid UTF-8");
+            return status::error;
+        }
+        delivered_message_ = true;
+        return status::message;
+    }
+
+    websocket::role role_;
+    reader_limits limits_;
+
+    // The frame being read.
+    bool in_frame_ = false;
+    opcode frame_opcode_ = opcode::continuation;
+    bool fin_ = false;
+    bool masked_ = false;
+    masking_key key_{};
+    std::uint64_t remaining_ = 0;
+    std::size_t frame_offset_ = 0;
+
+    // The message being assembled, and the last control frame.
+    bool in_message_ = false;
+    bool delivered_message_ = false;
+    bool last_was_control_ = false;
+    opcode message_opcode_ = opcode::text;
+    std::string message_;
+    std::string control_;
+    std::uint16_t close_status_ = close_code::no_status;
+    std::string close_reason_;
+
+    bool failed_ = false;
+    std::uint16_t error_code_ = 0;
+    std::string error_reason_;
+};
+
+} // namespace signalrpp::websocket
+// ---- end signalrpp/websocket/frame_reader.hpp
 
 // ---- begin signalrpp/protocol/detail/parse_object_record.hpp
 // Parses a record that must hold a JSON object (every hub message and handshake does), with the
