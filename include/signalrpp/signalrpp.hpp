@@ -34,6 +34,7 @@
 
 #include <signalrpp/websocket/frame.hpp>
 #include <signalrpp/websocket/frame_reader.hpp>
+#include <signalrpp/websocket/handshake.hpp>
 
 #include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/handshake.hpp>

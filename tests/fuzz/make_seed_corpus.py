@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of hub_protocol_fuzzer (corpus/hub_protocol_fuzzer/): valid messages of every
-type, handshakes, batches and splits, and the malformed inputs the unit tests name. Each file is
-  <mode byte><payload>
-where mode byte % 4 picks the entry point (0: handshake request, 1: handshake response, 2: reader,
-3: reader with a 256-byte limit) and mode byte // 4 + 1 is the piece size for the reader.
+"""Writes the seed corpora of the fuzz targets (corpus/<target>/). Each file is <mode byte><payload>,
+the mode byte choosing what each target does with the payload (see the target's source):
+- hub_protocol_fuzzer: valid messages of every type, handshakes, batches and splits, and the malformed
+  inputs the unit tests name; mode % 4 picks the entry point (0: handshake request, 1: handshake
+  response, 2: reader, 3: reader with a 256-byte limit), mode // 4 + 1 is the piece size;
+- http_parser_fuzzer: requests and responses, chunked and pipelined, and smuggling attempts;
+- websocket_frame_fuzzer: masked and unmasked frames of every kind, fragments and violations.
 Run it again after changing the seeds. The folder also holds found-<sha1>: inputs libFuzzer found
 to reach new code, kept (minimized with -merge=1) so that the regression run covers what fuzzing
 reached; and regression-<what>: inputs that once crashed."""
@@ -58,15 +60,66 @@ def seeds():
     yield 3, HANDSHAKE + '{"type":1,"target":"echo","arguments":["' + 'x' * 400 + '"]}' + RS
 
 
-def main():
-    out = pathlib.Path(__file__).resolve().parent / 'corpus' / 'hub_protocol_fuzzer'
+HTTP = [
+    'GET /chat?id=abc HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n'
+    'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    'POST /chat/negotiate?negotiateVersion=1 HTTP/1.1\r\nContent-Length: 0\r\n\r\n',
+    'POST /chat?id=x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b\r\nhello\r\n0\r\nT: v\r\n\r\n'
+    'GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
+    'POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc',
+    'GET / HTTP/1.1\r\nA: b\r\n folded\r\n\r\n',
+]
+HTTP_RESPONSES = [
+    'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}',
+    'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+    'HTTP/1.0 404 Not Found\r\n\r\nbody until close',
+]
+
+
+def frame(opcode, payload, fin=True, mask=True):
+    head = bytes([(0x80 if fin else 0) | opcode])
+    n = len(payload)
+    bit = 0x80 if mask else 0
+    if n < 126:
+        head += bytes([bit | n])
+    elif n < 65536:
+        head += bytes([bit | 126]) + n.to_bytes(2, 'big')
+    else:
+        head += bytes([bit | 127]) + n.to_bytes(8, 'big')
+    if not mask:
+        return head + payload
+    key = bytes([0x37, 0xfa, 0x21, 0x3d])
+    return head + key + bytes(b ^ key[i % 4] for i, b in enumerate(payload))
+
+
+def websocket_seeds():
+    yield 0, frame(1, b'hello') + frame(2, bytes(range(200))) + frame(9, b'ping') + frame(8, b'\x03\xe8bye')
+    yield 8, frame(1, b'frag', fin=False) + frame(10, b'') + frame(0, b'ment')
+    yield 1, frame(1, b'from the server', mask=False) + frame(8, b'', mask=False)
+    yield 2, frame(1, b'x' * 100)
+    yield 0, frame(1, b'\xff\xfe') + frame(0, b'orphan')
+    yield 0, frame(9, b'p' * 126) + frame(8, b'\x03')
+
+
+def write(target, seeds):
+    out = pathlib.Path(__file__).resolve().parent / 'corpus' / target
     out.mkdir(parents=True, exist_ok=True)
     count = 0
-    for mode, text in seeds():
-        data = bytes([mode]) + text.encode('utf-8', 'surrogateescape')
+    for mode, payload in seeds:
+        if isinstance(payload, str):
+            payload = payload.encode('utf-8', 'surrogateescape')
+        data = bytes([mode]) + payload
         (out / ('seed-' + hashlib.sha1(data).hexdigest()[:16])).write_bytes(data)
         count += 1
     print('wrote %d seeds to %s' % (count, out))
+
+
+def main():
+    write('hub_protocol_fuzzer', seeds())
+    write('http_parser_fuzzer', [(m, t) for t in HTTP for m in (0, 2, 4 * 3)] +
+                                [(m, t) for t in HTTP_RESPONSES for m in (1, 1 + 0x80, 3 + 4 * 5)])
+    write('websocket_frame_fuzzer', websocket_seeds())
 
 
 if __name__ == '__main__':

@@ -51,6 +51,32 @@ public:
         return n;
     }
 
+    /// Whether any field called `name` lists `token` in its comma-separated value (case-insensitive),
+    /// as in "Connection: keep-alive, Upgrade".
+    bool has_token(std::string_view name, std::string_view token) const noexcept {
+        for (const auto& f : list_) {
+            if (!ascii::iequals(f.name, name)) {
+                continue;
+            }
+            std::string_view rest = f.value;
+            while (!rest.empty()) {
+                const std::size_t comma = rest.find(',');
+                std::string_view item = rest.substr(0, comma);
+                while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
+                    item.remove_prefix(1);
+                }
+                while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) {
+                    item.remove_suffix(1);
+                }
+                if (ascii::iequals(item, token)) {
+                    return true;
+                }
+                rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+            }
+        }
+        return false;
+    }
+
     const std::vector<field>& list() const noexcept { return list_; }
     std::size_t size() const noexcept { return list_.size(); }
     bool empty() const noexcept { return list_.empty(); }
