@@ -10,6 +10,7 @@
 #include <signalrpp/core/detail/preprocessor.hpp>
 #include <signalrpp/core/error.hpp>
 #include <signalrpp/core/hub_exception.hpp>
+#include <signalrpp/core/random_id.hpp>
 #include <signalrpp/core/sha1.hpp>
 #include <signalrpp/core/utf8.hpp>
 
@@ -29,12 +30,15 @@
 #include <signalrpp/http/fields.hpp>
 #include <signalrpp/http/message.hpp>
 #include <signalrpp/http/parser.hpp>
+#include <signalrpp/http/query.hpp>
 #include <signalrpp/http/status.hpp>
 #include <signalrpp/http/writer.hpp>
 
 #include <signalrpp/websocket/frame.hpp>
 #include <signalrpp/websocket/frame_reader.hpp>
 #include <signalrpp/websocket/handshake.hpp>
+
+#include <signalrpp/transport/negotiate.hpp>
 
 #include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/handshake.hpp>

@@ -334,6 +334,34 @@ public:
 
 } // namespace signalrpp
 // ---- end signalrpp/core/hub_exception.hpp
+// ---- begin signalrpp/core/random_id.hpp
+// random_id(): 16 random bytes from the operating system's generator (std::random_device, which reads
+// getrandom or /dev/urandom on Linux), base64url-encoded: 22 characters. How ASP.NET Core makes
+// connection ids and connection tokens.
+
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <string>
+
+namespace signalrpp {
+
+inline std::string random_id() {
+    thread_local std::random_device source;
+    std::array<std::byte, 16> bytes{};
+    for (std::size_t i = 0; i < bytes.size(); i += 4) {
+        const std::uint32_t word = source();
+        for (std::size_t j = 0; j < 4; ++j) {
+            bytes[i + j] = static_cast<std::byte>(word >> (8 * j));
+        }
+    }
+    return base64::encode(bytes, base64::alphabet::url);
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/core/random_id.hpp
 // ---- begin signalrpp/core/sha1.hpp
 // SHA-1 (FIPS 180-4), for the WebSocket handshake's Sec-WebSocket-Accept (RFC 6455, 4.2.2), which is
 // the only place SignalR needs it. Not for anything that needs a secure hash.
@@ -2140,6 +2168,83 @@ inline bool keep_alive(const request& r) {
 
 } // namespace signalrpp::http
 // ---- end signalrpp/http/parser.hpp
+// ---- begin signalrpp/http/query.hpp
+// Query strings: percent-decoding and looking up a parameter the way ASP.NET Core's request query does
+// (keys compared case-insensitively, '+' read as a space, the first occurrence of a key wins here).
+// A malformed escape ("%zz", a lone '%') is kept as it is, as Uri.UnescapeDataString keeps it.
+
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::http {
+
+namespace detail {
+
+constexpr int hex_digit(char c) noexcept {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+} // namespace detail
+
+/// `text` with %XX escapes decoded (and '+' as a space when `plus_is_space`).
+inline std::string url_decode(std::string_view text, bool plus_is_space = true) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '%' && i + 2 < text.size()) {
+            const int high = detail::hex_digit(text[i + 1]);
+            const int low = detail::hex_digit(text[i + 2]);
+            if (high >= 0 && low >= 0) {
+                out += static_cast<char>(high * 16 + low);
+                i += 2;
+                continue;
+            }
+        }
+        out += plus_is_space && c == '+' ? ' ' : c;
+    }
+    return out;
+}
+
+/// `text` with everything but RFC 3986's unreserved characters percent-encoded (for a query value).
+inline std::string url_encode(std::string_view text) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved) {
+            out += c;
+        } else {
+            const auto u = static_cast<unsigned char>(c);
+            out += '%';
+            out += hex[u >> 4];
+            out += hex[u & 15];
+        }
+    }
+    return out;
+}
+
+/// The decoded value of the first parameter called `name` (compared case-insensitively) in `query`
+/// (the part after '?'); an empty string for "name" or "name="; nothing if there is none.
+inline std::optional<std::string> query_parameter(std::string_view query, std::string_view name) {
+    while (!query.empty()) {
+        const std::size_t amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        const std::size_t eq = pair.find('=');
+        if (ascii::iequals(url_decode(pair.substr(0, eq)), name)) {
+            return eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+        }
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    }
+    return std::nullopt;
+}
+
+} // namespace signalrpp::http
+// ---- end signalrpp/http/query.hpp
 // ---- begin signalrpp/http/status.hpp
 // The standard reason phrase of each HTTP status code signalrpp sends (RFC 9110, section 15).
 
@@ -2685,6 +2790,181 @@ inline bool response_accepts(const http::response& response, std::string_view ke
 
 } // namespace signalrpp::websocket
 // ---- end signalrpp/websocket/handshake.hpp
+
+// ---- begin signalrpp/transport/negotiate.hpp
+// The negotiate exchange (POST {path}/negotiate), as ASP.NET Core's HttpConnectionDispatcher and
+// NegotiateProtocol do it:
+//   read_negotiate_request: the version the client asked for (negotiateVersion, clamped to 1) and
+//     whether stateful reconnect is on, or the error to answer with (still HTTP 200, {"error":...});
+//   write_negotiate_response: the JSON answer, properties in the reference's order.
+
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::transport {
+
+/// HttpTransportType: a bit mask of the transports an endpoint allows.
+enum transport_kind : unsigned {
+    websockets = 1,
+    server_sent_events = 2,
+    long_polling = 4,
+    all_transports = 7,
+};
+
+struct negotiate_options {
+    unsigned transports = all_transports;
+    int minimum_protocol_version = 0;       ///< HttpConnectionDispatcherOptions.MinimumProtocolVersion
+    bool allow_stateful_reconnects = false; ///< AllowStatefulReconnects
+    bool websockets_available = true;       ///< false where the server cannot upgrade (it then lists none)
+};
+
+struct negotiate_request {
+    int version = 0;                 ///< 0 or 1
+    bool stateful_reconnect = false; ///< asked for and allowed
+    std::optional<std::string> error;
+};
+
+namespace detail {
+
+// int.TryParse: optional surrounding spaces and sign, digits, within 32 bits.
+inline std::optional<int> parse_int32(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && s.back() == ' ') {
+        s.remove_suffix(1);
+    }
+    bool negative = false;
+    if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
+        negative = s.front() == '-';
+        s.remove_prefix(1);
+    }
+    if (s.empty() || s.size() > 10) {
+        return std::nullopt;
+    }
+    std::int64_t value = 0;
+    for (const char c : s) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        value = value * 10 + (c - '0');
+    }
+    value = negative ? -value : value;
+    if (value < INT32_MIN || value > INT32_MAX) {
+        return std::nullopt;
+    }
+    return static_cast<int>(value);
+}
+
+// bool.TryParse: "true" or "false" in any case, spaces around allowed.
+inline std::optional<bool> parse_bool(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && s.back() == ' ') {
+        s.remove_suffix(1);
+    }
+    if (ascii::iequals(s, "true")) {
+        return true;
+    }
+    if (ascii::iequals(s, "false")) {
+        return false;
+    }
+    return std::nullopt;
+}
+
+} // namespace detail
+
+/// Reads the negotiate request's query (the part after '?').
+inline negotiate_request read_negotiate_request(std::string_view query, const negotiate_options& options) {
+    negotiate_request result;
+    const auto asked = http::query_parameter(query, "negotiateVersion");
+    int version = 0;
+    if (asked) {
+        const auto parsed = detail::parse_int32(*asked);
+        if (!parsed) {
+            result.error = "The client requested a non-integer protocol version.";
+            return result;
+        }
+        version = *parsed;
+    }
+    if (version < options.minimum_protocol_version) {
+        result.error = signalrpp::detail::concat({"The client requested version '", std::to_string(version),
+                                                  "', but the server does not support this version."});
+        return result;
+    }
+    result.version = version > 1 ? 1 : version;
+    const auto stateful = http::query_parameter(query, "useStatefulReconnect");
+    result.stateful_reconnect = options.allow_stateful_reconnects && stateful && detail::parse_bool(*stateful) == true;
+    return result;
+}
+
+/// The JSON answer to a successful negotiate. The token is written for version 1 only (version 0
+/// clients use the connection id as the token).
+inline std::string write_negotiate_response(const negotiate_request& request, std::string_view connection_id,
+                                            std::string_view connection_token, const negotiate_options& options) {
+    std::string out;
+    json::string_output output(out);
+    json::writer w(output);
+    w.StartObject();
+    if (request.stateful_reconnect) {
+        w.Key("useStatefulReconnect");
+        w.Bool(true);
+    }
+    w.Key("negotiateVersion");
+    w.Int(request.version);
+    w.Key("connectionId");
+    w.String(connection_id);
+    if (request.version > 0) {
+        w.Key("connectionToken");
+        w.String(connection_token);
+    }
+    w.Key("availableTransports");
+    w.StartArray();
+    const auto transport = [&](std::string_view name, bool binary) {
+        w.StartObject();
+        w.Key("transport");
+        w.String(name);
+        w.Key("transferFormats");
+        w.StartArray();
+        w.String("Text");
+        if (binary) {
+            w.String("Binary");
+        }
+        w.EndArray();
+        w.EndObject();
+    };
+    if ((options.transports & websockets) != 0 && options.websockets_available) {
+        transport("WebSockets", true);
+    }
+    if ((options.transports & server_sent_events) != 0) {
+        transport("ServerSentEvents", false);
+    }
+    if ((options.transports & long_polling) != 0) {
+        transport("LongPolling", true);
+    }
+    w.EndArray();
+    w.EndObject();
+    return out;
+}
+
+/// The JSON answer to a refused negotiate: {"error":"..."} (sent with status 200, as the reference does).
+inline std::string write_negotiate_error(std::string_view error) {
+    std::string out;
+    json::string_output output(out);
+    json::writer w(output);
+    w.StartObject();
+    w.Key("error");
+    w.String(error);
+    w.EndObject();
+    return out;
+}
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/negotiate.hpp
 
 // ---- begin signalrpp/protocol/detail/parse_object_record.hpp
 // Parses a record that must hold a JSON object (every hub message and handshake does), with the
