@@ -39,6 +39,7 @@
 #include <signalrpp/websocket/handshake.hpp>
 
 #include <signalrpp/transport/negotiate.hpp>
+#include <signalrpp/transport/sse_format.hpp>
 
 #include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/handshake.hpp>
