@@ -1881,6 +1881,8 @@ public:
         state_ = state::header;
         remaining_ = 0;
         trailer_bytes_ = 0;
+        header_scanned_ = 0;
+        line_end_ = std::string_view::npos;
     }
 
 private:
@@ -1901,8 +1903,18 @@ private:
         }
         const std::string_view text = data.substr(skipped);
         const std::size_t window = text.size() < limits_.max_header_bytes + 4 ? text.size() : limits_.max_header_bytes + 4;
-        const std::size_t end = text.substr(0, window).find("\r\n\r\n");
-        const std::size_t line_end = text.substr(0, window).find("\r\n");
+        // Searches resume where the last call stopped (less what a terminator split across the boundary
+        // needs), so a peer sending a byte at a time costs linear, not quadratic, work.
+        const std::size_t from = header_scanned_ > 3 ? header_scanned_ - 3 : 0;
+        const std::size_t end = text.substr(0, window).find("\r\n\r\n", from);
+        if (line_end_ == std::string_view::npos) {
+            const std::size_t line_end = text.substr(0, window).find("\r\n", header_scanned_ > 0 ? header_scanned_ - 1 : 0);
+            if (line_end != std::string_view::npos) {
+                line_end_ = line_end;
+            }
+        }
+        header_scanned_ = window;
+        const std::size_t line_end = line_end_;
         const std::size_t line_length = line_end == std::string_view::npos ? text.size() : line_end;
         if (line_length > limits_.max_start_line) {
             return fail(is_request ? 414 : 400, is_request ? "Request line too long" : "Status line too long");
@@ -2150,6 +2162,8 @@ private:
     state state_ = state::header;
     std::size_t remaining_ = 0;
     std::size_t trailer_bytes_ = 0;
+    std::size_t header_scanned_ = 0;                    // header bytes already searched for its end
+    std::size_t line_end_ = std::string_view::npos;     // where the start line ends, once known
     bool head_request_ = false;
 };
 
@@ -3109,10 +3123,15 @@ public:
         const std::size_t available = buffer_.size() - start_;
         const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
         char* begin = buffer_.data() + start_;
-        auto* end = static_cast<char*>(std::memchr(begin, record_separator, window));
+        // The search resumes where the last one stopped: a record arriving a byte at a time costs
+        // linear work, not quadratic.
+        const std::size_t from = scanned_ < window ? scanned_ : window;
+        auto* end = static_cast<char*>(std::memchr(begin + from, record_separator, window - from));
         if (end == nullptr) {
+            scanned_ = window;
             return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
         }
+        scanned_ = 0;
         *end = '\0';
         text = begin;
         size = static_cast<std::size_t>(end - begin);
@@ -3130,6 +3149,7 @@ private:
     void compact() {
         start_ += handed_out_;
         handed_out_ = 0;
+        // (scanned_ counts from start_, which only moves past a record handed out, when it is reset.)
         if (start_ == buffer_.size()) {
             buffer_.clear();
             start_ = 0;
@@ -3142,6 +3162,7 @@ private:
     std::string buffer_;
     std::size_t start_ = 0;      // where unread bytes begin
     std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
+    std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
     std::size_t max_record_size_;
 };
 

@@ -204,6 +204,8 @@ public:
         state_ = state::header;
         remaining_ = 0;
         trailer_bytes_ = 0;
+        header_scanned_ = 0;
+        line_end_ = std::string_view::npos;
     }
 
 private:
@@ -224,8 +226,18 @@ private:
         }
         const std::string_view text = data.substr(skipped);
         const std::size_t window = text.size() < limits_.max_header_bytes + 4 ? text.size() : limits_.max_header_bytes + 4;
-        const std::size_t end = text.substr(0, window).find("\r\n\r\n");
-        const std::size_t line_end = text.substr(0, window).find("\r\n");
+        // Searches resume where the last call stopped (less what a terminator split across the boundary
+        // needs), so a peer sending a byte at a time costs linear, not quadratic, work.
+        const std::size_t from = header_scanned_ > 3 ? header_scanned_ - 3 : 0;
+        const std::size_t end = text.substr(0, window).find("\r\n\r\n", from);
+        if (line_end_ == std::string_view::npos) {
+            const std::size_t line_end = text.substr(0, window).find("\r\n", header_scanned_ > 0 ? header_scanned_ - 1 : 0);
+            if (line_end != std::string_view::npos) {
+                line_end_ = line_end;
+            }
+        }
+        header_scanned_ = window;
+        const std::size_t line_end = line_end_;
         const std::size_t line_length = line_end == std::string_view::npos ? text.size() : line_end;
         if (line_length > limits_.max_start_line) {
             return fail(is_request ? 414 : 400, is_request ? "Request line too long" : "Status line too long");
@@ -473,6 +485,8 @@ private:
     state state_ = state::header;
     std::size_t remaining_ = 0;
     std::size_t trailer_bytes_ = 0;
+    std::size_t header_scanned_ = 0;                    // header bytes already searched for its end
+    std::size_t line_end_ = std::string_view::npos;     // where the start line ends, once known
     bool head_request_ = false;
 };
 

@@ -38,10 +38,15 @@ public:
         const std::size_t available = buffer_.size() - start_;
         const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
         char* begin = buffer_.data() + start_;
-        auto* end = static_cast<char*>(std::memchr(begin, record_separator, window));
+        // The search resumes where the last one stopped: a record arriving a byte at a time costs
+        // linear work, not quadratic.
+        const std::size_t from = scanned_ < window ? scanned_ : window;
+        auto* end = static_cast<char*>(std::memchr(begin + from, record_separator, window - from));
         if (end == nullptr) {
+            scanned_ = window;
             return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
         }
+        scanned_ = 0;
         *end = '\0';
         text = begin;
         size = static_cast<std::size_t>(end - begin);
@@ -59,6 +64,7 @@ private:
     void compact() {
         start_ += handed_out_;
         handed_out_ = 0;
+        // (scanned_ counts from start_, which only moves past a record handed out, when it is reset.)
         if (start_ == buffer_.size()) {
             buffer_.clear();
             start_ = 0;
@@ -71,6 +77,7 @@ private:
     std::string buffer_;
     std::size_t start_ = 0;      // where unread bytes begin
     std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
+    std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
     std::size_t max_record_size_;
 };
 
