@@ -65,6 +65,11 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && compare_folded(a, b) == 0;
 }
 
+/// The value of a hexadecimal digit (either case), or -1.
+constexpr int hex_value(char c) noexcept {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 } // namespace signalrpp::ascii
 // ---- end signalrpp/core/ascii.hpp
 // ---- begin signalrpp/core/asio_coroutines.hpp
@@ -1789,19 +1794,6 @@ constexpr bool parse_decimal(std::string_view s, std::uint64_t& out) noexcept {
     return true;
 }
 
-constexpr int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 } // namespace detail
 
 template <class Message>
@@ -2064,14 +2056,16 @@ private:
         return true;
     }
 
-    bool parse_body(std::string_view data, std::size_t& used) {
+    // Moves up to `remaining_` bytes of `data` into the body; true once none remain.
+    bool take_body_bytes(std::string_view data, std::size_t& used) {
         used = data.size() < remaining_ ? data.size() : remaining_;
         message_.body.append(data.substr(0, used));
         remaining_ -= used;
-        if (remaining_ == 0) {
-            return finish();
-        }
-        return used > 0;
+        return remaining_ == 0;
+    }
+
+    bool parse_body(std::string_view data, std::size_t& used) {
+        return take_body_bytes(data, used) ? finish() : used > 0;
     }
 
     bool parse_chunk_size(std::string_view data, std::size_t& used) {
@@ -2083,11 +2077,11 @@ private:
         const std::string_view line = data.substr(0, eol);
         std::uint64_t size = 0;
         std::size_t digits = 0;
-        for (; digits < line.size() && detail::hex_value(line[digits]) >= 0; ++digits) {
+        for (; digits < line.size() && ascii::hex_value(line[digits]) >= 0; ++digits) {
             if (digits == 15) {
                 return fail(413, "Body too large");
             }
-            size = size * 16 + static_cast<std::uint64_t>(detail::hex_value(line[digits]));
+            size = size * 16 + static_cast<std::uint64_t>(ascii::hex_value(line[digits]));
         }
         const std::string_view after = detail::trim_whitespace(line.substr(digits));
         if (digits == 0 || (!after.empty() && after.front() != ';')) {
@@ -2107,10 +2101,7 @@ private:
     }
 
     bool parse_chunk_data(std::string_view data, std::size_t& used) {
-        used = data.size() < remaining_ ? data.size() : remaining_;
-        message_.body.append(data.substr(0, used));
-        remaining_ -= used;
-        if (remaining_ == 0) {
+        if (take_body_bytes(data, used)) {
             state_ = state::chunk_end;
             return true;
         }
@@ -2194,14 +2185,6 @@ inline bool keep_alive(const request& r) {
 
 namespace signalrpp::http {
 
-namespace detail {
-
-constexpr int hex_digit(char c) noexcept {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-} // namespace detail
-
 /// `text` with %XX escapes decoded (and '+' as a space when `plus_is_space`).
 inline std::string url_decode(std::string_view text, bool plus_is_space = true) {
     std::string out;
@@ -2209,8 +2192,8 @@ inline std::string url_decode(std::string_view text, bool plus_is_space = true) 
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (c == '%' && i + 2 < text.size()) {
-            const int high = detail::hex_digit(text[i + 1]);
-            const int low = detail::hex_digit(text[i + 2]);
+            const int high = ascii::hex_value(text[i + 1]);
+            const int low = ascii::hex_value(text[i + 2]);
             if (high >= 0 && low >= 0) {
                 out += static_cast<char>(high * 16 + low);
                 i += 2;

@@ -28,4 +28,9 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && compare_folded(a, b) == 0;
 }
 
+/// The value of a hexadecimal digit (either case), or -1.
+constexpr int hex_value(char c) noexcept {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 } // namespace signalrpp::ascii

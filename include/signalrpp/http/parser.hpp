@@ -112,19 +112,6 @@ constexpr bool parse_decimal(std::string_view s, std::uint64_t& out) noexcept {
     return true;
 }
 
-constexpr int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 } // namespace detail
 
 template <class Message>
@@ -387,14 +374,16 @@ private:
         return true;
     }
 
-    bool parse_body(std::string_view data, std::size_t& used) {
+    // Moves up to `remaining_` bytes of `data` into the body; true once none remain.
+    bool take_body_bytes(std::string_view data, std::size_t& used) {
         used = data.size() < remaining_ ? data.size() : remaining_;
         message_.body.append(data.substr(0, used));
         remaining_ -= used;
-        if (remaining_ == 0) {
-            return finish();
-        }
-        return used > 0;
+        return remaining_ == 0;
+    }
+
+    bool parse_body(std::string_view data, std::size_t& used) {
+        return take_body_bytes(data, used) ? finish() : used > 0;
     }
 
     bool parse_chunk_size(std::string_view data, std::size_t& used) {
@@ -406,11 +395,11 @@ private:
         const std::string_view line = data.substr(0, eol);
         std::uint64_t size = 0;
         std::size_t digits = 0;
-        for (; digits < line.size() && detail::hex_value(line[digits]) >= 0; ++digits) {
+        for (; digits < line.size() && ascii::hex_value(line[digits]) >= 0; ++digits) {
             if (digits == 15) {
                 return fail(413, "Body too large");
             }
-            size = size * 16 + static_cast<std::uint64_t>(detail::hex_value(line[digits]));
+            size = size * 16 + static_cast<std::uint64_t>(ascii::hex_value(line[digits]));
         }
         const std::string_view after = detail::trim_whitespace(line.substr(digits));
         if (digits == 0 || (!after.empty() && after.front() != ';')) {
@@ -430,10 +419,7 @@ private:
     }
 
     bool parse_chunk_data(std::string_view data, std::size_t& used) {
-        used = data.size() < remaining_ ? data.size() : remaining_;
-        message_.body.append(data.substr(0, used));
-        remaining_ -= used;
-        if (remaining_ == 0) {
+        if (take_body_bytes(data, used)) {
             state_ = state::chunk_end;
             return true;
         }

@@ -11,14 +11,6 @@
 
 namespace signalrpp::http {
 
-namespace detail {
-
-constexpr int hex_digit(char c) noexcept {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-} // namespace detail
-
 /// `text` with %XX escapes decoded (and '+' as a space when `plus_is_space`).
 inline std::string url_decode(std::string_view text, bool plus_is_space = true) {
     std::string out;
@@ -26,8 +18,8 @@ inline std::string url_decode(std::string_view text, bool plus_is_space = true) 
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (c == '%' && i + 2 < text.size()) {
-            const int high = detail::hex_digit(text[i + 1]);
-            const int low = detail::hex_digit(text[i + 2]);
+            const int high = ascii::hex_value(text[i + 1]);
+            const int low = ascii::hex_value(text[i + 2]);
             if (high >= 0 && low >= 0) {
                 out += static_cast<char>(high * 16 + low);
                 i += 2;
