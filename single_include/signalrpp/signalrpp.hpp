@@ -65,6 +65,15 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && compare_folded(a, b) == 0;
 }
 
+/// `text` without leading and trailing characters from `chars` (HTTP's optional whitespace by default).
+constexpr std::string_view trim(std::string_view text, std::string_view chars = " \t") noexcept {
+    const std::size_t first = text.find_first_not_of(chars);
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    return text.substr(first, text.find_last_not_of(chars) - first + 1);
+}
+
 /// The value of a hexadecimal digit (either case), or -1.
 constexpr int hex_value(char c) noexcept {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
@@ -1621,14 +1630,7 @@ public:
             std::string_view rest = f.value;
             while (!rest.empty()) {
                 const std::size_t comma = rest.find(',');
-                std::string_view item = rest.substr(0, comma);
-                while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
-                    item.remove_prefix(1);
-                }
-                while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) {
-                    item.remove_suffix(1);
-                }
-                if (ascii::iequals(item, token)) {
+                if (ascii::iequals(ascii::trim(rest.substr(0, comma)), token)) {
                     return true;
                 }
                 rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
@@ -1755,16 +1757,6 @@ constexpr bool is_field_value(std::string_view s) noexcept {
         }
     }
     return true;
-}
-
-constexpr std::string_view trim_whitespace(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
 }
 
 // "HTTP/1.0" or "HTTP/1.1" -> 0 or 1; another HTTP version -> 9; not an HTTP version -> -1.
@@ -1977,7 +1969,7 @@ private:
             if (colon == std::string_view::npos || !detail::is_token(line.substr(0, colon))) {
                 return fail(400, "Malformed header field");
             }
-            const std::string_view value = detail::trim_whitespace(line.substr(colon + 1));
+            const std::string_view value = ascii::trim(line.substr(colon + 1));
             if (!detail::is_field_value(value)) {
                 return fail(400, "Malformed header field value");
             }
@@ -2083,7 +2075,7 @@ private:
             }
             size = size * 16 + static_cast<std::uint64_t>(ascii::hex_value(line[digits]));
         }
-        const std::string_view after = detail::trim_whitespace(line.substr(digits));
+        const std::string_view after = ascii::trim(line.substr(digits));
         if (digits == 0 || (!after.empty() && after.front() != ';')) {
             return fail(400, "Malformed chunk size");
         }
@@ -2828,12 +2820,7 @@ namespace detail {
 
 // int.TryParse: optional surrounding spaces and sign, digits, within 32 bits.
 inline std::optional<int> parse_int32(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && s.back() == ' ') {
-        s.remove_suffix(1);
-    }
+    s = ascii::trim(s, " ");
     bool negative = false;
     if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
         negative = s.front() == '-';
@@ -2858,12 +2845,7 @@ inline std::optional<int> parse_int32(std::string_view s) {
 
 // bool.TryParse: "true" or "false" in any case, spaces around allowed.
 inline std::optional<bool> parse_bool(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && s.back() == ' ') {
-        s.remove_suffix(1);
-    }
+    s = ascii::trim(s, " ");
     if (ascii::iequals(s, "true")) {
         return true;
     }

@@ -28,6 +28,15 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
     return a.size() == b.size() && compare_folded(a, b) == 0;
 }
 
+/// `text` without leading and trailing characters from `chars` (HTTP's optional whitespace by default).
+constexpr std::string_view trim(std::string_view text, std::string_view chars = " \t") noexcept {
+    const std::size_t first = text.find_first_not_of(chars);
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    return text.substr(first, text.find_last_not_of(chars) - first + 1);
+}
+
 /// The value of a hexadecimal digit (either case), or -1.
 constexpr int hex_value(char c) noexcept {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;

@@ -61,14 +61,7 @@ public:
             std::string_view rest = f.value;
             while (!rest.empty()) {
                 const std::size_t comma = rest.find(',');
-                std::string_view item = rest.substr(0, comma);
-                while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
-                    item.remove_prefix(1);
-                }
-                while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) {
-                    item.remove_suffix(1);
-                }
-                if (ascii::iequals(item, token)) {
+                if (ascii::iequals(ascii::trim(rest.substr(0, comma)), token)) {
                     return true;
                 }
                 rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);

@@ -75,16 +75,6 @@ constexpr bool is_field_value(std::string_view s) noexcept {
     return true;
 }
 
-constexpr std::string_view trim_whitespace(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 // "HTTP/1.0" or "HTTP/1.1" -> 0 or 1; another HTTP version -> 9; not an HTTP version -> -1.
 constexpr int http_version_minor(std::string_view s) noexcept {
     if (s.size() != 8 || s.substr(0, 5) != "HTTP/" || s[6] != '.' || s[5] < '0' || s[5] > '9' || s[7] < '0' ||
@@ -295,7 +285,7 @@ private:
             if (colon == std::string_view::npos || !detail::is_token(line.substr(0, colon))) {
                 return fail(400, "Malformed header field");
             }
-            const std::string_view value = detail::trim_whitespace(line.substr(colon + 1));
+            const std::string_view value = ascii::trim(line.substr(colon + 1));
             if (!detail::is_field_value(value)) {
                 return fail(400, "Malformed header field value");
             }
@@ -401,7 +391,7 @@ private:
             }
             size = size * 16 + static_cast<std::uint64_t>(ascii::hex_value(line[digits]));
         }
-        const std::string_view after = detail::trim_whitespace(line.substr(digits));
+        const std::string_view after = ascii::trim(line.substr(digits));
         if (digits == 0 || (!after.empty() && after.front() != ';')) {
             return fail(400, "Malformed chunk size");
         }

@@ -42,12 +42,7 @@ namespace detail {
 
 // int.TryParse: optional surrounding spaces and sign, digits, within 32 bits.
 inline std::optional<int> parse_int32(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && s.back() == ' ') {
-        s.remove_suffix(1);
-    }
+    s = ascii::trim(s, " ");
     bool negative = false;
     if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
         negative = s.front() == '-';
@@ -72,12 +67,7 @@ inline std::optional<int> parse_int32(std::string_view s) {
 
 // bool.TryParse: "true" or "false" in any case, spaces around allowed.
 inline std::optional<bool> parse_bool(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && s.back() == ' ') {
-        s.remove_suffix(1);
-    }
+    s = ascii::trim(s, " ");
     if (ascii::iequals(s, "true")) {
         return true;
     }
