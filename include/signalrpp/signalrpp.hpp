@@ -38,8 +38,35 @@
 #include <signalrpp/websocket/frame_reader.hpp>
 #include <signalrpp/websocket/handshake.hpp>
 
+#include <signalrpp/transport/connection.hpp>
+#include <signalrpp/transport/connection_handler.hpp>
+#include <signalrpp/transport/connection_manager.hpp>
+#include <signalrpp/transport/event_stream.hpp>
+#include <signalrpp/transport/http_connection_options.hpp>
+#include <signalrpp/transport/http_exchange.hpp>
+#include <signalrpp/transport/long_poll.hpp>
 #include <signalrpp/transport/negotiate.hpp>
+#include <signalrpp/transport/outbound_message.hpp>
+#include <signalrpp/transport/request_snapshot.hpp>
 #include <signalrpp/transport/sse_format.hpp>
+#include <signalrpp/transport/stream_io.hpp>
+#include <signalrpp/transport/transport_link.hpp>
+#include <signalrpp/transport/websocket_session.hpp>
+
+#include <signalrpp/server/connection_endpoint.hpp>
+#include <signalrpp/server/cors.hpp>
+#include <signalrpp/server/http_session.hpp>
+#include <signalrpp/server/http_session_options.hpp>
+#include <signalrpp/server/route_result.hpp>
+#include <signalrpp/server/router.hpp>
+#include <signalrpp/server/server.hpp>
+#include <signalrpp/server/session_registry.hpp>
+#include <signalrpp/server/static_files.hpp>
+
+// TLS needs OpenSSL (-lssl -lcrypto): opt in.
+#if defined(SIGNALRPP_ENABLE_TLS)
+#include <signalrpp/server/tls.hpp>
+#endif
 
 #include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/handshake.hpp>
@@ -62,3 +89,5 @@
 #include <signalrpp/reflect/stream_reader.hpp>
 #include <signalrpp/reflect/stream_writer.hpp>
 #include <signalrpp/reflect/upload_channel.hpp>
+
+#include <signalrpp/test/memory_stream.hpp>

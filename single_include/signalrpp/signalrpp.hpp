@@ -121,6 +121,14 @@ namespace signalrpp {
 enum class error {
     /// Text that should be base64 is not: a character outside the alphabet, misplaced padding or a bad length.
     invalid_base64 = 1,
+    /// A connection had no active transport for longer than the disconnect timeout (15 s by default).
+    disconnect_timeout = 2,
+    /// A connection's peer read too slowly: its queue of outgoing bytes passed the limit (64 KiB).
+    send_buffer_full = 3,
+    /// The peer broke the transport's protocol (a WebSocket frame the RFC forbids, bad UTF-8, ...).
+    transport_protocol_violation = 4,
+    /// The server is stopping.
+    server_stopping = 5,
 };
 
 namespace detail {
@@ -132,6 +140,10 @@ public:
     std::string message(int value) const override {
         switch (static_cast<error>(value)) {
         case error::invalid_base64: return "invalid base64 text";
+        case error::disconnect_timeout: return "the connection had no transport for longer than the disconnect timeout";
+        case error::send_buffer_full: return "the peer reads too slowly: the send buffer limit was passed";
+        case error::transport_protocol_violation: return "the peer broke the transport protocol";
+        case error::server_stopping: return "the server is stopping";
         }
         return "unknown signalrpp error";
     }
@@ -2379,12 +2391,13 @@ inline void apply_mask(char* data, std::size_t size, const masking_key& key, std
     }
 }
 
-/// Appends one frame; with a key (the client role) the payload is masked.
-inline void write_frame(std::string& out, opcode op, std::string_view payload, bool fin = true,
-                        const std::optional<masking_key>& mask = std::nullopt) {
+/// Appends a frame header for a payload of `size` bytes; returns the header's length (2 to 14 bytes).
+/// The payload (masked with `mask` when there is one) must follow it.
+inline std::size_t append_frame_header(std::string& out, opcode op, std::uint64_t size, bool fin = true,
+                                       const std::optional<masking_key>& mask = std::nullopt) {
+    const std::size_t start = out.size();
     out += static_cast<char>((fin ? 0x80 : 0x00) | static_cast<std::uint8_t>(op));
     const std::uint8_t mask_bit = mask ? 0x80 : 0x00;
-    const std::uint64_t size = payload.size();
     if (size < 126) {
         out += static_cast<char>(mask_bit | size);
     } else if (size <= 0xffff) {
@@ -2399,11 +2412,18 @@ inline void write_frame(std::string& out, opcode op, std::string_view payload, b
     }
     if (mask) {
         out.append(reinterpret_cast<const char*>(mask->data()), 4);
-        const std::size_t start = out.size();
-        out.append(payload);
+    }
+    return out.size() - start;
+}
+
+/// Appends one frame; with a key (the client role) the payload is masked.
+inline void write_frame(std::string& out, opcode op, std::string_view payload, bool fin = true,
+                        const std::optional<masking_key>& mask = std::nullopt) {
+    append_frame_header(out, op, payload.size(), fin, mask);
+    const std::size_t start = out.size();
+    out.append(payload);
+    if (mask) {
         apply_mask(out.data() + start, payload.size(), *mask);
-    } else {
-        out.append(payload);
     }
 }
 
@@ -2515,6 +2535,16 @@ public:
     /// The code of a received close frame; 1005 (no_status) when it had none.
     std::uint16_t close_status() const noexcept { return close_status_; }
     std::string_view close_reason() const noexcept { return close_reason_; }
+
+    /// Frees the memory kept from earlier messages, unless a message is under way: called when a
+    /// connection goes idle, so that an idle connection holds no buffer.
+    void release_memory() {
+        if (!in_message_ && !in_frame_) {
+            std::string().swap(message_);
+            std::string().swap(control_);
+            delivered_message_ = false;
+        }
+    }
 
     /// After status::error: the close code to send (1002, 1007 or 1009) and why.
     std::uint16_t error_code() const noexcept { return error_code_; }
@@ -2780,6 +2810,50 @@ inline bool response_accepts(const http::response& response, std::string_view ke
 } // namespace signalrpp::websocket
 // ---- end signalrpp/websocket/handshake.hpp
 
+// ---- begin signalrpp/transport/connection.hpp
+// connection: one logical connection (what negotiate creates and every transport request names by its
+// token), seen the same whatever socket type or transport carries it. This is the boundary: above it
+// nothing knows the socket type.
+//
+// For applications: id() (public, for targeting), request() (the request that opened the transport),
+// send() and close(), callable from any thread. A connection's handler calls run on its strand
+// (get_executor()), one at a time, in order.
+//
+// Sending is bounded: bytes queued behind the write under way may not pass the send limit (64 KiB by
+// default, the size of ASP.NET Core's TransportMaxBufferSize; the reference pauses the application at
+// that point, signalrpp has no one to pause, since sends do not wait). A send that would pass it
+// aborts the connection (the peer reads too slowly), so a slow consumer never makes the server's
+// memory grow: at most one write's worth plus the limit. A message larger than the limit is accepted
+// when nothing is waiting behind the write under way.
+//
+// For transports (the rest of the public members): attaching as the active transport, taking queued
+// messages, reporting that the transport ended.
+
+// ---- begin signalrpp/transport/connection_handler.hpp
+// connection_handler: the application behind a mapped path (a hub runtime, a persistent-connection
+// handler, the echo benchmark). signalrpp calls it on the connection's strand, in order: on_connected
+// once the transport has started, on_received for each message (a WebSocket message or a POST body;
+// the bytes are valid during the call only), then on_disconnected once, when the connection has ended.
+
+#include <memory>
+#include <string_view>
+#include <system_error>
+
+namespace signalrpp::transport {
+
+class connection;
+
+class connection_handler {
+public:
+    virtual ~connection_handler() = default;
+    virtual void on_connected(const std::shared_ptr<connection>&) {}
+    virtual void on_received(const std::shared_ptr<connection>& c, std::string_view data, bool binary) = 0;
+    /// `ec` is empty for a normal close, or says why the connection ended.
+    virtual void on_disconnected(const std::shared_ptr<connection>&, std::error_code) {}
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/connection_handler.hpp
 // ---- begin signalrpp/transport/negotiate.hpp
 // The negotiate exchange (POST {path}/negotiate), as ASP.NET Core's HttpConnectionDispatcher and
 // NegotiateProtocol do it:
@@ -2944,6 +3018,603 @@ inline std::string write_negotiate_error(std::string_view error) {
 
 } // namespace signalrpp::transport
 // ---- end signalrpp/transport/negotiate.hpp
+// ---- begin signalrpp/transport/outbound_message.hpp
+// outbound_message: one message queued for a connection's transport. It owns its bytes, or shares an
+// immutable buffer with other connections (a message sent to a group is serialized once and queued
+// for every member). `binary` picks the WebSocket frame type (text otherwise).
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp::transport {
+
+class outbound_message {
+public:
+    outbound_message() = default;
+    explicit outbound_message(std::string bytes, bool binary = false)
+        : owned_(std::move(bytes)), binary_(binary) {}
+    explicit outbound_message(std::shared_ptr<const std::string> shared, bool binary = false)
+        : shared_(std::move(shared)), binary_(binary) {}
+
+    std::string_view bytes() const noexcept {
+        return shared_ ? std::string_view(*shared_) : std::string_view(owned_);
+    }
+    std::size_t size() const noexcept { return bytes().size(); }
+    bool binary() const noexcept { return binary_; }
+
+private:
+    std::shared_ptr<const std::string> shared_;
+    std::string owned_;
+    bool binary_ = false;
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/outbound_message.hpp
+// ---- begin signalrpp/transport/request_snapshot.hpp
+// request_snapshot: what a connection keeps of the HTTP request that opened its transport (the
+// WebSocket upgrade, the Server-Sent Events GET or the first long poll), as ASP.NET Core keeps the
+// HttpContext's request: path, query, headers, cookies, the peer's address and whether it used TLS.
+// Immutable once the connection has started; safe to read from any thread.
+
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::transport {
+
+struct request_snapshot {
+    std::string method;
+    std::string path;  ///< "/chat"
+    std::string query; ///< without '?': "id=...&access_token=..."
+    http::fields headers;
+    std::string remote_endpoint; ///< "127.0.0.1:50000", a socket path, or empty
+    bool secure = false;         ///< TLS
+
+    /// A query parameter, URL-decoded (the first one of that name, matched case-insensitively).
+    std::optional<std::string> query_parameter(std::string_view name) const {
+        return http::query_parameter(query, name);
+    }
+
+    /// A cookie's value from the Cookie header(s) ("a=1; b=2"), as sent.
+    std::optional<std::string> cookie(std::string_view name) const {
+        for (const auto& field : headers.list()) {
+            if (!ascii::iequals(field.name, "Cookie")) {
+                continue;
+            }
+            std::string_view rest = field.value;
+            while (!rest.empty()) {
+                const std::size_t end = rest.find(';');
+                const std::string_view pair = ascii::trim(rest.substr(0, end));
+                const std::size_t equals = pair.find('=');
+                if (equals != std::string_view::npos && ascii::trim(pair.substr(0, equals)) == name) {
+                    return std::string(ascii::trim(pair.substr(equals + 1)));
+                }
+                rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+            }
+        }
+        return std::nullopt;
+    }
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/request_snapshot.hpp
+// ---- begin signalrpp/transport/transport_link.hpp
+// transport_link: how a connection reaches the transport that is currently carrying it (a WebSocket
+// session, a Server-Sent Events response, a pending long poll). Both calls may come from any thread,
+// and from inside the request handling that attaches the transport: the transport posts the work to
+// its own strand rather than doing it during the call.
+
+namespace signalrpp::transport {
+
+class transport_link {
+public:
+    enum class close_kind {
+        graceful,   ///< send what is queued, then end the way the transport ends (close 1000, end the stream, 204)
+        superseded, ///< a newer long poll took over: answer 204
+        abort,      ///< drop the socket now (a slow consumer, a shutdown that took too long)
+    };
+
+    virtual ~transport_link() = default;
+    /// Messages were queued on the connection: take them (connection::take_pending) and write them.
+    virtual void send_ready() = 0;
+    virtual void close_requested(close_kind kind) = 0;
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/transport_link.hpp
+
+#include <asio/any_io_executor.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/post.hpp>
+#include <asio/strand.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::transport {
+
+class connection;
+
+/// Who keeps the table of connections (the connection manager): told when a connection has ended.
+class connection_owner {
+public:
+    virtual ~connection_owner() = default;
+    virtual void connection_ended(const connection& c) = 0;
+};
+
+class connection : public std::enable_shared_from_this<connection> {
+public:
+    using executor_type = asio::strand<asio::any_io_executor>;
+    using clock = std::chrono::steady_clock;
+
+    connection(std::string id, std::string token, asio::any_io_executor ex,
+               std::shared_ptr<connection_handler> handler, std::size_t send_limit,
+               std::weak_ptr<connection_owner> owner = {})
+        : id_(std::move(id)), token_(std::move(token)), strand_(asio::make_strand(std::move(ex))),
+          handler_(std::move(handler)), owner_(std::move(owner)), send_limit_(send_limit),
+          inactive_since_(clock::now()) {}
+
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
+    /// The public id ("connectionId"): what Context.ConnectionId and targeting use.
+    const std::string& id() const noexcept { return id_; }
+    /// The secret token ("connectionToken", sent as ?id=): the table's key. Equal to id() for
+    /// negotiate version 0 and for WebSocket connections made without negotiating.
+    const std::string& token() const noexcept { return token_; }
+
+    /// The transport that carries the connection; none (0) until one has started.
+    transport_kind transport() const {
+        std::lock_guard lock(mutex_);
+        return kind_;
+    }
+
+    /// The request that opened the transport. Valid (and immutable) once on_connected has been called.
+    const request_snapshot& request() const noexcept { return request_; }
+
+    executor_type get_executor() const noexcept { return strand_; }
+
+    /// Queues `message` for the peer. Returns false if the connection is closing or has ended, or if the
+    /// message would pass the send limit (the connection is then aborted with error::send_buffer_full).
+    bool send(outbound_message message) {
+        std::shared_ptr<transport_link> notify;
+        bool over_limit = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_ || closing_) {
+                return false;
+            }
+            if (pending_bytes_ > 0 && pending_bytes_ + message.size() > send_limit_) {
+                over_limit = true;
+            } else {
+                pending_bytes_ += message.size();
+                pending_.push_back(std::move(message));
+                if (link_ && !notified_) {
+                    notified_ = true;
+                    notify = link_;
+                }
+            }
+        }
+        if (over_limit) {
+            abort(error::send_buffer_full);
+            return false;
+        }
+        if (notify) {
+            notify->send_ready();
+        }
+        return true;
+    }
+
+    bool send(std::string text, bool binary = false) { return send(outbound_message(std::move(text), binary)); }
+
+    /// Ends the connection gracefully: what is queued is still delivered, then the transport ends the
+    /// way it ends normally (WebSocket close 1000, the end of the event stream, a 204 to the next poll).
+    void close() { request_close(transport_link::close_kind::graceful, {}); }
+
+    /// Ends the connection at once, dropping what is queued; on_disconnected gets `reason`.
+    void abort(std::error_code reason = {}) { request_close(transport_link::close_kind::abort, reason); }
+
+    /// Whether the connection has ended (on_disconnected has been or is being called).
+    bool ended() const {
+        std::lock_guard lock(mutex_);
+        return ended_;
+    }
+
+    // ----- For transports -----------------------------------------------------------------------
+
+    enum class attach_result {
+        attached,        ///< the link is now the active transport
+        first_poll,      ///< long polling's first poll: answer 200 at once (the connection has started)
+        closing,         ///< long polling after close(): answer 204 (the connection then ends)
+        conflict,        ///< a WebSocket or event stream already carries it: 409
+        wrong_transport, ///< another transport carries it: 400
+        gone,            ///< it has ended: 404
+    };
+
+    /// Makes `link` the transport carrying this connection. The first transport fixes the kind and the
+    /// request snapshot and starts the connection (on_connected is posted to the strand). A newer long
+    /// poll supersedes the pending one, which is told to answer 204.
+    attach_result attach(transport_kind kind, const std::shared_ptr<transport_link>& link,
+                         request_snapshot& snapshot) {
+        std::shared_ptr<transport_link> previous;
+        attach_result result = attach_result::attached;
+        bool start = false;
+        bool notify = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_) {
+                return attach_result::gone;
+            }
+            if (kind_ == 0) {
+                if (closing_) {
+                    return attach_result::gone;
+                }
+                kind_ = kind;
+                request_ = std::move(snapshot);
+                start = true;
+                if (kind == long_polling) {
+                    result = attach_result::first_poll;
+                    inactive_since_ = clock::now();
+                }
+            } else if (kind_ != kind) {
+                return attach_result::wrong_transport;
+            } else if (kind != long_polling) {
+                return attach_result::conflict;
+            } else if (closing_ && pending_.empty()) {
+                result = attach_result::closing;
+            }
+            if (result == attach_result::attached) {
+                previous = std::exchange(link_, link);
+                notified_ = notify = !pending_.empty();
+            }
+        }
+        if (start) {
+            asio::dispatch(strand_, [self = shared_from_this()] { self->handler_->on_connected(self); });
+        }
+        if (previous) {
+            previous->close_requested(transport_link::close_kind::superseded);
+        }
+        if (result == attach_result::closing) {
+            end({});
+        } else if (notify) {
+            link->send_ready();
+        }
+        return result;
+    }
+
+    /// The transport `link` has stopped carrying the connection (`ec` says why, empty when it ended
+    /// normally). A WebSocket or event stream ending ends the connection; a long poll ending leaves it
+    /// waiting for the next poll (up to the disconnect timeout), unless it is closing and drained.
+    void detach(const transport_link* link, std::error_code ec) {
+        bool end_now = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (link_.get() != link) {
+                return; // superseded already
+            }
+            link_.reset();
+            notified_ = false;
+            inactive_since_ = clock::now();
+            end_now = kind_ != long_polling;
+        }
+        if (end_now) {
+            end(ec ? ec : close_reason_);
+        }
+    }
+
+    /// Moves every queued message into `out` (appending) for writing.
+    void take_pending(std::vector<outbound_message>& out) {
+        std::lock_guard lock(mutex_);
+        notified_ = false;
+        pending_bytes_ = 0;
+        if (out.empty()) {
+            out.swap(pending_);
+        } else {
+            for (auto& m : pending_) {
+                out.push_back(std::move(m));
+            }
+        }
+        std::vector<outbound_message>().swap(pending_);
+    }
+
+    /// Whether close() was called: a transport that finds nothing more to send then ends.
+    bool closing() const {
+        std::lock_guard lock(mutex_);
+        return closing_;
+    }
+
+    bool has_pending() const {
+        std::lock_guard lock(mutex_);
+        return !pending_.empty();
+    }
+
+    /// Delivers received bytes to the handler. Call on the strand.
+    void deliver(std::string_view data, bool binary) {
+        if (!ended()) {
+            handler_->on_received(shared_from_this(), data, binary);
+        }
+    }
+
+    /// Delivers a POST body: moves to the strand first (POSTs may come on several sockets at once).
+    void deliver_later(std::string data) {
+        asio::dispatch(strand_, [self = shared_from_this(), data = std::move(data)] { self->deliver(data, false); });
+    }
+
+    /// For the manager's scan: ends the connection if it has had no transport since before `deadline`.
+    bool expire_if_idle_since(clock::time_point deadline) {
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_ || link_ || inactive_since_ > deadline) {
+                return false;
+            }
+        }
+        end(error::disconnect_timeout);
+        return true;
+    }
+
+    /// Ends the connection now: the transport (if any) is aborted, on_disconnected is posted (if
+    /// on_connected was), the owner forgets the connection.
+    void end(std::error_code reason) {
+        std::shared_ptr<transport_link> link;
+        bool started = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_) {
+                return;
+            }
+            ended_ = true;
+            link = std::move(link_);
+            started = kind_ != 0;
+            std::vector<outbound_message>().swap(pending_);
+            pending_bytes_ = 0;
+        }
+        if (link) {
+            link->close_requested(transport_link::close_kind::abort);
+        }
+        if (auto owner = owner_.lock()) {
+            owner->connection_ended(*this);
+        }
+        if (started) {
+            asio::dispatch(strand_, [self = shared_from_this(), reason] { self->handler_->on_disconnected(self, reason); });
+        }
+    }
+
+private:
+    void request_close(transport_link::close_kind kind, std::error_code reason) {
+        std::shared_ptr<transport_link> link;
+        bool end_now = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_ || (closing_ && kind == transport_link::close_kind::graceful)) {
+                return;
+            }
+            closing_ = true;
+            close_reason_ = reason;
+            link = link_;
+            // With no transport: nothing queued can be delivered, unless a long poll comes for it.
+            end_now = !link && (kind == transport_link::close_kind::abort || kind_ != long_polling || pending_.empty());
+        }
+        if (end_now) {
+            end(reason);
+        } else if (link) {
+            if (kind == transport_link::close_kind::abort) {
+                end(reason);
+            } else {
+                link->close_requested(kind);
+            }
+        }
+    }
+
+    const std::string id_;
+    const std::string token_;
+    executor_type strand_;
+    std::shared_ptr<connection_handler> handler_;
+    std::weak_ptr<connection_owner> owner_;
+    const std::size_t send_limit_;
+
+    mutable std::mutex mutex_;
+    transport_kind kind_ = static_cast<transport_kind>(0);
+    request_snapshot request_;
+    std::shared_ptr<transport_link> link_;
+    std::vector<outbound_message> pending_; // no storage while nothing is queued
+    std::size_t pending_bytes_ = 0; // bytes in pending_
+    bool notified_ = false; // the link was told about pending messages and has not taken them yet
+    bool closing_ = false;
+    bool ended_ = false;
+    std::error_code close_reason_;
+    clock::time_point inactive_since_;
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/connection.hpp
+// ---- begin signalrpp/transport/connection_manager.hpp
+// connection_manager: the table of one server's connections, keyed by connection token (the secret
+// that requests carry as ?id=), as ASP.NET Core's HttpConnectionManager. It makes the ids (16 random
+// bytes, base64url), and once a second ends every connection that has had no active transport for
+// longer than its disconnect timeout (15 s by default): a negotiated connection nobody connected to,
+// a long-polling connection whose client stopped polling. Thread-safe.
+
+
+#include <asio/any_io_executor.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace signalrpp::transport {
+
+class connection_manager final : public connection_owner, public std::enable_shared_from_this<connection_manager> {
+public:
+    explicit connection_manager(asio::any_io_executor ex) : executor_(ex), timer_(ex) {}
+
+    struct new_connection_options {
+        std::shared_ptr<connection_handler> handler;
+        std::size_t send_limit = 64 * 1024;
+        std::chrono::steady_clock::duration disconnect_timeout = std::chrono::seconds(15);
+        bool separate_token = true; ///< negotiate version 1: a token distinct from the id
+    };
+
+    /// Makes and registers a connection with fresh ids.
+    std::shared_ptr<connection> create(const new_connection_options& options) {
+        std::string id = random_id();
+        std::string token = options.separate_token ? random_id() : id;
+        auto c = std::make_shared<connection>(std::move(id), std::move(token), executor_, options.handler,
+                                              options.send_limit, weak_from_this());
+        std::lock_guard lock(mutex_);
+        entries_.emplace(c->token(), entry{c, options.disconnect_timeout});
+        start_scan_locked();
+        return c;
+    }
+
+    /// The connection with this token, or null.
+    std::shared_ptr<connection> find(std::string_view token) const {
+        std::lock_guard lock(mutex_);
+        const auto it = entries_.find(std::string(token));
+        return it == entries_.end() ? nullptr : it->second.c;
+    }
+
+    std::size_t size() const {
+        std::lock_guard lock(mutex_);
+        return entries_.size();
+    }
+
+    /// Every connection now registered (for shutdown).
+    std::vector<std::shared_ptr<connection>> all() const {
+        std::lock_guard lock(mutex_);
+        std::vector<std::shared_ptr<connection>> out;
+        out.reserve(entries_.size());
+        for (const auto& [token, e] : entries_) {
+            out.push_back(e.c);
+        }
+        return out;
+    }
+
+    /// Ends the connections that have been without a transport for too long; returns how many.
+    std::size_t expire_idle(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) {
+        std::vector<std::pair<std::shared_ptr<connection>, connection::clock::time_point>> candidates;
+        {
+            std::lock_guard lock(mutex_);
+            candidates.reserve(entries_.size());
+            for (const auto& [token, e] : entries_) {
+                candidates.emplace_back(e.c, now - e.disconnect_timeout);
+            }
+        }
+        std::size_t expired = 0;
+        for (const auto& [c, deadline] : candidates) {
+            expired += c->expire_if_idle_since(deadline) ? 1 : 0;
+        }
+        return expired;
+    }
+
+    /// Stops the once-a-second scan (at shutdown), so that io_context::run can return.
+    void stop() {
+        std::lock_guard lock(mutex_);
+        stopped_ = true;
+        timer_.cancel();
+    }
+
+    void connection_ended(const connection& c) override {
+        std::lock_guard lock(mutex_);
+        entries_.erase(c.token());
+    }
+
+private:
+    struct entry {
+        std::shared_ptr<connection> c;
+        std::chrono::steady_clock::duration disconnect_timeout;
+    };
+
+    // The scan runs while there are connections, so an idle server leaves io_context::run free to return.
+    void start_scan_locked() {
+        if (scanning_ || stopped_) {
+            return;
+        }
+        scanning_ = true;
+        timer_.expires_after(std::chrono::seconds(1));
+        timer_.async_wait([weak = weak_from_this()](std::error_code ec) {
+            auto self = weak.lock();
+            if (!self || ec) {
+                return;
+            }
+            self->expire_idle();
+            std::lock_guard lock(self->mutex_);
+            self->scanning_ = false;
+            if (!self->entries_.empty()) {
+                self->start_scan_locked();
+            }
+        });
+    }
+
+    asio::any_io_executor executor_;
+    mutable std::mutex mutex_;
+    asio::steady_timer timer_; // guarded by mutex_
+    std::unordered_map<std::string, entry> entries_;
+    bool scanning_ = false;
+    bool stopped_ = false;
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/connection_manager.hpp
+// ---- begin signalrpp/transport/event_stream.hpp
+// event_stream: the Server-Sent Events transport of one connection, on the response to its GET. The
+// head (200, text/event-stream, no-cache headers, chunked) and the ":" comment go out at once; then
+// every batch of queued messages becomes one chunk holding an event per message, written as soon as
+// it is queued. A requested close sends what is queued, ends the chunked body and closes the socket;
+// the client ends the connection by dropping its socket.
+
+// ---- begin signalrpp/transport/http_exchange.hpp
+// http_exchange: an HTTP response written later or in pieces, for the transports that live on an
+// HTTP request (a long poll answers when messages come; Server-Sent Events stream for as long as the
+// connection lasts). The HTTP session implements it; its user (exchange_user) is told when a write
+// is done and when the client has gone. All calls on the session's strand (get_executor()).
+
+
+#include <asio/any_io_executor.hpp>
+
+#include <memory>
+#include <string>
+#include <system_error>
+
+namespace signalrpp::transport {
+
+class exchange_user {
+public:
+    virtual ~exchange_user() = default;
+    /// The last write() is written (or failed: `ec`).
+    virtual void on_sent(std::error_code ec) = 0;
+    /// The client closed the socket or it failed while the exchange was under way.
+    virtual void on_peer_gone(std::error_code ec) = 0;
+};
+
+class http_exchange {
+public:
+    virtual ~http_exchange() = default;
+    virtual asio::any_io_executor get_executor() const = 0;
+    /// Writes part of the response (its head, a chunk); on_sent follows. One write at a time.
+    virtual void write(std::string bytes) = 0;
+    /// Writes a whole response and ends the exchange: the session goes on with the next request.
+    virtual void respond(http::response response) = 0;
+    /// Ends a response sent in pieces; the socket is closed once what was written is out.
+    virtual void end() = 0;
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/http_exchange.hpp
 // ---- begin signalrpp/transport/sse_format.hpp
 // Server-Sent Events framing, as ASP.NET Core's ServerSentEventsMessageFormatter writes it: each chunk
 // of messages becomes one event, a "data: " line per line of the payload, then a blank line.
@@ -2985,6 +3656,2095 @@ inline void append_sse_event(std::string& out, std::string_view payload) {
 
 } // namespace signalrpp::transport
 // ---- end signalrpp/transport/sse_format.hpp
+
+#include <asio/post.hpp>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::transport {
+
+/// The head of an event stream's response (the caller may add fields, such as CORS ones).
+inline http::response event_stream_head() {
+    http::response r;
+    r.fields.add("Content-Type", "text/event-stream");
+    r.fields.add("Cache-Control", "no-cache,no-store");
+    r.fields.add("Pragma", "no-cache");
+    r.fields.add("Content-Encoding", "identity");
+    r.fields.add("Transfer-Encoding", "chunked");
+    return r;
+}
+
+class event_stream final : public transport_link,
+                           public exchange_user,
+                           public std::enable_shared_from_this<event_stream> {
+public:
+    event_stream(std::shared_ptr<connection> conn, std::shared_ptr<http_exchange> exchange)
+        : conn_(std::move(conn)), exchange_(std::move(exchange)) {}
+
+    /// Writes the head and the opening comment; call on the exchange's strand after attach().
+    void start(const http::response& head) {
+        std::string out;
+        http::write_response_head(out, head);
+        append_chunk(out, sse_preamble);
+        started_ = true;
+        writing_ = true;
+        exchange_->write(std::move(out));
+    }
+
+    void send_ready() override {
+        asio::post(exchange_->get_executor(), [self = shared_from_this()] { self->flush(); });
+    }
+
+    void close_requested(close_kind kind) override {
+        asio::post(exchange_->get_executor(), [self = shared_from_this(), kind] {
+            self->closing_ = true;
+            if (kind == close_kind::graceful) {
+                self->flush();
+            } else {
+                self->finish({});
+            }
+        });
+    }
+
+    void on_sent(std::error_code ec) override {
+        writing_ = false;
+        if (ec) {
+            finish(ec);
+            return;
+        }
+        if (ending_) {
+            finish({});
+            return;
+        }
+        flush();
+    }
+
+    void on_peer_gone(std::error_code ec) override { finish(ec); }
+
+private:
+    static void append_chunk(std::string& out, std::string_view data) {
+        char size[20];
+        const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+        out.append(size, static_cast<std::size_t>(n)).append(data).append("\r\n");
+    }
+
+    void flush() {
+        if (!started_ || writing_ || done_) {
+            return;
+        }
+        std::vector<outbound_message> messages;
+        conn_->take_pending(messages);
+        std::string events;
+        for (const auto& m : messages) {
+            append_sse_event(events, m.bytes());
+        }
+        std::string out;
+        if (!events.empty()) {
+            append_chunk(out, events);
+        }
+        if (closing_ && messages.empty()) {
+            out.append("0\r\n\r\n");
+            ending_ = true;
+        }
+        if (out.empty()) {
+            return;
+        }
+        writing_ = true;
+        exchange_->write(std::move(out));
+    }
+
+    void finish(std::error_code ec) {
+        if (done_) {
+            return;
+        }
+        done_ = true;
+        exchange_->end();
+        conn_->detach(this, ec);
+    }
+
+    std::shared_ptr<connection> conn_;
+    std::shared_ptr<http_exchange> exchange_;
+    bool started_ = false;
+    bool writing_ = false;
+    bool closing_ = false;
+    bool ending_ = false;
+    bool done_ = false;
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/event_stream.hpp
+// ---- begin signalrpp/transport/http_connection_options.hpp
+// http_connection_options: the options of one mapped path (ASP.NET Core's
+// HttpConnectionDispatcherOptions and ConnectionOptions), with the reference's defaults.
+
+
+#include <chrono>
+#include <cstddef>
+
+namespace signalrpp::transport {
+
+struct http_connection_options {
+    /// The transports clients may use (a transport_kind mask); negotiate lists these, in the order
+    /// WebSockets, ServerSentEvents, LongPolling.
+    unsigned transports = all_transports;
+    /// MinimumProtocolVersion: negotiate refuses clients asking for less.
+    int minimum_protocol_version = 0;
+    /// How long a long poll waits for messages before answering 200 with an empty body.
+    std::chrono::milliseconds long_poll_timeout = std::chrono::seconds(90);
+    /// How long a connection may have no active transport (between polls, after negotiate) before it ends.
+    std::chrono::milliseconds disconnect_timeout = std::chrono::seconds(15);
+    /// How long the server waits for the peer's close frame after sending its own.
+    std::chrono::milliseconds websocket_close_timeout = std::chrono::seconds(5);
+    /// Bytes queued for a peer and not yet written before the connection is aborted as a slow consumer
+    /// (TransportMaxBufferSize).
+    std::size_t send_limit = 64 * 1024;
+    /// The largest WebSocket message accepted (fragments joined); a larger one closes with 1009.
+    std::size_t max_websocket_message = 1024 * 1024;
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/http_connection_options.hpp
+// ---- begin signalrpp/transport/long_poll.hpp
+// long_poll: one pending long-polling GET (after the first), as ASP.NET Core's
+// LongPollingServerTransport answers it:
+//   - messages queued (now or while waiting): 200, application/octet-stream, all of them in one body;
+//   - the poll timeout (90 s by default) passes: 200 with an empty text/plain body (the client polls again);
+//   - the connection is closing with nothing left to send, or a newer poll took over: 204.
+// Whatever the answer, the poll then stops carrying the connection, which waits for the next poll
+// (up to the disconnect timeout).
+
+
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::transport {
+
+/// The no-cache headers every long-polling GET's answer carries.
+inline void add_long_poll_headers(http::response& r) {
+    r.fields.add("Cache-Control", "no-cache, no-store");
+    r.fields.add("Pragma", "no-cache");
+    r.fields.add("Expires", "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+class long_poll final : public transport_link,
+                        public exchange_user,
+                        public std::enable_shared_from_this<long_poll> {
+public:
+    long_poll(std::shared_ptr<connection> conn, std::shared_ptr<http_exchange> exchange,
+              std::chrono::milliseconds timeout)
+        : conn_(std::move(conn)), exchange_(std::move(exchange)), timer_(exchange_->get_executor()),
+          timeout_(timeout) {}
+
+    /// Starts the wait; call on the exchange's strand after the connection accepted the link.
+    void start() {
+        if (answered_) {
+            return;
+        }
+        timer_.expires_after(timeout_);
+        timer_.async_wait([self = shared_from_this()](std::error_code ec) {
+            if (!ec && !self->answered_) {
+                self->answer(200, {});
+            }
+        });
+    }
+
+    void send_ready() override {
+        asio::post(exchange_->get_executor(), [self = shared_from_this()] {
+            if (!self->answered_) {
+                self->answer_with_pending(200);
+            }
+        });
+    }
+
+    void close_requested(close_kind kind) override {
+        asio::post(exchange_->get_executor(), [self = shared_from_this(), kind] {
+            if (self->answered_) {
+                return;
+            }
+            if (kind == close_kind::graceful) {
+                self->answer_with_pending(204);
+            } else {
+                self->answer(204, {});
+            }
+        });
+    }
+
+    void on_sent(std::error_code) override {}
+
+    void on_peer_gone(std::error_code) override {
+        if (!answered_) {
+            answered_ = true;
+            timer_.cancel();
+            conn_->detach(this, {});
+        }
+    }
+
+private:
+    // 200 with what is queued; `otherwise` (200 or 204) when nothing is.
+    void answer_with_pending(int otherwise) {
+        std::vector<outbound_message> messages;
+        conn_->take_pending(messages);
+        std::string body;
+        for (const auto& m : messages) {
+            body.append(m.bytes());
+        }
+        if (messages.empty()) {
+            answer(otherwise, {});
+        } else {
+            answer(200, std::move(body), "application/octet-stream");
+        }
+    }
+
+    void answer(int status, std::string body, const char* content_type = "text/plain") {
+        answered_ = true;
+        timer_.cancel();
+        http::response r;
+        r.status = status;
+        add_long_poll_headers(r);
+        if (status == 200) {
+            r.fields.add("Content-Type", content_type);
+        }
+        r.body = std::move(body);
+        conn_->detach(this, {});
+        exchange_->respond(std::move(r));
+    }
+
+    std::shared_ptr<connection> conn_;
+    std::shared_ptr<http_exchange> exchange_;
+    asio::steady_timer timer_;
+    std::chrono::milliseconds timeout_;
+    bool answered_ = false;
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/long_poll.hpp
+// ---- begin signalrpp/transport/stream_io.hpp
+// The socket boundary: stream_io<Stream> is the one class template on the Asio stream type. It owns
+// the socket (TCP, TLS, Unix-domain, the in-memory test stream, ...) and offers what the HTTP session
+// and the transports above it need through a small virtual interface, stream_io_base: read what is
+// there, write a sequence of buffers, close. Everything above is compiled once, whatever the socket.
+//
+// Completions go to an io_owner (virtual on_read / on_written), on the executor the owner names (its
+// strand), and each pending operation holds the owner alive. One read and one write may be pending
+// at a time. A stream_io can be handed from one owner to another between operations (an HTTP session
+// handing its socket to a WebSocket session).
+//
+// Memory: a socket that can wait for readability (asio's basic_stream_socket: TCP, Unix) holds no read
+// buffer while idle: it waits, then reads into a buffer of the thread's. Other streams (TLS, the test
+// stream) read into a buffer that exists while their read is pending.
+
+
+#include <asio/any_io_executor.hpp>
+#include <asio/bind_executor.hpp>
+#include <asio/buffer.hpp>
+#include <asio/error.hpp>
+#include <asio/socket_base.hpp>
+#include <asio/write.hpp>
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace signalrpp::transport {
+
+/// Receives a stream_io's completions. Implemented by the sessions (HTTP, WebSocket).
+class io_owner {
+public:
+    virtual ~io_owner() = default;
+    /// The executor (a strand) completions run on.
+    virtual asio::any_io_executor io_executor() const = 0;
+    /// Bytes arrived (valid during the call only), or the read failed (`ec`; eof when the peer closed).
+    virtual void on_read(std::error_code ec, std::string_view data) = 0;
+    /// A write finished: all bytes written, or `ec`.
+    virtual void on_written(std::error_code ec, std::size_t bytes) = 0;
+};
+
+/// A socket of some type, seen through what the sessions need.
+class stream_io_base {
+public:
+    virtual ~stream_io_base() = default;
+    /// Reads what is available (at least one byte, or an error) and calls owner->on_read.
+    virtual void async_read(std::shared_ptr<io_owner> owner) = 0;
+    /// Writes every byte of `buffers` (which must stay valid until completion), then owner->on_written.
+    virtual void async_write(std::span<const asio::const_buffer> buffers, std::shared_ptr<io_owner> owner) = 0;
+    /// Cancels pending operations and closes the socket (a TCP socket is shut down first).
+    virtual void close() = 0;
+    /// Sends the end of the stream (TCP FIN) but goes on reading: for closing without losing the
+    /// last answer to a reset, while the peer may still be sending. Nothing for streams without it.
+    virtual void shutdown_send() = 0;
+    virtual bool is_open() const = 0;
+    /// The peer's address as text ("127.0.0.1:50000", a socket path), empty when unknown.
+    virtual std::string remote_endpoint() const = 0;
+    /// Whether the socket is encrypted (TLS): "https"/"wss" in the request snapshot.
+    virtual bool secure() const = 0;
+};
+
+namespace detail {
+
+/// What a type must offer to carry signalrpp: Asio's AsyncReadStream and AsyncWriteStream.
+template <class Stream>
+concept async_stream = requires(Stream& s, asio::mutable_buffer mb, asio::const_buffer cb) {
+    s.get_executor();
+    s.async_read_some(mb, [](std::error_code, std::size_t) {});
+    s.async_write_some(cb, [](std::error_code, std::size_t) {});
+};
+
+// A socket that can wait until readable and read without blocking (asio::basic_stream_socket).
+template <class Stream>
+concept waitable_socket = requires(Stream& s, std::error_code& ec, asio::mutable_buffer mb) {
+    s.async_wait(asio::socket_base::wait_read, [](std::error_code) {});
+    s.non_blocking(true, ec);
+    s.read_some(mb, ec);
+};
+
+template <class Stream>
+decltype(auto) lowest_layer_of(Stream& s) {
+    if constexpr (requires { s.lowest_layer(); }) {
+        return s.lowest_layer();
+    } else {
+        return (s);
+    }
+}
+
+// The buffer a waitable socket reads into once readable: one per thread, never held while idle.
+inline char* thread_read_buffer() {
+    thread_local char buffer[64 * 1024];
+    return buffer;
+}
+inline constexpr std::size_t thread_read_buffer_size = 64 * 1024;
+
+// Bytes read per pending read on streams that cannot wait for readability.
+inline constexpr std::size_t pending_read_size = 16 * 1024;
+
+} // namespace detail
+
+/// Customization point: whether a stream type is encrypted. Specialized by <signalrpp/server/tls.hpp>.
+template <class Stream>
+struct is_secure_stream : std::false_type {};
+
+template <class Stream>
+class stream_io final : public stream_io_base {
+    static_assert(detail::async_stream<Stream>,
+                  "signalrpp needs an Asio AsyncReadStream and AsyncWriteStream (get_executor, async_read_some, "
+                  "async_write_some), such as asio::ip::tcp::socket, asio::ssl::stream<tcp::socket>, "
+                  "asio::local::stream_protocol::socket or signalrpp::test::memory_stream");
+
+public:
+    explicit stream_io(Stream stream) : stream_(std::move(stream)) {
+        if constexpr (detail::waitable_socket<Stream>) {
+            std::error_code ec;
+            stream_.non_blocking(true, ec);
+        }
+    }
+
+    Stream& stream() noexcept { return stream_; }
+
+    void async_read(std::shared_ptr<io_owner> owner) override {
+        if constexpr (detail::waitable_socket<Stream>) {
+            wait_then_read(std::move(owner));
+        } else {
+            auto buffer = std::make_unique<char[]>(detail::pending_read_size);
+            char* data = buffer.get();
+            const auto ex = owner->io_executor();
+            stream_.async_read_some(
+                asio::buffer(data, detail::pending_read_size),
+                asio::bind_executor(ex, [owner = std::move(owner), buffer = std::move(buffer)](
+                                            std::error_code ec, std::size_t n) {
+                    owner->on_read(ec, std::string_view(buffer.get(), ec ? 0 : n));
+                }));
+        }
+    }
+
+    void async_write(std::span<const asio::const_buffer> buffers, std::shared_ptr<io_owner> owner) override {
+        const auto ex = owner->io_executor();
+        asio::async_write(stream_, buffers,
+                          asio::bind_executor(ex, [owner = std::move(owner)](std::error_code ec, std::size_t n) {
+                              owner->on_written(ec, n);
+                          }));
+    }
+
+    void close() override {
+        auto& lowest = detail::lowest_layer_of(stream_);
+        std::error_code ec;
+        if constexpr (requires { lowest.shutdown(asio::socket_base::shutdown_both, ec); }) {
+            lowest.shutdown(asio::socket_base::shutdown_both, ec);
+        }
+        if constexpr (requires { lowest.close(ec); }) {
+            lowest.close(ec);
+        } else {
+            lowest.close();
+        }
+    }
+
+    void shutdown_send() override {
+        auto& lowest = detail::lowest_layer_of(stream_);
+        std::error_code ec;
+        if constexpr (requires { lowest.shutdown(asio::socket_base::shutdown_send, ec); }) {
+            lowest.shutdown(asio::socket_base::shutdown_send, ec);
+        }
+    }
+
+    bool is_open() const override {
+        auto& lowest = detail::lowest_layer_of(const_cast<Stream&>(stream_));
+        return lowest.is_open();
+    }
+
+    std::string remote_endpoint() const override {
+        auto& lowest = detail::lowest_layer_of(const_cast<Stream&>(stream_));
+        if constexpr (requires(std::error_code& ec) { lowest.remote_endpoint(ec); }) {
+            std::error_code ec;
+            const auto endpoint = lowest.remote_endpoint(ec);
+            if (ec) {
+                return {};
+            }
+            std::ostringstream text;
+            text << endpoint;
+            return text.str();
+        } else {
+            return {};
+        }
+    }
+
+    bool secure() const override { return is_secure_stream<Stream>::value; }
+
+private:
+    void wait_then_read(std::shared_ptr<io_owner> owner) {
+        const auto ex = owner->io_executor();
+        stream_.async_wait(asio::socket_base::wait_read,
+                           asio::bind_executor(ex, [this, owner = std::move(owner)](std::error_code ec) mutable {
+                               if (ec) {
+                                   owner->on_read(ec, {});
+                                   return;
+                               }
+                               char* buffer = detail::thread_read_buffer();
+                               const std::size_t n = stream_.read_some(
+                                   asio::buffer(buffer, detail::thread_read_buffer_size), ec);
+                               if (ec == asio::error::would_block || ec == asio::error::try_again) {
+                                   wait_then_read(std::move(owner));
+                                   return;
+                               }
+                               owner->on_read(ec, std::string_view(buffer, ec ? 0 : n));
+                           }));
+    }
+
+    Stream stream_;
+};
+
+/// Wraps `stream` (moved in) for the sessions.
+template <class Stream>
+std::unique_ptr<stream_io_base> make_stream_io(Stream stream) {
+    return std::make_unique<stream_io<Stream>>(std::move(stream));
+}
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/stream_io.hpp
+// ---- begin signalrpp/transport/websocket_session.hpp
+// websocket_session: the WebSockets transport of one connection, after the upgrade, on the
+// connection's strand (server role).
+//
+// - Each WebSocket message received goes to the handler as it is (text or binary).
+// - Queued messages go out as one frame each, all of a batch in one gather write: the frames for the
+//   messages handled in one read are written together.
+// - Pings are answered with pongs; pongs are ignored.
+// - A frame the RFC forbids closes with the frame reader's code (1002, 1007, 1009) and its reason.
+// - The peer's close is answered with the same code (1000 when it had none); a close requested here
+//   sends 1000 once what is queued is written, then waits up to the close timeout for the peer's.
+// - Idle, it keeps no buffers: the frame reader's storage is released after each read.
+
+
+#include <asio/buffer.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::transport {
+
+class websocket_session final : public io_owner,
+                                public transport_link,
+                                public std::enable_shared_from_this<websocket_session> {
+public:
+    struct options {
+        std::size_t max_message = 1024 * 1024;
+        std::chrono::milliseconds close_timeout = std::chrono::seconds(5);
+    };
+
+    websocket_session(std::shared_ptr<connection> conn, options opts)
+        : conn_(std::move(conn)), options_(opts),
+          reader_(websocket::role::server, websocket::reader_limits{opts.max_message}) {}
+
+    /// Starts the session on `io`: writes `first_output` (the 101 response) before anything else and
+    /// reads `leftover` (bytes the client sent after its upgrade request) before reading the socket.
+    void start(std::unique_ptr<stream_io_base> io, std::string first_output, std::string leftover) {
+        asio::dispatch(conn_->get_executor(), [self = shared_from_this(), io = std::move(io),
+                                               first = std::move(first_output),
+                                               leftover = std::move(leftover)]() mutable {
+            self->io_ = std::move(io);
+            self->control_out_ = std::move(first);
+            self->started_ = true;
+            if (!leftover.empty()) {
+                self->consume(leftover);
+            }
+            self->flush();
+            if (self->reading_allowed()) {
+                self->read();
+            }
+        });
+    }
+
+    // io_owner
+    asio::any_io_executor io_executor() const override { return conn_->get_executor(); }
+
+    void on_read(std::error_code ec, std::string_view data) override {
+        reading_ = false;
+        if (state_ == state::draining) {
+            if (ec) {
+                finish({});
+            } else {
+                read();
+            }
+            return;
+        }
+        if (ec) {
+            finish(state_ == state::open ? ec : std::error_code{});
+            return;
+        }
+        consume(data);
+        flush();
+        if (reading_allowed()) {
+            read();
+        }
+    }
+
+    void on_written(std::error_code ec, std::size_t) override {
+        writing_ = false;
+        inflight_.clear();
+        buffers_.clear();
+        if (ec) {
+            finish(ec);
+            return;
+        }
+        if (close_in_write_ && state_ == state::closed_by_peer) {
+            finish({});
+            return;
+        }
+        if (close_in_write_ && state_ == state::failed) {
+            // The peer may still be sending (the rest of a message too big): end our side and drop what
+            // comes until it closes, so that it reads our close frame rather than a connection reset.
+            state_ = state::draining;
+            io_->shutdown_send();
+            arm_close_timer();
+            if (reading_allowed()) {
+                read();
+            }
+            return;
+        }
+        flush();
+        if (!writing_) {
+            release_idle_memory();
+        }
+    }
+
+    // transport_link
+    void send_ready() override {
+        asio::dispatch(conn_->get_executor(), [self = shared_from_this()] { self->flush(); });
+    }
+
+    void close_requested(close_kind kind) override {
+        asio::dispatch(conn_->get_executor(), [self = shared_from_this(), kind] {
+            if (kind == close_kind::abort) {
+                self->finish({});
+                return;
+            }
+            self->close_wanted_ = true;
+            self->flush();
+        });
+    }
+
+private:
+    enum class state {
+        open,
+        closed_by_peer,  // their close arrived: answer it, then end
+        closing,         // ours is sent (or queued): wait for theirs
+        failed,          // a protocol error: our close is queued
+        draining,        // ... and written: drop input until the peer closes
+        done,
+    };
+
+    bool reading_allowed() const {
+        return !reading_ && (state_ == state::open || state_ == state::closing || state_ == state::draining) && io_;
+    }
+
+    void read() {
+        reading_ = true;
+        io_->async_read(shared_from_this());
+    }
+
+    // Parses `data` (and any partial frame header kept from before), handing messages to the handler.
+    void consume(std::string_view data) {
+        std::string joined;
+        if (!partial_.empty()) {
+            joined = std::move(partial_);
+            joined.append(data);
+            partial_.clear();
+            data = joined;
+        }
+        in_batch_ = true;
+        while (!data.empty() && (state_ == state::open || state_ == state::closing)) {
+            websocket::frame_reader::status s{};
+            const std::size_t used = reader_.parse(data, s);
+            data.remove_prefix(used);
+            switch (s) {
+            case websocket::frame_reader::status::incomplete:
+                partial_.assign(data);
+                data = {};
+                break;
+            case websocket::frame_reader::status::message:
+                if (state_ == state::open) {
+                    conn_->deliver(reader_.payload(), reader_.message_opcode() == websocket::opcode::binary);
+                }
+                break;
+            case websocket::frame_reader::status::ping:
+                websocket::write_frame(control_out_, websocket::opcode::pong, reader_.payload());
+                break;
+            case websocket::frame_reader::status::pong: break;
+            case websocket::frame_reader::status::close: on_peer_close(); break;
+            case websocket::frame_reader::status::error:
+                websocket::write_close(close_out_, reader_.error_code(), reader_.error_reason());
+                close_queued_ = true;
+                state_ = state::failed;
+                break;
+            }
+        }
+        in_batch_ = false;
+    }
+
+    void on_peer_close() {
+        if (state_ == state::closing) {
+            // Our close was sent first: theirs completes the handshake.
+            finish({});
+            return;
+        }
+        state_ = state::closed_by_peer;
+        const std::uint16_t code =
+            reader_.close_status() == websocket::close_code::no_status ? websocket::close_code::normal
+                                                                       : reader_.close_status();
+        websocket::write_close(close_out_, code);
+        close_queued_ = true;
+    }
+
+    // Writes control frames and queued messages, all in one gather write; sends our close frame once
+    // a requested close has nothing left to send.
+    void flush() {
+        if (!started_ || writing_ || in_batch_ || state_ == state::done) {
+            return;
+        }
+        if (state_ == state::failed || close_in_write_) {
+            drop_pending();
+        } else {
+            conn_->take_pending(inflight_); // what was queued before a close still goes out, before it
+        }
+        if (close_wanted_ && !close_queued_ && inflight_.empty() && state_ == state::open) {
+            websocket::write_close(close_out_, websocket::close_code::normal);
+            close_queued_ = true;
+            state_ = state::closing;
+            arm_close_timer();
+        }
+        if (control_out_.empty() && inflight_.empty() && (close_out_.empty() || close_in_write_)) {
+            return;
+        }
+        headers_.clear();
+        headers_.reserve(inflight_.size() * 10);
+        for (const auto& m : inflight_) {
+            header_sizes_.push_back(static_cast<std::uint8_t>(websocket::append_frame_header(
+                headers_, m.binary() ? websocket::opcode::binary : websocket::opcode::text, m.size())));
+        }
+        buffers_.clear();
+        buffers_.reserve(1 + inflight_.size() * 2);
+        if (!control_out_.empty()) {
+            written_control_ = std::move(control_out_);
+            control_out_.clear();
+            buffers_.push_back(asio::buffer(written_control_));
+        } else {
+            written_control_.clear();
+        }
+        std::size_t header_offset = 0;
+        for (std::size_t i = 0; i < inflight_.size(); ++i) {
+            const std::size_t header_size = header_sizes_[i];
+            buffers_.push_back(asio::buffer(headers_.data() + header_offset, header_size));
+            header_offset += header_size;
+            const std::string_view bytes = inflight_[i].bytes();
+            buffers_.push_back(asio::buffer(bytes.data(), bytes.size()));
+        }
+        header_sizes_.clear();
+        if (!close_out_.empty() && !close_in_write_) {
+            buffers_.push_back(asio::buffer(close_out_));
+            close_in_write_ = true;
+        }
+        writing_ = true;
+        io_->async_write(buffers_, shared_from_this());
+    }
+
+    void arm_close_timer() {
+        close_timer_.emplace(conn_->get_executor());
+        close_timer_->expires_after(options_.close_timeout);
+        close_timer_->async_wait([self = shared_from_this()](std::error_code ec) {
+            if (!ec && (self->state_ == state::closing || self->state_ == state::draining)) {
+                self->finish({});
+            }
+        });
+    }
+
+    void drop_pending() {
+        std::vector<outbound_message> dropped;
+        conn_->take_pending(dropped);
+    }
+
+    // The transport has ended: close the socket, tell the connection.
+    void finish(std::error_code ec) {
+        if (state_ == state::done) {
+            return;
+        }
+        const bool failed = state_ == state::failed || state_ == state::draining;
+        state_ = state::done;
+        if (close_timer_) {
+            close_timer_->cancel();
+        }
+        if (io_) {
+            io_->close();
+        }
+        drop_pending();
+        conn_->detach(this, failed ? make_error_code(error::transport_protocol_violation) : ec);
+    }
+
+    void release_idle_memory() {
+        std::vector<outbound_message>().swap(inflight_);
+        std::vector<asio::const_buffer>().swap(buffers_);
+        std::string().swap(headers_);
+        std::string().swap(written_control_);
+        std::vector<std::uint8_t>().swap(header_sizes_);
+        reader_.release_memory();
+    }
+
+    std::shared_ptr<connection> conn_;
+    options options_;
+    std::unique_ptr<stream_io_base> io_;
+    websocket::frame_reader reader_;
+    std::string partial_;      // the start of a frame header that has not all arrived
+    std::string control_out_;  // the 101 and pongs, to go first in the next write
+    std::string close_out_;    // our close frame, to go last
+    std::string written_control_;
+    std::vector<outbound_message> inflight_;
+    std::string headers_;
+    std::vector<std::uint8_t> header_sizes_;
+    std::vector<asio::const_buffer> buffers_;
+    std::optional<asio::steady_timer> close_timer_;
+    state state_ = state::open;
+    bool started_ = false;
+    bool reading_ = false;
+    bool writing_ = false;
+    bool in_batch_ = false;
+    bool close_wanted_ = false;
+    bool close_queued_ = false;   // our close frame is in close_out_
+    bool close_in_write_ = false; // ... and in the write under way
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/websocket_session.hpp
+
+// ---- begin signalrpp/server/connection_endpoint.hpp
+// connection_endpoint: one mapped path ("/chat") and its "/negotiate", answering as ASP.NET Core's
+// HttpConnectionDispatcher does:
+//   POST {path}/negotiate   negotiate (any other method: 405)
+//   GET  {path}             WebSocket upgrade (with ?id=, or without: a connection made on the spot),
+//                           Server-Sent Events (Accept: text/event-stream), otherwise a long poll
+//   POST {path}?id=         a message from an SSE or long-polling client (200)
+//   DELETE {path}?id=       ends a long-polling connection (202; its pending poll gets 204)
+//   anything else           405
+// with the reference's status codes and texts for a missing id (400), an unknown one (404), a
+// transport the path does not allow (404), a change of transport (400), a second WebSocket or event
+// stream (409).
+
+// ---- begin signalrpp/server/route_result.hpp
+// What the server decided for one HTTP request, for the HTTP session to carry out:
+//   respond:  write `response` (then go on with the next request, or close);
+//   upgrade:  write `response` (the 101) and hand the socket to `websocket`;
+//   exchange: the request is answered later or in pieces by `user` (a long poll, an event stream),
+//             which `begin` starts once the session serves it; `response` then holds the fields
+//             every part of the answer carries (the event stream's head, CORS fields).
+
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace signalrpp::hosting {
+
+struct route_result {
+    enum class kind { respond, upgrade, exchange };
+    kind what = kind::respond;
+    http::response response;
+    std::shared_ptr<transport::websocket_session> websocket;
+    std::shared_ptr<transport::exchange_user> user;
+    std::function<void(const http::response&)> begin;
+
+    static route_result respond(int status, std::string body = {}, const char* content_type = "text/plain") {
+        route_result r;
+        r.response.status = status;
+        if (!body.empty() || status >= 400) {
+            r.response.fields.add("Content-Type", content_type);
+        }
+        r.response.body = std::move(body);
+        return r;
+    }
+};
+
+/// Where requests go: the server's router. Called on the HTTP session's strand.
+struct request_context {
+    std::shared_ptr<transport::http_exchange> exchange; ///< for answers written later or in pieces
+    std::string remote_endpoint;
+    bool secure = false;
+};
+
+class request_handler {
+public:
+    virtual ~request_handler() = default;
+    virtual route_result handle(http::request& request, const request_context& context) = 0;
+};
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/route_result.hpp
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp::hosting {
+
+class connection_endpoint {
+public:
+    connection_endpoint(std::shared_ptr<transport::connection_handler> handler,
+                        transport::http_connection_options options,
+                        std::shared_ptr<transport::connection_manager> manager)
+        : handler_(std::move(handler)), options_(options), manager_(std::move(manager)) {}
+
+    const transport::http_connection_options& options() const noexcept { return options_; }
+
+    route_result negotiate(const http::request& r) const {
+        if (r.method != "POST") {
+            return route_result::respond(405);
+        }
+        const transport::negotiate_options negotiate{options_.transports, options_.minimum_protocol_version, false,
+                                                     true};
+        const auto asked = transport::read_negotiate_request(r.query(), negotiate);
+        route_result result = route_result::respond(200);
+        result.response.fields.set("Content-Type", "application/json");
+        if (asked.error) {
+            result.response.body = transport::write_negotiate_error(*asked.error);
+            return result;
+        }
+        const auto c = create(asked.version > 0);
+        result.response.body = transport::write_negotiate_response(asked, c->id(), c->token(), negotiate);
+        return result;
+    }
+
+    route_result handle(http::request& r, const request_context& context) const {
+        if (r.method == "GET") {
+            if (websocket::is_upgrade_request(r)) {
+                return open_websocket(r, context);
+            }
+            const auto accept = r.fields.find("Accept");
+            if (accept && *accept == "text/event-stream") {
+                return open_event_stream(r, context);
+            }
+            return poll(r, context);
+        }
+        if (r.method == "POST") {
+            return receive(r);
+        }
+        if (r.method == "DELETE") {
+            return terminate(r);
+        }
+        return route_result::respond(405);
+    }
+
+private:
+    static constexpr std::string_view transport_name(transport::transport_kind kind) {
+        switch (kind) {
+        case transport::websockets: return "WebSockets";
+        case transport::server_sent_events: return "ServerSentEvents";
+        default: return "LongPolling";
+        }
+    }
+
+    std::shared_ptr<transport::connection> create(bool separate_token) const {
+        return manager_->create({handler_, options_.send_limit,
+                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     options_.disconnect_timeout),
+                                 separate_token});
+    }
+
+    // The connection ?id= names, or the answer when there is none.
+    std::shared_ptr<transport::connection> find(const http::request& r, route_result& refusal) const {
+        const auto id = http::query_parameter(r.query(), "id");
+        if (!id || id->empty()) {
+            refusal = route_result::respond(400, "Connection ID required");
+            return nullptr;
+        }
+        auto c = manager_->find(*id);
+        if (!c) {
+            refusal = route_result::respond(404, "No Connection with that ID");
+        }
+        return c;
+    }
+
+    bool allowed(transport::transport_kind kind, route_result& refusal) const {
+        if ((options_.transports & kind) != 0) {
+            return true;
+        }
+        refusal = route_result::respond(404, std::string(transport_name(kind)) +
+                                                 " transport not supported by this end point type");
+        return false;
+    }
+
+    static transport::request_snapshot snapshot(const http::request& r, const request_context& context) {
+        return {r.method, std::string(r.path()), std::string(r.query()), r.fields, context.remote_endpoint,
+                context.secure};
+    }
+
+    // The answer for an attach that did not take.
+    static route_result refused(transport::connection::attach_result result) {
+        using ar = transport::connection::attach_result;
+        switch (result) {
+        case ar::conflict: return route_result::respond(409);
+        case ar::wrong_transport: return route_result::respond(400, "Cannot change transports mid-connection");
+        default: return route_result::respond(404);
+        }
+    }
+
+    route_result open_websocket(const http::request& r, const request_context& context) const {
+        route_result refusal;
+        if (!allowed(transport::websockets, refusal)) {
+            return refusal;
+        }
+        if (const auto bad = websocket::check_upgrade_request(r)) {
+            return {route_result::kind::respond, websocket::refusal_response(*bad), {}, {}, {}};
+        }
+        std::shared_ptr<transport::connection> c;
+        if (http::query_parameter(r.query(), "id")) {
+            c = find(r, refusal);
+            if (!c) {
+                return refusal;
+            }
+        } else {
+            c = create(false); // no negotiation: the id is the token
+        }
+        auto session = std::make_shared<transport::websocket_session>(
+            c, transport::websocket_session::options{options_.max_websocket_message, options_.websocket_close_timeout});
+        auto snap = snapshot(r, context);
+        const auto attached = c->attach(transport::websockets, session, snap);
+        if (attached != transport::connection::attach_result::attached) {
+            return refused(attached);
+        }
+        route_result result;
+        result.what = route_result::kind::upgrade;
+        result.response = websocket::accept_response(r);
+        result.websocket = std::move(session);
+        return result;
+    }
+
+    route_result open_event_stream(const http::request& r, const request_context& context) const {
+        route_result refusal;
+        if (!allowed(transport::server_sent_events, refusal)) {
+            return refusal;
+        }
+        const auto c = find(r, refusal);
+        if (!c) {
+            return refusal;
+        }
+        auto stream = std::make_shared<transport::event_stream>(c, context.exchange);
+        auto snap = snapshot(r, context);
+        const auto attached = c->attach(transport::server_sent_events, stream, snap);
+        if (attached != transport::connection::attach_result::attached) {
+            return refused(attached);
+        }
+        route_result result;
+        result.what = route_result::kind::exchange;
+        result.response = transport::event_stream_head();
+        result.user = stream;
+        result.begin = [stream](const http::response& head) { stream->start(head); };
+        return result;
+    }
+
+    route_result poll(const http::request& r, const request_context& context) const {
+        route_result refusal;
+        if (!allowed(transport::long_polling, refusal)) {
+            return refusal;
+        }
+        const auto c = find(r, refusal);
+        if (!c) {
+            return refusal;
+        }
+        auto waiting = std::make_shared<transport::long_poll>(c, context.exchange, options_.long_poll_timeout);
+        auto snap = snapshot(r, context);
+        using ar = transport::connection::attach_result;
+        const auto attached = c->attach(transport::long_polling, waiting, snap);
+        if (attached == ar::first_poll || attached == ar::closing) {
+            // The first poll returns at once: the connection has started. After close, polls end with 204.
+            route_result result = route_result::respond(attached == ar::first_poll ? 200 : 204);
+            transport::add_long_poll_headers(result.response);
+            if (attached == ar::first_poll) {
+                result.response.fields.add("Content-Type", "application/octet-stream");
+            }
+            return result;
+        }
+        if (attached != ar::attached) {
+            return refused(attached);
+        }
+        route_result result;
+        result.what = route_result::kind::exchange;
+        result.user = waiting;
+        result.begin = [waiting](const http::response&) { waiting->start(); };
+        return result;
+    }
+
+    route_result receive(http::request& r) const {
+        route_result refusal;
+        const auto c = find(r, refusal);
+        if (!c) {
+            return refusal;
+        }
+        if (c->transport() == transport::websockets) {
+            return route_result::respond(405, "POST requests are not allowed for WebSocket connections.");
+        }
+        if (c->ended()) {
+            return route_result::respond(404);
+        }
+        c->deliver_later(std::move(r.body));
+        route_result result = route_result::respond(200);
+        result.response.fields.add("Content-Type", "text/plain");
+        return result;
+    }
+
+    route_result terminate(const http::request& r) const {
+        route_result refusal;
+        const auto c = find(r, refusal);
+        if (!c) {
+            return refusal;
+        }
+        if (c->transport() != transport::long_polling) {
+            return route_result::respond(400, "Cannot terminate this connection using the DELETE endpoint.");
+        }
+        c->abort();
+        return route_result::respond(202);
+    }
+
+    std::shared_ptr<transport::connection_handler> handler_;
+    transport::http_connection_options options_;
+    std::shared_ptr<transport::connection_manager> manager_;
+};
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/connection_endpoint.hpp
+// ---- begin signalrpp/server/cors.hpp
+// Cross-origin requests (CORS), as ASP.NET Core's CORS middleware answers them for a policy with
+// origins, any header and any method, and optionally credentials (what SignalR's docs configure):
+//   - a preflight (OPTIONS with Origin and Access-Control-Request-Method) gets 204; when the origin
+//     is allowed, with Access-Control-Allow-Origin/-Methods/-Headers (the requested ones) and
+//     -Credentials; otherwise with none of them (the browser then refuses);
+//   - any other request from an allowed origin gets Access-Control-Allow-Origin (and -Credentials).
+// With no origins configured CORS is off: nothing is added and OPTIONS is an ordinary method.
+
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace signalrpp::hosting {
+
+struct cors_options {
+    /// Origins allowed, exactly as browsers send them ("http://localhost:8080"); "*" allows any.
+    std::vector<std::string> allowed_origins;
+    /// Access-Control-Allow-Credentials: true (cookies, auth headers). With "*", the request's own
+    /// origin is echoed, since browsers refuse "*" with credentials.
+    bool allow_credentials = false;
+    /// Access-Control-Max-Age on preflight answers, in seconds (0: not sent).
+    int max_age_seconds = 0;
+
+    bool enabled() const noexcept { return !allowed_origins.empty(); }
+
+    bool allows(std::string_view origin) const {
+        return std::any_of(allowed_origins.begin(), allowed_origins.end(),
+                           [&](const std::string& o) { return o == "*" || o == origin; });
+    }
+};
+
+/// Whether `r` is a CORS preflight.
+inline bool is_preflight(const http::request& r) {
+    return r.method == "OPTIONS" && r.fields.contains("Origin") && r.fields.contains("Access-Control-Request-Method");
+}
+
+/// Adds the headers an answer to `r` carries under `options` (nothing when the origin is not allowed).
+inline void add_cors_headers(const cors_options& options, const http::request& r, http::response& out) {
+    const auto origin = r.fields.find("Origin");
+    if (!options.enabled() || !origin || !options.allows(*origin)) {
+        return;
+    }
+    const bool any = std::find(options.allowed_origins.begin(), options.allowed_origins.end(), "*") !=
+                     options.allowed_origins.end();
+    out.fields.set("Access-Control-Allow-Origin", any && !options.allow_credentials ? "*" : std::string(*origin));
+    if (options.allow_credentials) {
+        out.fields.set("Access-Control-Allow-Credentials", "true");
+    }
+    if (!any || options.allow_credentials) {
+        out.fields.set("Vary", "Origin");
+    }
+}
+
+/// The answer to a preflight.
+inline http::response preflight_response(const cors_options& options, const http::request& r) {
+    http::response out;
+    out.status = 204;
+    const auto origin = r.fields.find("Origin");
+    if (!origin || !options.allows(*origin)) {
+        return out;
+    }
+    add_cors_headers(options, r, out);
+    out.fields.set("Access-Control-Allow-Methods", std::string(*r.fields.find("Access-Control-Request-Method")));
+    if (const auto headers = r.fields.find("Access-Control-Request-Headers")) {
+        out.fields.set("Access-Control-Allow-Headers", std::string(*headers));
+    }
+    if (options.max_age_seconds > 0) {
+        out.fields.set("Access-Control-Max-Age", std::to_string(options.max_age_seconds));
+    }
+    return out;
+}
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/cors.hpp
+// ---- begin signalrpp/server/http_session.hpp
+// http_session: HTTP/1.1 on one accepted socket, on a strand of its own. It reads requests (pipelined
+// ones one after another), asks the request_handler what to do with each, and carries it out: writes
+// the answer and goes on (keep-alive) or closes; hands the socket to a WebSocket session; or serves a
+// response written later or in pieces (a long poll, an event stream) as the http_exchange.
+//
+// Bad requests are answered with the parser's status (400, 413, 414, 431, 501, 505) and the socket is
+// closed. A request must arrive whole within request_timeout of its first byte (408 otherwise), and a
+// kept-alive socket waits keep_alive_timeout for its next request. shutdown() closes the socket as
+// soon as no answer is under way.
+
+// ---- begin signalrpp/server/http_session_options.hpp
+// http_session_options: limits and timeouts of the server's HTTP/1.1 layer (the values Kestrel uses
+// where it has one).
+
+
+#include <chrono>
+
+namespace signalrpp::hosting {
+
+struct http_session_options {
+    http::parser_limits limits; ///< request line 8 KiB, headers 32 KiB, 100 fields, body 1 MiB
+    /// A request must arrive whole within this time of its first byte (Kestrel's RequestHeadersTimeout);
+    /// a client that trickles it slower gets 408 and is dropped.
+    std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
+    /// How long a kept-alive socket may wait for its next request (Kestrel's KeepAliveTimeout).
+    std::chrono::milliseconds keep_alive_timeout = std::chrono::seconds(130);
+};
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/http_session_options.hpp
+// ---- begin signalrpp/server/session_registry.hpp
+// session_registry: the HTTP sessions a server has open, so that stop() can close them. Sessions add
+// themselves when they start and remove themselves when destroyed. Thread-safe.
+
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace signalrpp::hosting {
+
+class closable_session {
+public:
+    virtual ~closable_session() = default;
+    /// Close as soon as no answer is under way (any thread).
+    virtual void shutdown() = 0;
+};
+
+class session_registry {
+public:
+    void add(closable_session* s, std::weak_ptr<closable_session> weak) {
+        std::lock_guard lock(mutex_);
+        sessions_.emplace(s, std::move(weak));
+    }
+
+    void remove(closable_session* s) {
+        std::lock_guard lock(mutex_);
+        sessions_.erase(s);
+    }
+
+    std::size_t size() const {
+        std::lock_guard lock(mutex_);
+        return sessions_.size();
+    }
+
+    /// Asks every live session to shut down.
+    void shutdown_all() {
+        std::vector<std::shared_ptr<closable_session>> live;
+        {
+            std::lock_guard lock(mutex_);
+            for (const auto& [raw, weak] : sessions_) {
+                if (auto s = weak.lock()) {
+                    live.push_back(std::move(s));
+                }
+            }
+        }
+        for (const auto& s : live) {
+            s->shutdown();
+        }
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::unordered_map<closable_session*, std::weak_ptr<closable_session>> sessions_;
+};
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/session_registry.hpp
+
+#include <asio/any_io_executor.hpp>
+#include <asio/buffer.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp::hosting {
+
+class http_session final : public transport::io_owner,
+                           public transport::http_exchange,
+                           public closable_session,
+                           public std::enable_shared_from_this<http_session> {
+public:
+    http_session(std::unique_ptr<transport::stream_io_base> io, const asio::any_io_executor& ex,
+                 std::shared_ptr<request_handler> handler, const http_session_options& options,
+                 std::shared_ptr<session_registry> registry = nullptr)
+        : io_(std::move(io)), strand_(asio::make_strand(ex)), handler_(std::move(handler)), options_(options),
+          registry_(std::move(registry)), parser_(options.limits), timer_(strand_) {}
+
+    ~http_session() override {
+        if (registry_) {
+            registry_->remove(this);
+        }
+    }
+
+    void start() {
+        if (registry_) {
+            registry_->add(this, weak_from_this());
+        }
+        asio::dispatch(strand_, [self = shared_from_this()] {
+            self->remote_ = self->io_->remote_endpoint();
+            self->secure_ = self->io_->secure();
+            self->process_input();
+        });
+    }
+
+    void shutdown() override {
+        asio::dispatch(strand_, [self = shared_from_this()] {
+            self->stopping_ = true;
+            if (self->mode_ == mode::reading && !self->writing_) {
+                self->close_socket();
+            }
+        });
+    }
+
+    // io_owner
+    asio::any_io_executor io_executor() const override { return strand_; }
+
+    void on_read(std::error_code ec, std::string_view data) override {
+        reading_ = false;
+        if (mode_ == mode::lingering) {
+            if (ec) {
+                close_socket();
+            } else {
+                read(); // what the client still sends is dropped
+            }
+            return;
+        }
+        if (ec) {
+            if (user_) {
+                std::exchange(user_, nullptr)->on_peer_gone(ec);
+            }
+            close_socket();
+            return;
+        }
+        input_.append(data);
+        if (upgrade_) {
+            hand_over(std::move(*upgrade_));
+            upgrade_.reset();
+            return;
+        }
+        if (mode_ == mode::reading && !writing_) {
+            process_input();
+        } else if (mode_ == mode::exchange && input_.size() <= options_.limits.max_header_bytes) {
+            read(); // keep watching for the client going away
+        }
+    }
+
+    void on_written(std::error_code ec, std::size_t) override {
+        writing_ = false;
+        std::string().swap(out_);
+        if (ec) {
+            if (user_) {
+                std::exchange(user_, nullptr)->on_peer_gone(ec);
+            }
+            close_socket();
+            return;
+        }
+        switch (after_write_) {
+        case after::next_request:
+            if (close_after_ || stopping_) {
+                linger_then_close();
+            } else {
+                process_input();
+            }
+            break;
+        case after::exchange_part:
+            if (user_) {
+                user_->on_sent({});
+            }
+            break;
+        case after::close: close_socket(); break;
+        }
+    }
+
+    // http_exchange
+    asio::any_io_executor get_executor() const override { return strand_; }
+
+    void write(std::string bytes) override {
+        after_write_ = after::exchange_part;
+        start_write(std::move(bytes));
+    }
+
+    void respond(http::response response) override {
+        for (const auto& field : exchange_fields_.list()) {
+            if (!response.fields.contains(field.name)) {
+                response.fields.add(field.name, field.value);
+            }
+        }
+        exchange_fields_.clear();
+        user_ = nullptr;
+        mode_ = mode::reading;
+        write_answer(response, false);
+    }
+
+    void end() override {
+        user_ = nullptr;
+        mode_ = mode::closing;
+        if (writing_) {
+            after_write_ = after::close;
+        } else {
+            close_socket();
+        }
+    }
+
+private:
+    enum class mode { reading, exchange, closing, lingering, done };
+    enum class after { next_request, exchange_part, close };
+
+    void read() {
+        if (!reading_ && io_ && mode_ != mode::done) {
+            reading_ = true;
+            io_->async_read(shared_from_this());
+        }
+    }
+
+    // Parses what has arrived; handles a whole request, or reads more.
+    void process_input() {
+        if (mode_ != mode::reading) {
+            return;
+        }
+        if (input_.empty()) {
+            std::string().swap(input_);
+            arm_timer(options_.keep_alive_timeout, false);
+            read();
+            return;
+        }
+        http::request_parser::status s{};
+        const std::size_t used = parser_.parse(input_, s);
+        input_.erase(0, used);
+        switch (s) {
+        case http::request_parser::status::incomplete:
+            if (!request_started_) {
+                request_started_ = true;
+                arm_timer(options_.request_timeout, true);
+            }
+            read();
+            break;
+        case http::request_parser::status::error: {
+            http::response r;
+            r.status = parser_.error().status;
+            r.fields.add("Content-Type", "text/plain");
+            r.body = parser_.error().reason;
+            close_after_ = true;
+            write_answer(r, false);
+            break;
+        }
+        case http::request_parser::status::done: handle_request(parser_.message()); break;
+        }
+    }
+
+    void handle_request(http::request& request) {
+        request_started_ = false;
+        ++timer_generation_;
+        timer_.cancel();
+        close_after_ = !http::keep_alive(request) || stopping_;
+        const bool head = request.method == "HEAD";
+        route_result result = handler_->handle(request, request_context{shared_from_this(), remote_, secure_});
+        switch (result.what) {
+        case route_result::kind::respond: write_answer(result.response, head); break;
+        case route_result::kind::upgrade:
+            if (reading_) {
+                upgrade_ = std::move(result); // the read under way may bring frames: hand over after it
+            } else {
+                hand_over(std::move(result));
+            }
+            break;
+        case route_result::kind::exchange:
+            mode_ = mode::exchange;
+            user_ = std::move(result.user);
+            exchange_fields_ = result.response.fields;
+            result.begin(result.response);
+            read();
+            break;
+        }
+    }
+
+    void hand_over(route_result result) {
+        std::string first;
+        http::write_response(first, result.response);
+        mode_ = mode::done;
+        result.websocket->start(std::move(io_), std::move(first), std::move(input_));
+    }
+
+    void write_answer(http::response& r, bool head) {
+        if (close_after_ || stopping_) {
+            r.fields.set("Connection", "close");
+        }
+        std::string out;
+        http::write_response(out, r);
+        if (head) {
+            out.resize(out.size() - r.body.size());
+        }
+        after_write_ = after::next_request;
+        start_write(std::move(out));
+    }
+
+    void start_write(std::string bytes) {
+        out_ = std::move(bytes);
+        out_buffer_ = asio::buffer(out_);
+        writing_ = true;
+        io_->async_write({&out_buffer_, 1}, shared_from_this());
+    }
+
+    void arm_timer(std::chrono::milliseconds after, bool request_started) {
+        const std::uint64_t generation = ++timer_generation_;
+        timer_.expires_after(after);
+        timer_.async_wait([self = shared_from_this(), generation, request_started](std::error_code ec) {
+            if (ec || generation != self->timer_generation_ || self->mode_ != mode::reading || self->writing_) {
+                return;
+            }
+            if (!request_started) {
+                self->close_socket(); // an idle kept-alive socket
+                return;
+            }
+            http::response r;
+            r.status = 408;
+            r.fields.add("Content-Type", "text/plain");
+            r.body = "Request timed out";
+            self->close_after_ = true;
+            self->write_answer(r, false);
+        });
+    }
+
+    // After the last answer: end our side and read until the client closes (or a second passes), so
+    // that a client still sending (a body we refused) sees the answer instead of a connection reset.
+    void linger_then_close() {
+        if (!io_) {
+            return;
+        }
+        mode_ = mode::lingering;
+        io_->shutdown_send();
+        const std::uint64_t generation = ++timer_generation_;
+        timer_.expires_after(std::chrono::seconds(1));
+        timer_.async_wait([self = shared_from_this(), generation](std::error_code ec) {
+            if (!ec && generation == self->timer_generation_) {
+                self->close_socket();
+            }
+        });
+        read();
+    }
+
+    void close_socket() {
+        if (mode_ == mode::done && !io_) {
+            return;
+        }
+        mode_ = mode::done;
+        ++timer_generation_;
+        timer_.cancel();
+        if (io_) {
+            io_->close();
+        }
+    }
+
+    std::unique_ptr<transport::stream_io_base> io_;
+    asio::strand<asio::any_io_executor> strand_;
+    std::shared_ptr<request_handler> handler_;
+    http_session_options options_;
+    std::shared_ptr<session_registry> registry_;
+    http::request_parser parser_;
+    asio::steady_timer timer_;
+    std::uint64_t timer_generation_ = 0;
+    std::string input_;
+    std::string out_;
+    asio::const_buffer out_buffer_;
+    std::string remote_;
+    bool secure_ = false;
+    std::shared_ptr<transport::exchange_user> user_;
+    http::fields exchange_fields_; // added to an exchange's answer (CORS)
+    std::optional<route_result> upgrade_;
+    mode mode_ = mode::reading;
+    after after_write_ = after::next_request;
+    bool reading_ = false;
+    bool writing_ = false;
+    bool close_after_ = false;
+    bool request_started_ = false;
+    bool stopping_ = false;
+};
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/http_session.hpp
+// ---- begin signalrpp/server/router.hpp
+// router: the server's request_handler. It sends each request to the mapped path it names (compared
+// case-insensitively; "/chat" and "/chat/negotiate"), answers CORS preflights, serves static files
+// when a directory is configured, and answers everything else with 404. Once stopping, it answers 503.
+
+// ---- begin signalrpp/server/static_files.hpp
+// Static files from a directory, for examples and small apps (GET and HEAD): "/" and directories
+// serve their index.html; the content type comes from the extension. A path that tries to leave the
+// directory (a ".." segment, an encoded one, a backslash, a NUL, a symlink pointing out) is refused
+// with 404, like any file that is not there.
+
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::hosting {
+
+/// The Content-Type for a file name's extension (application/octet-stream when unknown).
+inline std::string_view content_type_for(std::string_view name) {
+    const std::size_t dot = name.rfind('.');
+    std::string ext;
+    if (dot != std::string_view::npos) {
+        for (const char c : name.substr(dot + 1)) {
+            ext += ascii::to_lower(c);
+        }
+    }
+    struct entry {
+        std::string_view ext, type;
+    };
+    static constexpr entry types[] = {
+        {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
+        {"js", "text/javascript; charset=utf-8"}, {"mjs", "text/javascript; charset=utf-8"},
+        {"css", "text/css; charset=utf-8"}, {"json", "application/json; charset=utf-8"},
+        {"map", "application/json; charset=utf-8"}, {"txt", "text/plain; charset=utf-8"},
+        {"svg", "image/svg+xml"}, {"png", "image/png"}, {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"},
+        {"gif", "image/gif"}, {"ico", "image/x-icon"}, {"webp", "image/webp"}, {"wasm", "application/wasm"},
+        {"woff", "font/woff"}, {"woff2", "font/woff2"},
+    };
+    for (const auto& t : types) {
+        if (t.ext == ext) {
+            return t.type;
+        }
+    }
+    return "application/octet-stream";
+}
+
+/// The file under `root` that `path` (a request path, still percent-encoded) names, if it is one.
+inline std::optional<std::filesystem::path> resolve_static_path(const std::filesystem::path& root,
+                                                                std::string_view path) {
+    const std::string decoded = http::url_decode(path, false);
+    if (decoded.empty() || decoded.front() != '/' || decoded.find('\0') != std::string::npos ||
+        decoded.find('\\') != std::string::npos) {
+        return std::nullopt;
+    }
+    std::filesystem::path file = root;
+    std::string_view rest = std::string_view(decoded).substr(1);
+    while (!rest.empty()) {
+        const std::size_t slash = rest.find('/');
+        const std::string_view segment = rest.substr(0, slash);
+        if (segment == "..") {
+            return std::nullopt;
+        }
+        if (!segment.empty() && segment != ".") {
+            file /= std::string(segment);
+        }
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) {
+        file /= "index.html";
+    }
+    if (!std::filesystem::is_regular_file(file, ec)) {
+        return std::nullopt;
+    }
+    // Symlinks may point anywhere: the real file must still be under the real root.
+    const auto real_root = std::filesystem::canonical(root, ec);
+    const auto real_file = std::filesystem::canonical(file, ec);
+    if (ec) {
+        return std::nullopt;
+    }
+    const auto [root_end, file_it] = std::mismatch(real_root.begin(), real_root.end(), real_file.begin(), real_file.end());
+    if (root_end != real_root.end()) {
+        return std::nullopt;
+    }
+    return real_file;
+}
+
+/// The answer to GET/HEAD `path` from `root`: 200 with the file, or 404.
+inline http::response serve_static_file(const std::filesystem::path& root, std::string_view path) {
+    http::response r;
+    const auto file = resolve_static_path(root, path);
+    std::ifstream in;
+    if (file) {
+        in.open(*file, std::ios::binary);
+    }
+    if (!file || !in) {
+        r.status = 404;
+        return r;
+    }
+    r.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    r.fields.add("Content-Type", std::string(content_type_for(file->filename().string())));
+    r.fields.add("Cache-Control", "no-cache");
+    return r;
+}
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/static_files.hpp
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::hosting {
+
+class router final : public request_handler {
+public:
+    router(cors_options cors, std::optional<std::filesystem::path> static_root)
+        : cors_(std::move(cors)), static_root_(std::move(static_root)) {}
+
+    /// Maps `path` ("/chat"). Call before serving (not thread-safe with handle()).
+    void map(std::string path, std::shared_ptr<connection_endpoint> endpoint) {
+        while (path.size() > 1 && path.back() == '/') {
+            path.pop_back();
+        }
+        endpoints_.push_back({std::move(path), std::move(endpoint)});
+    }
+
+    /// Serves every path that no mapped path or static file takes (negotiate is then "{path}/negotiate"
+    /// for any path). For plain WebSocket servers such as the echo benchmark.
+    void map_any(std::shared_ptr<connection_endpoint> endpoint) { fallback_ = std::move(endpoint); }
+
+    void stop() { stopping_ = true; }
+
+    route_result handle(http::request& r, const request_context& context) override {
+        route_result result = route(r, context);
+        add_cors_headers(cors_, r, result.response);
+        return result;
+    }
+
+private:
+    route_result route(http::request& r, const request_context& context) {
+        if (stopping_) {
+            route_result result = route_result::respond(503, "The server is stopping");
+            result.response.fields.add("Connection", "close");
+            return result;
+        }
+        if (cors_.enabled() && is_preflight(r)) {
+            return {route_result::kind::respond, preflight_response(cors_, r), {}, {}, {}};
+        }
+        std::string_view path = r.path();
+        while (path.size() > 1 && path.back() == '/') {
+            path.remove_suffix(1);
+        }
+        for (const auto& [base, endpoint] : endpoints_) {
+            if (ascii::iequals(path, base)) {
+                return endpoint->handle(r, context);
+            }
+            if (path.size() == base.size() + 10 && ascii::iequals(path.substr(0, base.size()), base) &&
+                ascii::iequals(path.substr(base.size()), "/negotiate")) {
+                return endpoint->negotiate(r);
+            }
+        }
+        if (static_root_ && (r.method == "GET" || r.method == "HEAD")) {
+            auto file = serve_static_file(*static_root_, r.path());
+            if (file.status != 404 || !fallback_) {
+                return {route_result::kind::respond, std::move(file), {}, {}, {}};
+            }
+        }
+        if (fallback_) {
+            const bool negotiate = path.size() >= 10 && ascii::iequals(path.substr(path.size() - 10), "/negotiate");
+            return negotiate ? fallback_->negotiate(r) : fallback_->handle(r, context);
+        }
+        return route_result::respond(404);
+    }
+
+    struct mapped {
+        std::string base;
+        std::shared_ptr<connection_endpoint> endpoint;
+    };
+
+    cors_options cors_;
+    std::optional<std::filesystem::path> static_root_;
+    std::vector<mapped> endpoints_;
+    std::shared_ptr<connection_endpoint> fallback_;
+    std::atomic<bool> stopping_{false};
+};
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/router.hpp
+// ---- begin signalrpp/server/server.hpp
+// server: accepts sockets and serves the mapped paths over HTTP/1.1, WebSockets, Server-Sent Events
+// and long polling.
+//
+//     asio::io_context io;
+//     signalrpp::server server(io);
+//     server.map_connection("/echo", std::make_shared<my_handler>());
+//     server.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 5000));
+//     io.run();
+//
+// listen() takes TCP and Unix-domain endpoints; accept() adopts a socket that is already connected,
+// of any stream type (<signalrpp/server/tls.hpp> adds TLS). Any number of threads may run the
+// io_context: each socket and each connection works on a strand of its own.
+//
+// stop() (any thread) stops accepting, closes every connection the way its transport closes (WebSocket
+// close frames, the end of event streams, 204 to pending polls), closes idle sockets, and aborts what
+// is still open after shutdown_timeout; io_context::run then returns.
+
+
+#include <asio/any_io_executor.hpp>
+#include <asio/bind_executor.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/local/stream_protocol.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace signalrpp {
+
+struct server_options {
+    hosting::http_session_options http;
+    hosting::cors_options cors;
+    /// A directory whose files are served for GET requests no mapped path takes (for examples).
+    std::optional<std::filesystem::path> static_files;
+    /// How long stop() lets connections close properly before aborting them.
+    std::chrono::milliseconds shutdown_timeout = std::chrono::seconds(5);
+};
+
+class server {
+public:
+    explicit server(const asio::any_io_executor& ex, server_options options = {})
+        : state_(std::make_shared<state>(ex, std::move(options))) {}
+    explicit server(asio::io_context& io, server_options options = {})
+        : server(asio::any_io_executor(io.get_executor()), std::move(options)) {}
+
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+
+    /// Serves connections at `path` ("/echo", and "/echo/negotiate"), handled by `handler`.
+    /// Map every path before listening.
+    void map_connection(std::string path, std::shared_ptr<transport::connection_handler> handler,
+                        transport::http_connection_options options = {}) {
+        state_->router->map(std::move(path), std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
+                                                                                   state_->manager));
+    }
+
+    /// Serves connections on every path that nothing else takes (a plain WebSocket server).
+    void map_any_path(std::shared_ptr<transport::connection_handler> handler,
+                      transport::http_connection_options options = {}) {
+        state_->router->map_any(std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
+                                                                              state_->manager));
+    }
+
+    /// Listens on a TCP endpoint (port 0: any free port); returns the bound endpoint.
+    asio::ip::tcp::endpoint listen(const asio::ip::tcp::endpoint& endpoint) {
+        return listen(endpoint, [state = state_](asio::ip::tcp::socket socket) {
+            state->serve(transport::make_stream_io(std::move(socket)));
+        });
+    }
+
+    /// Listens on a Unix-domain socket path (an existing socket file there is replaced).
+    void listen(const asio::local::stream_protocol::endpoint& endpoint) {
+        listen(endpoint, [state = state_](asio::local::stream_protocol::socket socket) {
+            state->serve(transport::make_stream_io(std::move(socket)));
+        });
+    }
+
+    /// Listens on `endpoint` and hands each accepted socket to `on_accept` (called on the accepting
+    /// strand), which may wrap it (a TLS handshake, say) before calling accept(). Returns the bound endpoint.
+    template <class Endpoint, class OnAccept>
+    Endpoint listen(const Endpoint& endpoint, OnAccept on_accept) {
+        using acceptor_type = typename Endpoint::protocol_type::acceptor;
+        if constexpr (std::is_same_v<Endpoint, asio::local::stream_protocol::endpoint>) {
+            std::error_code ec;
+            if (std::filesystem::is_socket(endpoint.path(), ec)) {
+                std::filesystem::remove(endpoint.path(), ec);
+            }
+        }
+        auto acceptor = std::make_shared<acceptor_type>(state_->control, endpoint);
+        const Endpoint bound = acceptor->local_endpoint();
+        state_->start_accepting(std::move(acceptor), std::move(on_accept));
+        return bound;
+    }
+
+    /// Serves a socket that is already connected (and, for TLS, past its handshake).
+    template <class Stream>
+    void accept(Stream stream) {
+        state_->serve(transport::make_stream_io(std::move(stream)));
+    }
+
+    /// Adopts a socket already wrapped for the sessions.
+    void accept(std::unique_ptr<transport::stream_io_base> io) { state_->serve(std::move(io)); }
+
+    void stop() { state_->stop(); }
+
+    transport::connection_manager& connections() noexcept { return *state_->manager; }
+    const asio::any_io_executor& get_executor() const noexcept { return state_->executor; }
+
+private:
+    // What accepting, serving and stopping share; held by their handlers, so it outlives the server object.
+    struct state : std::enable_shared_from_this<state> {
+        state(const asio::any_io_executor& ex, server_options o)
+            : executor(ex), control(asio::make_strand(ex)), options(std::move(o)),
+              router(std::make_shared<hosting::router>(options.cors, options.static_files)),
+              manager(std::make_shared<transport::connection_manager>(ex)),
+              sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {}
+
+        void serve(std::unique_ptr<transport::stream_io_base> io) {
+            std::make_shared<hosting::http_session>(std::move(io), executor, router, options.http, sessions)->start();
+        }
+
+        template <class Acceptor, class OnAccept>
+        void start_accepting(std::shared_ptr<Acceptor> acceptor, OnAccept on_accept) {
+            asio::dispatch(control, [self = shared_from_this(), acceptor, on_accept = std::move(on_accept)]() mutable {
+                if (self->stopped) {
+                    return;
+                }
+                self->closers.push_back([acceptor] {
+                    std::error_code ec;
+                    acceptor->close(ec);
+                });
+                self->accept_next(std::move(acceptor), std::make_shared<OnAccept>(std::move(on_accept)));
+            });
+        }
+
+        template <class Acceptor, class OnAccept>
+        void accept_next(std::shared_ptr<Acceptor> acceptor, std::shared_ptr<OnAccept> on_accept) {
+            acceptor->async_accept(executor, asio::bind_executor(control, [self = shared_from_this(), acceptor,
+                                                                           on_accept](std::error_code ec,
+                                                                                      auto socket) mutable {
+                if (self->stopped || ec == asio::error::operation_aborted) {
+                    return;
+                }
+                if (!ec) {
+                    (*on_accept)(std::move(socket));
+                    self->accept_next(std::move(acceptor), std::move(on_accept));
+                    return;
+                }
+                // Out of descriptors and the like: try again a little later rather than spin.
+                auto retry = std::make_shared<asio::steady_timer>(self->control, std::chrono::milliseconds(50));
+                retry->async_wait([self, acceptor, on_accept, retry](std::error_code) mutable {
+                    if (!self->stopped) {
+                        self->accept_next(std::move(acceptor), std::move(on_accept));
+                    }
+                });
+            }));
+        }
+
+        void stop() {
+            asio::dispatch(control, [self = shared_from_this()] {
+                if (self->stopped) {
+                    return;
+                }
+                self->stopped = true;
+                for (auto& close : self->closers) {
+                    close();
+                }
+                self->closers.clear();
+                self->router->stop();
+                self->sessions->shutdown_all();
+                for (const auto& c : self->manager->all()) {
+                    c->close();
+                }
+                self->manager->stop();
+                self->deadline = std::chrono::steady_clock::now() + self->options.shutdown_timeout;
+                self->wait_for_connections();
+            });
+        }
+
+        // Checks every 20 ms until every connection has ended; aborts the rest at the deadline.
+        void wait_for_connections() {
+            if (manager->size() == 0) {
+                return;
+            }
+            if (std::chrono::steady_clock::now() >= deadline) {
+                for (const auto& c : manager->all()) {
+                    c->abort(make_error_code(error::server_stopping));
+                }
+                return;
+            }
+            stop_timer.expires_after(std::chrono::milliseconds(20));
+            stop_timer.async_wait([self = shared_from_this()](std::error_code ec) {
+                if (!ec) {
+                    self->wait_for_connections();
+                }
+            });
+        }
+
+        asio::any_io_executor executor;
+        asio::strand<asio::any_io_executor> control; // acceptors and stopping
+        server_options options;
+        std::shared_ptr<hosting::router> router;
+        std::shared_ptr<transport::connection_manager> manager;
+        std::shared_ptr<hosting::session_registry> sessions;
+        std::vector<std::function<void()>> closers; // close each acceptor
+        asio::steady_timer stop_timer;
+        std::chrono::steady_clock::time_point deadline;
+        bool stopped = false;
+    };
+
+    std::shared_ptr<state> state_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/server/server.hpp
+
+// TLS needs OpenSSL (-lssl -lcrypto): opt in.
+#if defined(SIGNALRPP_ENABLE_TLS)
+// ---- begin signalrpp/server/tls.hpp
+// TLS for the server (opt-in: it needs OpenSSL, so link with -lssl -lcrypto). Include this header
+// (or define SIGNALRPP_ENABLE_TLS before <signalrpp/signalrpp.hpp>) to serve https:// and wss://.
+//
+//     asio::ssl::context tls(asio::ssl::context::tls_server);
+//     tls.use_certificate_chain_file("cert.pem");
+//     tls.use_private_key_file("key.pem", asio::ssl::context::pem);
+//     signalrpp::listen_tls(server, endpoint, tls);
+//
+// Each accepted socket does its TLS handshake first (dropped if it takes longer than the timeout),
+// then is served as any other. The context must outlive the server.
+
+
+#include <asio/bind_executor.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/ssl/stream.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+
+#include <chrono>
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace signalrpp {
+
+template <class NextLayer>
+struct transport::is_secure_stream<asio::ssl::stream<NextLayer>> : std::true_type {};
+
+/// Serves a connected TCP socket over TLS: the handshake first, within `handshake_timeout`.
+inline void accept_tls(server& s, asio::ip::tcp::socket socket, asio::ssl::context& context,
+                       std::chrono::milliseconds handshake_timeout = std::chrono::seconds(10)) {
+    using tls_stream = asio::ssl::stream<asio::ip::tcp::socket>;
+    const auto strand = asio::make_strand(socket.get_executor());
+    auto stream = std::make_shared<tls_stream>(std::move(socket), context);
+    auto timer = std::make_shared<asio::steady_timer>(strand, handshake_timeout);
+    timer->async_wait([stream](std::error_code ec) {
+        if (!ec) {
+            std::error_code ignored;
+            stream->lowest_layer().close(ignored); // too slow: the handshake fails and the socket is dropped
+        }
+    });
+    stream->async_handshake(asio::ssl::stream_base::server,
+                            asio::bind_executor(strand, [&s, stream, timer](std::error_code ec) {
+                                timer->cancel();
+                                if (!ec) {
+                                    s.accept(std::move(*stream));
+                                }
+                            }));
+}
+
+/// Listens on a TCP endpoint and serves TLS on it; returns the bound endpoint.
+inline asio::ip::tcp::endpoint listen_tls(server& s, const asio::ip::tcp::endpoint& endpoint,
+                                          asio::ssl::context& context) {
+    return s.listen(endpoint, [&s, &context](asio::ip::tcp::socket socket) {
+        accept_tls(s, std::move(socket), context);
+    });
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/server/tls.hpp
+#endif
 
 // ---- begin signalrpp/protocol/detail/parse_object_record.hpp
 // Parses a record that must hold a JSON object (every hub message and handshake does), with the
@@ -5066,6 +7826,675 @@ dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, con
 
 } // namespace signalrpp::reflect
 // ---- end signalrpp/reflect/hub_dispatcher.hpp
+
+// ---- begin signalrpp/test/memory_stream.hpp
+// memory_stream: one end of an in-memory duplex byte stream, for tests. Bytes written to one end are read at
+// the other; failures (an error on the n-th operation, short reads and writes, a closing peer) are injected on
+// demand, so protocol code can be tested in every scenario without sockets. After Boost.Beast's test::stream.
+
+
+#include <asio/any_io_executor.hpp>
+#include <asio/associated_cancellation_slot.hpp>
+#include <asio/associated_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/buffer.hpp>
+#include <asio/cancellation_type.hpp>
+#include <asio/error.hpp>
+#include <asio/execution/context.hpp>
+#include <asio/execution/outstanding_work.hpp>
+#include <asio/execution_context.hpp>
+#include <asio/post.hpp>
+#include <asio/prefer.hpp>
+#include <asio/query.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+// (std::min) and (std::max)() are parenthesized against Windows' min/max macros.
+
+namespace signalrpp::test {
+
+namespace detail {
+
+/// Hands (ec, n) to a handler through its associated executor (the I/O executor by default): posted, so
+/// never run inside the call that completes it.
+template <class Handler>
+void post_completion(Handler handler, const asio::any_io_executor& io_executor, std::error_code ec, std::size_t n) {
+    auto executor = asio::get_associated_executor(handler, io_executor);
+    asio::post(executor, [handler = std::move(handler), ec, n]() mutable { std::move(handler)(ec, n); });
+}
+
+/// A read waiting for bytes, whatever its handler and buffer types.
+class memory_stream_read_op {
+public:
+    explicit memory_stream_read_op(std::uint64_t id) : id(id) {}
+    memory_stream_read_op(const memory_stream_read_op&) = delete;
+    memory_stream_read_op& operator=(const memory_stream_read_op&) = delete;
+    virtual ~memory_stream_read_op() = default;
+
+    /// Copies at most `limit` bytes of `from` into the read's buffers; returns how many. Called under the lock.
+    virtual std::size_t fill(std::string_view from, std::size_t limit) = 0;
+
+    /// Posts the completion. Called once, without the lock; the op is destroyed right after.
+    virtual void complete(std::error_code ec, std::size_t n) = 0;
+
+    const std::uint64_t id; // tells a stale cancellation from the current read's
+};
+
+template <class Handler, class MutableBufferSequence>
+class memory_stream_read_op_impl final : public memory_stream_read_op {
+public:
+    memory_stream_read_op_impl(std::uint64_t id, Handler&& handler, const MutableBufferSequence& buffers,
+                               const asio::any_io_executor& io_executor)
+        : memory_stream_read_op(id), handler_(std::move(handler)), buffers_(buffers),
+          io_work_(asio::prefer(io_executor, asio::execution::outstanding_work.tracked)),
+          handler_work_(asio::prefer(asio::get_associated_executor(handler_, io_executor),
+                                     asio::execution::outstanding_work.tracked)) {}
+
+    std::size_t fill(std::string_view from, std::size_t limit) override {
+        return asio::buffer_copy(buffers_, asio::buffer(from.data(), from.size()), limit);
+    }
+
+    void complete(std::error_code ec, std::size_t n) override {
+        post_completion(std::move(handler_), io_work_, ec, n);
+    }
+
+private:
+    using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
+    using tracked_handler_executor = std::decay_t<decltype(asio::prefer(
+        std::declval<const handler_executor&>(), asio::execution::outstanding_work.tracked))>;
+
+    Handler handler_;
+    MutableBufferSequence buffers_;
+    // While the read waits, both executors count it as outstanding work, so run() does not return.
+    asio::any_io_executor io_work_;
+    tracked_handler_executor handler_work_;
+};
+
+/// One end's half of the shared state: what waits for it to read, and its settings.
+struct memory_stream_end {
+    asio::any_io_executor executor;
+    bool attached = false; // an object owns this end (the far side of a stream made alone has none)
+    bool open = false;
+    std::string input;         // input[consumed, size): bytes written for this end and not read yet
+    std::size_t consumed = 0;
+    std::unique_ptr<memory_stream_read_op> pending_read;
+    std::uint64_t read_ids = 0;
+    std::size_t read_size = (std::numeric_limits<std::size_t>::max)();
+    std::size_t write_size = (std::numeric_limits<std::size_t>::max)();
+    bool fail_armed = false;
+    std::size_t fail_countdown = 0;
+    std::error_code fail_error;
+    std::size_t nread = 0;
+    std::size_t nwrite = 0;
+
+    std::string_view available() const { return std::string_view(input).substr(consumed); }
+
+    void consume(std::size_t n) {
+        consumed += n;
+        if (consumed == input.size()) {
+            input.clear();
+            consumed = 0;
+        } else if (consumed >= 4096 && consumed >= input.size() / 2) {
+            input.erase(0, consumed);
+            consumed = 0;
+        }
+    }
+
+    /// Counts one operation against fail_after; true (with ec set) if this is the one to fail.
+    bool injected_failure(std::error_code& ec) {
+        if (!fail_armed) {
+            return false;
+        }
+        if (fail_countdown > 0) {
+            --fail_countdown;
+            return false;
+        }
+        fail_armed = false;
+        ec = fail_error;
+        return true;
+    }
+};
+
+/// A read to complete once the lock is released.
+struct memory_stream_completion {
+    std::unique_ptr<memory_stream_read_op> op;
+    std::error_code ec;
+    std::size_t n = 0;
+
+    void run() {
+        if (op) {
+            op->complete(ec, n);
+            op.reset();
+        }
+    }
+};
+
+/// The state both ends share; every member is guarded by `mutex`.
+struct memory_stream_state {
+    std::mutex mutex;
+    std::array<memory_stream_end, 2> ends;
+
+    /// Under the lock: gives the end's waiting read the bytes that arrived for it.
+    static memory_stream_completion deliver(memory_stream_end& end) {
+        memory_stream_completion done;
+        if (end.pending_read && !end.available().empty()) {
+            done.n = end.pending_read->fill(end.available(), end.read_size);
+            end.consume(done.n);
+            done.op = std::move(end.pending_read);
+        }
+        return done;
+    }
+
+    /// Completes the side's waiting read with operation_aborted; only read `id` unless `any`.
+    void abort_read(int side, std::uint64_t id, bool any) {
+        memory_stream_completion done;
+        {
+            std::lock_guard lock(mutex);
+            auto& pending = ends[side].pending_read;
+            if (pending && (any || pending->id == id)) {
+                done.op = std::move(pending);
+                done.ec = asio::error::operation_aborted;
+            }
+        }
+        done.run();
+    }
+};
+
+/// Installed in a read's cancellation slot: cancels that read if it still waits.
+struct memory_stream_read_cancellation {
+    std::weak_ptr<memory_stream_state> state;
+    int side;
+    std::uint64_t id;
+
+    void operator()(asio::cancellation_type_t type) const {
+        const auto supported =
+            asio::cancellation_type::terminal | asio::cancellation_type::partial | asio::cancellation_type::total;
+        if ((type & supported) == asio::cancellation_type::none) {
+            return;
+        }
+        if (auto shared = state.lock()) {
+            shared->abort_read(side, id, false);
+        }
+    }
+};
+
+/// Knows the streams of one execution context, so that its shutdown destroys their waiting reads' handlers
+/// (as Asio does for its own objects) instead of leaking them, and whatever they own, with the stream.
+class memory_stream_service final : public asio::execution_context::service {
+public:
+    inline static asio::execution_context::id id;
+
+    explicit memory_stream_service(asio::execution_context& context) : asio::execution_context::service(context) {}
+
+    void add(const std::shared_ptr<memory_stream_state>& state) {
+        std::lock_guard lock(mutex_);
+        if (states_.size() >= prune_at_) {
+            std::erase_if(states_, [](const auto& s) { return s.expired(); });
+            prune_at_ = 2 * states_.size() + 16;
+        }
+        states_.push_back(state);
+    }
+
+private:
+    void shutdown() override {
+        std::vector<std::weak_ptr<memory_stream_state>> states;
+        {
+            std::lock_guard lock(mutex_);
+            states.swap(states_);
+        }
+        std::vector<std::unique_ptr<memory_stream_read_op>> abandoned;
+        for (const auto& weak : states) {
+            if (auto state = weak.lock()) {
+                std::lock_guard lock(state->mutex);
+                for (auto& end : state->ends) {
+                    if (end.pending_read) {
+                        abandoned.push_back(std::move(end.pending_read));
+                    }
+                }
+            }
+        }
+        abandoned.clear(); // may destroy streams (in coroutine frames): no lock is held here
+    }
+
+    std::mutex mutex_;
+    std::vector<std::weak_ptr<memory_stream_state>> states_;
+    std::size_t prune_at_ = 16;
+};
+
+inline void register_memory_stream(const asio::any_io_executor& executor,
+                                   const std::shared_ptr<memory_stream_state>& state) {
+    asio::execution_context& context = asio::query(executor, asio::execution::context);
+    asio::use_service<memory_stream_service>(context).add(state);
+}
+
+} // namespace detail
+
+class memory_stream;
+
+/// Two connected ends: what one writes, the other reads. The second form gives each end its own I/O
+/// executor (for instance a strand each). The executors must be valid.
+inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any_io_executor executor);
+inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any_io_executor first_executor,
+                                                                       asio::any_io_executor second_executor);
+
+/// One end of an in-memory duplex byte stream: an AsyncReadStream and AsyncWriteStream for tests.
+///
+/// Connected ends come from make_memory_stream_pair(). An end made alone by the constructor has no peer:
+/// its reads take only the bytes given to append_input(), and its writes fail with not_connected.
+///
+/// Semantics, close to a TCP socket's:
+/// - Writes complete at once (buffering is unbounded), accepting min(buffer size, write size limit) bytes.
+/// - A read completes as soon as bytes are waiting, with min(buffer size, read size limit, waiting) of them.
+///   A zero-size read or write completes at once with 0 bytes, as on Asio's sockets.
+/// - close() on this end: its waiting read fails with operation_aborted, its unread bytes are dropped, and
+///   later operations on it fail with bad_descriptor (what a closed Asio socket reports). Its peer reads
+///   the bytes already written, then eof; the peer's writes fail with broken_pipe (from the write side, what
+///   a socket whose peer is gone reports; connection_reset stays free for injected failures).
+/// - cancel() and per-operation cancellation (the handler's cancellation slot: terminal, partial or total)
+///   complete a waiting read with operation_aborted; nothing was transferred.
+/// - Checks come in this order: an injected failure (fail_after), then this end being closed, then a
+///   zero-size buffer, then the peer.
+///
+/// Completion handlers are never invoked by the call that starts or completes an operation: they are posted
+/// to the handler's associated executor (the end's executor by default). A waiting read counts as outstanding
+/// work on both executors, so io_context::run() does not return while a read waits; when the execution
+/// context shuts down, waiting reads are destroyed without being invoked (so ends may outlive their context).
+/// A waiting read is allocated with operator new, not with the handler's associated allocator.
+///
+/// Thread safety: the two ends may be used from different threads at once; on one end, at most one read and
+/// one write at a time (as with a socket; two reads at once are a bug the stream asserts on). The other
+/// members (close, cancel, the failure settings and inspection) may be called from any thread at any time.
+///
+/// Moving leaves the moved-from object with no end: only destruction, assignment and is_open() (false) are
+/// allowed on it. Destroying an end closes it.
+class memory_stream {
+public:
+    using executor_type = asio::any_io_executor;
+    using lowest_layer_type = memory_stream;
+
+    /// An end with no peer (see the class comment); reads and writes use `executor`, which must be valid.
+    explicit memory_stream(asio::any_io_executor executor)
+        : state_(std::make_shared<detail::memory_stream_state>()), side_(0) {
+        auto& end = state_->ends[0];
+        end.executor = std::move(executor);
+        end.attached = true;
+        end.open = true;
+        detail::register_memory_stream(end.executor, state_);
+    }
+
+    memory_stream(const memory_stream&) = delete;
+    memory_stream& operator=(const memory_stream&) = delete;
+
+    memory_stream(memory_stream&& other) noexcept : state_(std::move(other.state_)), side_(other.side_) {}
+
+    /// Closes this end first, then takes over the other's.
+    memory_stream& operator=(memory_stream&& other) noexcept {
+        if (this != &other) {
+            if (state_) {
+                close();
+            }
+            state_ = std::move(other.state_);
+            side_ = other.side_;
+        }
+        return *this;
+    }
+
+    ~memory_stream() {
+        if (state_) {
+            close();
+        }
+    }
+
+    /// The executor that completion handlers without one of their own run on.
+    executor_type get_executor() const noexcept { return end().executor; }
+
+    lowest_layer_type& lowest_layer() noexcept { return *this; }
+    const lowest_layer_type& lowest_layer() const noexcept { return *this; }
+
+    /// Reads some bytes, waiting until at least one is available (or an error).
+    /// Completion signature: void(std::error_code, std::size_t bytes_read). `buffers` must stay valid until
+    /// the completion; works with every completion token (callbacks, use_awaitable, deferred, ...).
+    template <class MutableBufferSequence,
+              ASIO_COMPLETION_TOKEN_FOR(void(std::error_code, std::size_t))
+                  ReadToken = asio::default_completion_token_t<executor_type>>
+    auto async_read_some(const MutableBufferSequence& buffers,
+                         ReadToken&& token = asio::default_completion_token_t<executor_type>()) {
+        assert(state_ && "memory_stream used after being moved from");
+        return asio::async_initiate<ReadToken, void(std::error_code, std::size_t)>(initiate_read{state_, side_},
+                                                                                   token, buffers);
+    }
+
+    /// Writes some bytes: completes at once with those accepted (see set_write_size).
+    /// Completion signature: void(std::error_code, std::size_t bytes_written).
+    template <class ConstBufferSequence,
+              ASIO_COMPLETION_TOKEN_FOR(void(std::error_code, std::size_t))
+                  WriteToken = asio::default_completion_token_t<executor_type>>
+    auto async_write_some(const ConstBufferSequence& buffers,
+                          WriteToken&& token = asio::default_completion_token_t<executor_type>()) {
+        assert(state_ && "memory_stream used after being moved from");
+        return asio::async_initiate<WriteToken, void(std::error_code, std::size_t)>(initiate_write{state_, side_},
+                                                                                    token, buffers);
+    }
+
+    /// Reads the bytes waiting, without blocking: would_block if there are none (and the peer is open).
+    /// Counts as a read operation. Not a blocking SyncReadStream: asio::read() on it fails rather than waits.
+    template <class MutableBufferSequence>
+    std::size_t read_some(const MutableBufferSequence& buffers, std::error_code& ec) {
+        std::lock_guard lock(state_->mutex);
+        switch (begin_read(asio::buffer_size(buffers) == 0, ec)) {
+        case read_step::done: return 0;
+        case read_step::wait: ec = asio::error::would_block; return 0;
+        case read_step::copy: break;
+        }
+        return copy_out(end(), buffers);
+    }
+
+    template <class MutableBufferSequence>
+    std::size_t read_some(const MutableBufferSequence& buffers) {
+        std::error_code ec;
+        const std::size_t n = read_some(buffers, ec);
+        if (ec) {
+            throw std::system_error(ec, "memory_stream::read_some");
+        }
+        return n;
+    }
+
+    /// Writes at once, as async_write_some does, and wakes the peer's waiting read.
+    template <class ConstBufferSequence>
+    std::size_t write_some(const ConstBufferSequence& buffers, std::error_code& ec) {
+        return write(*state_, side_, buffers, ec);
+    }
+
+    template <class ConstBufferSequence>
+    std::size_t write_some(const ConstBufferSequence& buffers) {
+        std::error_code ec;
+        const std::size_t n = write_some(buffers, ec);
+        if (ec) {
+            throw std::system_error(ec, "memory_stream::write_some");
+        }
+        return n;
+    }
+
+    /// Closes this end (see the class comment). Closing again does nothing.
+    void close() {
+        detail::memory_stream_completion mine;
+        detail::memory_stream_completion theirs;
+        {
+            std::lock_guard lock(state_->mutex);
+            auto& me = end();
+            if (!me.open) {
+                return;
+            }
+            me.open = false;
+            me.input.clear();
+            me.consumed = 0;
+            mine.op = std::move(me.pending_read);
+            mine.ec = asio::error::operation_aborted;
+            // A read waits only while nothing is available for it: it gets eof now.
+            theirs.op = std::move(peer().pending_read);
+            theirs.ec = asio::error::eof;
+        }
+        mine.run();
+        theirs.run();
+    }
+
+    /// True until close() (false on a moved-from object).
+    bool is_open() const {
+        if (!state_) {
+            return false;
+        }
+        std::lock_guard lock(state_->mutex);
+        return end().open;
+    }
+
+    /// Completes this end's waiting read, if any, with operation_aborted.
+    void cancel() { state_->abort_read(side_, 0, true); }
+
+    /// Injects a failure: of the operations on this end from now (reads and writes counted together, sync and
+    /// async, whatever their outcome), the first `n` proceed and the next one fails with `ec` and transfers
+    /// nothing; later ones proceed again. fail_after(0) fails the next operation. The stream stays open: call
+    /// close() too to model a connection that dropped. A new call replaces a pending injection.
+    void fail_after(std::size_t n, std::error_code ec = asio::error::connection_reset) {
+        std::lock_guard lock(state_->mutex);
+        auto& me = end();
+        me.fail_armed = true;
+        me.fail_countdown = n;
+        me.fail_error = ec;
+    }
+
+    /// At most `n` bytes (n >= 1) per read of this end; 1 trickles byte by byte. Unlimited by default.
+    void set_read_size(std::size_t n) {
+        assert(n > 0);
+        std::lock_guard lock(state_->mutex);
+        end().read_size = n;
+    }
+
+    /// At most `n` bytes (n >= 1) accepted per write on this end. Unlimited by default.
+    void set_write_size(std::size_t n) {
+        assert(n > 0);
+        std::lock_guard lock(state_->mutex);
+        end().write_size = n;
+    }
+
+    /// Bytes waiting to be read at this end.
+    std::size_t bytes_available() const {
+        std::lock_guard lock(state_->mutex);
+        return end().available().size();
+    }
+
+    /// Gives this end bytes to read as if the peer had written them (for tests with one end only).
+    /// Wakes a waiting read. Ignored once this end is closed.
+    void append_input(std::string_view bytes) {
+        detail::memory_stream_completion done;
+        {
+            std::lock_guard lock(state_->mutex);
+            auto& me = end();
+            if (!me.open) {
+                return;
+            }
+            me.input.append(bytes);
+            done = detail::memory_stream_state::deliver(me);
+        }
+        done.run();
+    }
+
+    /// Read operations started on this end (sync and async, failed ones included).
+    std::size_t nread() const {
+        std::lock_guard lock(state_->mutex);
+        return end().nread;
+    }
+
+    /// Write operations started on this end (sync and async, failed ones included).
+    std::size_t nwrite() const {
+        std::lock_guard lock(state_->mutex);
+        return end().nwrite;
+    }
+
+private:
+    friend std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any_io_executor,
+                                                                           asio::any_io_executor);
+
+    using state_ptr = std::shared_ptr<detail::memory_stream_state>;
+
+    memory_stream(state_ptr state, int side) : state_(std::move(state)), side_(side) {}
+
+    enum class read_step { done, copy, wait };
+
+    static detail::memory_stream_end& end_of(detail::memory_stream_state& state, int side) {
+        return state.ends[static_cast<std::size_t>(side)];
+    }
+    detail::memory_stream_end& end() const { return end_of(*state_, side_); }
+    detail::memory_stream_end& peer() const { return end_of(*state_, 1 - side_); }
+
+    // Under the lock: counts a read and says whether it ends now (with ec), copies, or waits.
+    static read_step begin_read(detail::memory_stream_state& state, int side, bool empty, std::error_code& ec) {
+        auto& me = end_of(state, side);
+        ++me.nread;
+        ec = {};
+        if (me.injected_failure(ec)) {
+            return read_step::done;
+        }
+        if (!me.open) {
+            ec = asio::error::bad_descriptor;
+            return read_step::done;
+        }
+        if (empty) {
+            return read_step::done;
+        }
+        if (!me.available().empty()) {
+            return read_step::copy;
+        }
+        const auto& other = end_of(state, 1 - side);
+        if (other.attached && !other.open) {
+            ec = asio::error::eof;
+            return read_step::done;
+        }
+        return read_step::wait;
+    }
+    read_step begin_read(bool empty, std::error_code& ec) { return begin_read(*state_, side_, empty, ec); }
+
+    template <class MutableBufferSequence>
+    static std::size_t copy_out(detail::memory_stream_end& me, const MutableBufferSequence& buffers) {
+        const auto bytes = me.available();
+        const std::size_t n = asio::buffer_copy(buffers, asio::buffer(bytes.data(), bytes.size()), me.read_size);
+        me.consume(n);
+        return n;
+    }
+
+    template <class ConstBufferSequence>
+    static std::size_t write(detail::memory_stream_state& state, int side, const ConstBufferSequence& buffers,
+                             std::error_code& ec) {
+        detail::memory_stream_completion woken;
+        std::size_t n = 0;
+        {
+            std::lock_guard lock(state.mutex);
+            auto& me = end_of(state, side);
+            auto& other = end_of(state, 1 - side);
+            ++me.nwrite;
+            ec = {};
+            if (me.injected_failure(ec)) {
+                return 0;
+            }
+            if (!me.open) {
+                ec = asio::error::bad_descriptor;
+                return 0;
+            }
+            if (asio::buffer_size(buffers) == 0) {
+                return 0;
+            }
+            if (!other.attached) {
+                ec = asio::error::not_connected;
+                return 0;
+            }
+            if (!other.open) {
+                ec = asio::error::broken_pipe;
+                return 0;
+            }
+            for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
+                const asio::const_buffer buffer(*it);
+                const std::size_t take = (std::min)(buffer.size(), me.write_size - n);
+                other.input.append(static_cast<const char*>(buffer.data()), take);
+                n += take;
+                if (n == me.write_size) {
+                    break;
+                }
+            }
+            woken = detail::memory_stream_state::deliver(other);
+        }
+        woken.run();
+        return n;
+    }
+
+    struct initiate_read {
+        state_ptr state;
+        int side;
+
+        executor_type get_executor() const noexcept { return end_of(*state, side).executor; }
+
+        template <class ReadHandler, class MutableBufferSequence>
+        void operator()(ReadHandler&& handler, const MutableBufferSequence& buffers) const {
+            using handler_type = std::decay_t<ReadHandler>;
+            handler_type h(std::forward<ReadHandler>(handler));
+            std::error_code ec;
+            std::size_t n = 0;
+            {
+                std::lock_guard lock(state->mutex);
+                auto& me = end_of(*state, side);
+                switch (begin_read(*state, side, asio::buffer_size(buffers) == 0, ec)) {
+                case read_step::done: break;
+                case read_step::copy: n = copy_out(me, buffers); break;
+                case read_step::wait: {
+                    assert(!me.pending_read && "memory_stream: two reads at once on one end");
+                    const std::uint64_t id = ++me.read_ids;
+                    // Emplaced under the lock, before any other thread may complete the read.
+                    auto slot = asio::get_associated_cancellation_slot(h);
+                    if (slot.is_connected()) {
+                        slot.template emplace<detail::memory_stream_read_cancellation>(
+                            detail::memory_stream_read_cancellation{state, side, id});
+                    }
+                    me.pending_read =
+                        std::make_unique<detail::memory_stream_read_op_impl<handler_type, MutableBufferSequence>>(
+                            id, std::move(h), buffers, me.executor);
+                    return;
+                }
+                }
+            }
+            detail::post_completion(std::move(h), end_of(*state, side).executor, ec, n);
+        }
+    };
+
+    struct initiate_write {
+        state_ptr state;
+        int side;
+
+        executor_type get_executor() const noexcept { return end_of(*state, side).executor; }
+
+        template <class WriteHandler, class ConstBufferSequence>
+        void operator()(WriteHandler&& handler, const ConstBufferSequence& buffers) const {
+            std::error_code ec;
+            const std::size_t n = write(*state, side, buffers, ec);
+            detail::post_completion(std::decay_t<WriteHandler>(std::forward<WriteHandler>(handler)),
+                                    end_of(*state, side).executor, ec, n);
+        }
+    };
+
+    state_ptr state_;
+    int side_;
+};
+
+inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any_io_executor first_executor,
+                                                                       asio::any_io_executor second_executor) {
+    auto state = std::make_shared<detail::memory_stream_state>();
+    state->ends[0].executor = std::move(first_executor);
+    state->ends[1].executor = std::move(second_executor);
+    for (auto& end : state->ends) {
+        end.attached = true;
+        end.open = true;
+        detail::register_memory_stream(end.executor, state);
+    }
+    return {memory_stream(state, 0), memory_stream(state, 1)};
+}
+
+inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any_io_executor executor) {
+    auto second = executor;
+    return make_memory_stream_pair(std::move(executor), std::move(second));
+}
+
+} // namespace signalrpp::test
+// ---- end signalrpp/test/memory_stream.hpp
 // ---- end signalrpp/signalrpp.hpp
 
 #endif // SIGNALRPP_SINGLE_INCLUDE_HPP

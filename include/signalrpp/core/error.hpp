@@ -11,6 +11,14 @@ namespace signalrpp {
 enum class error {
     /// Text that should be base64 is not: a character outside the alphabet, misplaced padding or a bad length.
     invalid_base64 = 1,
+    /// A connection had no active transport for longer than the disconnect timeout (15 s by default).
+    disconnect_timeout = 2,
+    /// A connection's peer read too slowly: its queue of outgoing bytes passed the limit (64 KiB).
+    send_buffer_full = 3,
+    /// The peer broke the transport's protocol (a WebSocket frame the RFC forbids, bad UTF-8, ...).
+    transport_protocol_violation = 4,
+    /// The server is stopping.
+    server_stopping = 5,
 };
 
 namespace detail {
@@ -22,6 +30,10 @@ public:
     std::string message(int value) const override {
         switch (static_cast<error>(value)) {
         case error::invalid_base64: return "invalid base64 text";
+        case error::disconnect_timeout: return "the connection had no transport for longer than the disconnect timeout";
+        case error::send_buffer_full: return "the peer reads too slowly: the send buffer limit was passed";
+        case error::transport_protocol_violation: return "the peer broke the transport protocol";
+        case error::server_stopping: return "the server is stopping";
         }
         return "unknown signalrpp error";
     }

@@ -48,12 +48,13 @@ inline void apply_mask(char* data, std::size_t size, const masking_key& key, std
     }
 }
 
-/// Appends one frame; with a key (the client role) the payload is masked.
-inline void write_frame(std::string& out, opcode op, std::string_view payload, bool fin = true,
-                        const std::optional<masking_key>& mask = std::nullopt) {
+/// Appends a frame header for a payload of `size` bytes; returns the header's length (2 to 14 bytes).
+/// The payload (masked with `mask` when there is one) must follow it.
+inline std::size_t append_frame_header(std::string& out, opcode op, std::uint64_t size, bool fin = true,
+                                       const std::optional<masking_key>& mask = std::nullopt) {
+    const std::size_t start = out.size();
     out += static_cast<char>((fin ? 0x80 : 0x00) | static_cast<std::uint8_t>(op));
     const std::uint8_t mask_bit = mask ? 0x80 : 0x00;
-    const std::uint64_t size = payload.size();
     if (size < 126) {
         out += static_cast<char>(mask_bit | size);
     } else if (size <= 0xffff) {
@@ -68,11 +69,18 @@ inline void write_frame(std::string& out, opcode op, std::string_view payload, b
     }
     if (mask) {
         out.append(reinterpret_cast<const char*>(mask->data()), 4);
-        const std::size_t start = out.size();
-        out.append(payload);
+    }
+    return out.size() - start;
+}
+
+/// Appends one frame; with a key (the client role) the payload is masked.
+inline void write_frame(std::string& out, opcode op, std::string_view payload, bool fin = true,
+                        const std::optional<masking_key>& mask = std::nullopt) {
+    append_frame_header(out, op, payload.size(), fin, mask);
+    const std::size_t start = out.size();
+    out.append(payload);
+    if (mask) {
         apply_mask(out.data() + start, payload.size(), *mask);
-    } else {
-        out.append(payload);
     }
 }
 

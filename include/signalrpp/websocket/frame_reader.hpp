@@ -97,6 +97,16 @@ public:
     std::uint16_t close_status() const noexcept { return close_status_; }
     std::string_view close_reason() const noexcept { return close_reason_; }
 
+    /// Frees the memory kept from earlier messages, unless a message is under way: called when a
+    /// connection goes idle, so that an idle connection holds no buffer.
+    void release_memory() {
+        if (!in_message_ && !in_frame_) {
+            std::string().swap(message_);
+            std::string().swap(control_);
+            delivered_message_ = false;
+        }
+    }
+
     /// After status::error: the close code to send (1002, 1007 or 1009) and why.
     std::uint16_t error_code() const noexcept { return error_code_; }
     const std::string& error_reason() const noexcept { return error_reason_; }

@@ -1,0 +1,256 @@
+#pragma once
+// connection_endpoint: one mapped path ("/chat") and its "/negotiate", answering as ASP.NET Core's
+// HttpConnectionDispatcher does:
+//   POST {path}/negotiate   negotiate (any other method: 405)
+//   GET  {path}             WebSocket upgrade (with ?id=, or without: a connection made on the spot),
+//                           Server-Sent Events (Accept: text/event-stream), otherwise a long poll
+//   POST {path}?id=         a message from an SSE or long-polling client (200)
+//   DELETE {path}?id=       ends a long-polling connection (202; its pending poll gets 204)
+//   anything else           405
+// with the reference's status codes and texts for a missing id (400), an unknown one (404), a
+// transport the path does not allow (404), a change of transport (400), a second WebSocket or event
+// stream (409).
+
+#include <signalrpp/http/message.hpp>
+#include <signalrpp/http/query.hpp>
+#include <signalrpp/server/route_result.hpp>
+#include <signalrpp/transport/connection.hpp>
+#include <signalrpp/transport/connection_manager.hpp>
+#include <signalrpp/transport/event_stream.hpp>
+#include <signalrpp/transport/http_connection_options.hpp>
+#include <signalrpp/transport/long_poll.hpp>
+#include <signalrpp/transport/negotiate.hpp>
+#include <signalrpp/transport/websocket_session.hpp>
+#include <signalrpp/websocket/handshake.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp::hosting {
+
+class connection_endpoint {
+public:
+    connection_endpoint(std::shared_ptr<transport::connection_handler> handler,
+                        transport::http_connection_options options,
+                        std::shared_ptr<transport::connection_manager> manager)
+        : handler_(std::move(handler)), options_(options), manager_(std::move(manager)) {}
+
+    const transport::http_connection_options& options() const noexcept { return options_; }
+
+    route_result negotiate(const http::request& r) const {
+        if (r.method != "POST") {
+            return route_result::respond(405);
+        }
+        const transport::negotiate_options negotiate{options_.transports, options_.minimum_protocol_version, false,
+                                                     true};
+        const auto asked = transport::read_negotiate_request(r.query(), negotiate);
+        route_result result = route_result::respond(200);
+        result.response.fields.set("Content-Type", "application/json");
+        if (asked.error) {
+            result.response.body = transport::write_negotiate_error(*asked.error);
+            return result;
+        }
+        const auto c = create(asked.version > 0);
+        result.response.body = transport::write_negotiate_response(asked, c->id(), c->token(), negotiate);
+        return result;
+    }
+
+    route_result handle(http::request& r, const request_context& context) const {
+        if (r.method == "GET") {
+            if (websocket::is_upgrade_request(r)) {
+                return open_websocket(r, context);
+            }
+            const auto accept = r.fields.find("Accept");
+            if (accept && *accept == "text/event-stream") {
+                return open_event_stream(r, context);
+            }
+            return poll(r, context);
+        }
+        if (r.method == "POST") {
+            return receive(r);
+        }
+        if (r.method == "DELETE") {
+            return terminate(r);
+        }
+        return route_result::respond(405);
+    }
+
+private:
+    static constexpr std::string_view transport_name(transport::transport_kind kind) {
+        switch (kind) {
+        case transport::websockets: return "WebSockets";
+        case transport::server_sent_events: return "ServerSentEvents";
+        default: return "LongPolling";
+        }
+    }
+
+    std::shared_ptr<transport::connection> create(bool separate_token) const {
+        return manager_->create({handler_, options_.send_limit,
+                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     options_.disconnect_timeout),
+                                 separate_token});
+    }
+
+    // The connection ?id= names, or the answer when there is none.
+    std::shared_ptr<transport::connection> find(const http::request& r, route_result& refusal) const {
+        const auto id = http::query_parameter(r.query(), "id");
+        if (!id || id->empty()) {
+            refusal = route_result::respond(400, "Connection ID required");
+            return nullptr;
+        }
+        auto c = manager_->find(*id);
+        if (!c) {
+            refusal = route_result::respond(404, "No Connection with that ID");
+        }
+        return c;
+    }
+
+    bool allowed(transport::transport_kind kind, route_result& refusal) const {
+        if ((options_.transports & kind) != 0) {
+            return true;
+        }
+        refusal = route_result::respond(404, std::string(transport_name(kind)) +
+                                                 " transport not supported by this end point type");
+        return false;
+    }
+
+    static transport::request_snapshot snapshot(const http::request& r, const request_context& context) {
+        return {r.method, std::string(r.path()), std::string(r.query()), r.fields, context.remote_endpoint,
+                context.secure};
+    }
+
+    // The answer for an attach that did not take.
+    static route_result refused(transport::connection::attach_result result) {
+        using ar = transport::connection::attach_result;
+        switch (result) {
+        case ar::conflict: return route_result::respond(409);
+        case ar::wrong_transport: return route_result::respond(400, "Cannot change transports mid-connection");
+        default: return route_result::respond(404);
+        }
+    }
+
+    route_result open_websocket(const http::request& r, const request_context& context) const {
+        route_result refusal;
+        if (!allowed(transport::websockets, refusal)) {
+            return refusal;
+        }
+        if (const auto bad = websocket::check_upgrade_request(r)) {
+            return {route_result::kind::respond, websocket::refusal_response(*bad), {}, {}, {}};
+        }
+        std::shared_ptr<transport::connection> c;
+        if (http::query_parameter(r.query(), "id")) {
+            c = find(r, refusal);
+            if (!c) {
+                return refusal;
+            }
+        } else {
+            c = create(false); // no negotiation: the id is the token
+        }
+        auto session = std::make_shared<transport::websocket_session>(
+            c, transport::websocket_session::options{options_.max_websocket_message, options_.websocket_close_timeout});
+        auto snap = snapshot(r, context);
+        const auto attached = c->attach(transport::websockets, session, snap);
+        if (attached != transport::connection::attach_result::attached) {
+            return refused(attached);
+        }
+        route_result result;
+        result.what = route_result::kind::upgrade;
+        result.response = websocket::accept_response(r);
+        result.websocket = std::move(session);
+        return result;
+    }
+
+    route_result open_event_stream(const http::request& r, const request_context& context) const {
+        route_result refusal;
+        if (!allowed(transport::server_sent_events, refusal)) {
+            return refusal;
+        }
+        const auto c = find(r, refusal);
+        if (!c) {
+            return refusal;
+        }
+        auto stream = std::make_shared<transport::event_stream>(c, context.exchange);
+        auto snap = snapshot(r, context);
+        const auto attached = c->attach(transport::server_sent_events, stream, snap);
+        if (attached != transport::connection::attach_result::attached) {
+            return refused(attached);
+        }
+        route_result result;
+        result.what = route_result::kind::exchange;
+        result.response = transport::event_stream_head();
+        result.user = stream;
+        result.begin = [stream](const http::response& head) { stream->start(head); };
+        return result;
+    }
+
+    route_result poll(const http::request& r, const request_context& context) const {
+        route_result refusal;
+        if (!allowed(transport::long_polling, refusal)) {
+            return refusal;
+        }
+        const auto c = find(r, refusal);
+        if (!c) {
+            return refusal;
+        }
+        auto waiting = std::make_shared<transport::long_poll>(c, context.exchange, options_.long_poll_timeout);
+        auto snap = snapshot(r, context);
+        using ar = transport::connection::attach_result;
+        const auto attached = c->attach(transport::long_polling, waiting, snap);
+        if (attached == ar::first_poll || attached == ar::closing) {
+            // The first poll returns at once: the connection has started. After close, polls end with 204.
+            route_result result = route_result::respond(attached == ar::first_poll ? 200 : 204);
+            transport::add_long_poll_headers(result.response);
+            if (attached == ar::first_poll) {
+                result.response.fields.add("Content-Type", "application/octet-stream");
+            }
+            return result;
+        }
+        if (attached != ar::attached) {
+            return refused(attached);
+        }
+        route_result result;
+        result.what = route_result::kind::exchange;
+        result.user = waiting;
+        result.begin = [waiting](const http::response&) { waiting->start(); };
+        return result;
+    }
+
+    route_result receive(http::request& r) const {
+        route_result refusal;
+        const auto c = find(r, refusal);
+        if (!c) {
+            return refusal;
+        }
+        if (c->transport() == transport::websockets) {
+            return route_result::respond(405, "POST requests are not allowed for WebSocket connections.");
+        }
+        if (c->ended()) {
+            return route_result::respond(404);
+        }
+        c->deliver_later(std::move(r.body));
+        route_result result = route_result::respond(200);
+        result.response.fields.add("Content-Type", "text/plain");
+        return result;
+    }
+
+    route_result terminate(const http::request& r) const {
+        route_result refusal;
+        const auto c = find(r, refusal);
+        if (!c) {
+            return refusal;
+        }
+        if (c->transport() != transport::long_polling) {
+            return route_result::respond(400, "Cannot terminate this connection using the DELETE endpoint.");
+        }
+        c->abort();
+        return route_result::respond(202);
+    }
+
+    std::shared_ptr<transport::connection_handler> handler_;
+    transport::http_connection_options options_;
+    std::shared_ptr<transport::connection_manager> manager_;
+};
+
+} // namespace signalrpp::hosting

@@ -1,0 +1,76 @@
+#pragma once
+// Cross-origin requests (CORS), as ASP.NET Core's CORS middleware answers them for a policy with
+// origins, any header and any method, and optionally credentials (what SignalR's docs configure):
+//   - a preflight (OPTIONS with Origin and Access-Control-Request-Method) gets 204; when the origin
+//     is allowed, with Access-Control-Allow-Origin/-Methods/-Headers (the requested ones) and
+//     -Credentials; otherwise with none of them (the browser then refuses);
+//   - any other request from an allowed origin gets Access-Control-Allow-Origin (and -Credentials).
+// With no origins configured CORS is off: nothing is added and OPTIONS is an ordinary method.
+
+#include <signalrpp/http/message.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace signalrpp::hosting {
+
+struct cors_options {
+    /// Origins allowed, exactly as browsers send them ("http://localhost:8080"); "*" allows any.
+    std::vector<std::string> allowed_origins;
+    /// Access-Control-Allow-Credentials: true (cookies, auth headers). With "*", the request's own
+    /// origin is echoed, since browsers refuse "*" with credentials.
+    bool allow_credentials = false;
+    /// Access-Control-Max-Age on preflight answers, in seconds (0: not sent).
+    int max_age_seconds = 0;
+
+    bool enabled() const noexcept { return !allowed_origins.empty(); }
+
+    bool allows(std::string_view origin) const {
+        return std::any_of(allowed_origins.begin(), allowed_origins.end(),
+                           [&](const std::string& o) { return o == "*" || o == origin; });
+    }
+};
+
+/// Whether `r` is a CORS preflight.
+inline bool is_preflight(const http::request& r) {
+    return r.method == "OPTIONS" && r.fields.contains("Origin") && r.fields.contains("Access-Control-Request-Method");
+}
+
+/// Adds the headers an answer to `r` carries under `options` (nothing when the origin is not allowed).
+inline void add_cors_headers(const cors_options& options, const http::request& r, http::response& out) {
+    const auto origin = r.fields.find("Origin");
+    if (!options.enabled() || !origin || !options.allows(*origin)) {
+        return;
+    }
+    const bool any = std::find(options.allowed_origins.begin(), options.allowed_origins.end(), "*") !=
+                     options.allowed_origins.end();
+    out.fields.set("Access-Control-Allow-Origin", any && !options.allow_credentials ? "*" : std::string(*origin));
+    if (options.allow_credentials) {
+        out.fields.set("Access-Control-Allow-Credentials", "true");
+    }
+    if (!any || options.allow_credentials) {
+        out.fields.set("Vary", "Origin");
+    }
+}
+
+/// The answer to a preflight.
+inline http::response preflight_response(const cors_options& options, const http::request& r) {
+    http::response out;
+    out.status = 204;
+    const auto origin = r.fields.find("Origin");
+    if (!origin || !options.allows(*origin)) {
+        return out;
+    }
+    add_cors_headers(options, r, out);
+    out.fields.set("Access-Control-Allow-Methods", std::string(*r.fields.find("Access-Control-Request-Method")));
+    if (const auto headers = r.fields.find("Access-Control-Request-Headers")) {
+        out.fields.set("Access-Control-Allow-Headers", std::string(*headers));
+    }
+    if (options.max_age_seconds > 0) {
+        out.fields.set("Access-Control-Max-Age", std::to_string(options.max_age_seconds));
+    }
+    return out;
+}
+
+} // namespace signalrpp::hosting

@@ -1,0 +1,96 @@
+#pragma once
+// router: the server's request_handler. It sends each request to the mapped path it names (compared
+// case-insensitively; "/chat" and "/chat/negotiate"), answers CORS preflights, serves static files
+// when a directory is configured, and answers everything else with 404. Once stopping, it answers 503.
+
+#include <signalrpp/core/ascii.hpp>
+#include <signalrpp/server/connection_endpoint.hpp>
+#include <signalrpp/server/cors.hpp>
+#include <signalrpp/server/route_result.hpp>
+#include <signalrpp/server/static_files.hpp>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::hosting {
+
+class router final : public request_handler {
+public:
+    router(cors_options cors, std::optional<std::filesystem::path> static_root)
+        : cors_(std::move(cors)), static_root_(std::move(static_root)) {}
+
+    /// Maps `path` ("/chat"). Call before serving (not thread-safe with handle()).
+    void map(std::string path, std::shared_ptr<connection_endpoint> endpoint) {
+        while (path.size() > 1 && path.back() == '/') {
+            path.pop_back();
+        }
+        endpoints_.push_back({std::move(path), std::move(endpoint)});
+    }
+
+    /// Serves every path that no mapped path or static file takes (negotiate is then "{path}/negotiate"
+    /// for any path). For plain WebSocket servers such as the echo benchmark.
+    void map_any(std::shared_ptr<connection_endpoint> endpoint) { fallback_ = std::move(endpoint); }
+
+    void stop() { stopping_ = true; }
+
+    route_result handle(http::request& r, const request_context& context) override {
+        route_result result = route(r, context);
+        add_cors_headers(cors_, r, result.response);
+        return result;
+    }
+
+private:
+    route_result route(http::request& r, const request_context& context) {
+        if (stopping_) {
+            route_result result = route_result::respond(503, "The server is stopping");
+            result.response.fields.add("Connection", "close");
+            return result;
+        }
+        if (cors_.enabled() && is_preflight(r)) {
+            return {route_result::kind::respond, preflight_response(cors_, r), {}, {}, {}};
+        }
+        std::string_view path = r.path();
+        while (path.size() > 1 && path.back() == '/') {
+            path.remove_suffix(1);
+        }
+        for (const auto& [base, endpoint] : endpoints_) {
+            if (ascii::iequals(path, base)) {
+                return endpoint->handle(r, context);
+            }
+            if (path.size() == base.size() + 10 && ascii::iequals(path.substr(0, base.size()), base) &&
+                ascii::iequals(path.substr(base.size()), "/negotiate")) {
+                return endpoint->negotiate(r);
+            }
+        }
+        if (static_root_ && (r.method == "GET" || r.method == "HEAD")) {
+            auto file = serve_static_file(*static_root_, r.path());
+            if (file.status != 404 || !fallback_) {
+                return {route_result::kind::respond, std::move(file), {}, {}, {}};
+            }
+        }
+        if (fallback_) {
+            const bool negotiate = path.size() >= 10 && ascii::iequals(path.substr(path.size() - 10), "/negotiate");
+            return negotiate ? fallback_->negotiate(r) : fallback_->handle(r, context);
+        }
+        return route_result::respond(404);
+    }
+
+    struct mapped {
+        std::string base;
+        std::shared_ptr<connection_endpoint> endpoint;
+    };
+
+    cors_options cors_;
+    std::optional<std::filesystem::path> static_root_;
+    std::vector<mapped> endpoints_;
+    std::shared_ptr<connection_endpoint> fallback_;
+    std::atomic<bool> stopping_{false};
+};
+
+} // namespace signalrpp::hosting

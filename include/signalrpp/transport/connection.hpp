@@ -1,0 +1,337 @@
+#pragma once
+// connection: one logical connection (what negotiate creates and every transport request names by its
+// token), seen the same whatever socket type or transport carries it. This is the boundary: above it
+// nothing knows the socket type.
+//
+// For applications: id() (public, for targeting), request() (the request that opened the transport),
+// send() and close(), callable from any thread. A connection's handler calls run on its strand
+// (get_executor()), one at a time, in order.
+//
+// Sending is bounded: bytes queued behind the write under way may not pass the send limit (64 KiB by
+// default, the size of ASP.NET Core's TransportMaxBufferSize; the reference pauses the application at
+// that point, signalrpp has no one to pause, since sends do not wait). A send that would pass it
+// aborts the connection (the peer reads too slowly), so a slow consumer never makes the server's
+// memory grow: at most one write's worth plus the limit. A message larger than the limit is accepted
+// when nothing is waiting behind the write under way.
+//
+// For transports (the rest of the public members): attaching as the active transport, taking queued
+// messages, reporting that the transport ended.
+
+#include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/core/error.hpp>
+#include <signalrpp/transport/connection_handler.hpp>
+#include <signalrpp/transport/negotiate.hpp>
+#include <signalrpp/transport/outbound_message.hpp>
+#include <signalrpp/transport/request_snapshot.hpp>
+#include <signalrpp/transport/transport_link.hpp>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/post.hpp>
+#include <asio/strand.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::transport {
+
+class connection;
+
+/// Who keeps the table of connections (the connection manager): told when a connection has ended.
+class connection_owner {
+public:
+    virtual ~connection_owner() = default;
+    virtual void connection_ended(const connection& c) = 0;
+};
+
+class connection : public std::enable_shared_from_this<connection> {
+public:
+    using executor_type = asio::strand<asio::any_io_executor>;
+    using clock = std::chrono::steady_clock;
+
+    connection(std::string id, std::string token, asio::any_io_executor ex,
+               std::shared_ptr<connection_handler> handler, std::size_t send_limit,
+               std::weak_ptr<connection_owner> owner = {})
+        : id_(std::move(id)), token_(std::move(token)), strand_(asio::make_strand(std::move(ex))),
+          handler_(std::move(handler)), owner_(std::move(owner)), send_limit_(send_limit),
+          inactive_since_(clock::now()) {}
+
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
+    /// The public id ("connectionId"): what Context.ConnectionId and targeting use.
+    const std::string& id() const noexcept { return id_; }
+    /// The secret token ("connectionToken", sent as ?id=): the table's key. Equal to id() for
+    /// negotiate version 0 and for WebSocket connections made without negotiating.
+    const std::string& token() const noexcept { return token_; }
+
+    /// The transport that carries the connection; none (0) until one has started.
+    transport_kind transport() const {
+        std::lock_guard lock(mutex_);
+        return kind_;
+    }
+
+    /// The request that opened the transport. Valid (and immutable) once on_connected has been called.
+    const request_snapshot& request() const noexcept { return request_; }
+
+    executor_type get_executor() const noexcept { return strand_; }
+
+    /// Queues `message` for the peer. Returns false if the connection is closing or has ended, or if the
+    /// message would pass the send limit (the connection is then aborted with error::send_buffer_full).
+    bool send(outbound_message message) {
+        std::shared_ptr<transport_link> notify;
+        bool over_limit = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_ || closing_) {
+                return false;
+            }
+            if (pending_bytes_ > 0 && pending_bytes_ + message.size() > send_limit_) {
+                over_limit = true;
+            } else {
+                pending_bytes_ += message.size();
+                pending_.push_back(std::move(message));
+                if (link_ && !notified_) {
+                    notified_ = true;
+                    notify = link_;
+                }
+            }
+        }
+        if (over_limit) {
+            abort(error::send_buffer_full);
+            return false;
+        }
+        if (notify) {
+            notify->send_ready();
+        }
+        return true;
+    }
+
+    bool send(std::string text, bool binary = false) { return send(outbound_message(std::move(text), binary)); }
+
+    /// Ends the connection gracefully: what is queued is still delivered, then the transport ends the
+    /// way it ends normally (WebSocket close 1000, the end of the event stream, a 204 to the next poll).
+    void close() { request_close(transport_link::close_kind::graceful, {}); }
+
+    /// Ends the connection at once, dropping what is queued; on_disconnected gets `reason`.
+    void abort(std::error_code reason = {}) { request_close(transport_link::close_kind::abort, reason); }
+
+    /// Whether the connection has ended (on_disconnected has been or is being called).
+    bool ended() const {
+        std::lock_guard lock(mutex_);
+        return ended_;
+    }
+
+    // ----- For transports -----------------------------------------------------------------------
+
+    enum class attach_result {
+        attached,        ///< the link is now the active transport
+        first_poll,      ///< long polling's first poll: answer 200 at once (the connection has started)
+        closing,         ///< long polling after close(): answer 204 (the connection then ends)
+        conflict,        ///< a WebSocket or event stream already carries it: 409
+        wrong_transport, ///< another transport carries it: 400
+        gone,            ///< it has ended: 404
+    };
+
+    /// Makes `link` the transport carrying this connection. The first transport fixes the kind and the
+    /// request snapshot and starts the connection (on_connected is posted to the strand). A newer long
+    /// poll supersedes the pending one, which is told to answer 204.
+    attach_result attach(transport_kind kind, const std::shared_ptr<transport_link>& link,
+                         request_snapshot& snapshot) {
+        std::shared_ptr<transport_link> previous;
+        attach_result result = attach_result::attached;
+        bool start = false;
+        bool notify = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_) {
+                return attach_result::gone;
+            }
+            if (kind_ == 0) {
+                if (closing_) {
+                    return attach_result::gone;
+                }
+                kind_ = kind;
+                request_ = std::move(snapshot);
+                start = true;
+                if (kind == long_polling) {
+                    result = attach_result::first_poll;
+                    inactive_since_ = clock::now();
+                }
+            } else if (kind_ != kind) {
+                return attach_result::wrong_transport;
+            } else if (kind != long_polling) {
+                return attach_result::conflict;
+            } else if (closing_ && pending_.empty()) {
+                result = attach_result::closing;
+            }
+            if (result == attach_result::attached) {
+                previous = std::exchange(link_, link);
+                notified_ = notify = !pending_.empty();
+            }
+        }
+        if (start) {
+            asio::dispatch(strand_, [self = shared_from_this()] { self->handler_->on_connected(self); });
+        }
+        if (previous) {
+            previous->close_requested(transport_link::close_kind::superseded);
+        }
+        if (result == attach_result::closing) {
+            end({});
+        } else if (notify) {
+            link->send_ready();
+        }
+        return result;
+    }
+
+    /// The transport `link` has stopped carrying the connection (`ec` says why, empty when it ended
+    /// normally). A WebSocket or event stream ending ends the connection; a long poll ending leaves it
+    /// waiting for the next poll (up to the disconnect timeout), unless it is closing and drained.
+    void detach(const transport_link* link, std::error_code ec) {
+        bool end_now = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (link_.get() != link) {
+                return; // superseded already
+            }
+            link_.reset();
+            notified_ = false;
+            inactive_since_ = clock::now();
+            end_now = kind_ != long_polling;
+        }
+        if (end_now) {
+            end(ec ? ec : close_reason_);
+        }
+    }
+
+    /// Moves every queued message into `out` (appending) for writing.
+    void take_pending(std::vector<outbound_message>& out) {
+        std::lock_guard lock(mutex_);
+        notified_ = false;
+        pending_bytes_ = 0;
+        if (out.empty()) {
+            out.swap(pending_);
+        } else {
+            for (auto& m : pending_) {
+                out.push_back(std::move(m));
+            }
+        }
+        std::vector<outbound_message>().swap(pending_);
+    }
+
+    /// Whether close() was called: a transport that finds nothing more to send then ends.
+    bool closing() const {
+        std::lock_guard lock(mutex_);
+        return closing_;
+    }
+
+    bool has_pending() const {
+        std::lock_guard lock(mutex_);
+        return !pending_.empty();
+    }
+
+    /// Delivers received bytes to the handler. Call on the strand.
+    void deliver(std::string_view data, bool binary) {
+        if (!ended()) {
+            handler_->on_received(shared_from_this(), data, binary);
+        }
+    }
+
+    /// Delivers a POST body: moves to the strand first (POSTs may come on several sockets at once).
+    void deliver_later(std::string data) {
+        asio::dispatch(strand_, [self = shared_from_this(), data = std::move(data)] { self->deliver(data, false); });
+    }
+
+    /// For the manager's scan: ends the connection if it has had no transport since before `deadline`.
+    bool expire_if_idle_since(clock::time_point deadline) {
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_ || link_ || inactive_since_ > deadline) {
+                return false;
+            }
+        }
+        end(error::disconnect_timeout);
+        return true;
+    }
+
+    /// Ends the connection now: the transport (if any) is aborted, on_disconnected is posted (if
+    /// on_connected was), the owner forgets the connection.
+    void end(std::error_code reason) {
+        std::shared_ptr<transport_link> link;
+        bool started = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_) {
+                return;
+            }
+            ended_ = true;
+            link = std::move(link_);
+            started = kind_ != 0;
+            std::vector<outbound_message>().swap(pending_);
+            pending_bytes_ = 0;
+        }
+        if (link) {
+            link->close_requested(transport_link::close_kind::abort);
+        }
+        if (auto owner = owner_.lock()) {
+            owner->connection_ended(*this);
+        }
+        if (started) {
+            asio::dispatch(strand_, [self = shared_from_this(), reason] { self->handler_->on_disconnected(self, reason); });
+        }
+    }
+
+private:
+    void request_close(transport_link::close_kind kind, std::error_code reason) {
+        std::shared_ptr<transport_link> link;
+        bool end_now = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_ || (closing_ && kind == transport_link::close_kind::graceful)) {
+                return;
+            }
+            closing_ = true;
+            close_reason_ = reason;
+            link = link_;
+            // With no transport: nothing queued can be delivered, unless a long poll comes for it.
+            end_now = !link && (kind == transport_link::close_kind::abort || kind_ != long_polling || pending_.empty());
+        }
+        if (end_now) {
+            end(reason);
+        } else if (link) {
+            if (kind == transport_link::close_kind::abort) {
+                end(reason);
+            } else {
+                link->close_requested(kind);
+            }
+        }
+    }
+
+    const std::string id_;
+    const std::string token_;
+    executor_type strand_;
+    std::shared_ptr<connection_handler> handler_;
+    std::weak_ptr<connection_owner> owner_;
+    const std::size_t send_limit_;
+
+    mutable std::mutex mutex_;
+    transport_kind kind_ = static_cast<transport_kind>(0);
+    request_snapshot request_;
+    std::shared_ptr<transport_link> link_;
+    std::vector<outbound_message> pending_; // no storage while nothing is queued
+    std::size_t pending_bytes_ = 0; // bytes in pending_
+    bool notified_ = false; // the link was told about pending messages and has not taken them yet
+    bool closing_ = false;
+    bool ended_ = false;
+    std::error_code close_reason_;
+    clock::time_point inactive_since_;
+};
+
+} // namespace signalrpp::transport

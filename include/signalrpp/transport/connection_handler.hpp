@@ -1,0 +1,24 @@
+#pragma once
+// connection_handler: the application behind a mapped path (a hub runtime, a persistent-connection
+// handler, the echo benchmark). signalrpp calls it on the connection's strand, in order: on_connected
+// once the transport has started, on_received for each message (a WebSocket message or a POST body;
+// the bytes are valid during the call only), then on_disconnected once, when the connection has ended.
+
+#include <memory>
+#include <string_view>
+#include <system_error>
+
+namespace signalrpp::transport {
+
+class connection;
+
+class connection_handler {
+public:
+    virtual ~connection_handler() = default;
+    virtual void on_connected(const std::shared_ptr<connection>&) {}
+    virtual void on_received(const std::shared_ptr<connection>& c, std::string_view data, bool binary) = 0;
+    /// `ec` is empty for a normal close, or says why the connection ended.
+    virtual void on_disconnected(const std::shared_ptr<connection>&, std::error_code) {}
+};
+
+} // namespace signalrpp::transport

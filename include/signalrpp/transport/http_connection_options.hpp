@@ -1,0 +1,31 @@
+#pragma once
+// http_connection_options: the options of one mapped path (ASP.NET Core's
+// HttpConnectionDispatcherOptions and ConnectionOptions), with the reference's defaults.
+
+#include <signalrpp/transport/negotiate.hpp>
+
+#include <chrono>
+#include <cstddef>
+
+namespace signalrpp::transport {
+
+struct http_connection_options {
+    /// The transports clients may use (a transport_kind mask); negotiate lists these, in the order
+    /// WebSockets, ServerSentEvents, LongPolling.
+    unsigned transports = all_transports;
+    /// MinimumProtocolVersion: negotiate refuses clients asking for less.
+    int minimum_protocol_version = 0;
+    /// How long a long poll waits for messages before answering 200 with an empty body.
+    std::chrono::milliseconds long_poll_timeout = std::chrono::seconds(90);
+    /// How long a connection may have no active transport (between polls, after negotiate) before it ends.
+    std::chrono::milliseconds disconnect_timeout = std::chrono::seconds(15);
+    /// How long the server waits for the peer's close frame after sending its own.
+    std::chrono::milliseconds websocket_close_timeout = std::chrono::seconds(5);
+    /// Bytes queued for a peer and not yet written before the connection is aborted as a slow consumer
+    /// (TransportMaxBufferSize).
+    std::size_t send_limit = 64 * 1024;
+    /// The largest WebSocket message accepted (fragments joined); a larger one closes with 1009.
+    std::size_t max_websocket_message = 1024 * 1024;
+};
+
+} // namespace signalrpp::transport

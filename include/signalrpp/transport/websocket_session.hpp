@@ -1,0 +1,326 @@
+#pragma once
+// websocket_session: the WebSockets transport of one connection, after the upgrade, on the
+// connection's strand (server role).
+//
+// - Each WebSocket message received goes to the handler as it is (text or binary).
+// - Queued messages go out as one frame each, all of a batch in one gather write: the frames for the
+//   messages handled in one read are written together.
+// - Pings are answered with pongs; pongs are ignored.
+// - A frame the RFC forbids closes with the frame reader's code (1002, 1007, 1009) and its reason.
+// - The peer's close is answered with the same code (1000 when it had none); a close requested here
+//   sends 1000 once what is queued is written, then waits up to the close timeout for the peer's.
+// - Idle, it keeps no buffers: the frame reader's storage is released after each read.
+
+#include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/core/error.hpp>
+#include <signalrpp/transport/connection.hpp>
+#include <signalrpp/transport/stream_io.hpp>
+#include <signalrpp/transport/transport_link.hpp>
+#include <signalrpp/websocket/frame.hpp>
+#include <signalrpp/websocket/frame_reader.hpp>
+
+#include <asio/buffer.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::transport {
+
+class websocket_session final : public io_owner,
+                                public transport_link,
+                                public std::enable_shared_from_this<websocket_session> {
+public:
+    struct options {
+        std::size_t max_message = 1024 * 1024;
+        std::chrono::milliseconds close_timeout = std::chrono::seconds(5);
+    };
+
+    websocket_session(std::shared_ptr<connection> conn, options opts)
+        : conn_(std::move(conn)), options_(opts),
+          reader_(websocket::role::server, websocket::reader_limits{opts.max_message}) {}
+
+    /// Starts the session on `io`: writes `first_output` (the 101 response) before anything else and
+    /// reads `leftover` (bytes the client sent after its upgrade request) before reading the socket.
+    void start(std::unique_ptr<stream_io_base> io, std::string first_output, std::string leftover) {
+        asio::dispatch(conn_->get_executor(), [self = shared_from_this(), io = std::move(io),
+                                               first = std::move(first_output),
+                                               leftover = std::move(leftover)]() mutable {
+            self->io_ = std::move(io);
+            self->control_out_ = std::move(first);
+            self->started_ = true;
+            if (!leftover.empty()) {
+                self->consume(leftover);
+            }
+            self->flush();
+            if (self->reading_allowed()) {
+                self->read();
+            }
+        });
+    }
+
+    // io_owner
+    asio::any_io_executor io_executor() const override { return conn_->get_executor(); }
+
+    void on_read(std::error_code ec, std::string_view data) override {
+        reading_ = false;
+        if (state_ == state::draining) {
+            if (ec) {
+                finish({});
+            } else {
+                read();
+            }
+            return;
+        }
+        if (ec) {
+            finish(state_ == state::open ? ec : std::error_code{});
+            return;
+        }
+        consume(data);
+        flush();
+        if (reading_allowed()) {
+            read();
+        }
+    }
+
+    void on_written(std::error_code ec, std::size_t) override {
+        writing_ = false;
+        inflight_.clear();
+        buffers_.clear();
+        if (ec) {
+            finish(ec);
+            return;
+        }
+        if (close_in_write_ && state_ == state::closed_by_peer) {
+            finish({});
+            return;
+        }
+        if (close_in_write_ && state_ == state::failed) {
+            // The peer may still be sending (the rest of a message too big): end our side and drop what
+            // comes until it closes, so that it reads our close frame rather than a connection reset.
+            state_ = state::draining;
+            io_->shutdown_send();
+            arm_close_timer();
+            if (reading_allowed()) {
+                read();
+            }
+            return;
+        }
+        flush();
+        if (!writing_) {
+            release_idle_memory();
+        }
+    }
+
+    // transport_link
+    void send_ready() override {
+        asio::dispatch(conn_->get_executor(), [self = shared_from_this()] { self->flush(); });
+    }
+
+    void close_requested(close_kind kind) override {
+        asio::dispatch(conn_->get_executor(), [self = shared_from_this(), kind] {
+            if (kind == close_kind::abort) {
+                self->finish({});
+                return;
+            }
+            self->close_wanted_ = true;
+            self->flush();
+        });
+    }
+
+private:
+    enum class state {
+        open,
+        closed_by_peer,  // their close arrived: answer it, then end
+        closing,         // ours is sent (or queued): wait for theirs
+        failed,          // a protocol error: our close is queued
+        draining,        // ... and written: drop input until the peer closes
+        done,
+    };
+
+    bool reading_allowed() const {
+        return !reading_ && (state_ == state::open || state_ == state::closing || state_ == state::draining) && io_;
+    }
+
+    void read() {
+        reading_ = true;
+        io_->async_read(shared_from_this());
+    }
+
+    // Parses `data` (and any partial frame header kept from before), handing messages to the handler.
+    void consume(std::string_view data) {
+        std::string joined;
+        if (!partial_.empty()) {
+            joined = std::move(partial_);
+            joined.append(data);
+            partial_.clear();
+            data = joined;
+        }
+        in_batch_ = true;
+        while (!data.empty() && (state_ == state::open || state_ == state::closing)) {
+            websocket::frame_reader::status s{};
+            const std::size_t used = reader_.parse(data, s);
+            data.remove_prefix(used);
+            switch (s) {
+            case websocket::frame_reader::status::incomplete:
+                partial_.assign(data);
+                data = {};
+                break;
+            case websocket::frame_reader::status::message:
+                if (state_ == state::open) {
+                    conn_->deliver(reader_.payload(), reader_.message_opcode() == websocket::opcode::binary);
+                }
+                break;
+            case websocket::frame_reader::status::ping:
+                websocket::write_frame(control_out_, websocket::opcode::pong, reader_.payload());
+                break;
+            case websocket::frame_reader::status::pong: break;
+            case websocket::frame_reader::status::close: on_peer_close(); break;
+            case websocket::frame_reader::status::error:
+                websocket::write_close(close_out_, reader_.error_code(), reader_.error_reason());
+                close_queued_ = true;
+                state_ = state::failed;
+                break;
+            }
+        }
+        in_batch_ = false;
+    }
+
+    void on_peer_close() {
+        if (state_ == state::closing) {
+            // Our close was sent first: theirs completes the handshake.
+            finish({});
+            return;
+        }
+        state_ = state::closed_by_peer;
+        const std::uint16_t code =
+            reader_.close_status() == websocket::close_code::no_status ? websocket::close_code::normal
+                                                                       : reader_.close_status();
+        websocket::write_close(close_out_, code);
+        close_queued_ = true;
+    }
+
+    // Writes control frames and queued messages, all in one gather write; sends our close frame once
+    // a requested close has nothing left to send.
+    void flush() {
+        if (!started_ || writing_ || in_batch_ || state_ == state::done) {
+            return;
+        }
+        if (state_ == state::failed || close_in_write_) {
+            drop_pending();
+        } else {
+            conn_->take_pending(inflight_); // what was queued before a close still goes out, before it
+        }
+        if (close_wanted_ && !close_queued_ && inflight_.empty() && state_ == state::open) {
+            websocket::write_close(close_out_, websocket::close_code::normal);
+            close_queued_ = true;
+            state_ = state::closing;
+            arm_close_timer();
+        }
+        if (control_out_.empty() && inflight_.empty() && (close_out_.empty() || close_in_write_)) {
+            return;
+        }
+        headers_.clear();
+        headers_.reserve(inflight_.size() * 10);
+        for (const auto& m : inflight_) {
+            header_sizes_.push_back(static_cast<std::uint8_t>(websocket::append_frame_header(
+                headers_, m.binary() ? websocket::opcode::binary : websocket::opcode::text, m.size())));
+        }
+        buffers_.clear();
+        buffers_.reserve(1 + inflight_.size() * 2);
+        if (!control_out_.empty()) {
+            written_control_ = std::move(control_out_);
+            control_out_.clear();
+            buffers_.push_back(asio::buffer(written_control_));
+        } else {
+            written_control_.clear();
+        }
+        std::size_t header_offset = 0;
+        for (std::size_t i = 0; i < inflight_.size(); ++i) {
+            const std::size_t header_size = header_sizes_[i];
+            buffers_.push_back(asio::buffer(headers_.data() + header_offset, header_size));
+            header_offset += header_size;
+            const std::string_view bytes = inflight_[i].bytes();
+            buffers_.push_back(asio::buffer(bytes.data(), bytes.size()));
+        }
+        header_sizes_.clear();
+        if (!close_out_.empty() && !close_in_write_) {
+            buffers_.push_back(asio::buffer(close_out_));
+            close_in_write_ = true;
+        }
+        writing_ = true;
+        io_->async_write(buffers_, shared_from_this());
+    }
+
+    void arm_close_timer() {
+        close_timer_.emplace(conn_->get_executor());
+        close_timer_->expires_after(options_.close_timeout);
+        close_timer_->async_wait([self = shared_from_this()](std::error_code ec) {
+            if (!ec && (self->state_ == state::closing || self->state_ == state::draining)) {
+                self->finish({});
+            }
+        });
+    }
+
+    void drop_pending() {
+        std::vector<outbound_message> dropped;
+        conn_->take_pending(dropped);
+    }
+
+    // The transport has ended: close the socket, tell the connection.
+    void finish(std::error_code ec) {
+        if (state_ == state::done) {
+            return;
+        }
+        const bool failed = state_ == state::failed || state_ == state::draining;
+        state_ = state::done;
+        if (close_timer_) {
+            close_timer_->cancel();
+        }
+        if (io_) {
+            io_->close();
+        }
+        drop_pending();
+        conn_->detach(this, failed ? make_error_code(error::transport_protocol_violation) : ec);
+    }
+
+    void release_idle_memory() {
+        std::vector<outbound_message>().swap(inflight_);
+        std::vector<asio::const_buffer>().swap(buffers_);
+        std::string().swap(headers_);
+        std::string().swap(written_control_);
+        std::vector<std::uint8_t>().swap(header_sizes_);
+        reader_.release_memory();
+    }
+
+    std::shared_ptr<connection> conn_;
+    options options_;
+    std::unique_ptr<stream_io_base> io_;
+    websocket::frame_reader reader_;
+    std::string partial_;      // the start of a frame header that has not all arrived
+    std::string control_out_;  // the 101 and pongs, to go first in the next write
+    std::string close_out_;    // our close frame, to go last
+    std::string written_control_;
+    std::vector<outbound_message> inflight_;
+    std::string headers_;
+    std::vector<std::uint8_t> header_sizes_;
+    std::vector<asio::const_buffer> buffers_;
+    std::optional<asio::steady_timer> close_timer_;
+    state state_ = state::open;
+    bool started_ = false;
+    bool reading_ = false;
+    bool writing_ = false;
+    bool in_batch_ = false;
+    bool close_wanted_ = false;
+    bool close_queued_ = false;   // our close frame is in close_out_
+    bool close_in_write_ = false; // ... and in the write under way
+};
+
+} // namespace signalrpp::transport

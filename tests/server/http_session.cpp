@@ -1,0 +1,172 @@
+// The HTTP/1.1 layer through a real server: routing and methods, keep-alive and pipelining, chunked
+// bodies, malformed requests, the request timeout, CORS and static files.
+#include <signalrpp/server/http_session.hpp>
+
+#include "server_test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace server_test;
+
+TEST_CASE("unmapped paths get 404; mapped paths 405 for other methods", "[server]") {
+    running_server server;
+    client c(server.port);
+    CHECK(c.request("GET", "/nothing").status == 404);
+    CHECK(c.request("PUT", "/echo").status == 405);
+    CHECK(c.request("PATCH", "/echo?id=x").status == 405);
+    CHECK(c.request("POST", "/Echo/Negotiate/").status == 200); // case-insensitive, trailing slash
+}
+
+TEST_CASE("keep-alive serves several requests on one socket, pipelined ones in order", "[server]") {
+    running_server server;
+    client c(server.port);
+    c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo/negotiate HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+           "GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(c.read_response().status == 404);
+    CHECK(c.read_response().status == 200);
+    CHECK(c.read_response().status == 404);
+    CHECK(c.request("GET", "/c").status == 404);
+}
+
+TEST_CASE("Connection: close and HTTP/1.0 close the socket after the answer", "[server]") {
+    running_server server;
+    client c(server.port);
+    c.send("GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const auto r = c.read_response();
+    CHECK(r.fields.find("Connection") == "close");
+    CHECK(c.closed_by_server());
+    client old(server.port);
+    old.send("GET /a HTTP/1.0\r\n\r\n");
+    CHECK(old.read_response().status == 404);
+    CHECK(old.closed_by_server());
+}
+
+TEST_CASE("a chunked POST body reaches the connection whole", "[server]") {
+    running_server server;
+    client c(server.port);
+    const auto token = token_of(c.request("POST", "/echo/negotiate?negotiateVersion=1").body);
+    REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
+    c.send("POST /echo?id=" + token + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+    CHECK(c.read_response().status == 200);
+    REQUIRE(server.handler->wait([&] { return server.handler->received.size() == 1; }));
+    CHECK(server.handler->received[0] == "abcde");
+}
+
+TEST_CASE("malformed requests get the parser's status and the socket closes", "[server]") {
+    signalrpp::server_options options;
+    options.http.limits.max_body = 16;
+    running_server server({}, options);
+    struct bad {
+        std::string bytes;
+        int status;
+    };
+    const std::vector<bad> cases = {
+        {"GARBAGE\r\n\r\n", 400},
+        {"GET / HTTP/2.0\r\n\r\n", 505},
+        {"GET /" + std::string(9000, 'a') + " HTTP/1.1\r\n\r\n", 414},
+        {"GET / HTTP/1.1\r\nX: " + std::string(40000, 'a') + "\r\n\r\n", 431},
+        {"POST /echo HTTP/1.1\r\nContent-Length: 17\r\n\r\n", 413},
+        {"POST /echo HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
+    };
+    client bystander(server.port);
+    for (const auto& b : cases) {
+        INFO(b.bytes.substr(0, 40));
+        client c(server.port);
+        c.send(b.bytes);
+        CHECK(c.read_response().status == b.status);
+        CHECK(c.closed_by_server());
+    }
+    CHECK(bystander.request("POST", "/echo/negotiate").status == 200);
+}
+
+TEST_CASE("a request trickled slower than the timeout gets 408 and is dropped", "[server]") {
+    signalrpp::server_options options;
+    options.http.request_timeout = std::chrono::milliseconds(300);
+    running_server server({}, options);
+    client c(server.port);
+    c.send("GET /echo HTTP/1.1\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    c.send("Host: x\r\n");
+    const auto r = c.read_response();
+    CHECK(r.status == 408);
+    CHECK(c.closed_by_server());
+}
+
+TEST_CASE("an idle kept-alive socket is closed after the keep-alive timeout", "[server]") {
+    signalrpp::server_options options;
+    options.http.keep_alive_timeout = std::chrono::milliseconds(200);
+    running_server server({}, options);
+    client c(server.port);
+    CHECK(c.request("GET", "/x").status == 404);
+    CHECK(c.closed_by_server());
+}
+
+TEST_CASE("CORS: preflights get 204 with the allow headers; answers carry the origin", "[server]") {
+    signalrpp::server_options options;
+    options.cors.allowed_origins = {"http://good.example"};
+    options.cors.allow_credentials = true;
+    running_server server({}, options);
+    client c(server.port);
+    http::fields f;
+    f.add("Origin", "http://good.example");
+    f.add("Access-Control-Request-Method", "POST");
+    f.add("Access-Control-Request-Headers", "x-requested-with,x-signalr-user-agent");
+    auto r = c.request("OPTIONS", "/echo/negotiate", {}, f);
+    CHECK(r.status == 204);
+    CHECK(r.fields.find("Access-Control-Allow-Origin") == "http://good.example");
+    CHECK(r.fields.find("Access-Control-Allow-Methods") == "POST");
+    CHECK(r.fields.find("Access-Control-Allow-Headers") == "x-requested-with,x-signalr-user-agent");
+    CHECK(r.fields.find("Access-Control-Allow-Credentials") == "true");
+    http::fields origin;
+    origin.add("Origin", "http://good.example");
+    r = c.request("POST", "/echo/negotiate", {}, origin);
+    CHECK(r.fields.find("Access-Control-Allow-Origin") == "http://good.example");
+    CHECK(r.fields.find("Access-Control-Allow-Credentials") == "true");
+
+    f.set("Origin", "http://evil.example");
+    r = c.request("OPTIONS", "/echo/negotiate", {}, f);
+    CHECK(r.status == 204);
+    CHECK(!r.fields.contains("Access-Control-Allow-Origin"));
+    origin.set("Origin", "http://evil.example");
+    CHECK(!c.request("POST", "/echo/negotiate", {}, origin).fields.contains("Access-Control-Allow-Origin"));
+}
+
+TEST_CASE("static files: index, content types, HEAD, no way out of the directory", "[server]") {
+    const auto root = std::filesystem::temp_directory_path() / ("signalrpp-static-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(root / "js");
+    std::ofstream(root / "index.html") << "<h1>hi</h1>";
+    std::ofstream(root / "js" / "app.js") << "let x = 1;";
+    std::ofstream(root.parent_path() / "signalrpp-secret.txt") << "secret";
+    std::error_code ec;
+    std::filesystem::create_symlink(root.parent_path() / "signalrpp-secret.txt", root / "link.txt", ec);
+
+    signalrpp::server_options options;
+    options.static_files = root;
+    running_server server({}, options);
+    client c(server.port);
+    auto r = c.request("GET", "/");
+    CHECK(r.status == 200);
+    CHECK(r.body == "<h1>hi</h1>");
+    CHECK(r.fields.find("Content-Type") == "text/html; charset=utf-8");
+    r = c.request("GET", "/js/app.js");
+    CHECK(r.body == "let x = 1;");
+    CHECK(r.fields.find("Content-Type") == "text/javascript; charset=utf-8");
+    r = c.request("HEAD", "/js/app.js");
+    CHECK(r.status == 200);
+    CHECK(r.body.empty());
+    CHECK(r.fields.find("Content-Length") == "10");
+    for (const char* path : {"/../signalrpp-secret.txt", "/js/%2e%2e/%2e%2e/signalrpp-secret.txt",
+                             "/js/..%2f..%2fsignalrpp-secret.txt", "/link.txt", "/js%5c..%5c..%5csignalrpp-secret.txt",
+                             "/missing.html"}) {
+        INFO(path);
+        r = c.request("GET", path);
+        CHECK(r.status == 404);
+        CHECK(r.body.find("secret") == std::string::npos);
+    }
+    CHECK(c.request("POST", "/echo/negotiate").status == 200); // mapped paths still win
+    std::filesystem::remove_all(root);
+    std::filesystem::remove(root.parent_path() / "signalrpp-secret.txt");
+}

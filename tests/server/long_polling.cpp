@@ -1,0 +1,153 @@
+// Long polling through a real server: the first poll, waiting polls, timeouts, superseding polls,
+// DELETE, sends by POST, and the ids' status codes.
+#include <signalrpp/transport/long_poll.hpp>
+
+#include "server_test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace server_test;
+
+namespace {
+
+std::string negotiate(client& c) { return token_of(c.request("POST", "/echo/negotiate?negotiateVersion=1").body); }
+
+} // namespace
+
+TEST_CASE("the first poll answers 200 at once with an empty body and starts the connection", "[server]") {
+    running_server server;
+    client c(server.port);
+    const auto token = negotiate(c);
+    const auto r = c.request("GET", "/echo?id=" + token + "&_=1");
+    CHECK(r.status == 200);
+    CHECK(r.body.empty());
+    CHECK(r.fields.find("Content-Type") == "application/octet-stream");
+    CHECK(r.fields.find("Cache-Control") == "no-cache, no-store");
+    CHECK(r.fields.find("Expires") == "Thu, 01 Jan 1970 00:00:00 GMT");
+    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
+    CHECK(server.handler->connected[0]->transport() == transport::long_polling);
+}
+
+TEST_CASE("POSTed messages reach the handler; queued replies come back in one poll", "[server]") {
+    running_server server;
+    client c(server.port);
+    const auto token = negotiate(c);
+    REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
+    auto r = c.request("POST", "/echo?id=" + token, "one\x1e");
+    CHECK(r.status == 200);
+    CHECK(r.body.empty());
+    CHECK(c.request("POST", "/echo?id=" + token, "two\x1e").status == 200);
+    REQUIRE(server.handler->wait([&] { return server.handler->received.size() == 2; }));
+    r = c.request("GET", "/echo?id=" + token);
+    CHECK(r.status == 200);
+    CHECK(r.fields.find("Content-Type") == "application/octet-stream");
+    CHECK(r.body == "one\x1etwo\x1e");
+}
+
+TEST_CASE("a waiting poll is answered when a message is sent", "[server]") {
+    running_server server;
+    server.handler->echo = false;
+    client c(server.port);
+    const auto token = negotiate(c);
+    REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
+    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
+    c.send_request({"GET", "/echo?id=" + token, 1, {}, {}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK(c.buffered().empty());
+    server.handler->connected[0]->send("pushed");
+    const auto r = c.read_response();
+    CHECK(r.status == 200);
+    CHECK(r.body == "pushed");
+}
+
+TEST_CASE("a poll times out with 200 and an empty text/plain body", "[server]") {
+    transport::http_connection_options options;
+    options.long_poll_timeout = std::chrono::milliseconds(100);
+    running_server server(options);
+    client c(server.port);
+    const auto token = negotiate(c);
+    REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
+    const auto r = c.request("GET", "/echo?id=" + token);
+    CHECK(r.status == 200);
+    CHECK(r.body.empty());
+    CHECK(r.fields.find("Content-Type") == "text/plain");
+    CHECK(server.server().connections().find(token) != nullptr);
+}
+
+TEST_CASE("a newer poll supersedes the pending one, which gets 204", "[server]") {
+    running_server server;
+    server.handler->echo = false;
+    client first(server.port);
+    const auto token = negotiate(first);
+    REQUIRE(first.request("GET", "/echo?id=" + token).status == 200);
+    first.send_request({"GET", "/echo?id=" + token, 1, {}, {}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    client second(server.port);
+    second.send_request({"GET", "/echo?id=" + token, 1, {}, {}});
+    CHECK(first.read_response().status == 204);
+    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
+    server.handler->connected[0]->send("to the newest");
+    CHECK(second.read_response().body == "to the newest");
+}
+
+TEST_CASE("DELETE answers 202, ends the pending poll with 204 and the connection", "[server]") {
+    running_server server;
+    client poller(server.port);
+    const auto token = negotiate(poller);
+    REQUIRE(poller.request("GET", "/echo?id=" + token).status == 200);
+    poller.send_request({"GET", "/echo?id=" + token, 1, {}, {}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    client other(server.port);
+    CHECK(other.request("DELETE", "/echo?id=" + token).status == 202);
+    CHECK(poller.read_response().status == 204);
+    REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
+    CHECK(other.request("GET", "/echo?id=" + token).status == 404);
+}
+
+TEST_CASE("a server-side close delivers what is queued, then answers 204", "[server]") {
+    running_server server;
+    server.handler->echo = false;
+    client c(server.port);
+    const auto token = negotiate(c);
+    REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
+    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
+    const auto conn = server.handler->connected[0];
+    conn->send("bye");
+    conn->close();
+    auto r = c.request("GET", "/echo?id=" + token);
+    CHECK(r.status == 200);
+    CHECK(r.body == "bye");
+    r = c.request("GET", "/echo?id=" + token);
+    CHECK(r.status == 204);
+    REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
+}
+
+TEST_CASE("a client that stops polling is reaped after the disconnect timeout", "[server]") {
+    transport::http_connection_options options;
+    options.disconnect_timeout = std::chrono::milliseconds(200);
+    running_server server(options);
+    client c(server.port);
+    const auto token = negotiate(c);
+    REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
+    REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
+    CHECK(server.handler->disconnected[0].second == signalrpp::error::disconnect_timeout);
+}
+
+TEST_CASE("ids: none 400, unknown 404; a transport the path does not allow 404", "[server]") {
+    transport::http_connection_options options;
+    options.transports = transport::websockets;
+    running_server server(options);
+    client c(server.port);
+    auto r = c.request("GET", "/echo");
+    CHECK(r.status == 404);
+    CHECK(r.body == "LongPolling transport not supported by this end point type");
+    running_server all;
+    client d(all.port);
+    r = d.request("GET", "/echo");
+    CHECK(r.status == 400);
+    CHECK(r.body == "Connection ID required");
+    r = d.request("POST", "/echo?id=nope", "x");
+    CHECK(r.status == 404);
+    CHECK(r.body == "No Connection with that ID");
+    CHECK(d.request("DELETE", "/echo").status == 400);
+}

@@ -1,0 +1,295 @@
+#pragma once
+// A real server on 127.0.0.1 (any free port), run by its own threads, and a blocking test client that
+// speaks raw HTTP/1.1 and WebSocket frames, so that tests see exactly the bytes on the wire. Every
+// client read gives up after a few seconds, so that a broken server fails a test instead of hanging it.
+
+#include <signalrpp/server/server.hpp>
+#include <signalrpp/http/parser.hpp>
+#include <signalrpp/http/writer.hpp>
+#include <signalrpp/websocket/frame.hpp>
+#include <signalrpp/websocket/frame_reader.hpp>
+#include <signalrpp/websocket/handshake.hpp>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/read.hpp>
+#include <asio/write.hpp>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace server_test {
+
+namespace transport = signalrpp::transport;
+namespace http = signalrpp::http;
+namespace ws = signalrpp::websocket;
+
+/// Records what a handler sees, echoes what it receives (unless told otherwise), and lets a test wait.
+class recording_handler final : public transport::connection_handler {
+public:
+    bool echo = true;
+
+    void on_connected(const std::shared_ptr<transport::connection>& c) override {
+        std::lock_guard lock(mutex_);
+        connected.push_back(c);
+        changed_.notify_all();
+    }
+    void on_received(const std::shared_ptr<transport::connection>& c, std::string_view data, bool binary) override {
+        {
+            std::lock_guard lock(mutex_);
+            received.emplace_back(data);
+            changed_.notify_all();
+        }
+        if (echo) {
+            c->send(std::string(data), binary);
+        }
+    }
+    void on_disconnected(const std::shared_ptr<transport::connection>& c, std::error_code ec) override {
+        std::lock_guard lock(mutex_);
+        disconnected.emplace_back(c->id(), ec);
+        changed_.notify_all();
+    }
+
+    /// Waits (up to 5 s) until `done()` holds; returns whether it did.
+    bool wait(const std::function<bool()>& done) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, std::chrono::seconds(5), done);
+    }
+
+    /// Drops the connections kept in `connected` (they hold this handler: a cycle otherwise).
+    void forget_connections() {
+        std::lock_guard lock(mutex_);
+        connected.clear();
+    }
+
+    std::size_t connected_count() {
+        std::lock_guard lock(mutex_);
+        return connected.size();
+    }
+
+    std::vector<std::shared_ptr<transport::connection>> connected;
+    std::vector<std::string> received;
+    std::vector<std::pair<std::string, std::error_code>> disconnected;
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+};
+
+/// A server with `/echo` mapped to a recording_handler, on `threads` threads.
+class running_server {
+public:
+    explicit running_server(transport::http_connection_options options = {}, signalrpp::server_options server = {},
+                            int threads = 1)
+        : server_(io_, std::move(server)), handler(std::make_shared<recording_handler>()) {
+        server_.map_connection("/echo", handler, options);
+        port = server_.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
+        work_.emplace(io_.get_executor());
+        for (int i = 0; i < threads; ++i) {
+            threads_.emplace_back([this] { io_.run(); });
+        }
+    }
+
+    ~running_server() {
+        if (!stopped_) {
+            stop();
+        }
+        handler->forget_connections();
+    }
+
+    /// Stops the server and waits for io_context::run to return (false if it did not within 10 s).
+    bool stop() {
+        stopped_ = true;
+        server_.stop();
+        work_.reset();
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!io_.stopped() && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        const bool returned = io_.stopped();
+        if (!returned) {
+            io_.stop();
+        }
+        for (auto& t : threads_) {
+            t.join();
+        }
+        threads_.clear();
+        return returned;
+    }
+
+    signalrpp::server& server() { return server_; }
+
+    unsigned short port = 0;
+
+private:
+    asio::io_context io_;
+    signalrpp::server server_;
+
+public:
+    std::shared_ptr<recording_handler> handler;
+
+private:
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+    std::vector<std::thread> threads_;
+    bool stopped_ = false;
+};
+
+/// A blocking client on its own io_context.
+class client {
+public:
+    explicit client(unsigned short port) : socket_(io_) {
+        socket_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+        timeval tv{5, 0};
+        ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+
+    void send(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes.data(), bytes.size())); }
+
+    void send_request(http::request r) {
+        std::string out;
+        if (!r.fields.contains("Host")) {
+            r.fields.add("Host", "127.0.0.1");
+        }
+        http::write_request(out, r);
+        send(out);
+    }
+
+    /// Reads one response (for a HEAD request, say so: it has no body).
+    http::response read_response(bool head = false) {
+        http::response_parser parser;
+        if (head) {
+            parser.set_request_method("HEAD");
+        }
+        for (;;) {
+            if (!buffer_.empty()) {
+                http::response_parser::status s{};
+                buffer_.erase(0, parser.parse(buffer_, s));
+                if (s == http::response_parser::status::done) {
+                    return parser.message();
+                }
+                if (s == http::response_parser::status::error) {
+                    throw std::runtime_error("bad response: " + parser.error().reason);
+                }
+            }
+            if (!fill()) {
+                if (parser.finish_at_eof()) {
+                    return parser.message();
+                }
+                throw std::runtime_error("connection closed before a whole response");
+            }
+        }
+    }
+
+    http::response request(const std::string& method, const std::string& target, std::string body = {},
+                           http::fields fields = {}) {
+        http::request r;
+        r.method = method;
+        r.target = target;
+        r.fields = std::move(fields);
+        r.body = std::move(body);
+        send_request(std::move(r));
+        return read_response(method == "HEAD");
+    }
+
+    /// Upgrades to a WebSocket on `target`; returns the 101 (or the refusal).
+    http::response upgrade(const std::string& target) {
+        send_request(ws::upgrade_request(target, "127.0.0.1", "dGhlIHNhbXBsZSBub25jZQ=="));
+        return read_response();
+    }
+
+    void send_frame(ws::opcode op, std::string_view payload, bool fin = true, bool masked = true) {
+        std::string out;
+        ws::write_frame(out, op, payload, fin,
+                        masked ? std::optional<ws::masking_key>(ws::masking_key{1, 2, 3, 4}) : std::nullopt);
+        send(out);
+    }
+
+    struct frame_event {
+        ws::frame_reader::status status;
+        ws::opcode op = ws::opcode::text;
+        std::string payload;
+        std::uint16_t close_code = 0;
+        std::string close_reason;
+    };
+
+    /// Reads the next WebSocket event from the server (a message, ping, pong or close).
+    frame_event read_frame() {
+        for (;;) {
+            if (!buffer_.empty()) {
+                ws::frame_reader::status s{};
+                buffer_.erase(0, reader_.parse(buffer_, s));
+                if (s != ws::frame_reader::status::incomplete) {
+                    frame_event e{s, reader_.message_opcode(), reader_.payload(), reader_.close_status(),
+                                  std::string(reader_.close_reason())};
+                    return e;
+                }
+            }
+            if (!fill()) {
+                throw std::runtime_error("connection closed before a whole frame");
+            }
+        }
+    }
+
+    /// Reads raw bytes until `needle` has arrived; returns everything read so far (and keeps nothing).
+    std::string read_until(std::string_view needle) {
+        while (buffer_.find(needle) == std::string::npos) {
+            if (!fill()) {
+                throw std::runtime_error("connection closed before '" + std::string(needle) + "'");
+            }
+        }
+        return std::exchange(buffer_, {});
+    }
+
+    /// Whether the server closes the socket (within the read timeout), discarding what comes before.
+    bool closed_by_server() {
+        while (fill()) {
+        }
+        return eof_;
+    }
+
+    std::string& buffered() { return buffer_; }
+
+private:
+    bool fill() {
+        char data[16384];
+        std::error_code ec;
+        const std::size_t n = socket_.read_some(asio::buffer(data), ec);
+        if (ec) {
+            eof_ = ec == asio::error::eof || ec == asio::error::connection_reset;
+            return false;
+        }
+        buffer_.append(data, n);
+        return true;
+    }
+
+    asio::io_context io_;
+    asio::ip::tcp::socket socket_;
+    std::string buffer_;
+    ws::frame_reader reader_{ws::role::client};
+    bool eof_ = false;
+};
+
+/// The connection token a negotiate answer carries (version 1), or the id (version 0).
+inline std::string token_of(const std::string& negotiate_body) {
+    for (const char* key : {"\"connectionToken\":\"", "\"connectionId\":\""}) {
+        const auto at = negotiate_body.find(key);
+        if (at != std::string::npos) {
+            const auto start = at + std::string_view(key).size();
+            return negotiate_body.substr(start, negotiate_body.find('"', start) - start);
+        }
+    }
+    return {};
+}
+
+} // namespace server_test

@@ -1,0 +1,174 @@
+// The WebSockets transport through a real server: handshake, echo, fragments, control frames, the
+// close handshake, protocol violations and their close codes, ids and conflicts.
+#include <signalrpp/transport/websocket_session.hpp>
+
+#include "server_test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace server_test;
+using status = ws::frame_reader::status;
+
+TEST_CASE("a WebSocket without negotiation makes a connection and echoes text and binary", "[server]") {
+    running_server server;
+    client c(server.port);
+    const auto r = c.upgrade("/echo");
+    REQUIRE(r.status == 101);
+    CHECK(r.fields.find("Sec-WebSocket-Accept") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    c.send_frame(ws::opcode::text, "hello");
+    c.send_frame(ws::opcode::binary, std::string("\0\1\2", 3));
+    auto e = c.read_frame();
+    CHECK(e.status == status::message);
+    CHECK(e.op == ws::opcode::text);
+    CHECK(e.payload == "hello");
+    e = c.read_frame();
+    CHECK(e.op == ws::opcode::binary);
+    CHECK(e.payload == std::string("\0\1\2", 3));
+    REQUIRE(server.handler->connected_count() == 1);
+    const auto conn = server.handler->connected[0];
+    CHECK(conn->token() == conn->id());
+    CHECK(conn->transport() == transport::websockets);
+    CHECK(conn->request().path == "/echo");
+    CHECK(conn->request().remote_endpoint.rfind("127.0.0.1:", 0) == 0);
+}
+
+TEST_CASE("a negotiated WebSocket keeps the connection's ids and request snapshot", "[server]") {
+    running_server server;
+    client c(server.port);
+    const auto body = c.request("POST", "/echo/negotiate?negotiateVersion=1").body;
+    const auto token = token_of(body);
+    http::request up = ws::upgrade_request("/echo?id=" + token + "&access_token=abc", "127.0.0.1",
+                                           "dGhlIHNhbXBsZSBub25jZQ==");
+    up.fields.add("Cookie", "session=s1; theme=dark");
+    c.send_request(up);
+    REQUIRE(c.read_response().status == 101);
+    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
+    const auto conn = server.handler->connected[0];
+    CHECK(conn->token() == token);
+    CHECK(body.find(conn->id()) != std::string::npos);
+    CHECK(conn->request().query_parameter("access_token") == "abc");
+    CHECK(conn->request().cookie("theme") == "dark");
+    CHECK(conn->request().headers.find("Sec-WebSocket-Version") == "13");
+}
+
+TEST_CASE("WebSocket connect errors: unknown id 404, second socket 409, other transport 400", "[server]") {
+    running_server server;
+    client a(server.port);
+    CHECK(a.upgrade("/echo?id=unknown").status == 404);
+    const auto token = token_of(a.request("POST", "/echo/negotiate?negotiateVersion=1").body);
+    REQUIRE(a.upgrade("/echo?id=" + token).status == 101);
+    client b(server.port);
+    CHECK(b.upgrade("/echo?id=" + token).status == 409);
+    CHECK(b.request("POST", "/echo?id=" + token, "x").status == 405);
+    CHECK(b.request("GET", "/echo?id=" + token).status == 400); // a long poll on a WebSocket connection
+    CHECK(b.request("DELETE", "/echo?id=" + token).status == 400);
+}
+
+TEST_CASE("fragmented messages are joined; pings are answered with pongs", "[server]") {
+    running_server server;
+    client c(server.port);
+    REQUIRE(c.upgrade("/echo").status == 101);
+    c.send_frame(ws::opcode::text, "hel", false);
+    c.send_frame(ws::opcode::ping, "p1");
+    c.send_frame(ws::opcode::continuation, "lo", true);
+    auto e = c.read_frame();
+    CHECK(e.status == status::pong);
+    CHECK(e.payload == "p1");
+    e = c.read_frame();
+    CHECK(e.status == status::message);
+    CHECK(e.payload == "hello");
+}
+
+TEST_CASE("a close without a status is answered with 1000, and the connection ends cleanly", "[server]") {
+    running_server server;
+    client c(server.port);
+    REQUIRE(c.upgrade("/echo").status == 101);
+    c.send_frame(ws::opcode::close, "");
+    const auto e = c.read_frame();
+    CHECK(e.status == status::close);
+    CHECK(e.close_code == 1000);
+    CHECK(c.closed_by_server());
+    REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
+    CHECK(!server.handler->disconnected[0].second);
+}
+
+TEST_CASE("a peer's close code is echoed", "[server]") {
+    running_server server;
+    client c(server.port);
+    REQUIRE(c.upgrade("/echo").status == 101);
+    c.send_frame(ws::opcode::close, std::string("\x0f\xa0", 2)); // 4000
+    const auto e = c.read_frame();
+    CHECK(e.close_code == 4000);
+}
+
+TEST_CASE("protocol violations close with the RFC's code for that peer only", "[server]") {
+    running_server server;
+    client bystander(server.port);
+    REQUIRE(bystander.upgrade("/echo").status == 101);
+    struct violation {
+        const char* name;
+        std::string bytes;
+        std::uint16_t code;
+    };
+    std::string unmasked;
+    ws::write_frame(unmasked, ws::opcode::text, "x");
+    const std::vector<violation> cases = {
+        {"unmasked frame", unmasked, 1002},
+        {"reserved bit", std::string("\xc1\x80\0\0\0\0", 6), 1002},
+        {"unknown opcode", std::string("\x83\x80\0\0\0\0", 6), 1002},
+        {"fragmented ping", std::string("\x09\x80\0\0\0\0", 6), 1002},
+        {"invalid UTF-8", std::string("\x81\x82\0\0\0\0\xc3\x28", 8), 1007},
+        {"message too big", std::string("\x82\xff\0\0\0\0\x7f\0\0\0\0\0\0\0", 14), 1009},
+    };
+    for (const auto& v : cases) {
+        INFO(v.name);
+        client c(server.port);
+        REQUIRE(c.upgrade("/echo").status == 101);
+        c.send(v.bytes);
+        const auto e = c.read_frame();
+        CHECK(e.status == status::close);
+        CHECK(e.close_code == v.code);
+        CHECK(c.closed_by_server());
+    }
+    bystander.send_frame(ws::opcode::text, "still here");
+    CHECK(bystander.read_frame().payload == "still here");
+    REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == cases.size(); }));
+    for (const auto& [id, ec] : server.handler->disconnected) {
+        CHECK(ec == signalrpp::error::transport_protocol_violation);
+    }
+}
+
+TEST_CASE("a server-side close sends 1000 after what is queued, then waits for the peer", "[server]") {
+    running_server server;
+    server.handler->echo = false;
+    client c(server.port);
+    REQUIRE(c.upgrade("/echo").status == 101);
+    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
+    const auto conn = server.handler->connected[0];
+    CHECK(conn->send("last words"));
+    conn->close();
+    CHECK(!conn->send("too late"));
+    CHECK(c.read_frame().payload == "last words");
+    const auto e = c.read_frame();
+    CHECK(e.status == status::close);
+    CHECK(e.close_code == 1000);
+    c.send_frame(ws::opcode::close, std::string("\x03\xe8", 2));
+    CHECK(c.closed_by_server());
+    REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
+    CHECK(!server.handler->disconnected[0].second);
+}
+
+TEST_CASE("bad upgrade requests get 400 or 426", "[server]") {
+    running_server server;
+    client c(server.port);
+    http::request r = ws::upgrade_request("/echo", "127.0.0.1", "dGhlIHNhbXBsZSBub25jZQ==");
+    r.fields.set("Sec-WebSocket-Version", "8");
+    c.send_request(r);
+    auto response = c.read_response();
+    CHECK(response.status == 426);
+    CHECK(response.fields.find("Sec-WebSocket-Version") == "13");
+    r.fields.set("Sec-WebSocket-Version", "13");
+    r.fields.set("Sec-WebSocket-Key", "short");
+    c.send_request(r);
+    CHECK(c.read_response().status == 400);
+}
