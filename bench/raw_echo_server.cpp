@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
         }
     }
     asio::io_context io(1);
-    signalrpp::server server(io);
+    signalrpp::server_options options;
+    options.single_threaded = true; // one thread runs io: no strands
+    signalrpp::server server(io, options);
     server.map_any_path(std::make_shared<echo>());
     const auto bound = server.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     std::printf("listening on ws://127.0.0.1:%u\n", static_cast<unsigned>(bound.port()));

@@ -48,6 +48,7 @@
 #include <signalrpp/transport/negotiate.hpp>
 #include <signalrpp/transport/outbound_message.hpp>
 #include <signalrpp/transport/request_snapshot.hpp>
+#include <signalrpp/transport/session_executor.hpp>
 #include <signalrpp/transport/sse_format.hpp>
 #include <signalrpp/transport/stream_io.hpp>
 #include <signalrpp/transport/transport_link.hpp>

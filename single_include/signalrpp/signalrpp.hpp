@@ -2348,6 +2348,7 @@ inline void write_request(std::string& out, const request& r) {
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -2384,10 +2385,23 @@ constexpr bool valid_close_code(std::uint16_t code) noexcept {
 
 using masking_key = std::array<std::uint8_t, 4>;
 
-/// XORs `data` with `key`, starting at byte `offset` of the key's cycle.
+/// XORs `data` with `key`, starting at byte `offset` of the key's cycle (eight bytes at a time).
 inline void apply_mask(char* data, std::size_t size, const masking_key& key, std::size_t offset = 0) noexcept {
-    for (std::size_t i = 0; i < size; ++i) {
-        data[i] = static_cast<char>(static_cast<std::uint8_t>(data[i]) ^ key[(offset + i) & 3]);
+    unsigned char pattern[8];
+    for (std::size_t i = 0; i < 8; ++i) {
+        pattern[i] = key[(offset + i) & 3];
+    }
+    std::uint64_t word_key;
+    std::memcpy(&word_key, pattern, 8);
+    std::size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, data + i, 8);
+        word ^= word_key;
+        std::memcpy(data + i, &word, 8);
+    }
+    for (; i < size; ++i) {
+        data[i] = static_cast<char>(static_cast<std::uint8_t>(data[i]) ^ pattern[i & 7]);
     }
 }
 
@@ -2536,12 +2550,18 @@ public:
     std::uint16_t close_status() const noexcept { return close_status_; }
     std::string_view close_reason() const noexcept { return close_reason_; }
 
-    /// Frees the memory kept from earlier messages, unless a message is under way: called when a
-    /// connection goes idle, so that an idle connection holds no buffer.
-    void release_memory() {
+    /// Frees the storage kept from earlier messages when it is larger than `keep` bytes, unless a
+    /// message is under way: called when a connection goes idle, so that an idle connection holds no
+    /// buffer (beyond `keep`).
+    void release_memory(std::size_t keep = 0) {
         if (!in_message_ && !in_frame_) {
-            std::string().swap(message_);
-            std::string().swap(control_);
+            if (message_.capacity() > keep) {
+                std::string().swap(message_);
+            }
+            if (control_.capacity() > keep) {
+                std::string().swap(control_);
+            }
+            message_.clear();
             delivered_message_ = false;
         }
     }
@@ -3101,6 +3121,39 @@ struct request_snapshot {
 
 } // namespace signalrpp::transport
 // ---- end signalrpp/transport/request_snapshot.hpp
+// ---- begin signalrpp/transport/session_executor.hpp
+// The executor a session or connection runs its handlers on: a strand of the server's executor, so
+// that a connection's work is serialized when several threads run the io_context; or, when the user
+// promises one thread (server_options::single_threaded), the executor itself, which serializes
+// everything already and costs nothing. Made once per session: turning a strand into an
+// any_io_executor allocates, so it is never done per operation.
+
+
+#include <asio/any_io_executor.hpp>
+#include <asio/strand.hpp>
+
+namespace signalrpp::transport {
+
+class session_executor {
+public:
+    session_executor(const asio::any_io_executor& ex, bool single_threaded)
+        : executor_(single_threaded ? ex : asio::any_io_executor(asio::make_strand(ex))),
+          single_threaded_(single_threaded) {}
+
+    /// Where the session's handlers run.
+    const asio::any_io_executor& get() const noexcept { return executor_; }
+
+    /// The strand completions must be bound to, or null when the io_context has one thread (then a
+    /// socket's completions may run on its own executor, unbound).
+    const asio::any_io_executor* strand() const noexcept { return single_threaded_ ? nullptr : &executor_; }
+
+private:
+    asio::any_io_executor executor_;
+    bool single_threaded_;
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/session_executor.hpp
 // ---- begin signalrpp/transport/transport_link.hpp
 // transport_link: how a connection reaches the transport that is currently carrying it (a WebSocket
 // session, a Server-Sent Events response, a pending long poll). Both calls may come from any thread,
@@ -3129,7 +3182,6 @@ public:
 #include <asio/any_io_executor.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/post.hpp>
-#include <asio/strand.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -3154,13 +3206,14 @@ public:
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
-    using executor_type = asio::strand<asio::any_io_executor>;
+    using executor_type = asio::any_io_executor;
     using clock = std::chrono::steady_clock;
 
-    connection(std::string id, std::string token, asio::any_io_executor ex,
+    /// `single_threaded`: one thread runs `ex`, so the connection needs no strand (session_executor).
+    connection(std::string id, std::string token, const asio::any_io_executor& ex,
                std::shared_ptr<connection_handler> handler, std::size_t send_limit,
-               std::weak_ptr<connection_owner> owner = {})
-        : id_(std::move(id)), token_(std::move(token)), strand_(asio::make_strand(std::move(ex))),
+               std::weak_ptr<connection_owner> owner = {}, bool single_threaded = false)
+        : id_(std::move(id)), token_(std::move(token)), executor_(ex, single_threaded),
           handler_(std::move(handler)), owner_(std::move(owner)), send_limit_(send_limit),
           inactive_since_(clock::now()) {}
 
@@ -3182,7 +3235,11 @@ public:
     /// The request that opened the transport. Valid (and immutable) once on_connected has been called.
     const request_snapshot& request() const noexcept { return request_; }
 
-    executor_type get_executor() const noexcept { return strand_; }
+    /// Where the handler's calls run: the connection's strand (or the executor itself, single-threaded).
+    const executor_type& get_executor() const noexcept { return executor_.get(); }
+
+    /// For transports: the strand to bind socket completions to (null when single-threaded).
+    const asio::any_io_executor* strand() const noexcept { return executor_.strand(); }
 
     /// Queues `message` for the peer. Returns false if the connection is closing or has ended, or if the
     /// message would pass the send limit (the connection is then aborted with error::send_buffer_full).
@@ -3279,7 +3336,7 @@ public:
             }
         }
         if (start) {
-            asio::dispatch(strand_, [self = shared_from_this()] { self->handler_->on_connected(self); });
+            asio::dispatch(executor_.get(), [self = shared_from_this()] { self->handler_->on_connected(self); });
         }
         if (previous) {
             previous->close_requested(transport_link::close_kind::superseded);
@@ -3318,13 +3375,13 @@ public:
         notified_ = false;
         pending_bytes_ = 0;
         if (out.empty()) {
-            out.swap(pending_);
+            out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
         } else {
             for (auto& m : pending_) {
                 out.push_back(std::move(m));
             }
+            pending_.clear();
         }
-        std::vector<outbound_message>().swap(pending_);
     }
 
     /// Whether close() was called: a transport that finds nothing more to send then ends.
@@ -3347,7 +3404,8 @@ public:
 
     /// Delivers a POST body: moves to the strand first (POSTs may come on several sockets at once).
     void deliver_later(std::string data) {
-        asio::dispatch(strand_, [self = shared_from_this(), data = std::move(data)] { self->deliver(data, false); });
+        asio::dispatch(executor_.get(),
+                       [self = shared_from_this(), data = std::move(data)] { self->deliver(data, false); });
     }
 
     /// For the manager's scan: ends the connection if it has had no transport since before `deadline`.
@@ -3385,7 +3443,8 @@ public:
             owner->connection_ended(*this);
         }
         if (started) {
-            asio::dispatch(strand_, [self = shared_from_this(), reason] { self->handler_->on_disconnected(self, reason); });
+            asio::dispatch(executor_.get(),
+                           [self = shared_from_this(), reason] { self->handler_->on_disconnected(self, reason); });
         }
     }
 
@@ -3417,7 +3476,7 @@ private:
 
     const std::string id_;
     const std::string token_;
-    executor_type strand_;
+    session_executor executor_;
     std::shared_ptr<connection_handler> handler_;
     std::weak_ptr<connection_owner> owner_;
     const std::size_t send_limit_;
@@ -3460,7 +3519,9 @@ namespace signalrpp::transport {
 
 class connection_manager final : public connection_owner, public std::enable_shared_from_this<connection_manager> {
 public:
-    explicit connection_manager(asio::any_io_executor ex) : executor_(ex), timer_(ex) {}
+    /// `single_threaded`: one thread runs `ex`, so connections need no strands (session_executor).
+    explicit connection_manager(const asio::any_io_executor& ex, bool single_threaded = false)
+        : executor_(ex), timer_(ex), single_threaded_(single_threaded) {}
 
     struct new_connection_options {
         std::shared_ptr<connection_handler> handler;
@@ -3474,7 +3535,7 @@ public:
         std::string id = random_id();
         std::string token = options.separate_token ? random_id() : id;
         auto c = std::make_shared<connection>(std::move(id), std::move(token), executor_, options.handler,
-                                              options.send_limit, weak_from_this());
+                                              options.send_limit, weak_from_this(), single_threaded_);
         std::lock_guard lock(mutex_);
         entries_.emplace(c->token(), entry{c, options.disconnect_timeout});
         start_scan_locked();
@@ -3564,6 +3625,7 @@ private:
     mutable std::mutex mutex_;
     asio::steady_timer timer_; // guarded by mutex_
     std::unordered_map<std::string, entry> entries_;
+    bool single_threaded_;
     bool scanning_ = false;
     bool stopped_ = false;
 };
@@ -3604,7 +3666,7 @@ public:
 class http_exchange {
 public:
     virtual ~http_exchange() = default;
-    virtual asio::any_io_executor get_executor() const = 0;
+    virtual const asio::any_io_executor& get_executor() const = 0;
     /// Writes part of the response (its head, a chunk); on_sent follows. One write at a time.
     virtual void write(std::string bytes) = 0;
     /// Writes a whole response and ends the exchange: the session goes on with the next request.
@@ -3949,6 +4011,7 @@ private:
 #include <asio/bind_executor.hpp>
 #include <asio/buffer.hpp>
 #include <asio/error.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/socket_base.hpp>
 #include <asio/write.hpp>
 
@@ -3968,8 +4031,8 @@ namespace signalrpp::transport {
 class io_owner {
 public:
     virtual ~io_owner() = default;
-    /// The executor (a strand) completions run on.
-    virtual asio::any_io_executor io_executor() const = 0;
+    /// The strand completions run on, or null when one thread runs the io_context (session_executor).
+    virtual const asio::any_io_executor* io_strand() const = 0;
     /// Bytes arrived (valid during the call only), or the read failed (`ec`; eof when the peer closed).
     virtual void on_read(std::error_code ec, std::string_view data) = 0;
     /// A write finished: all bytes written, or `ec`.
@@ -3984,6 +4047,8 @@ public:
     virtual void async_read(std::shared_ptr<io_owner> owner) = 0;
     /// Writes every byte of `buffers` (which must stay valid until completion), then owner->on_written.
     virtual void async_write(std::span<const asio::const_buffer> buffers, std::shared_ptr<io_owner> owner) = 0;
+    /// The same for one buffer (a cheaper operation).
+    virtual void async_write(asio::const_buffer buffer, std::shared_ptr<io_owner> owner) = 0;
     /// Cancels pending operations and closes the socket (a TCP socket is shut down first).
     virtual void close() = 0;
     /// Sends the end of the stream (TCP FIN) but goes on reading: for closing without losing the
@@ -4048,9 +4113,16 @@ class stream_io final : public stream_io_base {
 
 public:
     explicit stream_io(Stream stream) : stream_(std::move(stream)) {
+        std::error_code ec;
         if constexpr (detail::waitable_socket<Stream>) {
-            std::error_code ec;
             stream_.non_blocking(true, ec);
+        }
+        // Messages go out when written, not when Nagle's algorithm decides (Kestrel's NoDelay).
+        auto& lowest = detail::lowest_layer_of(stream_);
+        if constexpr (requires { typename std::decay_t<decltype(lowest)>::protocol_type; }) {
+            if constexpr (std::is_same_v<typename std::decay_t<decltype(lowest)>::protocol_type, asio::ip::tcp>) {
+                lowest.set_option(asio::ip::tcp::no_delay(true), ec);
+            }
         }
     }
 
@@ -4062,22 +4134,25 @@ public:
         } else {
             auto buffer = std::make_unique<char[]>(detail::pending_read_size);
             char* data = buffer.get();
-            const auto ex = owner->io_executor();
-            stream_.async_read_some(
-                asio::buffer(data, detail::pending_read_size),
-                asio::bind_executor(ex, [owner = std::move(owner), buffer = std::move(buffer)](
-                                            std::error_code ec, std::size_t n) {
-                    owner->on_read(ec, std::string_view(buffer.get(), ec ? 0 : n));
-                }));
+            const asio::any_io_executor* strand = owner->io_strand();
+            auto done = [owner = std::move(owner), buffer = std::move(buffer)](std::error_code ec, std::size_t n) {
+                owner->on_read(ec, std::string_view(buffer.get(), ec ? 0 : n));
+            };
+            if (strand) {
+                stream_.async_read_some(asio::buffer(data, detail::pending_read_size),
+                                        asio::bind_executor(*strand, std::move(done)));
+            } else {
+                stream_.async_read_some(asio::buffer(data, detail::pending_read_size), std::move(done));
+            }
         }
     }
 
     void async_write(std::span<const asio::const_buffer> buffers, std::shared_ptr<io_owner> owner) override {
-        const auto ex = owner->io_executor();
-        asio::async_write(stream_, buffers,
-                          asio::bind_executor(ex, [owner = std::move(owner)](std::error_code ec, std::size_t n) {
-                              owner->on_written(ec, n);
-                          }));
+        write_all(buffers, std::move(owner));
+    }
+
+    void async_write(asio::const_buffer buffer, std::shared_ptr<io_owner> owner) override {
+        write_all(buffer, std::move(owner));
     }
 
     void close() override {
@@ -4125,23 +4200,37 @@ public:
     bool secure() const override { return is_secure_stream<Stream>::value; }
 
 private:
+    template <class Buffers>
+    void write_all(const Buffers& buffers, std::shared_ptr<io_owner> owner) {
+        const asio::any_io_executor* strand = owner->io_strand();
+        auto done = [owner = std::move(owner)](std::error_code ec, std::size_t n) { owner->on_written(ec, n); };
+        if (strand) {
+            asio::async_write(stream_, buffers, asio::bind_executor(*strand, std::move(done)));
+        } else {
+            asio::async_write(stream_, buffers, std::move(done));
+        }
+    }
+
     void wait_then_read(std::shared_ptr<io_owner> owner) {
-        const auto ex = owner->io_executor();
-        stream_.async_wait(asio::socket_base::wait_read,
-                           asio::bind_executor(ex, [this, owner = std::move(owner)](std::error_code ec) mutable {
-                               if (ec) {
-                                   owner->on_read(ec, {});
-                                   return;
-                               }
-                               char* buffer = detail::thread_read_buffer();
-                               const std::size_t n = stream_.read_some(
-                                   asio::buffer(buffer, detail::thread_read_buffer_size), ec);
-                               if (ec == asio::error::would_block || ec == asio::error::try_again) {
-                                   wait_then_read(std::move(owner));
-                                   return;
-                               }
-                               owner->on_read(ec, std::string_view(buffer, ec ? 0 : n));
-                           }));
+        const asio::any_io_executor* strand = owner->io_strand();
+        auto readable = [this, owner = std::move(owner)](std::error_code ec) mutable {
+            if (ec) {
+                owner->on_read(ec, {});
+                return;
+            }
+            char* buffer = detail::thread_read_buffer();
+            const std::size_t n = stream_.read_some(asio::buffer(buffer, detail::thread_read_buffer_size), ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) {
+                wait_then_read(std::move(owner));
+                return;
+            }
+            owner->on_read(ec, std::string_view(buffer, ec ? 0 : n));
+        };
+        if (strand) {
+            stream_.async_wait(asio::socket_base::wait_read, asio::bind_executor(*strand, std::move(readable)));
+        } else {
+            stream_.async_wait(asio::socket_base::wait_read, std::move(readable));
+        }
     }
 
     Stream stream_;
@@ -4217,7 +4306,7 @@ public:
     }
 
     // io_owner
-    asio::any_io_executor io_executor() const override { return conn_->get_executor(); }
+    const asio::any_io_executor* io_strand() const override { return conn_->strand(); }
 
     void on_read(std::error_code ec, std::string_view data) override {
         reading_ = false;
@@ -4271,6 +4360,9 @@ public:
 
     // transport_link
     void send_ready() override {
+        if (current_batch() == this) {
+            return; // a send from the handler, during consume(): flushed when the batch ends
+        }
         asio::dispatch(conn_->get_executor(), [self = shared_from_this()] { self->flush(); });
     }
 
@@ -4314,6 +4406,7 @@ private:
             data = joined;
         }
         in_batch_ = true;
+        current_batch() = this;
         while (!data.empty() && (state_ == state::open || state_ == state::closing)) {
             websocket::frame_reader::status s{};
             const std::size_t used = reader_.parse(data, s);
@@ -4341,6 +4434,13 @@ private:
             }
         }
         in_batch_ = false;
+        current_batch() = nullptr;
+    }
+
+    // The session whose input this thread is handling, if any.
+    static websocket_session*& current_batch() {
+        thread_local websocket_session* current = nullptr;
+        return current;
     }
 
     void on_peer_close() {
@@ -4377,36 +4477,43 @@ private:
         if (control_out_.empty() && inflight_.empty() && (close_out_.empty() || close_in_write_)) {
             return;
         }
-        headers_.clear();
-        headers_.reserve(inflight_.size() * 10);
+        // One contiguous buffer holds the control frames, every frame header and the payloads small
+        // enough to copy; larger payloads are written from the message itself (a gather write).
+        frames_.clear();
+        frames_.append(control_out_);
+        control_out_.clear();
+        cuts_.clear();
         for (const auto& m : inflight_) {
-            header_sizes_.push_back(static_cast<std::uint8_t>(websocket::append_frame_header(
-                headers_, m.binary() ? websocket::opcode::binary : websocket::opcode::text, m.size())));
+            websocket::append_frame_header(frames_, m.binary() ? websocket::opcode::binary : websocket::opcode::text,
+                                           m.size());
+            if (m.size() <= copy_limit) {
+                frames_.append(m.bytes());
+            } else {
+                cuts_.push_back({frames_.size(), m.bytes()});
+            }
         }
-        buffers_.clear();
-        buffers_.reserve(1 + inflight_.size() * 2);
-        if (!control_out_.empty()) {
-            written_control_ = std::move(control_out_);
-            control_out_.clear();
-            buffers_.push_back(asio::buffer(written_control_));
-        } else {
-            written_control_.clear();
-        }
-        std::size_t header_offset = 0;
-        for (std::size_t i = 0; i < inflight_.size(); ++i) {
-            const std::size_t header_size = header_sizes_[i];
-            buffers_.push_back(asio::buffer(headers_.data() + header_offset, header_size));
-            header_offset += header_size;
-            const std::string_view bytes = inflight_[i].bytes();
-            buffers_.push_back(asio::buffer(bytes.data(), bytes.size()));
-        }
-        header_sizes_.clear();
         if (!close_out_.empty() && !close_in_write_) {
-            buffers_.push_back(asio::buffer(close_out_));
+            frames_.append(close_out_);
             close_in_write_ = true;
         }
+        buffers_.clear();
+        std::size_t from = 0;
+        for (const auto& cut : cuts_) {
+            if (cut.offset > from) {
+                buffers_.push_back(asio::buffer(frames_.data() + from, cut.offset - from));
+            }
+            buffers_.push_back(asio::buffer(cut.payload.data(), cut.payload.size()));
+            from = cut.offset;
+        }
+        if (frames_.size() > from) {
+            buffers_.push_back(asio::buffer(frames_.data() + from, frames_.size() - from));
+        }
         writing_ = true;
-        io_->async_write(buffers_, shared_from_this());
+        if (buffers_.size() == 1) {
+            io_->async_write(buffers_.front(), shared_from_this());
+        } else {
+            io_->async_write(buffers_, shared_from_this());
+        }
     }
 
     void arm_close_timer() {
@@ -4441,13 +4548,19 @@ private:
         conn_->detach(this, failed ? make_error_code(error::transport_protocol_violation) : ec);
     }
 
+    // What a connection keeps between writes is room for a few messages' bookkeeping (no payloads,
+    // no read or write buffer); more than that, left by a burst, is freed.
     void release_idle_memory() {
-        std::vector<outbound_message>().swap(inflight_);
-        std::vector<asio::const_buffer>().swap(buffers_);
-        std::string().swap(headers_);
-        std::string().swap(written_control_);
-        std::vector<std::uint8_t>().swap(header_sizes_);
-        reader_.release_memory();
+        constexpr std::size_t keep = 4;
+        if (inflight_.capacity() > keep) {
+            std::vector<outbound_message>().swap(inflight_);
+            std::vector<asio::const_buffer>().swap(buffers_);
+            std::vector<cut>().swap(cuts_);
+        }
+        if (frames_.capacity() > 256) {
+            std::string().swap(frames_);
+        }
+        reader_.release_memory(256);
     }
 
     std::shared_ptr<connection> conn_;
@@ -4457,10 +4570,15 @@ private:
     std::string partial_;      // the start of a frame header that has not all arrived
     std::string control_out_;  // the 101 and pongs, to go first in the next write
     std::string close_out_;    // our close frame, to go last
-    std::string written_control_;
+    // The write under way: the messages, and what is written of them.
+    struct cut {
+        std::size_t offset;       // where in frames_ the payload would have gone
+        std::string_view payload; // written from the message itself
+    };
+    static constexpr std::size_t copy_limit = 1024;
     std::vector<outbound_message> inflight_;
-    std::string headers_;
-    std::vector<std::uint8_t> header_sizes_;
+    std::string frames_;
+    std::vector<cut> cuts_;
     std::vector<asio::const_buffer> buffers_;
     std::optional<asio::steady_timer> close_timer_;
     state state_ = state::open;
@@ -4941,7 +5059,6 @@ private:
 #include <asio/buffer.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/steady_timer.hpp>
-#include <asio/strand.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -4957,11 +5074,12 @@ class http_session final : public transport::io_owner,
                            public closable_session,
                            public std::enable_shared_from_this<http_session> {
 public:
+    /// `single_threaded`: one thread runs `ex`, so the session needs no strand (session_executor).
     http_session(std::unique_ptr<transport::stream_io_base> io, const asio::any_io_executor& ex,
                  std::shared_ptr<request_handler> handler, const http_session_options& options,
-                 std::shared_ptr<session_registry> registry = nullptr)
-        : io_(std::move(io)), strand_(asio::make_strand(ex)), handler_(std::move(handler)), options_(options),
-          registry_(std::move(registry)), parser_(options.limits), timer_(strand_) {}
+                 std::shared_ptr<session_registry> registry = nullptr, bool single_threaded = false)
+        : io_(std::move(io)), executor_(ex, single_threaded), handler_(std::move(handler)), options_(options),
+          registry_(std::move(registry)), parser_(options.limits), timer_(executor_.get()) {}
 
     ~http_session() override {
         if (registry_) {
@@ -4973,7 +5091,7 @@ public:
         if (registry_) {
             registry_->add(this, weak_from_this());
         }
-        asio::dispatch(strand_, [self = shared_from_this()] {
+        asio::dispatch(executor_.get(), [self = shared_from_this()] {
             self->remote_ = self->io_->remote_endpoint();
             self->secure_ = self->io_->secure();
             self->process_input();
@@ -4981,7 +5099,7 @@ public:
     }
 
     void shutdown() override {
-        asio::dispatch(strand_, [self = shared_from_this()] {
+        asio::dispatch(executor_.get(), [self = shared_from_this()] {
             self->stopping_ = true;
             if (self->mode_ == mode::reading && !self->writing_) {
                 self->close_socket();
@@ -4990,7 +5108,7 @@ public:
     }
 
     // io_owner
-    asio::any_io_executor io_executor() const override { return strand_; }
+    const asio::any_io_executor* io_strand() const override { return executor_.strand(); }
 
     void on_read(std::error_code ec, std::string_view data) override {
         reading_ = false;
@@ -5050,7 +5168,7 @@ public:
     }
 
     // http_exchange
-    asio::any_io_executor get_executor() const override { return strand_; }
+    const asio::any_io_executor& get_executor() const override { return executor_.get(); }
 
     void write(std::string bytes) override {
         after_write_ = after::exchange_part;
@@ -5173,9 +5291,8 @@ private:
 
     void start_write(std::string bytes) {
         out_ = std::move(bytes);
-        out_buffer_ = asio::buffer(out_);
         writing_ = true;
-        io_->async_write({&out_buffer_, 1}, shared_from_this());
+        io_->async_write(asio::buffer(out_), shared_from_this());
     }
 
     void arm_timer(std::chrono::milliseconds after, bool request_started) {
@@ -5229,7 +5346,7 @@ private:
     }
 
     std::unique_ptr<transport::stream_io_base> io_;
-    asio::strand<asio::any_io_executor> strand_;
+    transport::session_executor executor_;
     std::shared_ptr<request_handler> handler_;
     http_session_options options_;
     std::shared_ptr<session_registry> registry_;
@@ -5238,7 +5355,6 @@ private:
     std::uint64_t timer_generation_ = 0;
     std::string input_;
     std::string out_;
-    asio::const_buffer out_buffer_;
     std::string remote_;
     bool secure_ = false;
     std::shared_ptr<transport::exchange_user> user_;
@@ -5500,6 +5616,9 @@ struct server_options {
     std::optional<std::filesystem::path> static_files;
     /// How long stop() lets connections close properly before aborting them.
     std::chrono::milliseconds shutdown_timeout = std::chrono::seconds(5);
+    /// A promise that only one thread runs the server's io_context: sockets and connections then use
+    /// the executor itself rather than strands, which saves work on every operation. Wrong if broken.
+    bool single_threaded = false;
 };
 
 class server {
@@ -5578,11 +5697,13 @@ private:
         state(const asio::any_io_executor& ex, server_options o)
             : executor(ex), control(asio::make_strand(ex)), options(std::move(o)),
               router(std::make_shared<hosting::router>(options.cors, options.static_files)),
-              manager(std::make_shared<transport::connection_manager>(ex)),
+              manager(std::make_shared<transport::connection_manager>(ex, options.single_threaded)),
               sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {}
 
         void serve(std::unique_ptr<transport::stream_io_base> io) {
-            std::make_shared<hosting::http_session>(std::move(io), executor, router, options.http, sessions)->start();
+            std::make_shared<hosting::http_session>(std::move(io), executor, router, options.http, sessions,
+                                                    options.single_threaded)
+                ->start();
         }
 
         template <class Acceptor, class OnAccept>

@@ -85,6 +85,22 @@ TEST_CASE("four threads on one io_context: many WebSocket clients echo in order"
     CHECK(server.stop());
 }
 
+TEST_CASE("a single-threaded server (no strands) serves every transport and stops", "[server]") {
+    signalrpp::server_options options;
+    options.single_threaded = true;
+    running_server server({}, options, 1);
+    client ws_client(server.port);
+    REQUIRE(ws_client.upgrade("/echo").status == 101);
+    ws_client.send_frame(ws::opcode::text, "one thread");
+    CHECK(ws_client.read_frame().payload == "one thread");
+    client http_client(server.port);
+    const auto token = token_of(http_client.request("POST", "/echo/negotiate?negotiateVersion=1").body);
+    REQUIRE(http_client.request("GET", "/echo?id=" + token).status == 200);
+    CHECK(http_client.request("POST", "/echo?id=" + token, "lp").status == 200);
+    CHECK(http_client.request("GET", "/echo?id=" + token).body == "lp");
+    CHECK(server.stop());
+}
+
 TEST_CASE("a slow consumer passing the send limit is aborted; others are not", "[server]") {
     transport::http_connection_options options;
     options.send_limit = 64 * 1024;

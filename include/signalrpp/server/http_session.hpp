@@ -16,13 +16,13 @@
 #include <signalrpp/server/route_result.hpp>
 #include <signalrpp/server/session_registry.hpp>
 #include <signalrpp/transport/http_exchange.hpp>
+#include <signalrpp/transport/session_executor.hpp>
 #include <signalrpp/transport/stream_io.hpp>
 
 #include <asio/any_io_executor.hpp>
 #include <asio/buffer.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/steady_timer.hpp>
-#include <asio/strand.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -38,11 +38,12 @@ class http_session final : public transport::io_owner,
                            public closable_session,
                            public std::enable_shared_from_this<http_session> {
 public:
+    /// `single_threaded`: one thread runs `ex`, so the session needs no strand (session_executor).
     http_session(std::unique_ptr<transport::stream_io_base> io, const asio::any_io_executor& ex,
                  std::shared_ptr<request_handler> handler, const http_session_options& options,
-                 std::shared_ptr<session_registry> registry = nullptr)
-        : io_(std::move(io)), strand_(asio::make_strand(ex)), handler_(std::move(handler)), options_(options),
-          registry_(std::move(registry)), parser_(options.limits), timer_(strand_) {}
+                 std::shared_ptr<session_registry> registry = nullptr, bool single_threaded = false)
+        : io_(std::move(io)), executor_(ex, single_threaded), handler_(std::move(handler)), options_(options),
+          registry_(std::move(registry)), parser_(options.limits), timer_(executor_.get()) {}
 
     ~http_session() override {
         if (registry_) {
@@ -54,7 +55,7 @@ public:
         if (registry_) {
             registry_->add(this, weak_from_this());
         }
-        asio::dispatch(strand_, [self = shared_from_this()] {
+        asio::dispatch(executor_.get(), [self = shared_from_this()] {
             self->remote_ = self->io_->remote_endpoint();
             self->secure_ = self->io_->secure();
             self->process_input();
@@ -62,7 +63,7 @@ public:
     }
 
     void shutdown() override {
-        asio::dispatch(strand_, [self = shared_from_this()] {
+        asio::dispatch(executor_.get(), [self = shared_from_this()] {
             self->stopping_ = true;
             if (self->mode_ == mode::reading && !self->writing_) {
                 self->close_socket();
@@ -71,7 +72,7 @@ public:
     }
 
     // io_owner
-    asio::any_io_executor io_executor() const override { return strand_; }
+    const asio::any_io_executor* io_strand() const override { return executor_.strand(); }
 
     void on_read(std::error_code ec, std::string_view data) override {
         reading_ = false;
@@ -131,7 +132,7 @@ public:
     }
 
     // http_exchange
-    asio::any_io_executor get_executor() const override { return strand_; }
+    const asio::any_io_executor& get_executor() const override { return executor_.get(); }
 
     void write(std::string bytes) override {
         after_write_ = after::exchange_part;
@@ -254,9 +255,8 @@ private:
 
     void start_write(std::string bytes) {
         out_ = std::move(bytes);
-        out_buffer_ = asio::buffer(out_);
         writing_ = true;
-        io_->async_write({&out_buffer_, 1}, shared_from_this());
+        io_->async_write(asio::buffer(out_), shared_from_this());
     }
 
     void arm_timer(std::chrono::milliseconds after, bool request_started) {
@@ -310,7 +310,7 @@ private:
     }
 
     std::unique_ptr<transport::stream_io_base> io_;
-    asio::strand<asio::any_io_executor> strand_;
+    transport::session_executor executor_;
     std::shared_ptr<request_handler> handler_;
     http_session_options options_;
     std::shared_ptr<session_registry> registry_;
@@ -319,7 +319,6 @@ private:
     std::uint64_t timer_generation_ = 0;
     std::string input_;
     std::string out_;
-    asio::const_buffer out_buffer_;
     std::string remote_;
     bool secure_ = false;
     std::shared_ptr<transport::exchange_user> user_;

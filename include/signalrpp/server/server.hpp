@@ -54,6 +54,9 @@ struct server_options {
     std::optional<std::filesystem::path> static_files;
     /// How long stop() lets connections close properly before aborting them.
     std::chrono::milliseconds shutdown_timeout = std::chrono::seconds(5);
+    /// A promise that only one thread runs the server's io_context: sockets and connections then use
+    /// the executor itself rather than strands, which saves work on every operation. Wrong if broken.
+    bool single_threaded = false;
 };
 
 class server {
@@ -132,11 +135,13 @@ private:
         state(const asio::any_io_executor& ex, server_options o)
             : executor(ex), control(asio::make_strand(ex)), options(std::move(o)),
               router(std::make_shared<hosting::router>(options.cors, options.static_files)),
-              manager(std::make_shared<transport::connection_manager>(ex)),
+              manager(std::make_shared<transport::connection_manager>(ex, options.single_threaded)),
               sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {}
 
         void serve(std::unique_ptr<transport::stream_io_base> io) {
-            std::make_shared<hosting::http_session>(std::move(io), executor, router, options.http, sessions)->start();
+            std::make_shared<hosting::http_session>(std::move(io), executor, router, options.http, sessions,
+                                                    options.single_threaded)
+                ->start();
         }
 
         template <class Acceptor, class OnAccept>

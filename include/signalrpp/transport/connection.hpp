@@ -23,12 +23,12 @@
 #include <signalrpp/transport/negotiate.hpp>
 #include <signalrpp/transport/outbound_message.hpp>
 #include <signalrpp/transport/request_snapshot.hpp>
+#include <signalrpp/transport/session_executor.hpp>
 #include <signalrpp/transport/transport_link.hpp>
 
 #include <asio/any_io_executor.hpp>
 #include <asio/dispatch.hpp>
 #include <asio/post.hpp>
-#include <asio/strand.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -53,13 +53,14 @@ public:
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
-    using executor_type = asio::strand<asio::any_io_executor>;
+    using executor_type = asio::any_io_executor;
     using clock = std::chrono::steady_clock;
 
-    connection(std::string id, std::string token, asio::any_io_executor ex,
+    /// `single_threaded`: one thread runs `ex`, so the connection needs no strand (session_executor).
+    connection(std::string id, std::string token, const asio::any_io_executor& ex,
                std::shared_ptr<connection_handler> handler, std::size_t send_limit,
-               std::weak_ptr<connection_owner> owner = {})
-        : id_(std::move(id)), token_(std::move(token)), strand_(asio::make_strand(std::move(ex))),
+               std::weak_ptr<connection_owner> owner = {}, bool single_threaded = false)
+        : id_(std::move(id)), token_(std::move(token)), executor_(ex, single_threaded),
           handler_(std::move(handler)), owner_(std::move(owner)), send_limit_(send_limit),
           inactive_since_(clock::now()) {}
 
@@ -81,7 +82,11 @@ public:
     /// The request that opened the transport. Valid (and immutable) once on_connected has been called.
     const request_snapshot& request() const noexcept { return request_; }
 
-    executor_type get_executor() const noexcept { return strand_; }
+    /// Where the handler's calls run: the connection's strand (or the executor itself, single-threaded).
+    const executor_type& get_executor() const noexcept { return executor_.get(); }
+
+    /// For transports: the strand to bind socket completions to (null when single-threaded).
+    const asio::any_io_executor* strand() const noexcept { return executor_.strand(); }
 
     /// Queues `message` for the peer. Returns false if the connection is closing or has ended, or if the
     /// message would pass the send limit (the connection is then aborted with error::send_buffer_full).
@@ -178,7 +183,7 @@ public:
             }
         }
         if (start) {
-            asio::dispatch(strand_, [self = shared_from_this()] { self->handler_->on_connected(self); });
+            asio::dispatch(executor_.get(), [self = shared_from_this()] { self->handler_->on_connected(self); });
         }
         if (previous) {
             previous->close_requested(transport_link::close_kind::superseded);
@@ -217,13 +222,13 @@ public:
         notified_ = false;
         pending_bytes_ = 0;
         if (out.empty()) {
-            out.swap(pending_);
+            out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
         } else {
             for (auto& m : pending_) {
                 out.push_back(std::move(m));
             }
+            pending_.clear();
         }
-        std::vector<outbound_message>().swap(pending_);
     }
 
     /// Whether close() was called: a transport that finds nothing more to send then ends.
@@ -246,7 +251,8 @@ public:
 
     /// Delivers a POST body: moves to the strand first (POSTs may come on several sockets at once).
     void deliver_later(std::string data) {
-        asio::dispatch(strand_, [self = shared_from_this(), data = std::move(data)] { self->deliver(data, false); });
+        asio::dispatch(executor_.get(),
+                       [self = shared_from_this(), data = std::move(data)] { self->deliver(data, false); });
     }
 
     /// For the manager's scan: ends the connection if it has had no transport since before `deadline`.
@@ -284,7 +290,8 @@ public:
             owner->connection_ended(*this);
         }
         if (started) {
-            asio::dispatch(strand_, [self = shared_from_this(), reason] { self->handler_->on_disconnected(self, reason); });
+            asio::dispatch(executor_.get(),
+                           [self = shared_from_this(), reason] { self->handler_->on_disconnected(self, reason); });
         }
     }
 
@@ -316,7 +323,7 @@ private:
 
     const std::string id_;
     const std::string token_;
-    executor_type strand_;
+    session_executor executor_;
     std::shared_ptr<connection_handler> handler_;
     std::weak_ptr<connection_owner> owner_;
     const std::size_t send_limit_;

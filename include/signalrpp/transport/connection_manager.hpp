@@ -24,7 +24,9 @@ namespace signalrpp::transport {
 
 class connection_manager final : public connection_owner, public std::enable_shared_from_this<connection_manager> {
 public:
-    explicit connection_manager(asio::any_io_executor ex) : executor_(ex), timer_(ex) {}
+    /// `single_threaded`: one thread runs `ex`, so connections need no strands (session_executor).
+    explicit connection_manager(const asio::any_io_executor& ex, bool single_threaded = false)
+        : executor_(ex), timer_(ex), single_threaded_(single_threaded) {}
 
     struct new_connection_options {
         std::shared_ptr<connection_handler> handler;
@@ -38,7 +40,7 @@ public:
         std::string id = random_id();
         std::string token = options.separate_token ? random_id() : id;
         auto c = std::make_shared<connection>(std::move(id), std::move(token), executor_, options.handler,
-                                              options.send_limit, weak_from_this());
+                                              options.send_limit, weak_from_this(), single_threaded_);
         std::lock_guard lock(mutex_);
         entries_.emplace(c->token(), entry{c, options.disconnect_timeout});
         start_scan_locked();
@@ -128,6 +130,7 @@ private:
     mutable std::mutex mutex_;
     asio::steady_timer timer_; // guarded by mutex_
     std::unordered_map<std::string, entry> entries_;
+    bool single_threaded_;
     bool scanning_ = false;
     bool stopped_ = false;
 };

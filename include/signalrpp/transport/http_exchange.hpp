@@ -26,7 +26,7 @@ public:
 class http_exchange {
 public:
     virtual ~http_exchange() = default;
-    virtual asio::any_io_executor get_executor() const = 0;
+    virtual const asio::any_io_executor& get_executor() const = 0;
     /// Writes part of the response (its head, a chunk); on_sent follows. One write at a time.
     virtual void write(std::string bytes) = 0;
     /// Writes a whole response and ends the exchange: the session goes on with the next request.

@@ -19,6 +19,7 @@
 #include <asio/bind_executor.hpp>
 #include <asio/buffer.hpp>
 #include <asio/error.hpp>
+#include <asio/ip/tcp.hpp>
 #include <asio/socket_base.hpp>
 #include <asio/write.hpp>
 
@@ -38,8 +39,8 @@ namespace signalrpp::transport {
 class io_owner {
 public:
     virtual ~io_owner() = default;
-    /// The executor (a strand) completions run on.
-    virtual asio::any_io_executor io_executor() const = 0;
+    /// The strand completions run on, or null when one thread runs the io_context (session_executor).
+    virtual const asio::any_io_executor* io_strand() const = 0;
     /// Bytes arrived (valid during the call only), or the read failed (`ec`; eof when the peer closed).
     virtual void on_read(std::error_code ec, std::string_view data) = 0;
     /// A write finished: all bytes written, or `ec`.
@@ -54,6 +55,8 @@ public:
     virtual void async_read(std::shared_ptr<io_owner> owner) = 0;
     /// Writes every byte of `buffers` (which must stay valid until completion), then owner->on_written.
     virtual void async_write(std::span<const asio::const_buffer> buffers, std::shared_ptr<io_owner> owner) = 0;
+    /// The same for one buffer (a cheaper operation).
+    virtual void async_write(asio::const_buffer buffer, std::shared_ptr<io_owner> owner) = 0;
     /// Cancels pending operations and closes the socket (a TCP socket is shut down first).
     virtual void close() = 0;
     /// Sends the end of the stream (TCP FIN) but goes on reading: for closing without losing the
@@ -118,9 +121,16 @@ class stream_io final : public stream_io_base {
 
 public:
     explicit stream_io(Stream stream) : stream_(std::move(stream)) {
+        std::error_code ec;
         if constexpr (detail::waitable_socket<Stream>) {
-            std::error_code ec;
             stream_.non_blocking(true, ec);
+        }
+        // Messages go out when written, not when Nagle's algorithm decides (Kestrel's NoDelay).
+        auto& lowest = detail::lowest_layer_of(stream_);
+        if constexpr (requires { typename std::decay_t<decltype(lowest)>::protocol_type; }) {
+            if constexpr (std::is_same_v<typename std::decay_t<decltype(lowest)>::protocol_type, asio::ip::tcp>) {
+                lowest.set_option(asio::ip::tcp::no_delay(true), ec);
+            }
         }
     }
 
@@ -132,22 +142,25 @@ public:
         } else {
             auto buffer = std::make_unique<char[]>(detail::pending_read_size);
             char* data = buffer.get();
-            const auto ex = owner->io_executor();
-            stream_.async_read_some(
-                asio::buffer(data, detail::pending_read_size),
-                asio::bind_executor(ex, [owner = std::move(owner), buffer = std::move(buffer)](
-                                            std::error_code ec, std::size_t n) {
-                    owner->on_read(ec, std::string_view(buffer.get(), ec ? 0 : n));
-                }));
+            const asio::any_io_executor* strand = owner->io_strand();
+            auto done = [owner = std::move(owner), buffer = std::move(buffer)](std::error_code ec, std::size_t n) {
+                owner->on_read(ec, std::string_view(buffer.get(), ec ? 0 : n));
+            };
+            if (strand) {
+                stream_.async_read_some(asio::buffer(data, detail::pending_read_size),
+                                        asio::bind_executor(*strand, std::move(done)));
+            } else {
+                stream_.async_read_some(asio::buffer(data, detail::pending_read_size), std::move(done));
+            }
         }
     }
 
     void async_write(std::span<const asio::const_buffer> buffers, std::shared_ptr<io_owner> owner) override {
-        const auto ex = owner->io_executor();
-        asio::async_write(stream_, buffers,
-                          asio::bind_executor(ex, [owner = std::move(owner)](std::error_code ec, std::size_t n) {
-                              owner->on_written(ec, n);
-                          }));
+        write_all(buffers, std::move(owner));
+    }
+
+    void async_write(asio::const_buffer buffer, std::shared_ptr<io_owner> owner) override {
+        write_all(buffer, std::move(owner));
     }
 
     void close() override {
@@ -195,23 +208,37 @@ public:
     bool secure() const override { return is_secure_stream<Stream>::value; }
 
 private:
+    template <class Buffers>
+    void write_all(const Buffers& buffers, std::shared_ptr<io_owner> owner) {
+        const asio::any_io_executor* strand = owner->io_strand();
+        auto done = [owner = std::move(owner)](std::error_code ec, std::size_t n) { owner->on_written(ec, n); };
+        if (strand) {
+            asio::async_write(stream_, buffers, asio::bind_executor(*strand, std::move(done)));
+        } else {
+            asio::async_write(stream_, buffers, std::move(done));
+        }
+    }
+
     void wait_then_read(std::shared_ptr<io_owner> owner) {
-        const auto ex = owner->io_executor();
-        stream_.async_wait(asio::socket_base::wait_read,
-                           asio::bind_executor(ex, [this, owner = std::move(owner)](std::error_code ec) mutable {
-                               if (ec) {
-                                   owner->on_read(ec, {});
-                                   return;
-                               }
-                               char* buffer = detail::thread_read_buffer();
-                               const std::size_t n = stream_.read_some(
-                                   asio::buffer(buffer, detail::thread_read_buffer_size), ec);
-                               if (ec == asio::error::would_block || ec == asio::error::try_again) {
-                                   wait_then_read(std::move(owner));
-                                   return;
-                               }
-                               owner->on_read(ec, std::string_view(buffer, ec ? 0 : n));
-                           }));
+        const asio::any_io_executor* strand = owner->io_strand();
+        auto readable = [this, owner = std::move(owner)](std::error_code ec) mutable {
+            if (ec) {
+                owner->on_read(ec, {});
+                return;
+            }
+            char* buffer = detail::thread_read_buffer();
+            const std::size_t n = stream_.read_some(asio::buffer(buffer, detail::thread_read_buffer_size), ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) {
+                wait_then_read(std::move(owner));
+                return;
+            }
+            owner->on_read(ec, std::string_view(buffer, ec ? 0 : n));
+        };
+        if (strand) {
+            stream_.async_wait(asio::socket_base::wait_read, asio::bind_executor(*strand, std::move(readable)));
+        } else {
+            stream_.async_wait(asio::socket_base::wait_read, std::move(readable));
+        }
     }
 
     Stream stream_;

@@ -67,7 +67,7 @@ public:
     }
 
     // io_owner
-    asio::any_io_executor io_executor() const override { return conn_->get_executor(); }
+    const asio::any_io_executor* io_strand() const override { return conn_->strand(); }
 
     void on_read(std::error_code ec, std::string_view data) override {
         reading_ = false;
@@ -121,6 +121,9 @@ public:
 
     // transport_link
     void send_ready() override {
+        if (current_batch() == this) {
+            return; // a send from the handler, during consume(): flushed when the batch ends
+        }
         asio::dispatch(conn_->get_executor(), [self = shared_from_this()] { self->flush(); });
     }
 
@@ -164,6 +167,7 @@ private:
             data = joined;
         }
         in_batch_ = true;
+        current_batch() = this;
         while (!data.empty() && (state_ == state::open || state_ == state::closing)) {
             websocket::frame_reader::status s{};
             const std::size_t used = reader_.parse(data, s);
@@ -191,6 +195,13 @@ private:
             }
         }
         in_batch_ = false;
+        current_batch() = nullptr;
+    }
+
+    // The session whose input this thread is handling, if any.
+    static websocket_session*& current_batch() {
+        thread_local websocket_session* current = nullptr;
+        return current;
     }
 
     void on_peer_close() {
@@ -227,36 +238,43 @@ private:
         if (control_out_.empty() && inflight_.empty() && (close_out_.empty() || close_in_write_)) {
             return;
         }
-        headers_.clear();
-        headers_.reserve(inflight_.size() * 10);
+        // One contiguous buffer holds the control frames, every frame header and the payloads small
+        // enough to copy; larger payloads are written from the message itself (a gather write).
+        frames_.clear();
+        frames_.append(control_out_);
+        control_out_.clear();
+        cuts_.clear();
         for (const auto& m : inflight_) {
-            header_sizes_.push_back(static_cast<std::uint8_t>(websocket::append_frame_header(
-                headers_, m.binary() ? websocket::opcode::binary : websocket::opcode::text, m.size())));
+            websocket::append_frame_header(frames_, m.binary() ? websocket::opcode::binary : websocket::opcode::text,
+                                           m.size());
+            if (m.size() <= copy_limit) {
+                frames_.append(m.bytes());
+            } else {
+                cuts_.push_back({frames_.size(), m.bytes()});
+            }
         }
-        buffers_.clear();
-        buffers_.reserve(1 + inflight_.size() * 2);
-        if (!control_out_.empty()) {
-            written_control_ = std::move(control_out_);
-            control_out_.clear();
-            buffers_.push_back(asio::buffer(written_control_));
-        } else {
-            written_control_.clear();
-        }
-        std::size_t header_offset = 0;
-        for (std::size_t i = 0; i < inflight_.size(); ++i) {
-            const std::size_t header_size = header_sizes_[i];
-            buffers_.push_back(asio::buffer(headers_.data() + header_offset, header_size));
-            header_offset += header_size;
-            const std::string_view bytes = inflight_[i].bytes();
-            buffers_.push_back(asio::buffer(bytes.data(), bytes.size()));
-        }
-        header_sizes_.clear();
         if (!close_out_.empty() && !close_in_write_) {
-            buffers_.push_back(asio::buffer(close_out_));
+            frames_.append(close_out_);
             close_in_write_ = true;
         }
+        buffers_.clear();
+        std::size_t from = 0;
+        for (const auto& cut : cuts_) {
+            if (cut.offset > from) {
+                buffers_.push_back(asio::buffer(frames_.data() + from, cut.offset - from));
+            }
+            buffers_.push_back(asio::buffer(cut.payload.data(), cut.payload.size()));
+            from = cut.offset;
+        }
+        if (frames_.size() > from) {
+            buffers_.push_back(asio::buffer(frames_.data() + from, frames_.size() - from));
+        }
         writing_ = true;
-        io_->async_write(buffers_, shared_from_this());
+        if (buffers_.size() == 1) {
+            io_->async_write(buffers_.front(), shared_from_this());
+        } else {
+            io_->async_write(buffers_, shared_from_this());
+        }
     }
 
     void arm_close_timer() {
@@ -291,13 +309,19 @@ private:
         conn_->detach(this, failed ? make_error_code(error::transport_protocol_violation) : ec);
     }
 
+    // What a connection keeps between writes is room for a few messages' bookkeeping (no payloads,
+    // no read or write buffer); more than that, left by a burst, is freed.
     void release_idle_memory() {
-        std::vector<outbound_message>().swap(inflight_);
-        std::vector<asio::const_buffer>().swap(buffers_);
-        std::string().swap(headers_);
-        std::string().swap(written_control_);
-        std::vector<std::uint8_t>().swap(header_sizes_);
-        reader_.release_memory();
+        constexpr std::size_t keep = 4;
+        if (inflight_.capacity() > keep) {
+            std::vector<outbound_message>().swap(inflight_);
+            std::vector<asio::const_buffer>().swap(buffers_);
+            std::vector<cut>().swap(cuts_);
+        }
+        if (frames_.capacity() > 256) {
+            std::string().swap(frames_);
+        }
+        reader_.release_memory(256);
     }
 
     std::shared_ptr<connection> conn_;
@@ -307,10 +331,15 @@ private:
     std::string partial_;      // the start of a frame header that has not all arrived
     std::string control_out_;  // the 101 and pongs, to go first in the next write
     std::string close_out_;    // our close frame, to go last
-    std::string written_control_;
+    // The write under way: the messages, and what is written of them.
+    struct cut {
+        std::size_t offset;       // where in frames_ the payload would have gone
+        std::string_view payload; // written from the message itself
+    };
+    static constexpr std::size_t copy_limit = 1024;
     std::vector<outbound_message> inflight_;
-    std::string headers_;
-    std::vector<std::uint8_t> header_sizes_;
+    std::string frames_;
+    std::vector<cut> cuts_;
     std::vector<asio::const_buffer> buffers_;
     std::optional<asio::steady_timer> close_timer_;
     state state_ = state::open;

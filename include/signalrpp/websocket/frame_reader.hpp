@@ -97,12 +97,18 @@ public:
     std::uint16_t close_status() const noexcept { return close_status_; }
     std::string_view close_reason() const noexcept { return close_reason_; }
 
-    /// Frees the memory kept from earlier messages, unless a message is under way: called when a
-    /// connection goes idle, so that an idle connection holds no buffer.
-    void release_memory() {
+    /// Frees the storage kept from earlier messages when it is larger than `keep` bytes, unless a
+    /// message is under way: called when a connection goes idle, so that an idle connection holds no
+    /// buffer (beyond `keep`).
+    void release_memory(std::size_t keep = 0) {
         if (!in_message_ && !in_frame_) {
-            std::string().swap(message_);
-            std::string().swap(control_);
+            if (message_.capacity() > keep) {
+                std::string().swap(message_);
+            }
+            if (control_.capacity() > keep) {
+                std::string().swap(control_);
+            }
+            message_.clear();
             delivered_message_ = false;
         }
     }
