@@ -6,11 +6,11 @@
 
 #include <signalrpp/server/server.hpp>
 
+#include "echo/echo_server_port.hpp"
+
 #include <asio/signal_set.hpp>
 
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,15 +28,7 @@ public:
 } // namespace
 
 int main(int argc, char** argv) {
-    unsigned short port = 0;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
-            port = static_cast<unsigned short>(std::atoi(argv[++i]));
-        } else {
-            std::fprintf(stderr, "usage: raw-echo-server --port N\n");
-            return 2;
-        }
-    }
+    const unsigned short port = parse_echo_server_port(argc, argv, "raw-echo-server");
     asio::io_context io(1);
     signalrpp::server_options options;
     options.single_threaded = true; // one thread runs io: no strands

@@ -12,6 +12,8 @@
 
 #include <csignal>
 #include <cstdio>
+#include "echo_server_port.hpp"
+
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -95,22 +97,10 @@ private:
     tcp::acceptor acceptor_;
 };
 
-unsigned short parse_port(int argc, char** argv) {
-    if (argc == 3 && std::strcmp(argv[1], "--port") == 0) {
-        char* end = nullptr;
-        const long port = std::strtol(argv[2], &end, 10);
-        if (end != argv[2] && *end == '\0' && port >= 0 && port <= 65535) {
-            return static_cast<unsigned short>(port);
-        }
-    }
-    std::fprintf(stderr, "usage: beast-echo-server --port N   (0: any free port)\n");
-    std::exit(2);
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
-    const unsigned short port = parse_port(argc, argv);
+    const unsigned short port = parse_echo_server_port(argc, argv, "beast-echo-server");
     net::io_context io(1);
     auto server = std::make_shared<listener>(io, tcp::endpoint(net::ip::address_v4::loopback(), port));
     server->run();

@@ -12,6 +12,8 @@
 
 #include <csignal>
 #include <cstdio>
+#include "echo_server_port.hpp"
+
 #include <cstdlib>
 #include <cstring>
 
@@ -19,22 +21,10 @@ namespace {
 
 using server = websocketpp::server<websocketpp::config::asio>;
 
-unsigned short parse_port(int argc, char** argv) {
-    if (argc == 3 && std::strcmp(argv[1], "--port") == 0) {
-        char* end = nullptr;
-        const long port = std::strtol(argv[2], &end, 10);
-        if (end != argv[2] && *end == '\0' && port >= 0 && port <= 65535) {
-            return static_cast<unsigned short>(port);
-        }
-    }
-    std::fprintf(stderr, "usage: websocketpp-echo-server --port N   (0: any free port)\n");
-    std::exit(2);
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
-    const unsigned short port = parse_port(argc, argv);
+    const unsigned short port = parse_echo_server_port(argc, argv, "websocketpp-echo-server");
     server s;
     s.clear_access_channels(websocketpp::log::alevel::all);
     s.clear_error_channels(websocketpp::log::elevel::all);

@@ -4049,6 +4049,9 @@ public:
     virtual void async_write(std::span<const asio::const_buffer> buffers, std::shared_ptr<io_owner> owner) = 0;
     /// The same for one buffer (a cheaper operation).
     virtual void async_write(asio::const_buffer buffer, std::shared_ptr<io_owner> owner) = 0;
+    /// Writes what the socket takes now, without waiting; returns the bytes written (0 and no error
+    /// for streams that cannot, such as TLS: use async_write). would_block is not an error here.
+    virtual std::size_t write_now(std::span<const asio::const_buffer> buffers, std::error_code& ec) = 0;
     /// Cancels pending operations and closes the socket (a TCP socket is shut down first).
     virtual void close() = 0;
     /// Sends the end of the stream (TCP FIN) but goes on reading: for closing without losing the
@@ -4153,6 +4156,20 @@ public:
 
     void async_write(asio::const_buffer buffer, std::shared_ptr<io_owner> owner) override {
         write_all(buffer, std::move(owner));
+    }
+
+    std::size_t write_now(std::span<const asio::const_buffer> buffers, std::error_code& ec) override {
+        ec.clear();
+        if constexpr (detail::waitable_socket<Stream>) {
+            const std::size_t n = stream_.write_some(buffers, ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) {
+                ec.clear();
+                return 0;
+            }
+            return n;
+        } else {
+            return 0;
+        }
     }
 
     void close() override {
@@ -4509,6 +4526,24 @@ private:
             buffers_.push_back(asio::buffer(frames_.data() + from, frames_.size() - from));
         }
         writing_ = true;
+        // Most writes fit in the socket's buffer at once: write now, and skip the asynchronous operation.
+        std::size_t total = 0;
+        for (const auto& b : buffers_) {
+            total += b.size();
+        }
+        std::error_code ec;
+        std::size_t sent = io_->write_now(buffers_, ec);
+        if (ec || sent == total) {
+            on_written(ec, sent);
+            return;
+        }
+        std::size_t skip = 0;
+        while (sent >= buffers_[skip].size()) {
+            sent -= buffers_[skip].size();
+            ++skip;
+        }
+        buffers_.erase(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(skip));
+        buffers_.front() += sent;
         if (buffers_.size() == 1) {
             io_->async_write(buffers_.front(), shared_from_this());
         } else {

@@ -61,12 +61,10 @@ TEST_CASE("a second event stream gets 409, a long poll 400, DELETE 400", "[serve
 TEST_CASE("a server-side close sends what is queued, ends the body and the socket", "[server]") {
     running_server server;
     client c(server.port);
-    const auto token = token_of(c.request("POST", "/echo/negotiate?negotiateVersion=1").body);
+    const auto token = negotiate(c);
     client stream(server.port);
-    stream.send_request({"GET", "/echo?id=" + token, 1, accept_event_stream(), {}});
-    stream.read_until(":\r\n\r\n");
-    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
-    const auto conn = server.handler->connected[0];
+    open_event_stream(stream, token);
+    const auto conn = first_connection(server);
     conn->send("last");
     conn->close();
     CHECK(stream.read_until("0\r\n\r\n").find("data: last\r\n\r\n\r\n0\r\n\r\n") != std::string::npos);
@@ -77,11 +75,10 @@ TEST_CASE("a server-side close sends what is queued, ends the body and the socke
 TEST_CASE("the client dropping its event stream ends the connection", "[server]") {
     running_server server;
     client c(server.port);
-    const auto token = token_of(c.request("POST", "/echo/negotiate?negotiateVersion=1").body);
+    const auto token = negotiate(c);
     {
         client stream(server.port);
-        stream.send_request({"GET", "/echo?id=" + token, 1, accept_event_stream(), {}});
-        stream.read_until(":\r\n\r\n");
+        open_event_stream(stream, token);
     }
     REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
     CHECK(c.request("POST", "/echo?id=" + token, "x").status == 404);

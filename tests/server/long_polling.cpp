@@ -8,12 +8,6 @@
 
 using namespace server_test;
 
-namespace {
-
-std::string negotiate(client& c) { return token_of(c.request("POST", "/echo/negotiate?negotiateVersion=1").body); }
-
-} // namespace
-
 TEST_CASE("the first poll answers 200 at once with an empty body and starts the connection", "[server]") {
     running_server server;
     client c(server.port);
@@ -110,8 +104,7 @@ TEST_CASE("a server-side close delivers what is queued, then answers 204", "[ser
     client c(server.port);
     const auto token = negotiate(c);
     REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
-    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
-    const auto conn = server.handler->connected[0];
+    const auto conn = first_connection(server);
     conn->send("bye");
     conn->close();
     auto r = c.request("GET", "/echo?id=" + token);

@@ -280,6 +280,26 @@ private:
     bool eof_ = false;
 };
 
+/// Negotiates (version 1) on `c`; returns the connection token.
+inline std::string token_of(const std::string& negotiate_body);
+inline std::string negotiate(client& c) { return token_of(c.request("POST", "/echo/negotiate?negotiateVersion=1").body); }
+
+/// Opens the event stream of connection `token` on `c` and reads its head and opening comment.
+inline void open_event_stream(client& c, const std::string& token) {
+    http::fields accept;
+    accept.add("Accept", "text/event-stream");
+    c.send_request({"GET", "/echo?id=" + token, 1, accept, {}});
+    c.read_until(":\r\n\r\n");
+}
+
+/// The first connection the server's handler saw start (waiting for it up to 5 s).
+inline std::shared_ptr<transport::connection> first_connection(running_server& server) {
+    if (!server.handler->wait([&] { return !server.handler->connected.empty(); })) {
+        throw std::runtime_error("no connection started");
+    }
+    return server.handler->connected[0];
+}
+
 /// The connection token a negotiate answer carries (version 1), or the id (version 0).
 inline std::string token_of(const std::string& negotiate_body) {
     for (const char* key : {"\"connectionToken\":\"", "\"connectionId\":\""}) {

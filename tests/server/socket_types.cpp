@@ -40,6 +40,13 @@ yjhqo3pzh8LGdNgPm4ox6Tc046vktBPEl2w/2TaA5mXeK1sQQ5HWPlxo
 -----END PRIVATE KEY-----
 )";
 
+asio::ssl::context server_tls_context() {
+    asio::ssl::context tls(asio::ssl::context::tls_server);
+    tls.use_certificate_chain(asio::buffer(std::string_view(test_certificate)));
+    tls.use_private_key(asio::buffer(std::string_view(test_key)), asio::ssl::context::pem);
+    return tls;
+}
+
 // Upgrades, exchanges a text and a binary message, then closes, over any synchronous stream.
 template <class SyncStream>
 void websocket_round_trip(SyncStream& stream) {
@@ -167,9 +174,7 @@ TEST_CASE("a Unix-domain socket carries a WebSocket session") {
 }
 
 TEST_CASE("TLS carries a WebSocket session, and the connection knows it is secure") {
-    asio::ssl::context tls(asio::ssl::context::tls_server);
-    tls.use_certificate_chain(asio::buffer(std::string_view(test_certificate)));
-    tls.use_private_key(asio::buffer(std::string_view(test_key)), asio::ssl::context::pem);
+    asio::ssl::context tls = server_tls_context();
     asio::io_context io;
     signalrpp::server server(io);
     auto handler = std::make_shared<recording_handler>();
@@ -194,9 +199,7 @@ TEST_CASE("TLS carries a WebSocket session, and the connection knows it is secur
 }
 
 TEST_CASE("a TLS client that never finishes its handshake does not block others") {
-    asio::ssl::context tls(asio::ssl::context::tls_server);
-    tls.use_certificate_chain(asio::buffer(std::string_view(test_certificate)));
-    tls.use_private_key(asio::buffer(std::string_view(test_key)), asio::ssl::context::pem);
+    asio::ssl::context tls = server_tls_context();
     asio::io_context io;
     signalrpp::server server(io);
     auto handler = std::make_shared<recording_handler>();

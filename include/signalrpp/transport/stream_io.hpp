@@ -57,6 +57,9 @@ public:
     virtual void async_write(std::span<const asio::const_buffer> buffers, std::shared_ptr<io_owner> owner) = 0;
     /// The same for one buffer (a cheaper operation).
     virtual void async_write(asio::const_buffer buffer, std::shared_ptr<io_owner> owner) = 0;
+    /// Writes what the socket takes now, without waiting; returns the bytes written (0 and no error
+    /// for streams that cannot, such as TLS: use async_write). would_block is not an error here.
+    virtual std::size_t write_now(std::span<const asio::const_buffer> buffers, std::error_code& ec) = 0;
     /// Cancels pending operations and closes the socket (a TCP socket is shut down first).
     virtual void close() = 0;
     /// Sends the end of the stream (TCP FIN) but goes on reading: for closing without losing the
@@ -161,6 +164,20 @@ public:
 
     void async_write(asio::const_buffer buffer, std::shared_ptr<io_owner> owner) override {
         write_all(buffer, std::move(owner));
+    }
+
+    std::size_t write_now(std::span<const asio::const_buffer> buffers, std::error_code& ec) override {
+        ec.clear();
+        if constexpr (detail::waitable_socket<Stream>) {
+            const std::size_t n = stream_.write_some(buffers, ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) {
+                ec.clear();
+                return 0;
+            }
+            return n;
+        } else {
+            return 0;
+        }
     }
 
     void close() override {

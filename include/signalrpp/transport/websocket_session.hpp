@@ -270,6 +270,24 @@ private:
             buffers_.push_back(asio::buffer(frames_.data() + from, frames_.size() - from));
         }
         writing_ = true;
+        // Most writes fit in the socket's buffer at once: write now, and skip the asynchronous operation.
+        std::size_t total = 0;
+        for (const auto& b : buffers_) {
+            total += b.size();
+        }
+        std::error_code ec;
+        std::size_t sent = io_->write_now(buffers_, ec);
+        if (ec || sent == total) {
+            on_written(ec, sent);
+            return;
+        }
+        std::size_t skip = 0;
+        while (sent >= buffers_[skip].size()) {
+            sent -= buffers_[skip].size();
+            ++skip;
+        }
+        buffers_.erase(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(skip));
+        buffers_.front() += sent;
         if (buffers_.size() == 1) {
             io_->async_write(buffers_.front(), shared_from_this());
         } else {
