@@ -2285,10 +2285,12 @@ constexpr std::string_view reason_phrase(int status) noexcept {
 // Writes HTTP/1.1 messages, appending to a std::string that is then sent as it is.
 //   write_response: status line (the standard reason phrase), fields, Content-Length, body;
 //   write_response_head: status line and fields only, for a body that follows in pieces (SSE);
+//   write_chunk / write_last_chunk: such a body in the chunked coding;
 //   write_request: the client side.
 // Content-Length is added when the message has none and may have a body (not 1xx, 204 or 304).
 
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -2327,6 +2329,19 @@ inline void write_response(std::string& out, const response& r) {
     }
     out.append("\r\n").append(r.body);
 }
+
+/// Appends `data` as one chunk of a chunked body (nothing is written for empty data, which would end it).
+inline void write_chunk(std::string& out, std::string_view data) {
+    if (data.empty()) {
+        return;
+    }
+    char size[20];
+    const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    out.append(size, static_cast<std::size_t>(n)).append(data).append("\r\n");
+}
+
+/// Appends the end of a chunked body (the last chunk, no trailers).
+inline void write_last_chunk(std::string& out) { out.append("0\r\n\r\n"); }
 
 inline void write_request(std::string& out, const request& r) {
     out.append(r.method).append(" ").append(r.target).append(" HTTP/1.1\r\n");
@@ -3384,17 +3399,6 @@ public:
         }
     }
 
-    /// Whether close() was called: a transport that finds nothing more to send then ends.
-    bool closing() const {
-        std::lock_guard lock(mutex_);
-        return closing_;
-    }
-
-    bool has_pending() const {
-        std::lock_guard lock(mutex_);
-        return !pending_.empty();
-    }
-
     /// Delivers received bytes to the handler. Call on the strand.
     void deliver(std::string_view data, bool binary) {
         if (!ended()) {
@@ -3721,7 +3725,6 @@ inline void append_sse_event(std::string& out, std::string_view payload) {
 
 #include <asio/post.hpp>
 
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -3752,7 +3755,7 @@ public:
     void start(const http::response& head) {
         std::string out;
         http::write_response_head(out, head);
-        append_chunk(out, sse_preamble);
+        http::write_chunk(out, sse_preamble);
         started_ = true;
         writing_ = true;
         exchange_->write(std::move(out));
@@ -3789,12 +3792,6 @@ public:
     void on_peer_gone(std::error_code ec) override { finish(ec); }
 
 private:
-    static void append_chunk(std::string& out, std::string_view data) {
-        char size[20];
-        const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-        out.append(size, static_cast<std::size_t>(n)).append(data).append("\r\n");
-    }
-
     void flush() {
         if (!started_ || writing_ || done_) {
             return;
@@ -3806,11 +3803,9 @@ private:
             append_sse_event(events, m.bytes());
         }
         std::string out;
-        if (!events.empty()) {
-            append_chunk(out, events);
-        }
+        http::write_chunk(out, events);
         if (closing_ && messages.empty()) {
-            out.append("0\r\n\r\n");
+            http::write_last_chunk(out);
             ending_ = true;
         }
         if (out.empty()) {
@@ -4057,7 +4052,6 @@ public:
     /// Sends the end of the stream (TCP FIN) but goes on reading: for closing without losing the
     /// last answer to a reset, while the peer may still be sending. Nothing for streams without it.
     virtual void shutdown_send() = 0;
-    virtual bool is_open() const = 0;
     /// The peer's address as text ("127.0.0.1:50000", a socket path), empty when unknown.
     virtual std::string remote_endpoint() const = 0;
     /// Whether the socket is encrypted (TLS): "https"/"wss" in the request snapshot.
@@ -4191,11 +4185,6 @@ public:
         if constexpr (requires { lowest.shutdown(asio::socket_base::shutdown_send, ec); }) {
             lowest.shutdown(asio::socket_base::shutdown_send, ec);
         }
-    }
-
-    bool is_open() const override {
-        auto& lowest = detail::lowest_layer_of(const_cast<Stream&>(stream_));
-        return lowest.is_open();
     }
 
     std::string remote_endpoint() const override {
@@ -4422,7 +4411,6 @@ private:
             partial_.clear();
             data = joined;
         }
-        in_batch_ = true;
         current_batch() = this;
         while (!data.empty() && (state_ == state::open || state_ == state::closing)) {
             websocket::frame_reader::status s{};
@@ -4445,12 +4433,10 @@ private:
             case websocket::frame_reader::status::close: on_peer_close(); break;
             case websocket::frame_reader::status::error:
                 websocket::write_close(close_out_, reader_.error_code(), reader_.error_reason());
-                close_queued_ = true;
                 state_ = state::failed;
                 break;
             }
         }
-        in_batch_ = false;
         current_batch() = nullptr;
     }
 
@@ -4471,13 +4457,12 @@ private:
             reader_.close_status() == websocket::close_code::no_status ? websocket::close_code::normal
                                                                        : reader_.close_status();
         websocket::write_close(close_out_, code);
-        close_queued_ = true;
     }
 
     // Writes control frames and queued messages, all in one gather write; sends our close frame once
     // a requested close has nothing left to send.
     void flush() {
-        if (!started_ || writing_ || in_batch_ || state_ == state::done) {
+        if (!started_ || writing_ || current_batch() == this || state_ == state::done) {
             return;
         }
         if (state_ == state::failed || close_in_write_) {
@@ -4485,9 +4470,8 @@ private:
         } else {
             conn_->take_pending(inflight_); // what was queued before a close still goes out, before it
         }
-        if (close_wanted_ && !close_queued_ && inflight_.empty() && state_ == state::open) {
+        if (close_wanted_ && close_out_.empty() && inflight_.empty() && state_ == state::open) {
             websocket::write_close(close_out_, websocket::close_code::normal);
-            close_queued_ = true;
             state_ = state::closing;
             arm_close_timer();
         }
@@ -4604,7 +4588,7 @@ private:
     websocket::frame_reader reader_;
     std::string partial_;      // the start of a frame header that has not all arrived
     std::string control_out_;  // the 101 and pongs, to go first in the next write
-    std::string close_out_;    // our close frame, to go last
+    std::string close_out_;    // our close frame, once there is one: to go last
     // The write under way: the messages, and what is written of them.
     struct cut {
         std::size_t offset;       // where in frames_ the payload would have gone
@@ -4620,10 +4604,8 @@ private:
     bool started_ = false;
     bool reading_ = false;
     bool writing_ = false;
-    bool in_batch_ = false;
     bool close_wanted_ = false;
-    bool close_queued_ = false;   // our close frame is in close_out_
-    bool close_in_write_ = false; // ... and in the write under way
+    bool close_in_write_ = false; // close_out_ is in the write under way (or written)
 };
 
 } // namespace signalrpp::transport
@@ -5156,10 +5138,7 @@ public:
             return;
         }
         if (ec) {
-            if (user_) {
-                std::exchange(user_, nullptr)->on_peer_gone(ec);
-            }
-            close_socket();
+            peer_gone(ec);
             return;
         }
         input_.append(data);
@@ -5179,10 +5158,7 @@ public:
         writing_ = false;
         std::string().swap(out_);
         if (ec) {
-            if (user_) {
-                std::exchange(user_, nullptr)->on_peer_gone(ec);
-            }
-            close_socket();
+            peer_gone(ec);
             return;
         }
         switch (after_write_) {
@@ -5235,6 +5211,14 @@ public:
 private:
     enum class mode { reading, exchange, closing, lingering, done };
     enum class after { next_request, exchange_part, close };
+
+    // The socket failed or the client closed it: tell the exchange's user, if one is waiting.
+    void peer_gone(std::error_code ec) {
+        if (user_) {
+            std::exchange(user_, nullptr)->on_peer_gone(ec);
+        }
+        close_socket();
+    }
 
     void read() {
         if (!reading_ && io_ && mode_ != mode::done) {
@@ -5569,12 +5553,12 @@ private:
         while (path.size() > 1 && path.back() == '/') {
             path.remove_suffix(1);
         }
+        const std::string_view negotiated = negotiate_base(path);
         for (const auto& [base, endpoint] : endpoints_) {
             if (ascii::iequals(path, base)) {
                 return endpoint->handle(r, context);
             }
-            if (path.size() == base.size() + 10 && ascii::iequals(path.substr(0, base.size()), base) &&
-                ascii::iequals(path.substr(base.size()), "/negotiate")) {
+            if (path.size() != negotiated.size() && ascii::iequals(negotiated, base)) {
                 return endpoint->negotiate(r);
             }
         }
@@ -5585,10 +5569,18 @@ private:
             }
         }
         if (fallback_) {
-            const bool negotiate = path.size() >= 10 && ascii::iequals(path.substr(path.size() - 10), "/negotiate");
-            return negotiate ? fallback_->negotiate(r) : fallback_->handle(r, context);
+            return path.size() != negotiated.size() ? fallback_->negotiate(r) : fallback_->handle(r, context);
         }
         return route_result::respond(404);
+    }
+
+    // "/chat" for "/chat/negotiate" (any case); `path` itself when it does not end so.
+    static std::string_view negotiate_base(std::string_view path) {
+        constexpr std::string_view suffix = "/negotiate";
+        if (path.size() >= suffix.size() && ascii::iequals(path.substr(path.size() - suffix.size()), suffix)) {
+            return path.substr(0, path.size() - suffix.size());
+        }
+        return path;
     }
 
     struct mapped {
@@ -5681,18 +5673,21 @@ public:
                                                                               state_->manager));
     }
 
+private:
+    // Serves each accepted socket as it is (defined before use: its return type is deduced).
+    auto serve_accepted() const {
+        return [state = state_](auto socket) { state->serve(transport::make_stream_io(std::move(socket))); };
+    }
+
+public:
     /// Listens on a TCP endpoint (port 0: any free port); returns the bound endpoint.
     asio::ip::tcp::endpoint listen(const asio::ip::tcp::endpoint& endpoint) {
-        return listen(endpoint, [state = state_](asio::ip::tcp::socket socket) {
-            state->serve(transport::make_stream_io(std::move(socket)));
-        });
+        return listen(endpoint, serve_accepted());
     }
 
     /// Listens on a Unix-domain socket path (an existing socket file there is replaced).
     void listen(const asio::local::stream_protocol::endpoint& endpoint) {
-        listen(endpoint, [state = state_](asio::local::stream_protocol::socket socket) {
-            state->serve(transport::make_stream_io(std::move(socket)));
-        });
+        listen(endpoint, serve_accepted());
     }
 
     /// Listens on `endpoint` and hands each accepted socket to `on_accept` (called on the accepting

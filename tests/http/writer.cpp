@@ -71,3 +71,21 @@ TEST_CASE("what the writers write, the parsers read back") {
     CHECK(sp.message().body == res.body);
     CHECK(sp.message().fields.find("content-length") == "22");
 }
+
+TEST_CASE("a chunked body: chunks in hex sizes, nothing for empty data, the last chunk ends it") {
+    http::response head;
+    head.fields.add("Transfer-Encoding", "chunked");
+    std::string out;
+    http::write_response_head(out, head);
+    http::write_chunk(out, ":\r\n");
+    http::write_chunk(out, "");
+    http::write_chunk(out, std::string(26, 'x'));
+    const std::string chunks = "3\r\n:\r\n\r\n1a\r\n" + std::string(26, 'x') + "\r\n";
+    CHECK(out.substr(out.size() - chunks.size()) == chunks);
+    http::write_last_chunk(out);
+    http::response_parser parser;
+    http::response_parser::status s;
+    CHECK(parser.parse(out, s) == out.size());
+    REQUIRE(s == http::response_parser::status::done);
+    CHECK(parser.message().body == ":\r\n" + std::string(26, 'x'));
+}

@@ -2,6 +2,7 @@
 // Writes HTTP/1.1 messages, appending to a std::string that is then sent as it is.
 //   write_response: status line (the standard reason phrase), fields, Content-Length, body;
 //   write_response_head: status line and fields only, for a body that follows in pieces (SSE);
+//   write_chunk / write_last_chunk: such a body in the chunked coding;
 //   write_request: the client side.
 // Content-Length is added when the message has none and may have a body (not 1xx, 204 or 304).
 
@@ -9,6 +10,7 @@
 #include <signalrpp/http/message.hpp>
 #include <signalrpp/http/status.hpp>
 
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -47,6 +49,19 @@ inline void write_response(std::string& out, const response& r) {
     }
     out.append("\r\n").append(r.body);
 }
+
+/// Appends `data` as one chunk of a chunked body (nothing is written for empty data, which would end it).
+inline void write_chunk(std::string& out, std::string_view data) {
+    if (data.empty()) {
+        return;
+    }
+    char size[20];
+    const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+    out.append(size, static_cast<std::size_t>(n)).append(data).append("\r\n");
+}
+
+/// Appends the end of a chunked body (the last chunk, no trailers).
+inline void write_last_chunk(std::string& out) { out.append("0\r\n\r\n"); }
 
 inline void write_request(std::string& out, const request& r) {
     out.append(r.method).append(" ").append(r.target).append(" HTTP/1.1\r\n");

@@ -85,10 +85,7 @@ public:
             return;
         }
         if (ec) {
-            if (user_) {
-                std::exchange(user_, nullptr)->on_peer_gone(ec);
-            }
-            close_socket();
+            peer_gone(ec);
             return;
         }
         input_.append(data);
@@ -108,10 +105,7 @@ public:
         writing_ = false;
         std::string().swap(out_);
         if (ec) {
-            if (user_) {
-                std::exchange(user_, nullptr)->on_peer_gone(ec);
-            }
-            close_socket();
+            peer_gone(ec);
             return;
         }
         switch (after_write_) {
@@ -164,6 +158,14 @@ public:
 private:
     enum class mode { reading, exchange, closing, lingering, done };
     enum class after { next_request, exchange_part, close };
+
+    // The socket failed or the client closed it: tell the exchange's user, if one is waiting.
+    void peer_gone(std::error_code ec) {
+        if (user_) {
+            std::exchange(user_, nullptr)->on_peer_gone(ec);
+        }
+        close_socket();
+    }
 
     void read() {
         if (!reading_ && io_ && mode_ != mode::done) {

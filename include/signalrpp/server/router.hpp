@@ -59,12 +59,12 @@ private:
         while (path.size() > 1 && path.back() == '/') {
             path.remove_suffix(1);
         }
+        const std::string_view negotiated = negotiate_base(path);
         for (const auto& [base, endpoint] : endpoints_) {
             if (ascii::iequals(path, base)) {
                 return endpoint->handle(r, context);
             }
-            if (path.size() == base.size() + 10 && ascii::iequals(path.substr(0, base.size()), base) &&
-                ascii::iequals(path.substr(base.size()), "/negotiate")) {
+            if (path.size() != negotiated.size() && ascii::iequals(negotiated, base)) {
                 return endpoint->negotiate(r);
             }
         }
@@ -75,10 +75,18 @@ private:
             }
         }
         if (fallback_) {
-            const bool negotiate = path.size() >= 10 && ascii::iequals(path.substr(path.size() - 10), "/negotiate");
-            return negotiate ? fallback_->negotiate(r) : fallback_->handle(r, context);
+            return path.size() != negotiated.size() ? fallback_->negotiate(r) : fallback_->handle(r, context);
         }
         return route_result::respond(404);
+    }
+
+    // "/chat" for "/chat/negotiate" (any case); `path` itself when it does not end so.
+    static std::string_view negotiate_base(std::string_view path) {
+        constexpr std::string_view suffix = "/negotiate";
+        if (path.size() >= suffix.size() && ascii::iequals(path.substr(path.size() - suffix.size()), suffix)) {
+            return path.substr(0, path.size() - suffix.size());
+        }
+        return path;
     }
 
     struct mapped {

@@ -84,18 +84,21 @@ public:
                                                                               state_->manager));
     }
 
+private:
+    // Serves each accepted socket as it is (defined before use: its return type is deduced).
+    auto serve_accepted() const {
+        return [state = state_](auto socket) { state->serve(transport::make_stream_io(std::move(socket))); };
+    }
+
+public:
     /// Listens on a TCP endpoint (port 0: any free port); returns the bound endpoint.
     asio::ip::tcp::endpoint listen(const asio::ip::tcp::endpoint& endpoint) {
-        return listen(endpoint, [state = state_](asio::ip::tcp::socket socket) {
-            state->serve(transport::make_stream_io(std::move(socket)));
-        });
+        return listen(endpoint, serve_accepted());
     }
 
     /// Listens on a Unix-domain socket path (an existing socket file there is replaced).
     void listen(const asio::local::stream_protocol::endpoint& endpoint) {
-        listen(endpoint, [state = state_](asio::local::stream_protocol::socket socket) {
-            state->serve(transport::make_stream_io(std::move(socket)));
-        });
+        listen(endpoint, serve_accepted());
     }
 
     /// Listens on `endpoint` and hands each accepted socket to `on_accept` (called on the accepting

@@ -231,17 +231,6 @@ public:
         }
     }
 
-    /// Whether close() was called: a transport that finds nothing more to send then ends.
-    bool closing() const {
-        std::lock_guard lock(mutex_);
-        return closing_;
-    }
-
-    bool has_pending() const {
-        std::lock_guard lock(mutex_);
-        return !pending_.empty();
-    }
-
     /// Delivers received bytes to the handler. Call on the strand.
     void deliver(std::string_view data, bool binary) {
         if (!ended()) {

@@ -14,7 +14,6 @@
 
 #include <asio/post.hpp>
 
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -45,7 +44,7 @@ public:
     void start(const http::response& head) {
         std::string out;
         http::write_response_head(out, head);
-        append_chunk(out, sse_preamble);
+        http::write_chunk(out, sse_preamble);
         started_ = true;
         writing_ = true;
         exchange_->write(std::move(out));
@@ -82,12 +81,6 @@ public:
     void on_peer_gone(std::error_code ec) override { finish(ec); }
 
 private:
-    static void append_chunk(std::string& out, std::string_view data) {
-        char size[20];
-        const int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-        out.append(size, static_cast<std::size_t>(n)).append(data).append("\r\n");
-    }
-
     void flush() {
         if (!started_ || writing_ || done_) {
             return;
@@ -99,11 +92,9 @@ private:
             append_sse_event(events, m.bytes());
         }
         std::string out;
-        if (!events.empty()) {
-            append_chunk(out, events);
-        }
+        http::write_chunk(out, events);
         if (closing_ && messages.empty()) {
-            out.append("0\r\n\r\n");
+            http::write_last_chunk(out);
             ending_ = true;
         }
         if (out.empty()) {

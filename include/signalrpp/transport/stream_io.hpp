@@ -65,7 +65,6 @@ public:
     /// Sends the end of the stream (TCP FIN) but goes on reading: for closing without losing the
     /// last answer to a reset, while the peer may still be sending. Nothing for streams without it.
     virtual void shutdown_send() = 0;
-    virtual bool is_open() const = 0;
     /// The peer's address as text ("127.0.0.1:50000", a socket path), empty when unknown.
     virtual std::string remote_endpoint() const = 0;
     /// Whether the socket is encrypted (TLS): "https"/"wss" in the request snapshot.
@@ -199,11 +198,6 @@ public:
         if constexpr (requires { lowest.shutdown(asio::socket_base::shutdown_send, ec); }) {
             lowest.shutdown(asio::socket_base::shutdown_send, ec);
         }
-    }
-
-    bool is_open() const override {
-        auto& lowest = detail::lowest_layer_of(const_cast<Stream&>(stream_));
-        return lowest.is_open();
     }
 
     std::string remote_endpoint() const override {

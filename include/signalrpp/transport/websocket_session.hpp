@@ -166,7 +166,6 @@ private:
             partial_.clear();
             data = joined;
         }
-        in_batch_ = true;
         current_batch() = this;
         while (!data.empty() && (state_ == state::open || state_ == state::closing)) {
             websocket::frame_reader::status s{};
@@ -189,12 +188,10 @@ private:
             case websocket::frame_reader::status::close: on_peer_close(); break;
             case websocket::frame_reader::status::error:
                 websocket::write_close(close_out_, reader_.error_code(), reader_.error_reason());
-                close_queued_ = true;
                 state_ = state::failed;
                 break;
             }
         }
-        in_batch_ = false;
         current_batch() = nullptr;
     }
 
@@ -215,13 +212,12 @@ private:
             reader_.close_status() == websocket::close_code::no_status ? websocket::close_code::normal
                                                                        : reader_.close_status();
         websocket::write_close(close_out_, code);
-        close_queued_ = true;
     }
 
     // Writes control frames and queued messages, all in one gather write; sends our close frame once
     // a requested close has nothing left to send.
     void flush() {
-        if (!started_ || writing_ || in_batch_ || state_ == state::done) {
+        if (!started_ || writing_ || current_batch() == this || state_ == state::done) {
             return;
         }
         if (state_ == state::failed || close_in_write_) {
@@ -229,9 +225,8 @@ private:
         } else {
             conn_->take_pending(inflight_); // what was queued before a close still goes out, before it
         }
-        if (close_wanted_ && !close_queued_ && inflight_.empty() && state_ == state::open) {
+        if (close_wanted_ && close_out_.empty() && inflight_.empty() && state_ == state::open) {
             websocket::write_close(close_out_, websocket::close_code::normal);
-            close_queued_ = true;
             state_ = state::closing;
             arm_close_timer();
         }
@@ -348,7 +343,7 @@ private:
     websocket::frame_reader reader_;
     std::string partial_;      // the start of a frame header that has not all arrived
     std::string control_out_;  // the 101 and pongs, to go first in the next write
-    std::string close_out_;    // our close frame, to go last
+    std::string close_out_;    // our close frame, once there is one: to go last
     // The write under way: the messages, and what is written of them.
     struct cut {
         std::size_t offset;       // where in frames_ the payload would have gone
@@ -364,10 +359,8 @@ private:
     bool started_ = false;
     bool reading_ = false;
     bool writing_ = false;
-    bool in_batch_ = false;
     bool close_wanted_ = false;
-    bool close_queued_ = false;   // our close frame is in close_out_
-    bool close_in_write_ = false; // ... and in the write under way
+    bool close_in_write_ = false; // close_out_ is in the write under way (or written)
 };
 
 } // namespace signalrpp::transport
