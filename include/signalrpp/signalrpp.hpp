@@ -54,6 +54,24 @@
 #include <signalrpp/transport/transport_link.hpp>
 #include <signalrpp/transport/websocket_session.hpp>
 
+#include <signalrpp/hub/client_proxy.hpp>
+#include <signalrpp/hub/client_result.hpp>
+#include <signalrpp/hub/connection_registry.hpp>
+#include <signalrpp/hub/group_manager.hpp>
+#include <signalrpp/hub/hub.hpp>
+#include <signalrpp/hub/hub_caller_context.hpp>
+#include <signalrpp/hub/hub_clients.hpp>
+#include <signalrpp/hub/hub_connection.hpp>
+#include <signalrpp/hub/hub_context.hpp>
+#include <signalrpp/hub/hub_endpoint.hpp>
+#include <signalrpp/hub/hub_filter.hpp>
+#include <signalrpp/hub/hub_heartbeat.hpp>
+#include <signalrpp/hub/hub_instance.hpp>
+#include <signalrpp/hub/hub_instance_of.hpp>
+#include <signalrpp/hub/hub_options.hpp>
+#include <signalrpp/hub/hub_shared_state.hpp>
+#include <signalrpp/hub/send_target.hpp>
+
 #include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/cors.hpp>
 #include <signalrpp/server/http_session.hpp>

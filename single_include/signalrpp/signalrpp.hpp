@@ -3230,7 +3230,7 @@ public:
                std::weak_ptr<connection_owner> owner = {}, bool single_threaded = false)
         : id_(std::move(id)), token_(std::move(token)), executor_(ex, single_threaded),
           handler_(std::move(handler)), owner_(std::move(owner)), send_limit_(send_limit),
-          inactive_since_(clock::now()) {}
+          inactive_since_(clock::now()), last_send_(inactive_since_) {}
 
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
@@ -3269,6 +3269,7 @@ public:
             if (pending_bytes_ > 0 && pending_bytes_ + message.size() > send_limit_) {
                 over_limit = true;
             } else {
+                last_send_ = clock::now();
                 pending_bytes_ += message.size();
                 pending_.push_back(std::move(message));
                 if (link_ && !notified_) {
@@ -3295,6 +3296,17 @@ public:
 
     /// Ends the connection at once, dropping what is queued; on_disconnected gets `reason`.
     void abort(std::error_code reason = {}) { request_close(transport_link::close_kind::abort, reason); }
+
+    /// When a message was last queued (the connection's creation if none was): for keep-alive pings.
+    clock::time_point last_send() const {
+        std::lock_guard lock(mutex_);
+        return last_send_;
+    }
+
+    /// What the handler keeps for this connection (a hub runtime's per-connection state). Set and read
+    /// on the strand only, in the handler's calls.
+    const std::shared_ptr<void>& handler_state() const noexcept { return handler_state_; }
+    void set_handler_state(std::shared_ptr<void> state) noexcept { handler_state_ = std::move(state); }
 
     /// Whether the connection has ended (on_disconnected has been or is being called).
     bool ended() const {
@@ -3484,6 +3496,7 @@ private:
     std::shared_ptr<connection_handler> handler_;
     std::weak_ptr<connection_owner> owner_;
     const std::size_t send_limit_;
+    std::shared_ptr<void> handler_state_;
 
     mutable std::mutex mutex_;
     transport_kind kind_ = static_cast<transport_kind>(0);
@@ -3496,6 +3509,7 @@ private:
     bool ended_ = false;
     std::error_code close_reason_;
     clock::time_point inactive_since_;
+    clock::time_point last_send_;
 };
 
 } // namespace signalrpp::transport
@@ -4611,6 +4625,3521 @@ private:
 } // namespace signalrpp::transport
 // ---- end signalrpp/transport/websocket_session.hpp
 
+// ---- begin signalrpp/hub/client_proxy.hpp
+// client_proxy: calls a client method on the connections a send_target names (ASP.NET Core's
+// IClientProxy). send() serializes the Invocation once and queues the same bytes on every connection
+// it reaches; it does not wait, and a connection that cannot take the message (closing, or too far
+// behind: see transport::connection::send) just misses it. Thread-safe.
+//
+// single_client_proxy, for one connection, can also invoke() a client method and await its result
+// (ISingleClientProxy.InvokeAsync).
+
+// ---- begin signalrpp/hub/client_result.hpp
+// await_client_result<T>: sends a server-to-client invocation that wants an answer and waits for the
+// client's Completion (ASP.NET Core's client results): its result bound to T, or the client's error,
+// as a hub_exception. Also fails with a hub_exception when the connection goes away ("Connection
+// '<id>' disconnected.") or when no answer comes within the timeout ("Invocation canceled by the
+// server."). The awaiting coroutine may run on any executor.
+
+// ---- begin signalrpp/hub/hub_connection.hpp
+// hub_connection: the hub protocol on one connection, as ASP.NET Core's HubConnectionHandler and
+// HubConnectionContext run it: the handshake (with its timeout and error texts), then messages in
+// order: invocations dispatched to the hub (at most maximum_parallel_invocations_per_client at a time;
+// an awaiting method does not stop the reading of stream items, completions, pings and cancels),
+// server-to-client streams and their cancellation, client-to-server streams with bounded buffering,
+// client results, pings, the client timeout and Close messages. Compiled once for every hub; the hub
+// object is behind detail::hub_instance.
+//
+// Everything but heartbeat(), start_client_invocation() and cancel_client_invocation() runs on the
+// connection's strand.
+
+// ---- begin signalrpp/hub/hub_caller_context.hpp
+// hub_caller_context: what a hub method knows about the connection calling it (ASP.NET Core's
+// HubCallerContext): its id, its user, the request that opened its transport (headers, query,
+// cookies, peer address), the transport in use, per-connection items, and abort().
+//
+// One per connection, valid for the connection's whole life; use it on the connection's strand (where
+// hub methods run). abort() may be called from any thread.
+
+// ---- begin signalrpp/protocol/json_hub_writer.hpp
+// Writes JSON hub protocol messages, each appended to a std::string with its record separator, as
+// ASP.NET Core writes them: properties in the order type, headers, invocationId, then the rest.
+// Arguments, items and results are C++ values with a JSON mapping (json/serializer.hpp).
+// If writing a value throws (a NaN, say), the string is left as it was and the exception propagates.
+
+// ---- begin signalrpp/protocol/hub_message.hpp
+// The hub protocol's messages (types 1 to 9), as the reader hands them out. They are views: strings
+// and JSON values point into the reader's buffer and stay valid until the reader is used again.
+// Writing goes through the json_hub_writer functions instead, which take C++ values directly.
+
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <variant>
+
+namespace signalrpp::protocol {
+
+enum class message_type : int {
+    invocation = 1,
+    stream_item = 2,
+    completion = 3,
+    stream_invocation = 4,
+    cancel_invocation = 5,
+    ping = 6,
+    close = 7,
+    ack = 8,
+    sequence = 9,
+};
+
+/// The `headers` of a message: string names to string values (checked when read). Empty when absent.
+class header_map {
+public:
+    header_map() = default;
+    explicit header_map(const json::value* object) noexcept : object_(object) {}
+
+    std::size_t size() const noexcept { return object_ ? object_->MemberCount() : 0; }
+    bool empty() const noexcept { return size() == 0; }
+
+    /// The value of header `name` (the last one, if repeated), compared exactly.
+    std::optional<std::string_view> find(std::string_view name) const noexcept {
+        std::optional<std::string_view> found;
+        if (object_) {
+            for (const auto& member : object_->GetObject()) {
+                if (std::string_view(member.name.GetString(), member.name.GetStringLength()) == name) {
+                    found = std::string_view(member.value.GetString(), member.value.GetStringLength());
+                }
+            }
+        }
+        return found;
+    }
+
+    /// Calls f(name, value) for each header, in order.
+    template <class F>
+    void for_each(F&& f) const {
+        if (object_) {
+            for (const auto& member : object_->GetObject()) {
+                f(std::string_view(member.name.GetString(), member.name.GetStringLength()),
+                  std::string_view(member.value.GetString(), member.value.GetStringLength()));
+            }
+        }
+    }
+
+private:
+    const json::value* object_ = nullptr;
+};
+
+/// A JSON array of strings (checked when read), such as `streamIds`. Empty when absent.
+class string_list {
+public:
+    string_list() = default;
+    explicit string_list(const json::value* array) noexcept : array_(array) {}
+
+    std::size_t size() const noexcept { return array_ ? array_->Size() : 0; }
+    bool empty() const noexcept { return size() == 0; }
+    std::string_view operator[](std::size_t i) const noexcept {
+        const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
+        return {s.GetString(), s.GetStringLength()};
+    }
+
+private:
+    const json::value* array_ = nullptr;
+};
+
+/// Type 1: call `target` with `arguments`. No invocation id: the caller wants no Completion.
+struct invocation_message {
+    std::string_view invocation_id;
+    std::string_view target;
+    const json::value* arguments = nullptr; // a JSON array
+    string_list stream_ids;                 // ids of the client-to-server streams this call takes
+    header_map headers;
+};
+
+/// Type 4: call the streaming method `target`; results come back as StreamItems, then a Completion.
+struct stream_invocation_message {
+    std::string_view invocation_id;
+    std::string_view target;
+    const json::value* arguments = nullptr;
+    string_list stream_ids;
+    header_map headers;
+};
+
+/// Type 2: one item of a stream (server-to-client results, or a client-to-server stream by its id).
+struct stream_item_message {
+    std::string_view invocation_id;
+    const json::value* item = nullptr;
+    header_map headers;
+};
+
+/// Type 3: the end of an invocation or stream: a result, an error, or neither (a stream's end).
+struct completion_message {
+    std::string_view invocation_id;
+    std::optional<std::string_view> error;
+    const json::value* result = nullptr; // null pointer: no result (a JSON null result is a value)
+    header_map headers;
+};
+
+/// Type 5: stop the stream (or invocation) with this id.
+struct cancel_invocation_message {
+    std::string_view invocation_id;
+    header_map headers;
+};
+
+/// Type 6: keep-alive.
+struct ping_message {};
+
+/// Type 7: the sender is closing the connection; `allow_reconnect` invites a client to reconnect.
+struct close_message {
+    std::optional<std::string_view> error;
+    bool allow_reconnect = false;
+};
+
+/// Type 8: stateful reconnect: the receiver has every message up to `sequence_id`.
+struct ack_message {
+    std::int64_t sequence_id = 0;
+};
+
+/// Type 9: stateful reconnect: the messages that follow start at `sequence_id`.
+struct sequence_message {
+    std::int64_t sequence_id = 0;
+};
+
+using hub_message = std::variant<invocation_message, stream_item_message, completion_message,
+                                 stream_invocation_message, cancel_invocation_message, ping_message,
+                                 close_message, ack_message, sequence_message>;
+
+/// The wire type number of a message.
+inline message_type type_of(const hub_message& m) noexcept {
+    // The variant's alternatives are in wire order except stream_invocation, so map by index.
+    constexpr message_type by_index[] = {message_type::invocation,       message_type::stream_item,
+                                         message_type::completion,       message_type::stream_invocation,
+                                         message_type::cancel_invocation, message_type::ping,
+                                         message_type::close,            message_type::ack,
+                                         message_type::sequence};
+    return by_index[m.index()];
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/hub_message.hpp
+// ---- begin signalrpp/protocol/record_reader.hpp
+// record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
+// the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
+// whole record at a time, in place and NUL-terminated (the separator is overwritten), ready for an
+// in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
+// a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
+// for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+inline constexpr char record_separator = '\x1e';
+
+class record_reader {
+public:
+    enum class status {
+        record,     ///< a whole record was handed out
+        incomplete, ///< no whole record yet: append more
+        too_large,  ///< the next record is longer than the limit: the connection must end
+    };
+
+    explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
+
+    /// Adds received bytes. Invalidates the record handed out last.
+    void append(std::string_view bytes) {
+        compact();
+        buffer_.append(bytes);
+    }
+
+    /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
+    /// Valid until the next call to append() or next().
+    status next(char*& text, std::size_t& size) {
+        compact();
+        const std::size_t available = buffer_.size() - start_;
+        const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
+        char* begin = buffer_.data() + start_;
+        // The search resumes where the last one stopped: a record arriving a byte at a time costs
+        // linear work, not quadratic.
+        const std::size_t from = scanned_ < window ? scanned_ : window;
+        auto* end = static_cast<char*>(std::memchr(begin + from, record_separator, window - from));
+        if (end == nullptr) {
+            scanned_ = window;
+            return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
+        }
+        scanned_ = 0;
+        *end = '\0';
+        text = begin;
+        size = static_cast<std::size_t>(end - begin);
+        handed_out_ = size + 1;
+        return status::record;
+    }
+
+    /// Bytes received and not yet handed out as part of a record.
+    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
+
+    std::size_t max_record_size() const noexcept { return max_record_size_; }
+
+    /// Gives the buffer's memory back when nothing is buffered (an idle connection holds none).
+    void release_memory() {
+        compact();
+        if (buffer_.empty()) {
+            std::string().swap(buffer_);
+        }
+    }
+
+private:
+    // Drops the record handed out last, and moves what remains to the front once it is worth it.
+    void compact() {
+        start_ += handed_out_;
+        handed_out_ = 0;
+        // (scanned_ counts from start_, which only moves past a record handed out, when it is reset.)
+        if (start_ == buffer_.size()) {
+            buffer_.clear();
+            start_ = 0;
+        } else if (start_ > 4096 && start_ * 2 > buffer_.size()) {
+            buffer_.erase(0, start_);
+            start_ = 0;
+        }
+    }
+
+    std::string buffer_;
+    std::size_t start_ = 0;      // where unread bytes begin
+    std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
+    std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
+    std::size_t max_record_size_;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/record_reader.hpp
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+/// One message header to write.
+struct header {
+    std::string_view name;
+    std::string_view value;
+};
+
+/// What starts an Invocation or StreamInvocation besides its arguments.
+struct invocation_header {
+    std::string_view invocation_id;                  ///< empty: no Completion wanted (Invocation only)
+    std::string_view target;                         ///< the method to call
+    std::span<const std::string_view> stream_ids{};  ///< client-to-server streams passed to the method
+    std::span<const header> headers{};
+};
+
+namespace detail {
+
+// Writes one message: `{"type":N` and headers on construction, the closing brace and record separator
+// on finish(); destroyed unfinished (an exception), it takes back everything it appended. The envelope
+// is appended directly; RapidJSON's writer writes only the values.
+class message_writer {
+public:
+    message_writer(std::string& out, message_type type, std::span<const header> headers = {})
+        : out_(out), start_(out.size()), output_(out), lease_(output_) {
+        out_ += "{\"type\":";
+        out_ += static_cast<char>('0' + static_cast<int>(type));
+        if (!headers.empty()) {
+            out_ += ",\"headers\":{";
+            for (std::size_t i = 0; i < headers.size(); ++i) {
+                if (i > 0) {
+                    out_ += ',';
+                }
+                json::append_quoted(out_, headers[i].name);
+                out_ += ':';
+                json::append_quoted(out_, headers[i].value);
+            }
+            out_ += '}';
+        }
+    }
+
+    message_writer(const message_writer&) = delete;
+    message_writer& operator=(const message_writer&) = delete;
+
+    ~message_writer() {
+        if (!finished_) {
+            out_.resize(start_);
+        }
+    }
+
+    /// Appends `,"<key>":`; keys are the protocol's own names, which need no escaping.
+    void key(std::string_view key) {
+        out_ += ",\"";
+        out_ += key;
+        out_ += "\":";
+    }
+
+    void string(std::string_view key_name, std::string_view value) {
+        key(key_name);
+        json::append_quoted(out_, value);
+    }
+
+    void invocation_id(std::string_view id) {
+        if (!id.empty()) {
+            string("invocationId", id);
+        }
+    }
+
+    /// Appends `v` as a JSON value.
+    template <class T>
+    void value(const T& v) {
+        json::writer& w = lease_.get();
+        w.Reset(output_);
+        json::write(w, v);
+    }
+
+    template <class T>
+    void value(std::string_view key_name, const T& v) {
+        key(key_name);
+        value(v);
+    }
+
+    void raw(std::string_view text) { out_ += text; }
+
+    void finish() {
+        out_ += '}';
+        out_ += record_separator;
+        finished_ = true;
+    }
+
+private:
+    std::string& out_;
+    std::size_t start_;
+    json::string_output output_;
+    json::writer_lease lease_;
+    bool finished_ = false;
+};
+
+template <class... Args>
+void write_call(std::string& out, message_type type, const invocation_header& h, const Args&... args) {
+    message_writer m(out, type, h.headers);
+    m.invocation_id(h.invocation_id);
+    m.string("target", h.target);
+    m.key("arguments");
+    m.raw("[");
+    [[maybe_unused]] std::size_t written = 0; // (unused for a call without arguments)
+    (
+        [&] {
+            if (written++ > 0) {
+                m.raw(",");
+            }
+            m.value(args);
+        }(),
+        ...);
+    m.raw("]");
+    if (!h.stream_ids.empty()) {
+        m.key("streamIds");
+        m.raw("[");
+        for (std::size_t i = 0; i < h.stream_ids.size(); ++i) {
+            if (i > 0) {
+                m.raw(",");
+            }
+            json::append_quoted(out, h.stream_ids[i]);
+        }
+        m.raw("]");
+    }
+    m.finish();
+}
+
+} // namespace detail
+
+/// Type 1: `{"type":1,"invocationId":..,"target":..,"arguments":[..],"streamIds":[..]}`.
+template <json::mapped... Args>
+void write_invocation(std::string& out, const invocation_header& h, const Args&... args) {
+    detail::write_call(out, message_type::invocation, h, args...);
+}
+
+/// Type 4: a streaming call (the client side; servers never send it).
+template <json::mapped... Args>
+void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
+    detail::write_call(out, message_type::stream_invocation, h, args...);
+}
+
+/// Type 2: one stream item.
+template <json::mapped T>
+void write_stream_item(std::string& out, std::string_view invocation_id, const T& item,
+                       std::span<const header> headers = {}) {
+    detail::message_writer m(out, message_type::stream_item, headers);
+    m.invocation_id(invocation_id);
+    m.value("item", item);
+    m.finish();
+}
+
+/// Type 3 with a result: what an invocation of a method returning a value gets.
+template <json::mapped T>
+void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    m.value("result", result);
+    m.finish();
+}
+
+/// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
+inline void write_completion_void(std::string& out, std::string_view invocation_id) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    m.key("result");
+    m.raw("null");
+    m.finish();
+}
+
+/// Type 3 with an error. An empty `error` is not written (as ASP.NET Core), leaving an empty Completion.
+inline void write_completion_error(std::string& out, std::string_view invocation_id, std::string_view error) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    if (!error.empty()) {
+        m.string("error", error);
+    }
+    m.finish();
+}
+
+/// Type 3 with neither result nor error: the end of a stream.
+inline void write_completion_empty(std::string& out, std::string_view invocation_id) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    m.finish();
+}
+
+/// Type 5.
+inline void write_cancel_invocation(std::string& out, std::string_view invocation_id) {
+    detail::message_writer m(out, message_type::cancel_invocation);
+    m.invocation_id(invocation_id);
+    m.finish();
+}
+
+/// Type 6: `{"type":6}`.
+inline void write_ping(std::string& out) {
+    detail::message_writer m(out, message_type::ping);
+    m.finish();
+}
+
+/// Type 7. `error` is written when set (even empty); `allowReconnect` only when true.
+inline void write_close(std::string& out, std::optional<std::string_view> error = std::nullopt,
+                        bool allow_reconnect = false) {
+    detail::message_writer m(out, message_type::close);
+    if (error) {
+        m.string("error", *error);
+    }
+    if (allow_reconnect) {
+        m.key("allowReconnect");
+        m.raw("true");
+    }
+    m.finish();
+}
+
+/// Type 8.
+inline void write_ack(std::string& out, std::int64_t sequence_id) {
+    detail::message_writer m(out, message_type::ack);
+    m.value("sequenceId", sequence_id);
+    m.finish();
+}
+
+/// Type 9.
+inline void write_sequence(std::string& out, std::int64_t sequence_id) {
+    detail::message_writer m(out, message_type::sequence);
+    m.value("sequenceId", sequence_id);
+    m.finish();
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/json_hub_writer.hpp
+
+#include <any>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace signalrpp {
+
+class hub_caller_context {
+public:
+    hub_caller_context(std::shared_ptr<transport::connection> c, std::string user_id)
+        : connection_(std::move(c)), user_id_(std::move(user_id)) {}
+
+    /// The public connection id (what clients(), groups() and hub_context target).
+    const std::string& connection_id() const noexcept { return connection_->id(); }
+
+    /// The authenticated user's id (what clients().user() matches); empty for an anonymous connection.
+    const std::string& user_id() const noexcept { return user_id_; }
+
+    /// The request that opened the transport: headers, query parameters, cookies, remote endpoint.
+    const transport::request_snapshot& request() const noexcept { return connection_->request(); }
+
+    /// WebSockets, ServerSentEvents or LongPolling.
+    transport::transport_kind transport() const { return connection_->transport(); }
+
+    /// Values kept for this connection between calls (created on first use).
+    std::unordered_map<std::string, std::any>& items() {
+        if (!items_) {
+            items_ = std::make_unique<std::unordered_map<std::string, std::any>>();
+        }
+        return *items_;
+    }
+
+    /// Ends the connection: the client gets a Close message without error, then the transport closes.
+    void abort() const;
+
+    /// The connection itself (for sending raw bytes or inspecting it).
+    const std::shared_ptr<transport::connection>& connection() const noexcept { return connection_; }
+
+private:
+    std::shared_ptr<transport::connection> connection_;
+    std::string user_id_;
+    std::unique_ptr<std::unordered_map<std::string, std::any>> items_;
+};
+
+inline void hub_caller_context::abort() const {
+    std::string close;
+    protocol::write_close(close);
+    connection_->send(std::move(close));
+    connection_->close();
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_caller_context.hpp
+// ---- begin signalrpp/hub/hub_instance.hpp
+// hub_instance: the one part of a hub connection that depends on the hub's type: the user's hub object
+// and the calls into it (dispatch, on_connected, on_disconnected). The rest of the runtime
+// (hub_connection) is compiled once for every hub.
+
+// ---- begin signalrpp/reflect/invocation.hpp
+// What the dispatcher is asked to run (an Invocation or StreamInvocation, already parsed), the options
+// that shape its answers, and what it hands back.
+
+
+
+#include <optional>
+#include <string_view>
+
+namespace signalrpp::reflect {
+
+/// One call of a hub method, as a client asked for it. Views: valid during dispatch() only.
+struct invocation {
+    bool streaming = false;                 ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
+    std::string_view invocation_id;         ///< empty: the client wants no answer
+    std::string_view target;                ///< the method's wire name, any case
+    const json::value* arguments = nullptr; ///< a JSON array
+    protocol::string_list stream_ids;       ///< client-to-server streams, in parameter order
+
+    static invocation from(const protocol::invocation_message& m) noexcept {
+        return {false, m.invocation_id, m.target, m.arguments, m.stream_ids};
+    }
+    static invocation from(const protocol::stream_invocation_message& m) noexcept {
+        return {true, m.invocation_id, m.target, m.arguments, m.stream_ids};
+    }
+};
+
+struct dispatch_options {
+    /// Append the exception's type and message to error texts (ASP.NET Core's EnableDetailedErrors).
+    bool detailed_errors = false;
+};
+
+/// The outcome of dispatch(): either finished (any answer is already written), or pending: then
+/// `pending` must be run to completion (co_await or co_spawn on the connection's strand) while the hub
+/// object lives; it sends its answers through the invocation_sink.
+struct dispatch_result {
+    std::optional<asio::awaitable<void>> pending;
+
+    bool finished() const noexcept { return !pending.has_value(); }
+};
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/invocation.hpp
+// ---- begin signalrpp/reflect/invocation_sink.hpp
+// invocation_sink: where the dispatcher sends what an invocation produces after dispatch() returned
+// (the Completion of an asynchronous method, the items and end of a stream), and how it tells the
+// runtime about the streams an invocation opens. The hub runtime implements it for each connection;
+// tests implement it to watch. Called on the connection's strand only.
+
+// ---- begin signalrpp/reflect/upload_channel.hpp
+// upload_channel<T>: the queue between a client-to-server stream's StreamItems and the stream_reader<T>
+// a hub method reads them from. Items are bound to T as they arrive; the runtime applies backpressure
+// once full() (ASP.NET Core's StreamBufferCapacity, 10 by default). Used on one strand only.
+
+
+#include <asio/error.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace signalrpp::reflect {
+
+/// The runtime's view of an upload stream, whatever its item type.
+class upload_channel_base {
+public:
+    virtual ~upload_channel_base() = default;
+
+    /// Binds and queues one item; false if it does not hold the item type (the stream then ends).
+    virtual bool push(const json::value& item) = 0;
+
+    /// The client ended the stream: cleanly, or with its error text.
+    virtual void complete(std::optional<std::string> error = std::nullopt) = 0;
+
+    /// Holds as many items as it may: stop reading from the connection until the method takes some.
+    virtual bool full() const = 0;
+
+    /// Sets how many items it holds before full() (hub_options::stream_buffer_capacity).
+    virtual void set_capacity(std::size_t capacity) = 0;
+
+    /// `f` is called (on the channel's strand) when the method takes an item from a full channel.
+    virtual void on_space(std::function<void()> f) = 0;
+};
+
+template <class T>
+class upload_channel final : public upload_channel_base {
+public:
+    static constexpr std::size_t default_capacity = 10;
+
+    explicit upload_channel(std::size_t capacity = default_capacity) : capacity_(capacity) {}
+
+    bool push(const json::value& item) override {
+        if (done_) {
+            return false;
+        }
+        T value{};
+        if (!json::read(item, value)) {
+            complete(std::nullopt);
+            return false;
+        }
+        items_.push_back(std::move(value));
+        wake();
+        return true;
+    }
+
+    void complete(std::optional<std::string> error) override {
+        if (!done_) {
+            done_ = true;
+            error_ = std::move(error);
+            wake();
+        }
+    }
+
+    bool full() const override { return items_.size() >= capacity_; }
+
+    void set_capacity(std::size_t capacity) override { capacity_ = capacity; }
+
+    void on_space(std::function<void()> f) override { on_space_ = std::move(f); }
+
+    /// Takes the next item into `out`, or empties `out` if the stream has ended (see error()); false if
+    /// there is nothing yet (wait on waiter() and try again).
+    bool try_take(std::optional<T>& out) {
+        if (!items_.empty()) {
+            const bool was_full = full();
+            out.emplace(std::move(items_.front()));
+            items_.pop_front();
+            if (was_full && on_space_) {
+                on_space_();
+            }
+            return true;
+        }
+        if (done_) {
+            out.reset();
+            return true;
+        }
+        return false;
+    }
+
+    const std::optional<std::string>& error() const noexcept { return error_; }
+
+    /// The timer a waiting reader suspends on; created on first use with the reader's executor.
+    template <class Executor>
+    asio::steady_timer& waiter(const Executor& executor) {
+        if (!waiter_) {
+            waiter_.emplace(executor, asio::steady_timer::time_point::max());
+        }
+        waiter_->expires_at(asio::steady_timer::time_point::max());
+        return *waiter_;
+    }
+
+private:
+    void wake() {
+        if (waiter_) {
+            waiter_->cancel();
+        }
+    }
+
+    std::deque<T> items_;
+    std::size_t capacity_;
+    bool done_ = false;
+    std::optional<std::string> error_;
+    std::optional<asio::steady_timer> waiter_;
+    std::function<void()> on_space_;
+};
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/upload_channel.hpp
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::reflect {
+
+/// What a server-to-client stream shares with the runtime: the runtime cancels it (CancelInvocation,
+/// disconnect), the stream_writer checks it.
+struct result_stream_state {
+    std::string invocation_id;
+    bool cancelled = false;
+    std::size_t items_written = 0;
+};
+
+class invocation_sink {
+public:
+    virtual ~invocation_sink() = default;
+
+    /// A whole serialized message (with its separator) for the caller.
+    virtual void send(std::string message) = 0;
+
+    /// The invocation is a stream: items go out through `stream` until the method returns.
+    virtual void open_result_stream(std::shared_ptr<result_stream_state> stream) = 0;
+
+    /// The client-to-server stream `stream_id` now feeds `channel`.
+    virtual void open_upload(std::string_view stream_id, std::shared_ptr<upload_channel_base> channel) = 0;
+};
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/invocation_sink.hpp
+
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::detail {
+
+class hub_instance {
+public:
+    virtual ~hub_instance() = default;
+
+    /// Whether the hub describes a method of this wire name (any case).
+    virtual bool has_method(std::string_view wire_name) const = 0;
+
+    /// Runs a client's call (see reflect::dispatch).
+    virtual reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,
+                                              const std::shared_ptr<reflect::invocation_sink>& sink,
+                                              const reflect::dispatch_options& options) = 0;
+
+    /// The hub's on_connected / on_disconnected, if it has them (otherwise they finish at once).
+    virtual asio::awaitable<void> on_connected() = 0;
+    virtual asio::awaitable<void> on_disconnected(std::exception_ptr error) = 0;
+};
+
+} // namespace signalrpp::detail
+// ---- end signalrpp/hub/hub_instance.hpp
+// ---- begin signalrpp/hub/hub_shared_state.hpp
+// hub_shared_state: what every connection of one mapped hub shares: the options, the registry of
+// connections, groups and users, and the counter server-to-client invocation ids come from.
+
+// ---- begin signalrpp/hub/connection_registry.hpp
+// connection_registry: the connections of one mapped hub or persistent-connection path, by id, with
+// their groups and users (ASP.NET Core's DefaultHubLifetimeManager, in memory). Thread-safe: any
+// thread may add, remove, join, leave and resolve targets.
+//
+// Group names are case-sensitive; joining twice or leaving a group one is not in does nothing; an
+// unknown connection id is ignored; a connection leaves all its groups when it is removed.
+
+// ---- begin signalrpp/hub/send_target.hpp
+// send_target: which connections a message goes to, as ASP.NET Core's IHubClients names them: all,
+// all except some, one or several connections, one or several groups, a group except some
+// connections, one or several users. A value type: built by hub_clients, resolved by the
+// connection_registry when the message is sent.
+
+#include <string>
+#include <vector>
+
+namespace signalrpp {
+
+struct send_target {
+    enum class kind { all, connections, groups, users };
+
+    kind what = kind::all;
+    std::vector<std::string> names;    ///< connection ids, group names or user ids (unused for all)
+    std::vector<std::string> excluded; ///< connection ids left out (all-except, group-except, others)
+
+    static send_target all(std::vector<std::string> except = {}) { return {kind::all, {}, std::move(except)}; }
+    static send_target connections(std::vector<std::string> ids) { return {kind::connections, std::move(ids), {}}; }
+    static send_target groups(std::vector<std::string> names, std::vector<std::string> except = {}) {
+        return {kind::groups, std::move(names), std::move(except)};
+    }
+    static send_target users(std::vector<std::string> ids) { return {kind::users, std::move(ids), {}}; }
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/send_target.hpp
+
+#include <algorithm>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace signalrpp {
+
+class connection_registry {
+public:
+    using connection_ptr = std::shared_ptr<transport::connection>;
+
+    /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state).
+    void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {}) {
+        std::lock_guard lock(mutex_);
+        auto& e = entries_[c->id()];
+        e = entry{std::move(c), std::move(state), std::move(user_id), {}};
+        if (!e.user_id.empty()) {
+            users_[e.user_id].insert(&e);
+        }
+    }
+
+    /// Forgets the connection, its groups and its user.
+    void remove(const std::string& id) {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(id);
+        if (found == entries_.end()) {
+            return;
+        }
+        for (const auto& group : found->second.groups) {
+            erase_member(groups_, group, &found->second);
+        }
+        if (!found->second.user_id.empty()) {
+            erase_member(users_, found->second.user_id, &found->second);
+        }
+        entries_.erase(found);
+    }
+
+    void add_to_group(const std::string& id, const std::string& group) {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(id);
+        if (found == entries_.end()) {
+            return;
+        }
+        auto& joined = found->second.groups;
+        if (std::find(joined.begin(), joined.end(), group) != joined.end()) {
+            return;
+        }
+        joined.push_back(group);
+        groups_[group].insert(&found->second);
+    }
+
+    void remove_from_group(const std::string& id, const std::string& group) {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(id);
+        if (found == entries_.end()) {
+            return;
+        }
+        auto& joined = found->second.groups;
+        const auto at = std::find(joined.begin(), joined.end(), group);
+        if (at == joined.end()) {
+            return;
+        }
+        joined.erase(at);
+        erase_member(groups_, group, &found->second);
+    }
+
+    connection_ptr find(std::string_view id) const {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(std::string(id));
+        return found == entries_.end() ? nullptr : found->second.connection;
+    }
+
+    /// The runtime's state of connection `id`, or null.
+    std::shared_ptr<void> find_state(std::string_view id) const {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(std::string(id));
+        return found == entries_.end() ? nullptr : found->second.state;
+    }
+
+    /// The connections `target` names, each once.
+    std::vector<connection_ptr> resolve(const send_target& target) const {
+        std::vector<connection_ptr> out;
+        std::lock_guard lock(mutex_);
+        const auto take = [&](const entry& e) {
+            const auto& id = e.connection->id();
+            if (std::find(target.excluded.begin(), target.excluded.end(), id) == target.excluded.end()) {
+                out.push_back(e.connection);
+            }
+        };
+        switch (target.what) {
+        case send_target::kind::all:
+            out.reserve(entries_.size());
+            for (const auto& named : entries_) {
+                take(named.second);
+            }
+            return out;
+        case send_target::kind::connections:
+            for (const auto& id : target.names) {
+                const auto found = entries_.find(id);
+                if (found != entries_.end()) {
+                    take(found->second);
+                }
+            }
+            break;
+        case send_target::kind::groups:
+        case send_target::kind::users: {
+            const auto& table = target.what == send_target::kind::groups ? groups_ : users_;
+            for (const auto& name : target.names) {
+                const auto members = table.find(name);
+                if (members != table.end()) {
+                    for (const entry* e : members->second) {
+                        take(*e);
+                    }
+                }
+            }
+            break;
+        }
+        }
+        if (target.names.size() > 1) { // several groups or users may name a connection twice
+            std::sort(out.begin(), out.end());
+            out.erase(std::unique(out.begin(), out.end()), out.end());
+        }
+        return out;
+    }
+
+    std::size_t size() const {
+        std::lock_guard lock(mutex_);
+        return entries_.size();
+    }
+
+    /// Every connection (for periodic checks).
+    std::vector<connection_ptr> all() const { return resolve(send_target::all()); }
+
+private:
+    struct entry {
+        connection_ptr connection;
+        std::shared_ptr<void> state;
+        std::string user_id;
+        std::vector<std::string> groups; // the groups it is in, to leave them when it goes
+    };
+
+    // Group or user name -> its connections (entries' addresses are stable in an unordered_map).
+    using member_table = std::unordered_map<std::string, std::unordered_set<const entry*>>;
+
+    static void erase_member(member_table& table, const std::string& name, const entry* e) {
+        const auto found = table.find(name);
+        if (found != table.end()) {
+            found->second.erase(e);
+            if (found->second.empty()) {
+                table.erase(found);
+            }
+        }
+    }
+
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, entry> entries_;
+    member_table groups_;
+    member_table users_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/connection_registry.hpp
+// ---- begin signalrpp/hub/hub_options.hpp
+// hub_options: the options of one mapped hub (ASP.NET Core's HubOptions), with the reference's defaults.
+
+// ---- begin signalrpp/hub/hub_filter.hpp
+// hub_filter: code run around every hub method invocation and around a hub's connect and disconnect
+// (ASP.NET Core's IHubFilter), for logging, metrics, checks. Filters run in the order given in
+// hub_options::filters before the method, and in reverse order after it.
+//
+// A filter may refuse an invocation by throwing from before_invoke: the caller then gets the error
+// Completion a throwing method would give (a hub_exception's text always reaches the client). Called
+// on the connection's strand.
+
+#include <exception>
+#include <string_view>
+
+namespace signalrpp {
+
+class hub_caller_context;
+
+/// What is being invoked: the caller and the method's wire name as the client sent it.
+struct hub_invocation_context {
+    const hub_caller_context& caller;
+    std::string_view method;
+};
+
+class hub_filter {
+public:
+    virtual ~hub_filter() = default;
+
+    /// Before the method runs; throw to refuse the call.
+    virtual void before_invoke(const hub_invocation_context&) {}
+    /// After the method (an asynchronous or streaming one: after it has finished).
+    virtual void after_invoke(const hub_invocation_context&) {}
+    /// A connection finished its handshake, before the hub's on_connected.
+    virtual void on_connected(const hub_caller_context&) {}
+    /// A connection ended, after the hub's on_disconnected; `error` is null for a normal close.
+    virtual void on_disconnected(const hub_caller_context&, std::exception_ptr /*error*/) {}
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_filter.hpp
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace signalrpp {
+
+class hub_caller_context;
+
+struct hub_options {
+    /// The transports, limits and authentication of the path (negotiate, WebSockets, SSE, long polling).
+    transport::http_connection_options http;
+    /// How long a client has, once connected, to send its handshake request.
+    std::chrono::milliseconds handshake_timeout = std::chrono::seconds(15);
+    /// A Ping goes to a client the server has sent nothing to for this long (not over long polling).
+    std::chrono::milliseconds keep_alive_interval = std::chrono::seconds(15);
+    /// A client that has pinged once and then sends nothing for this long is disconnected.
+    std::chrono::milliseconds client_timeout_interval = std::chrono::seconds(30);
+    /// The largest message (and handshake) accepted from a client, separator included; 0: no limit.
+    std::size_t maximum_receive_message_size = 32 * 1024;
+    /// Append exception types and messages to the error texts clients receive.
+    bool enable_detailed_errors = false;
+    /// Items of a client-to-server stream held before the connection stops reading.
+    std::size_t stream_buffer_capacity = 10;
+    /// Invocations (not streams) of one connection that may run at the same time (at least 1).
+    std::size_t maximum_parallel_invocations_per_client = 1;
+    /// How long a client result (`invoke`) is awaited before it fails; zero: no limit.
+    std::chrono::milliseconds client_result_timeout = std::chrono::seconds(30);
+    /// Whether the caller may run `method` (its wire name as described); refused calls are answered
+    /// "Failed to invoke '<method>' because user is unauthorized". Unset: everyone may.
+    std::function<bool(const hub_caller_context&, std::string_view method)> authorize;
+    /// Filters run around each invocation and around connect / disconnect, in this order.
+    std::vector<std::shared_ptr<hub_filter>> filters;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_options.hpp
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+namespace signalrpp {
+
+struct hub_shared_state {
+    explicit hub_shared_state(hub_options o) : options(std::move(o)) {}
+
+    /// A fresh id for an invocation the server sends ("s1", "s2", ...): the "s" keeps it apart from
+    /// the ids clients choose for their own invocations and streams, as ASP.NET Core does.
+    std::string next_server_invocation_id() {
+        return "s" + std::to_string(next_invocation_id.fetch_add(1, std::memory_order_relaxed) + 1);
+    }
+
+    const hub_options options;
+    connection_registry registry;
+    std::atomic<std::uint64_t> next_invocation_id{0};
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_shared_state.hpp
+// ---- begin signalrpp/protocol/handshake.hpp
+// The hub handshake, always JSON whatever protocol follows, each side's first record:
+//   client -> server  {"protocol":"json","version":1}<RS>
+//   server -> client  {}<RS>, or {"error":"<why>"}<RS> and the connection closes.
+// Parsing and error texts follow ASP.NET Core's HandshakeProtocol; the JSON hub protocol accepts
+// versions 1 and 2 (2 is what clients ask for with stateful reconnect).
+
+// ---- begin signalrpp/protocol/detail/parse_object_record.hpp
+// Parses a record that must hold a JSON object (every hub message and handshake does), with the
+// reference's errors for text that is not JSON and for JSON that is not an object.
+
+// ---- begin signalrpp/protocol/protocol_error.hpp
+// protocol_error: why bytes from a peer could not be read as protocol messages. Such an error ends the
+// connection; the server's Close message says "Connection closed with an error." and, with detailed
+// errors on, adds "<exception_type>: <message>" -- the .NET exception type and text ASP.NET Core reports
+// for the same input, so .NET and JavaScript peers see the same words from either server.
+
+
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+struct protocol_error {
+    std::string exception_type = "InvalidDataException";
+    std::string message;
+
+    /// "<exception_type>: <message>", the detail suffix of error texts.
+    std::string detail() const { return signalrpp::detail::concat({exception_type, ": ", message}); }
+};
+
+/// The error for a message (or handshake) that is JSON but not an object; `token` names what it is.
+inline protocol_error not_an_object_error(std::string_view token) {
+    return {"InvalidDataException",
+            signalrpp::detail::concat({"Unexpected JSON Token Type '", token, "'. Expected a JSON Object."})};
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/protocol_error.hpp
+
+#include <cstddef>
+
+namespace signalrpp::protocol::detail {
+
+/// The object the record of `size` bytes at `text` holds (parsed in place into `document`), or null
+/// with `error` set.
+inline const json::value* parse_object_record(char* text, std::size_t size, json::insitu_document& document,
+                                              protocol_error& error) {
+    if (!document.parse(text, size)) {
+        error = {"InvalidDataException", "Error reading JSON."};
+        return nullptr;
+    }
+    const json::value& root = document.root();
+    if (!root.IsObject()) {
+        error = not_an_object_error(json::token_name(root));
+        return nullptr;
+    }
+    return &root;
+}
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/parse_object_record.hpp
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+struct handshake_request {
+    std::string protocol;
+    int version = 0;
+};
+
+struct handshake_response {
+    std::optional<std::string> error; ///< set: the server refused the connection, and why
+};
+
+inline constexpr std::string_view json_protocol_name = "json";
+inline constexpr int json_protocol_max_version = 2;
+
+/// Parses the handshake request record of `size` bytes at `text`, NUL-terminated (modified in place).
+inline bool parse_handshake_request(char* text, std::size_t size, json::insitu_document& document,
+                                    handshake_request& out, protocol_error& error) {
+    const std::string content(text, size); // error texts quote the request as it came
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
+        return false;
+    }
+    std::optional<std::string> protocol;
+    bool has_version = false; // (not std::optional<int>: g++ 12 warns it may be used uninitialized)
+    int version = 0;
+    for (const auto& member : root->GetObject()) {
+        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        const json::value& v = member.value;
+        if (name == "protocol") {
+            if (!v.IsString()) {
+                error = {"InvalidDataException", "Expected 'protocol' to be of type String."};
+                return false;
+            }
+            protocol.emplace(v.GetString(), v.GetStringLength());
+        } else if (name == "version") {
+            if (!v.IsNull() && !v.IsInt()) {
+                error = {"InvalidDataException", "Expected 'version' to be of type Number."};
+                return false;
+            }
+            has_version = !v.IsNull();
+            version = has_version ? v.GetInt() : 0;
+        }
+    }
+    if (!protocol || !has_version) {
+        error = {"InvalidDataException", signalrpp::detail::concat({"Missing required property '",
+                                                                    protocol ? "version" : "protocol",
+                                                                    "'. Message content: ", content})};
+        return false;
+    }
+    out = {std::move(*protocol), version};
+    return true;
+}
+
+/// Parses the handshake response record of `size` bytes at `text`, NUL-terminated (modified in place);
+/// the client side.
+inline bool parse_handshake_response(char* text, std::size_t size, json::insitu_document& document,
+                                     handshake_response& out, protocol_error& error) {
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
+        return false;
+    }
+    out.error.reset();
+    for (const auto& member : root->GetObject()) {
+        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        if (name == "type") {
+            // A hub message where the handshake response belongs: the server skipped the handshake.
+            error = {"InvalidDataException", "Expected a handshake response from the server."};
+            return false;
+        }
+        if (name == "error") {
+            if (!member.value.IsString()) {
+                error = {"InvalidDataException", "Expected 'error' to be of type String."};
+                return false;
+            }
+            out.error.emplace(member.value.GetString(), member.value.GetStringLength());
+        }
+    }
+    return true;
+}
+
+/// Why the JSON hub protocol refuses `request`, or nothing if it accepts it (the server's handshake check).
+inline std::optional<std::string> json_protocol_refusal(const handshake_request& request) {
+    if (request.protocol != json_protocol_name) {
+        return signalrpp::detail::concat({"The protocol '", request.protocol, "' is not supported."});
+    }
+    if (request.version > json_protocol_max_version) {
+        return signalrpp::detail::concat({"The server does not support version ", std::to_string(request.version),
+                                          " of the '", request.protocol, "' protocol."});
+    }
+    return std::nullopt;
+}
+
+/// Appends a handshake request record.
+inline void write_handshake_request(std::string& out, std::string_view protocol, int version) {
+    json::string_output output(out);
+    json::writer w(output);
+    w.StartObject();
+    w.Key("protocol");
+    w.String(protocol.data(), static_cast<rapidjson::SizeType>(protocol.size()));
+    w.Key("version");
+    w.Int(version);
+    w.EndObject();
+    out += record_separator;
+}
+
+/// Appends a handshake response record: `{}` on success, `{"error":...}` when `error` is non-empty.
+inline void write_handshake_response(std::string& out, std::string_view error = {}) {
+    json::string_output output(out);
+    json::writer w(output);
+    w.StartObject();
+    if (!error.empty()) {
+        w.Key("error");
+        w.String(error.data(), static_cast<rapidjson::SizeType>(error.size()));
+    }
+    w.EndObject();
+    out += record_separator;
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/handshake.hpp
+// ---- begin signalrpp/protocol/json_hub_parser.hpp
+// Parses one JSON hub protocol record (a message without its separator) the way ASP.NET Core's
+// JsonHubProtocol does: properties in any order, unknown properties ignored, unknown message types
+// ignored; and with the same checks and error texts where it is strict (wrong types, missing fields).
+// Argument, item and result values are not bound here: they stay JSON values for the dispatcher.
+
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+enum class parse_status {
+    message, ///< `out` holds the message
+    ignored, ///< a message type this implementation does not know: skip it, as the reference does
+    error,   ///< `error` says what is wrong; the connection must end
+};
+
+namespace detail {
+
+inline std::string_view view_of(const json::value& s) noexcept {
+    return {s.GetString(), s.GetStringLength()};
+}
+
+inline std::string expected_type(std::string_view property, std::string_view type) {
+    return signalrpp::detail::concat({"Expected '", property, "' to be of type ", type, "."});
+}
+
+inline std::string missing(std::string_view property) {
+    return signalrpp::detail::concat({"Missing required property '", property, "'."});
+}
+
+// What the properties of one message said, before the message type decides what is required.
+struct message_fields {
+    std::optional<int> type;
+    const json::value* invocation_id = nullptr;
+    const json::value* target = nullptr;
+    const json::value* error = nullptr;
+    const json::value* arguments = nullptr;
+    const json::value* stream_ids = nullptr;
+    const json::value* headers = nullptr;
+    const json::value* item = nullptr;
+    const json::value* result = nullptr;
+    std::optional<std::int64_t> sequence_id;
+    bool allow_reconnect = false;
+};
+
+inline bool fail(protocol_error& error, std::string message, const char* exception_type = "InvalidDataException") {
+    error = {exception_type, std::move(message)};
+    return false;
+}
+
+// Checks one property's value as the reference does when it meets it; false (with `error`) if it is wrong.
+inline bool read_property(std::string_view name, const json::value& v, message_fields& f, protocol_error& error) {
+    if (name == "type") {
+        if (!v.IsInt()) {
+            return fail(error, expected_type("type", "Number"));
+        }
+        f.type = v.GetInt();
+    } else if (name == "invocationId" || name == "target" || name == "error") {
+        if (!v.IsString()) {
+            return fail(error, expected_type(name, "String"));
+        }
+        (name == "invocationId" ? f.invocation_id : name == "target" ? f.target : f.error) = &v;
+    } else if (name == "arguments") {
+        if (!v.IsArray()) {
+            return fail(error, expected_type("arguments", "Array"));
+        }
+        f.arguments = &v;
+    } else if (name == "streamIds") {
+        if (!v.IsArray()) {
+            return fail(error, expected_type("streamIds", "Array"));
+        }
+        for (const auto& id : v.GetArray()) {
+            if (id.IsNull()) {
+                return fail(error, "Null value for 'streamIds' is not valid.");
+            }
+            if (!id.IsString()) {
+                // The reference reports this through another exception type than the rest.
+                return fail(error,
+                            signalrpp::detail::concat({"Cannot get the value of a token type '", json::token_name(id),
+                                                       "' as a string."}),
+                            "InvalidOperationException");
+            }
+        }
+        f.stream_ids = &v;
+    } else if (name == "headers") {
+        if (!v.IsObject()) {
+            return fail(error, expected_type("headers", "StartObject"));
+        }
+        for (const auto& header : v.GetObject()) {
+            if (!header.value.IsString()) {
+                return fail(error, signalrpp::detail::concat(
+                                       {"Expected header '", view_of(header.name), "' to be of type String."}));
+            }
+        }
+        f.headers = &v;
+    } else if (name == "allowReconnect") {
+        if (!v.IsBool()) {
+            return fail(error, "Expected 'allowReconnect' to be true or false.");
+        }
+        f.allow_reconnect = v.GetBool();
+    } else if (name == "result") {
+        f.result = &v;
+    } else if (name == "item") {
+        f.item = &v;
+    } else if (name == "sequenceId") {
+        if (v.IsNull()) {
+            f.sequence_id.reset();
+        } else if (!v.IsInt64()) {
+            return fail(error, expected_type("sequenceId", "Number"));
+        } else {
+            f.sequence_id = v.GetInt64();
+        }
+    }
+    return true;
+}
+
+inline std::string_view string_or_empty(const json::value* s) noexcept {
+    return s ? view_of(*s) : std::string_view{};
+}
+
+// Fills `out` from the fields, or says which required one is missing (in the reference's order).
+inline std::string build_message(const message_fields& f, hub_message& out, bool& known) {
+    known = true;
+    const std::string_view invocation_id = string_or_empty(f.invocation_id);
+    const header_map headers(f.headers);
+    switch (*f.type) {
+    case static_cast<int>(message_type::invocation):
+    case static_cast<int>(message_type::stream_invocation): {
+        const bool streaming = *f.type == static_cast<int>(message_type::stream_invocation);
+        if (!f.target) {
+            return missing("target");
+        }
+        if (streaming && invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        if (!streaming && view_of(*f.target).empty()) {
+            return missing("target");
+        }
+        if (!f.arguments) {
+            return missing("arguments");
+        }
+        if (streaming && view_of(*f.target).empty()) {
+            return missing("target");
+        }
+        if (streaming) {
+            out = stream_invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
+        } else {
+            out = invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
+        }
+        return {};
+    }
+    case static_cast<int>(message_type::stream_item):
+        if (invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        if (!f.item) {
+            return missing("item");
+        }
+        out = stream_item_message{invocation_id, f.item, headers};
+        return {};
+    case static_cast<int>(message_type::completion): {
+        if (invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        if (f.error && f.result) {
+            return "The 'error' and 'result' properties are mutually exclusive.";
+        }
+        completion_message m{invocation_id, std::nullopt, f.result, headers};
+        if (f.error) {
+            m.error = view_of(*f.error);
+        }
+        out = m;
+        return {};
+    }
+    case static_cast<int>(message_type::cancel_invocation):
+        if (invocation_id.empty()) {
+            return missing("invocationId");
+        }
+        out = cancel_invocation_message{invocation_id, headers};
+        return {};
+    case static_cast<int>(message_type::ping):
+        out = ping_message{};
+        return {};
+    case static_cast<int>(message_type::close): {
+        close_message m;
+        if (f.error) {
+            m.error = view_of(*f.error);
+        }
+        m.allow_reconnect = f.allow_reconnect;
+        out = m;
+        return {};
+    }
+    case static_cast<int>(message_type::ack):
+    case static_cast<int>(message_type::sequence):
+        if (!f.sequence_id) {
+            return missing("sequenceId");
+        }
+        if (*f.type == static_cast<int>(message_type::ack)) {
+            out = ack_message{*f.sequence_id};
+        } else {
+            out = sequence_message{*f.sequence_id};
+        }
+        return {};
+    default:
+        known = false;
+        return {};
+    }
+}
+
+} // namespace detail
+
+/// Parses the record of `size` bytes at `text`, NUL-terminated (in place: `text` is modified and must
+/// outlive `out`), using `document` for the values. On error, `error` says why.
+inline parse_status parse_hub_message(char* text, std::size_t size, json::insitu_document& document,
+                                      hub_message& out, protocol_error& error) {
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
+        return parse_status::error;
+    }
+    detail::message_fields fields;
+    for (const auto& member : root->GetObject()) {
+        if (!detail::read_property(detail::view_of(member.name), member.value, fields, error)) {
+            return parse_status::error;
+        }
+    }
+    if (!fields.type) {
+        error = {"InvalidDataException", detail::missing("type")};
+        return parse_status::error;
+    }
+    bool known = true;
+    std::string problem = detail::build_message(fields, out, known);
+    if (!problem.empty()) {
+        error = {"InvalidDataException", std::move(problem)};
+        return parse_status::error;
+    }
+    return known ? parse_status::message : parse_status::ignored;
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/json_hub_parser.hpp
+// ---- begin signalrpp/reflect/invocation_errors.hpp
+// The error texts a caller gets in a Completion when an invocation fails, worded as ASP.NET Core words
+// them, so clients written against it (and their tests) see the same strings. "Detail" is the
+// "<Kind>: <message>" suffix: always added for a hub_exception, otherwise only with detailed errors on.
+
+
+#include <cstddef>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+#include <utility>
+
+#if defined(__GNUG__)
+#include <cxxabi.h>
+#endif
+
+namespace signalrpp::reflect {
+
+using signalrpp::detail::concat;
+
+namespace detail {
+
+inline std::string with_detail(std::string message, bool add, std::string_view kind, std::string_view what) {
+    if (add) {
+        message += ' ';
+        message += kind;
+        message += ": ";
+        message += what;
+    }
+    return message;
+}
+
+/// The readable name of an exception's dynamic type, e.g. "std::runtime_error".
+inline std::string exception_kind(const std::exception& e) {
+    const char* name = typeid(e).name();
+#if defined(__GNUG__)
+    int status = 0;
+    const std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(name, nullptr, nullptr, &status),
+                                                             std::free);
+    if (status == 0 && demangled) {
+        return demangled.get();
+    }
+#endif
+    return name;
+}
+
+} // namespace detail
+
+/// The target names no method of the hub. (The reference finds this while binding, so the text
+/// is the binding failure's, with its HubException detail always present.)
+inline std::string unknown_method_error(std::string_view target) {
+    return concat({"Failed to invoke '", target, "' due to an error on the server. HubException: Method does not exist."});
+}
+
+/// The arguments do not match the parameters in number.
+inline std::string argument_count_error(std::string_view target, std::size_t provided, std::size_t expected,
+                                        bool detailed) {
+    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
+                               "InvalidDataException",
+                               concat({"Invocation provides ", std::to_string(provided), " argument(s) but target expects ",
+                                       std::to_string(expected), "."}));
+}
+
+/// An argument does not hold its parameter's type.
+inline std::string argument_type_error(std::string_view target, bool detailed) {
+    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
+                               "InvalidDataException",
+                               "Error binding arguments. Make sure that the types of the provided values match the "
+                               "types of the hub method being invoked.");
+}
+
+namespace detail {
+
+// `message` with the detail of the exception in flight: always for a hub_exception, otherwise only
+// when `detailed`. Call inside a catch block.
+inline std::string with_exception_detail(std::string message, bool detailed) {
+    try {
+        throw;
+    } catch (const hub_exception& e) {
+        return with_detail(std::move(message), true, "HubException", e.what());
+    } catch (const std::exception& e) {
+        return with_detail(std::move(message), detailed, exception_kind(e), e.what());
+    } catch (...) {
+        return with_detail(std::move(message), detailed, "Exception", "An exception that is not a std::exception was thrown.");
+    }
+}
+
+} // namespace detail
+
+/// The method (or the start of a streaming method) threw the exception in flight; call inside a catch.
+inline std::string method_exception_error(std::string_view target, bool detailed) {
+    return detail::with_exception_detail(
+        concat({"An unexpected error occurred invoking '", target, "' on the server."}), detailed);
+}
+
+/// A streaming method threw while producing items; call inside a catch.
+inline std::string stream_exception_error(bool detailed) {
+    return detail::with_exception_detail("An error occurred on the server while streaming results.", detailed);
+}
+
+/// An Invocation (type 1) named a streaming method.
+inline std::string streaming_method_called_error(std::string_view target) {
+    return concat({"The client attempted to invoke the streaming '", target, "' method with a non-streaming invocation."});
+}
+
+/// A StreamInvocation (type 4) named a method that does not stream.
+inline std::string non_streaming_method_called_error(std::string_view target) {
+    return concat({"The client attempted to invoke the non-streaming '", target, "' method with a streaming invocation."});
+}
+
+/// The client's streamIds do not match the method's stream parameters in number.
+inline std::string stream_count_error(std::string_view target, std::size_t sent, std::size_t expected) {
+    return concat({"An unexpected error occurred invoking '", target, "' on the server. HubException: Client sent ",
+                   std::to_string(sent), " stream(s), Hub method expects ", std::to_string(expected), "."});
+}
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/invocation_errors.hpp
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/post.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace signalrpp {
+
+class hub_connection final : public reflect::invocation_sink, public std::enable_shared_from_this<hub_connection> {
+public:
+    using clock = std::chrono::steady_clock;
+    /// How a client result arrives: the result (null for none) or the client's error. Called on the
+    /// connection's strand; the views are valid during the call only.
+    using result_callback = std::function<void(const json::value* result, std::optional<std::string_view> error)>;
+
+    hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared,
+                   std::string user_id)
+        : shared_(std::move(shared)), context_(std::move(c), std::move(user_id)),
+          records_(shared_->options.maximum_receive_message_size), started_(clock::now()) {
+        last_received_.store(started_.time_since_epoch().count(), std::memory_order_relaxed);
+    }
+
+    /// Gives the connection its hub object (made after the connection, as it refers to the context).
+    void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
+
+    hub_caller_context& context() noexcept { return context_; }
+    const std::shared_ptr<transport::connection>& connection() const noexcept { return context_.connection(); }
+    const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
+
+    // ----- From the connection handler --------------------------------------------------------
+
+    /// Bytes from the client.
+    void receive(std::string_view data) {
+        if (phase_ == phase::ended || phase_ == phase::closing) {
+            return;
+        }
+        last_received_.store(clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+        records_.append(data);
+        pump();
+    }
+
+    /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
+    /// hub's on_disconnected runs, then the connection leaves its groups.
+    void disconnected(std::error_code ec) {
+        if (phase_ == phase::ended) {
+            return;
+        }
+        set_phase(phase::ended);
+        held_.reset();
+        for (auto& [id, stream] : streams_) {
+            cancel_stream(*stream);
+        }
+        for (auto& [id, upload] : uploads_) {
+            upload->complete("The underlying connection was closed.");
+        }
+        uploads_.clear();
+        auto results = std::move(pending_results_);
+        pending_results_.clear();
+        const std::string gone = "Connection '" + connection()->id() + "' disconnected.";
+        for (auto& [id, callback] : results) {
+            callback(nullptr, gone);
+        }
+        if (!hub_connected_) { // no handshake, or on_connected failed or had not finished
+            shared_->registry.remove(connection()->id());
+            return;
+        }
+        std::exception_ptr error;
+        if (client_close_error_) {
+            error = std::make_exception_ptr(hub_exception(*client_close_error_));
+        } else if (ec) {
+            error = std::make_exception_ptr(std::system_error(ec));
+        }
+        asio::co_spawn(connection()->get_executor(), hub_->on_disconnected(error),
+                       [self = shared_from_this(), error](std::exception_ptr) {
+                           for (const auto& filter : self->shared_->options.filters) {
+                               filter->on_disconnected(self->context_, error);
+                           }
+                           self->shared_->registry.remove(self->connection()->id());
+                       });
+    }
+
+    // ----- From the heartbeat (any thread) -------------------------------------------------------
+
+    /// Once a second: a handshake not made in time, a Ping after keep_alive_interval of silence, a
+    /// client silent for client_timeout_interval after its first ping.
+    void heartbeat(clock::time_point now) {
+        const auto& o = shared_->options;
+        enum class action { none, handshake_timeout, ping, client_timeout } todo = action::none;
+        const phase p = phase_published_.load(std::memory_order_acquire);
+        if (p == phase::handshake && now - started_ >= o.handshake_timeout) {
+            todo = action::handshake_timeout;
+        } else if (p == phase::running) {
+            const clock::time_point received{clock::duration(last_received_.load(std::memory_order_relaxed))};
+            if (client_timeout_armed_.load(std::memory_order_relaxed) && now - received >= o.client_timeout_interval) {
+                todo = action::client_timeout;
+            } else if (pings_ && now - connection()->last_send() >= o.keep_alive_interval) {
+                todo = action::ping;
+            }
+        }
+        if (todo == action::none) {
+            return;
+        }
+        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), todo] {
+            switch (todo) {
+            case action::handshake_timeout:
+                if (self->phase_ == phase::handshake) {
+                    self->refuse_handshake("Handshake was canceled.");
+                }
+                break;
+            case action::client_timeout:
+                if (self->phase_ == phase::running) {
+                    self->close_with_error(
+                        "OperationCanceledException",
+                        "Client hasn't sent a message/ping within the configured ClientTimeoutInterval.", true);
+                }
+                break;
+            case action::ping:
+                if (self->phase_ == phase::running) {
+                    std::string ping;
+                    protocol::write_ping(ping);
+                    self->connection()->send(std::move(ping));
+                }
+                break;
+            case action::none: break;
+            }
+        });
+    }
+
+    // ----- Client results (any thread) ----------------------------------------------------------
+
+    /// Sends `message` (an Invocation with invocation id `id`) and calls `done` with the client's answer.
+    void start_client_invocation(std::string id, std::string message, result_callback done) {
+        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), id = std::move(id),
+                                                      message = std::move(message), done = std::move(done)]() mutable {
+            if (self->phase_ == phase::ended) {
+                done(nullptr, "Connection '" + self->connection()->id() + "' disconnected.");
+                return;
+            }
+            self->pending_results_.emplace(id, std::move(done));
+            self->connection()->send(std::move(message));
+        });
+    }
+
+    /// Forgets a client result nobody waits for any more (timed out).
+    void cancel_client_invocation(std::string id) {
+        asio::dispatch(connection()->get_executor(),
+                       [self = shared_from_this(), id = std::move(id)] { self->pending_results_.erase(id); });
+    }
+
+    /// True while the hub's on_connected runs (client results are not allowed there).
+    bool in_on_connected() const noexcept { return phase_ == phase::connecting; }
+
+    /// A method of this connection awaits a client result: it stops counting against the parallel
+    /// invocation limit, so that the connection goes on reading (the result may come behind other
+    /// invocations). Call on the strand.
+    void release_invocation_slot() {
+        if (running_ > released_) {
+            ++released_;
+            asio::post(connection()->get_executor(), [self = shared_from_this()] { self->pump(); });
+        }
+    }
+
+    // ----- invocation_sink ----------------------------------------------------------------------
+
+    void send(std::string message) override { connection()->send(std::move(message)); }
+
+    void open_result_stream(std::shared_ptr<reflect::result_stream_state> stream) override {
+        if (current_) {
+            current_->stream = stream;
+        }
+        streams_[stream->invocation_id] = std::move(stream);
+    }
+
+    void open_upload(std::string_view stream_id, std::shared_ptr<reflect::upload_channel_base> channel) override {
+        channel->set_capacity(shared_->options.stream_buffer_capacity);
+        channel->on_space([weak = weak_from_this()] {
+            if (auto self = weak.lock()) {
+                asio::post(self->connection()->get_executor(), [self] { self->pump(); });
+            }
+        });
+        if (current_) {
+            current_->uploads.emplace_back(stream_id);
+        }
+        uploads_[std::string(stream_id)] = std::move(channel);
+    }
+
+private:
+    enum class phase { handshake, connecting, running, closing, ended };
+
+    // One invocation that has not finished yet.
+    struct running_invocation {
+        std::string target;
+        bool counted = false; // holds one of the parallel-invocation slots
+        std::vector<std::string> uploads;
+        std::shared_ptr<reflect::result_stream_state> stream;
+        asio::cancellation_signal cancel;
+    };
+
+    static json::insitu_document& document() {
+        thread_local json::insitu_document d;
+        return d;
+    }
+
+    std::size_t active_invocations() const noexcept { return running_ - released_; }
+
+    bool any_upload_full() const {
+        for (const auto& [id, upload] : uploads_) {
+            if (upload->full()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void set_phase(phase p) {
+        phase_ = p;
+        phase_published_.store(p, std::memory_order_release);
+    }
+
+    // Handles every whole message received, in order, until one has to wait (no invocation slot, a
+    // full upload stream) or the connection stops.
+    void pump() {
+        while (phase_ == phase::handshake || phase_ == phase::running) {
+            if (held_) {
+                std::string work = *held_; // parsing works in place: keep the copy for another try
+                if (!process(work.data(), work.size())) {
+                    return;
+                }
+                held_.reset();
+                continue;
+            }
+            char* text = nullptr;
+            std::size_t size = 0;
+            const auto s = records_.next(text, size);
+            if (s == protocol::record_reader::status::incomplete) {
+                if (records_.buffered() == 0) {
+                    records_.release_memory();
+                }
+                return;
+            }
+            if (s == protocol::record_reader::status::too_large) {
+                if (phase_ == phase::handshake) {
+                    refuse_handshake("Handshake was canceled.");
+                } else {
+                    close_with_error("InvalidDataException",
+                                     "The maximum message size of " + std::to_string(records_.max_record_size()) +
+                                         "B was exceeded. The message size can be configured in AddHubOptions.",
+                                     true);
+                }
+                return;
+            }
+            if (phase_ == phase::handshake) {
+                handshake(text, size);
+                continue;
+            }
+            // A message that may have to wait is copied first (parsing destroys the text).
+            if (active_invocations() >= max_parallel() || any_upload_full()) {
+                std::string copy(text, size);
+                if (!process(text, size)) {
+                    held_ = std::move(copy);
+                    return;
+                }
+            } else {
+                process(text, size);
+            }
+        }
+    }
+
+    std::size_t max_parallel() const noexcept {
+        const std::size_t n = shared_->options.maximum_parallel_invocations_per_client;
+        return n == 0 ? 1 : n;
+    }
+
+    bool detailed() const noexcept { return shared_->options.enable_detailed_errors; }
+
+    // ----- Handshake ------------------------------------------------------------------------------
+
+    void handshake(char* text, std::size_t size) {
+        protocol::handshake_request request;
+        protocol::protocol_error error;
+        if (!protocol::parse_handshake_request(text, size, document(), request, error)) {
+            std::string reason = "An unexpected error occurred during connection handshake.";
+            if (detailed()) {
+                reason += ' ';
+                reason += error.detail();
+            }
+            refuse_handshake(reason);
+            return;
+        }
+        if (const auto refusal = protocol::json_protocol_refusal(request)) {
+            refuse_handshake(*refusal);
+            return;
+        }
+        std::string response;
+        protocol::write_handshake_response(response);
+        connection()->send(std::move(response));
+        pings_ = connection()->transport() != transport::long_polling;
+        shared_->registry.add(connection(), context_.user_id(), shared_from_this());
+        set_phase(phase::connecting);
+        for (const auto& filter : shared_->options.filters) {
+            filter->on_connected(context_);
+        }
+        asio::co_spawn(connection()->get_executor(), hub_->on_connected(),
+                       [self = shared_from_this()](std::exception_ptr failure) { self->connected(failure); });
+    }
+
+    void connected(std::exception_ptr failure) {
+        if (phase_ != phase::connecting) {
+            return; // ended meanwhile
+        }
+        if (failure) {
+            std::string reason = "Connection closed with an error.";
+            try {
+                std::rethrow_exception(failure);
+            } catch (...) {
+                reason = reflect::detail::with_exception_detail(std::move(reason), detailed());
+            }
+            send_close(reason, false);
+            return;
+        }
+        hub_connected_ = true;
+        set_phase(phase::running);
+        pump();
+    }
+
+    void refuse_handshake(std::string_view reason) {
+        std::string response;
+        protocol::write_handshake_response(response, reason);
+        connection()->send(std::move(response));
+        set_phase(phase::closing);
+        connection()->close();
+    }
+
+    // ----- Closing --------------------------------------------------------------------------------
+
+    void send_close(std::optional<std::string_view> error, bool allow_reconnect) {
+        std::string close;
+        protocol::write_close(close, error, allow_reconnect);
+        connection()->send(std::move(close));
+        set_phase(phase::closing);
+        connection()->close();
+    }
+
+    // "Connection closed with an error." (with "<kind>: <message>" when detailed errors are on).
+    void close_with_error(std::string_view kind, std::string_view message, bool allow_reconnect) {
+        std::string reason = "Connection closed with an error.";
+        if (detailed()) {
+            reason = reflect::detail::with_detail(std::move(reason), true, kind, message);
+        }
+        send_close(reason, allow_reconnect);
+    }
+
+    // ----- Messages -------------------------------------------------------------------------------
+
+    // Handles one message; false if it has to wait (nothing of it was done).
+    bool process(char* text, std::size_t size) {
+        protocol::hub_message message;
+        protocol::protocol_error error;
+        const auto parsed = protocol::parse_hub_message(text, size, document(), message, error);
+        if (parsed == protocol::parse_status::error) {
+            close_with_error(error.exception_type, error.message, true);
+            return true;
+        }
+        if (parsed != protocol::parse_status::message) {
+            return true; // a message type from the future: skipped
+        }
+        return std::visit([this](const auto& m) { return handle(m); }, message);
+    }
+
+    bool handle(const protocol::invocation_message& m) { return invoke(reflect::invocation::from(m)); }
+    bool handle(const protocol::stream_invocation_message& m) { return invoke(reflect::invocation::from(m)); }
+
+    bool handle(const protocol::stream_item_message& m) {
+        const auto found = uploads_.find(std::string(m.invocation_id));
+        if (found == uploads_.end()) {
+            return true; // no such stream: ignored, as the reference does
+        }
+        if (found->second->full()) {
+            return false;
+        }
+        if (!found->second->push(*m.item)) {
+            uploads_.erase(found); // the item did not bind: the stream has ended
+        }
+        return true;
+    }
+
+    bool handle(const protocol::completion_message& m) {
+        const std::string id(m.invocation_id);
+        if (const auto pending = pending_results_.find(id); pending != pending_results_.end()) {
+            auto done = std::move(pending->second);
+            pending_results_.erase(pending);
+            done(m.result, m.error);
+            return true;
+        }
+        if (const auto upload = uploads_.find(id); upload != uploads_.end()) {
+            upload->second->complete(m.error ? std::optional<std::string>(*m.error) : std::nullopt);
+            uploads_.erase(upload);
+        }
+        return true;
+    }
+
+    bool handle(const protocol::cancel_invocation_message& m) {
+        if (const auto found = streams_.find(std::string(m.invocation_id)); found != streams_.end()) {
+            cancel_stream(*found->second);
+        }
+        return true;
+    }
+
+    bool handle(const protocol::ping_message&) {
+        client_timeout_armed_.store(true, std::memory_order_relaxed);
+        return true;
+    }
+
+    bool handle(const protocol::close_message& m) {
+        if (m.error) {
+            client_close_error_.emplace(*m.error);
+        }
+        set_phase(phase::closing);
+        connection()->close();
+        return true;
+    }
+
+    bool handle(const protocol::ack_message&) { return true; }      // stateful reconnect: not offered
+    bool handle(const protocol::sequence_message&) { return true; } // (negotiate never enables it)
+
+    void cancel_stream(reflect::result_stream_state& stream) {
+        stream.cancelled = true;
+        if (const auto running = stream_invocations_.find(stream.invocation_id); running != stream_invocations_.end()) {
+            running->second->cancel.emit(asio::cancellation_type::all);
+        }
+    }
+
+    // ----- Invocations ------------------------------------------------------------------------------
+
+    bool invoke(const reflect::invocation& call) {
+        if (!call.streaming && active_invocations() >= max_parallel()) {
+            return false;
+        }
+        const auto& o = shared_->options;
+        std::string out;
+        if (o.authorize && hub_->has_method(call.target) && !o.authorize(context_, call.target)) {
+            if (!call.invocation_id.empty()) {
+                protocol::write_completion_error(
+                    out, call.invocation_id,
+                    "Failed to invoke '" + std::string(call.target) + "' because user is unauthorized");
+                connection()->send(std::move(out));
+            }
+            return true;
+        }
+        if (call.streaming && streams_.count(std::string(call.invocation_id)) != 0) {
+            protocol::write_completion_error(out, call.invocation_id,
+                                             "Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
+            connection()->send(std::move(out));
+            return true;
+        }
+        const hub_invocation_context filter_context{context_, call.target};
+        try {
+            for (const auto& filter : o.filters) {
+                filter->before_invoke(filter_context);
+            }
+        } catch (...) {
+            if (!call.invocation_id.empty()) {
+                protocol::write_completion_error(out, call.invocation_id,
+                                                 reflect::method_exception_error(call.target, detailed()));
+                connection()->send(std::move(out));
+            }
+            return true;
+        }
+
+        auto record = std::make_shared<running_invocation>();
+        record->target.assign(call.target);
+        current_ = record.get();
+        auto result = hub_->dispatch(call, out, shared_from_this(), reflect::dispatch_options{detailed()});
+        current_ = nullptr;
+        if (!out.empty()) {
+            connection()->send(std::move(out));
+        }
+        if (result.finished()) {
+            finish(*record);
+            return true;
+        }
+        record->counted = !call.streaming;
+        if (record->counted) {
+            ++running_;
+        }
+        if (record->stream) {
+            stream_invocations_[record->stream->invocation_id] = record;
+        }
+        auto slot = record->cancel.slot();
+        asio::co_spawn(connection()->get_executor(), std::move(*result.pending),
+                       asio::bind_cancellation_slot(slot, [self = shared_from_this(), record](std::exception_ptr) {
+                           self->finished(record);
+                       }));
+        return true;
+    }
+
+    // An asynchronous invocation has ended.
+    void finished(const std::shared_ptr<running_invocation>& record) {
+        if (record->counted) {
+            if (released_ > 0) {
+                --released_;
+            }
+            --running_;
+        }
+        if (record->stream) {
+            stream_invocations_.erase(record->stream->invocation_id);
+        }
+        finish(*record);
+        if (held_ && phase_ == phase::running) {
+            pump();
+        }
+    }
+
+    // What every invocation's end does: its streams close, the filters hear of it.
+    void finish(running_invocation& record) {
+        for (const auto& id : record.uploads) {
+            if (const auto upload = uploads_.find(id); upload != uploads_.end()) {
+                upload->second->complete(std::nullopt);
+                uploads_.erase(upload);
+            }
+        }
+        if (record.stream) {
+            streams_.erase(record.stream->invocation_id);
+        }
+        const hub_invocation_context filter_context{context_, record.target};
+        for (auto filter = shared_->options.filters.rbegin(); filter != shared_->options.filters.rend(); ++filter) {
+            (*filter)->after_invoke(filter_context);
+        }
+    }
+
+    std::shared_ptr<hub_shared_state> shared_;
+    hub_caller_context context_;
+    std::unique_ptr<detail::hub_instance> hub_;
+    protocol::record_reader records_;
+    const clock::time_point started_;
+
+    phase phase_ = phase::handshake;
+    std::atomic<phase> phase_published_{phase::handshake}; // phase_, for the heartbeat's thread
+    std::atomic<clock::rep> last_received_{0};
+    std::atomic<bool> client_timeout_armed_{false};
+    bool pings_ = false;          // not over long polling
+    bool hub_connected_ = false;  // the hub's on_connected has finished
+    std::optional<std::string> held_; // a message waiting for a slot or for room in an upload stream
+    std::optional<std::string> client_close_error_;
+
+    std::size_t running_ = 0;  // asynchronous non-stream invocations running
+    std::size_t released_ = 0; // ... of which released their slot awaiting a client result
+    running_invocation* current_ = nullptr; // the invocation being dispatched (for the sink's calls)
+    std::map<std::string, std::shared_ptr<reflect::result_stream_state>> streams_;
+    std::map<std::string, std::shared_ptr<running_invocation>> stream_invocations_;
+    std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> uploads_;
+    std::map<std::string, result_callback> pending_results_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_connection.hpp
+
+#include <asio/error.hpp>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace signalrpp::detail {
+
+// Where the client's answer meets the waiting coroutine.
+template <class T>
+struct client_result_state {
+    explicit client_result_state(const asio::any_io_executor& ex) : timer(ex) {}
+
+    std::mutex mutex;
+    bool done = false;
+    std::optional<std::string> error;
+    std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};
+    asio::steady_timer timer; // expires at the timeout; cancelled when the answer is in
+};
+
+template <class T>
+asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, std::string invocation_id,
+                                       std::string message, std::chrono::milliseconds timeout) {
+    auto state = std::make_shared<client_result_state<T>>(co_await asio::this_coro::executor);
+    if (timeout.count() > 0) {
+        state->timer.expires_after(timeout);
+    } else {
+        state->timer.expires_at(asio::steady_timer::time_point::max());
+    }
+    target->start_client_invocation(
+        invocation_id, std::move(message),
+        [state](const json::value* result, std::optional<std::string_view> error) {
+            {
+                std::lock_guard lock(state->mutex);
+                state->done = true;
+                if (error) {
+                    state->error.emplace(*error);
+                } else if constexpr (!std::is_void_v<T>) {
+                    T value{};
+                    if (result != nullptr && json::read(*result, value)) {
+                        state->value.emplace(std::move(value));
+                    } else {
+                        state->error.emplace(result == nullptr ? "Client didn't provide a result."
+                                                               : "Error trying to deserialize result to the expected type.");
+                    }
+                }
+            }
+            asio::post(state->timer.get_executor(), [state] { state->timer.cancel(); });
+        });
+    asio::error_code woken;
+    co_await state->timer.async_wait(asio::redirect_error(asio::use_awaitable, woken));
+    std::unique_lock lock(state->mutex);
+    if (!state->done) {
+        lock.unlock();
+        target->cancel_client_invocation(std::move(invocation_id));
+        throw hub_exception("Invocation canceled by the server.");
+    }
+    if (state->error) {
+        throw hub_exception(*state->error);
+    }
+    if constexpr (!std::is_void_v<T>) {
+        co_return std::move(*state->value);
+    }
+}
+
+} // namespace signalrpp::detail
+// ---- end signalrpp/hub/client_result.hpp
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp {
+
+class client_proxy {
+public:
+    client_proxy(std::shared_ptr<hub_shared_state> shared, send_target target)
+        : shared_(std::move(shared)), target_(std::move(target)) {}
+
+    /// Calls `method` with `args` on every connection of the target; returns how many it was queued for.
+    template <json::mapped... Args>
+    std::size_t send(std::string_view method, const Args&... args) const {
+        std::string text;
+        protocol::write_invocation(text, protocol::invocation_header{{}, method}, args...);
+        return send_serialized(std::make_shared<const std::string>(std::move(text)));
+    }
+
+    /// Queues an already serialized message (with its record separator) on every connection of the target.
+    std::size_t send_serialized(const std::shared_ptr<const std::string>& message) const {
+        std::size_t queued = 0;
+        for (const auto& c : shared_->registry.resolve(target_)) {
+            queued += c->send(transport::outbound_message(message)) ? 1 : 0;
+        }
+        return queued;
+    }
+
+    const send_target& target() const noexcept { return target_; }
+
+protected:
+    std::shared_ptr<hub_shared_state> shared_;
+    send_target target_;
+};
+
+class single_client_proxy : public client_proxy {
+public:
+    /// `caller`: the connection whose hub method makes the call, if any (client results are refused
+    /// in its on_connected, and the call stops counting against its parallel-invocation limit).
+    single_client_proxy(std::shared_ptr<hub_shared_state> shared, std::string connection_id,
+                        std::weak_ptr<hub_connection> caller = {})
+        : client_proxy(std::move(shared), send_target::connections({connection_id})),
+          id_(std::move(connection_id)), caller_(std::move(caller)) {}
+
+    /// Calls `method` on the client and awaits its result as T (void: just its completion). Throws
+    /// hub_exception with the client's error, or when the connection does not exist or goes away, or
+    /// after hub_options::client_result_timeout.
+    template <class T, json::mapped... Args>
+    asio::awaitable<T> invoke(std::string_view method, const Args&... args) const {
+        if (const auto caller = caller_.lock()) {
+            if (caller->in_on_connected()) {
+                throw hub_exception("Client results inside OnConnectedAsync Hub methods are not allowed.");
+            }
+            caller->release_invocation_slot();
+        }
+        auto target = std::static_pointer_cast<hub_connection>(shared_->registry.find_state(id_));
+        if (!target) {
+            throw hub_exception("Connection '" + id_ + "' does not exist.");
+        }
+        std::string id = shared_->next_server_invocation_id();
+        std::string text;
+        protocol::write_invocation(text, protocol::invocation_header{id, method}, args...);
+        return detail::await_client_result<T>(std::move(target), std::move(id), std::move(text),
+                                              shared_->options.client_result_timeout);
+    }
+
+private:
+    std::string id_;
+    std::weak_ptr<hub_connection> caller_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/client_proxy.hpp
+// ---- begin signalrpp/hub/group_manager.hpp
+// group_manager: adds connections to named groups and removes them (ASP.NET Core's IGroupManager).
+// Group names are case-sensitive; adding twice or removing a non-member does nothing; an unknown
+// connection id is ignored; connections leave their groups when they end. Thread-safe.
+
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace signalrpp {
+
+class group_manager {
+public:
+    explicit group_manager(std::shared_ptr<connection_registry> registry) : registry_(std::move(registry)) {}
+
+    void add(const std::string& connection_id, const std::string& group) const {
+        registry_->add_to_group(connection_id, group);
+    }
+    void remove(const std::string& connection_id, const std::string& group) const {
+        registry_->remove_from_group(connection_id, group);
+    }
+
+private:
+    std::shared_ptr<connection_registry> registry_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/group_manager.hpp
+// ---- begin signalrpp/hub/hub.hpp
+// signalrpp::hub: the base a hub class may derive from, to reach its caller and the other clients from
+// inside its methods (ASP.NET Core's Hub): context(), clients(), groups().
+//
+//     struct chat_hub : signalrpp::hub {
+//         void join(std::string room) { groups().add(context().connection_id(), room); }
+//         void say(std::string room, std::string text) {
+//             clients().others_in_group(room).send("message", context().connection_id(), text);
+//         }
+//     };
+//     SIGNALRPP_HUB(chat_hub, join, say);
+//
+// One hub object serves one connection for its whole life (ASP.NET Core makes one per call; state in
+// members is therefore per connection here). Its methods, on_connected() and on_disconnected(error)
+// (both optional; each may return void or asio::awaitable<void>) run on the connection's strand.
+
+// ---- begin signalrpp/hub/hub_clients.hpp
+// hub_clients: picks the connections of one hub a message goes to (ASP.NET Core's IHubClients): all,
+// all except some, one connection or several, one group or several, a group except some connections,
+// one user or several. hub_caller_clients, what a hub method gets, adds the caller, the others, and
+// the others in a group (IHubCallerClients). Each returns a client_proxy to send() through; client()
+// and caller() return a single_client_proxy, which can also invoke() and await a result. Thread-safe.
+//
+//     clients().others_in_group(room).send("message", context().connection_id(), text);
+//     int answer = co_await clients().caller().invoke<int>("Pick", options);
+
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace signalrpp {
+
+class hub_clients {
+public:
+    explicit hub_clients(std::shared_ptr<hub_shared_state> shared) : shared_(std::move(shared)) {}
+
+    client_proxy all() const { return {shared_, send_target::all()}; }
+    client_proxy all_except(std::vector<std::string> excluded_ids) const {
+        return {shared_, send_target::all(std::move(excluded_ids))};
+    }
+    single_client_proxy client(std::string connection_id) const { return {shared_, std::move(connection_id)}; }
+    client_proxy clients(std::vector<std::string> connection_ids) const {
+        return {shared_, send_target::connections(std::move(connection_ids))};
+    }
+    client_proxy group(std::string name) const { return groups({std::move(name)}); }
+    client_proxy groups(std::vector<std::string> names) const { return group_target(std::move(names), {}); }
+    client_proxy group_except(std::string name, std::vector<std::string> excluded_ids) const {
+        return group_target({std::move(name)}, std::move(excluded_ids));
+    }
+    client_proxy user(std::string user_id) const { return users({std::move(user_id)}); }
+    client_proxy users(std::vector<std::string> user_ids) const {
+        return {shared_, send_target::users(std::move(user_ids))};
+    }
+
+protected:
+    client_proxy group_target(std::vector<std::string> names, std::vector<std::string> excluded) const {
+        for (const auto& name : names) {
+            if (name.empty()) {
+                throw std::invalid_argument("Cannot send to an empty group name.");
+            }
+        }
+        return {shared_, send_target::groups(std::move(names), std::move(excluded))};
+    }
+
+    std::shared_ptr<hub_shared_state> shared_;
+};
+
+class hub_caller_clients : public hub_clients {
+public:
+    hub_caller_clients(std::shared_ptr<hub_shared_state> shared, std::weak_ptr<hub_connection> caller,
+                       std::string caller_id)
+        : hub_clients(std::move(shared)), caller_(std::move(caller)), caller_id_(std::move(caller_id)) {}
+
+    /// The connection whose call is running.
+    single_client_proxy caller() const { return client(caller_id_); }
+    /// Every connection but the caller.
+    client_proxy others() const { return all_except({caller_id_}); }
+    /// The members of `group` but the caller.
+    client_proxy others_in_group(std::string group) const { return group_except(std::move(group), {caller_id_}); }
+    single_client_proxy client(std::string connection_id) const { return {shared_, std::move(connection_id), caller_}; }
+
+private:
+    std::weak_ptr<hub_connection> caller_;
+    std::string caller_id_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_clients.hpp
+
+#include <cassert>
+#include <memory>
+
+namespace signalrpp {
+
+namespace detail {
+template <class Hub>
+class hub_instance_of;
+}
+
+class hub {
+public:
+    /// The connection whose call is running: its id, user, request, items.
+    hub_caller_context& context() const { return runtime().context(); }
+
+    /// The clients of this hub: all, the caller, the others, groups, users, single connections.
+    hub_caller_clients clients() const {
+        return {runtime().shared(), runtime().weak_from_this(), runtime().connection()->id()};
+    }
+
+    /// Adds connections to groups and removes them.
+    signalrpp::group_manager groups() const {
+        const auto& shared = runtime().shared();
+        return signalrpp::group_manager(std::shared_ptr<connection_registry>(shared, &shared->registry));
+    }
+
+private:
+    template <class Hub>
+    friend class detail::hub_instance_of;
+
+    hub_connection& runtime() const {
+        assert(runtime_ != nullptr && "a hub's context(), clients() and groups() work in calls from the runtime only");
+        return *runtime_;
+    }
+
+    hub_connection* runtime_ = nullptr;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub.hpp
+// ---- begin signalrpp/hub/hub_context.hpp
+// hub_context<Hub>: reaches the clients and groups of a mapped hub from outside any hub method (a
+// timer, an HTTP handler, another thread): ASP.NET Core's IHubContext<THub>. Returned by
+// server::map_hub; cheap to copy; thread-safe.
+//
+//     auto ticker = server.map_hub<ticker_hub>("/ticker");
+//     ticker.clients().group("prices").send("price", symbol, value);
+
+
+#include <memory>
+#include <utility>
+
+namespace signalrpp {
+
+template <class Hub>
+class hub_context {
+public:
+    explicit hub_context(std::shared_ptr<hub_shared_state> shared) : shared_(std::move(shared)) {}
+
+    hub_clients clients() const { return hub_clients(shared_); }
+    group_manager groups() const {
+        return group_manager(std::shared_ptr<connection_registry>(shared_, &shared_->registry));
+    }
+    /// How many connections have finished their handshake and not ended.
+    std::size_t connection_count() const { return shared_->registry.size(); }
+
+private:
+    std::shared_ptr<hub_shared_state> shared_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_context.hpp
+// ---- begin signalrpp/hub/hub_endpoint.hpp
+// hub_endpoint<Hub>: the connection handler of a mapped hub: gives each connection a hub_connection
+// (the protocol runtime) with its own Hub object, and feeds it the connection's bytes.
+
+// ---- begin signalrpp/hub/hub_heartbeat.hpp
+// hub_heartbeat: the once-a-second tick of one mapped hub (ASP.NET Core's connection heartbeat): each
+// connection checks its handshake timeout, keep-alive ping and client timeout (hub_connection::
+// heartbeat). The timer runs only while the hub has connections, so that a stopped server's
+// io_context can run out of work.
+
+
+#include <asio/any_io_executor.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <unordered_set>
+#include <vector>
+
+namespace signalrpp {
+
+class hub_heartbeat : public std::enable_shared_from_this<hub_heartbeat> {
+public:
+    explicit hub_heartbeat(const asio::any_io_executor& ex) : timer_(asio::make_strand(ex)) {}
+
+    void add(std::shared_ptr<hub_connection> c) {
+        bool start = false;
+        {
+            std::lock_guard lock(mutex_);
+            connections_.insert(std::move(c));
+            start = !ticking_;
+            ticking_ = true;
+        }
+        if (start) {
+            arm();
+        }
+    }
+
+    void remove(const std::shared_ptr<hub_connection>& c) {
+        std::lock_guard lock(mutex_);
+        connections_.erase(c);
+    }
+
+private:
+    void arm() {
+        timer_.expires_after(std::chrono::seconds(1));
+        timer_.async_wait([weak = weak_from_this()](std::error_code ec) {
+            if (auto self = weak.lock(); self && !ec) {
+                self->tick();
+            }
+        });
+    }
+
+    void tick() {
+        std::vector<std::shared_ptr<hub_connection>> now_connected;
+        {
+            std::lock_guard lock(mutex_);
+            if (connections_.empty()) {
+                ticking_ = false;
+                return;
+            }
+            now_connected.assign(connections_.begin(), connections_.end());
+        }
+        const auto now = hub_connection::clock::now();
+        for (const auto& c : now_connected) {
+            c->heartbeat(now);
+        }
+        arm();
+    }
+
+    asio::steady_timer timer_;
+    std::mutex mutex_;
+    std::unordered_set<std::shared_ptr<hub_connection>> connections_;
+    bool ticking_ = false;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_heartbeat.hpp
+// ---- begin signalrpp/hub/hub_instance_of.hpp
+// hub_instance_of<Hub>: a hub object of the user's type behind the runtime's hub_instance interface:
+// the per-hub-type code, a few lines over reflect::dispatch.
+
+// ---- begin signalrpp/reflect/hub_dispatcher.hpp
+// dispatch(): runs one client call on a hub object: finds the method by its wire name (any case) and
+// hands over to its invoker, or answers that the method does not exist.
+
+// ---- begin signalrpp/reflect/dispatch_table.hpp
+// dispatch_table<Hub>: the hub's described methods lowered, once per hub type and at compile time,
+// into one array sorted by case-folded wire name; a call finds its method by binary search, matching
+// names case-insensitively (ASCII), as ASP.NET Core does.
+
+// ---- begin signalrpp/reflect/hub_description.hpp
+// SIGNALRPP_HUB(hub, method, (method, "WireName"), ...): names the methods clients may call on a hub.
+//
+//     struct chat_hub {
+//         void join_room(std::string room);
+//         int add(int a, int b);
+//     };
+//     SIGNALRPP_HUB(chat_hub, (join_room, "JoinRoom"), add);
+//
+// A method's wire name is its C++ name unless one is given; clients' names are matched
+// case-insensitively, as ASP.NET Core matches them. Use the macro in the hub's namespace. It only
+// describes the hub (a Boost.Hana tuple of (wire name, member pointer)); reflect/dispatch_table.hpp
+// lowers that, once per hub type, into the sorted table calls are dispatched with.
+//
+// Checked when the macro is compiled, each with a message naming the method: a name that is not a
+// member function or is overloaded (SignalR has no overloads), static members, parameter and return
+// types with no JSON mapping, misuse of stream parameters, and wire names used twice.
+
+// ---- begin signalrpp/reflect/method_traits.hpp
+// What a hub method's signature says: its class, its result (plain or asio::awaitable), and how each
+// parameter is fed: from the invocation's JSON arguments, or from a client-to-server stream
+// (stream_reader<T>), or as the sink of a server-to-client stream (stream_writer<T>).
+
+
+
+#include <array>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+
+namespace signalrpp {
+
+template <class T>
+class stream_writer;
+template <class T>
+class stream_reader;
+
+} // namespace signalrpp
+
+namespace signalrpp::reflect {
+
+/// How a parameter gets its value.
+enum class parameter_source {
+    argument,      ///< the next value of the invocation's `arguments`
+    upload_stream, ///< a stream_reader<T>: the next of the invocation's `streamIds`
+    result_stream, ///< a stream_writer<T>: where the method writes its stream's items
+};
+
+namespace detail {
+
+template <class T>
+struct is_awaitable : std::false_type {};
+template <class T, class Executor>
+struct is_awaitable<asio::awaitable<T, Executor>> : std::true_type {
+    using type = T;
+};
+
+template <class T>
+struct stream_item_of {
+    static constexpr parameter_source source = parameter_source::argument;
+};
+template <class T>
+struct stream_item_of<stream_reader<T>> {
+    static constexpr parameter_source source = parameter_source::upload_stream;
+    using type = T;
+};
+template <class T>
+struct stream_item_of<stream_writer<T>> {
+    static constexpr parameter_source source = parameter_source::result_stream;
+    using type = T;
+};
+
+template <std::size_t N>
+constexpr std::size_t count_source(const std::array<parameter_source, N>& sources, parameter_source s) {
+    std::size_t n = 0;
+    for (const auto source : sources) {
+        n += source == s ? 1 : 0;
+    }
+    return n;
+}
+
+// Where the parameters fed by source `s` stand in the parameter list, in order.
+template <std::size_t Count, std::size_t N>
+constexpr std::array<std::size_t, Count> positions_of(const std::array<parameter_source, N>& sources,
+                                                      parameter_source s) {
+    std::array<std::size_t, Count> positions{};
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < N; ++i) {
+        if (sources[i] == s) {
+            positions[k++] = i;
+        }
+    }
+    return positions;
+}
+
+template <class... Params>
+inline constexpr std::array<parameter_source, sizeof...(Params)> sources_of{
+    stream_item_of<std::remove_cvref_t<Params>>::source...};
+
+template <class Hub, class Result, class... Params>
+struct method_signature {
+    using hub_type = Hub;
+    using raw_result = Result;
+    static constexpr bool is_async = is_awaitable<Result>::value;
+    /// What the method produces once finished: R for R and asio::awaitable<R>.
+    using result = typename std::conditional_t<is_async, is_awaitable<Result>, std::type_identity<Result>>::type;
+
+    /// The parameter types as declared, and as the values the dispatcher binds and passes.
+    using parameter_types = std::tuple<Params...>;
+    using parameters = std::tuple<std::remove_cvref_t<Params>...>;
+    static constexpr std::size_t parameter_count = sizeof...(Params);
+    static constexpr auto sources = sources_of<Params...>;
+
+    static constexpr std::size_t count(parameter_source s) { return count_source(sources_of<Params...>, s); }
+
+    static constexpr std::size_t argument_count = count_source(sources_of<Params...>, parameter_source::argument);
+    static constexpr std::size_t upload_count = count_source(sources_of<Params...>, parameter_source::upload_stream);
+    static constexpr std::size_t result_stream_count =
+        count_source(sources_of<Params...>, parameter_source::result_stream);
+    static constexpr bool is_streaming = result_stream_count > 0;
+
+    /// Parameter positions of the JSON arguments, of the upload streams and of the result stream.
+    static constexpr auto argument_positions =
+        positions_of<argument_count>(sources_of<Params...>, parameter_source::argument);
+    static constexpr auto upload_positions =
+        positions_of<upload_count>(sources_of<Params...>, parameter_source::upload_stream);
+    static constexpr auto result_stream_positions =
+        positions_of<result_stream_count>(sources_of<Params...>, parameter_source::result_stream);
+
+    // Every argument parameter must be readable from JSON.
+    static constexpr bool arguments_mapped =
+        ((stream_item_of<std::remove_cvref_t<Params>>::source != parameter_source::argument ||
+          json::mapped<std::remove_cvref_t<Params>>) &&
+         ...);
+};
+
+} // namespace detail
+
+/// method_traits<decltype(&hub::method)>: the signature of a non-static member function.
+template <class MemberPointer>
+struct method_traits {
+    static constexpr bool is_member_function = false;
+};
+
+#define SIGNALRPP_DETAIL_METHOD_TRAITS(qualifiers)                                                \
+    template <class Hub, class Result, class... Params>                                        \
+    struct method_traits<Result (Hub::*)(Params...) qualifiers>                                \
+        : detail::method_signature<Hub, Result, Params...> {                                   \
+        static constexpr bool is_member_function = true;                                       \
+    };
+SIGNALRPP_DETAIL_METHOD_TRAITS()
+SIGNALRPP_DETAIL_METHOD_TRAITS(const)
+SIGNALRPP_DETAIL_METHOD_TRAITS(noexcept)
+SIGNALRPP_DETAIL_METHOD_TRAITS(const noexcept)
+#undef SIGNALRPP_DETAIL_METHOD_TRAITS
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/method_traits.hpp
+
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/unpack.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+
+namespace signalrpp::reflect {
+
+/// One described method: its member pointer, as a template argument so calls through it inline.
+template <auto MemberPointer>
+struct method_ref {
+    static constexpr auto pointer = MemberPointer;
+    std::string_view name;
+};
+
+/// What a method entry that failed its checks stands as, so the error above stays the only one.
+struct invalid_method {
+    std::string_view name;
+};
+
+namespace detail {
+
+template <class T>
+concept has_hub_description = requires(const T* p) { signalrpp_hub_methods(p); };
+
+
+template <class Result, bool Streaming>
+constexpr bool result_supported() {
+    if constexpr (Streaming) {
+        return std::is_void_v<Result>;
+    } else {
+        return std::is_void_v<Result> || json::mapped<Result>;
+    }
+}
+
+} // namespace detail
+
+/// The description of hub H: a hana tuple of method_ref.
+template <detail::has_hub_description H>
+constexpr auto hub_methods() {
+    return signalrpp_hub_methods(static_cast<const H*>(nullptr));
+}
+
+namespace detail {
+
+/// True if no two described methods share a wire name, ignoring case.
+template <class Hub>
+constexpr bool wire_names_unique() {
+    return boost::hana::unpack(hub_methods<Hub>(), [](auto... m) {
+        std::array<std::string_view, sizeof...(m)> names{m.name...};
+        std::sort(names.begin(), names.end(),
+                  [](std::string_view a, std::string_view b) { return ascii::compare_folded(a, b) < 0; });
+        for (std::size_t i = 1; i < names.size(); ++i) {
+            if (ascii::compare_folded(names[i - 1], names[i]) == 0) {
+                return false;
+            }
+        }
+        return true;
+    });
+}
+
+} // namespace detail
+
+} // namespace signalrpp::reflect
+
+// One entry of the hub description: `name` or `(name, "Wire")`; each check names the method.
+#define SIGNALRPP_DETAIL_HUB_METHOD(hub, entry) SIGNALRPP_DETAIL_HUB_METHOD_I(hub, SIGNALRPP_DETAIL_NAMED(entry))
+#define SIGNALRPP_DETAIL_HUB_METHOD_I(hub, ...) SIGNALRPP_DETAIL_HUB_METHOD_II(hub, __VA_ARGS__)
+#define SIGNALRPP_DETAIL_HUB_METHOD_II(hub, member, wire_name)                                                         \
+    , []<class signalrpp_hub>(signalrpp_hub*) {                                                                       \
+        if constexpr (!requires { &signalrpp_hub::member; }) {                                                        \
+            static_assert(sizeof(signalrpp_hub*) == 0, "SIGNALRPP_HUB: '" #member "' is not a public member function "\
+                                                       "of the hub, or is overloaded (SignalR methods cannot be "       \
+                                                       "overloaded: give each its own name)");                       \
+            return ::signalrpp::reflect::invalid_method{std::string_view{wire_name}};                                 \
+        } else {                                                                                                      \
+            using signalrpp_traits = ::signalrpp::reflect::method_traits<decltype(&signalrpp_hub::member)>;           \
+            if constexpr (!signalrpp_traits::is_member_function) {                                                    \
+                static_assert(sizeof(signalrpp_hub*) == 0,                                                           \
+                              "SIGNALRPP_HUB: '" #member "' is not a non-static member function of the hub");       \
+                return ::signalrpp::reflect::invalid_method{std::string_view{wire_name}};                             \
+            } else {                                                                                                  \
+                static_assert(signalrpp_traits::arguments_mapped, "SIGNALRPP_HUB: a parameter of '" #member         \
+                                                                  "' has no JSON mapping (describe its type with "   \
+                                                                  "SIGNALRPP_DEFINE_TYPE or specialize "             \
+                                                                  "signalrpp::json::serializer)");                   \
+                static_assert(signalrpp_traits::count(::signalrpp::reflect::parameter_source::result_stream) <= 1, \
+                              "SIGNALRPP_HUB: '" #member "' takes more than one stream_writer");                    \
+                static_assert(::signalrpp::reflect::detail::result_supported<typename signalrpp_traits::result,     \
+                                                                             signalrpp_traits::is_streaming>(),     \
+                              "SIGNALRPP_HUB: the result of '" #member "' has no JSON mapping, or '" #member         \
+                              "' streams (takes a stream_writer) and does not return void or "                       \
+                              "asio::awaitable<void>");                                                              \
+                return ::signalrpp::reflect::method_ref<&signalrpp_hub::member>{std::string_view{wire_name}};       \
+            }                                                                                                         \
+        }                                                                                                             \
+    }(static_cast<hub*>(nullptr))
+
+// The entries arrive as ", e1, e2": expand them first (_I), then drop what stands before the first comma.
+#define SIGNALRPP_DETAIL_HUB_TUPLE_I(...) SIGNALRPP_DETAIL_HUB_TUPLE(__VA_ARGS__)
+#define SIGNALRPP_DETAIL_HUB_TUPLE(first_comma_dropped, ...) ::boost::hana::make_tuple(__VA_ARGS__)
+
+/// Describes the methods of `hub` that clients may call; each entry is a name or (name, "WireName").
+#define SIGNALRPP_HUB(hub, ...)                                                                                 \
+    [[maybe_unused]] constexpr auto signalrpp_hub_methods(const hub*) {                                        \
+        return SIGNALRPP_DETAIL_HUB_TUPLE_I(~ SIGNALRPP_DETAIL_FOR_EACH(SIGNALRPP_DETAIL_HUB_METHOD, hub, __VA_ARGS__)); \
+    }                                                                                                          \
+    static_assert(::signalrpp::reflect::detail::wire_names_unique<hub>(),                                       \
+                  "SIGNALRPP_HUB: two methods of the hub have the same wire name (names are matched case-insensitively)")
+// ---- end signalrpp/reflect/hub_description.hpp
+// ---- begin signalrpp/reflect/method_invoker.hpp
+// invoke_signature<Traits>: binds a call's JSON arguments to a method's parameters, checks the call
+// against the method (counts, streaming or not), calls it and shapes its result into the Completion,
+// StreamItems and end of stream the caller gets -- each with ASP.NET Core's error texts.
+//
+// All of that depends on the method's signature only, so it is compiled once per distinct signature;
+// each described method adds just a thunk (call_thunk<&Hub::method>) that makes the call. Compile time
+// per method stays small (bench/hub_compile_time.py).
+
+// ---- begin signalrpp/reflect/stream_reader.hpp
+// stream_reader<T>: a hub method parameter that receives a client-to-server stream. The client passes
+// the stream by id (`streamIds`), not among the arguments, and sends its items as StreamItems:
+//
+//     asio::awaitable<std::string> concat(signalrpp::stream_reader<std::string> parts) {
+//         std::string all;
+//         while (auto part = co_await parts.read()) all += *part;
+//         co_return all;
+//     }
+//
+// read() suspends until an item arrives; it returns nothing once the client completed the stream, and
+// throws signalrpp::hub_exception with the client's text if the client completed it with an error.
+// Use it from the invocation's coroutine only (it is not thread-safe).
+
+
+#include <asio/error_code.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace signalrpp {
+
+template <class T>
+class stream_reader {
+public:
+    stream_reader() = default;
+    explicit stream_reader(std::shared_ptr<reflect::upload_channel<T>> channel) : channel_(std::move(channel)) {}
+
+    /// The next item, or nothing at the end of the stream.
+    asio::awaitable<std::optional<T>> read() {
+        std::optional<T> item;
+        while (!channel_->try_take(item)) {
+            auto& waiter = channel_->waiter(co_await asio::this_coro::executor);
+            asio::error_code woken; // cancelled: something arrived
+            co_await waiter.async_wait(asio::redirect_error(asio::use_awaitable, woken));
+        }
+        if (!item && channel_->error()) {
+            throw hub_exception(*channel_->error());
+        }
+        co_return item;
+    }
+
+private:
+    std::shared_ptr<reflect::upload_channel<T>> channel_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/reflect/stream_reader.hpp
+// ---- begin signalrpp/reflect/stream_writer.hpp
+// stream_writer<T>: a hub method parameter that makes the method a streaming one (clients call it
+// with StreamInvocation / stream()). Each write() sends one item; when the method returns, the stream
+// ends; if it throws, the stream ends with an error.
+//
+//     asio::awaitable<void> counter(int count, signalrpp::stream_writer<int> out) {
+//         for (int i = 0; i < count && !out.cancelled(); ++i) out.write(i);
+//         co_return;
+//     }
+//
+// The client may cancel the stream (CancelInvocation) or go away: write() then returns false and
+// sends nothing, and an operation the method is awaiting is cancelled. Not thread-safe: use it from
+// the invocation's coroutine.
+
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace signalrpp {
+
+template <class T>
+class stream_writer {
+public:
+    stream_writer() = default;
+    stream_writer(std::shared_ptr<reflect::invocation_sink> sink, std::shared_ptr<reflect::result_stream_state> state)
+        : sink_(std::move(sink)), state_(std::move(state)) {}
+
+    /// Sends `item`; false (nothing sent) if the stream was cancelled.
+    bool write(const T& item) {
+        if (state_->cancelled) {
+            return false;
+        }
+        std::string message;
+        protocol::write_stream_item(message, state_->invocation_id, item);
+        sink_->send(std::move(message));
+        ++state_->items_written;
+        return true;
+    }
+
+    /// The client cancelled the stream or went away.
+    bool cancelled() const noexcept { return state_->cancelled; }
+
+private:
+    std::shared_ptr<reflect::invocation_sink> sink_;
+    std::shared_ptr<reflect::result_stream_state> state_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/reflect/stream_writer.hpp
+
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace signalrpp::reflect {
+
+/// What invoke_method needs besides the call itself.
+struct dispatch_context {
+    std::string& out;                              ///< an immediate answer is appended here
+    const std::shared_ptr<invocation_sink>& sink;  ///< later answers and streams go here
+    const dispatch_options& options;
+};
+
+namespace detail {
+
+// Why a call was refused before the method ran.
+enum class refusal { argument_type, argument_count, streaming_method, non_streaming_method, stream_count };
+
+// Answers a refused call (when it wants an answer). Kept out of line: it is the same for every method,
+// so each method's invoker only calls it -- less to compile per method.
+[[gnu::noinline]] inline void refuse(const dispatch_context& ctx, const invocation& c, refusal why, std::size_t got = 0,
+                                     std::size_t expected = 0) {
+    if (c.invocation_id.empty()) {
+        return;
+    }
+    const bool detailed = ctx.options.detailed_errors;
+    std::string error;
+    switch (why) {
+    case refusal::argument_type: error = argument_type_error(c.target, detailed); break;
+    case refusal::argument_count: error = argument_count_error(c.target, got, expected, detailed); break;
+    case refusal::streaming_method: error = streaming_method_called_error(c.target); break;
+    case refusal::non_streaming_method: error = non_streaming_method_called_error(c.target); break;
+    case refusal::stream_count: error = stream_count_error(c.target, got, expected); break;
+    }
+    protocol::write_completion_error(ctx.out, c.invocation_id, error);
+}
+
+// Answers a call whose method threw (call inside the catch block).
+[[gnu::noinline]] inline void answer_exception(std::string& out, std::string_view invocation_id,
+                                               std::string_view target, bool detailed) {
+    if (!invocation_id.empty()) {
+        protocol::write_completion_error(out, invocation_id, method_exception_error(target, detailed));
+    }
+}
+
+// A bound value, passed on to a parameter declared as `Param`.
+template <class Param, class Value>
+decltype(auto) pass(Value& value) {
+    if constexpr (std::is_lvalue_reference_v<Param> && !std::is_const_v<std::remove_reference_t<Param>>) {
+        return (value);
+    } else {
+        return std::move(value);
+    }
+}
+
+template <auto Method, class Traits, class Hub, std::size_t... I>
+decltype(auto) call_with(Hub& hub, typename Traits::parameters& params, std::index_sequence<I...>) {
+    return (hub.*Method)(pass<std::tuple_element_t<I, typename Traits::parameter_types>>(std::get<I>(params))...);
+}
+
+} // namespace detail
+
+/// The one piece of a method's invoker that is its own: calling it with bound parameters.
+template <auto Method>
+typename method_traits<decltype(Method)>::raw_result
+call_thunk(typename method_traits<decltype(Method)>::hub_type& hub,
+           typename method_traits<decltype(Method)>::parameters& params) {
+    using traits = method_traits<decltype(Method)>;
+    return detail::call_with<Method, traits>(hub, params, std::make_index_sequence<traits::parameter_count>{});
+}
+
+/// call_thunk's type for a signature.
+template <class Traits>
+using thunk = typename Traits::raw_result (*)(typename Traits::hub_type&, typename Traits::parameters&);
+
+namespace detail {
+
+// Reading one parameter's type, kept out of line: compiled and optimized once per type, not again in
+// every signature that has a parameter of that type (compile time per method; see the bench).
+template <class T>
+[[gnu::noinline]] bool read_parameter(const json::value& in, T& out) {
+    return json::read(in, out);
+}
+
+// Reads the provided arguments into their parameters, in order; false at the first that does not fit.
+// Arguments past the parameters are not read (the count check reports them).
+template <class Traits, std::size_t... K>
+bool bind_arguments(const json::value& args, typename Traits::parameters& params, std::index_sequence<K...>) {
+    const std::size_t provided = args.Size();
+    return ((K >= provided || read_parameter(args[static_cast<rapidjson::SizeType>(K)],
+                                             std::get<Traits::argument_positions[K]>(params))) &&
+            ...);
+}
+
+template <class Traits, std::size_t... K>
+void open_uploads(typename Traits::parameters& params, const invocation& c, invocation_sink& sink,
+                  std::index_sequence<K...>) {
+    (
+        [&] {
+            constexpr std::size_t position = Traits::upload_positions[K];
+            using item = typename stream_item_of<std::tuple_element_t<position, typename Traits::parameters>>::type;
+            auto channel = std::make_shared<upload_channel<item>>();
+            std::get<position>(params) = stream_reader<item>(channel);
+            sink.open_upload(c.stream_ids[K], std::move(channel));
+        }(),
+        ...);
+}
+
+template <class Traits>
+std::shared_ptr<result_stream_state> open_result_stream(typename Traits::parameters& params, const invocation& c,
+                                                        const std::shared_ptr<invocation_sink>& sink) {
+    constexpr std::size_t position = Traits::result_stream_positions[0];
+    using item = typename stream_item_of<std::tuple_element_t<position, typename Traits::parameters>>::type;
+    auto state = std::make_shared<result_stream_state>();
+    state->invocation_id.assign(c.invocation_id);
+    std::get<position>(params) = stream_writer<item>(sink, state);
+    sink->open_result_stream(state);
+    return state;
+}
+
+// The Completion of a method that returned normally (`result` unused for void methods); out of line
+// for the same reason as read_parameter.
+template <class Result, class Value>
+[[gnu::noinline]] void write_result(std::string& out, std::string_view invocation_id, const Value& result) {
+    if constexpr (std::is_void_v<Result>) {
+        protocol::write_completion_void(out, invocation_id);
+    } else {
+        protocol::write_completion_result(out, invocation_id, result);
+    }
+}
+
+// The end of a stream: an empty Completion, or an error if it failed (and was not cancelled).
+inline void write_stream_end(std::string& out, const result_stream_state& stream, std::string_view target,
+                             bool failed, bool detailed) {
+    if (!failed || stream.cancelled) {
+        protocol::write_completion_empty(out, stream.invocation_id);
+    } else {
+        protocol::write_completion_error(out, stream.invocation_id,
+                                         stream.items_written == 0 ? method_exception_error(target, detailed)
+                                                                   : stream_exception_error(detailed));
+    }
+}
+
+struct no_value {};
+
+// Runs an asynchronous method to its end and sends its Completion.
+template <class Traits>
+asio::awaitable<void> run_async(typename Traits::hub_type& hub, thunk<Traits> call, typename Traits::parameters params,
+                                std::string invocation_id, std::string target, std::shared_ptr<invocation_sink> sink,
+                                bool detailed) {
+    std::string out;
+    try {
+        if constexpr (std::is_void_v<typename Traits::result>) {
+            co_await call(hub, params);
+            if (!invocation_id.empty()) {
+                write_result<void>(out, invocation_id, no_value{});
+            }
+        } else {
+            const auto result = co_await call(hub, params);
+            if (!invocation_id.empty()) {
+                write_result<typename Traits::result>(out, invocation_id, result);
+            }
+        }
+    } catch (...) {
+        answer_exception(out, invocation_id, target, detailed);
+    }
+    if (!out.empty()) {
+        sink->send(std::move(out));
+    }
+}
+
+// Runs an asynchronous streaming method to its end and sends the end of its stream.
+template <class Traits>
+asio::awaitable<void> run_async_stream(typename Traits::hub_type& hub, thunk<Traits> call,
+                                       typename Traits::parameters params, std::shared_ptr<result_stream_state> stream,
+                                       std::string target, std::shared_ptr<invocation_sink> sink, bool detailed) {
+    std::string out;
+    try {
+        co_await call(hub, params);
+        write_stream_end(out, *stream, target, false, detailed);
+    } catch (...) {
+        write_stream_end(out, *stream, target, true, detailed);
+    }
+    sink->send(std::move(out));
+}
+
+} // namespace detail
+
+/// Runs `c` on `hub` through a method of signature Traits, which `call` calls.
+template <class Traits>
+dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> call, const invocation& c,
+                                 const dispatch_context& ctx) {
+    using traits = Traits;
+    const bool answer = !c.invocation_id.empty();
+    const bool detailed = ctx.options.detailed_errors;
+    typename traits::parameters params{};
+
+    using detail::refusal;
+    if (!detail::bind_arguments<traits>(*c.arguments, params, std::make_index_sequence<traits::argument_count>{})) {
+        detail::refuse(ctx, c, refusal::argument_type);
+        return {};
+    }
+    if (c.arguments->Size() != traits::argument_count) {
+        detail::refuse(ctx, c, refusal::argument_count, c.arguments->Size(), traits::argument_count);
+        return {};
+    }
+    if (c.streaming != traits::is_streaming) {
+        detail::refuse(ctx, c, c.streaming ? refusal::non_streaming_method : refusal::streaming_method);
+        return {};
+    }
+    if (c.stream_ids.size() != traits::upload_count) {
+        detail::refuse(ctx, c, refusal::stream_count, c.stream_ids.size(), traits::upload_count);
+        return {};
+    }
+    if constexpr (traits::upload_count > 0) {
+        detail::open_uploads<traits>(params, c, *ctx.sink, std::make_index_sequence<traits::upload_count>{});
+    }
+
+    if constexpr (traits::is_streaming) {
+        auto stream = detail::open_result_stream<traits>(params, c, ctx.sink);
+        if constexpr (traits::is_async) {
+            return {detail::run_async_stream<traits>(hub, call, std::move(params), std::move(stream),
+                                                     std::string(c.target), ctx.sink, detailed)};
+        } else {
+            std::string out;
+            try {
+                call(hub, params);
+                detail::write_stream_end(out, *stream, c.target, false, detailed);
+            } catch (...) {
+                detail::write_stream_end(out, *stream, c.target, true, detailed);
+            }
+            ctx.sink->send(std::move(out));
+            return {};
+        }
+    } else if constexpr (traits::is_async) {
+        return {detail::run_async<traits>(hub, call, std::move(params), std::string(c.invocation_id),
+                                          std::string(c.target), ctx.sink, detailed)};
+    } else {
+        try {
+            if constexpr (std::is_void_v<typename traits::result>) {
+                call(hub, params);
+                if (answer) {
+                    detail::write_result<void>(ctx.out, c.invocation_id, detail::no_value{});
+                }
+            } else {
+                const auto result = call(hub, params);
+                if (answer) {
+                    detail::write_result<typename traits::result>(ctx.out, c.invocation_id, result);
+                }
+            }
+        } catch (...) {
+            detail::answer_exception(ctx.out, c.invocation_id, c.target, detailed);
+        }
+        return {};
+    }
+}
+
+/// Runs `c` on `hub` through the described method `Method`: what the dispatch table points at, a
+/// one-line function per method handing its thunk to the invoker of its signature.
+template <class Hub, auto Method>
+dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_context& ctx) {
+    using traits = method_traits<decltype(Method)>;
+    return invoke_signature<traits>(hub, &call_thunk<Method>, c, ctx);
+}
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/method_invoker.hpp
+
+#include <boost/hana/unpack.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+namespace signalrpp::reflect {
+
+/// One method of the table: its wire name and its invoker.
+template <class Hub>
+struct method_entry {
+    std::string_view name;
+    dispatch_result (*invoke)(Hub&, const invocation&, const dispatch_context&);
+};
+
+template <class Hub>
+class dispatch_table {
+public:
+    /// The method a call names, or null.
+    static const method_entry<Hub>* find(std::string_view target) noexcept {
+        const auto it = std::lower_bound(entries.begin(), entries.end(), target, [](const auto& e, std::string_view t) {
+            return ascii::compare_folded(e.name, t) < 0;
+        });
+        return it != entries.end() && ascii::compare_folded(it->name, target) == 0 ? &*it : nullptr;
+    }
+
+    static constexpr auto entries = boost::hana::unpack(hub_methods<Hub>(), [](auto... m) {
+        std::array<method_entry<Hub>, sizeof...(m)> table{
+            method_entry<Hub>{m.name, &invoke_method<Hub, decltype(m)::pointer>}...};
+        std::sort(table.begin(), table.end(),
+                  [](const auto& a, const auto& b) { return ascii::compare_folded(a.name, b.name) < 0; });
+        return table;
+    });
+};
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/dispatch_table.hpp
+
+#include <memory>
+#include <string>
+
+namespace signalrpp::reflect {
+
+/// Runs `call` on `hub`. An answer known at once (the Completion of a plain method, any error) is
+/// appended to `out`; asynchronous and streaming methods answer through `sink` (see dispatch_result).
+/// A call without invocation id is answered with nothing, errors included.
+template <class Hub>
+dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, const std::shared_ptr<invocation_sink>& sink,
+                         const dispatch_options& options = {}) {
+    const auto* method = dispatch_table<Hub>::find(call.target);
+    if (method == nullptr) {
+        if (!call.invocation_id.empty()) {
+            protocol::write_completion_error(out, call.invocation_id, unknown_method_error(call.target));
+        }
+        return {};
+    }
+    return method->invoke(hub, call, dispatch_context{out, sink, options});
+}
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/hub_dispatcher.hpp
+
+#include <exception>
+#include <type_traits>
+
+namespace signalrpp::detail {
+
+template <class Hub>
+class hub_instance_of final : public hub_instance {
+public:
+    explicit hub_instance_of(hub_connection& runtime) {
+        if constexpr (std::is_base_of_v<signalrpp::hub, Hub>) {
+            static_cast<signalrpp::hub&>(hub_).runtime_ = &runtime;
+        }
+    }
+
+    bool has_method(std::string_view wire_name) const override {
+        return reflect::dispatch_table<Hub>::find(wire_name) != nullptr;
+    }
+
+    reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,
+                                      const std::shared_ptr<reflect::invocation_sink>& sink,
+                                      const reflect::dispatch_options& options) override {
+        return reflect::dispatch(hub_, call, out, sink, options);
+    }
+
+    asio::awaitable<void> on_connected() override {
+        if constexpr (requires(Hub& h) { h.on_connected(); }) {
+            if constexpr (std::is_same_v<decltype(hub_.on_connected()), asio::awaitable<void>>) {
+                co_await hub_.on_connected();
+            } else {
+                hub_.on_connected();
+            }
+        }
+        co_return;
+    }
+
+    asio::awaitable<void> on_disconnected(std::exception_ptr error) override {
+        if constexpr (requires(Hub& h) { h.on_disconnected(error); }) {
+            if constexpr (std::is_same_v<decltype(hub_.on_disconnected(error)), asio::awaitable<void>>) {
+                co_await hub_.on_disconnected(error);
+            } else {
+                hub_.on_disconnected(error);
+            }
+        }
+        co_return;
+    }
+
+private:
+    Hub hub_{};
+};
+
+} // namespace signalrpp::detail
+// ---- end signalrpp/hub/hub_instance_of.hpp
+
+#include <asio/any_io_executor.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace signalrpp {
+
+template <class Hub>
+class hub_endpoint final : public transport::connection_handler {
+public:
+    hub_endpoint(const asio::any_io_executor& ex, std::shared_ptr<hub_shared_state> shared)
+        : shared_(std::move(shared)), heartbeat_(std::make_shared<hub_heartbeat>(ex)) {}
+
+    const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
+
+    void on_connected(const std::shared_ptr<transport::connection>& c) override {
+        auto runtime = std::make_shared<hub_connection>(c, shared_, user_id_of(*c));
+        runtime->set_hub(std::make_unique<detail::hub_instance_of<Hub>>(*runtime));
+        heartbeat_->add(runtime);
+        c->set_handler_state(std::move(runtime));
+    }
+
+    void on_received(const std::shared_ptr<transport::connection>& c, std::string_view data, bool) override {
+        if (const auto& state = c->handler_state()) {
+            static_cast<hub_connection*>(state.get())->receive(data);
+        }
+    }
+
+    void on_disconnected(const std::shared_ptr<transport::connection>& c, std::error_code ec) override {
+        auto runtime = std::static_pointer_cast<hub_connection>(c->handler_state());
+        if (runtime) {
+            heartbeat_->remove(runtime);
+            runtime->disconnected(ec);
+        }
+        c->set_handler_state(nullptr);
+    }
+
+private:
+    static std::string user_id_of(const transport::connection&) { return {}; }
+
+    std::shared_ptr<hub_shared_state> shared_;
+    std::shared_ptr<hub_heartbeat> heartbeat_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_endpoint.hpp
+
 // ---- begin signalrpp/server/connection_endpoint.hpp
 // connection_endpoint: one mapped path ("/chat") and its "/negotiate", answering as ASP.NET Core's
 // HttpConnectionDispatcher does:
@@ -5666,6 +9195,16 @@ public:
                                                                                    state_->manager));
     }
 
+    /// Serves hub `Hub` (described with SIGNALRPP_HUB) at `path` ("/chat", and "/chat/negotiate"), with
+    /// a Hub object per connection. The returned handle reaches its clients and groups from anywhere.
+    template <class Hub>
+    hub_context<Hub> map_hub(std::string path, hub_options options = {}) {
+        auto http = options.http;
+        auto shared = std::make_shared<hub_shared_state>(std::move(options));
+        map_connection(std::move(path), std::make_shared<hub_endpoint<Hub>>(state_->executor, shared), http);
+        return hub_context<Hub>(std::move(shared));
+    }
+
     /// Serves connections on every path that nothing else takes (a plain WebSocket server).
     void map_any_path(std::shared_ptr<transport::connection_handler> handler,
                       transport::http_connection_options options = {}) {
@@ -5897,679 +9436,6 @@ inline asio::ip::tcp::endpoint listen_tls(server& s, const asio::ip::tcp::endpoi
 // ---- end signalrpp/server/tls.hpp
 #endif
 
-// ---- begin signalrpp/protocol/detail/parse_object_record.hpp
-// Parses a record that must hold a JSON object (every hub message and handshake does), with the
-// reference's errors for text that is not JSON and for JSON that is not an object.
-
-// ---- begin signalrpp/protocol/protocol_error.hpp
-// protocol_error: why bytes from a peer could not be read as protocol messages. Such an error ends the
-// connection; the server's Close message says "Connection closed with an error." and, with detailed
-// errors on, adds "<exception_type>: <message>" -- the .NET exception type and text ASP.NET Core reports
-// for the same input, so .NET and JavaScript peers see the same words from either server.
-
-
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-struct protocol_error {
-    std::string exception_type = "InvalidDataException";
-    std::string message;
-
-    /// "<exception_type>: <message>", the detail suffix of error texts.
-    std::string detail() const { return signalrpp::detail::concat({exception_type, ": ", message}); }
-};
-
-/// The error for a message (or handshake) that is JSON but not an object; `token` names what it is.
-inline protocol_error not_an_object_error(std::string_view token) {
-    return {"InvalidDataException",
-            signalrpp::detail::concat({"Unexpected JSON Token Type '", token, "'. Expected a JSON Object."})};
-}
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/protocol_error.hpp
-
-#include <cstddef>
-
-namespace signalrpp::protocol::detail {
-
-/// The object the record of `size` bytes at `text` holds (parsed in place into `document`), or null
-/// with `error` set.
-inline const json::value* parse_object_record(char* text, std::size_t size, json::insitu_document& document,
-                                              protocol_error& error) {
-    if (!document.parse(text, size)) {
-        error = {"InvalidDataException", "Error reading JSON."};
-        return nullptr;
-    }
-    const json::value& root = document.root();
-    if (!root.IsObject()) {
-        error = not_an_object_error(json::token_name(root));
-        return nullptr;
-    }
-    return &root;
-}
-
-} // namespace signalrpp::protocol::detail
-// ---- end signalrpp/protocol/detail/parse_object_record.hpp
-// ---- begin signalrpp/protocol/handshake.hpp
-// The hub handshake, always JSON whatever protocol follows, each side's first record:
-//   client -> server  {"protocol":"json","version":1}<RS>
-//   server -> client  {}<RS>, or {"error":"<why>"}<RS> and the connection closes.
-// Parsing and error texts follow ASP.NET Core's HandshakeProtocol; the JSON hub protocol accepts
-// versions 1 and 2 (2 is what clients ask for with stateful reconnect).
-
-// ---- begin signalrpp/protocol/record_reader.hpp
-// record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
-// the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
-// whole record at a time, in place and NUL-terminated (the separator is overwritten), ready for an
-// in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
-// a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
-// for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
-
-#include <cstddef>
-#include <cstring>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-inline constexpr char record_separator = '\x1e';
-
-class record_reader {
-public:
-    enum class status {
-        record,     ///< a whole record was handed out
-        incomplete, ///< no whole record yet: append more
-        too_large,  ///< the next record is longer than the limit: the connection must end
-    };
-
-    explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
-
-    /// Adds received bytes. Invalidates the record handed out last.
-    void append(std::string_view bytes) {
-        compact();
-        buffer_.append(bytes);
-    }
-
-    /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
-    /// Valid until the next call to append() or next().
-    status next(char*& text, std::size_t& size) {
-        compact();
-        const std::size_t available = buffer_.size() - start_;
-        const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
-        char* begin = buffer_.data() + start_;
-        // The search resumes where the last one stopped: a record arriving a byte at a time costs
-        // linear work, not quadratic.
-        const std::size_t from = scanned_ < window ? scanned_ : window;
-        auto* end = static_cast<char*>(std::memchr(begin + from, record_separator, window - from));
-        if (end == nullptr) {
-            scanned_ = window;
-            return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
-        }
-        scanned_ = 0;
-        *end = '\0';
-        text = begin;
-        size = static_cast<std::size_t>(end - begin);
-        handed_out_ = size + 1;
-        return status::record;
-    }
-
-    /// Bytes received and not yet handed out as part of a record.
-    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
-
-    std::size_t max_record_size() const noexcept { return max_record_size_; }
-
-private:
-    // Drops the record handed out last, and moves what remains to the front once it is worth it.
-    void compact() {
-        start_ += handed_out_;
-        handed_out_ = 0;
-        // (scanned_ counts from start_, which only moves past a record handed out, when it is reset.)
-        if (start_ == buffer_.size()) {
-            buffer_.clear();
-            start_ = 0;
-        } else if (start_ > 4096 && start_ * 2 > buffer_.size()) {
-            buffer_.erase(0, start_);
-            start_ = 0;
-        }
-    }
-
-    std::string buffer_;
-    std::size_t start_ = 0;      // where unread bytes begin
-    std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
-    std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
-    std::size_t max_record_size_;
-};
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/record_reader.hpp
-
-#include <cstddef>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-struct handshake_request {
-    std::string protocol;
-    int version = 0;
-};
-
-struct handshake_response {
-    std::optional<std::string> error; ///< set: the server refused the connection, and why
-};
-
-inline constexpr std::string_view json_protocol_name = "json";
-inline constexpr int json_protocol_max_version = 2;
-
-/// Parses the handshake request record of `size` bytes at `text`, NUL-terminated (modified in place).
-inline bool parse_handshake_request(char* text, std::size_t size, json::insitu_document& document,
-                                    handshake_request& out, protocol_error& error) {
-    const std::string content(text, size); // error texts quote the request as it came
-    const json::value* root = detail::parse_object_record(text, size, document, error);
-    if (root == nullptr) {
-        return false;
-    }
-    std::optional<std::string> protocol;
-    bool has_version = false; // (not std::optional<int>: g++ 12 warns it may be used uninitialized)
-    int version = 0;
-    for (const auto& member : root->GetObject()) {
-        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-        const json::value& v = member.value;
-        if (name == "protocol") {
-            if (!v.IsString()) {
-                error = {"InvalidDataException", "Expected 'protocol' to be of type String."};
-                return false;
-            }
-            protocol.emplace(v.GetString(), v.GetStringLength());
-        } else if (name == "version") {
-            if (!v.IsNull() && !v.IsInt()) {
-                error = {"InvalidDataException", "Expected 'version' to be of type Number."};
-                return false;
-            }
-            has_version = !v.IsNull();
-            version = has_version ? v.GetInt() : 0;
-        }
-    }
-    if (!protocol || !has_version) {
-        error = {"InvalidDataException", signalrpp::detail::concat({"Missing required property '",
-                                                                    protocol ? "version" : "protocol",
-                                                                    "'. Message content: ", content})};
-        return false;
-    }
-    out = {std::move(*protocol), version};
-    return true;
-}
-
-/// Parses the handshake response record of `size` bytes at `text`, NUL-terminated (modified in place);
-/// the client side.
-inline bool parse_handshake_response(char* text, std::size_t size, json::insitu_document& document,
-                                     handshake_response& out, protocol_error& error) {
-    const json::value* root = detail::parse_object_record(text, size, document, error);
-    if (root == nullptr) {
-        return false;
-    }
-    out.error.reset();
-    for (const auto& member : root->GetObject()) {
-        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-        if (name == "type") {
-            // A hub message where the handshake response belongs: the server skipped the handshake.
-            error = {"InvalidDataException", "Expected a handshake response from the server."};
-            return false;
-        }
-        if (name == "error") {
-            if (!member.value.IsString()) {
-                error = {"InvalidDataException", "Expected 'error' to be of type String."};
-                return false;
-            }
-            out.error.emplace(member.value.GetString(), member.value.GetStringLength());
-        }
-    }
-    return true;
-}
-
-/// Why the JSON hub protocol refuses `request`, or nothing if it accepts it (the server's handshake check).
-inline std::optional<std::string> json_protocol_refusal(const handshake_request& request) {
-    if (request.protocol != json_protocol_name) {
-        return signalrpp::detail::concat({"The protocol '", request.protocol, "' is not supported."});
-    }
-    if (request.version > json_protocol_max_version) {
-        return signalrpp::detail::concat({"The server does not support version ", std::to_string(request.version),
-                                          " of the '", request.protocol, "' protocol."});
-    }
-    return std::nullopt;
-}
-
-/// Appends a handshake request record.
-inline void write_handshake_request(std::string& out, std::string_view protocol, int version) {
-    json::string_output output(out);
-    json::writer w(output);
-    w.StartObject();
-    w.Key("protocol");
-    w.String(protocol.data(), static_cast<rapidjson::SizeType>(protocol.size()));
-    w.Key("version");
-    w.Int(version);
-    w.EndObject();
-    out += record_separator;
-}
-
-/// Appends a handshake response record: `{}` on success, `{"error":...}` when `error` is non-empty.
-inline void write_handshake_response(std::string& out, std::string_view error = {}) {
-    json::string_output output(out);
-    json::writer w(output);
-    w.StartObject();
-    if (!error.empty()) {
-        w.Key("error");
-        w.String(error.data(), static_cast<rapidjson::SizeType>(error.size()));
-    }
-    w.EndObject();
-    out += record_separator;
-}
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/handshake.hpp
-// ---- begin signalrpp/protocol/hub_message.hpp
-// The hub protocol's messages (types 1 to 9), as the reader hands them out. They are views: strings
-// and JSON values point into the reader's buffer and stay valid until the reader is used again.
-// Writing goes through the json_hub_writer functions instead, which take C++ values directly.
-
-
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string_view>
-#include <variant>
-
-namespace signalrpp::protocol {
-
-enum class message_type : int {
-    invocation = 1,
-    stream_item = 2,
-    completion = 3,
-    stream_invocation = 4,
-    cancel_invocation = 5,
-    ping = 6,
-    close = 7,
-    ack = 8,
-    sequence = 9,
-};
-
-/// The `headers` of a message: string names to string values (checked when read). Empty when absent.
-class header_map {
-public:
-    header_map() = default;
-    explicit header_map(const json::value* object) noexcept : object_(object) {}
-
-    std::size_t size() const noexcept { return object_ ? object_->MemberCount() : 0; }
-    bool empty() const noexcept { return size() == 0; }
-
-    /// The value of header `name` (the last one, if repeated), compared exactly.
-    std::optional<std::string_view> find(std::string_view name) const noexcept {
-        std::optional<std::string_view> found;
-        if (object_) {
-            for (const auto& member : object_->GetObject()) {
-                if (std::string_view(member.name.GetString(), member.name.GetStringLength()) == name) {
-                    found = std::string_view(member.value.GetString(), member.value.GetStringLength());
-                }
-            }
-        }
-        return found;
-    }
-
-    /// Calls f(name, value) for each header, in order.
-    template <class F>
-    void for_each(F&& f) const {
-        if (object_) {
-            for (const auto& member : object_->GetObject()) {
-                f(std::string_view(member.name.GetString(), member.name.GetStringLength()),
-                  std::string_view(member.value.GetString(), member.value.GetStringLength()));
-            }
-        }
-    }
-
-private:
-    const json::value* object_ = nullptr;
-};
-
-/// A JSON array of strings (checked when read), such as `streamIds`. Empty when absent.
-class string_list {
-public:
-    string_list() = default;
-    explicit string_list(const json::value* array) noexcept : array_(array) {}
-
-    std::size_t size() const noexcept { return array_ ? array_->Size() : 0; }
-    bool empty() const noexcept { return size() == 0; }
-    std::string_view operator[](std::size_t i) const noexcept {
-        const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
-        return {s.GetString(), s.GetStringLength()};
-    }
-
-private:
-    const json::value* array_ = nullptr;
-};
-
-/// Type 1: call `target` with `arguments`. No invocation id: the caller wants no Completion.
-struct invocation_message {
-    std::string_view invocation_id;
-    std::string_view target;
-    const json::value* arguments = nullptr; // a JSON array
-    string_list stream_ids;                 // ids of the client-to-server streams this call takes
-    header_map headers;
-};
-
-/// Type 4: call the streaming method `target`; results come back as StreamItems, then a Completion.
-struct stream_invocation_message {
-    std::string_view invocation_id;
-    std::string_view target;
-    const json::value* arguments = nullptr;
-    string_list stream_ids;
-    header_map headers;
-};
-
-/// Type 2: one item of a stream (server-to-client results, or a client-to-server stream by its id).
-struct stream_item_message {
-    std::string_view invocation_id;
-    const json::value* item = nullptr;
-    header_map headers;
-};
-
-/// Type 3: the end of an invocation or stream: a result, an error, or neither (a stream's end).
-struct completion_message {
-    std::string_view invocation_id;
-    std::optional<std::string_view> error;
-    const json::value* result = nullptr; // null pointer: no result (a JSON null result is a value)
-    header_map headers;
-};
-
-/// Type 5: stop the stream (or invocation) with this id.
-struct cancel_invocation_message {
-    std::string_view invocation_id;
-    header_map headers;
-};
-
-/// Type 6: keep-alive.
-struct ping_message {};
-
-/// Type 7: the sender is closing the connection; `allow_reconnect` invites a client to reconnect.
-struct close_message {
-    std::optional<std::string_view> error;
-    bool allow_reconnect = false;
-};
-
-/// Type 8: stateful reconnect: the receiver has every message up to `sequence_id`.
-struct ack_message {
-    std::int64_t sequence_id = 0;
-};
-
-/// Type 9: stateful reconnect: the messages that follow start at `sequence_id`.
-struct sequence_message {
-    std::int64_t sequence_id = 0;
-};
-
-using hub_message = std::variant<invocation_message, stream_item_message, completion_message,
-                                 stream_invocation_message, cancel_invocation_message, ping_message,
-                                 close_message, ack_message, sequence_message>;
-
-/// The wire type number of a message.
-inline message_type type_of(const hub_message& m) noexcept {
-    // The variant's alternatives are in wire order except stream_invocation, so map by index.
-    constexpr message_type by_index[] = {message_type::invocation,       message_type::stream_item,
-                                         message_type::completion,       message_type::stream_invocation,
-                                         message_type::cancel_invocation, message_type::ping,
-                                         message_type::close,            message_type::ack,
-                                         message_type::sequence};
-    return by_index[m.index()];
-}
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/hub_message.hpp
-// ---- begin signalrpp/protocol/json_hub_parser.hpp
-// Parses one JSON hub protocol record (a message without its separator) the way ASP.NET Core's
-// JsonHubProtocol does: properties in any order, unknown properties ignored, unknown message types
-// ignored; and with the same checks and error texts where it is strict (wrong types, missing fields).
-// Argument, item and result values are not bound here: they stay JSON values for the dispatcher.
-
-
-#include <cstdint>
-#include <limits>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-enum class parse_status {
-    message, ///< `out` holds the message
-    ignored, ///< a message type this implementation does not know: skip it, as the reference does
-    error,   ///< `error` says what is wrong; the connection must end
-};
-
-namespace detail {
-
-inline std::string_view view_of(const json::value& s) noexcept {
-    return {s.GetString(), s.GetStringLength()};
-}
-
-inline std::string expected_type(std::string_view property, std::string_view type) {
-    return signalrpp::detail::concat({"Expected '", property, "' to be of type ", type, "."});
-}
-
-inline std::string missing(std::string_view property) {
-    return signalrpp::detail::concat({"Missing required property '", property, "'."});
-}
-
-// What the properties of one message said, before the message type decides what is required.
-struct message_fields {
-    std::optional<int> type;
-    const json::value* invocation_id = nullptr;
-    const json::value* target = nullptr;
-    const json::value* error = nullptr;
-    const json::value* arguments = nullptr;
-    const json::value* stream_ids = nullptr;
-    const json::value* headers = nullptr;
-    const json::value* item = nullptr;
-    const json::value* result = nullptr;
-    std::optional<std::int64_t> sequence_id;
-    bool allow_reconnect = false;
-};
-
-inline bool fail(protocol_error& error, std::string message, const char* exception_type = "InvalidDataException") {
-    error = {exception_type, std::move(message)};
-    return false;
-}
-
-// Checks one property's value as the reference does when it meets it; false (with `error`) if it is wrong.
-inline bool read_property(std::string_view name, const json::value& v, message_fields& f, protocol_error& error) {
-    if (name == "type") {
-        if (!v.IsInt()) {
-            return fail(error, expected_type("type", "Number"));
-        }
-        f.type = v.GetInt();
-    } else if (name == "invocationId" || name == "target" || name == "error") {
-        if (!v.IsString()) {
-            return fail(error, expected_type(name, "String"));
-        }
-        (name == "invocationId" ? f.invocation_id : name == "target" ? f.target : f.error) = &v;
-    } else if (name == "arguments") {
-        if (!v.IsArray()) {
-            return fail(error, expected_type("arguments", "Array"));
-        }
-        f.arguments = &v;
-    } else if (name == "streamIds") {
-        if (!v.IsArray()) {
-            return fail(error, expected_type("streamIds", "Array"));
-        }
-        for (const auto& id : v.GetArray()) {
-            if (id.IsNull()) {
-                return fail(error, "Null value for 'streamIds' is not valid.");
-            }
-            if (!id.IsString()) {
-                // The reference reports this through another exception type than the rest.
-                return fail(error,
-                            signalrpp::detail::concat({"Cannot get the value of a token type '", json::token_name(id),
-                                                       "' as a string."}),
-                            "InvalidOperationException");
-            }
-        }
-        f.stream_ids = &v;
-    } else if (name == "headers") {
-        if (!v.IsObject()) {
-            return fail(error, expected_type("headers", "StartObject"));
-        }
-        for (const auto& header : v.GetObject()) {
-            if (!header.value.IsString()) {
-                return fail(error, signalrpp::detail::concat(
-                                       {"Expected header '", view_of(header.name), "' to be of type String."}));
-            }
-        }
-        f.headers = &v;
-    } else if (name == "allowReconnect") {
-        if (!v.IsBool()) {
-            return fail(error, "Expected 'allowReconnect' to be true or false.");
-        }
-        f.allow_reconnect = v.GetBool();
-    } else if (name == "result") {
-        f.result = &v;
-    } else if (name == "item") {
-        f.item = &v;
-    } else if (name == "sequenceId") {
-        if (v.IsNull()) {
-            f.sequence_id.reset();
-        } else if (!v.IsInt64()) {
-            return fail(error, expected_type("sequenceId", "Number"));
-        } else {
-            f.sequence_id = v.GetInt64();
-        }
-    }
-    return true;
-}
-
-inline std::string_view string_or_empty(const json::value* s) noexcept {
-    return s ? view_of(*s) : std::string_view{};
-}
-
-// Fills `out` from the fields, or says which required one is missing (in the reference's order).
-inline std::string build_message(const message_fields& f, hub_message& out, bool& known) {
-    known = true;
-    const std::string_view invocation_id = string_or_empty(f.invocation_id);
-    const header_map headers(f.headers);
-    switch (*f.type) {
-    case static_cast<int>(message_type::invocation):
-    case static_cast<int>(message_type::stream_invocation): {
-        const bool streaming = *f.type == static_cast<int>(message_type::stream_invocation);
-        if (!f.target) {
-            return missing("target");
-        }
-        if (streaming && invocation_id.empty()) {
-            return missing("invocationId");
-        }
-        if (!streaming && view_of(*f.target).empty()) {
-            return missing("target");
-        }
-        if (!f.arguments) {
-            return missing("arguments");
-        }
-        if (streaming && view_of(*f.target).empty()) {
-            return missing("target");
-        }
-        if (streaming) {
-            out = stream_invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
-        } else {
-            out = invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
-        }
-        return {};
-    }
-    case static_cast<int>(message_type::stream_item):
-        if (invocation_id.empty()) {
-            return missing("invocationId");
-        }
-        if (!f.item) {
-            return missing("item");
-        }
-        out = stream_item_message{invocation_id, f.item, headers};
-        return {};
-    case static_cast<int>(message_type::completion): {
-        if (invocation_id.empty()) {
-            return missing("invocationId");
-        }
-        if (f.error && f.result) {
-            return "The 'error' and 'result' properties are mutually exclusive.";
-        }
-        completion_message m{invocation_id, std::nullopt, f.result, headers};
-        if (f.error) {
-            m.error = view_of(*f.error);
-        }
-        out = m;
-        return {};
-    }
-    case static_cast<int>(message_type::cancel_invocation):
-        if (invocation_id.empty()) {
-            return missing("invocationId");
-        }
-        out = cancel_invocation_message{invocation_id, headers};
-        return {};
-    case static_cast<int>(message_type::ping):
-        out = ping_message{};
-        return {};
-    case static_cast<int>(message_type::close): {
-        close_message m;
-        if (f.error) {
-            m.error = view_of(*f.error);
-        }
-        m.allow_reconnect = f.allow_reconnect;
-        out = m;
-        return {};
-    }
-    case static_cast<int>(message_type::ack):
-    case static_cast<int>(message_type::sequence):
-        if (!f.sequence_id) {
-            return missing("sequenceId");
-        }
-        if (*f.type == static_cast<int>(message_type::ack)) {
-            out = ack_message{*f.sequence_id};
-        } else {
-            out = sequence_message{*f.sequence_id};
-        }
-        return {};
-    default:
-        known = false;
-        return {};
-    }
-}
-
-} // namespace detail
-
-/// Parses the record of `size` bytes at `text`, NUL-terminated (in place: `text` is modified and must
-/// outlive `out`), using `document` for the values. On error, `error` says why.
-inline parse_status parse_hub_message(char* text, std::size_t size, json::insitu_document& document,
-                                      hub_message& out, protocol_error& error) {
-    const json::value* root = detail::parse_object_record(text, size, document, error);
-    if (root == nullptr) {
-        return parse_status::error;
-    }
-    detail::message_fields fields;
-    for (const auto& member : root->GetObject()) {
-        if (!detail::read_property(detail::view_of(member.name), member.value, fields, error)) {
-            return parse_status::error;
-        }
-    }
-    if (!fields.type) {
-        error = {"InvalidDataException", detail::missing("type")};
-        return parse_status::error;
-    }
-    bool known = true;
-    std::string problem = detail::build_message(fields, out, known);
-    if (!problem.empty()) {
-        error = {"InvalidDataException", std::move(problem)};
-        return parse_status::error;
-    }
-    return known ? parse_status::message : parse_status::ignored;
-}
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/json_hub_parser.hpp
 // ---- begin signalrpp/protocol/json_hub_reader.hpp
 // json_hub_reader: turns the bytes of one connection, as they arrive in pieces, into hub messages:
 // first the handshake record, then hub protocol messages. Several messages may come in one piece,
@@ -6668,251 +9534,6 @@ private:
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/json_hub_reader.hpp
-// ---- begin signalrpp/protocol/json_hub_writer.hpp
-// Writes JSON hub protocol messages, each appended to a std::string with its record separator, as
-// ASP.NET Core writes them: properties in the order type, headers, invocationId, then the rest.
-// Arguments, items and results are C++ values with a JSON mapping (json/serializer.hpp).
-// If writing a value throws (a NaN, say), the string is left as it was and the exception propagates.
-
-
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <span>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-/// One message header to write.
-struct header {
-    std::string_view name;
-    std::string_view value;
-};
-
-/// What starts an Invocation or StreamInvocation besides its arguments.
-struct invocation_header {
-    std::string_view invocation_id;                  ///< empty: no Completion wanted (Invocation only)
-    std::string_view target;                         ///< the method to call
-    std::span<const std::string_view> stream_ids{};  ///< client-to-server streams passed to the method
-    std::span<const header> headers{};
-};
-
-namespace detail {
-
-// Writes one message: `{"type":N` and headers on construction, the closing brace and record separator
-// on finish(); destroyed unfinished (an exception), it takes back everything it appended. The envelope
-// is appended directly; RapidJSON's writer writes only the values.
-class message_writer {
-public:
-    message_writer(std::string& out, message_type type, std::span<const header> headers = {})
-        : out_(out), start_(out.size()), output_(out), lease_(output_) {
-        out_ += "{\"type\":";
-        out_ += static_cast<char>('0' + static_cast<int>(type));
-        if (!headers.empty()) {
-            out_ += ",\"headers\":{";
-            for (std::size_t i = 0; i < headers.size(); ++i) {
-                if (i > 0) {
-                    out_ += ',';
-                }
-                json::append_quoted(out_, headers[i].name);
-                out_ += ':';
-                json::append_quoted(out_, headers[i].value);
-            }
-            out_ += '}';
-        }
-    }
-
-    message_writer(const message_writer&) = delete;
-    message_writer& operator=(const message_writer&) = delete;
-
-    ~message_writer() {
-        if (!finished_) {
-            out_.resize(start_);
-        }
-    }
-
-    /// Appends `,"<key>":`; keys are the protocol's own names, which need no escaping.
-    void key(std::string_view key) {
-        out_ += ",\"";
-        out_ += key;
-        out_ += "\":";
-    }
-
-    void string(std::string_view key_name, std::string_view value) {
-        key(key_name);
-        json::append_quoted(out_, value);
-    }
-
-    void invocation_id(std::string_view id) {
-        if (!id.empty()) {
-            string("invocationId", id);
-        }
-    }
-
-    /// Appends `v` as a JSON value.
-    template <class T>
-    void value(const T& v) {
-        json::writer& w = lease_.get();
-        w.Reset(output_);
-        json::write(w, v);
-    }
-
-    template <class T>
-    void value(std::string_view key_name, const T& v) {
-        key(key_name);
-        value(v);
-    }
-
-    void raw(std::string_view text) { out_ += text; }
-
-    void finish() {
-        out_ += '}';
-        out_ += record_separator;
-        finished_ = true;
-    }
-
-private:
-    std::string& out_;
-    std::size_t start_;
-    json::string_output output_;
-    json::writer_lease lease_;
-    bool finished_ = false;
-};
-
-template <class... Args>
-void write_call(std::string& out, message_type type, const invocation_header& h, const Args&... args) {
-    message_writer m(out, type, h.headers);
-    m.invocation_id(h.invocation_id);
-    m.string("target", h.target);
-    m.key("arguments");
-    m.raw("[");
-    [[maybe_unused]] std::size_t written = 0; // (unused for a call without arguments)
-    (
-        [&] {
-            if (written++ > 0) {
-                m.raw(",");
-            }
-            m.value(args);
-        }(),
-        ...);
-    m.raw("]");
-    if (!h.stream_ids.empty()) {
-        m.key("streamIds");
-        m.raw("[");
-        for (std::size_t i = 0; i < h.stream_ids.size(); ++i) {
-            if (i > 0) {
-                m.raw(",");
-            }
-            json::append_quoted(out, h.stream_ids[i]);
-        }
-        m.raw("]");
-    }
-    m.finish();
-}
-
-} // namespace detail
-
-/// Type 1: `{"type":1,"invocationId":..,"target":..,"arguments":[..],"streamIds":[..]}`.
-template <json::mapped... Args>
-void write_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    detail::write_call(out, message_type::invocation, h, args...);
-}
-
-/// Type 4: a streaming call (the client side; servers never send it).
-template <json::mapped... Args>
-void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    detail::write_call(out, message_type::stream_invocation, h, args...);
-}
-
-/// Type 2: one stream item.
-template <json::mapped T>
-void write_stream_item(std::string& out, std::string_view invocation_id, const T& item,
-                       std::span<const header> headers = {}) {
-    detail::message_writer m(out, message_type::stream_item, headers);
-    m.invocation_id(invocation_id);
-    m.value("item", item);
-    m.finish();
-}
-
-/// Type 3 with a result: what an invocation of a method returning a value gets.
-template <json::mapped T>
-void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
-    detail::message_writer m(out, message_type::completion);
-    m.invocation_id(invocation_id);
-    m.value("result", result);
-    m.finish();
-}
-
-/// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
-inline void write_completion_void(std::string& out, std::string_view invocation_id) {
-    detail::message_writer m(out, message_type::completion);
-    m.invocation_id(invocation_id);
-    m.key("result");
-    m.raw("null");
-    m.finish();
-}
-
-/// Type 3 with an error. An empty `error` is not written (as ASP.NET Core), leaving an empty Completion.
-inline void write_completion_error(std::string& out, std::string_view invocation_id, std::string_view error) {
-    detail::message_writer m(out, message_type::completion);
-    m.invocation_id(invocation_id);
-    if (!error.empty()) {
-        m.string("error", error);
-    }
-    m.finish();
-}
-
-/// Type 3 with neither result nor error: the end of a stream.
-inline void write_completion_empty(std::string& out, std::string_view invocation_id) {
-    detail::message_writer m(out, message_type::completion);
-    m.invocation_id(invocation_id);
-    m.finish();
-}
-
-/// Type 5.
-inline void write_cancel_invocation(std::string& out, std::string_view invocation_id) {
-    detail::message_writer m(out, message_type::cancel_invocation);
-    m.invocation_id(invocation_id);
-    m.finish();
-}
-
-/// Type 6: `{"type":6}`.
-inline void write_ping(std::string& out) {
-    detail::message_writer m(out, message_type::ping);
-    m.finish();
-}
-
-/// Type 7. `error` is written when set (even empty); `allowReconnect` only when true.
-inline void write_close(std::string& out, std::optional<std::string_view> error = std::nullopt,
-                        bool allow_reconnect = false) {
-    detail::message_writer m(out, message_type::close);
-    if (error) {
-        m.string("error", *error);
-    }
-    if (allow_reconnect) {
-        m.key("allowReconnect");
-        m.raw("true");
-    }
-    m.finish();
-}
-
-/// Type 8.
-inline void write_ack(std::string& out, std::int64_t sequence_id) {
-    detail::message_writer m(out, message_type::ack);
-    m.value("sequenceId", sequence_id);
-    m.finish();
-}
-
-/// Type 9.
-inline void write_sequence(std::string& out, std::int64_t sequence_id) {
-    detail::message_writer m(out, message_type::sequence);
-    m.value("sequenceId", sequence_id);
-    m.finish();
-}
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/json_hub_writer.hpp
 // ---- begin signalrpp/protocol/raw_message.hpp
 // Messages of persistent connections (map_connection): no hub protocol, no handshake, no framing of
 // their own. Each message is the payload of one transport message (a WebSocket message, an SSE event,
@@ -6943,1040 +9564,6 @@ struct raw_message_view {
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/raw_message.hpp
 
-// ---- begin signalrpp/reflect/dispatch_table.hpp
-// dispatch_table<Hub>: the hub's described methods lowered, once per hub type and at compile time,
-// into one array sorted by case-folded wire name; a call finds its method by binary search, matching
-// names case-insensitively (ASCII), as ASP.NET Core does.
-
-// ---- begin signalrpp/reflect/hub_description.hpp
-// SIGNALRPP_HUB(hub, method, (method, "WireName"), ...): names the methods clients may call on a hub.
-//
-//     struct chat_hub {
-//         void join_room(std::string room);
-//         int add(int a, int b);
-//     };
-//     SIGNALRPP_HUB(chat_hub, (join_room, "JoinRoom"), add);
-//
-// A method's wire name is its C++ name unless one is given; clients' names are matched
-// case-insensitively, as ASP.NET Core matches them. Use the macro in the hub's namespace. It only
-// describes the hub (a Boost.Hana tuple of (wire name, member pointer)); reflect/dispatch_table.hpp
-// lowers that, once per hub type, into the sorted table calls are dispatched with.
-//
-// Checked when the macro is compiled, each with a message naming the method: a name that is not a
-// member function or is overloaded (SignalR has no overloads), static members, parameter and return
-// types with no JSON mapping, misuse of stream parameters, and wire names used twice.
-
-// ---- begin signalrpp/reflect/method_traits.hpp
-// What a hub method's signature says: its class, its result (plain or asio::awaitable), and how each
-// parameter is fed: from the invocation's JSON arguments, or from a client-to-server stream
-// (stream_reader<T>), or as the sink of a server-to-client stream (stream_writer<T>).
-
-
-
-#include <array>
-#include <cstddef>
-#include <tuple>
-#include <type_traits>
-
-namespace signalrpp {
-
-template <class T>
-class stream_writer;
-template <class T>
-class stream_reader;
-
-} // namespace signalrpp
-
-namespace signalrpp::reflect {
-
-/// How a parameter gets its value.
-enum class parameter_source {
-    argument,      ///< the next value of the invocation's `arguments`
-    upload_stream, ///< a stream_reader<T>: the next of the invocation's `streamIds`
-    result_stream, ///< a stream_writer<T>: where the method writes its stream's items
-};
-
-namespace detail {
-
-template <class T>
-struct is_awaitable : std::false_type {};
-template <class T, class Executor>
-struct is_awaitable<asio::awaitable<T, Executor>> : std::true_type {
-    using type = T;
-};
-
-template <class T>
-struct stream_item_of {
-    static constexpr parameter_source source = parameter_source::argument;
-};
-template <class T>
-struct stream_item_of<stream_reader<T>> {
-    static constexpr parameter_source source = parameter_source::upload_stream;
-    using type = T;
-};
-template <class T>
-struct stream_item_of<stream_writer<T>> {
-    static constexpr parameter_source source = parameter_source::result_stream;
-    using type = T;
-};
-
-template <std::size_t N>
-constexpr std::size_t count_source(const std::array<parameter_source, N>& sources, parameter_source s) {
-    std::size_t n = 0;
-    for (const auto source : sources) {
-        n += source == s ? 1 : 0;
-    }
-    return n;
-}
-
-// Where the parameters fed by source `s` stand in the parameter list, in order.
-template <std::size_t Count, std::size_t N>
-constexpr std::array<std::size_t, Count> positions_of(const std::array<parameter_source, N>& sources,
-                                                      parameter_source s) {
-    std::array<std::size_t, Count> positions{};
-    std::size_t k = 0;
-    for (std::size_t i = 0; i < N; ++i) {
-        if (sources[i] == s) {
-            positions[k++] = i;
-        }
-    }
-    return positions;
-}
-
-template <class... Params>
-inline constexpr std::array<parameter_source, sizeof...(Params)> sources_of{
-    stream_item_of<std::remove_cvref_t<Params>>::source...};
-
-template <class Hub, class Result, class... Params>
-struct method_signature {
-    using hub_type = Hub;
-    using raw_result = Result;
-    static constexpr bool is_async = is_awaitable<Result>::value;
-    /// What the method produces once finished: R for R and asio::awaitable<R>.
-    using result = typename std::conditional_t<is_async, is_awaitable<Result>, std::type_identity<Result>>::type;
-
-    /// The parameter types as declared, and as the values the dispatcher binds and passes.
-    using parameter_types = std::tuple<Params...>;
-    using parameters = std::tuple<std::remove_cvref_t<Params>...>;
-    static constexpr std::size_t parameter_count = sizeof...(Params);
-    static constexpr auto sources = sources_of<Params...>;
-
-    static constexpr std::size_t count(parameter_source s) { return count_source(sources_of<Params...>, s); }
-
-    static constexpr std::size_t argument_count = count_source(sources_of<Params...>, parameter_source::argument);
-    static constexpr std::size_t upload_count = count_source(sources_of<Params...>, parameter_source::upload_stream);
-    static constexpr std::size_t result_stream_count =
-        count_source(sources_of<Params...>, parameter_source::result_stream);
-    static constexpr bool is_streaming = result_stream_count > 0;
-
-    /// Parameter positions of the JSON arguments, of the upload streams and of the result stream.
-    static constexpr auto argument_positions =
-        positions_of<argument_count>(sources_of<Params...>, parameter_source::argument);
-    static constexpr auto upload_positions =
-        positions_of<upload_count>(sources_of<Params...>, parameter_source::upload_stream);
-    static constexpr auto result_stream_positions =
-        positions_of<result_stream_count>(sources_of<Params...>, parameter_source::result_stream);
-
-    // Every argument parameter must be readable from JSON.
-    static constexpr bool arguments_mapped =
-        ((stream_item_of<std::remove_cvref_t<Params>>::source != parameter_source::argument ||
-          json::mapped<std::remove_cvref_t<Params>>) &&
-         ...);
-};
-
-} // namespace detail
-
-/// method_traits<decltype(&hub::method)>: the signature of a non-static member function.
-template <class MemberPointer>
-struct method_traits {
-    static constexpr bool is_member_function = false;
-};
-
-#define SIGNALRPP_DETAIL_METHOD_TRAITS(qualifiers)                                                \
-    template <class Hub, class Result, class... Params>                                        \
-    struct method_traits<Result (Hub::*)(Params...) qualifiers>                                \
-        : detail::method_signature<Hub, Result, Params...> {                                   \
-        static constexpr bool is_member_function = true;                                       \
-    };
-SIGNALRPP_DETAIL_METHOD_TRAITS()
-SIGNALRPP_DETAIL_METHOD_TRAITS(const)
-SIGNALRPP_DETAIL_METHOD_TRAITS(noexcept)
-SIGNALRPP_DETAIL_METHOD_TRAITS(const noexcept)
-#undef SIGNALRPP_DETAIL_METHOD_TRAITS
-
-} // namespace signalrpp::reflect
-// ---- end signalrpp/reflect/method_traits.hpp
-
-#include <boost/hana/tuple.hpp>
-#include <boost/hana/unpack.hpp>
-
-#include <algorithm>
-#include <array>
-#include <cstddef>
-#include <string_view>
-#include <type_traits>
-
-namespace signalrpp::reflect {
-
-/// One described method: its member pointer, as a template argument so calls through it inline.
-template <auto MemberPointer>
-struct method_ref {
-    static constexpr auto pointer = MemberPointer;
-    std::string_view name;
-};
-
-/// What a method entry that failed its checks stands as, so the error above stays the only one.
-struct invalid_method {
-    std::string_view name;
-};
-
-namespace detail {
-
-template <class T>
-concept has_hub_description = requires(const T* p) { signalrpp_hub_methods(p); };
-
-
-template <class Result, bool Streaming>
-constexpr bool result_supported() {
-    if constexpr (Streaming) {
-        return std::is_void_v<Result>;
-    } else {
-        return std::is_void_v<Result> || json::mapped<Result>;
-    }
-}
-
-} // namespace detail
-
-/// The description of hub H: a hana tuple of method_ref.
-template <detail::has_hub_description H>
-constexpr auto hub_methods() {
-    return signalrpp_hub_methods(static_cast<const H*>(nullptr));
-}
-
-namespace detail {
-
-/// True if no two described methods share a wire name, ignoring case.
-template <class Hub>
-constexpr bool wire_names_unique() {
-    return boost::hana::unpack(hub_methods<Hub>(), [](auto... m) {
-        std::array<std::string_view, sizeof...(m)> names{m.name...};
-        std::sort(names.begin(), names.end(),
-                  [](std::string_view a, std::string_view b) { return ascii::compare_folded(a, b) < 0; });
-        for (std::size_t i = 1; i < names.size(); ++i) {
-            if (ascii::compare_folded(names[i - 1], names[i]) == 0) {
-                return false;
-            }
-        }
-        return true;
-    });
-}
-
-} // namespace detail
-
-} // namespace signalrpp::reflect
-
-// One entry of the hub description: `name` or `(name, "Wire")`; each check names the method.
-#define SIGNALRPP_DETAIL_HUB_METHOD(hub, entry) SIGNALRPP_DETAIL_HUB_METHOD_I(hub, SIGNALRPP_DETAIL_NAMED(entry))
-#define SIGNALRPP_DETAIL_HUB_METHOD_I(hub, ...) SIGNALRPP_DETAIL_HUB_METHOD_II(hub, __VA_ARGS__)
-#define SIGNALRPP_DETAIL_HUB_METHOD_II(hub, member, wire_name)                                                         \
-    , []<class signalrpp_hub>(signalrpp_hub*) {                                                                       \
-        if constexpr (!requires { &signalrpp_hub::member; }) {                                                        \
-            static_assert(sizeof(signalrpp_hub*) == 0, "SIGNALRPP_HUB: '" #member "' is not a public member function "\
-                                                       "of the hub, or is overloaded (SignalR methods cannot be "       \
-                                                       "overloaded: give each its own name)");                       \
-            return ::signalrpp::reflect::invalid_method{std::string_view{wire_name}};                                 \
-        } else {                                                                                                      \
-            using signalrpp_traits = ::signalrpp::reflect::method_traits<decltype(&signalrpp_hub::member)>;           \
-            if constexpr (!signalrpp_traits::is_member_function) {                                                    \
-                static_assert(sizeof(signalrpp_hub*) == 0,                                                           \
-                              "SIGNALRPP_HUB: '" #member "' is not a non-static member function of the hub");       \
-                return ::signalrpp::reflect::invalid_method{std::string_view{wire_name}};                             \
-            } else {                                                                                                  \
-                static_assert(signalrpp_traits::arguments_mapped, "SIGNALRPP_HUB: a parameter of '" #member         \
-                                                                  "' has no JSON mapping (describe its type with "   \
-                                                                  "SIGNALRPP_DEFINE_TYPE or specialize "             \
-                                                                  "signalrpp::json::serializer)");                   \
-                static_assert(signalrpp_traits::count(::signalrpp::reflect::parameter_source::result_stream) <= 1, \
-                              "SIGNALRPP_HUB: '" #member "' takes more than one stream_writer");                    \
-                static_assert(::signalrpp::reflect::detail::result_supported<typename signalrpp_traits::result,     \
-                                                                             signalrpp_traits::is_streaming>(),     \
-                              "SIGNALRPP_HUB: the result of '" #member "' has no JSON mapping, or '" #member         \
-                              "' streams (takes a stream_writer) and does not return void or "                       \
-                              "asio::awaitable<void>");                                                              \
-                return ::signalrpp::reflect::method_ref<&signalrpp_hub::member>{std::string_view{wire_name}};       \
-            }                                                                                                         \
-        }                                                                                                             \
-    }(static_cast<hub*>(nullptr))
-
-// The entries arrive as ", e1, e2": expand them first (_I), then drop what stands before the first comma.
-#define SIGNALRPP_DETAIL_HUB_TUPLE_I(...) SIGNALRPP_DETAIL_HUB_TUPLE(__VA_ARGS__)
-#define SIGNALRPP_DETAIL_HUB_TUPLE(first_comma_dropped, ...) ::boost::hana::make_tuple(__VA_ARGS__)
-
-/// Describes the methods of `hub` that clients may call; each entry is a name or (name, "WireName").
-#define SIGNALRPP_HUB(hub, ...)                                                                                 \
-    [[maybe_unused]] constexpr auto signalrpp_hub_methods(const hub*) {                                        \
-        return SIGNALRPP_DETAIL_HUB_TUPLE_I(~ SIGNALRPP_DETAIL_FOR_EACH(SIGNALRPP_DETAIL_HUB_METHOD, hub, __VA_ARGS__)); \
-    }                                                                                                          \
-    static_assert(::signalrpp::reflect::detail::wire_names_unique<hub>(),                                       \
-                  "SIGNALRPP_HUB: two methods of the hub have the same wire name (names are matched case-insensitively)")
-// ---- end signalrpp/reflect/hub_description.hpp
-// ---- begin signalrpp/reflect/method_invoker.hpp
-// invoke_signature<Traits>: binds a call's JSON arguments to a method's parameters, checks the call
-// against the method (counts, streaming or not), calls it and shapes its result into the Completion,
-// StreamItems and end of stream the caller gets -- each with ASP.NET Core's error texts.
-//
-// All of that depends on the method's signature only, so it is compiled once per distinct signature;
-// each described method adds just a thunk (call_thunk<&Hub::method>) that makes the call. Compile time
-// per method stays small (bench/hub_compile_time.py).
-
-// ---- begin signalrpp/reflect/invocation.hpp
-// What the dispatcher is asked to run (an Invocation or StreamInvocation, already parsed), the options
-// that shape its answers, and what it hands back.
-
-
-
-#include <optional>
-#include <string_view>
-
-namespace signalrpp::reflect {
-
-/// One call of a hub method, as a client asked for it. Views: valid during dispatch() only.
-struct invocation {
-    bool streaming = false;                 ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
-    std::string_view invocation_id;         ///< empty: the client wants no answer
-    std::string_view target;                ///< the method's wire name, any case
-    const json::value* arguments = nullptr; ///< a JSON array
-    protocol::string_list stream_ids;       ///< client-to-server streams, in parameter order
-
-    static invocation from(const protocol::invocation_message& m) noexcept {
-        return {false, m.invocation_id, m.target, m.arguments, m.stream_ids};
-    }
-    static invocation from(const protocol::stream_invocation_message& m) noexcept {
-        return {true, m.invocation_id, m.target, m.arguments, m.stream_ids};
-    }
-};
-
-struct dispatch_options {
-    /// Append the exception's type and message to error texts (ASP.NET Core's EnableDetailedErrors).
-    bool detailed_errors = false;
-};
-
-/// The outcome of dispatch(): either finished (any answer is already written), or pending: then
-/// `pending` must be run to completion (co_await or co_spawn on the connection's strand) while the hub
-/// object lives; it sends its answers through the invocation_sink.
-struct dispatch_result {
-    std::optional<asio::awaitable<void>> pending;
-
-    bool finished() const noexcept { return !pending.has_value(); }
-};
-
-} // namespace signalrpp::reflect
-// ---- end signalrpp/reflect/invocation.hpp
-// ---- begin signalrpp/reflect/invocation_errors.hpp
-// The error texts a caller gets in a Completion when an invocation fails, worded as ASP.NET Core words
-// them, so clients written against it (and their tests) see the same strings. "Detail" is the
-// "<Kind>: <message>" suffix: always added for a hub_exception, otherwise only with detailed errors on.
-
-
-#include <cstddef>
-#include <cstdlib>
-#include <exception>
-#include <memory>
-#include <string>
-#include <string_view>
-#include <typeinfo>
-#include <utility>
-
-#if defined(__GNUG__)
-#include <cxxabi.h>
-#endif
-
-namespace signalrpp::reflect {
-
-using signalrpp::detail::concat;
-
-namespace detail {
-
-inline std::string with_detail(std::string message, bool add, std::string_view kind, std::string_view what) {
-    if (add) {
-        message += ' ';
-        message += kind;
-        message += ": ";
-        message += what;
-    }
-    return message;
-}
-
-/// The readable name of an exception's dynamic type, e.g. "std::runtime_error".
-inline std::string exception_kind(const std::exception& e) {
-    const char* name = typeid(e).name();
-#if defined(__GNUG__)
-    int status = 0;
-    const std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(name, nullptr, nullptr, &status),
-                                                             std::free);
-    if (status == 0 && demangled) {
-        return demangled.get();
-    }
-#endif
-    return name;
-}
-
-} // namespace detail
-
-/// The target names no method of the hub. (The reference finds this while binding, so the text
-/// is the binding failure's, with its HubException detail always present.)
-inline std::string unknown_method_error(std::string_view target) {
-    return concat({"Failed to invoke '", target, "' due to an error on the server. HubException: Method does not exist."});
-}
-
-/// The arguments do not match the parameters in number.
-inline std::string argument_count_error(std::string_view target, std::size_t provided, std::size_t expected,
-                                        bool detailed) {
-    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
-                               "InvalidDataException",
-                               concat({"Invocation provides ", std::to_string(provided), " argument(s) but target expects ",
-                                       std::to_string(expected), "."}));
-}
-
-/// An argument does not hold its parameter's type.
-inline std::string argument_type_error(std::string_view target, bool detailed) {
-    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
-                               "InvalidDataException",
-                               "Error binding arguments. Make sure that the types of the provided values match the "
-                               "types of the hub method being invoked.");
-}
-
-namespace detail {
-
-// `message` with the detail of the exception in flight: always for a hub_exception, otherwise only
-// when `detailed`. Call inside a catch block.
-inline std::string with_exception_detail(std::string message, bool detailed) {
-    try {
-        throw;
-    } catch (const hub_exception& e) {
-        return with_detail(std::move(message), true, "HubException", e.what());
-    } catch (const std::exception& e) {
-        return with_detail(std::move(message), detailed, exception_kind(e), e.what());
-    } catch (...) {
-        return with_detail(std::move(message), detailed, "Exception", "An exception that is not a std::exception was thrown.");
-    }
-}
-
-} // namespace detail
-
-/// The method (or the start of a streaming method) threw the exception in flight; call inside a catch.
-inline std::string method_exception_error(std::string_view target, bool detailed) {
-    return detail::with_exception_detail(
-        concat({"An unexpected error occurred invoking '", target, "' on the server."}), detailed);
-}
-
-/// A streaming method threw while producing items; call inside a catch.
-inline std::string stream_exception_error(bool detailed) {
-    return detail::with_exception_detail("An error occurred on the server while streaming results.", detailed);
-}
-
-/// An Invocation (type 1) named a streaming method.
-inline std::string streaming_method_called_error(std::string_view target) {
-    return concat({"The client attempted to invoke the streaming '", target, "' method with a non-streaming invocation."});
-}
-
-/// A StreamInvocation (type 4) named a method that does not stream.
-inline std::string non_streaming_method_called_error(std::string_view target) {
-    return concat({"The client attempted to invoke the non-streaming '", target, "' method with a streaming invocation."});
-}
-
-/// The client's streamIds do not match the method's stream parameters in number.
-inline std::string stream_count_error(std::string_view target, std::size_t sent, std::size_t expected) {
-    return concat({"An unexpected error occurred invoking '", target, "' on the server. HubException: Client sent ",
-                   std::to_string(sent), " stream(s), Hub method expects ", std::to_string(expected), "."});
-}
-
-} // namespace signalrpp::reflect
-// ---- end signalrpp/reflect/invocation_errors.hpp
-// ---- begin signalrpp/reflect/invocation_sink.hpp
-// invocation_sink: where the dispatcher sends what an invocation produces after dispatch() returned
-// (the Completion of an asynchronous method, the items and end of a stream), and how it tells the
-// runtime about the streams an invocation opens. The hub runtime implements it for each connection;
-// tests implement it to watch. Called on the connection's strand only.
-
-// ---- begin signalrpp/reflect/upload_channel.hpp
-// upload_channel<T>: the queue between a client-to-server stream's StreamItems and the stream_reader<T>
-// a hub method reads them from. Items are bound to T as they arrive; the runtime applies backpressure
-// once full() (ASP.NET Core's StreamBufferCapacity, 10 by default). Used on one strand only.
-
-
-#include <asio/error.hpp>
-#include <asio/steady_timer.hpp>
-
-#include <cstddef>
-#include <deque>
-#include <optional>
-#include <string>
-#include <utility>
-
-namespace signalrpp::reflect {
-
-/// The runtime's view of an upload stream, whatever its item type.
-class upload_channel_base {
-public:
-    virtual ~upload_channel_base() = default;
-
-    /// Binds and queues one item; false if it does not hold the item type (the stream then ends).
-    virtual bool push(const json::value& item) = 0;
-
-    /// The client ended the stream: cleanly, or with its error text.
-    virtual void complete(std::optional<std::string> error = std::nullopt) = 0;
-
-    /// Holds as many items as it may: stop reading from the connection until the method takes some.
-    virtual bool full() const = 0;
-};
-
-template <class T>
-class upload_channel final : public upload_channel_base {
-public:
-    static constexpr std::size_t default_capacity = 10;
-
-    explicit upload_channel(std::size_t capacity = default_capacity) : capacity_(capacity) {}
-
-    bool push(const json::value& item) override {
-        if (done_) {
-            return false;
-        }
-        T value{};
-        if (!json::read(item, value)) {
-            complete(std::nullopt);
-            return false;
-        }
-        items_.push_back(std::move(value));
-        wake();
-        return true;
-    }
-
-    void complete(std::optional<std::string> error) override {
-        if (!done_) {
-            done_ = true;
-            error_ = std::move(error);
-            wake();
-        }
-    }
-
-    bool full() const override { return items_.size() >= capacity_; }
-
-    /// Takes the next item into `out`, or empties `out` if the stream has ended (see error()); false if
-    /// there is nothing yet (wait on waiter() and try again).
-    bool try_take(std::optional<T>& out) {
-        if (!items_.empty()) {
-            out.emplace(std::move(items_.front()));
-            items_.pop_front();
-            return true;
-        }
-        if (done_) {
-            out.reset();
-            return true;
-        }
-        return false;
-    }
-
-    const std::optional<std::string>& error() const noexcept { return error_; }
-
-    /// The timer a waiting reader suspends on; created on first use with the reader's executor.
-    template <class Executor>
-    asio::steady_timer& waiter(const Executor& executor) {
-        if (!waiter_) {
-            waiter_.emplace(executor, asio::steady_timer::time_point::max());
-        }
-        waiter_->expires_at(asio::steady_timer::time_point::max());
-        return *waiter_;
-    }
-
-private:
-    void wake() {
-        if (waiter_) {
-            waiter_->cancel();
-        }
-    }
-
-    std::deque<T> items_;
-    std::size_t capacity_;
-    bool done_ = false;
-    std::optional<std::string> error_;
-    std::optional<asio::steady_timer> waiter_;
-};
-
-} // namespace signalrpp::reflect
-// ---- end signalrpp/reflect/upload_channel.hpp
-
-#include <memory>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::reflect {
-
-/// What a server-to-client stream shares with the runtime: the runtime cancels it (CancelInvocation,
-/// disconnect), the stream_writer checks it.
-struct result_stream_state {
-    std::string invocation_id;
-    bool cancelled = false;
-    std::size_t items_written = 0;
-};
-
-class invocation_sink {
-public:
-    virtual ~invocation_sink() = default;
-
-    /// A whole serialized message (with its separator) for the caller.
-    virtual void send(std::string message) = 0;
-
-    /// The invocation is a stream: items go out through `stream` until the method returns.
-    virtual void open_result_stream(std::shared_ptr<result_stream_state> stream) = 0;
-
-    /// The client-to-server stream `stream_id` now feeds `channel`.
-    virtual void open_upload(std::string_view stream_id, std::shared_ptr<upload_channel_base> channel) = 0;
-};
-
-} // namespace signalrpp::reflect
-// ---- end signalrpp/reflect/invocation_sink.hpp
-// ---- begin signalrpp/reflect/stream_reader.hpp
-// stream_reader<T>: a hub method parameter that receives a client-to-server stream. The client passes
-// the stream by id (`streamIds`), not among the arguments, and sends its items as StreamItems:
-//
-//     asio::awaitable<std::string> concat(signalrpp::stream_reader<std::string> parts) {
-//         std::string all;
-//         while (auto part = co_await parts.read()) all += *part;
-//         co_return all;
-//     }
-//
-// read() suspends until an item arrives; it returns nothing once the client completed the stream, and
-// throws signalrpp::hub_exception with the client's text if the client completed it with an error.
-// Use it from the invocation's coroutine only (it is not thread-safe).
-
-
-#include <asio/error_code.hpp>
-#include <asio/redirect_error.hpp>
-#include <asio/this_coro.hpp>
-#include <asio/use_awaitable.hpp>
-
-#include <memory>
-#include <optional>
-#include <utility>
-
-namespace signalrpp {
-
-template <class T>
-class stream_reader {
-public:
-    stream_reader() = default;
-    explicit stream_reader(std::shared_ptr<reflect::upload_channel<T>> channel) : channel_(std::move(channel)) {}
-
-    /// The next item, or nothing at the end of the stream.
-    asio::awaitable<std::optional<T>> read() {
-        std::optional<T> item;
-        while (!channel_->try_take(item)) {
-            auto& waiter = channel_->waiter(co_await asio::this_coro::executor);
-            asio::error_code woken; // cancelled: something arrived
-            co_await waiter.async_wait(asio::redirect_error(asio::use_awaitable, woken));
-        }
-        if (!item && channel_->error()) {
-            throw hub_exception(*channel_->error());
-        }
-        co_return item;
-    }
-
-private:
-    std::shared_ptr<reflect::upload_channel<T>> channel_;
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/reflect/stream_reader.hpp
-// ---- begin signalrpp/reflect/stream_writer.hpp
-// stream_writer<T>: a hub method parameter that makes the method a streaming one (clients call it
-// with StreamInvocation / stream()). Each write() sends one item; when the method returns, the stream
-// ends; if it throws, the stream ends with an error.
-//
-//     asio::awaitable<void> counter(int count, signalrpp::stream_writer<int> out) {
-//         for (int i = 0; i < count && !out.cancelled(); ++i) out.write(i);
-//         co_return;
-//     }
-//
-// The client may cancel the stream (CancelInvocation) or go away: write() then returns false and
-// sends nothing, and an operation the method is awaiting is cancelled. Not thread-safe: use it from
-// the invocation's coroutine.
-
-
-#include <memory>
-#include <string>
-#include <utility>
-
-namespace signalrpp {
-
-template <class T>
-class stream_writer {
-public:
-    stream_writer() = default;
-    stream_writer(std::shared_ptr<reflect::invocation_sink> sink, std::shared_ptr<reflect::result_stream_state> state)
-        : sink_(std::move(sink)), state_(std::move(state)) {}
-
-    /// Sends `item`; false (nothing sent) if the stream was cancelled.
-    bool write(const T& item) {
-        if (state_->cancelled) {
-            return false;
-        }
-        std::string message;
-        protocol::write_stream_item(message, state_->invocation_id, item);
-        sink_->send(std::move(message));
-        ++state_->items_written;
-        return true;
-    }
-
-    /// The client cancelled the stream or went away.
-    bool cancelled() const noexcept { return state_->cancelled; }
-
-private:
-    std::shared_ptr<reflect::invocation_sink> sink_;
-    std::shared_ptr<reflect::result_stream_state> state_;
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/reflect/stream_writer.hpp
-
-
-#include <cstddef>
-#include <memory>
-#include <string>
-#include <tuple>
-#include <type_traits>
-#include <utility>
-
-namespace signalrpp::reflect {
-
-/// What invoke_method needs besides the call itself.
-struct dispatch_context {
-    std::string& out;                              ///< an immediate answer is appended here
-    const std::shared_ptr<invocation_sink>& sink;  ///< later answers and streams go here
-    const dispatch_options& options;
-};
-
-namespace detail {
-
-// Why a call was refused before the method ran.
-enum class refusal { argument_type, argument_count, streaming_method, non_streaming_method, stream_count };
-
-// Answers a refused call (when it wants an answer). Kept out of line: it is the same for every method,
-// so each method's invoker only calls it -- less to compile per method.
-[[gnu::noinline]] inline void refuse(const dispatch_context& ctx, const invocation& c, refusal why, std::size_t got = 0,
-                                     std::size_t expected = 0) {
-    if (c.invocation_id.empty()) {
-        return;
-    }
-    const bool detailed = ctx.options.detailed_errors;
-    std::string error;
-    switch (why) {
-    case refusal::argument_type: error = argument_type_error(c.target, detailed); break;
-    case refusal::argument_count: error = argument_count_error(c.target, got, expected, detailed); break;
-    case refusal::streaming_method: error = streaming_method_called_error(c.target); break;
-    case refusal::non_streaming_method: error = non_streaming_method_called_error(c.target); break;
-    case refusal::stream_count: error = stream_count_error(c.target, got, expected); break;
-    }
-    protocol::write_completion_error(ctx.out, c.invocation_id, error);
-}
-
-// Answers a call whose method threw (call inside the catch block).
-[[gnu::noinline]] inline void answer_exception(std::string& out, std::string_view invocation_id,
-                                               std::string_view target, bool detailed) {
-    if (!invocation_id.empty()) {
-        protocol::write_completion_error(out, invocation_id, method_exception_error(target, detailed));
-    }
-}
-
-// A bound value, passed on to a parameter declared as `Param`.
-template <class Param, class Value>
-decltype(auto) pass(Value& value) {
-    if constexpr (std::is_lvalue_reference_v<Param> && !std::is_const_v<std::remove_reference_t<Param>>) {
-        return (value);
-    } else {
-        return std::move(value);
-    }
-}
-
-template <auto Method, class Traits, class Hub, std::size_t... I>
-decltype(auto) call_with(Hub& hub, typename Traits::parameters& params, std::index_sequence<I...>) {
-    return (hub.*Method)(pass<std::tuple_element_t<I, typename Traits::parameter_types>>(std::get<I>(params))...);
-}
-
-} // namespace detail
-
-/// The one piece of a method's invoker that is its own: calling it with bound parameters.
-template <auto Method>
-typename method_traits<decltype(Method)>::raw_result
-call_thunk(typename method_traits<decltype(Method)>::hub_type& hub,
-           typename method_traits<decltype(Method)>::parameters& params) {
-    using traits = method_traits<decltype(Method)>;
-    return detail::call_with<Method, traits>(hub, params, std::make_index_sequence<traits::parameter_count>{});
-}
-
-/// call_thunk's type for a signature.
-template <class Traits>
-using thunk = typename Traits::raw_result (*)(typename Traits::hub_type&, typename Traits::parameters&);
-
-namespace detail {
-
-// Reading one parameter's type, kept out of line: compiled and optimized once per type, not again in
-// every signature that has a parameter of that type (compile time per method; see the bench).
-template <class T>
-[[gnu::noinline]] bool read_parameter(const json::value& in, T& out) {
-    return json::read(in, out);
-}
-
-// Reads the provided arguments into their parameters, in order; false at the first that does not fit.
-// Arguments past the parameters are not read (the count check reports them).
-template <class Traits, std::size_t... K>
-bool bind_arguments(const json::value& args, typename Traits::parameters& params, std::index_sequence<K...>) {
-    const std::size_t provided = args.Size();
-    return ((K >= provided || read_parameter(args[static_cast<rapidjson::SizeType>(K)],
-                                             std::get<Traits::argument_positions[K]>(params))) &&
-            ...);
-}
-
-template <class Traits, std::size_t... K>
-void open_uploads(typename Traits::parameters& params, const invocation& c, invocation_sink& sink,
-                  std::index_sequence<K...>) {
-    (
-        [&] {
-            constexpr std::size_t position = Traits::upload_positions[K];
-            using item = typename stream_item_of<std::tuple_element_t<position, typename Traits::parameters>>::type;
-            auto channel = std::make_shared<upload_channel<item>>();
-            std::get<position>(params) = stream_reader<item>(channel);
-            sink.open_upload(c.stream_ids[K], std::move(channel));
-        }(),
-        ...);
-}
-
-template <class Traits>
-std::shared_ptr<result_stream_state> open_result_stream(typename Traits::parameters& params, const invocation& c,
-                                                        const std::shared_ptr<invocation_sink>& sink) {
-    constexpr std::size_t position = Traits::result_stream_positions[0];
-    using item = typename stream_item_of<std::tuple_element_t<position, typename Traits::parameters>>::type;
-    auto state = std::make_shared<result_stream_state>();
-    state->invocation_id.assign(c.invocation_id);
-    std::get<position>(params) = stream_writer<item>(sink, state);
-    sink->open_result_stream(state);
-    return state;
-}
-
-// The Completion of a method that returned normally (`result` unused for void methods); out of line
-// for the same reason as read_parameter.
-template <class Result, class Value>
-[[gnu::noinline]] void write_result(std::string& out, std::string_view invocation_id, const Value& result) {
-    if constexpr (std::is_void_v<Result>) {
-        protocol::write_completion_void(out, invocation_id);
-    } else {
-        protocol::write_completion_result(out, invocation_id, result);
-    }
-}
-
-// The end of a stream: an empty Completion, or an error if it failed (and was not cancelled).
-inline void write_stream_end(std::string& out, const result_stream_state& stream, std::string_view target,
-                             bool failed, bool detailed) {
-    if (!failed || stream.cancelled) {
-        protocol::write_completion_empty(out, stream.invocation_id);
-    } else {
-        protocol::write_completion_error(out, stream.invocation_id,
-                                         stream.items_written == 0 ? method_exception_error(target, detailed)
-                                                                   : stream_exception_error(detailed));
-    }
-}
-
-struct no_value {};
-
-// Runs an asynchronous method to its end and sends its Completion.
-template <class Traits>
-asio::awaitable<void> run_async(typename Traits::hub_type& hub, thunk<Traits> call, typename Traits::parameters params,
-                                std::string invocation_id, std::string target, std::shared_ptr<invocation_sink> sink,
-                                bool detailed) {
-    std::string out;
-    try {
-        if constexpr (std::is_void_v<typename Traits::result>) {
-            co_await call(hub, params);
-            if (!invocation_id.empty()) {
-                write_result<void>(out, invocation_id, no_value{});
-            }
-        } else {
-            const auto result = co_await call(hub, params);
-            if (!invocation_id.empty()) {
-                write_result<typename Traits::result>(out, invocation_id, result);
-            }
-        }
-    } catch (...) {
-        answer_exception(out, invocation_id, target, detailed);
-    }
-    if (!out.empty()) {
-        sink->send(std::move(out));
-    }
-}
-
-// Runs an asynchronous streaming method to its end and sends the end of its stream.
-template <class Traits>
-asio::awaitable<void> run_async_stream(typename Traits::hub_type& hub, thunk<Traits> call,
-                                       typename Traits::parameters params, std::shared_ptr<result_stream_state> stream,
-                                       std::string target, std::shared_ptr<invocation_sink> sink, bool detailed) {
-    std::string out;
-    try {
-        co_await call(hub, params);
-        write_stream_end(out, *stream, target, false, detailed);
-    } catch (...) {
-        write_stream_end(out, *stream, target, true, detailed);
-    }
-    sink->send(std::move(out));
-}
-
-} // namespace detail
-
-/// Runs `c` on `hub` through a method of signature Traits, which `call` calls.
-template <class Traits>
-dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> call, const invocation& c,
-                                 const dispatch_context& ctx) {
-    using traits = Traits;
-    const bool answer = !c.invocation_id.empty();
-    const bool detailed = ctx.options.detailed_errors;
-    typename traits::parameters params{};
-
-    using detail::refusal;
-    if (!detail::bind_arguments<traits>(*c.arguments, params, std::make_index_sequence<traits::argument_count>{})) {
-        detail::refuse(ctx, c, refusal::argument_type);
-        return {};
-    }
-    if (c.arguments->Size() != traits::argument_count) {
-        detail::refuse(ctx, c, refusal::argument_count, c.arguments->Size(), traits::argument_count);
-        return {};
-    }
-    if (c.streaming != traits::is_streaming) {
-        detail::refuse(ctx, c, c.streaming ? refusal::non_streaming_method : refusal::streaming_method);
-        return {};
-    }
-    if (c.stream_ids.size() != traits::upload_count) {
-        detail::refuse(ctx, c, refusal::stream_count, c.stream_ids.size(), traits::upload_count);
-        return {};
-    }
-    if constexpr (traits::upload_count > 0) {
-        detail::open_uploads<traits>(params, c, *ctx.sink, std::make_index_sequence<traits::upload_count>{});
-    }
-
-    if constexpr (traits::is_streaming) {
-        auto stream = detail::open_result_stream<traits>(params, c, ctx.sink);
-        if constexpr (traits::is_async) {
-            return {detail::run_async_stream<traits>(hub, call, std::move(params), std::move(stream),
-                                                     std::string(c.target), ctx.sink, detailed)};
-        } else {
-            std::string out;
-            try {
-                call(hub, params);
-                detail::write_stream_end(out, *stream, c.target, false, detailed);
-            } catch (...) {
-                detail::write_stream_end(out, *stream, c.target, true, detailed);
-            }
-            ctx.sink->send(std::move(out));
-            return {};
-        }
-    } else if constexpr (traits::is_async) {
-        return {detail::run_async<traits>(hub, call, std::move(params), std::string(c.invocation_id),
-                                          std::string(c.target), ctx.sink, detailed)};
-    } else {
-        try {
-            if constexpr (std::is_void_v<typename traits::result>) {
-                call(hub, params);
-                if (answer) {
-                    detail::write_result<void>(ctx.out, c.invocation_id, detail::no_value{});
-                }
-            } else {
-                const auto result = call(hub, params);
-                if (answer) {
-                    detail::write_result<typename traits::result>(ctx.out, c.invocation_id, result);
-                }
-            }
-        } catch (...) {
-            detail::answer_exception(ctx.out, c.invocation_id, c.target, detailed);
-        }
-        return {};
-    }
-}
-
-/// Runs `c` on `hub` through the described method `Method`: what the dispatch table points at, a
-/// one-line function per method handing its thunk to the invoker of its signature.
-template <class Hub, auto Method>
-dispatch_result invoke_method(Hub& hub, const invocation& c, const dispatch_context& ctx) {
-    using traits = method_traits<decltype(Method)>;
-    return invoke_signature<traits>(hub, &call_thunk<Method>, c, ctx);
-}
-
-} // namespace signalrpp::reflect
-// ---- end signalrpp/reflect/method_invoker.hpp
-
-#include <boost/hana/unpack.hpp>
-
-#include <algorithm>
-#include <array>
-#include <cstddef>
-#include <string_view>
-
-namespace signalrpp::reflect {
-
-/// One method of the table: its wire name and its invoker.
-template <class Hub>
-struct method_entry {
-    std::string_view name;
-    dispatch_result (*invoke)(Hub&, const invocation&, const dispatch_context&);
-};
-
-template <class Hub>
-class dispatch_table {
-public:
-    /// The method a call names, or null.
-    static const method_entry<Hub>* find(std::string_view target) noexcept {
-        const auto it = std::lower_bound(entries.begin(), entries.end(), target, [](const auto& e, std::string_view t) {
-            return ascii::compare_folded(e.name, t) < 0;
-        });
-        return it != entries.end() && ascii::compare_folded(it->name, target) == 0 ? &*it : nullptr;
-    }
-
-    static constexpr auto entries = boost::hana::unpack(hub_methods<Hub>(), [](auto... m) {
-        std::array<method_entry<Hub>, sizeof...(m)> table{
-            method_entry<Hub>{m.name, &invoke_method<Hub, decltype(m)::pointer>}...};
-        std::sort(table.begin(), table.end(),
-                  [](const auto& a, const auto& b) { return ascii::compare_folded(a.name, b.name) < 0; });
-        return table;
-    });
-};
-
-} // namespace signalrpp::reflect
-// ---- end signalrpp/reflect/dispatch_table.hpp
-// ---- begin signalrpp/reflect/hub_dispatcher.hpp
-// dispatch(): runs one client call on a hub object: finds the method by its wire name (any case) and
-// hands over to its invoker, or answers that the method does not exist.
-
-
-#include <memory>
-#include <string>
-
-namespace signalrpp::reflect {
-
-/// Runs `call` on `hub`. An answer known at once (the Completion of a plain method, any error) is
-/// appended to `out`; asynchronous and streaming methods answer through `sink` (see dispatch_result).
-/// A call without invocation id is answered with nothing, errors included.
-template <class Hub>
-dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, const std::shared_ptr<invocation_sink>& sink,
-                         const dispatch_options& options = {}) {
-    const auto* method = dispatch_table<Hub>::find(call.target);
-    if (method == nullptr) {
-        if (!call.invocation_id.empty()) {
-            protocol::write_completion_error(out, call.invocation_id, unknown_method_error(call.target));
-        }
-        return {};
-    }
-    return method->invoke(hub, call, dispatch_context{out, sink, options});
-}
-
-} // namespace signalrpp::reflect
-// ---- end signalrpp/reflect/hub_dispatcher.hpp
 
 // ---- begin signalrpp/test/memory_stream.hpp
 // memory_stream: one end of an in-memory duplex byte stream, for tests. Bytes written to one end are read at

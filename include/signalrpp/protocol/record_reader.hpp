@@ -59,6 +59,14 @@ public:
 
     std::size_t max_record_size() const noexcept { return max_record_size_; }
 
+    /// Gives the buffer's memory back when nothing is buffered (an idle connection holds none).
+    void release_memory() {
+        compact();
+        if (buffer_.empty()) {
+            std::string().swap(buffer_);
+        }
+    }
+
 private:
     // Drops the record handed out last, and moves what remains to the front once it is worth it.
     void compact() {

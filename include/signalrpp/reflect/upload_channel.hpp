@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,6 +31,12 @@ public:
 
     /// Holds as many items as it may: stop reading from the connection until the method takes some.
     virtual bool full() const = 0;
+
+    /// Sets how many items it holds before full() (hub_options::stream_buffer_capacity).
+    virtual void set_capacity(std::size_t capacity) = 0;
+
+    /// `f` is called (on the channel's strand) when the method takes an item from a full channel.
+    virtual void on_space(std::function<void()> f) = 0;
 };
 
 template <class T>
@@ -63,12 +70,20 @@ public:
 
     bool full() const override { return items_.size() >= capacity_; }
 
+    void set_capacity(std::size_t capacity) override { capacity_ = capacity; }
+
+    void on_space(std::function<void()> f) override { on_space_ = std::move(f); }
+
     /// Takes the next item into `out`, or empties `out` if the stream has ended (see error()); false if
     /// there is nothing yet (wait on waiter() and try again).
     bool try_take(std::optional<T>& out) {
         if (!items_.empty()) {
+            const bool was_full = full();
             out.emplace(std::move(items_.front()));
             items_.pop_front();
+            if (was_full && on_space_) {
+                on_space_();
+            }
             return true;
         }
         if (done_) {
@@ -102,6 +117,7 @@ private:
     bool done_ = false;
     std::optional<std::string> error_;
     std::optional<asio::steady_timer> waiter_;
+    std::function<void()> on_space_;
 };
 
 } // namespace signalrpp::reflect

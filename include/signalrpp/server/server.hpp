@@ -17,6 +17,9 @@
 // is still open after shutdown_timeout; io_context::run then returns.
 
 #include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/hub/hub_context.hpp>
+#include <signalrpp/hub/hub_endpoint.hpp>
+#include <signalrpp/hub/hub_options.hpp>
 #include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/cors.hpp>
 #include <signalrpp/server/http_session.hpp>
@@ -75,6 +78,16 @@ public:
                         transport::http_connection_options options = {}) {
         state_->router->map(std::move(path), std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
                                                                                    state_->manager));
+    }
+
+    /// Serves hub `Hub` (described with SIGNALRPP_HUB) at `path` ("/chat", and "/chat/negotiate"), with
+    /// a Hub object per connection. The returned handle reaches its clients and groups from anywhere.
+    template <class Hub>
+    hub_context<Hub> map_hub(std::string path, hub_options options = {}) {
+        auto http = options.http;
+        auto shared = std::make_shared<hub_shared_state>(std::move(options));
+        map_connection(std::move(path), std::make_shared<hub_endpoint<Hub>>(state_->executor, shared), http);
+        return hub_context<Hub>(std::move(shared));
     }
 
     /// Serves connections on every path that nothing else takes (a plain WebSocket server).

@@ -62,7 +62,7 @@ public:
                std::weak_ptr<connection_owner> owner = {}, bool single_threaded = false)
         : id_(std::move(id)), token_(std::move(token)), executor_(ex, single_threaded),
           handler_(std::move(handler)), owner_(std::move(owner)), send_limit_(send_limit),
-          inactive_since_(clock::now()) {}
+          inactive_since_(clock::now()), last_send_(inactive_since_) {}
 
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
@@ -101,6 +101,7 @@ public:
             if (pending_bytes_ > 0 && pending_bytes_ + message.size() > send_limit_) {
                 over_limit = true;
             } else {
+                last_send_ = clock::now();
                 pending_bytes_ += message.size();
                 pending_.push_back(std::move(message));
                 if (link_ && !notified_) {
@@ -127,6 +128,17 @@ public:
 
     /// Ends the connection at once, dropping what is queued; on_disconnected gets `reason`.
     void abort(std::error_code reason = {}) { request_close(transport_link::close_kind::abort, reason); }
+
+    /// When a message was last queued (the connection's creation if none was): for keep-alive pings.
+    clock::time_point last_send() const {
+        std::lock_guard lock(mutex_);
+        return last_send_;
+    }
+
+    /// What the handler keeps for this connection (a hub runtime's per-connection state). Set and read
+    /// on the strand only, in the handler's calls.
+    const std::shared_ptr<void>& handler_state() const noexcept { return handler_state_; }
+    void set_handler_state(std::shared_ptr<void> state) noexcept { handler_state_ = std::move(state); }
 
     /// Whether the connection has ended (on_disconnected has been or is being called).
     bool ended() const {
@@ -316,6 +328,7 @@ private:
     std::shared_ptr<connection_handler> handler_;
     std::weak_ptr<connection_owner> owner_;
     const std::size_t send_limit_;
+    std::shared_ptr<void> handler_state_;
 
     mutable std::mutex mutex_;
     transport_kind kind_ = static_cast<transport_kind>(0);
@@ -328,6 +341,7 @@ private:
     bool ended_ = false;
     std::error_code close_reason_;
     clock::time_point inactive_since_;
+    clock::time_point last_send_;
 };
 
 } // namespace signalrpp::transport

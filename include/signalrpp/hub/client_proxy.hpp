@@ -1,0 +1,91 @@
+#pragma once
+// client_proxy: calls a client method on the connections a send_target names (ASP.NET Core's
+// IClientProxy). send() serializes the Invocation once and queues the same bytes on every connection
+// it reaches; it does not wait, and a connection that cannot take the message (closing, or too far
+// behind: see transport::connection::send) just misses it. Thread-safe.
+//
+// single_client_proxy, for one connection, can also invoke() a client method and await its result
+// (ISingleClientProxy.InvokeAsync).
+
+#include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/core/hub_exception.hpp>
+#include <signalrpp/hub/client_result.hpp>
+#include <signalrpp/hub/hub_connection.hpp>
+#include <signalrpp/hub/hub_shared_state.hpp>
+#include <signalrpp/hub/send_target.hpp>
+#include <signalrpp/json/mappings.hpp>
+#include <signalrpp/protocol/json_hub_writer.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp {
+
+class client_proxy {
+public:
+    client_proxy(std::shared_ptr<hub_shared_state> shared, send_target target)
+        : shared_(std::move(shared)), target_(std::move(target)) {}
+
+    /// Calls `method` with `args` on every connection of the target; returns how many it was queued for.
+    template <json::mapped... Args>
+    std::size_t send(std::string_view method, const Args&... args) const {
+        std::string text;
+        protocol::write_invocation(text, protocol::invocation_header{{}, method}, args...);
+        return send_serialized(std::make_shared<const std::string>(std::move(text)));
+    }
+
+    /// Queues an already serialized message (with its record separator) on every connection of the target.
+    std::size_t send_serialized(const std::shared_ptr<const std::string>& message) const {
+        std::size_t queued = 0;
+        for (const auto& c : shared_->registry.resolve(target_)) {
+            queued += c->send(transport::outbound_message(message)) ? 1 : 0;
+        }
+        return queued;
+    }
+
+    const send_target& target() const noexcept { return target_; }
+
+protected:
+    std::shared_ptr<hub_shared_state> shared_;
+    send_target target_;
+};
+
+class single_client_proxy : public client_proxy {
+public:
+    /// `caller`: the connection whose hub method makes the call, if any (client results are refused
+    /// in its on_connected, and the call stops counting against its parallel-invocation limit).
+    single_client_proxy(std::shared_ptr<hub_shared_state> shared, std::string connection_id,
+                        std::weak_ptr<hub_connection> caller = {})
+        : client_proxy(std::move(shared), send_target::connections({connection_id})),
+          id_(std::move(connection_id)), caller_(std::move(caller)) {}
+
+    /// Calls `method` on the client and awaits its result as T (void: just its completion). Throws
+    /// hub_exception with the client's error, or when the connection does not exist or goes away, or
+    /// after hub_options::client_result_timeout.
+    template <class T, json::mapped... Args>
+    asio::awaitable<T> invoke(std::string_view method, const Args&... args) const {
+        if (const auto caller = caller_.lock()) {
+            if (caller->in_on_connected()) {
+                throw hub_exception("Client results inside OnConnectedAsync Hub methods are not allowed.");
+            }
+            caller->release_invocation_slot();
+        }
+        auto target = std::static_pointer_cast<hub_connection>(shared_->registry.find_state(id_));
+        if (!target) {
+            throw hub_exception("Connection '" + id_ + "' does not exist.");
+        }
+        std::string id = shared_->next_server_invocation_id();
+        std::string text;
+        protocol::write_invocation(text, protocol::invocation_header{id, method}, args...);
+        return detail::await_client_result<T>(std::move(target), std::move(id), std::move(text),
+                                              shared_->options.client_result_timeout);
+    }
+
+private:
+    std::string id_;
+    std::weak_ptr<hub_connection> caller_;
+};
+
+} // namespace signalrpp

@@ -1,0 +1,178 @@
+#pragma once
+// connection_registry: the connections of one mapped hub or persistent-connection path, by id, with
+// their groups and users (ASP.NET Core's DefaultHubLifetimeManager, in memory). Thread-safe: any
+// thread may add, remove, join, leave and resolve targets.
+//
+// Group names are case-sensitive; joining twice or leaving a group one is not in does nothing; an
+// unknown connection id is ignored; a connection leaves all its groups when it is removed.
+
+#include <signalrpp/hub/send_target.hpp>
+#include <signalrpp/transport/connection.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace signalrpp {
+
+class connection_registry {
+public:
+    using connection_ptr = std::shared_ptr<transport::connection>;
+
+    /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state).
+    void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {}) {
+        std::lock_guard lock(mutex_);
+        auto& e = entries_[c->id()];
+        e = entry{std::move(c), std::move(state), std::move(user_id), {}};
+        if (!e.user_id.empty()) {
+            users_[e.user_id].insert(&e);
+        }
+    }
+
+    /// Forgets the connection, its groups and its user.
+    void remove(const std::string& id) {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(id);
+        if (found == entries_.end()) {
+            return;
+        }
+        for (const auto& group : found->second.groups) {
+            erase_member(groups_, group, &found->second);
+        }
+        if (!found->second.user_id.empty()) {
+            erase_member(users_, found->second.user_id, &found->second);
+        }
+        entries_.erase(found);
+    }
+
+    void add_to_group(const std::string& id, const std::string& group) {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(id);
+        if (found == entries_.end()) {
+            return;
+        }
+        auto& joined = found->second.groups;
+        if (std::find(joined.begin(), joined.end(), group) != joined.end()) {
+            return;
+        }
+        joined.push_back(group);
+        groups_[group].insert(&found->second);
+    }
+
+    void remove_from_group(const std::string& id, const std::string& group) {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(id);
+        if (found == entries_.end()) {
+            return;
+        }
+        auto& joined = found->second.groups;
+        const auto at = std::find(joined.begin(), joined.end(), group);
+        if (at == joined.end()) {
+            return;
+        }
+        joined.erase(at);
+        erase_member(groups_, group, &found->second);
+    }
+
+    connection_ptr find(std::string_view id) const {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(std::string(id));
+        return found == entries_.end() ? nullptr : found->second.connection;
+    }
+
+    /// The runtime's state of connection `id`, or null.
+    std::shared_ptr<void> find_state(std::string_view id) const {
+        std::lock_guard lock(mutex_);
+        const auto found = entries_.find(std::string(id));
+        return found == entries_.end() ? nullptr : found->second.state;
+    }
+
+    /// The connections `target` names, each once.
+    std::vector<connection_ptr> resolve(const send_target& target) const {
+        std::vector<connection_ptr> out;
+        std::lock_guard lock(mutex_);
+        const auto take = [&](const entry& e) {
+            const auto& id = e.connection->id();
+            if (std::find(target.excluded.begin(), target.excluded.end(), id) == target.excluded.end()) {
+                out.push_back(e.connection);
+            }
+        };
+        switch (target.what) {
+        case send_target::kind::all:
+            out.reserve(entries_.size());
+            for (const auto& named : entries_) {
+                take(named.second);
+            }
+            return out;
+        case send_target::kind::connections:
+            for (const auto& id : target.names) {
+                const auto found = entries_.find(id);
+                if (found != entries_.end()) {
+                    take(found->second);
+                }
+            }
+            break;
+        case send_target::kind::groups:
+        case send_target::kind::users: {
+            const auto& table = target.what == send_target::kind::groups ? groups_ : users_;
+            for (const auto& name : target.names) {
+                const auto members = table.find(name);
+                if (members != table.end()) {
+                    for (const entry* e : members->second) {
+                        take(*e);
+                    }
+                }
+            }
+            break;
+        }
+        }
+        if (target.names.size() > 1) { // several groups or users may name a connection twice
+            std::sort(out.begin(), out.end());
+            out.erase(std::unique(out.begin(), out.end()), out.end());
+        }
+        return out;
+    }
+
+    std::size_t size() const {
+        std::lock_guard lock(mutex_);
+        return entries_.size();
+    }
+
+    /// Every connection (for periodic checks).
+    std::vector<connection_ptr> all() const { return resolve(send_target::all()); }
+
+private:
+    struct entry {
+        connection_ptr connection;
+        std::shared_ptr<void> state;
+        std::string user_id;
+        std::vector<std::string> groups; // the groups it is in, to leave them when it goes
+    };
+
+    // Group or user name -> its connections (entries' addresses are stable in an unordered_map).
+    using member_table = std::unordered_map<std::string, std::unordered_set<const entry*>>;
+
+    static void erase_member(member_table& table, const std::string& name, const entry* e) {
+        const auto found = table.find(name);
+        if (found != table.end()) {
+            found->second.erase(e);
+            if (found->second.empty()) {
+                table.erase(found);
+            }
+        }
+    }
+
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, entry> entries_;
+    member_table groups_;
+    member_table users_;
+};
+
+} // namespace signalrpp

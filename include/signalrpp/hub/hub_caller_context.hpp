@@ -1,0 +1,64 @@
+#pragma once
+// hub_caller_context: what a hub method knows about the connection calling it (ASP.NET Core's
+// HubCallerContext): its id, its user, the request that opened its transport (headers, query,
+// cookies, peer address), the transport in use, per-connection items, and abort().
+//
+// One per connection, valid for the connection's whole life; use it on the connection's strand (where
+// hub methods run). abort() may be called from any thread.
+
+#include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/transport/connection.hpp>
+
+#include <any>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace signalrpp {
+
+class hub_caller_context {
+public:
+    hub_caller_context(std::shared_ptr<transport::connection> c, std::string user_id)
+        : connection_(std::move(c)), user_id_(std::move(user_id)) {}
+
+    /// The public connection id (what clients(), groups() and hub_context target).
+    const std::string& connection_id() const noexcept { return connection_->id(); }
+
+    /// The authenticated user's id (what clients().user() matches); empty for an anonymous connection.
+    const std::string& user_id() const noexcept { return user_id_; }
+
+    /// The request that opened the transport: headers, query parameters, cookies, remote endpoint.
+    const transport::request_snapshot& request() const noexcept { return connection_->request(); }
+
+    /// WebSockets, ServerSentEvents or LongPolling.
+    transport::transport_kind transport() const { return connection_->transport(); }
+
+    /// Values kept for this connection between calls (created on first use).
+    std::unordered_map<std::string, std::any>& items() {
+        if (!items_) {
+            items_ = std::make_unique<std::unordered_map<std::string, std::any>>();
+        }
+        return *items_;
+    }
+
+    /// Ends the connection: the client gets a Close message without error, then the transport closes.
+    void abort() const;
+
+    /// The connection itself (for sending raw bytes or inspecting it).
+    const std::shared_ptr<transport::connection>& connection() const noexcept { return connection_; }
+
+private:
+    std::shared_ptr<transport::connection> connection_;
+    std::string user_id_;
+    std::unique_ptr<std::unordered_map<std::string, std::any>> items_;
+};
+
+inline void hub_caller_context::abort() const {
+    std::string close;
+    protocol::write_close(close);
+    connection_->send(std::move(close));
+    connection_->close();
+}
+
+} // namespace signalrpp

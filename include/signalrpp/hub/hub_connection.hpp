@@ -1,0 +1,595 @@
+#pragma once
+// hub_connection: the hub protocol on one connection, as ASP.NET Core's HubConnectionHandler and
+// HubConnectionContext run it: the handshake (with its timeout and error texts), then messages in
+// order: invocations dispatched to the hub (at most maximum_parallel_invocations_per_client at a time;
+// an awaiting method does not stop the reading of stream items, completions, pings and cancels),
+// server-to-client streams and their cancellation, client-to-server streams with bounded buffering,
+// client results, pings, the client timeout and Close messages. Compiled once for every hub; the hub
+// object is behind detail::hub_instance.
+//
+// Everything but heartbeat(), start_client_invocation() and cancel_client_invocation() runs on the
+// connection's strand.
+
+#include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/core/hub_exception.hpp>
+#include <signalrpp/hub/hub_caller_context.hpp>
+#include <signalrpp/hub/hub_instance.hpp>
+#include <signalrpp/hub/hub_shared_state.hpp>
+#include <signalrpp/json/insitu_document.hpp>
+#include <signalrpp/protocol/handshake.hpp>
+#include <signalrpp/protocol/json_hub_parser.hpp>
+#include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/protocol/record_reader.hpp>
+#include <signalrpp/reflect/invocation_errors.hpp>
+#include <signalrpp/reflect/invocation_sink.hpp>
+#include <signalrpp/transport/connection.hpp>
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/post.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace signalrpp {
+
+class hub_connection final : public reflect::invocation_sink, public std::enable_shared_from_this<hub_connection> {
+public:
+    using clock = std::chrono::steady_clock;
+    /// How a client result arrives: the result (null for none) or the client's error. Called on the
+    /// connection's strand; the views are valid during the call only.
+    using result_callback = std::function<void(const json::value* result, std::optional<std::string_view> error)>;
+
+    hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared,
+                   std::string user_id)
+        : shared_(std::move(shared)), context_(std::move(c), std::move(user_id)),
+          records_(shared_->options.maximum_receive_message_size), started_(clock::now()) {
+        last_received_.store(started_.time_since_epoch().count(), std::memory_order_relaxed);
+    }
+
+    /// Gives the connection its hub object (made after the connection, as it refers to the context).
+    void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
+
+    hub_caller_context& context() noexcept { return context_; }
+    const std::shared_ptr<transport::connection>& connection() const noexcept { return context_.connection(); }
+    const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
+
+    // ----- From the connection handler --------------------------------------------------------
+
+    /// Bytes from the client.
+    void receive(std::string_view data) {
+        if (phase_ == phase::ended || phase_ == phase::closing) {
+            return;
+        }
+        last_received_.store(clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+        records_.append(data);
+        pump();
+    }
+
+    /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
+    /// hub's on_disconnected runs, then the connection leaves its groups.
+    void disconnected(std::error_code ec) {
+        if (phase_ == phase::ended) {
+            return;
+        }
+        set_phase(phase::ended);
+        held_.reset();
+        for (auto& [id, stream] : streams_) {
+            cancel_stream(*stream);
+        }
+        for (auto& [id, upload] : uploads_) {
+            upload->complete("The underlying connection was closed.");
+        }
+        uploads_.clear();
+        auto results = std::move(pending_results_);
+        pending_results_.clear();
+        const std::string gone = "Connection '" + connection()->id() + "' disconnected.";
+        for (auto& [id, callback] : results) {
+            callback(nullptr, gone);
+        }
+        if (!hub_connected_) { // no handshake, or on_connected failed or had not finished
+            shared_->registry.remove(connection()->id());
+            return;
+        }
+        std::exception_ptr error;
+        if (client_close_error_) {
+            error = std::make_exception_ptr(hub_exception(*client_close_error_));
+        } else if (ec) {
+            error = std::make_exception_ptr(std::system_error(ec));
+        }
+        asio::co_spawn(connection()->get_executor(), hub_->on_disconnected(error),
+                       [self = shared_from_this(), error](std::exception_ptr) {
+                           for (const auto& filter : self->shared_->options.filters) {
+                               filter->on_disconnected(self->context_, error);
+                           }
+                           self->shared_->registry.remove(self->connection()->id());
+                       });
+    }
+
+    // ----- From the heartbeat (any thread) -------------------------------------------------------
+
+    /// Once a second: a handshake not made in time, a Ping after keep_alive_interval of silence, a
+    /// client silent for client_timeout_interval after its first ping.
+    void heartbeat(clock::time_point now) {
+        const auto& o = shared_->options;
+        enum class action { none, handshake_timeout, ping, client_timeout } todo = action::none;
+        const phase p = phase_published_.load(std::memory_order_acquire);
+        if (p == phase::handshake && now - started_ >= o.handshake_timeout) {
+            todo = action::handshake_timeout;
+        } else if (p == phase::running) {
+            const clock::time_point received{clock::duration(last_received_.load(std::memory_order_relaxed))};
+            if (client_timeout_armed_.load(std::memory_order_relaxed) && now - received >= o.client_timeout_interval) {
+                todo = action::client_timeout;
+            } else if (pings_ && now - connection()->last_send() >= o.keep_alive_interval) {
+                todo = action::ping;
+            }
+        }
+        if (todo == action::none) {
+            return;
+        }
+        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), todo] {
+            switch (todo) {
+            case action::handshake_timeout:
+                if (self->phase_ == phase::handshake) {
+                    self->refuse_handshake("Handshake was canceled.");
+                }
+                break;
+            case action::client_timeout:
+                if (self->phase_ == phase::running) {
+                    self->close_with_error(
+                        "OperationCanceledException",
+                        "Client hasn't sent a message/ping within the configured ClientTimeoutInterval.", true);
+                }
+                break;
+            case action::ping:
+                if (self->phase_ == phase::running) {
+                    std::string ping;
+                    protocol::write_ping(ping);
+                    self->connection()->send(std::move(ping));
+                }
+                break;
+            case action::none: break;
+            }
+        });
+    }
+
+    // ----- Client results (any thread) ----------------------------------------------------------
+
+    /// Sends `message` (an Invocation with invocation id `id`) and calls `done` with the client's answer.
+    void start_client_invocation(std::string id, std::string message, result_callback done) {
+        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), id = std::move(id),
+                                                      message = std::move(message), done = std::move(done)]() mutable {
+            if (self->phase_ == phase::ended) {
+                done(nullptr, "Connection '" + self->connection()->id() + "' disconnected.");
+                return;
+            }
+            self->pending_results_.emplace(id, std::move(done));
+            self->connection()->send(std::move(message));
+        });
+    }
+
+    /// Forgets a client result nobody waits for any more (timed out).
+    void cancel_client_invocation(std::string id) {
+        asio::dispatch(connection()->get_executor(),
+                       [self = shared_from_this(), id = std::move(id)] { self->pending_results_.erase(id); });
+    }
+
+    /// True while the hub's on_connected runs (client results are not allowed there).
+    bool in_on_connected() const noexcept { return phase_ == phase::connecting; }
+
+    /// A method of this connection awaits a client result: it stops counting against the parallel
+    /// invocation limit, so that the connection goes on reading (the result may come behind other
+    /// invocations). Call on the strand.
+    void release_invocation_slot() {
+        if (running_ > released_) {
+            ++released_;
+            asio::post(connection()->get_executor(), [self = shared_from_this()] { self->pump(); });
+        }
+    }
+
+    // ----- invocation_sink ----------------------------------------------------------------------
+
+    void send(std::string message) override { connection()->send(std::move(message)); }
+
+    void open_result_stream(std::shared_ptr<reflect::result_stream_state> stream) override {
+        if (current_) {
+            current_->stream = stream;
+        }
+        streams_[stream->invocation_id] = std::move(stream);
+    }
+
+    void open_upload(std::string_view stream_id, std::shared_ptr<reflect::upload_channel_base> channel) override {
+        channel->set_capacity(shared_->options.stream_buffer_capacity);
+        channel->on_space([weak = weak_from_this()] {
+            if (auto self = weak.lock()) {
+                asio::post(self->connection()->get_executor(), [self] { self->pump(); });
+            }
+        });
+        if (current_) {
+            current_->uploads.emplace_back(stream_id);
+        }
+        uploads_[std::string(stream_id)] = std::move(channel);
+    }
+
+private:
+    enum class phase { handshake, connecting, running, closing, ended };
+
+    // One invocation that has not finished yet.
+    struct running_invocation {
+        std::string target;
+        bool counted = false; // holds one of the parallel-invocation slots
+        std::vector<std::string> uploads;
+        std::shared_ptr<reflect::result_stream_state> stream;
+        asio::cancellation_signal cancel;
+    };
+
+    static json::insitu_document& document() {
+        thread_local json::insitu_document d;
+        return d;
+    }
+
+    std::size_t active_invocations() const noexcept { return running_ - released_; }
+
+    bool any_upload_full() const {
+        for (const auto& [id, upload] : uploads_) {
+            if (upload->full()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void set_phase(phase p) {
+        phase_ = p;
+        phase_published_.store(p, std::memory_order_release);
+    }
+
+    // Handles every whole message received, in order, until one has to wait (no invocation slot, a
+    // full upload stream) or the connection stops.
+    void pump() {
+        while (phase_ == phase::handshake || phase_ == phase::running) {
+            if (held_) {
+                std::string work = *held_; // parsing works in place: keep the copy for another try
+                if (!process(work.data(), work.size())) {
+                    return;
+                }
+                held_.reset();
+                continue;
+            }
+            char* text = nullptr;
+            std::size_t size = 0;
+            const auto s = records_.next(text, size);
+            if (s == protocol::record_reader::status::incomplete) {
+                if (records_.buffered() == 0) {
+                    records_.release_memory();
+                }
+                return;
+            }
+            if (s == protocol::record_reader::status::too_large) {
+                if (phase_ == phase::handshake) {
+                    refuse_handshake("Handshake was canceled.");
+                } else {
+                    close_with_error("InvalidDataException",
+                                     "The maximum message size of " + std::to_string(records_.max_record_size()) +
+                                         "B was exceeded. The message size can be configured in AddHubOptions.",
+                                     true);
+                }
+                return;
+            }
+            if (phase_ == phase::handshake) {
+                handshake(text, size);
+                continue;
+            }
+            // A message that may have to wait is copied first (parsing destroys the text).
+            if (active_invocations() >= max_parallel() || any_upload_full()) {
+                std::string copy(text, size);
+                if (!process(text, size)) {
+                    held_ = std::move(copy);
+                    return;
+                }
+            } else {
+                process(text, size);
+            }
+        }
+    }
+
+    std::size_t max_parallel() const noexcept {
+        const std::size_t n = shared_->options.maximum_parallel_invocations_per_client;
+        return n == 0 ? 1 : n;
+    }
+
+    bool detailed() const noexcept { return shared_->options.enable_detailed_errors; }
+
+    // ----- Handshake ------------------------------------------------------------------------------
+
+    void handshake(char* text, std::size_t size) {
+        protocol::handshake_request request;
+        protocol::protocol_error error;
+        if (!protocol::parse_handshake_request(text, size, document(), request, error)) {
+            std::string reason = "An unexpected error occurred during connection handshake.";
+            if (detailed()) {
+                reason += ' ';
+                reason += error.detail();
+            }
+            refuse_handshake(reason);
+            return;
+        }
+        if (const auto refusal = protocol::json_protocol_refusal(request)) {
+            refuse_handshake(*refusal);
+            return;
+        }
+        std::string response;
+        protocol::write_handshake_response(response);
+        connection()->send(std::move(response));
+        pings_ = connection()->transport() != transport::long_polling;
+        shared_->registry.add(connection(), context_.user_id(), shared_from_this());
+        set_phase(phase::connecting);
+        for (const auto& filter : shared_->options.filters) {
+            filter->on_connected(context_);
+        }
+        asio::co_spawn(connection()->get_executor(), hub_->on_connected(),
+                       [self = shared_from_this()](std::exception_ptr failure) { self->connected(failure); });
+    }
+
+    void connected(std::exception_ptr failure) {
+        if (phase_ != phase::connecting) {
+            return; // ended meanwhile
+        }
+        if (failure) {
+            std::string reason = "Connection closed with an error.";
+            try {
+                std::rethrow_exception(failure);
+            } catch (...) {
+                reason = reflect::detail::with_exception_detail(std::move(reason), detailed());
+            }
+            send_close(reason, false);
+            return;
+        }
+        hub_connected_ = true;
+        set_phase(phase::running);
+        pump();
+    }
+
+    void refuse_handshake(std::string_view reason) {
+        std::string response;
+        protocol::write_handshake_response(response, reason);
+        connection()->send(std::move(response));
+        set_phase(phase::closing);
+        connection()->close();
+    }
+
+    // ----- Closing --------------------------------------------------------------------------------
+
+    void send_close(std::optional<std::string_view> error, bool allow_reconnect) {
+        std::string close;
+        protocol::write_close(close, error, allow_reconnect);
+        connection()->send(std::move(close));
+        set_phase(phase::closing);
+        connection()->close();
+    }
+
+    // "Connection closed with an error." (with "<kind>: <message>" when detailed errors are on).
+    void close_with_error(std::string_view kind, std::string_view message, bool allow_reconnect) {
+        std::string reason = "Connection closed with an error.";
+        if (detailed()) {
+            reason = reflect::detail::with_detail(std::move(reason), true, kind, message);
+        }
+        send_close(reason, allow_reconnect);
+    }
+
+    // ----- Messages -------------------------------------------------------------------------------
+
+    // Handles one message; false if it has to wait (nothing of it was done).
+    bool process(char* text, std::size_t size) {
+        protocol::hub_message message;
+        protocol::protocol_error error;
+        const auto parsed = protocol::parse_hub_message(text, size, document(), message, error);
+        if (parsed == protocol::parse_status::error) {
+            close_with_error(error.exception_type, error.message, true);
+            return true;
+        }
+        if (parsed != protocol::parse_status::message) {
+            return true; // a message type from the future: skipped
+        }
+        return std::visit([this](const auto& m) { return handle(m); }, message);
+    }
+
+    bool handle(const protocol::invocation_message& m) { return invoke(reflect::invocation::from(m)); }
+    bool handle(const protocol::stream_invocation_message& m) { return invoke(reflect::invocation::from(m)); }
+
+    bool handle(const protocol::stream_item_message& m) {
+        const auto found = uploads_.find(std::string(m.invocation_id));
+        if (found == uploads_.end()) {
+            return true; // no such stream: ignored, as the reference does
+        }
+        if (found->second->full()) {
+            return false;
+        }
+        if (!found->second->push(*m.item)) {
+            uploads_.erase(found); // the item did not bind: the stream has ended
+        }
+        return true;
+    }
+
+    bool handle(const protocol::completion_message& m) {
+        const std::string id(m.invocation_id);
+        if (const auto pending = pending_results_.find(id); pending != pending_results_.end()) {
+            auto done = std::move(pending->second);
+            pending_results_.erase(pending);
+            done(m.result, m.error);
+            return true;
+        }
+        if (const auto upload = uploads_.find(id); upload != uploads_.end()) {
+            upload->second->complete(m.error ? std::optional<std::string>(*m.error) : std::nullopt);
+            uploads_.erase(upload);
+        }
+        return true;
+    }
+
+    bool handle(const protocol::cancel_invocation_message& m) {
+        if (const auto found = streams_.find(std::string(m.invocation_id)); found != streams_.end()) {
+            cancel_stream(*found->second);
+        }
+        return true;
+    }
+
+    bool handle(const protocol::ping_message&) {
+        client_timeout_armed_.store(true, std::memory_order_relaxed);
+        return true;
+    }
+
+    bool handle(const protocol::close_message& m) {
+        if (m.error) {
+            client_close_error_.emplace(*m.error);
+        }
+        set_phase(phase::closing);
+        connection()->close();
+        return true;
+    }
+
+    bool handle(const protocol::ack_message&) { return true; }      // stateful reconnect: not offered
+    bool handle(const protocol::sequence_message&) { return true; } // (negotiate never enables it)
+
+    void cancel_stream(reflect::result_stream_state& stream) {
+        stream.cancelled = true;
+        if (const auto running = stream_invocations_.find(stream.invocation_id); running != stream_invocations_.end()) {
+            running->second->cancel.emit(asio::cancellation_type::all);
+        }
+    }
+
+    // ----- Invocations ------------------------------------------------------------------------------
+
+    bool invoke(const reflect::invocation& call) {
+        if (!call.streaming && active_invocations() >= max_parallel()) {
+            return false;
+        }
+        const auto& o = shared_->options;
+        std::string out;
+        if (o.authorize && hub_->has_method(call.target) && !o.authorize(context_, call.target)) {
+            if (!call.invocation_id.empty()) {
+                protocol::write_completion_error(
+                    out, call.invocation_id,
+                    "Failed to invoke '" + std::string(call.target) + "' because user is unauthorized");
+                connection()->send(std::move(out));
+            }
+            return true;
+        }
+        if (call.streaming && streams_.count(std::string(call.invocation_id)) != 0) {
+            protocol::write_completion_error(out, call.invocation_id,
+                                             "Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
+            connection()->send(std::move(out));
+            return true;
+        }
+        const hub_invocation_context filter_context{context_, call.target};
+        try {
+            for (const auto& filter : o.filters) {
+                filter->before_invoke(filter_context);
+            }
+        } catch (...) {
+            if (!call.invocation_id.empty()) {
+                protocol::write_completion_error(out, call.invocation_id,
+                                                 reflect::method_exception_error(call.target, detailed()));
+                connection()->send(std::move(out));
+            }
+            return true;
+        }
+
+        auto record = std::make_shared<running_invocation>();
+        record->target.assign(call.target);
+        current_ = record.get();
+        auto result = hub_->dispatch(call, out, shared_from_this(), reflect::dispatch_options{detailed()});
+        current_ = nullptr;
+        if (!out.empty()) {
+            connection()->send(std::move(out));
+        }
+        if (result.finished()) {
+            finish(*record);
+            return true;
+        }
+        record->counted = !call.streaming;
+        if (record->counted) {
+            ++running_;
+        }
+        if (record->stream) {
+            stream_invocations_[record->stream->invocation_id] = record;
+        }
+        auto slot = record->cancel.slot();
+        asio::co_spawn(connection()->get_executor(), std::move(*result.pending),
+                       asio::bind_cancellation_slot(slot, [self = shared_from_this(), record](std::exception_ptr) {
+                           self->finished(record);
+                       }));
+        return true;
+    }
+
+    // An asynchronous invocation has ended.
+    void finished(const std::shared_ptr<running_invocation>& record) {
+        if (record->counted) {
+            if (released_ > 0) {
+                --released_;
+            }
+            --running_;
+        }
+        if (record->stream) {
+            stream_invocations_.erase(record->stream->invocation_id);
+        }
+        finish(*record);
+        if (held_ && phase_ == phase::running) {
+            pump();
+        }
+    }
+
+    // What every invocation's end does: its streams close, the filters hear of it.
+    void finish(running_invocation& record) {
+        for (const auto& id : record.uploads) {
+            if (const auto upload = uploads_.find(id); upload != uploads_.end()) {
+                upload->second->complete(std::nullopt);
+                uploads_.erase(upload);
+            }
+        }
+        if (record.stream) {
+            streams_.erase(record.stream->invocation_id);
+        }
+        const hub_invocation_context filter_context{context_, record.target};
+        for (auto filter = shared_->options.filters.rbegin(); filter != shared_->options.filters.rend(); ++filter) {
+            (*filter)->after_invoke(filter_context);
+        }
+    }
+
+    std::shared_ptr<hub_shared_state> shared_;
+    hub_caller_context context_;
+    std::unique_ptr<detail::hub_instance> hub_;
+    protocol::record_reader records_;
+    const clock::time_point started_;
+
+    phase phase_ = phase::handshake;
+    std::atomic<phase> phase_published_{phase::handshake}; // phase_, for the heartbeat's thread
+    std::atomic<clock::rep> last_received_{0};
+    std::atomic<bool> client_timeout_armed_{false};
+    bool pings_ = false;          // not over long polling
+    bool hub_connected_ = false;  // the hub's on_connected has finished
+    std::optional<std::string> held_; // a message waiting for a slot or for room in an upload stream
+    std::optional<std::string> client_close_error_;
+
+    std::size_t running_ = 0;  // asynchronous non-stream invocations running
+    std::size_t released_ = 0; // ... of which released their slot awaiting a client result
+    running_invocation* current_ = nullptr; // the invocation being dispatched (for the sink's calls)
+    std::map<std::string, std::shared_ptr<reflect::result_stream_state>> streams_;
+    std::map<std::string, std::shared_ptr<running_invocation>> stream_invocations_;
+    std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> uploads_;
+    std::map<std::string, result_callback> pending_results_;
+};
+
+} // namespace signalrpp

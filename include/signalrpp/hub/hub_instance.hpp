@@ -1,0 +1,34 @@
+#pragma once
+// hub_instance: the one part of a hub connection that depends on the hub's type: the user's hub object
+// and the calls into it (dispatch, on_connected, on_disconnected). The rest of the runtime
+// (hub_connection) is compiled once for every hub.
+
+#include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/reflect/invocation.hpp>
+#include <signalrpp/reflect/invocation_sink.hpp>
+
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::detail {
+
+class hub_instance {
+public:
+    virtual ~hub_instance() = default;
+
+    /// Whether the hub describes a method of this wire name (any case).
+    virtual bool has_method(std::string_view wire_name) const = 0;
+
+    /// Runs a client's call (see reflect::dispatch).
+    virtual reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,
+                                              const std::shared_ptr<reflect::invocation_sink>& sink,
+                                              const reflect::dispatch_options& options) = 0;
+
+    /// The hub's on_connected / on_disconnected, if it has them (otherwise they finish at once).
+    virtual asio::awaitable<void> on_connected() = 0;
+    virtual asio::awaitable<void> on_disconnected(std::exception_ptr error) = 0;
+};
+
+} // namespace signalrpp::detail

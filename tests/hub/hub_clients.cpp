@@ -1,0 +1,165 @@
+#include <signalrpp/hub/hub_clients.hpp>
+
+#include "hub_test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+// Sending to clients by target (all, others, caller, connections, groups, group-except, others in a
+// group), groups joined and left, and sending from outside any hub through hub_context.
+
+namespace hub_clients_tests {
+
+using hub_test::hub_client;
+using hub_test::hub_server;
+
+struct room_hub : signalrpp::hub {
+    std::string whoami() { return context().connection_id(); }
+    void join(std::string room) { groups().add(context().connection_id(), room); }
+    void leave(std::string room) { groups().remove(context().connection_id(), room); }
+    void to_all(std::string text) { clients().all().send("all", text); }
+    void to_others(std::string text) { clients().others().send("others", text); }
+    void to_caller(std::string text) { clients().caller().send("caller", text); }
+    void to_room(std::string room, std::string text) { clients().group(room).send("room", room, text); }
+    void to_rooms(std::vector<std::string> rooms, std::string text) { clients().groups(rooms).send("rooms", text); }
+    void to_others_in_room(std::string room, std::string text) {
+        clients().others_in_group(room).send("others_in_room", text);
+    }
+    void to_room_except(std::string room, std::vector<std::string> except, std::string text) {
+        clients().group_except(room, except).send("room_except", text);
+    }
+    void to_one(std::string id, std::string text) { clients().client(id).send("one", text); }
+    void to_some(std::vector<std::string> ids, std::string text) { clients().clients(ids).send("some", text); }
+    void to_all_except(std::vector<std::string> ids, std::string text) { clients().all_except(ids).send("all_except", text); }
+};
+SIGNALRPP_HUB(room_hub, whoami, join, leave, to_all, to_others, to_caller, to_room, to_rooms, to_others_in_room,
+              to_room_except, to_one, to_some, to_all_except);
+
+// A client with its connection id.
+struct member {
+    explicit member(unsigned short port) : client(port) {
+        client.send(R"({"type":1,"invocationId":"id","target":"whoami","arguments":[]})");
+        const auto answer = client.read();
+        id = answer.substr(answer.find("\"result\":\"") + 10);
+        id.resize(id.size() - 2);
+    }
+    // Calls `target` with JSON `args` and waits for its Completion.
+    void call(const std::string& target, const std::string& args) {
+        client.send(R"({"type":1,"invocationId":"c","target":")" + target + R"(","arguments":)" + args + "}");
+        CHECK(client.read_skipping_pings() == R"({"type":3,"invocationId":"c","result":null})");
+    }
+    // Calls `target`, which sends the caller `message` (before the Completion), and checks both.
+    void call_receiving(const std::string& target, const std::string& args, const std::string& message,
+                        const std::string& message_args) {
+        client.send(R"({"type":1,"invocationId":"c","target":")" + target + R"(","arguments":)" + args + "}");
+        expect(message, message_args);
+        CHECK(client.read_skipping_pings() == R"({"type":3,"invocationId":"c","result":null})");
+    }
+    // Reads the next message, which must be an invocation of `target` with `args`.
+    void expect(const std::string& target, const std::string& args) {
+        CHECK(client.read_skipping_pings() == R"({"type":1,"target":")" + target + R"(","arguments":)" + args + "}");
+    }
+    hub_client client;
+    std::string id;
+};
+
+// The next message each of `members` reads is the marker, sent to all: proves nothing came before it.
+void nothing_else(hub_server<room_hub>& server, std::initializer_list<member*> members) {
+    server.context.clients().all().send("marker");
+    for (auto* m : members) {
+        m->expect("marker", "[]");
+    }
+}
+
+} // namespace hub_clients_tests
+
+using namespace hub_clients_tests;
+
+TEST_CASE("all, others, caller, one connection, some connections, all but some") {
+    hub_server<room_hub> server;
+    member a(server.port), b(server.port), c(server.port);
+
+    a.client.send(R"({"type":1,"target":"to_all","arguments":["x"]})");
+    a.expect("all", R"(["x"])");
+    b.expect("all", R"(["x"])");
+    c.expect("all", R"(["x"])");
+
+    a.call("to_others", R"(["y"])");
+    b.expect("others", R"(["y"])");
+    c.expect("others", R"(["y"])");
+
+    b.call_receiving("to_caller", R"(["z"])", "caller", R"(["z"])");
+
+    a.call("to_one", R"([")" + c.id + R"(","1"])");
+    c.expect("one", R"(["1"])");
+
+    a.call("to_some", R"([[")" + b.id + R"(",")" + c.id + R"(","unknown"],"2"])");
+    b.expect("some", R"(["2"])");
+    c.expect("some", R"(["2"])");
+
+    c.call_receiving("to_all_except", R"([[")" + a.id + R"("],"3"])", "all_except", R"(["3"])");
+    b.expect("all_except", R"(["3"])");
+
+    nothing_else(server, {&a, &b, &c});
+}
+
+TEST_CASE("groups: join (twice is once), send, others in group, group except, several groups, leave") {
+    hub_server<room_hub> server;
+    member a(server.port), b(server.port), c(server.port);
+    a.call("join", R"(["red"])");
+    a.call("join", R"(["red"])");
+    b.call("join", R"(["red"])");
+    c.call("join", R"(["blue"])");
+    c.call("leave", R"(["red"])"); // not a member: nothing happens
+
+    c.call("to_room", R"(["red","hello"])");
+    a.expect("room", R"(["red","hello"])");
+    b.expect("room", R"(["red","hello"])");
+
+    a.call("to_others_in_room", R"(["red","psst"])");
+    b.expect("others_in_room", R"(["psst"])");
+
+    c.call("to_room_except", R"(["red",[")" + b.id + R"("],"not b"])");
+    a.expect("room_except", R"(["not b"])");
+
+    // Names are case-sensitive; a is in red once, so it gets the message once.
+    a.call_receiving("to_rooms", R"([["red","blue","RED"],"both"])", "rooms", R"(["both"])");
+    b.expect("rooms", R"(["both"])");
+    c.expect("rooms", R"(["both"])");
+
+    b.call("leave", R"(["red"])");
+    c.call("to_room", R"(["red","after"])");
+    a.expect("room", R"(["red","after"])");
+    nothing_else(server, {&a, &b, &c});
+}
+
+TEST_CASE("a connection that ends leaves its groups") {
+    hub_server<room_hub> server;
+    member a(server.port);
+    {
+        member b(server.port);
+        b.call("join", R"(["red"])");
+        a.call("join", R"(["red"])");
+    }
+    for (int i = 0; i < 400 && server.context.connection_count() != 1; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(server.context.connection_count() == 1);
+    CHECK(server.context.clients().group("red").send("left") == 1);
+    a.expect("left", "[]");
+}
+
+TEST_CASE("hub_context sends from outside the hub, from another thread, serialized once for many") {
+    hub_server<room_hub> server(signalrpp::hub_options{}, 2);
+    member a(server.port), b(server.port);
+    a.call("join", R"(["news"])");
+    std::size_t queued = 0;
+    std::thread([&] {
+        server.context.groups().add(b.id, "news");
+        queued = server.context.clients().group("news").send("headline", std::string("hi"), 42);
+    }).join();
+    CHECK(queued == 2);
+    a.expect("headline", R"(["hi",42])");
+    b.expect("headline", R"(["hi",42])");
+    CHECK(server.context.clients().user("nobody").send("x") == 0);
+    CHECK_THROWS_AS(server.context.clients().group(""), std::invalid_argument);
+}

@@ -1,0 +1,278 @@
+#include <signalrpp/hub/hub_connection.hpp>
+
+#include "hub_test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <atomic>
+#include <chrono>
+
+// The hub protocol on one connection: handshake, invocations and their answers, lifecycle hooks,
+// context, closing, limits and keep-alive.
+
+namespace hub_connection_tests {
+
+using hub_test::hub_client;
+using hub_test::hub_server;
+
+std::atomic<int> connected_calls{0};
+std::atomic<int> disconnected_calls{0};
+std::atomic<bool> disconnected_with_error{false};
+
+struct test_hub : signalrpp::hub {
+    std::string echo(std::string s) { return s; }
+    int add(int a, int b) { return a + b; }
+    void nothing() {}
+    void fail(std::string message) { throw std::runtime_error(message); }
+    void fail_for_client(std::string message) { throw signalrpp::hub_exception(message); }
+    std::string connection_id() { return context().connection_id(); }
+    std::optional<std::string> query(std::string name) { return context().request().query_parameter(name); }
+    std::string transport_name() { return context().transport() == signalrpp::transport::websockets ? "WebSockets" : "other"; }
+    int count() {
+        auto& items = context().items();
+        auto& n = items["n"];
+        const int next = n.has_value() ? std::any_cast<int>(n) + 1 : 1;
+        n = next;
+        return next;
+    }
+    void leave() { context().abort(); }
+    asio::awaitable<std::string> later(int ms, std::string s) {
+        asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(ms));
+        co_await t.async_wait(asio::use_awaitable);
+        co_return s;
+    }
+    void on_connected() { ++connected_calls; }
+    void on_disconnected(std::exception_ptr error) {
+        disconnected_with_error = error != nullptr;
+        ++disconnected_calls;
+    }
+};
+SIGNALRPP_HUB(test_hub, (echo, "Echo"), add, nothing, fail, fail_for_client, connection_id, query, transport_name,
+              count, leave, later);
+
+template <class F>
+bool eventually(F done) {
+    for (int i = 0; i < 400; ++i) {
+        if (done()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return done();
+}
+
+} // namespace hub_connection_tests
+
+using namespace hub_connection_tests;
+
+TEST_CASE("a handshake for json version 1 or 2 is answered with {} and a wrong one with its error") {
+    hub_server<test_hub> server;
+    SECTION("version 1 and 2") {
+        hub_client a(server.port);
+        hub_client b(server.port, "/hub", false);
+        b.send(R"({"protocol":"json","version":2})");
+        CHECK(b.read() == "{}");
+    }
+    SECTION("unknown protocol") {
+        hub_client c(server.port, "/hub", false);
+        c.send(R"({"protocol":"messagepack","version":1})");
+        CHECK(c.read() == R"({"error":"The protocol 'messagepack' is not supported."})");
+        CHECK(c.closed_by_server());
+    }
+    SECTION("version too high") {
+        hub_client c(server.port, "/hub", false);
+        c.send(R"({"protocol":"json","version":3})");
+        CHECK(c.read() == R"({"error":"The server does not support version 3 of the 'json' protocol."})");
+        CHECK(c.closed_by_server());
+    }
+    SECTION("malformed") {
+        hub_client c(server.port, "/hub", false);
+        c.send(R"({"protocol":"json"})");
+        CHECK(c.read() == R"({"error":"An unexpected error occurred during connection handshake."})");
+        CHECK(c.closed_by_server());
+    }
+}
+
+TEST_CASE("a handshake split over several messages, followed by a call in the same message, works") {
+    hub_server<test_hub> server;
+    hub_client c(server.port, "/hub", false);
+    c.send_raw(R"({"protocol":"js)");
+    c.send_raw("on\",\"version\":1}\x1e{\"type\":1,\"invocationId\":\"1\",\"target\":\"echo\",\"arguments\":[\"x\"]}\x1e");
+    CHECK(c.read() == "{}");
+    CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"x"})");
+}
+
+TEST_CASE("a handshake that does not come within the handshake timeout is refused") {
+    signalrpp::hub_options o;
+    o.handshake_timeout = std::chrono::milliseconds(200);
+    hub_server<test_hub> server(o);
+    hub_client c(server.port, "/hub", false);
+    CHECK(c.read() == R"({"error":"Handshake was canceled."})");
+    CHECK(c.closed_by_server());
+}
+
+TEST_CASE("invocations are answered with results, null for void, and the reference's error texts") {
+    hub_server<test_hub> server;
+    hub_client c(server.port);
+    c.send(R"({"type":1,"invocationId":"1","target":"ECHO","arguments":["hi"]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"hi"})");
+    c.send(R"({"type":1,"invocationId":"2","target":"add","arguments":[2,3]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"2","result":5})");
+    c.send(R"({"type":1,"invocationId":"3","target":"nothing","arguments":[]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"3","result":null})");
+    c.send(R"({"type":1,"invocationId":"4","target":"fail","arguments":["secret"]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"4","error":"An unexpected error occurred invoking 'fail' on the server."})");
+    c.send(R"({"type":1,"invocationId":"5","target":"fail_for_client","arguments":["shown"]})");
+    CHECK(c.read() ==
+          R"({"type":3,"invocationId":"5","error":"An unexpected error occurred invoking 'fail_for_client' on the server. HubException: shown"})");
+    c.send(R"({"type":1,"invocationId":"6","target":"missing","arguments":[]})");
+    CHECK(c.read() ==
+          R"({"type":3,"invocationId":"6","error":"Failed to invoke 'missing' due to an error on the server. HubException: Method does not exist."})");
+    c.send(R"({"type":1,"invocationId":"7","target":"add","arguments":[1]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"7","error":"Failed to invoke 'add' due to an error on the server."})");
+    // Without an invocation id: no answer at all, errors included; the next answer is the next call's.
+    c.send(R"({"type":1,"target":"fail","arguments":["x"]})");
+    c.send(R"({"type":1,"target":"echo","arguments":["x"]})");
+    c.send(R"({"type":1,"invocationId":"8","target":"echo","arguments":["after"]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"8","result":"after"})");
+}
+
+TEST_CASE("detailed errors add the exception's type and message") {
+    signalrpp::hub_options o;
+    o.enable_detailed_errors = true;
+    hub_server<test_hub> server(o);
+    hub_client c(server.port);
+    c.send(R"({"type":1,"invocationId":"1","target":"fail","arguments":["secret"]})");
+    CHECK(c.read() ==
+          R"({"type":3,"invocationId":"1","error":"An unexpected error occurred invoking 'fail' on the server. std::runtime_error: secret"})");
+}
+
+TEST_CASE("the caller's context: connection id, query, transport, items kept between calls") {
+    hub_server<test_hub> server;
+    hub_client c(server.port, "/hub?room=blue");
+    c.send(R"({"type":1,"invocationId":"1","target":"connection_id","arguments":[]})");
+    const auto id_answer = c.read();
+    CHECK(id_answer.find(R"("result":")") != std::string::npos);
+    const auto id = id_answer.substr(id_answer.find("\"result\":\"") + 10, 22);
+    CHECK(server.context.clients().client(id).send("ping_back") == 1);
+    CHECK(c.read() == R"({"type":1,"target":"ping_back","arguments":[]})");
+    c.send(R"({"type":1,"invocationId":"2","target":"query","arguments":["room"]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"blue"})");
+    c.send(R"({"type":1,"invocationId":"3","target":"query","arguments":["none"]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"3","result":null})");
+    c.send(R"({"type":1,"invocationId":"4","target":"transport_name","arguments":[]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"4","result":"WebSockets"})");
+    c.send(R"({"type":1,"invocationId":"5","target":"count","arguments":[]})");
+    c.send(R"({"type":1,"invocationId":"6","target":"count","arguments":[]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"5","result":1})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"6","result":2})");
+}
+
+TEST_CASE("on_connected runs after the handshake and on_disconnected when the connection ends") {
+    connected_calls = 0;
+    disconnected_calls = 0;
+    hub_server<test_hub> server;
+    {
+        hub_client c(server.port);
+        CHECK(eventually([] { return connected_calls == 1; }));
+        c.send(R"({"type":7})"); // the client closes
+        CHECK(c.closed_by_server());
+    }
+    CHECK(eventually([] { return disconnected_calls == 1; }));
+    CHECK_FALSE(disconnected_with_error);
+    CHECK(eventually([&] { return server.context.connection_count() == 0; }));
+}
+
+TEST_CASE("a client's Close with an error reaches on_disconnected as an error") {
+    disconnected_calls = 0;
+    hub_server<test_hub> server;
+    {
+        hub_client c(server.port);
+        c.send(R"({"type":7,"error":"client broke"})");
+        CHECK(c.closed_by_server());
+    } // (the socket closes: no need to wait for the close handshake's timeout)
+    CHECK(eventually([] { return disconnected_calls == 1; }));
+    CHECK(disconnected_with_error);
+}
+
+TEST_CASE("context().abort() sends a Close without error, then closes") {
+    hub_server<test_hub> server;
+    hub_client c(server.port);
+    c.send(R"({"type":1,"invocationId":"1","target":"leave","arguments":[]})");
+    CHECK(c.read() == R"({"type":7})");
+}
+
+TEST_CASE("malformed messages and oversized ones end the connection with a Close error") {
+    signalrpp::hub_options o;
+    o.maximum_receive_message_size = 100;
+    SECTION("plain") {
+        hub_server<test_hub> server(o);
+        hub_client c(server.port);
+        c.send(R"({"type":1,"target":"echo"})");
+        CHECK(c.read() == R"({"type":7,"error":"Connection closed with an error.","allowReconnect":true})");
+        CHECK(c.closed_by_server());
+        hub_client d(server.port); // the server goes on serving others
+        d.send("{\"type\":1,\"invocationId\":\"1\",\"target\":\"echo\",\"arguments\":[\"" + std::string(200, 'x') + "\"]}");
+        CHECK(d.read() == R"({"type":7,"error":"Connection closed with an error.","allowReconnect":true})");
+        hub_client e(server.port);
+        e.send(R"({"type":1,"invocationId":"1","target":"echo","arguments":["ok"]})");
+        CHECK(e.read() == R"({"type":3,"invocationId":"1","result":"ok"})");
+    }
+    SECTION("detailed") {
+        o.enable_detailed_errors = true;
+        hub_server<test_hub> server(o);
+        hub_client c(server.port);
+        c.send("{\"type\":1,\"invocationId\":\"1\",\"target\":\"echo\",\"arguments\":[\"" + std::string(200, 'x') + "\"]}");
+        CHECK(c.read() ==
+              R"({"type":7,"error":"Connection closed with an error. InvalidDataException: The maximum message size of 100B was exceeded. The message size can be configured in AddHubOptions.","allowReconnect":true})");
+        hub_client d(server.port);
+        d.send(R"({"type":"1"})");
+        CHECK(d.read() ==
+              R"({"type":7,"error":"Connection closed with an error. InvalidDataException: Expected 'type' to be of type Number.","allowReconnect":true})");
+    }
+}
+
+TEST_CASE("the server pings a silent client, not one it is talking to, and times out a client that pinged and went quiet") {
+    signalrpp::hub_options o;
+    o.keep_alive_interval = std::chrono::milliseconds(300);
+    o.client_timeout_interval = std::chrono::milliseconds(2500);
+    hub_server<test_hub> server(o);
+    hub_client c(server.port);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(c.read() == R"({"type":6})"); // within about a second (the heartbeat's tick)
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+    c.send(R"({"type":6})"); // arms the client timeout
+    bool closed = false;
+    for (int i = 0; i < 10 && !closed; ++i) {
+        const auto m = c.read();
+        if (m != R"({"type":6})") {
+            CHECK(m == R"({"type":7,"error":"Connection closed with an error.","allowReconnect":true})");
+            closed = true;
+        }
+    }
+    CHECK(closed);
+}
+
+TEST_CASE("an awaiting invocation holds the only slot: the next waits, in order; with two slots they overlap") {
+    SECTION("one slot (the default)") {
+        hub_server<test_hub> server;
+        hub_client c(server.port);
+        c.send(R"({"type":1,"invocationId":"1","target":"later","arguments":[300,"slow"]})");
+        c.send(R"({"type":1,"invocationId":"2","target":"echo","arguments":["fast"]})");
+        CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"slow"})");
+        CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"fast"})");
+    }
+    SECTION("two slots") {
+        signalrpp::hub_options o;
+        o.maximum_parallel_invocations_per_client = 2;
+        hub_server<test_hub> server(o);
+        hub_client c(server.port);
+        c.send(R"({"type":1,"invocationId":"1","target":"later","arguments":[300,"slow"]})");
+        c.send(R"({"type":1,"invocationId":"2","target":"echo","arguments":["fast"]})");
+        CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"fast"})");
+        CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"slow"})");
+    }
+}

@@ -1,0 +1,134 @@
+#pragma once
+// A hub served on 127.0.0.1 (any free port) by its own threads, and a blocking hub-protocol client over
+// a real WebSocket (no negotiation) that sends and reads whole hub messages as JSON text, so that
+// tests see exactly what a client would. Reads give up after a few seconds (server_test::client).
+
+#include "../server/server_test_support.hpp"
+
+#include <signalrpp/server/server.hpp>
+
+#include <deque>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace hub_test {
+
+template <class Hub>
+class hub_server {
+public:
+    explicit hub_server(signalrpp::hub_options options = {}, int threads = 1, std::string path = "/hub")
+        : server_(io_), context(server_.map_hub<Hub>(std::move(path), std::move(options))) {
+        port = server_.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
+        work_.emplace(io_.get_executor());
+        for (int i = 0; i < threads; ++i) {
+            threads_.emplace_back([this] { io_.run(); });
+        }
+    }
+
+    ~hub_server() {
+        server_.stop();
+        work_.reset();
+        for (auto& t : threads_) {
+            t.join();
+        }
+    }
+
+    signalrpp::server& server() { return server_; }
+    asio::io_context& io() { return io_; }
+
+private:
+    asio::io_context io_;
+    signalrpp::server server_;
+
+public:
+    signalrpp::hub_context<Hub> context;
+    unsigned short port = 0;
+
+private:
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+    std::vector<std::thread> threads_;
+};
+
+/// A hub client: a WebSocket to `path` (no negotiate), records split at the separator.
+class hub_client {
+public:
+    explicit hub_client(unsigned short port, const std::string& path = "/hub", bool handshake = true)
+        : socket_(port) {
+        const auto response = socket_.upgrade(path);
+        if (response.status != 101) {
+            throw std::runtime_error("upgrade refused: " + std::to_string(response.status));
+        }
+        if (handshake) {
+            send_raw("{\"protocol\":\"json\",\"version\":1}\x1e");
+            const auto answer = read();
+            if (answer != "{}") {
+                throw std::runtime_error("handshake refused: " + answer);
+            }
+        }
+    }
+
+    /// Sends one message (the separator is added).
+    void send(const std::string& json) { send_raw(json + '\x1e'); }
+    /// Sends bytes as one WebSocket text message.
+    void send_raw(const std::string& bytes) { socket_.send_frame(signalrpp::websocket::opcode::text, bytes); }
+
+    /// The next message from the server (without its separator). Throws if the connection ends first.
+    std::string read() {
+        while (records_.empty()) {
+            const auto e = socket_.read_frame();
+            if (e.status == signalrpp::websocket::frame_reader::status::close) {
+                closed_ = true;
+                throw std::runtime_error("closed by the server (" + std::to_string(e.close_code) + ")");
+            }
+            if (e.status != signalrpp::websocket::frame_reader::status::message) {
+                continue;
+            }
+            std::string_view rest = e.payload;
+            while (!rest.empty()) {
+                const auto end = rest.find('\x1e');
+                if (end == std::string_view::npos) {
+                    throw std::runtime_error("a message without separator: " + std::string(rest));
+                }
+                records_.emplace_back(rest.substr(0, end));
+                rest.remove_prefix(end + 1);
+            }
+        }
+        auto next = std::move(records_.front());
+        records_.pop_front();
+        return next;
+    }
+
+    /// The next message that is not a Ping.
+    std::string read_skipping_pings() {
+        for (;;) {
+            auto m = read();
+            if (m != "{\"type\":6}") {
+                return m;
+            }
+        }
+    }
+
+    /// Whether the server ends the WebSocket (close frame) within the read timeout; messages before
+    /// it are kept for read_all().
+    bool closed_by_server() {
+        try {
+            for (;;) {
+                seen_.push_back(read());
+            }
+        } catch (const std::exception&) {
+            return closed_;
+        }
+    }
+    const std::vector<std::string>& seen() const { return seen_; }
+
+    server_test::client& socket() { return socket_; }
+
+private:
+    server_test::client socket_;
+    std::deque<std::string> records_;
+    std::vector<std::string> seen_;
+    bool closed_ = false;
+};
+
+} // namespace hub_test
