@@ -72,6 +72,10 @@
 #include <signalrpp/hub/hub_shared_state.hpp>
 #include <signalrpp/hub/send_target.hpp>
 
+#include <signalrpp/persistent/persistent_connection.hpp>
+#include <signalrpp/persistent/persistent_endpoint.hpp>
+#include <signalrpp/persistent/raw_proxy.hpp>
+
 #include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/cors.hpp>
 #include <signalrpp/server/http_session.hpp>

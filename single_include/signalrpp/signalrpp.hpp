@@ -8140,6 +8140,192 @@ private:
 } // namespace signalrpp
 // ---- end signalrpp/hub/hub_endpoint.hpp
 
+// ---- begin signalrpp/persistent/persistent_connection.hpp
+// signalrpp::persistent_connection: the base of a raw, non-hub endpoint's class (map_connection<C>):
+// messages arrive as they were sent (no hub protocol, no handshake) and go out as given. One C object
+// per connection; its on_connected(), on_received(data, binary) (required) and
+// on_disconnected(std::error_code) run on the connection's strand, in order.
+//
+//     struct echo : signalrpp::persistent_connection {
+//         void on_received(std::string_view data, bool binary) { send(data, binary); }
+//     };
+//     server.map_connection<echo>("/echo");
+//
+// From the object: its connection's id and request, send() to itself, clients() for everyone else,
+// groups() to join and leave groups.
+
+// ---- begin signalrpp/persistent/raw_proxy.hpp
+// raw_proxy: sends raw messages (no hub protocol) to the connections a send_target names, on a
+// persistent-connection endpoint. The bytes are queued once, shared by every connection reached; text
+// stays text and binary stays binary (the WebSocket frame type). Thread-safe; does not wait.
+
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp {
+
+class raw_proxy {
+public:
+    raw_proxy(std::shared_ptr<connection_registry> registry, send_target target)
+        : registry_(std::move(registry)), target_(std::move(target)) {}
+
+    /// Queues `data` on every connection of the target; returns how many took it.
+    std::size_t send(std::string_view data, bool binary = false) const {
+        const auto shared = std::make_shared<const std::string>(data);
+        std::size_t queued = 0;
+        for (const auto& c : registry_->resolve(target_)) {
+            queued += c->send(transport::outbound_message(shared, binary)) ? 1 : 0;
+        }
+        return queued;
+    }
+
+private:
+    std::shared_ptr<connection_registry> registry_;
+    send_target target_;
+};
+
+/// The connections of a persistent-connection endpoint, by target: all, all but some, one, several,
+/// a group, several groups.
+class raw_clients {
+public:
+    explicit raw_clients(std::shared_ptr<connection_registry> registry) : registry_(std::move(registry)) {}
+
+    raw_proxy all() const { return {registry_, send_target::all()}; }
+    raw_proxy all_except(std::vector<std::string> ids) const { return {registry_, send_target::all(std::move(ids))}; }
+    raw_proxy client(std::string id) const { return {registry_, send_target::connections({std::move(id)})}; }
+    raw_proxy clients(std::vector<std::string> ids) const { return {registry_, send_target::connections(std::move(ids))}; }
+    raw_proxy group(std::string name) const { return {registry_, send_target::groups({std::move(name)})}; }
+    raw_proxy groups(std::vector<std::string> names) const { return {registry_, send_target::groups(std::move(names))}; }
+
+private:
+    std::shared_ptr<connection_registry> registry_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/persistent/raw_proxy.hpp
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace signalrpp {
+
+namespace detail {
+template <class C>
+class persistent_endpoint_of;
+}
+
+class persistent_connection {
+public:
+    /// This connection's public id.
+    const std::string& connection_id() const { return connection_->id(); }
+    /// The request that opened its transport.
+    const transport::request_snapshot& request() const { return connection_->request(); }
+    /// The connection itself (close(), abort(), transport()).
+    const std::shared_ptr<transport::connection>& connection() const { return connection_; }
+
+    /// Sends `data` to this connection.
+    bool send(std::string_view data, bool binary = false) const {
+        return connection_->send(std::string(data), binary);
+    }
+
+    /// The endpoint's connections, by target.
+    raw_clients clients() const { return raw_clients(registry_); }
+    /// Groups of the endpoint's connections.
+    group_manager groups() const { return group_manager(registry_); }
+
+private:
+    template <class C>
+    friend class detail::persistent_endpoint_of;
+
+    std::shared_ptr<transport::connection> connection_;
+    std::shared_ptr<connection_registry> registry_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/persistent/persistent_connection.hpp
+// ---- begin signalrpp/persistent/persistent_endpoint.hpp
+// persistent_endpoint_of<C>: the connection handler of map_connection<C>: a C object per connection,
+// registered (for targeting) while it lives. persistent_context<C>: the endpoint's clients and groups
+// from outside (map_connection<C>'s result).
+
+
+#include <memory>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace signalrpp {
+
+namespace detail {
+
+template <class C>
+class persistent_endpoint_of final : public transport::connection_handler {
+    static_assert(requires(C& c, std::string_view data, bool binary) { c.on_received(data, binary); },
+                  "a persistent connection class needs on_received(std::string_view data, bool binary)");
+
+public:
+    explicit persistent_endpoint_of(std::shared_ptr<connection_registry> registry) : registry_(std::move(registry)) {}
+
+    void on_connected(const std::shared_ptr<transport::connection>& c) override {
+        auto object = std::make_shared<C>();
+        if constexpr (std::is_base_of_v<persistent_connection, C>) {
+            auto& base = static_cast<persistent_connection&>(*object);
+            base.connection_ = c;
+            base.registry_ = registry_;
+        }
+        registry_->add(c, {});
+        c->set_handler_state(object);
+        if constexpr (requires { object->on_connected(); }) {
+            object->on_connected();
+        }
+    }
+
+    void on_received(const std::shared_ptr<transport::connection>& c, std::string_view data, bool binary) override {
+        if (const auto& state = c->handler_state()) {
+            static_cast<C*>(state.get())->on_received(data, binary);
+        }
+    }
+
+    void on_disconnected(const std::shared_ptr<transport::connection>& c, std::error_code ec) override {
+        if (auto state = std::static_pointer_cast<C>(c->handler_state())) {
+            if constexpr (requires { state->on_disconnected(ec); }) {
+                state->on_disconnected(ec);
+            }
+            if constexpr (std::is_base_of_v<persistent_connection, C>) {
+                static_cast<persistent_connection&>(*state).connection_.reset(); // (it held the connection)
+            }
+        }
+        registry_->remove(c->id());
+        c->set_handler_state(nullptr);
+    }
+
+private:
+    std::shared_ptr<connection_registry> registry_;
+};
+
+} // namespace detail
+
+template <class C>
+class persistent_context {
+public:
+    explicit persistent_context(std::shared_ptr<connection_registry> registry) : registry_(std::move(registry)) {}
+
+    raw_clients clients() const { return raw_clients(registry_); }
+    group_manager groups() const { return group_manager(registry_); }
+    std::size_t connection_count() const { return registry_->size(); }
+
+private:
+    std::shared_ptr<connection_registry> registry_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/persistent/persistent_endpoint.hpp
+
 // ---- begin signalrpp/server/connection_endpoint.hpp
 // connection_endpoint: one mapped path ("/chat") and its "/negotiate", answering as ASP.NET Core's
 // HttpConnectionDispatcher does:
@@ -9193,6 +9379,15 @@ public:
                         transport::http_connection_options options = {}) {
         state_->router->map(std::move(path), std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
                                                                                    state_->manager));
+    }
+
+    /// Serves a raw persistent connection endpoint at `path`, with a `C` object per connection (see
+    /// persistent_connection). The returned handle reaches its connections and groups from anywhere.
+    template <class C>
+    persistent_context<C> map_connection(std::string path, transport::http_connection_options options = {}) {
+        auto registry = std::make_shared<connection_registry>();
+        map_connection(std::move(path), std::make_shared<detail::persistent_endpoint_of<C>>(registry), options);
+        return persistent_context<C>(std::move(registry));
     }
 
     /// Serves hub `Hub` (described with SIGNALRPP_HUB) at `path` ("/chat", and "/chat/negotiate"), with

@@ -276,3 +276,69 @@ TEST_CASE("an awaiting invocation holds the only slot: the next waits, in order;
         CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"slow"})");
     }
 }
+
+namespace hub_connection_tests {
+
+// Records what it sees; refuses the method named "fail_for_client".
+struct recording_filter : signalrpp::hub_filter {
+    std::mutex mutex;
+    std::vector<std::string> events;
+    void note(std::string e) {
+        std::lock_guard lock(mutex);
+        events.push_back(std::move(e));
+    }
+    void before_invoke(const signalrpp::hub_invocation_context& c) override {
+        note("before " + std::string(c.method));
+        if (c.method == "fail_for_client") {
+            throw signalrpp::hub_exception("refused by filter");
+        }
+    }
+    void after_invoke(const signalrpp::hub_invocation_context& c) override { note("after " + std::string(c.method)); }
+    void on_connected(const signalrpp::hub_caller_context&) override { note("connected"); }
+    void on_disconnected(const signalrpp::hub_caller_context&, std::exception_ptr) override { note("disconnected"); }
+    std::vector<std::string> seen() {
+        std::lock_guard lock(mutex);
+        return events;
+    }
+};
+
+} // namespace hub_connection_tests
+
+TEST_CASE("filters run around invocations (asynchronous ones too), connect and disconnect, and may refuse") {
+    auto filter = std::make_shared<recording_filter>();
+    signalrpp::hub_options o;
+    o.filters.push_back(filter);
+    hub_server<test_hub> server(o);
+    {
+        hub_client c(server.port);
+        c.send(R"({"type":1,"invocationId":"1","target":"echo","arguments":["x"]})");
+        CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"x"})");
+        c.send(R"({"type":1,"invocationId":"2","target":"later","arguments":[10,"y"]})");
+        CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"y"})");
+        c.send(R"({"type":1,"invocationId":"3","target":"fail_for_client","arguments":["z"]})");
+        CHECK(c.read() ==
+              R"({"type":3,"invocationId":"3","error":"An unexpected error occurred invoking 'fail_for_client' on the server. HubException: refused by filter"})");
+    }
+    CHECK(eventually([&] { return filter->seen().size() == 7; }));
+    CHECK(filter->seen() == std::vector<std::string>{"connected", "before echo", "after echo", "before later",
+                                                     "after later", "before fail_for_client", "disconnected"});
+}
+
+TEST_CASE("the authorize option refuses methods with the reference's text; unknown methods stay unknown") {
+    signalrpp::hub_options o;
+    o.authorize = [](const signalrpp::hub_caller_context& caller, std::string_view method) {
+        return method != "add" || caller.request().query_parameter("admin").has_value();
+    };
+    hub_server<test_hub> server(o);
+    hub_client c(server.port);
+    c.send(R"({"type":1,"invocationId":"1","target":"add","arguments":[1,2]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"1","error":"Failed to invoke 'add' because user is unauthorized"})");
+    c.send(R"({"type":1,"invocationId":"2","target":"echo","arguments":["ok"]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"ok"})");
+    c.send(R"({"type":1,"invocationId":"3","target":"nope","arguments":[]})");
+    CHECK(c.read() ==
+          R"({"type":3,"invocationId":"3","error":"Failed to invoke 'nope' due to an error on the server. HubException: Method does not exist."})");
+    hub_client admin(server.port, "/hub?admin=1");
+    admin.send(R"({"type":1,"invocationId":"1","target":"add","arguments":[1,2]})");
+    CHECK(admin.read() == R"({"type":3,"invocationId":"1","result":3})");
+}

@@ -20,6 +20,7 @@
 #include <signalrpp/hub/hub_context.hpp>
 #include <signalrpp/hub/hub_endpoint.hpp>
 #include <signalrpp/hub/hub_options.hpp>
+#include <signalrpp/persistent/persistent_endpoint.hpp>
 #include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/cors.hpp>
 #include <signalrpp/server/http_session.hpp>
@@ -78,6 +79,15 @@ public:
                         transport::http_connection_options options = {}) {
         state_->router->map(std::move(path), std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
                                                                                    state_->manager));
+    }
+
+    /// Serves a raw persistent connection endpoint at `path`, with a `C` object per connection (see
+    /// persistent_connection). The returned handle reaches its connections and groups from anywhere.
+    template <class C>
+    persistent_context<C> map_connection(std::string path, transport::http_connection_options options = {}) {
+        auto registry = std::make_shared<connection_registry>();
+        map_connection(std::move(path), std::make_shared<detail::persistent_endpoint_of<C>>(registry), options);
+        return persistent_context<C>(std::move(registry));
     }
 
     /// Serves hub `Hub` (described with SIGNALRPP_HUB) at `path` ("/chat", and "/chat/negotiate"), with

@@ -1,0 +1,132 @@
+#include <signalrpp/persistent/persistent_connection.hpp>
+
+#include "../server/server_test_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <atomic>
+
+// Raw persistent connections (map_connection<C>) over a direct WebSocket, Server-Sent Events and long
+// polling: messages as sent, text and binary kept apart, groups, sending to all from outside.
+
+namespace persistent_tests {
+
+std::atomic<int> connected{0};
+std::atomic<int> disconnected{0};
+
+// Echoes, except: "join:<g>" joins group g, "group:<g>:<text>" sends text to group g, "all:<text>"
+// sends text to everyone.
+struct echo_connection : signalrpp::persistent_connection {
+    void on_connected() { ++connected; }
+    void on_received(std::string_view data, bool binary) {
+        if (data.rfind("join:", 0) == 0) {
+            groups().add(connection_id(), std::string(data.substr(5)));
+            send("joined");
+        } else if (data.rfind("group:", 0) == 0) {
+            const auto rest = data.substr(6);
+            const auto colon = rest.find(':');
+            clients().group(std::string(rest.substr(0, colon))).send(rest.substr(colon + 1));
+        } else if (data.rfind("all:", 0) == 0) {
+            clients().all().send(data.substr(4));
+        } else {
+            send(data, binary);
+        }
+    }
+    void on_disconnected(std::error_code) { ++disconnected; }
+};
+
+// A server with echo_connection at /echo.
+struct persistent_server {
+    persistent_server() : server(io), context(server.map_connection<echo_connection>("/echo")) {
+        port = server.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
+        work.emplace(io.get_executor());
+        thread = std::thread([this] { io.run(); });
+    }
+    ~persistent_server() {
+        server.stop();
+        work.reset();
+        thread.join();
+    }
+    asio::io_context io;
+    signalrpp::server server;
+    signalrpp::persistent_context<echo_connection> context;
+    unsigned short port = 0;
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+    std::thread thread;
+};
+
+template <class F>
+bool eventually(F done) {
+    for (int i = 0; i < 400 && !done(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return done();
+}
+
+} // namespace persistent_tests
+
+using namespace persistent_tests;
+namespace ws = signalrpp::websocket;
+
+TEST_CASE("a direct WebSocket: messages come back as sent, text as text and binary as binary") {
+    connected = 0;
+    disconnected = 0;
+    persistent_server server;
+    {
+        server_test::client c(server.port);
+        REQUIRE(c.upgrade("/echo").status == 101);
+        c.send_frame(ws::opcode::text, "hello");
+        auto e = c.read_frame();
+        CHECK(e.op == ws::opcode::text);
+        CHECK(e.payload == "hello");
+        c.send_frame(ws::opcode::binary, std::string("\x00\x01\xff", 3));
+        e = c.read_frame();
+        CHECK(e.op == ws::opcode::binary);
+        CHECK(e.payload == std::string("\x00\x01\xff", 3));
+        CHECK(connected == 1);
+        CHECK(server.context.connection_count() == 1);
+    }
+    CHECK(eventually([] { return disconnected == 1; }));
+    CHECK(eventually([&] { return server.context.connection_count() == 0; }));
+}
+
+TEST_CASE("groups and everyone, from a connection and from outside") {
+    persistent_server server;
+    server_test::client a(server.port), b(server.port), c(server.port);
+    for (auto* x : {&a, &b, &c}) {
+        REQUIRE(x->upgrade("/echo").status == 101);
+    }
+    a.send_frame(ws::opcode::text, "join:g");
+    CHECK(a.read_frame().payload == "joined");
+    b.send_frame(ws::opcode::text, "join:g");
+    CHECK(b.read_frame().payload == "joined");
+    c.send_frame(ws::opcode::text, "group:g:to the group");
+    CHECK(a.read_frame().payload == "to the group");
+    CHECK(b.read_frame().payload == "to the group");
+    CHECK(server.context.clients().all().send("from outside") == 3);
+    for (auto* x : {&a, &b, &c}) {
+        CHECK(x->read_frame().payload == "from outside"); // c got nothing from the group before this
+    }
+}
+
+TEST_CASE("Server-Sent Events: POSTed messages come back as events") {
+    persistent_server server;
+    server_test::client stream(server.port), poster(server.port);
+    const auto token = server_test::negotiate(poster);
+    server_test::open_event_stream(stream, token);
+    CHECK(poster.request("POST", "/echo?id=" + token, "over sse").status == 200);
+    CHECK(stream.read_until("\r\n\r\n").find("data: over sse\r\n\r\n") != std::string::npos);
+    CHECK(poster.request("POST", "/echo?id=" + token, "all:everyone").status == 200);
+    CHECK(stream.read_until("\r\n\r\n").find("data: everyone\r\n\r\n") != std::string::npos);
+}
+
+TEST_CASE("long polling: POSTed messages come back in the next poll") {
+    persistent_server server;
+    server_test::client poller(server.port), poster(server.port);
+    const auto token = server_test::negotiate(poster);
+    CHECK(poller.request("GET", "/echo?id=" + token).status == 200); // the first poll returns at once
+    CHECK(poster.request("POST", "/echo?id=" + token, "over long polling").status == 200);
+    const auto poll = poller.request("GET", "/echo?id=" + token);
+    CHECK(poll.status == 200);
+    CHECK(poll.body == "over long polling");
+}
