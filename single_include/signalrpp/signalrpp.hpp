@@ -3189,6 +3189,10 @@ public:
     /// Messages were queued on the connection: take them (connection::take_pending) and write them.
     virtual void send_ready() = 0;
     virtual void close_requested(close_kind kind) = 0;
+    /// The application wants no more input for now (`paused`), or wants it again. Transports that
+    /// read a socket stop reading it, so that the peer is held back by TCP flow control; the others
+    /// (HTTP POSTs) cannot hold the peer back and ignore it.
+    virtual void receive_paused_changed(bool /*paused*/) {}
 };
 
 } // namespace signalrpp::transport
@@ -3301,6 +3305,28 @@ public:
     clock::time_point last_send() const {
         std::lock_guard lock(mutex_);
         return last_send_;
+    }
+
+    /// Stops (true) or restarts (false) reading from the peer where the transport can (WebSockets):
+    /// backpressure for a handler that cannot take more input now. Any thread.
+    void pause_receiving(bool paused) {
+        std::shared_ptr<transport_link> link;
+        {
+            std::lock_guard lock(mutex_);
+            if (receive_paused_ == paused) {
+                return;
+            }
+            receive_paused_ = paused;
+            link = link_;
+        }
+        if (link) {
+            link->receive_paused_changed(paused);
+        }
+    }
+
+    bool receive_paused() const {
+        std::lock_guard lock(mutex_);
+        return receive_paused_;
     }
 
     /// What the handler keeps for this connection (a hub runtime's per-connection state). Set and read
@@ -3507,6 +3533,7 @@ private:
     bool notified_ = false; // the link was told about pending messages and has not taken them yet
     bool closing_ = false;
     bool ended_ = false;
+    bool receive_paused_ = false;
     std::error_code close_reason_;
     clock::time_point inactive_since_;
     clock::time_point last_send_;
@@ -4386,6 +4413,15 @@ public:
         asio::dispatch(conn_->get_executor(), [self = shared_from_this()] { self->flush(); });
     }
 
+    void receive_paused_changed(bool paused) override {
+        asio::dispatch(conn_->get_executor(), [self = shared_from_this(), paused] {
+            self->paused_ = paused;
+            if (self->reading_allowed()) {
+                self->read();
+            }
+        });
+    }
+
     void close_requested(close_kind kind) override {
         asio::dispatch(conn_->get_executor(), [self = shared_from_this(), kind] {
             if (kind == close_kind::abort) {
@@ -4408,7 +4444,8 @@ private:
     };
 
     bool reading_allowed() const {
-        return !reading_ && (state_ == state::open || state_ == state::closing || state_ == state::draining) && io_;
+        return !reading_ && (state_ == state::closing || state_ == state::draining || (state_ == state::open && !paused_)) &&
+               io_;
     }
 
     void read() {
@@ -4617,6 +4654,7 @@ private:
     state state_ = state::open;
     bool started_ = false;
     bool reading_ = false;
+    bool paused_ = false; // the application wants no input for now (connection::pause_receiving)
     bool writing_ = false;
     bool close_wanted_ = false;
     bool close_in_write_ = false; // close_out_ is in the write under way (or written)
@@ -6318,6 +6356,7 @@ inline std::string stream_count_error(std::string_view target, std::size_t sent,
 #include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -6365,6 +6404,7 @@ public:
         last_received_.store(clock::now().time_since_epoch().count(), std::memory_order_relaxed);
         records_.append(data);
         pump();
+        apply_backpressure();
     }
 
     /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
@@ -6484,7 +6524,7 @@ public:
     void release_invocation_slot() {
         if (running_ > released_) {
             ++released_;
-            asio::post(connection()->get_executor(), [self = shared_from_this()] { self->pump(); });
+            asio::post(connection()->get_executor(), [self = shared_from_this()] { self->resume(); });
         }
     }
 
@@ -6503,7 +6543,7 @@ public:
         channel->set_capacity(shared_->options.stream_buffer_capacity);
         channel->on_space([weak = weak_from_this()] {
             if (auto self = weak.lock()) {
-                asio::post(self->connection()->get_executor(), [self] { self->pump(); });
+                asio::post(self->connection()->get_executor(), [self] { self->resume(); });
             }
         });
         if (current_) {
@@ -6594,6 +6634,23 @@ private:
         }
     }
 
+    // Goes on with messages that waited.
+    void resume() {
+        pump();
+        apply_backpressure();
+    }
+
+    // While a message waits, input piles up: past a limit the transport stops reading (WebSockets;
+    // the peer is then held back by TCP), and reads again once the pile is handled.
+    void apply_backpressure() {
+        const std::size_t limit = std::max<std::size_t>(64 * 1024, shared_->options.maximum_receive_message_size);
+        const bool pause = held_.has_value() && records_.buffered() >= limit && phase_ == phase::running;
+        if (pause != receive_paused_) {
+            receive_paused_ = pause;
+            connection()->pause_receiving(pause);
+        }
+    }
+
     std::size_t max_parallel() const noexcept {
         const std::size_t n = shared_->options.maximum_parallel_invocations_per_client;
         return n == 0 ? 1 : n;
@@ -6648,7 +6705,7 @@ private:
         }
         hub_connected_ = true;
         set_phase(phase::running);
-        pump();
+        resume();
     }
 
     void refuse_handshake(std::string_view reason) {
@@ -6835,7 +6892,7 @@ private:
         }
         finish(*record);
         if (held_ && phase_ == phase::running) {
-            pump();
+            resume();
         }
     }
 
@@ -6868,6 +6925,7 @@ private:
     std::atomic<bool> client_timeout_armed_{false};
     bool pings_ = false;          // not over long polling
     bool hub_connected_ = false;  // the hub's on_connected has finished
+    bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
     std::optional<std::string> held_; // a message waiting for a slot or for room in an upload stream
     std::optional<std::string> client_close_error_;
 

@@ -65,8 +65,18 @@ struct stream_hub : signalrpp::hub {
         co_return sum;
     }
     std::string echo(std::string s) { return s; }
+    // Counts the items and says whether reading from the connection was paused meanwhile.
+    asio::awaitable<std::string> count_watching(signalrpp::stream_reader<std::string> items) {
+        int n = 0;
+        bool paused = false;
+        while (co_await items.read()) {
+            ++n;
+            paused = paused || context().connection()->receive_paused();
+        }
+        co_return std::to_string(n) + (paused ? " paused" : " never paused");
+    }
 };
-SIGNALRPP_HUB(stream_hub, count, forever, broken, concat, slow_sum, echo);
+SIGNALRPP_HUB(stream_hub, count, forever, broken, concat, slow_sum, echo, count_watching);
 
 } // namespace hub_streams_tests
 
@@ -159,4 +169,20 @@ TEST_CASE("more items than the stream buffer holds wait (nothing is lost, the or
     c.send_raw(items); // all at once
     CHECK(c.read() == R"({"type":3,"invocationId":"1","result":)" + std::to_string(expected) + "}");
     CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"next"})");
+}
+
+TEST_CASE("a pile of input behind a full upload stream stops the WebSocket's reading until it is handled") {
+    hub_server<stream_hub> server;
+    hub_client c(server.port);
+    c.send(R"({"type":1,"invocationId":"1","target":"count_watching","arguments":[],"streamIds":["x"]})");
+    const std::string item = "{\"type\":2,\"invocationId\":\"x\",\"item\":\"" + std::string(100, 'i') + "\"}\x1e";
+    std::string pile;
+    for (int i = 0; i < 2000; ++i) {
+        pile += item;
+    }
+    c.send_raw(pile); // about 230 KB at once: far more than the 10-item buffer and the 64 KiB input limit
+    c.send(R"({"type":3,"invocationId":"x"})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"2000 paused"})");
+    c.send(R"({"type":1,"invocationId":"2","target":"echo","arguments":["reading again"]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"reading again"})");
 }

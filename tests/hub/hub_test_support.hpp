@@ -1,5 +1,6 @@
 #pragma once
-// A hub served on 127.0.0.1 (any free port) by its own threads, and a blocking hub-protocol client over
+// A hub served on 127.0.0.1 (any free port) by its own threads (two unless told otherwise: the
+// ThreadSanitizer build checks the runtime across threads), and a blocking hub-protocol client over
 // a real WebSocket (no negotiation) that sends and reads whole hub messages as JSON text, so that
 // tests see exactly what a client would. Reads give up after a few seconds (server_test::client).
 
@@ -17,7 +18,7 @@ namespace hub_test {
 template <class Hub>
 class hub_server {
 public:
-    explicit hub_server(signalrpp::hub_options options = {}, int threads = 1, std::string path = "/hub")
+    explicit hub_server(signalrpp::hub_options options = {}, int threads = 2, std::string path = "/hub")
         : server_(io_), context(server_.map_hub<Hub>(std::move(path), std::move(options))) {
         port = server_.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
         work_.emplace(io_.get_executor());

@@ -35,24 +35,28 @@ struct echo_connection : signalrpp::persistent_connection {
     void on_disconnected(std::error_code) { ++disconnected; }
 };
 
-// A server with echo_connection at /echo.
+// A server with echo_connection at /echo, run by two threads.
 struct persistent_server {
     persistent_server() : server(io), context(server.map_connection<echo_connection>("/echo")) {
         port = server.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
         work.emplace(io.get_executor());
-        thread = std::thread([this] { io.run(); });
+        for (auto& t : threads) {
+            t = std::thread([this] { io.run(); });
+        }
     }
     ~persistent_server() {
         server.stop();
         work.reset();
-        thread.join();
+        for (auto& t : threads) {
+            t.join();
+        }
     }
     asio::io_context io;
     signalrpp::server server;
     signalrpp::persistent_context<echo_connection> context;
     unsigned short port = 0;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-    std::thread thread;
+    std::thread threads[2];
 };
 
 template <class F>

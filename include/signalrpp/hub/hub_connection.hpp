@@ -30,6 +30,7 @@
 #include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -77,6 +78,7 @@ public:
         last_received_.store(clock::now().time_since_epoch().count(), std::memory_order_relaxed);
         records_.append(data);
         pump();
+        apply_backpressure();
     }
 
     /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
@@ -196,7 +198,7 @@ public:
     void release_invocation_slot() {
         if (running_ > released_) {
             ++released_;
-            asio::post(connection()->get_executor(), [self = shared_from_this()] { self->pump(); });
+            asio::post(connection()->get_executor(), [self = shared_from_this()] { self->resume(); });
         }
     }
 
@@ -215,7 +217,7 @@ public:
         channel->set_capacity(shared_->options.stream_buffer_capacity);
         channel->on_space([weak = weak_from_this()] {
             if (auto self = weak.lock()) {
-                asio::post(self->connection()->get_executor(), [self] { self->pump(); });
+                asio::post(self->connection()->get_executor(), [self] { self->resume(); });
             }
         });
         if (current_) {
@@ -306,6 +308,23 @@ private:
         }
     }
 
+    // Goes on with messages that waited.
+    void resume() {
+        pump();
+        apply_backpressure();
+    }
+
+    // While a message waits, input piles up: past a limit the transport stops reading (WebSockets;
+    // the peer is then held back by TCP), and reads again once the pile is handled.
+    void apply_backpressure() {
+        const std::size_t limit = std::max<std::size_t>(64 * 1024, shared_->options.maximum_receive_message_size);
+        const bool pause = held_.has_value() && records_.buffered() >= limit && phase_ == phase::running;
+        if (pause != receive_paused_) {
+            receive_paused_ = pause;
+            connection()->pause_receiving(pause);
+        }
+    }
+
     std::size_t max_parallel() const noexcept {
         const std::size_t n = shared_->options.maximum_parallel_invocations_per_client;
         return n == 0 ? 1 : n;
@@ -360,7 +379,7 @@ private:
         }
         hub_connected_ = true;
         set_phase(phase::running);
-        pump();
+        resume();
     }
 
     void refuse_handshake(std::string_view reason) {
@@ -547,7 +566,7 @@ private:
         }
         finish(*record);
         if (held_ && phase_ == phase::running) {
-            pump();
+            resume();
         }
     }
 
@@ -580,6 +599,7 @@ private:
     std::atomic<bool> client_timeout_armed_{false};
     bool pings_ = false;          // not over long polling
     bool hub_connected_ = false;  // the hub's on_connected has finished
+    bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
     std::optional<std::string> held_; // a message waiting for a slot or for room in an upload stream
     std::optional<std::string> client_close_error_;
 

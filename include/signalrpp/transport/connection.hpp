@@ -135,6 +135,28 @@ public:
         return last_send_;
     }
 
+    /// Stops (true) or restarts (false) reading from the peer where the transport can (WebSockets):
+    /// backpressure for a handler that cannot take more input now. Any thread.
+    void pause_receiving(bool paused) {
+        std::shared_ptr<transport_link> link;
+        {
+            std::lock_guard lock(mutex_);
+            if (receive_paused_ == paused) {
+                return;
+            }
+            receive_paused_ = paused;
+            link = link_;
+        }
+        if (link) {
+            link->receive_paused_changed(paused);
+        }
+    }
+
+    bool receive_paused() const {
+        std::lock_guard lock(mutex_);
+        return receive_paused_;
+    }
+
     /// What the handler keeps for this connection (a hub runtime's per-connection state). Set and read
     /// on the strand only, in the handler's calls.
     const std::shared_ptr<void>& handler_state() const noexcept { return handler_state_; }
@@ -339,6 +361,7 @@ private:
     bool notified_ = false; // the link was told about pending messages and has not taken them yet
     bool closing_ = false;
     bool ended_ = false;
+    bool receive_paused_ = false;
     std::error_code close_reason_;
     clock::time_point inactive_since_;
     clock::time_point last_send_;

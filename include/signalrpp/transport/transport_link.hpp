@@ -18,6 +18,10 @@ public:
     /// Messages were queued on the connection: take them (connection::take_pending) and write them.
     virtual void send_ready() = 0;
     virtual void close_requested(close_kind kind) = 0;
+    /// The application wants no more input for now (`paused`), or wants it again. Transports that
+    /// read a socket stop reading it, so that the peer is held back by TCP flow control; the others
+    /// (HTTP POSTs) cannot hold the peer back and ignore it.
+    virtual void receive_paused_changed(bool /*paused*/) {}
 };
 
 } // namespace signalrpp::transport

@@ -127,6 +127,15 @@ public:
         asio::dispatch(conn_->get_executor(), [self = shared_from_this()] { self->flush(); });
     }
 
+    void receive_paused_changed(bool paused) override {
+        asio::dispatch(conn_->get_executor(), [self = shared_from_this(), paused] {
+            self->paused_ = paused;
+            if (self->reading_allowed()) {
+                self->read();
+            }
+        });
+    }
+
     void close_requested(close_kind kind) override {
         asio::dispatch(conn_->get_executor(), [self = shared_from_this(), kind] {
             if (kind == close_kind::abort) {
@@ -149,7 +158,8 @@ private:
     };
 
     bool reading_allowed() const {
-        return !reading_ && (state_ == state::open || state_ == state::closing || state_ == state::draining) && io_;
+        return !reading_ && (state_ == state::closing || state_ == state::draining || (state_ == state::open && !paused_)) &&
+               io_;
     }
 
     void read() {
@@ -358,6 +368,7 @@ private:
     state state_ = state::open;
     bool started_ = false;
     bool reading_ = false;
+    bool paused_ = false; // the application wants no input for now (connection::pause_receiving)
     bool writing_ = false;
     bool close_wanted_ = false;
     bool close_in_write_ = false; // close_out_ is in the write under way (or written)
