@@ -38,6 +38,7 @@
 #include <signalrpp/websocket/frame_reader.hpp>
 #include <signalrpp/websocket/handshake.hpp>
 
+#include <signalrpp/transport/authentication.hpp>
 #include <signalrpp/transport/connection.hpp>
 #include <signalrpp/transport/connection_handler.hpp>
 #include <signalrpp/transport/connection_manager.hpp>
@@ -52,6 +53,7 @@
 #include <signalrpp/transport/sse_format.hpp>
 #include <signalrpp/transport/stream_io.hpp>
 #include <signalrpp/transport/transport_link.hpp>
+#include <signalrpp/transport/user_identity.hpp>
 #include <signalrpp/transport/websocket_session.hpp>
 
 #include <signalrpp/hub/client_proxy.hpp>
@@ -86,9 +88,12 @@
 #include <signalrpp/server/session_registry.hpp>
 #include <signalrpp/server/static_files.hpp>
 
-// TLS needs OpenSSL (-lssl -lcrypto): opt in.
+// TLS needs OpenSSL (-lssl -lcrypto), JSON Web Tokens its libcrypto (-lcrypto): opt in.
 #if defined(SIGNALRPP_ENABLE_TLS)
 #include <signalrpp/server/tls.hpp>
+#endif
+#if defined(SIGNALRPP_ENABLE_TLS) || defined(SIGNALRPP_ENABLE_JWT)
+#include <signalrpp/server/jwt_hs256.hpp>
 #endif
 
 #include <signalrpp/protocol/detail/parse_object_record.hpp>

@@ -2845,6 +2845,87 @@ inline bool response_accepts(const http::response& response, std::string_view ke
 } // namespace signalrpp::websocket
 // ---- end signalrpp/websocket/handshake.hpp
 
+// ---- begin signalrpp/transport/authentication.hpp
+// Authentication of the requests of a mapped path, as ASP.NET Core's bearer-token authentication does
+// it for SignalR: the token comes from `Authorization: Bearer <token>` or, for browsers' WebSockets and
+// EventSource, which cannot set headers, from the `access_token` query parameter (what the JS client
+// sends; ASP.NET reads it in JwtBearer's OnMessageReceived). An authenticator decides who the request
+// comes from, or refuses it (the endpoint then answers 401 with `WWW-Authenticate: Bearer`).
+
+// ---- begin signalrpp/transport/user_identity.hpp
+// user_identity: who made a request, as an authenticator decided (ASP.NET Core's ClaimsPrincipal, reduced
+// to what SignalR uses): the user id that Clients.User(id) matches (UserIdentifier, by default the
+// NameIdentifier claim) and the claims, in order, a type possibly repeated. A plain value: copy it freely.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::transport {
+
+struct user_identity {
+    std::string user_id; ///< what Clients.User(id) matches; may be empty
+    std::vector<std::pair<std::string, std::string>> claims; ///< (type, value), in order
+
+    /// The value of the first claim of type `type` (compared exactly, as claim types are).
+    std::optional<std::string> claim(std::string_view type) const {
+        for (const auto& [t, v] : claims) {
+            if (t == type) {
+                return v;
+            }
+        }
+        return std::nullopt;
+    }
+};
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/user_identity.hpp
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::transport {
+
+/// The bearer token of `r`: from `Authorization: Bearer <token>` (the scheme in any case), else the
+/// URL-decoded `access_token` query parameter; nothing when there is neither (or either is empty).
+/// An Authorization header with another scheme ("Basic ...") is not a bearer token: the query is used.
+inline std::optional<std::string> access_token_of(const http::request& r) {
+    if (const auto authorization = r.fields.find("Authorization")) {
+        constexpr std::string_view scheme = "Bearer ";
+        const std::string_view value = ascii::trim(*authorization);
+        if (value.size() > scheme.size() && ascii::iequals(value.substr(0, scheme.size()), scheme)) {
+            const std::string_view token = ascii::trim(value.substr(scheme.size()));
+            if (!token.empty()) {
+                return std::string(token);
+            }
+        }
+    }
+    auto token = http::query_parameter(r.query(), "access_token");
+    if (token && token->empty()) {
+        return std::nullopt;
+    }
+    return token;
+}
+
+/// What an authenticator is given: the request's bearer token (access_token_of; empty when it has
+/// none) and the request itself (for cookies, client certificates' headers, anything else). Both are
+/// valid only during the call.
+struct authentication_request {
+    std::string_view access_token;
+    const http::request& request;
+};
+
+/// Decides who a request comes from; std::nullopt refuses it (401). Called on the HTTP session's
+/// strand, for every request of the path, possibly from several threads at once: it must be
+/// thread-safe, and should be quick (it delays that session's other requests).
+using authenticator = std::function<std::optional<user_identity>(const authentication_request&)>;
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/authentication.hpp
 // ---- begin signalrpp/transport/connection.hpp
 // connection: one logical connection (what negotiate creates and every transport request names by its
 // token), seen the same whatever socket type or transport carries it. This is the boundary: above it
@@ -3090,7 +3171,8 @@ private:
 // ---- begin signalrpp/transport/request_snapshot.hpp
 // request_snapshot: what a connection keeps of the HTTP request that opened its transport (the
 // WebSocket upgrade, the Server-Sent Events GET or the first long poll), as ASP.NET Core keeps the
-// HttpContext's request: path, query, headers, cookies, the peer's address and whether it used TLS.
+// HttpContext's request: path, query, headers, cookies, the peer's address, whether it used TLS, and
+// the user the path's authenticator found (HttpContext.User).
 // Immutable once the connection has started; safe to read from any thread.
 
 
@@ -3107,6 +3189,9 @@ struct request_snapshot {
     http::fields headers;
     std::string remote_endpoint; ///< "127.0.0.1:50000", a socket path, or empty
     bool secure = false;         ///< TLS
+    /// Who the request came from, as the path's authenticator (http_connection_options::authenticate)
+    /// decided; empty when the path has none.
+    std::optional<user_identity> user;
 
     /// A query parameter, URL-decoded (the first one of that name, matched case-insensitively).
     std::optional<std::string> query_parameter(std::string_view name) const {
@@ -3903,6 +3988,11 @@ struct http_connection_options {
     std::size_t send_limit = 64 * 1024;
     /// The largest WebSocket message accepted (fragments joined); a larger one closes with 1009.
     std::size_t max_websocket_message = 1024 * 1024;
+    /// Authenticates every request of the path (negotiate, WebSocket, event stream, polls, sends,
+    /// DELETE); a refused one gets 401 with `WWW-Authenticate: Bearer` and no body. The identity it
+    /// returns for the request that opens a transport is the connection's request().user. Empty: no
+    /// authentication, every request is served and request().user stays empty.
+    authenticator authenticate;
 };
 
 } // namespace signalrpp::transport
@@ -8396,6 +8486,12 @@ private:
 // with the reference's status codes and texts for a missing id (400), an unknown one (404), a
 // transport the path does not allow (404), a change of transport (400), a second WebSocket or event
 // stream (409).
+// When the options have an authenticator, each of those requests is authenticated first (as ASP.NET
+// Core's authorization middleware runs before the dispatcher); a refusal is 401 with
+// `WWW-Authenticate: Bearer` and no body, and the identity of a request that opens a transport is kept
+// in the connection's request().user. Methods the path does not serve get their 405 without
+// authentication, as ASP.NET's routing answers them before authorization. CORS preflights never get
+// here: the router answers them.
 
 // ---- begin signalrpp/server/route_result.hpp
 // What the server decided for one HTTP request, for the HTTP session to carry out:
@@ -8448,6 +8544,7 @@ public:
 // ---- end signalrpp/server/route_result.hpp
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -8467,6 +8564,11 @@ public:
         if (r.method != "POST") {
             return route_result::respond(405);
         }
+        std::optional<transport::user_identity> user;
+        route_result refusal;
+        if (!authenticate(r, user, refusal)) {
+            return refusal;
+        }
         const transport::negotiate_options negotiate{options_.transports, options_.minimum_protocol_version, false,
                                                      true};
         const auto asked = transport::read_negotiate_request(r.query(), negotiate);
@@ -8482,23 +8584,28 @@ public:
     }
 
     route_result handle(http::request& r, const request_context& context) const {
+        if (r.method != "GET" && r.method != "POST" && r.method != "DELETE") {
+            return route_result::respond(405);
+        }
+        std::optional<transport::user_identity> user;
+        route_result refusal;
+        if (!authenticate(r, user, refusal)) {
+            return refusal;
+        }
         if (r.method == "GET") {
             if (websocket::is_upgrade_request(r)) {
-                return open_websocket(r, context);
+                return open_websocket(r, context, std::move(user));
             }
             const auto accept = r.fields.find("Accept");
             if (accept && *accept == "text/event-stream") {
-                return open_event_stream(r, context);
+                return open_event_stream(r, context, std::move(user));
             }
-            return poll(r, context);
+            return poll(r, context, std::move(user));
         }
         if (r.method == "POST") {
             return receive(r);
         }
-        if (r.method == "DELETE") {
-            return terminate(r);
-        }
-        return route_result::respond(405);
+        return terminate(r);
     }
 
 private:
@@ -8540,9 +8647,34 @@ private:
         return false;
     }
 
-    static transport::request_snapshot snapshot(const http::request& r, const request_context& context) {
+    // Whether `r` may be served: always without an authenticator; otherwise when it accepts the request,
+    // with `user` set to who it says. A refusal is 401 (500 if the authenticator threw).
+    bool authenticate(const http::request& r, std::optional<transport::user_identity>& user,
+                      route_result& refusal) const {
+        if (!options_.authenticate) {
+            return true;
+        }
+        const auto token = transport::access_token_of(r);
+        try {
+            user = options_.authenticate(transport::authentication_request{token ? *token : std::string_view{}, r});
+        } catch (...) {
+            refusal = route_result::respond(500);
+            return false;
+        }
+        if (!user) {
+            // As JwtBearer's challenge: no body (so no Content-Type), the scheme to use.
+            refusal = route_result{};
+            refusal.response.status = 401;
+            refusal.response.fields.add("WWW-Authenticate", "Bearer");
+            return false;
+        }
+        return true;
+    }
+
+    static transport::request_snapshot snapshot(const http::request& r, const request_context& context,
+                                                std::optional<transport::user_identity> user) {
         return {r.method, std::string(r.path()), std::string(r.query()), r.fields, context.remote_endpoint,
-                context.secure};
+                context.secure, std::move(user)};
     }
 
     // The answer for an attach that did not take.
@@ -8555,7 +8687,8 @@ private:
         }
     }
 
-    route_result open_websocket(const http::request& r, const request_context& context) const {
+    route_result open_websocket(const http::request& r, const request_context& context,
+                                std::optional<transport::user_identity> user) const {
         route_result refusal;
         if (!allowed(transport::websockets, refusal)) {
             return refusal;
@@ -8574,7 +8707,7 @@ private:
         }
         auto session = std::make_shared<transport::websocket_session>(
             c, transport::websocket_session::options{options_.max_websocket_message, options_.websocket_close_timeout});
-        auto snap = snapshot(r, context);
+        auto snap = snapshot(r, context, std::move(user));
         const auto attached = c->attach(transport::websockets, session, snap);
         if (attached != transport::connection::attach_result::attached) {
             return refused(attached);
@@ -8586,7 +8719,8 @@ private:
         return result;
     }
 
-    route_result open_event_stream(const http::request& r, const request_context& context) const {
+    route_result open_event_stream(const http::request& r, const request_context& context,
+                                   std::optional<transport::user_identity> user) const {
         route_result refusal;
         if (!allowed(transport::server_sent_events, refusal)) {
             return refusal;
@@ -8596,7 +8730,7 @@ private:
             return refusal;
         }
         auto stream = std::make_shared<transport::event_stream>(c, context.exchange);
-        auto snap = snapshot(r, context);
+        auto snap = snapshot(r, context, std::move(user));
         const auto attached = c->attach(transport::server_sent_events, stream, snap);
         if (attached != transport::connection::attach_result::attached) {
             return refused(attached);
@@ -8609,7 +8743,8 @@ private:
         return result;
     }
 
-    route_result poll(const http::request& r, const request_context& context) const {
+    route_result poll(const http::request& r, const request_context& context,
+                      std::optional<transport::user_identity> user) const {
         route_result refusal;
         if (!allowed(transport::long_polling, refusal)) {
             return refusal;
@@ -8619,7 +8754,7 @@ private:
             return refusal;
         }
         auto waiting = std::make_shared<transport::long_poll>(c, context.exchange, options_.long_poll_timeout);
-        auto snap = snapshot(r, context);
+        auto snap = snapshot(r, context, std::move(user));
         using ar = transport::connection::attach_result;
         const auto attached = c->attach(transport::long_polling, waiting, snap);
         if (attached == ar::first_poll || attached == ar::closing) {
@@ -9623,7 +9758,7 @@ private:
 } // namespace signalrpp
 // ---- end signalrpp/server/server.hpp
 
-// TLS needs OpenSSL (-lssl -lcrypto): opt in.
+// TLS needs OpenSSL (-lssl -lcrypto), JSON Web Tokens its libcrypto (-lcrypto): opt in.
 #if defined(SIGNALRPP_ENABLE_TLS)
 // ---- begin signalrpp/server/tls.hpp
 // TLS for the server (opt-in: it needs OpenSSL, so link with -lssl -lcrypto). Include this header
@@ -9687,6 +9822,324 @@ inline asio::ip::tcp::endpoint listen_tls(server& s, const asio::ip::tcp::endpoi
 
 } // namespace signalrpp
 // ---- end signalrpp/server/tls.hpp
+#endif
+#if defined(SIGNALRPP_ENABLE_TLS) || defined(SIGNALRPP_ENABLE_JWT)
+// ---- begin signalrpp/server/jwt_hs256.hpp
+// jwt_hs256: JSON Web Tokens (RFC 7519) signed with HMAC-SHA256, issued and validated as ASP.NET Core's
+// JwtBearer validates them with a symmetric key (opt-in: it needs OpenSSL, so link with -lcrypto;
+// include this header, or define SIGNALRPP_ENABLE_JWT before <signalrpp/signalrpp.hpp>).
+//
+//     signalrpp::jwt_hs256 jwt(secret, {.issuer = "me", .audience = "chat"});
+//     options.authenticate = jwt.authenticator();           // a path's http_connection_options
+//     std::string token = jwt.issue({{"sub", "alice"}}, std::chrono::hours(1));   // for a login endpoint
+//
+// Validation: three base64url parts; the signature (HMAC-SHA256 of the first two parts) compared in
+// constant time; the header's alg exactly "HS256" (never "none" or another algorithm: the key decides
+// the algorithm, not the token); exp required, exp and nbf checked with the clock skew (5 minutes, as
+// JwtBearer's ClockSkew); iss and aud checked when configured; duplicate member names and a `crit`
+// header refused. The identity: each string member is a claim, an array of strings several claims of
+// that type; the user id is `sub`, else `nameid`, else the long NameIdentifier claim (ASP.NET's default
+// user-id provider reads NameIdentifier, to which JwtBearer maps `sub`). Anything malformed is refused
+// (std::nullopt), never thrown.
+// A jwt_hs256 is immutable after construction: use it from any number of threads.
+
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace signalrpp {
+
+struct jwt_hs256_options {
+    /// When set, issued tokens carry it as `iss` and validated ones must (ValidIssuer).
+    std::optional<std::string> issuer;
+    /// When set, issued tokens carry it as `aud` and validated ones must name it (ValidAudience).
+    std::optional<std::string> audience;
+    /// How far exp and nbf may be off the clock (TokenValidationParameters.ClockSkew).
+    std::chrono::seconds clock_skew = std::chrono::minutes(5);
+};
+
+class jwt_hs256 {
+public:
+    using options = jwt_hs256_options;
+
+    /// The NameIdentifier claim type, the last place the user id is looked for.
+    static constexpr std::string_view name_identifier_claim =
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier";
+
+    /// Throws std::invalid_argument when `secret` is shorter than 32 bytes (256 bits), which
+    /// Microsoft.IdentityModel refuses for HS256 as well.
+    explicit jwt_hs256(std::string secret, options o = {}) : secret_(std::move(secret)), options_(std::move(o)) {
+        if (secret_.size() < 32) {
+            throw std::invalid_argument("jwt_hs256: the secret must have at least 32 bytes (256 bits)");
+        }
+    }
+
+    /// A token with `claims` as string members (a type given several times becomes an array of its
+    /// values), exp = now + lifetime, iat = nbf = now, and iss / aud when configured. Claims named exp,
+    /// iat or nbf, and iss / aud when configured, are left out: the token's own values take their place.
+    std::string issue(const std::vector<std::pair<std::string, std::string>>& claims,
+                      std::chrono::seconds lifetime) const {
+        const std::int64_t now =
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        std::string payload;
+        json::string_output output(payload);
+        json::writer w(output);
+        w.StartObject();
+        for (std::size_t i = 0; i < claims.size(); ++i) {
+            const std::string& type = claims[i].first;
+            if (is_reserved(type) || first_index(claims, type) != i) {
+                continue; // written by the token itself, or already with the first of its type
+            }
+            w.Key(type);
+            const std::size_t count = count_of(claims, type);
+            if (count > 1) {
+                w.StartArray();
+            }
+            for (std::size_t j = i; j < claims.size(); ++j) {
+                if (claims[j].first == type) {
+                    w.String(claims[j].second);
+                }
+            }
+            if (count > 1) {
+                w.EndArray();
+            }
+        }
+        w.Key("exp");
+        w.Int64(now + lifetime.count());
+        w.Key("iat");
+        w.Int64(now);
+        w.Key("nbf");
+        w.Int64(now);
+        if (options_.issuer) {
+            w.Key("iss");
+            w.String(*options_.issuer);
+        }
+        if (options_.audience) {
+            w.Key("aud");
+            w.String(*options_.audience);
+        }
+        w.EndObject();
+
+        constexpr std::string_view header = R"({"alg":"HS256","typ":"JWT"})";
+        std::string token = base64::encode(std::as_bytes(std::span(header)), base64::alphabet::url);
+        token += '.';
+        base64::encode(std::as_bytes(std::span(payload)), token, base64::alphabet::url);
+        const auto signature = sign(token);
+        token += '.';
+        base64::encode(std::as_bytes(std::span(signature)), token, base64::alphabet::url);
+        return token;
+    }
+
+    /// The identity `token` carries, or std::nullopt when it is not a valid token of this key (see the
+    /// top of this file for what is checked).
+    std::optional<transport::user_identity> validate(std::string_view token) const {
+        const std::size_t first = token.find('.');
+        const std::size_t second = first == std::string_view::npos ? first : token.find('.', first + 1);
+        if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
+            return std::nullopt; // not three parts
+        }
+        std::string header_text;
+        std::string payload_text;
+        std::vector<std::byte> signature;
+        if (!decode(token.substr(0, first), header_text) ||
+            !decode(token.substr(first + 1, second - first - 1), payload_text) ||
+            base64::decode(token.substr(second + 1), signature, base64::alphabet::url)) {
+            return std::nullopt;
+        }
+        // The signature first, so that no JSON from an unknown party is parsed; the header's alg after it
+        // (this key signs HS256 only: a token it signed that says otherwise is refused all the same).
+        const auto expected = sign(token.substr(0, second));
+        if (signature.size() != expected.size() ||
+            CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
+            return std::nullopt;
+        }
+        json::insitu_document document;
+        if (!header_acceptable(header_text, document)) {
+            return std::nullopt;
+        }
+        return identity_of(payload_text, document);
+    }
+
+    /// An authenticator for http_connection_options::authenticate that validates the request's token
+    /// with (a copy of) this; a request without a token, or with a bad one, is refused.
+    transport::authenticator authenticator() const {
+        return [self = *this](const transport::authentication_request& r) -> std::optional<transport::user_identity> {
+            if (r.access_token.empty()) {
+                return std::nullopt;
+            }
+            return self.validate(r.access_token);
+        };
+    }
+
+private:
+    using signature_bytes = std::array<unsigned char, 32>;
+
+    signature_bytes sign(std::string_view data) const {
+        signature_bytes out{};
+        unsigned int size = 0;
+        HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
+             reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &size);
+        return out;
+    }
+
+    // base64url text into `out` (NUL-terminated, as insitu_document needs).
+    static bool decode(std::string_view text, std::string& out) {
+        std::vector<std::byte> bytes;
+        if (base64::decode(text, bytes, base64::alphabet::url)) {
+            return false;
+        }
+        out.clear();
+        out.reserve(bytes.size());
+        for (const std::byte b : bytes) {
+            out.push_back(static_cast<char>(b));
+        }
+        return true;
+    }
+
+    static std::string_view string_of(const json::value& v) { return {v.GetString(), v.GetStringLength()}; }
+
+    // Whether an object has a member name twice (RFC 7519 lets parsers refuse those tokens).
+    static bool has_duplicate_names(const json::value& object) {
+        for (auto i = object.MemberBegin(); i != object.MemberEnd(); ++i) {
+            for (auto j = object.MemberBegin(); j != i; ++j) {
+                if (string_of(i->name) == string_of(j->name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static bool header_acceptable(std::string& text, json::insitu_document& document) {
+        if (!document.parse(text.data(), text.size()) || !document.root().IsObject() ||
+            has_duplicate_names(document.root())) {
+            return false;
+        }
+        bool hs256 = false;
+        for (const auto& member : document.root().GetObject()) {
+            const std::string_view name = string_of(member.name);
+            if (name == "alg") {
+                hs256 = member.value.IsString() && string_of(member.value) == "HS256";
+            } else if (name == "crit") {
+                return false; // extensions that must be understood: none are
+            }
+        }
+        return hs256;
+    }
+
+    std::optional<transport::user_identity> identity_of(std::string& text, json::insitu_document& document) const {
+        if (!document.parse(text.data(), text.size()) || !document.root().IsObject() ||
+            has_duplicate_names(document.root())) {
+            return std::nullopt;
+        }
+        const double now =
+            std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+        const double skew = static_cast<double>(options_.clock_skew.count());
+        bool has_exp = false;
+        bool issuer_ok = !options_.issuer;
+        bool audience_ok = !options_.audience;
+        transport::user_identity user;
+        for (const auto& member : document.root().GetObject()) {
+            const std::string_view name = string_of(member.name);
+            const json::value& v = member.value;
+            if (name == "exp" || name == "nbf" || name == "iat") {
+                if (!v.IsNumber()) {
+                    return std::nullopt;
+                }
+                const double at = v.GetDouble();
+                if ((name == "exp" && now > at + skew) || (name == "nbf" && now + skew < at)) {
+                    return std::nullopt;
+                }
+                has_exp = has_exp || name == "exp";
+                continue;
+            }
+            if (name == "iss" && options_.issuer) {
+                issuer_ok = v.IsString() && string_of(v) == *options_.issuer;
+            } else if (name == "aud" && options_.audience) {
+                audience_ok = audience_matches(v, *options_.audience);
+            }
+            if (v.IsString()) {
+                user.claims.emplace_back(name, string_of(v));
+            } else if (v.IsArray()) {
+                for (const auto& element : v.GetArray()) {
+                    if (element.IsString()) {
+                        user.claims.emplace_back(name, string_of(element));
+                    }
+                }
+            }
+        }
+        if (!has_exp || !issuer_ok || !audience_ok) {
+            return std::nullopt;
+        }
+        constexpr std::string_view sub = "sub";
+        constexpr std::string_view nameid = "nameid";
+        for (const std::string_view type : {sub, nameid, name_identifier_claim}) {
+            if (auto id = user.claim(type)) {
+                user.user_id = std::move(*id);
+                break;
+            }
+        }
+        return user;
+    }
+
+    // Whether an aud value (a string or an array of strings) names `audience`.
+    static bool audience_matches(const json::value& aud, std::string_view audience) {
+        if (aud.IsString()) {
+            return string_of(aud) == audience;
+        }
+        if (aud.IsArray()) {
+            for (const auto& element : aud.GetArray()) {
+                if (element.IsString() && string_of(element) == audience) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    bool is_reserved(std::string_view type) const {
+        return type == "exp" || type == "iat" || type == "nbf" || (type == "iss" && options_.issuer) ||
+               (type == "aud" && options_.audience);
+    }
+
+    static std::size_t first_index(const std::vector<std::pair<std::string, std::string>>& claims,
+                                   std::string_view type) {
+        std::size_t i = 0;
+        while (claims[i].first != type) {
+            ++i;
+        }
+        return i;
+    }
+
+    static std::size_t count_of(const std::vector<std::pair<std::string, std::string>>& claims,
+                                std::string_view type) {
+        std::size_t n = 0;
+        for (const auto& claim : claims) {
+            n += claim.first == type ? 1 : 0;
+        }
+        return n;
+    }
+
+    std::string secret_;
+    options options_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/server/jwt_hs256.hpp
 #endif
 
 // ---- begin signalrpp/protocol/json_hub_reader.hpp

@@ -10,6 +10,12 @@
 // with the reference's status codes and texts for a missing id (400), an unknown one (404), a
 // transport the path does not allow (404), a change of transport (400), a second WebSocket or event
 // stream (409).
+// When the options have an authenticator, each of those requests is authenticated first (as ASP.NET
+// Core's authorization middleware runs before the dispatcher); a refusal is 401 with
+// `WWW-Authenticate: Bearer` and no body, and the identity of a request that opens a transport is kept
+// in the connection's request().user. Methods the path does not serve get their 405 without
+// authentication, as ASP.NET's routing answers them before authorization. CORS preflights never get
+// here: the router answers them.
 
 #include <signalrpp/http/message.hpp>
 #include <signalrpp/http/query.hpp>
@@ -24,6 +30,7 @@
 #include <signalrpp/websocket/handshake.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,6 +50,11 @@ public:
         if (r.method != "POST") {
             return route_result::respond(405);
         }
+        std::optional<transport::user_identity> user;
+        route_result refusal;
+        if (!authenticate(r, user, refusal)) {
+            return refusal;
+        }
         const transport::negotiate_options negotiate{options_.transports, options_.minimum_protocol_version, false,
                                                      true};
         const auto asked = transport::read_negotiate_request(r.query(), negotiate);
@@ -58,23 +70,28 @@ public:
     }
 
     route_result handle(http::request& r, const request_context& context) const {
+        if (r.method != "GET" && r.method != "POST" && r.method != "DELETE") {
+            return route_result::respond(405);
+        }
+        std::optional<transport::user_identity> user;
+        route_result refusal;
+        if (!authenticate(r, user, refusal)) {
+            return refusal;
+        }
         if (r.method == "GET") {
             if (websocket::is_upgrade_request(r)) {
-                return open_websocket(r, context);
+                return open_websocket(r, context, std::move(user));
             }
             const auto accept = r.fields.find("Accept");
             if (accept && *accept == "text/event-stream") {
-                return open_event_stream(r, context);
+                return open_event_stream(r, context, std::move(user));
             }
-            return poll(r, context);
+            return poll(r, context, std::move(user));
         }
         if (r.method == "POST") {
             return receive(r);
         }
-        if (r.method == "DELETE") {
-            return terminate(r);
-        }
-        return route_result::respond(405);
+        return terminate(r);
     }
 
 private:
@@ -116,9 +133,34 @@ private:
         return false;
     }
 
-    static transport::request_snapshot snapshot(const http::request& r, const request_context& context) {
+    // Whether `r` may be served: always without an authenticator; otherwise when it accepts the request,
+    // with `user` set to who it says. A refusal is 401 (500 if the authenticator threw).
+    bool authenticate(const http::request& r, std::optional<transport::user_identity>& user,
+                      route_result& refusal) const {
+        if (!options_.authenticate) {
+            return true;
+        }
+        const auto token = transport::access_token_of(r);
+        try {
+            user = options_.authenticate(transport::authentication_request{token ? *token : std::string_view{}, r});
+        } catch (...) {
+            refusal = route_result::respond(500);
+            return false;
+        }
+        if (!user) {
+            // As JwtBearer's challenge: no body (so no Content-Type), the scheme to use.
+            refusal = route_result{};
+            refusal.response.status = 401;
+            refusal.response.fields.add("WWW-Authenticate", "Bearer");
+            return false;
+        }
+        return true;
+    }
+
+    static transport::request_snapshot snapshot(const http::request& r, const request_context& context,
+                                                std::optional<transport::user_identity> user) {
         return {r.method, std::string(r.path()), std::string(r.query()), r.fields, context.remote_endpoint,
-                context.secure};
+                context.secure, std::move(user)};
     }
 
     // The answer for an attach that did not take.
@@ -131,7 +173,8 @@ private:
         }
     }
 
-    route_result open_websocket(const http::request& r, const request_context& context) const {
+    route_result open_websocket(const http::request& r, const request_context& context,
+                                std::optional<transport::user_identity> user) const {
         route_result refusal;
         if (!allowed(transport::websockets, refusal)) {
             return refusal;
@@ -150,7 +193,7 @@ private:
         }
         auto session = std::make_shared<transport::websocket_session>(
             c, transport::websocket_session::options{options_.max_websocket_message, options_.websocket_close_timeout});
-        auto snap = snapshot(r, context);
+        auto snap = snapshot(r, context, std::move(user));
         const auto attached = c->attach(transport::websockets, session, snap);
         if (attached != transport::connection::attach_result::attached) {
             return refused(attached);
@@ -162,7 +205,8 @@ private:
         return result;
     }
 
-    route_result open_event_stream(const http::request& r, const request_context& context) const {
+    route_result open_event_stream(const http::request& r, const request_context& context,
+                                   std::optional<transport::user_identity> user) const {
         route_result refusal;
         if (!allowed(transport::server_sent_events, refusal)) {
             return refusal;
@@ -172,7 +216,7 @@ private:
             return refusal;
         }
         auto stream = std::make_shared<transport::event_stream>(c, context.exchange);
-        auto snap = snapshot(r, context);
+        auto snap = snapshot(r, context, std::move(user));
         const auto attached = c->attach(transport::server_sent_events, stream, snap);
         if (attached != transport::connection::attach_result::attached) {
             return refused(attached);
@@ -185,7 +229,8 @@ private:
         return result;
     }
 
-    route_result poll(const http::request& r, const request_context& context) const {
+    route_result poll(const http::request& r, const request_context& context,
+                      std::optional<transport::user_identity> user) const {
         route_result refusal;
         if (!allowed(transport::long_polling, refusal)) {
             return refusal;
@@ -195,7 +240,7 @@ private:
             return refusal;
         }
         auto waiting = std::make_shared<transport::long_poll>(c, context.exchange, options_.long_poll_timeout);
-        auto snap = snapshot(r, context);
+        auto snap = snapshot(r, context, std::move(user));
         using ar = transport::connection::attach_result;
         const auto attached = c->attach(transport::long_polling, waiting, snap);
         if (attached == ar::first_poll || attached == ar::closing) {

@@ -2,6 +2,7 @@
 // http_connection_options: the options of one mapped path (ASP.NET Core's
 // HttpConnectionDispatcherOptions and ConnectionOptions), with the reference's defaults.
 
+#include <signalrpp/transport/authentication.hpp>
 #include <signalrpp/transport/negotiate.hpp>
 
 #include <chrono>
@@ -26,6 +27,11 @@ struct http_connection_options {
     std::size_t send_limit = 64 * 1024;
     /// The largest WebSocket message accepted (fragments joined); a larger one closes with 1009.
     std::size_t max_websocket_message = 1024 * 1024;
+    /// Authenticates every request of the path (negotiate, WebSocket, event stream, polls, sends,
+    /// DELETE); a refused one gets 401 with `WWW-Authenticate: Bearer` and no body. The identity it
+    /// returns for the request that opens a transport is the connection's request().user. Empty: no
+    /// authentication, every request is served and request().user stays empty.
+    authenticator authenticate;
 };
 
 } // namespace signalrpp::transport

@@ -1,12 +1,14 @@
 #pragma once
 // request_snapshot: what a connection keeps of the HTTP request that opened its transport (the
 // WebSocket upgrade, the Server-Sent Events GET or the first long poll), as ASP.NET Core keeps the
-// HttpContext's request: path, query, headers, cookies, the peer's address and whether it used TLS.
+// HttpContext's request: path, query, headers, cookies, the peer's address, whether it used TLS, and
+// the user the path's authenticator found (HttpContext.User).
 // Immutable once the connection has started; safe to read from any thread.
 
 #include <signalrpp/core/ascii.hpp>
 #include <signalrpp/http/fields.hpp>
 #include <signalrpp/http/query.hpp>
+#include <signalrpp/transport/user_identity.hpp>
 
 #include <optional>
 #include <string>
@@ -21,6 +23,9 @@ struct request_snapshot {
     http::fields headers;
     std::string remote_endpoint; ///< "127.0.0.1:50000", a socket path, or empty
     bool secure = false;         ///< TLS
+    /// Who the request came from, as the path's authenticator (http_connection_options::authenticate)
+    /// decided; empty when the path has none.
+    std::optional<user_identity> user;
 
     /// A query parameter, URL-decoded (the first one of that name, matched case-insensitively).
     std::optional<std::string> query_parameter(std::string_view name) const {
