@@ -5285,6 +5285,7 @@ inline void write_sequence(std::string& out, std::int64_t sequence_id) {
 
 #include <any>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -5301,6 +5302,9 @@ public:
 
     /// The authenticated user's id (what clients().user() matches); empty for an anonymous connection.
     const std::string& user_id() const noexcept { return user_id_; }
+
+    /// The authenticated user and their claims (nothing when the path has no authentication).
+    const std::optional<transport::user_identity>& user() const noexcept { return connection_->request().user; }
 
     /// The request that opened the transport: headers, query parameters, cookies, remote endpoint.
     const transport::request_snapshot& request() const noexcept { return connection_->request(); }
@@ -8279,7 +8283,9 @@ public:
     }
 
 private:
-    static std::string user_id_of(const transport::connection&) { return {}; }
+    static std::string user_id_of(const transport::connection& c) {
+        return c.request().user ? c.request().user->user_id : std::string();
+    }
 
     std::shared_ptr<hub_shared_state> shared_;
     std::shared_ptr<hub_heartbeat> heartbeat_;
@@ -8336,7 +8342,7 @@ private:
 };
 
 /// The connections of a persistent-connection endpoint, by target: all, all but some, one, several,
-/// a group, several groups.
+/// a group, several groups, a user.
 class raw_clients {
 public:
     explicit raw_clients(std::shared_ptr<connection_registry> registry) : registry_(std::move(registry)) {}
@@ -8347,6 +8353,7 @@ public:
     raw_proxy clients(std::vector<std::string> ids) const { return {registry_, send_target::connections(std::move(ids))}; }
     raw_proxy group(std::string name) const { return {registry_, send_target::groups({std::move(name)})}; }
     raw_proxy groups(std::vector<std::string> names) const { return {registry_, send_target::groups(std::move(names))}; }
+    raw_proxy user(std::string id) const { return {registry_, send_target::users({std::move(id)})}; }
 
 private:
     std::shared_ptr<connection_registry> registry_;
@@ -8426,7 +8433,7 @@ public:
             base.connection_ = c;
             base.registry_ = registry_;
         }
-        registry_->add(c, {});
+        registry_->add(c, c->request().user ? c->request().user->user_id : std::string());
         c->set_handler_state(object);
         if constexpr (requires { object->on_connected(); }) {
             object->on_connected();

@@ -30,13 +30,16 @@ struct room_hub : signalrpp::hub {
     void to_one(std::string id, std::string text) { clients().client(id).send("one", text); }
     void to_some(std::vector<std::string> ids, std::string text) { clients().clients(ids).send("some", text); }
     void to_all_except(std::vector<std::string> ids, std::string text) { clients().all_except(ids).send("all_except", text); }
+    void to_user(std::string user, std::string text) { clients().user(user).send("user", text); }
+    void to_users(std::vector<std::string> users, std::string text) { clients().users(users).send("users", text); }
+    std::string my_user() { return context().user_id() + "/" + context().user()->claim("role").value_or("-"); }
 };
 SIGNALRPP_HUB(room_hub, whoami, join, leave, to_all, to_others, to_caller, to_room, to_rooms, to_others_in_room,
-              to_room_except, to_one, to_some, to_all_except);
+              to_room_except, to_one, to_some, to_all_except, to_user, to_users, my_user);
 
 // A client with its connection id.
 struct member {
-    explicit member(unsigned short port) : client(port) {
+    explicit member(unsigned short port, const std::string& path = "/hub") : client(port, path) {
         client.send(R"({"type":1,"invocationId":"id","target":"whoami","arguments":[]})");
         const auto answer = client.read();
         id = answer.substr(answer.find("\"result\":\"") + 10);
@@ -162,4 +165,37 @@ TEST_CASE("hub_context sends from outside the hub, from another thread, serializ
     b.expect("headline", R"(["hi",42])");
     CHECK(server.context.clients().user("nobody").send("x") == 0);
     CHECK_THROWS_AS(server.context.clients().group(""), std::invalid_argument);
+}
+
+TEST_CASE("users: the authenticated user's id and claims, and sends to one user's connections or several users") {
+    signalrpp::hub_options o;
+    // The token is the user id; "nobody" is refused.
+    o.http.authenticate = [](const signalrpp::transport::authentication_request& r)
+        -> std::optional<signalrpp::transport::user_identity> {
+        if (r.access_token.empty() || r.access_token == "nobody") {
+            return std::nullopt;
+        }
+        return signalrpp::transport::user_identity{std::string(r.access_token), {{"role", "member"}}};
+    };
+    hub_server<room_hub> server(o);
+    CHECK_THROWS(hub_client(server.port, "/hub?access_token=nobody")); // 401: no upgrade
+    member alice1(server.port, "/hub?access_token=alice"), alice2(server.port, "/hub?access_token=alice");
+    member bob(server.port, "/hub?access_token=bob");
+    bob.client.send(R"({"type":1,"invocationId":"u","target":"my_user","arguments":[]})");
+    CHECK(bob.client.read() == R"({"type":3,"invocationId":"u","result":"bob/member"})");
+
+    bob.call("to_user", R"(["alice","for alice"])");
+    alice1.expect("user", R"(["for alice"])");
+    alice2.expect("user", R"(["for alice"])");
+
+    alice1.call_receiving("to_users", R"([["alice","bob","carol"],"for all of us"])", "users", R"(["for all of us"])");
+    alice2.expect("users", R"(["for all of us"])");
+    bob.expect("users", R"(["for all of us"])");
+
+    CHECK(server.context.clients().user("bob").send("direct") == 1);
+    bob.expect("direct", "[]");
+    server.context.clients().all().send("marker");
+    for (auto* m : {&alice1, &alice2, &bob}) {
+        m->expect("marker", "[]");
+    }
 }

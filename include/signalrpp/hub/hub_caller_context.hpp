@@ -11,6 +11,7 @@
 
 #include <any>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -27,6 +28,9 @@ public:
 
     /// The authenticated user's id (what clients().user() matches); empty for an anonymous connection.
     const std::string& user_id() const noexcept { return user_id_; }
+
+    /// The authenticated user and their claims (nothing when the path has no authentication).
+    const std::optional<transport::user_identity>& user() const noexcept { return connection_->request().user; }
 
     /// The request that opened the transport: headers, query parameters, cookies, remote endpoint.
     const transport::request_snapshot& request() const noexcept { return connection_->request(); }

@@ -48,7 +48,9 @@ public:
     }
 
 private:
-    static std::string user_id_of(const transport::connection&) { return {}; }
+    static std::string user_id_of(const transport::connection& c) {
+        return c.request().user ? c.request().user->user_id : std::string();
+    }
 
     std::shared_ptr<hub_shared_state> shared_;
     std::shared_ptr<hub_heartbeat> heartbeat_;

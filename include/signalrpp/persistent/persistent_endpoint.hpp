@@ -34,7 +34,7 @@ public:
             base.connection_ = c;
             base.registry_ = registry_;
         }
-        registry_->add(c, {});
+        registry_->add(c, c->request().user ? c->request().user->user_id : std::string());
         c->set_handler_state(object);
         if constexpr (requires { object->on_connected(); }) {
             object->on_connected();

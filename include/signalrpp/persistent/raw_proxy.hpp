@@ -35,7 +35,7 @@ private:
 };
 
 /// The connections of a persistent-connection endpoint, by target: all, all but some, one, several,
-/// a group, several groups.
+/// a group, several groups, a user.
 class raw_clients {
 public:
     explicit raw_clients(std::shared_ptr<connection_registry> registry) : registry_(std::move(registry)) {}
@@ -46,6 +46,7 @@ public:
     raw_proxy clients(std::vector<std::string> ids) const { return {registry_, send_target::connections(std::move(ids))}; }
     raw_proxy group(std::string name) const { return {registry_, send_target::groups({std::move(name)})}; }
     raw_proxy groups(std::vector<std::string> names) const { return {registry_, send_target::groups(std::move(names))}; }
+    raw_proxy user(std::string id) const { return {registry_, send_target::users({std::move(id)})}; }
 
 private:
     std::shared_ptr<connection_registry> registry_;
