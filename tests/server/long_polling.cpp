@@ -129,6 +129,27 @@ TEST_CASE("a server-side close delivers what is queued, then answers 204", "[ser
     REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
 }
 
+TEST_CASE("a server-side close answers the waiting poll 204 and ends the connection", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    server.handler->echo = false;
+    client c(server);
+    const auto token = negotiate(c);
+    REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
+    const auto conn = first_connection(server);
+    c.send_request({"GET", "/echo?id=" + token, 1, {}, {}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    conn->close();
+    CHECK(c.read_response().status == 204);
+    // The client polls no more after a 204 (as the reference's do): the connection ends now, not at
+    // the disconnect timeout (15 s).
+    REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
+    CHECK(!server.handler->disconnected[0].second);
+    CHECK(server.server().connections().find(token) == nullptr);
+    CHECK(c.request("GET", "/echo?id=" + token).status == 404);
+}
+
 TEST_CASE("a client that stops polling is reaped after the disconnect timeout", "[server]") {
     const auto carrier = GENERATE(each_carrier());
     CAPTURE(carrier);
