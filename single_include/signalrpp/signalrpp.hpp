@@ -3489,8 +3489,9 @@ public:
 
     /// The transport `link` has stopped carrying the connection (`ec` says why, empty when it ended
     /// normally). A WebSocket or event stream ending ends the connection; a long poll ending leaves it
-    /// waiting for the next poll (up to the disconnect timeout), unless it is closing and drained.
-    void detach(const transport_link* link, std::error_code ec) {
+    /// waiting for the next poll (up to the disconnect timeout), unless `last`: it answered 204 because
+    /// the connection is closing, and the client polls no more.
+    void detach(const transport_link* link, std::error_code ec, bool last = false) {
         bool end_now = false;
         {
             std::lock_guard lock(mutex_);
@@ -3500,7 +3501,7 @@ public:
             link_.reset();
             notified_ = false;
             inactive_since_ = clock::now();
-            end_now = kind_ != long_polling;
+            end_now = kind_ != long_polling || last;
         }
         if (end_now) {
             end(ec ? ec : close_reason_);
@@ -4104,7 +4105,10 @@ private:
             r.fields.add("Content-Type", content_type);
         }
         r.body = std::move(body);
-        conn_->detach(this, {});
+        // A 204 from the current poll means the connection is closing with nothing left to send (a poll
+        // superseded or aborted is no longer the connection's link: detach ignores it): the client stops
+        // polling, so the connection ends now, as the reference's does, not at the disconnect timeout.
+        conn_->detach(this, {}, status == 204);
         exchange_->respond(std::move(r));
     }
 
@@ -10297,6 +10301,7 @@ struct raw_message_view {
 #include <asio/post.hpp>
 #include <asio/prefer.hpp>
 #include <asio/query.hpp>
+#include <asio/socket_base.hpp>
 
 #include <algorithm>
 #include <array>
@@ -10379,6 +10384,8 @@ struct memory_stream_end {
     asio::any_io_executor executor;
     bool attached = false; // an object owns this end (the far side of a stream made alone has none)
     bool open = false;
+    bool send_shut = false;    // shutdown(shutdown_send): the peer reads eof once it has read what came before
+    bool receive_shut = false; // shutdown(shutdown_receive): reads get eof, arriving bytes are dropped
     std::string input;         // input[consumed, size): bytes written for this end and not read yet
     std::size_t consumed = 0;
     std::unique_ptr<memory_stream_read_op> pending_read;
@@ -10554,10 +10561,13 @@ inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any
 ///   later operations on it fail with bad_descriptor (what a closed Asio socket reports). Its peer reads
 ///   the bytes already written, then eof; the peer's writes fail with broken_pipe (from the write side, what
 ///   a socket whose peer is gone reports; connection_reset stays free for injected failures).
+/// - shutdown() ends one direction, as a socket's does: after shutdown_send the peer reads what was written,
+///   then eof, and this end's writes fail with broken_pipe; after shutdown_receive this end's reads get eof
+///   and bytes written to it are dropped. The end stays open until close().
 /// - cancel() and per-operation cancellation (the handler's cancellation slot: terminal, partial or total)
 ///   complete a waiting read with operation_aborted; nothing was transferred.
 /// - Checks come in this order: an injected failure (fail_after), then this end being closed, then a
-///   zero-size buffer, then the peer.
+///   zero-size buffer, then the directions shut down and the peer.
 ///
 /// Completion handlers are never invoked by the call that starts or completes an operation: they are posted
 /// to the handler's associated executor (the end's executor by default). A waiting read counts as outstanding
@@ -10702,6 +10712,45 @@ public:
         theirs.run();
     }
 
+    /// Ends sending, receiving or both (see the class comment), as asio::basic_socket::shutdown does; a waiting
+    /// read that can no longer get bytes (the peer's after shutdown_send, this end's after shutdown_receive)
+    /// completes with eof. bad_descriptor once this end is closed. Not counted as an operation by fail_after.
+    void shutdown(asio::socket_base::shutdown_type what, std::error_code& ec) {
+        detail::memory_stream_completion mine;
+        detail::memory_stream_completion theirs;
+        {
+            std::lock_guard lock(state_->mutex);
+            auto& me = end();
+            ec = {};
+            if (!me.open) {
+                ec = asio::error::bad_descriptor;
+                return;
+            }
+            if (what != asio::socket_base::shutdown_receive) {
+                me.send_shut = true;
+                theirs.op = std::move(peer().pending_read); // it waits only while nothing is available
+                theirs.ec = asio::error::eof;
+            }
+            if (what != asio::socket_base::shutdown_send) {
+                me.receive_shut = true;
+                me.input.clear();
+                me.consumed = 0;
+                mine.op = std::move(me.pending_read);
+                mine.ec = asio::error::eof;
+            }
+        }
+        mine.run();
+        theirs.run();
+    }
+
+    void shutdown(asio::socket_base::shutdown_type what) {
+        std::error_code ec;
+        shutdown(what, ec);
+        if (ec) {
+            throw std::system_error(ec, "memory_stream::shutdown");
+        }
+    }
+
     /// True until close() (false on a moved-from object).
     bool is_open() const {
         if (!state_) {
@@ -10753,7 +10802,7 @@ public:
         {
             std::lock_guard lock(state_->mutex);
             auto& me = end();
-            if (!me.open) {
+            if (!me.open || me.receive_shut) {
                 return;
             }
             me.input.append(bytes);
@@ -10805,11 +10854,15 @@ private:
         if (empty) {
             return read_step::done;
         }
+        if (me.receive_shut) {
+            ec = asio::error::eof;
+            return read_step::done;
+        }
         if (!me.available().empty()) {
             return read_step::copy;
         }
         const auto& other = end_of(state, 1 - side);
-        if (other.attached && !other.open) {
+        if (other.attached && (!other.open || other.send_shut)) {
             ec = asio::error::eof;
             return read_step::done;
         }
@@ -10850,14 +10903,16 @@ private:
                 ec = asio::error::not_connected;
                 return 0;
             }
-            if (!other.open) {
+            if (!other.open || me.send_shut) {
                 ec = asio::error::broken_pipe;
                 return 0;
             }
             for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
                 const asio::const_buffer buffer(*it);
                 const std::size_t take = (std::min)(buffer.size(), me.write_size - n);
-                other.input.append(static_cast<const char*>(buffer.data()), take);
+                if (!other.receive_shut) {
+                    other.input.append(static_cast<const char*>(buffer.data()), take);
+                }
                 n += take;
                 if (n == me.write_size) {
                     break;

@@ -1,5 +1,5 @@
-// Server-Sent Events through a real server: the head, the opening comment, events as data: lines,
-// sends by POST, the close, conflicts.
+// Server-Sent Events through a real server, over each carrier: the head, the opening comment, events
+// as data: lines, sends by POST, the close, conflicts.
 #include <signalrpp/transport/event_stream.hpp>
 
 #include "server_test_support.hpp"
@@ -20,10 +20,12 @@ http::fields accept_event_stream() {
 
 TEST_CASE("an event stream starts with its head and a comment, then carries each message as an event",
           "[server]") {
-    running_server server;
-    client poster(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client poster(server);
     const auto token = token_of(poster.request("POST", "/echo/negotiate?negotiateVersion=1").body);
-    client stream(server.port);
+    client stream(server);
     stream.send_request({"GET", "/echo?id=" + token, 1, accept_event_stream(), {}});
     const std::string head = stream.read_until(":\r\n\r\n");
     CHECK(head.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
@@ -44,13 +46,15 @@ TEST_CASE("an event stream starts with its head and a comment, then carries each
 }
 
 TEST_CASE("a second event stream gets 409, a long poll 400, DELETE 400", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     const auto token = token_of(c.request("POST", "/echo/negotiate?negotiateVersion=1").body);
-    client stream(server.port);
+    client stream(server);
     stream.send_request({"GET", "/echo?id=" + token, 1, accept_event_stream(), {}});
     stream.read_until(":\r\n");
-    client second(server.port);
+    client second(server);
     second.send_request({"GET", "/echo?id=" + token, 1, accept_event_stream(), {}});
     CHECK(second.read_response().status == 409);
     CHECK(c.request("GET", "/echo?id=" + token).status == 400);
@@ -59,10 +63,12 @@ TEST_CASE("a second event stream gets 409, a long poll 400, DELETE 400", "[serve
 }
 
 TEST_CASE("a server-side close sends what is queued, ends the body and the socket", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     const auto token = negotiate(c);
-    client stream(server.port);
+    client stream(server);
     open_event_stream(stream, token);
     const auto conn = first_connection(server);
     conn->send("last");
@@ -73,11 +79,13 @@ TEST_CASE("a server-side close sends what is queued, ends the body and the socke
 }
 
 TEST_CASE("the client dropping its event stream ends the connection", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     const auto token = negotiate(c);
     {
-        client stream(server.port);
+        client stream(server);
         open_event_stream(stream, token);
     }
     REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));

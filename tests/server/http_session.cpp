@@ -1,5 +1,5 @@
-// The HTTP/1.1 layer through a real server: routing and methods, keep-alive and pipelining, chunked
-// bodies, malformed requests, the request timeout, CORS and static files.
+// The HTTP/1.1 layer through a real server, over each carrier: routing and methods, keep-alive and
+// pipelining, chunked bodies, malformed requests, the request timeout, CORS and static files.
 #include <signalrpp/server/http_session.hpp>
 
 #include "server_test_support.hpp"
@@ -12,8 +12,10 @@
 using namespace server_test;
 
 TEST_CASE("unmapped paths get 404; mapped paths 405 for other methods", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     CHECK(c.request("GET", "/nothing").status == 404);
     CHECK(c.request("PUT", "/echo").status == 405);
     CHECK(c.request("PATCH", "/echo?id=x").status == 405);
@@ -21,8 +23,10 @@ TEST_CASE("unmapped paths get 404; mapped paths 405 for other methods", "[server
 }
 
 TEST_CASE("keep-alive serves several requests on one socket, pipelined ones in order", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     c.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /echo/negotiate HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
            "GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
     CHECK(c.read_response().status == 404);
@@ -32,21 +36,27 @@ TEST_CASE("keep-alive serves several requests on one socket, pipelined ones in o
 }
 
 TEST_CASE("Connection: close and HTTP/1.0 close the socket after the answer", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     c.send("GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     const auto r = c.read_response();
     CHECK(r.fields.find("Connection") == "close");
     CHECK(c.closed_by_server());
-    client old(server.port);
+    client old(server);
     old.send("GET /a HTTP/1.0\r\n\r\n");
     CHECK(old.read_response().status == 404);
     CHECK(old.closed_by_server());
 }
 
 TEST_CASE("a chunked POST body reaches the connection whole", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    signalrpp::server_options options;
+    options.shutdown_timeout = std::chrono::milliseconds(100); // stop() waits that long for the idle long poll
+    running_server server(carrier, {}, options);
+    client c(server);
     const auto token = token_of(c.request("POST", "/echo/negotiate?negotiateVersion=1").body);
     REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
     c.send("POST /echo?id=" + token + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
@@ -56,9 +66,11 @@ TEST_CASE("a chunked POST body reaches the connection whole", "[server]") {
 }
 
 TEST_CASE("malformed requests get the parser's status and the socket closes", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     signalrpp::server_options options;
     options.http.limits.max_body = 16;
-    running_server server({}, options);
+    running_server server(carrier, {}, options);
     struct bad {
         std::string bytes;
         int status;
@@ -71,10 +83,10 @@ TEST_CASE("malformed requests get the parser's status and the socket closes", "[
         {"POST /echo HTTP/1.1\r\nContent-Length: 17\r\n\r\n", 413},
         {"POST /echo HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501},
     };
-    client bystander(server.port);
+    client bystander(server);
     for (const auto& b : cases) {
         INFO(b.bytes.substr(0, 40));
-        client c(server.port);
+        client c(server);
         c.send(b.bytes);
         CHECK(c.read_response().status == b.status);
         CHECK(c.closed_by_server());
@@ -83,10 +95,12 @@ TEST_CASE("malformed requests get the parser's status and the socket closes", "[
 }
 
 TEST_CASE("a request trickled slower than the timeout gets 408 and is dropped", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     signalrpp::server_options options;
     options.http.request_timeout = std::chrono::milliseconds(300);
-    running_server server({}, options);
-    client c(server.port);
+    running_server server(carrier, {}, options);
+    client c(server);
     c.send("GET /echo HTTP/1.1\r\n");
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
     c.send("Host: x\r\n");
@@ -96,20 +110,24 @@ TEST_CASE("a request trickled slower than the timeout gets 408 and is dropped", 
 }
 
 TEST_CASE("an idle kept-alive socket is closed after the keep-alive timeout", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     signalrpp::server_options options;
     options.http.keep_alive_timeout = std::chrono::milliseconds(200);
-    running_server server({}, options);
-    client c(server.port);
+    running_server server(carrier, {}, options);
+    client c(server);
     CHECK(c.request("GET", "/x").status == 404);
     CHECK(c.closed_by_server());
 }
 
 TEST_CASE("CORS: preflights get 204 with the allow headers; answers carry the origin", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     signalrpp::server_options options;
     options.cors.allowed_origins = {"http://good.example"};
     options.cors.allow_credentials = true;
-    running_server server({}, options);
-    client c(server.port);
+    running_server server(carrier, {}, options);
+    client c(server);
     http::fields f;
     f.add("Origin", "http://good.example");
     f.add("Access-Control-Request-Method", "POST");
@@ -135,6 +153,8 @@ TEST_CASE("CORS: preflights get 204 with the allow headers; answers carry the or
 }
 
 TEST_CASE("static files: index, content types, HEAD, no way out of the directory", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     const auto root = std::filesystem::temp_directory_path() / ("signalrpp-static-" + std::to_string(::getpid()));
     std::filesystem::create_directories(root / "js");
     std::ofstream(root / "index.html") << "<h1>hi</h1>";
@@ -145,8 +165,8 @@ TEST_CASE("static files: index, content types, HEAD, no way out of the directory
 
     signalrpp::server_options options;
     options.static_files = root;
-    running_server server({}, options);
-    client c(server.port);
+    running_server server(carrier, {}, options);
+    client c(server);
     auto r = c.request("GET", "/");
     CHECK(r.status == 200);
     CHECK(r.body == "<h1>hi</h1>");

@@ -1,5 +1,5 @@
-// Long polling through a real server: the first poll, waiting polls, timeouts, superseding polls,
-// DELETE, sends by POST, and the ids' status codes.
+// Long polling through a real server, over each carrier: the first poll, waiting polls, timeouts,
+// superseding polls, DELETE, sends by POST, and the ids' status codes.
 #include <signalrpp/transport/long_poll.hpp>
 
 #include "server_test_support.hpp"
@@ -9,8 +9,10 @@
 using namespace server_test;
 
 TEST_CASE("the first poll answers 200 at once with an empty body and starts the connection", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     const auto token = negotiate(c);
     const auto r = c.request("GET", "/echo?id=" + token + "&_=1");
     CHECK(r.status == 200);
@@ -23,8 +25,10 @@ TEST_CASE("the first poll answers 200 at once with an empty body and starts the 
 }
 
 TEST_CASE("POSTed messages reach the handler; queued replies come back in one poll", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     const auto token = negotiate(c);
     REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
     auto r = c.request("POST", "/echo?id=" + token, "one\x1e");
@@ -39,9 +43,11 @@ TEST_CASE("POSTed messages reach the handler; queued replies come back in one po
 }
 
 TEST_CASE("a waiting poll is answered when a message is sent", "[server]") {
-    running_server server;
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
     server.handler->echo = false;
-    client c(server.port);
+    client c(server);
     const auto token = negotiate(c);
     REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
     REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
@@ -55,10 +61,12 @@ TEST_CASE("a waiting poll is answered when a message is sent", "[server]") {
 }
 
 TEST_CASE("a poll times out with 200 and an empty text/plain body", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     transport::http_connection_options options;
     options.long_poll_timeout = std::chrono::milliseconds(100);
-    running_server server(options);
-    client c(server.port);
+    running_server server(carrier, options);
+    client c(server);
     const auto token = negotiate(c);
     REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
     const auto r = c.request("GET", "/echo?id=" + token);
@@ -69,14 +77,16 @@ TEST_CASE("a poll times out with 200 and an empty text/plain body", "[server]") 
 }
 
 TEST_CASE("a newer poll supersedes the pending one, which gets 204", "[server]") {
-    running_server server;
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
     server.handler->echo = false;
-    client first(server.port);
+    client first(server);
     const auto token = negotiate(first);
     REQUIRE(first.request("GET", "/echo?id=" + token).status == 200);
     first.send_request({"GET", "/echo?id=" + token, 1, {}, {}});
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    client second(server.port);
+    client second(server);
     second.send_request({"GET", "/echo?id=" + token, 1, {}, {}});
     CHECK(first.read_response().status == 204);
     REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
@@ -85,13 +95,15 @@ TEST_CASE("a newer poll supersedes the pending one, which gets 204", "[server]")
 }
 
 TEST_CASE("DELETE answers 202, ends the pending poll with 204 and the connection", "[server]") {
-    running_server server;
-    client poller(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client poller(server);
     const auto token = negotiate(poller);
     REQUIRE(poller.request("GET", "/echo?id=" + token).status == 200);
     poller.send_request({"GET", "/echo?id=" + token, 1, {}, {}});
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    client other(server.port);
+    client other(server);
     CHECK(other.request("DELETE", "/echo?id=" + token).status == 202);
     CHECK(poller.read_response().status == 204);
     REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
@@ -99,9 +111,11 @@ TEST_CASE("DELETE answers 202, ends the pending poll with 204 and the connection
 }
 
 TEST_CASE("a server-side close delivers what is queued, then answers 204", "[server]") {
-    running_server server;
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
     server.handler->echo = false;
-    client c(server.port);
+    client c(server);
     const auto token = negotiate(c);
     REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
     const auto conn = first_connection(server);
@@ -115,11 +129,34 @@ TEST_CASE("a server-side close delivers what is queued, then answers 204", "[ser
     REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
 }
 
+TEST_CASE("a server-side close answers the waiting poll 204 and ends the connection", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    server.handler->echo = false;
+    client c(server);
+    const auto token = negotiate(c);
+    REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
+    const auto conn = first_connection(server);
+    c.send_request({"GET", "/echo?id=" + token, 1, {}, {}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    conn->close();
+    CHECK(c.read_response().status == 204);
+    // The client polls no more after a 204 (as the reference's do): the connection ends now, not at
+    // the disconnect timeout (15 s).
+    REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
+    CHECK(!server.handler->disconnected[0].second);
+    CHECK(server.server().connections().find(token) == nullptr);
+    CHECK(c.request("GET", "/echo?id=" + token).status == 404);
+}
+
 TEST_CASE("a client that stops polling is reaped after the disconnect timeout", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     transport::http_connection_options options;
     options.disconnect_timeout = std::chrono::milliseconds(200);
-    running_server server(options);
-    client c(server.port);
+    running_server server(carrier, options);
+    client c(server);
     const auto token = negotiate(c);
     REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
     REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
@@ -127,15 +164,17 @@ TEST_CASE("a client that stops polling is reaped after the disconnect timeout", 
 }
 
 TEST_CASE("ids: none 400, unknown 404; a transport the path does not allow 404", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     transport::http_connection_options options;
     options.transports = transport::websockets;
-    running_server server(options);
-    client c(server.port);
+    running_server server(carrier, options);
+    client c(server);
     auto r = c.request("GET", "/echo");
     CHECK(r.status == 404);
     CHECK(r.body == "LongPolling transport not supported by this end point type");
-    running_server all;
-    client d(all.port);
+    running_server all(carrier);
+    client d(all);
     r = d.request("GET", "/echo");
     CHECK(r.status == 400);
     CHECK(r.body == "Connection ID required");

@@ -1,4 +1,4 @@
-// POST {path}/negotiate through a real server: ids, versions, transports, errors, methods.
+// POST {path}/negotiate through a real server, over each carrier: ids, versions, transports, errors, methods.
 #include <signalrpp/server/connection_endpoint.hpp>
 
 #include "server_test_support.hpp"
@@ -8,8 +8,10 @@
 using namespace server_test;
 
 TEST_CASE("negotiate version 1 answers a public id and a distinct secret token", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     const auto r = c.request("POST", "/echo/negotiate?negotiateVersion=1");
     CHECK(r.status == 200);
     CHECK(r.fields.find("Content-Type") == "application/json");
@@ -25,8 +27,10 @@ TEST_CASE("negotiate version 1 answers a public id and a distinct secret token",
 }
 
 TEST_CASE("negotiate version 0 has no token: the id is the key", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     const auto r = c.request("POST", "/ECHO/negotiate");
     CHECK(r.status == 200);
     CHECK(r.body.find("connectionToken") == std::string::npos);
@@ -35,10 +39,12 @@ TEST_CASE("negotiate version 0 has no token: the id is the key", "[server]") {
 }
 
 TEST_CASE("negotiate lists only the path's transports, in the reference's order", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     transport::http_connection_options options;
     options.transports = transport::long_polling | transport::server_sent_events;
-    running_server server(options);
-    client c(server.port);
+    running_server server(carrier, options);
+    client c(server);
     const auto r = c.request("POST", "/echo/negotiate?negotiateVersion=1");
     CHECK(r.body.find("WebSockets") == std::string::npos);
     CHECK(r.body.find("\"availableTransports\":[{\"transport\":\"ServerSentEvents\",\"transferFormats\":[\"Text\"]},"
@@ -47,10 +53,12 @@ TEST_CASE("negotiate lists only the path's transports, in the reference's order"
 }
 
 TEST_CASE("negotiate errors are 200 with an error body and make no connection", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     transport::http_connection_options options;
     options.minimum_protocol_version = 1;
-    running_server server(options);
-    client c(server.port);
+    running_server server(carrier, options);
+    client c(server);
     auto r = c.request("POST", "/echo/negotiate?negotiateVersion=abc");
     CHECK(r.status == 200);
     CHECK(r.body == R"({"error":"The client requested a non-integer protocol version."})");
@@ -60,18 +68,22 @@ TEST_CASE("negotiate errors are 200 with an error body and make no connection", 
 }
 
 TEST_CASE("negotiate takes POST only", "[server]") {
-    running_server server;
-    client c(server.port);
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
     CHECK(c.request("GET", "/echo/negotiate").status == 405);
     CHECK(c.request("PUT", "/echo/negotiate").status == 405);
     CHECK(server.server().connections().size() == 0);
 }
 
 TEST_CASE("a negotiated connection nobody uses is reaped after the disconnect timeout", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     transport::http_connection_options options;
     options.disconnect_timeout = std::chrono::milliseconds(200);
-    running_server server(options);
-    client c(server.port);
+    running_server server(carrier, options);
+    client c(server);
     const auto token = token_of(c.request("POST", "/echo/negotiate?negotiateVersion=1").body);
     REQUIRE(server.server().connections().find(token) != nullptr);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

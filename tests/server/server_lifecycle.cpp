@@ -1,5 +1,7 @@
 // stop(), several threads on one io_context, slow consumers, a flood of malformed input beside
-// well-formed clients.
+// well-formed clients. stop() and the single-threaded server run over each carrier; the others stay on
+// loopback TCP: they are about real sockets (kernel buffers filling up under a slow consumer, many
+// sockets opened and dropped at once, many client threads) and the in-memory stream's buffers never fill.
 #include <signalrpp/server/server.hpp>
 
 #include "server_test_support.hpp"
@@ -12,19 +14,21 @@ using namespace server_test;
 using status = ws::frame_reader::status;
 
 TEST_CASE("stop() closes every transport properly and lets run() return", "[server]") {
-    running_server server;
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
     server.handler->echo = false;
-    client websocket(server.port);
+    client websocket(server);
     REQUIRE(websocket.upgrade("/echo").status == 101);
 
-    client negotiator(server.port);
+    client negotiator(server);
     const auto lp = token_of(negotiator.request("POST", "/echo/negotiate?negotiateVersion=1").body);
-    client poller(server.port);
+    client poller(server);
     REQUIRE(poller.request("GET", "/echo?id=" + lp).status == 200);
     poller.send_request({"GET", "/echo?id=" + lp, 1, {}, {}});
 
     const auto sse = token_of(negotiator.request("POST", "/echo/negotiate?negotiateVersion=1").body);
-    client stream(server.port);
+    client stream(server);
     http::fields accept;
     accept.add("Accept", "text/event-stream");
     stream.send_request({"GET", "/echo?id=" + sse, 1, accept, {}});
@@ -86,14 +90,16 @@ TEST_CASE("four threads on one io_context: many WebSocket clients echo in order"
 }
 
 TEST_CASE("a single-threaded server (no strands) serves every transport and stops", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
     signalrpp::server_options options;
     options.single_threaded = true;
-    running_server server({}, options, 1);
-    client ws_client(server.port);
+    running_server server(carrier, {}, options, 1);
+    client ws_client(server);
     REQUIRE(ws_client.upgrade("/echo").status == 101);
     ws_client.send_frame(ws::opcode::text, "one thread");
     CHECK(ws_client.read_frame().payload == "one thread");
-    client http_client(server.port);
+    client http_client(server);
     const auto token = token_of(http_client.request("POST", "/echo/negotiate?negotiateVersion=1").body);
     REQUIRE(http_client.request("GET", "/echo?id=" + token).status == 200);
     CHECK(http_client.request("POST", "/echo?id=" + token, "lp").status == 200);

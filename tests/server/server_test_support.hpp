@@ -1,7 +1,14 @@
 #pragma once
 // A real server on 127.0.0.1 (any free port), run by its own threads, and a blocking test client that
-// speaks raw HTTP/1.1 and WebSocket frames, so that tests see exactly the bytes on the wire. Every
-// client read gives up after a few seconds, so that a broken server fails a test instead of hanging it.
+// speaks raw HTTP/1.1 and WebSocket frames, so that tests see exactly the bytes on the wire. The client
+// reaches the server over a carrier: a loopback TCP socket, or an in-memory stream pair whose server end
+// is handed to server::accept (with failure injection on either end). Every client read gives up after
+// a few seconds, over either carrier, so that a broken server fails a test instead of hanging it.
+//
+// A test runs over both carriers by starting with
+//     const auto carrier = GENERATE(each_carrier());
+//     CAPTURE(carrier);
+// and building its running_server with that carrier; each `client c(server)` then uses it.
 
 #include <signalrpp/server/server.hpp>
 #include <signalrpp/http/parser.hpp>
@@ -9,6 +16,9 @@
 #include <signalrpp/websocket/frame.hpp>
 #include <signalrpp/websocket/frame_reader.hpp>
 #include <signalrpp/websocket/handshake.hpp>
+#include <signalrpp/test/memory_stream.hpp>
+
+#include <catch2/catch.hpp>
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
@@ -24,6 +34,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -34,6 +45,20 @@ namespace server_test {
 namespace transport = signalrpp::transport;
 namespace http = signalrpp::http;
 namespace ws = signalrpp::websocket;
+using signalrpp::test::memory_stream;
+
+/// How a test client reaches the server.
+enum class carrier { tcp, memory };
+
+inline std::ostream& operator<<(std::ostream& out, carrier c) {
+    return out << (c == carrier::tcp ? "tcp (loopback socket)" : "memory (in-memory stream)");
+}
+
+/// Both carriers, for GENERATE: the test case runs once over each.
+inline auto each_carrier() { return Catch::Generators::values({carrier::tcp, carrier::memory}); }
+
+/// How long a client read waits before giving up.
+inline constexpr std::chrono::seconds client_read_timeout{5};
 
 /// Records what a handler sees, echoes what it receives (unless told otherwise), and lets a test wait.
 class recording_handler final : public transport::connection_handler {
@@ -87,12 +112,17 @@ private:
     std::condition_variable changed_;
 };
 
-/// A server with `/echo` mapped to a recording_handler, on `threads` threads.
+/// A server with `/echo` mapped to a recording_handler, on `threads` threads, listening on loopback TCP;
+/// its clients come over `via` (TCP unless told otherwise).
 class running_server {
 public:
     explicit running_server(transport::http_connection_options options = {}, signalrpp::server_options server = {},
                             int threads = 1)
-        : server_(io_, std::move(server)), handler(std::make_shared<recording_handler>()) {
+        : running_server(carrier::tcp, options, std::move(server), threads) {}
+
+    explicit running_server(carrier c, transport::http_connection_options options = {},
+                            signalrpp::server_options server = {}, int threads = 1)
+        : via(c), server_(io_, std::move(server)), handler(std::make_shared<recording_handler>()) {
         server_.map_connection("/echo", handler, options);
         port = server_.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
         work_.emplace(io_.get_executor());
@@ -130,6 +160,7 @@ public:
 
     signalrpp::server& server() { return server_; }
 
+    const carrier via;
     unsigned short port = 0;
 
 private:
@@ -145,16 +176,40 @@ private:
     bool stopped_ = false;
 };
 
-/// A blocking client on its own io_context.
+/// A blocking client on its own io_context, over a loopback TCP socket or an in-memory stream.
 class client {
 public:
-    explicit client(unsigned short port) : socket_(io_) {
-        socket_.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-        timeval tv{5, 0};
-        ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    /// Over TCP to 127.0.0.1:port.
+    explicit client(unsigned short port) { connect_tcp(port); }
+
+    /// Over the server's carrier. For the memory carrier, `prepare` may set up the server's end (failure
+    /// injection, read and write sizes) before the server adopts it.
+    explicit client(running_server& server, const std::function<void(memory_stream&)>& prepare = {}) {
+        if (server.via == carrier::tcp) {
+            connect_tcp(server.port);
+            return;
+        }
+        auto ends = signalrpp::test::make_memory_stream_pair(io_.get_executor(), server.server().get_executor());
+        if (prepare) {
+            prepare(ends.second);
+        }
+        memory_.emplace(std::move(ends.first));
+        server.server().accept(std::move(ends.second));
     }
 
-    void send(std::string_view bytes) { asio::write(socket_, asio::buffer(bytes.data(), bytes.size())); }
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    /// The client's end of the in-memory stream (memory carrier only), for failure injection.
+    memory_stream& memory() { return memory_.value(); }
+
+    void send(std::string_view bytes) {
+        if (memory_) {
+            asio::write(*memory_, asio::buffer(bytes.data(), bytes.size()));
+        } else {
+            asio::write(*socket_, asio::buffer(bytes.data(), bytes.size()));
+        }
+    }
 
     void send_request(http::request r) {
         std::string out;
@@ -261,10 +316,37 @@ public:
     std::string& buffered() { return buffer_; }
 
 private:
+    void connect_tcp(unsigned short port) {
+        socket_.emplace(io_);
+        socket_->connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+        timeval tv{client_read_timeout.count(), 0};
+        ::setsockopt(socket_->native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
+
+    // Reads once (waiting up to client_read_timeout); false on an error, eof or the timeout.
     bool fill() {
         char data[16384];
         std::error_code ec;
-        const std::size_t n = socket_.read_some(asio::buffer(data), ec);
+        std::size_t n = 0;
+        if (memory_) {
+            // The stream's reads are asynchronous: run this client's io_context until the read completes
+            // or the timeout passes, then cancel it (the completion then says operation_aborted).
+            bool done = false;
+            memory_->async_read_some(asio::buffer(data), [&](std::error_code e, std::size_t k) {
+                ec = e;
+                n = k;
+                done = true;
+            });
+            io_.restart();
+            io_.run_for(client_read_timeout);
+            if (!done) {
+                memory_->cancel();
+                io_.restart();
+                io_.run();
+            }
+        } else {
+            n = socket_->read_some(asio::buffer(data), ec);
+        }
         if (ec) {
             eof_ = ec == asio::error::eof || ec == asio::error::connection_reset;
             return false;
@@ -274,7 +356,8 @@ private:
     }
 
     asio::io_context io_;
-    asio::ip::tcp::socket socket_;
+    std::optional<asio::ip::tcp::socket> socket_;
+    std::optional<memory_stream> memory_;
     std::string buffer_;
     ws::frame_reader reader_{ws::role::client};
     bool eof_ = false;

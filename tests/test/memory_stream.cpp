@@ -305,6 +305,64 @@ TEST_CASE("a read waiting when the peer closes gets eof") {
     CHECK((r.done && r.ec == asio::error::eof));
 }
 
+TEST_CASE("shutdown_send: the peer reads what was written, then eof (a waiting read too); writes fail") {
+    asio::io_context io;
+    auto [a, b] = make_memory_stream_pair(io.get_executor());
+    std::array<char, 8> buffer{};
+    outcome waiting;
+    a.async_read_some(asio::buffer(buffer), record(waiting));
+    io.poll();
+    REQUIRE_FALSE(waiting.done);
+    b.shutdown(asio::socket_base::shutdown_send);
+    io.run();
+    CHECK((waiting.done && waiting.ec == asio::error::eof));
+
+    const std::string text = "still";
+    a.write_some(asio::buffer(text)); // the other direction still works
+    CHECK(read_all_now(io, b) == "still");
+    std::error_code ec;
+    CHECK(b.write_some(asio::buffer(text), ec) == 0);
+    CHECK(ec == asio::error::broken_pipe);
+    CHECK(b.is_open());
+
+    auto [c, d] = make_memory_stream_pair(io.get_executor());
+    d.write_some(asio::buffer(text));
+    d.shutdown(asio::socket_base::shutdown_send);
+    CHECK(read_all_now(io, c) == "still");
+    outcome after;
+    c.async_read_some(asio::buffer(buffer), record(after));
+    io.restart();
+    io.run();
+    CHECK((after.done && after.ec == asio::error::eof && after.n == 0));
+}
+
+TEST_CASE("shutdown_receive: this end reads eof and drops what arrives; closed ends report bad_descriptor") {
+    asio::io_context io;
+    auto [a, b] = make_memory_stream_pair(io.get_executor());
+    std::array<char, 8> buffer{};
+    outcome waiting;
+    a.async_read_some(asio::buffer(buffer), record(waiting));
+    io.poll();
+    a.shutdown(asio::socket_base::shutdown_receive);
+    io.run();
+    CHECK((waiting.done && waiting.ec == asio::error::eof));
+    const std::string text = "dropped";
+    CHECK(b.write_some(asio::buffer(text)) == text.size());
+    CHECK(a.bytes_available() == 0);
+    a.write_some(asio::buffer(text)); // sending still works
+    CHECK(read_all_now(io, b) == "dropped");
+
+    b.shutdown(asio::socket_base::shutdown_both);
+    std::error_code ec;
+    CHECK(b.write_some(asio::buffer(text), ec) == 0);
+    CHECK(ec == asio::error::broken_pipe);
+    CHECK(b.read_some(asio::buffer(buffer), ec) == 0);
+    CHECK(ec == asio::error::eof);
+    b.close();
+    b.shutdown(asio::socket_base::shutdown_both, ec);
+    CHECK(ec == asio::error::bad_descriptor);
+}
+
 TEST_CASE("destroying an end closes it: its waiting read is aborted, the peer's gets eof") {
     asio::io_context io;
     auto [a, b] = make_memory_stream_pair(io.get_executor());

@@ -18,6 +18,7 @@
 #include <asio/post.hpp>
 #include <asio/prefer.hpp>
 #include <asio/query.hpp>
+#include <asio/socket_base.hpp>
 
 #include <algorithm>
 #include <array>
@@ -100,6 +101,8 @@ struct memory_stream_end {
     asio::any_io_executor executor;
     bool attached = false; // an object owns this end (the far side of a stream made alone has none)
     bool open = false;
+    bool send_shut = false;    // shutdown(shutdown_send): the peer reads eof once it has read what came before
+    bool receive_shut = false; // shutdown(shutdown_receive): reads get eof, arriving bytes are dropped
     std::string input;         // input[consumed, size): bytes written for this end and not read yet
     std::size_t consumed = 0;
     std::unique_ptr<memory_stream_read_op> pending_read;
@@ -275,10 +278,13 @@ inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any
 ///   later operations on it fail with bad_descriptor (what a closed Asio socket reports). Its peer reads
 ///   the bytes already written, then eof; the peer's writes fail with broken_pipe (from the write side, what
 ///   a socket whose peer is gone reports; connection_reset stays free for injected failures).
+/// - shutdown() ends one direction, as a socket's does: after shutdown_send the peer reads what was written,
+///   then eof, and this end's writes fail with broken_pipe; after shutdown_receive this end's reads get eof
+///   and bytes written to it are dropped. The end stays open until close().
 /// - cancel() and per-operation cancellation (the handler's cancellation slot: terminal, partial or total)
 ///   complete a waiting read with operation_aborted; nothing was transferred.
 /// - Checks come in this order: an injected failure (fail_after), then this end being closed, then a
-///   zero-size buffer, then the peer.
+///   zero-size buffer, then the directions shut down and the peer.
 ///
 /// Completion handlers are never invoked by the call that starts or completes an operation: they are posted
 /// to the handler's associated executor (the end's executor by default). A waiting read counts as outstanding
@@ -423,6 +429,45 @@ public:
         theirs.run();
     }
 
+    /// Ends sending, receiving or both (see the class comment), as asio::basic_socket::shutdown does; a waiting
+    /// read that can no longer get bytes (the peer's after shutdown_send, this end's after shutdown_receive)
+    /// completes with eof. bad_descriptor once this end is closed. Not counted as an operation by fail_after.
+    void shutdown(asio::socket_base::shutdown_type what, std::error_code& ec) {
+        detail::memory_stream_completion mine;
+        detail::memory_stream_completion theirs;
+        {
+            std::lock_guard lock(state_->mutex);
+            auto& me = end();
+            ec = {};
+            if (!me.open) {
+                ec = asio::error::bad_descriptor;
+                return;
+            }
+            if (what != asio::socket_base::shutdown_receive) {
+                me.send_shut = true;
+                theirs.op = std::move(peer().pending_read); // it waits only while nothing is available
+                theirs.ec = asio::error::eof;
+            }
+            if (what != asio::socket_base::shutdown_send) {
+                me.receive_shut = true;
+                me.input.clear();
+                me.consumed = 0;
+                mine.op = std::move(me.pending_read);
+                mine.ec = asio::error::eof;
+            }
+        }
+        mine.run();
+        theirs.run();
+    }
+
+    void shutdown(asio::socket_base::shutdown_type what) {
+        std::error_code ec;
+        shutdown(what, ec);
+        if (ec) {
+            throw std::system_error(ec, "memory_stream::shutdown");
+        }
+    }
+
     /// True until close() (false on a moved-from object).
     bool is_open() const {
         if (!state_) {
@@ -474,7 +519,7 @@ public:
         {
             std::lock_guard lock(state_->mutex);
             auto& me = end();
-            if (!me.open) {
+            if (!me.open || me.receive_shut) {
                 return;
             }
             me.input.append(bytes);
@@ -526,11 +571,15 @@ private:
         if (empty) {
             return read_step::done;
         }
+        if (me.receive_shut) {
+            ec = asio::error::eof;
+            return read_step::done;
+        }
         if (!me.available().empty()) {
             return read_step::copy;
         }
         const auto& other = end_of(state, 1 - side);
-        if (other.attached && !other.open) {
+        if (other.attached && (!other.open || other.send_shut)) {
             ec = asio::error::eof;
             return read_step::done;
         }
@@ -571,14 +620,16 @@ private:
                 ec = asio::error::not_connected;
                 return 0;
             }
-            if (!other.open) {
+            if (!other.open || me.send_shut) {
                 ec = asio::error::broken_pipe;
                 return 0;
             }
             for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
                 const asio::const_buffer buffer(*it);
                 const std::size_t take = (std::min)(buffer.size(), me.write_size - n);
-                other.input.append(static_cast<const char*>(buffer.data()), take);
+                if (!other.receive_shut) {
+                    other.input.append(static_cast<const char*>(buffer.data()), take);
+                }
                 n += take;
                 if (n == me.write_size) {
                     break;

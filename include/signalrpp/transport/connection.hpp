@@ -232,8 +232,9 @@ public:
 
     /// The transport `link` has stopped carrying the connection (`ec` says why, empty when it ended
     /// normally). A WebSocket or event stream ending ends the connection; a long poll ending leaves it
-    /// waiting for the next poll (up to the disconnect timeout), unless it is closing and drained.
-    void detach(const transport_link* link, std::error_code ec) {
+    /// waiting for the next poll (up to the disconnect timeout), unless `last`: it answered 204 because
+    /// the connection is closing, and the client polls no more.
+    void detach(const transport_link* link, std::error_code ec, bool last = false) {
         bool end_now = false;
         {
             std::lock_guard lock(mutex_);
@@ -243,7 +244,7 @@ public:
             link_.reset();
             notified_ = false;
             inactive_since_ = clock::now();
-            end_now = kind_ != long_polling;
+            end_now = kind_ != long_polling || last;
         }
         if (end_now) {
             end(ec ? ec : close_reason_);

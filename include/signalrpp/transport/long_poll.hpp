@@ -110,7 +110,10 @@ private:
             r.fields.add("Content-Type", content_type);
         }
         r.body = std::move(body);
-        conn_->detach(this, {});
+        // A 204 from the current poll means the connection is closing with nothing left to send (a poll
+        // superseded or aborted is no longer the connection's link: detach ignores it): the client stops
+        // polling, so the connection ends now, as the reference's does, not at the disconnect timeout.
+        conn_->detach(this, {}, status == 204);
         exchange_->respond(std::move(r));
     }
 
