@@ -59,8 +59,9 @@ std::string server_id_of(const std::string& invocation) {
 using namespace client_result_tests;
 
 TEST_CASE("the caller's result comes back to the method; the connection serves other calls meanwhile") {
-    hub_server<result_hub> server;
-    hub_client c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<result_hub> server(carrier);
+    hub_client c(server);
     c.send(R"({"type":1,"invocationId":"1","target":"ask_caller","arguments":[21]})");
     const auto invocation = c.read();
     const auto id = server_id_of(invocation);
@@ -74,9 +75,10 @@ TEST_CASE("the caller's result comes back to the method; the connection serves o
 }
 
 TEST_CASE("another client's result, its error, a wrong type, an unknown connection") {
-    hub_server<result_hub> server;
-    hub_client asker(server.port);
-    hub_client answerer(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<result_hub> server(carrier);
+    hub_client asker(server);
+    hub_client answerer(server);
     const auto target = id_of(answerer);
 
     asker.send(R"({"type":1,"invocationId":"1","target":"ask","arguments":[")" + target + R"(",5]})");
@@ -100,28 +102,30 @@ TEST_CASE("another client's result, its error, a wrong type, an unknown connecti
 }
 
 TEST_CASE("a client result fails when the client goes away, and after the timeout") {
+    HUB_TEST_EACH_CARRIER();
     signalrpp::hub_options o;
     o.client_result_timeout = std::chrono::milliseconds(300);
-    hub_server<result_hub> server(o);
-    hub_client asker(server.port);
+    hub_server<result_hub> server(carrier, o);
+    hub_client asker(server);
     std::string target;
     {
-        hub_client leaving(server.port);
+        hub_client leaving(server);
         target = id_of(leaving);
         asker.send(R"({"type":1,"invocationId":"1","target":"ask","arguments":[")" + target + R"(",5]})");
         CHECK(leaving.read().find(R"("target":"Double")") != std::string::npos);
     }
     CHECK(asker.read() == R"({"type":3,"invocationId":"1","result":"error: Connection ')" + target + R"(' disconnected."})");
 
-    hub_client silent(server.port);
+    hub_client silent(server);
     target = id_of(silent);
     asker.send(R"({"type":1,"invocationId":"2","target":"ask","arguments":[")" + target + R"(",5]})");
     CHECK(asker.read() == R"({"type":3,"invocationId":"2","result":"error: Invocation canceled by the server."})");
 }
 
 TEST_CASE("client results are refused in on_connected, and work from outside any hub") {
-    hub_server<result_hub> server(signalrpp::hub_options{}, 2);
-    hub_client c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<result_hub> server(carrier, signalrpp::hub_options{}, 2);
+    hub_client c(server);
     c.send(R"({"type":1,"invocationId":"1","target":"refused_in_on_connected","arguments":[]})");
     CHECK(c.read() ==
           R"({"type":3,"invocationId":"1","result":"Client results inside OnConnectedAsync Hub methods are not allowed."})");

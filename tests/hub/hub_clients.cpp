@@ -39,7 +39,7 @@ SIGNALRPP_HUB(room_hub, whoami, join, leave, to_all, to_others, to_caller, to_ro
 
 // A client with its connection id.
 struct member {
-    explicit member(unsigned short port, const std::string& path = "/hub") : client(port, path) {
+    explicit member(hub_server<room_hub>& server, const std::string& path = "/hub") : client(server, path) {
         client.send(R"({"type":1,"invocationId":"id","target":"whoami","arguments":[]})");
         const auto answer = client.read();
         id = answer.substr(answer.find("\"result\":\"") + 10);
@@ -78,8 +78,9 @@ void nothing_else(hub_server<room_hub>& server, std::initializer_list<member*> m
 using namespace hub_clients_tests;
 
 TEST_CASE("all, others, caller, one connection, some connections, all but some") {
-    hub_server<room_hub> server;
-    member a(server.port), b(server.port), c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<room_hub> server(carrier);
+    member a(server), b(server), c(server);
 
     a.client.send(R"({"type":1,"target":"to_all","arguments":["x"]})");
     a.expect("all", R"(["x"])");
@@ -106,8 +107,9 @@ TEST_CASE("all, others, caller, one connection, some connections, all but some")
 }
 
 TEST_CASE("groups: join (twice is once), send, others in group, group except, several groups, leave") {
-    hub_server<room_hub> server;
-    member a(server.port), b(server.port), c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<room_hub> server(carrier);
+    member a(server), b(server), c(server);
     a.call("join", R"(["red"])");
     a.call("join", R"(["red"])");
     b.call("join", R"(["red"])");
@@ -136,10 +138,11 @@ TEST_CASE("groups: join (twice is once), send, others in group, group except, se
 }
 
 TEST_CASE("a connection that ends leaves its groups") {
-    hub_server<room_hub> server;
-    member a(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<room_hub> server(carrier);
+    member a(server);
     {
-        member b(server.port);
+        member b(server);
         b.call("join", R"(["red"])");
         a.call("join", R"(["red"])");
     }
@@ -152,8 +155,9 @@ TEST_CASE("a connection that ends leaves its groups") {
 }
 
 TEST_CASE("hub_context sends from outside the hub, from another thread, serialized once for many") {
-    hub_server<room_hub> server(signalrpp::hub_options{}, 2);
-    member a(server.port), b(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<room_hub> server(carrier, signalrpp::hub_options{}, 2);
+    member a(server), b(server);
     a.call("join", R"(["news"])");
     std::size_t queued = 0;
     std::thread([&] {
@@ -168,6 +172,7 @@ TEST_CASE("hub_context sends from outside the hub, from another thread, serializ
 }
 
 TEST_CASE("users: the authenticated user's id and claims, and sends to one user's connections or several users") {
+    HUB_TEST_EACH_CARRIER();
     signalrpp::hub_options o;
     // The token is the user id; "nobody" is refused.
     o.http.authenticate = [](const signalrpp::transport::authentication_request& r)
@@ -177,10 +182,10 @@ TEST_CASE("users: the authenticated user's id and claims, and sends to one user'
         }
         return signalrpp::transport::user_identity{std::string(r.access_token), {{"role", "member"}}};
     };
-    hub_server<room_hub> server(o);
-    CHECK_THROWS(hub_client(server.port, "/hub?access_token=nobody")); // 401: no upgrade
-    member alice1(server.port, "/hub?access_token=alice"), alice2(server.port, "/hub?access_token=alice");
-    member bob(server.port, "/hub?access_token=bob");
+    hub_server<room_hub> server(carrier, o);
+    CHECK_THROWS(hub_client(server, "/hub?access_token=nobody")); // 401: no upgrade
+    member alice1(server, "/hub?access_token=alice"), alice2(server, "/hub?access_token=alice");
+    member bob(server, "/hub?access_token=bob");
     bob.client.send(R"({"type":1,"invocationId":"u","target":"my_user","arguments":[]})");
     CHECK(bob.client.read() == R"({"type":3,"invocationId":"u","result":"bob/member"})");
 

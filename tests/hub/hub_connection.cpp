@@ -69,27 +69,28 @@ bool eventually(F done) {
 using namespace hub_connection_tests;
 
 TEST_CASE("a handshake for json version 1 or 2 is answered with {} and a wrong one with its error") {
-    hub_server<test_hub> server;
+    HUB_TEST_EACH_CARRIER();
+    hub_server<test_hub> server(carrier);
     SECTION("version 1 and 2") {
-        hub_client a(server.port);
-        hub_client b(server.port, "/hub", false);
+        hub_client a(server);
+        hub_client b(server, "/hub", false);
         b.send(R"({"protocol":"json","version":2})");
         CHECK(b.read() == "{}");
     }
     SECTION("unknown protocol") {
-        hub_client c(server.port, "/hub", false);
+        hub_client c(server, "/hub", false);
         c.send(R"({"protocol":"messagepack","version":1})");
         CHECK(c.read() == R"({"error":"The protocol 'messagepack' is not supported."})");
         CHECK(c.closed_by_server());
     }
     SECTION("version too high") {
-        hub_client c(server.port, "/hub", false);
+        hub_client c(server, "/hub", false);
         c.send(R"({"protocol":"json","version":3})");
         CHECK(c.read() == R"({"error":"The server does not support version 3 of the 'json' protocol."})");
         CHECK(c.closed_by_server());
     }
     SECTION("malformed") {
-        hub_client c(server.port, "/hub", false);
+        hub_client c(server, "/hub", false);
         c.send(R"({"protocol":"json"})");
         CHECK(c.read() == R"({"error":"An unexpected error occurred during connection handshake."})");
         CHECK(c.closed_by_server());
@@ -97,8 +98,9 @@ TEST_CASE("a handshake for json version 1 or 2 is answered with {} and a wrong o
 }
 
 TEST_CASE("a handshake split over several messages, followed by a call in the same message, works") {
-    hub_server<test_hub> server;
-    hub_client c(server.port, "/hub", false);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<test_hub> server(carrier);
+    hub_client c(server, "/hub", false);
     c.send_raw(R"({"protocol":"js)");
     c.send_raw("on\",\"version\":1}\x1e{\"type\":1,\"invocationId\":\"1\",\"target\":\"echo\",\"arguments\":[\"x\"]}\x1e");
     CHECK(c.read() == "{}");
@@ -106,17 +108,19 @@ TEST_CASE("a handshake split over several messages, followed by a call in the sa
 }
 
 TEST_CASE("a handshake that does not come within the handshake timeout is refused") {
+    HUB_TEST_EACH_CARRIER();
     signalrpp::hub_options o;
     o.handshake_timeout = std::chrono::milliseconds(200);
-    hub_server<test_hub> server(o);
-    hub_client c(server.port, "/hub", false);
+    hub_server<test_hub> server(carrier, o);
+    hub_client c(server, "/hub", false);
     CHECK(c.read() == R"({"error":"Handshake was canceled."})");
     CHECK(c.closed_by_server());
 }
 
 TEST_CASE("invocations are answered with results, null for void, and the reference's error texts") {
-    hub_server<test_hub> server;
-    hub_client c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<test_hub> server(carrier);
+    hub_client c(server);
     c.send(R"({"type":1,"invocationId":"1","target":"ECHO","arguments":["hi"]})");
     CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"hi"})");
     c.send(R"({"type":1,"invocationId":"2","target":"add","arguments":[2,3]})");
@@ -141,18 +145,20 @@ TEST_CASE("invocations are answered with results, null for void, and the referen
 }
 
 TEST_CASE("detailed errors add the exception's type and message") {
+    HUB_TEST_EACH_CARRIER();
     signalrpp::hub_options o;
     o.enable_detailed_errors = true;
-    hub_server<test_hub> server(o);
-    hub_client c(server.port);
+    hub_server<test_hub> server(carrier, o);
+    hub_client c(server);
     c.send(R"({"type":1,"invocationId":"1","target":"fail","arguments":["secret"]})");
     CHECK(c.read() ==
           R"({"type":3,"invocationId":"1","error":"An unexpected error occurred invoking 'fail' on the server. std::runtime_error: secret"})");
 }
 
 TEST_CASE("the caller's context: connection id, query, transport, items kept between calls") {
-    hub_server<test_hub> server;
-    hub_client c(server.port, "/hub?room=blue");
+    HUB_TEST_EACH_CARRIER();
+    hub_server<test_hub> server(carrier);
+    hub_client c(server, "/hub?room=blue");
     c.send(R"({"type":1,"invocationId":"1","target":"connection_id","arguments":[]})");
     const auto id_answer = c.read();
     CHECK(id_answer.find(R"("result":")") != std::string::npos);
@@ -172,11 +178,12 @@ TEST_CASE("the caller's context: connection id, query, transport, items kept bet
 }
 
 TEST_CASE("on_connected runs after the handshake and on_disconnected when the connection ends") {
+    HUB_TEST_EACH_CARRIER();
     connected_calls = 0;
     disconnected_calls = 0;
-    hub_server<test_hub> server;
+    hub_server<test_hub> server(carrier);
     {
-        hub_client c(server.port);
+        hub_client c(server);
         CHECK(eventually([] { return connected_calls == 1; }));
         c.send(R"({"type":7})"); // the client closes
         CHECK(c.closed_by_server());
@@ -187,10 +194,11 @@ TEST_CASE("on_connected runs after the handshake and on_disconnected when the co
 }
 
 TEST_CASE("a client's Close with an error reaches on_disconnected as an error") {
+    HUB_TEST_EACH_CARRIER();
     disconnected_calls = 0;
-    hub_server<test_hub> server;
+    hub_server<test_hub> server(carrier);
     {
-        hub_client c(server.port);
+        hub_client c(server);
         c.send(R"({"type":7,"error":"client broke"})");
         CHECK(c.closed_by_server());
     } // (the socket closes: no need to wait for the close handshake's timeout)
@@ -199,36 +207,38 @@ TEST_CASE("a client's Close with an error reaches on_disconnected as an error") 
 }
 
 TEST_CASE("context().abort() sends a Close without error, then closes") {
-    hub_server<test_hub> server;
-    hub_client c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<test_hub> server(carrier);
+    hub_client c(server);
     c.send(R"({"type":1,"invocationId":"1","target":"leave","arguments":[]})");
     CHECK(c.read() == R"({"type":7})");
 }
 
 TEST_CASE("malformed messages and oversized ones end the connection with a Close error") {
+    HUB_TEST_EACH_CARRIER();
     signalrpp::hub_options o;
     o.maximum_receive_message_size = 100;
     SECTION("plain") {
-        hub_server<test_hub> server(o);
-        hub_client c(server.port);
+        hub_server<test_hub> server(carrier, o);
+        hub_client c(server);
         c.send(R"({"type":1,"target":"echo"})");
         CHECK(c.read() == R"({"type":7,"error":"Connection closed with an error.","allowReconnect":true})");
         CHECK(c.closed_by_server());
-        hub_client d(server.port); // the server goes on serving others
+        hub_client d(server); // the server goes on serving others
         d.send("{\"type\":1,\"invocationId\":\"1\",\"target\":\"echo\",\"arguments\":[\"" + std::string(200, 'x') + "\"]}");
         CHECK(d.read() == R"({"type":7,"error":"Connection closed with an error.","allowReconnect":true})");
-        hub_client e(server.port);
+        hub_client e(server);
         e.send(R"({"type":1,"invocationId":"1","target":"echo","arguments":["ok"]})");
         CHECK(e.read() == R"({"type":3,"invocationId":"1","result":"ok"})");
     }
     SECTION("detailed") {
         o.enable_detailed_errors = true;
-        hub_server<test_hub> server(o);
-        hub_client c(server.port);
+        hub_server<test_hub> server(carrier, o);
+        hub_client c(server);
         c.send("{\"type\":1,\"invocationId\":\"1\",\"target\":\"echo\",\"arguments\":[\"" + std::string(200, 'x') + "\"]}");
         CHECK(c.read() ==
               R"({"type":7,"error":"Connection closed with an error. InvalidDataException: The maximum message size of 100B was exceeded. The message size can be configured in AddHubOptions.","allowReconnect":true})");
-        hub_client d(server.port);
+        hub_client d(server);
         d.send(R"({"type":"1"})");
         CHECK(d.read() ==
               R"({"type":7,"error":"Connection closed with an error. InvalidDataException: Expected 'type' to be of type Number.","allowReconnect":true})");
@@ -236,11 +246,12 @@ TEST_CASE("malformed messages and oversized ones end the connection with a Close
 }
 
 TEST_CASE("the server pings a silent client, not one it is talking to, and times out a client that pinged and went quiet") {
+    HUB_TEST_EACH_CARRIER();
     signalrpp::hub_options o;
     o.keep_alive_interval = std::chrono::milliseconds(300);
     o.client_timeout_interval = std::chrono::milliseconds(2500);
-    hub_server<test_hub> server(o);
-    hub_client c(server.port);
+    hub_server<test_hub> server(carrier, o);
+    hub_client c(server);
     const auto start = std::chrono::steady_clock::now();
     CHECK(c.read() == R"({"type":6})"); // within about a second (the heartbeat's tick)
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
@@ -257,9 +268,10 @@ TEST_CASE("the server pings a silent client, not one it is talking to, and times
 }
 
 TEST_CASE("an awaiting invocation holds the only slot: the next waits, in order; with two slots they overlap") {
+    HUB_TEST_EACH_CARRIER();
     SECTION("one slot (the default)") {
-        hub_server<test_hub> server;
-        hub_client c(server.port);
+        hub_server<test_hub> server(carrier);
+        hub_client c(server);
         c.send(R"({"type":1,"invocationId":"1","target":"later","arguments":[300,"slow"]})");
         c.send(R"({"type":1,"invocationId":"2","target":"echo","arguments":["fast"]})");
         CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"slow"})");
@@ -268,8 +280,8 @@ TEST_CASE("an awaiting invocation holds the only slot: the next waits, in order;
     SECTION("two slots") {
         signalrpp::hub_options o;
         o.maximum_parallel_invocations_per_client = 2;
-        hub_server<test_hub> server(o);
-        hub_client c(server.port);
+        hub_server<test_hub> server(carrier, o);
+        hub_client c(server);
         c.send(R"({"type":1,"invocationId":"1","target":"later","arguments":[300,"slow"]})");
         c.send(R"({"type":1,"invocationId":"2","target":"echo","arguments":["fast"]})");
         CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"fast"})");
@@ -305,12 +317,13 @@ struct recording_filter : signalrpp::hub_filter {
 } // namespace hub_connection_tests
 
 TEST_CASE("filters run around invocations (asynchronous ones too), connect and disconnect, and may refuse") {
+    HUB_TEST_EACH_CARRIER();
     auto filter = std::make_shared<recording_filter>();
     signalrpp::hub_options o;
     o.filters.push_back(filter);
-    hub_server<test_hub> server(o);
+    hub_server<test_hub> server(carrier, o);
     {
-        hub_client c(server.port);
+        hub_client c(server);
         c.send(R"({"type":1,"invocationId":"1","target":"echo","arguments":["x"]})");
         CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"x"})");
         c.send(R"({"type":1,"invocationId":"2","target":"later","arguments":[10,"y"]})");
@@ -325,12 +338,13 @@ TEST_CASE("filters run around invocations (asynchronous ones too), connect and d
 }
 
 TEST_CASE("the authorize option refuses methods with the reference's text; unknown methods stay unknown") {
+    HUB_TEST_EACH_CARRIER();
     signalrpp::hub_options o;
     o.authorize = [](const signalrpp::hub_caller_context& caller, std::string_view method) {
         return method != "add" || caller.request().query_parameter("admin").has_value();
     };
-    hub_server<test_hub> server(o);
-    hub_client c(server.port);
+    hub_server<test_hub> server(carrier, o);
+    hub_client c(server);
     c.send(R"({"type":1,"invocationId":"1","target":"add","arguments":[1,2]})");
     CHECK(c.read() == R"({"type":3,"invocationId":"1","error":"Failed to invoke 'add' because user is unauthorized"})");
     c.send(R"({"type":1,"invocationId":"2","target":"echo","arguments":["ok"]})");
@@ -338,7 +352,7 @@ TEST_CASE("the authorize option refuses methods with the reference's text; unkno
     c.send(R"({"type":1,"invocationId":"3","target":"nope","arguments":[]})");
     CHECK(c.read() ==
           R"({"type":3,"invocationId":"3","error":"Failed to invoke 'nope' due to an error on the server. HubException: Method does not exist."})");
-    hub_client admin(server.port, "/hub?admin=1");
+    hub_client admin(server, "/hub?admin=1");
     admin.send(R"({"type":1,"invocationId":"1","target":"add","arguments":[1,2]})");
     CHECK(admin.read() == R"({"type":3,"invocationId":"1","result":3})");
 }

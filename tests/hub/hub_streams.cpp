@@ -83,8 +83,9 @@ SIGNALRPP_HUB(stream_hub, count, forever, broken, concat, slow_sum, echo, count_
 using namespace hub_streams_tests;
 
 TEST_CASE("a streaming method's items come as StreamItems, then an empty Completion") {
-    hub_server<stream_hub> server;
-    hub_client c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<stream_hub> server(carrier);
+    hub_client c(server);
     c.send(R"({"type":4,"invocationId":"s","target":"count","arguments":[3]})");
     CHECK(c.read() == R"({"type":2,"invocationId":"s","item":0})");
     CHECK(c.read() == R"({"type":2,"invocationId":"s","item":1})");
@@ -96,8 +97,9 @@ TEST_CASE("a streaming method's items come as StreamItems, then an empty Complet
 }
 
 TEST_CASE("CancelInvocation stops the producer, and a Completion still comes; the connection goes on") {
-    hub_server<stream_hub> server;
-    hub_client c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<stream_hub> server(carrier);
+    hub_client c(server);
     c.send(R"({"type":4,"invocationId":"s","target":"forever","arguments":[]})");
     CHECK(c.read() == R"({"type":2,"invocationId":"s","item":0})");
     // A second stream with the same id while the first runs is refused.
@@ -128,16 +130,18 @@ TEST_CASE("CancelInvocation stops the producer, and a Completion still comes; th
 }
 
 TEST_CASE("a stream that throws after items ends with the streaming error") {
-    hub_server<stream_hub> server;
-    hub_client c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<stream_hub> server(carrier);
+    hub_client c(server);
     c.send(R"({"type":4,"invocationId":"s","target":"broken","arguments":[]})");
     CHECK(c.read() == R"({"type":2,"invocationId":"s","item":1})");
     CHECK(c.read() == R"({"type":3,"invocationId":"s","error":"An error occurred on the server while streaming results."})");
 }
 
 TEST_CASE("a client-to-server stream is read by the method; its error reaches the method") {
-    hub_server<stream_hub> server;
-    hub_client c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<stream_hub> server(carrier);
+    hub_client c(server);
     c.send(R"({"type":1,"invocationId":"1","target":"concat","arguments":[],"streamIds":["7"]})");
     c.send(R"({"type":2,"invocationId":"7","item":"a"})");
     c.send(R"({"type":2,"invocationId":"7","item":"b"})");
@@ -153,10 +157,11 @@ TEST_CASE("a client-to-server stream is read by the method; its error reaches th
 }
 
 TEST_CASE("more items than the stream buffer holds wait (nothing is lost, the order is kept)") {
+    HUB_TEST_EACH_CARRIER();
     signalrpp::hub_options o;
     o.stream_buffer_capacity = 2;
-    hub_server<stream_hub> server(o);
-    hub_client c(server.port);
+    hub_server<stream_hub> server(carrier, o);
+    hub_client c(server);
     c.send(R"({"type":1,"invocationId":"1","target":"slow_sum","arguments":[],"streamIds":["n"]})");
     std::string items;
     int expected = 0;
@@ -172,8 +177,9 @@ TEST_CASE("more items than the stream buffer holds wait (nothing is lost, the or
 }
 
 TEST_CASE("a pile of input behind a full upload stream stops the WebSocket's reading until it is handled") {
-    hub_server<stream_hub> server;
-    hub_client c(server.port);
+    HUB_TEST_EACH_CARRIER();
+    hub_server<stream_hub> server(carrier);
+    hub_client c(server);
     c.send(R"({"type":1,"invocationId":"1","target":"count_watching","arguments":[],"streamIds":["x"]})");
     const std::string item = "{\"type\":2,\"invocationId\":\"x\",\"item\":\"" + std::string(100, 'i') + "\"}\x1e";
     std::string pile;

@@ -1,7 +1,7 @@
 #pragma once
 // A hub served on 127.0.0.1 (any free port) by its own threads (two unless told otherwise: the
 // ThreadSanitizer build checks the runtime across threads), and a blocking hub-protocol client over
-// a real WebSocket (no negotiation) that sends and reads whole hub messages as JSON text, so that
+// a WebSocket (no negotiation), on loopback TCP or an in-memory stream (the test's carrier), that sends and reads whole hub messages as JSON text, so that
 // tests see exactly what a client would. Reads give up after a few seconds (server_test::client).
 
 #include "../server/server_test_support.hpp"
@@ -15,11 +15,17 @@
 
 namespace hub_test {
 
+/// Runs the enclosing test case once per carrier (loopback TCP, in-memory stream), named in its output.
+#define HUB_TEST_EACH_CARRIER()                                   \
+    const auto carrier = GENERATE(server_test::each_carrier()); \
+    CAPTURE(carrier)
+
 template <class Hub>
 class hub_server {
 public:
-    explicit hub_server(signalrpp::hub_options options = {}, int threads = 2, std::string path = "/hub")
-        : server_(io_), context(server_.map_hub<Hub>(std::move(path), std::move(options))) {
+    explicit hub_server(server_test::carrier via = server_test::carrier::tcp, signalrpp::hub_options options = {},
+                        int threads = 2, std::string path = "/hub")
+        : server_(io_), context(server_.map_hub<Hub>(std::move(path), std::move(options))), via(via) {
         port = server_.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
         work_.emplace(io_.get_executor());
         for (int i = 0; i < threads; ++i) {
@@ -44,6 +50,7 @@ private:
 
 public:
     signalrpp::hub_context<Hub> context;
+    const server_test::carrier via;
     unsigned short port = 0;
 
 private:
@@ -51,11 +58,13 @@ private:
     std::vector<std::thread> threads_;
 };
 
-/// A hub client: a WebSocket to `path` (no negotiate), records split at the separator.
+/// A hub client: a WebSocket to `path` (no negotiate) over the server's carrier, records split at the
+/// separator.
 class hub_client {
 public:
-    explicit hub_client(unsigned short port, const std::string& path = "/hub", bool handshake = true)
-        : socket_(port) {
+    template <class Hub>
+    explicit hub_client(hub_server<Hub>& server, const std::string& path = "/hub", bool handshake = true)
+        : socket_(server.server(), server.via, server.port) {
         const auto response = socket_.upgrade(path);
         if (response.status != 101) {
             throw std::runtime_error("upgrade refused: " + std::to_string(response.status));

@@ -35,9 +35,9 @@ struct echo_connection : signalrpp::persistent_connection {
     void on_disconnected(std::error_code) { ++disconnected; }
 };
 
-// A server with echo_connection at /echo, run by two threads.
+// A server with echo_connection at /echo, run by two threads, reached over `via`.
 struct persistent_server {
-    persistent_server() : server(io), context(server.map_connection<echo_connection>("/echo")) {
+    explicit persistent_server(server_test::carrier via) : server(io), via(via), context(server.map_connection<echo_connection>("/echo")) {
         port = server.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
         work.emplace(io.get_executor());
         for (auto& t : threads) {
@@ -53,6 +53,7 @@ struct persistent_server {
     }
     asio::io_context io;
     signalrpp::server server;
+    const server_test::carrier via;
     signalrpp::persistent_context<echo_connection> context;
     unsigned short port = 0;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -73,11 +74,13 @@ using namespace persistent_tests;
 namespace ws = signalrpp::websocket;
 
 TEST_CASE("a direct WebSocket: messages come back as sent, text as text and binary as binary") {
+    const auto carrier = GENERATE(server_test::each_carrier());
+    CAPTURE(carrier);
     connected = 0;
     disconnected = 0;
-    persistent_server server;
+    persistent_server server(carrier);
     {
-        server_test::client c(server.port);
+        server_test::client c(server.server, carrier, server.port);
         REQUIRE(c.upgrade("/echo").status == 101);
         c.send_frame(ws::opcode::text, "hello");
         auto e = c.read_frame();
@@ -95,8 +98,11 @@ TEST_CASE("a direct WebSocket: messages come back as sent, text as text and bina
 }
 
 TEST_CASE("groups and everyone, from a connection and from outside") {
-    persistent_server server;
-    server_test::client a(server.port), b(server.port), c(server.port);
+    const auto carrier = GENERATE(server_test::each_carrier());
+    CAPTURE(carrier);
+    persistent_server server(carrier);
+    server_test::client a(server.server, carrier, server.port), b(server.server, carrier, server.port),
+        c(server.server, carrier, server.port);
     for (auto* x : {&a, &b, &c}) {
         REQUIRE(x->upgrade("/echo").status == 101);
     }
@@ -114,8 +120,11 @@ TEST_CASE("groups and everyone, from a connection and from outside") {
 }
 
 TEST_CASE("Server-Sent Events: POSTed messages come back as events") {
-    persistent_server server;
-    server_test::client stream(server.port), poster(server.port);
+    const auto carrier = GENERATE(server_test::each_carrier());
+    CAPTURE(carrier);
+    persistent_server server(carrier);
+    server_test::client stream(server.server, carrier, server.port),
+        poster(server.server, carrier, server.port);
     const auto token = server_test::negotiate(poster);
     server_test::open_event_stream(stream, token);
     CHECK(poster.request("POST", "/echo?id=" + token, "over sse").status == 200);
@@ -125,8 +134,11 @@ TEST_CASE("Server-Sent Events: POSTed messages come back as events") {
 }
 
 TEST_CASE("long polling: POSTed messages come back in the next poll") {
-    persistent_server server;
-    server_test::client poller(server.port), poster(server.port);
+    const auto carrier = GENERATE(server_test::each_carrier());
+    CAPTURE(carrier);
+    persistent_server server(carrier);
+    server_test::client poller(server.server, carrier, server.port),
+        poster(server.server, carrier, server.port);
     const auto token = server_test::negotiate(poster);
     CHECK(poller.request("GET", "/echo?id=" + token).status == 200); // the first poll returns at once
     CHECK(poster.request("POST", "/echo?id=" + token, "over long polling").status == 200);

@@ -184,17 +184,22 @@ public:
 
     /// Over the server's carrier. For the memory carrier, `prepare` may set up the server's end (failure
     /// injection, read and write sizes) before the server adopts it.
-    explicit client(running_server& server, const std::function<void(memory_stream&)>& prepare = {}) {
-        if (server.via == carrier::tcp) {
-            connect_tcp(server.port);
+    explicit client(running_server& server, const std::function<void(memory_stream&)>& prepare = {})
+        : client(server.server(), server.via, server.port, prepare) {}
+
+    /// Over `via` to `server` (listening on 127.0.0.1:port, for TCP).
+    client(signalrpp::server& server, carrier via, unsigned short port,
+           const std::function<void(memory_stream&)>& prepare = {}) {
+        if (via == carrier::tcp) {
+            connect_tcp(port);
             return;
         }
-        auto ends = signalrpp::test::make_memory_stream_pair(io_.get_executor(), server.server().get_executor());
+        auto ends = signalrpp::test::make_memory_stream_pair(io_.get_executor(), server.get_executor());
         if (prepare) {
             prepare(ends.second);
         }
         memory_.emplace(std::move(ends.first));
-        server.server().accept(std::move(ends.second));
+        server.accept(std::move(ends.second));
     }
 
     client(const client&) = delete;
