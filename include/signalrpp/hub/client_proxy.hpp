@@ -38,11 +38,7 @@ public:
 
     /// Queues an already serialized message (with its record separator) on every connection of the target.
     std::size_t send_serialized(const std::shared_ptr<const std::string>& message) const {
-        std::size_t queued = 0;
-        for (const auto& c : shared_->registry.resolve(target_)) {
-            queued += c->send(transport::outbound_message(message)) ? 1 : 0;
-        }
-        return queued;
+        return shared_->registry.send(target_, message);
     }
 
     const send_target& target() const noexcept { return target_; }

@@ -140,6 +140,16 @@ public:
         return out;
     }
 
+    /// Queues `payload` (shared, not copied) on every connection `target` names; returns how many took it.
+    std::size_t send(const send_target& target, const std::shared_ptr<const std::string>& payload,
+                     bool binary = false) const {
+        std::size_t queued = 0;
+        for (const auto& c : resolve(target)) {
+            queued += c->send(transport::outbound_message(payload, binary)) ? 1 : 0;
+        }
+        return queued;
+    }
+
     std::size_t size() const {
         std::lock_guard lock(mutex_);
         return entries_.size();

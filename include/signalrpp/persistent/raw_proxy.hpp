@@ -5,7 +5,6 @@
 
 #include <signalrpp/hub/connection_registry.hpp>
 #include <signalrpp/hub/send_target.hpp>
-#include <signalrpp/transport/outbound_message.hpp>
 
 #include <memory>
 #include <string>
@@ -21,12 +20,7 @@ public:
 
     /// Queues `data` on every connection of the target; returns how many took it.
     std::size_t send(std::string_view data, bool binary = false) const {
-        const auto shared = std::make_shared<const std::string>(data);
-        std::size_t queued = 0;
-        for (const auto& c : registry_->resolve(target_)) {
-            queued += c->send(transport::outbound_message(shared, binary)) ? 1 : 0;
-        }
-        return queued;
+        return registry_->send(target_, std::make_shared<const std::string>(data), binary);
     }
 
 private:
