@@ -97,14 +97,16 @@ class Lines:
 
 
 def find_program(build_dir, name):
-    for candidate in (build_dir / "bench" / name, build_dir / "bench" / "echo" / name):
+    directories = (build_dir / "bench", build_dir / "bench" / "echo", build_dir / "bench" / "hub")
+    for candidate in (d / name for d in directories):
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate
-    raise BenchError(f"{name} not found in {build_dir / 'bench'} or {build_dir / 'bench' / 'echo'}: build it first")
+    raise BenchError(f"{name} not found in {', '.join(map(str, directories))}: build it first")
 
 
 class Server:
-    """An echo server on CPU 0, started with --port 0; its port read from its first line."""
+    """An echo server on CPU 0, started with --port 0; its port read from its first line ("listening on
+    ws://127.0.0.1:PORT", or http:// for the hub server)."""
 
     def __init__(self, name, path):
         self.name = name
@@ -118,7 +120,7 @@ class Server:
         except BenchError:
             self.stop()
             raise
-        match = re.fullmatch(r"listening on ws://127\.0\.0\.1:(\d+)", line)
+        match = re.fullmatch(r"listening on (?:ws|http)://127\.0\.0\.1:(\d+)", line)
         if not match:
             self.stop()
             raise BenchError(f"{name}: expected 'listening on ws://127.0.0.1:PORT' first, got {line!r}")
@@ -149,11 +151,12 @@ def ws_load(ws_load_path, port, *arguments):
         stdout=subprocess.PIPE, stdin=subprocess.PIPE, bufsize=0, preexec_fn=raise_file_limit)
 
 
-def measure_echo(server, ws_load_path, size, inflight, args):
-    """Echoes per server CPU-second and per wall second, and both processes' CPU use in the window."""
+def measure_echo(server, ws_load_path, size, inflight, args, hub=False):
+    """Echoes per server CPU-second and per wall second, both processes' CPU use in the window, and the
+    echoes' latency (p50, p99, microseconds). hub: ws-load --hub (Echo invocations on /hub)."""
     what = f"{server.name}, {size} B x {inflight}"
-    load = ws_load(ws_load_path, server.port, "--connections", args.connections, "--size", size,
-                   "--inflight", inflight, "--seconds", args.seconds, "--warmup", args.warmup)
+    load = ws_load(ws_load_path, server.port, *(["--hub"] if hub else []), "--connections", args.connections,
+                   "--size", size, "--inflight", inflight, "--seconds", args.seconds, "--warmup", args.warmup)
     deadline = time.monotonic() + args.seconds + args.warmup + 60
     output = Lines(load)
     try:
@@ -169,6 +172,10 @@ def measure_echo(server, ws_load_path, size, inflight, args):
         match = re.fullmatch(r"echoes (\d+) in ([0-9.]+) s: ([0-9.]+) echoes/s", line)
         if not match:
             raise BenchError(f"ws-load ({what}): unexpected line {line!r}")
+        line = output.next(deadline, f"ws-load ({what})")
+        latency = re.match(r"latency p50 ([0-9.]+) us p99 ([0-9.]+) us", line)
+        if not latency:
+            raise BenchError(f"ws-load ({what}): expected the latency line, got {line!r}")
         load.stdin.close()
         if load.wait(timeout=30) != 0:
             raise BenchError(f"ws-load ({what}): exited with status {load.returncode}")
@@ -190,16 +197,18 @@ def measure_echo(server, ws_load_path, size, inflight, args):
         "load_busy": load_cpu / wall,
         "others_busy": max(0.0, machine_end[0] - machine_start[0] - server_cpu - load_cpu) / wall,
         "stolen": (machine_end[1] - machine_start[1]) / wall,
+        "p50_us": float(latency.group(1)),
+        "p99_us": float(latency.group(2)),
     }
 
 
-def measure_idle(name, path, ws_load_path, connections):
-    """Bytes of RSS a fresh server adds per idle connection."""
+def measure_idle(name, path, ws_load_path, connections, hub=False):
+    """Bytes of RSS a fresh server adds per idle connection (hub: past the handshake and in a group)."""
     server = Server(name, path)
     try:
         time.sleep(0.2)
         before = rss_bytes(server.pid)
-        load = ws_load(ws_load_path, server.port, "--idle", connections)
+        load = ws_load(ws_load_path, server.port, *(["--hub"] if hub else []), "--idle", connections)
         output = Lines(load)
         try:
             deadline = time.monotonic() + 120
@@ -268,7 +277,8 @@ def main():
                     print(f"{program:24} {size:4} B x{inflight}: {figures['per_cpu_second']:10.0f} echoes/server CPU-s, "
                           f"{figures['per_second']:10.0f} echoes/s, server CPU {figures['server_busy']:4.0%}, "
                           f"ws-load CPU {figures['load_busy']:4.0%}, others {figures['others_busy']:4.0%}, "
-                          f"stolen {figures['stolen']:4.0%}", flush=True)
+                          f"stolen {figures['stolen']:4.0%}, latency p50 {figures['p50_us']:.0f} us p99 {figures['p99_us']:.0f} us",
+                          flush=True)
             finally:
                 server.stop()
             if args.idle > 0:

@@ -1,15 +1,22 @@
-// ws-load: the WebSocket client that bench/echo/compare.py drives against each echo server.
-// Load mode: C connections, each keeping K text messages of S bytes in flight (one new message per
-// echo, each echo checked byte for byte). After a warm-up it prints "window start", counts echoes for
-// T seconds, prints "window end" and the count; the driver reads the server's CPU time at those lines.
-// Idle mode (--idle N): opens N connections, prints "idle N open", holds them until stdin closes or a
-// signal; the driver reads the server's memory meanwhile.
+// ws-load: the WebSocket client that bench/echo/compare.py and bench/hub/compare_hub.py drive against
+// the echo servers.
+// Load mode: C connections, each keeping K messages in flight (one new message per echo, each echo
+// checked byte for byte). After a warm-up it prints "window start", counts echoes for T seconds, prints
+// "window end", the count, and the latency of the echoes that came in the window (send to echo, as the
+// client sees it: "latency p50 X us p99 Y us"); the driver reads the server's CPU time at those lines.
+// - Raw (default): each message is a text frame of S bytes, echoed as is, on path /.
+// - Hub (--hub): a SignalR JSON hub connection on /hub (handshake first); each message is an
+//   Invocation of Echo with an S-byte string argument and an increasing invocationId, each echo its
+//   Completion (keep-alive Pings are skipped).
+// Idle mode (--idle N): opens N connections (with --hub: each past the handshake and in a group, by
+// JoinGroup("idle")), prints "idle N open", holds them until stdin closes or a signal; the driver reads
+// the server's memory meanwhile.
 // It must outrun the servers it measures, on one thread: every frame a read makes due goes out in one
 // write, reads take 64 KiB, and server frames are parsed here (a header and a memcmp, no copy) rather
 // than with frame_reader, which assembles each message and validates its UTF-8.
 //
-// Usage: ws-load --port P [--connections 100] [--size 20] [--inflight 1] [--seconds 5] [--warmup 1]
-//        ws-load --port P --idle N [--handshakes 200]
+// Usage: ws-load --port P [--hub] [--connections 100] [--size 20] [--inflight 1] [--seconds 5] [--warmup 1]
+//        ws-load --port P [--hub] --idle N [--handshakes 200]
 #include <signalrpp/core/base64.hpp>
 #include <signalrpp/websocket/frame.hpp>
 #include <signalrpp/websocket/handshake.hpp>
@@ -34,6 +41,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <random>
 #include <string>
@@ -48,6 +56,7 @@ using clock_type = std::chrono::steady_clock;
 
 struct options {
     unsigned short port = 0;
+    bool hub = false;             ///< SignalR JSON hub protocol on /hub rather than plain echo on /
     std::size_t connections = 100;
     std::size_t size = 20;
     std::size_t inflight = 1;
@@ -60,6 +69,32 @@ struct options {
 constexpr std::size_t read_chunk = 64 * 1024;
 constexpr std::size_t max_response_head = 8 * 1024;
 constexpr auto open_timeout = std::chrono::seconds(60);
+
+// The hub protocol's JSON records (reference section 2), each ending with the record separator.
+constexpr std::string_view hub_handshake_request = "{\"protocol\":\"json\",\"version\":1}\x1e";
+constexpr std::string_view hub_handshake_response = "{}\x1e";
+constexpr std::string_view hub_ping = "{\"type\":6}\x1e";
+constexpr std::string_view idle_group = "idle";
+
+// An Invocation of `target` with one string argument (no character in it needs escaping).
+void append_invocation(std::string& out, std::string_view id, std::string_view target, std::string_view argument) {
+    out += R"({"type":1,"invocationId":")";
+    out += id;
+    out += R"(","target":")";
+    out += target;
+    out += R"(","arguments":[")";
+    out += argument;
+    out += "\"]}\x1e";
+}
+
+// A Completion with `result`, already JSON ("null", "\"text\"").
+void append_completion(std::string& out, std::string_view id, std::string_view result) {
+    out += R"({"type":3,"invocationId":")";
+    out += id;
+    out += R"(","result":)";
+    out += result;
+    out += "}\x1e";
+}
 
 // Lines the driver waits for go out at once.
 void print_line(const std::string& line) {
@@ -80,39 +115,55 @@ std::string lower(std::string_view s) {
 
 class load;
 
-// One client connection: connect, handshake, then (in load mode) the echo loop.
+// One client connection: connect, WebSocket handshake, (hub) hub handshake and, idle, JoinGroup; then,
+// in load mode, the echo loop.
 class connection {
 public:
     connection(load& owner, asio::io_context& io, std::size_t index) : owner_(owner), socket_(io), index_(index) {}
 
     void open(const tcp::endpoint& server, std::mt19937& random);
-    void start_echoing(std::string_view frame, std::string_view payload, std::size_t inflight);
+    void start_echoing(std::size_t inflight);
 
 private:
+    enum class phase { upgrading, hub_handshake, joining, open };
+
     void on_connect(const asio::error_code& ec);
     void read_response();
     void on_response(std::size_t n);
+    void send_record(std::string_view record);
     void read_frames();
     void on_frames(std::size_t n);
+    std::string_view expected_message(std::size_t length);
+    void on_message(clock_type::time_point now);
+    void queue_echo(clock_type::time_point now);
     void flush();
     void fail(const std::string& what);
 
     load& owner_;
     tcp::socket socket_;
     std::size_t index_;
+    phase phase_ = phase::upgrading;
 
     // Handshake.
     std::string request_;
     std::string expected_accept_;
     std::string response_;
 
-    // Echo loop: the frame to send, the payload each echo must carry, where the parser is in it.
-    std::string_view frame_;
-    std::string_view payload_;
+    // Reading: the message the frame being parsed must carry, and where the parser is in it.
     std::unique_ptr<char[]> in_;
     std::size_t in_size_ = 0; ///< unparsed bytes at the front of in_ (a partial header at most)
+    bool reading_ = false; ///< a read is under way, or its handler runs (and reads again unless held)
     bool in_payload_ = false;
-    std::size_t payload_offset_ = 0;
+    bool in_ping_ = false;
+    std::string_view message_;
+    std::size_t message_offset_ = 0;
+    std::string expected_; ///< hub: the Completion (or handshake answer) due next
+    std::string record_;   ///< hub: the Invocation being framed
+
+    // Echo loop: when each message in flight was queued (a ring of `inflight`), hub invocation ids.
+    std::vector<clock_type::time_point> sent_at_;
+    std::uint64_t sent_ = 0;
+    std::uint64_t received_ = 0;
     std::string pending_; ///< frames due, not yet written
     std::string writing_; ///< frames being written
     bool write_busy_ = false;
@@ -134,11 +185,11 @@ public:
         for (std::size_t i = 0; i < opt.size; ++i) {
             payload_[i] = static_cast<char>('a' + i % 26);
         }
-        ws::masking_key key{};
-        for (auto& b : key) {
+        for (auto& b : key_) {
             b = static_cast<std::uint8_t>(random_());
         }
-        ws::write_frame(frame_, ws::opcode::text, payload_, true, key);
+        ws::write_frame(frame_, ws::opcode::text, payload_, true, key_);
+        echo_result_ = '"' + payload_ + '"';
     }
 
     void start() {
@@ -159,6 +210,12 @@ public:
 
     int exit_code() const noexcept { return exit_code_; }
     bool stopping() const noexcept { return stopping_; }
+    bool hub() const noexcept { return opt_.hub; }
+    bool idle() const noexcept { return opt_.idle > 0; }
+    std::string_view payload() const noexcept { return payload_; }
+    std::string_view frame() const noexcept { return frame_; }
+    std::string_view echo_result() const noexcept { return echo_result_; }
+    const ws::masking_key& key() const noexcept { return key_; }
 
     void on_open() {
         --opening_;
@@ -172,6 +229,13 @@ public:
     }
 
     void count(std::size_t echoes) noexcept { echoes_ += echoes; }
+
+    void record_latency(clock_type::duration d) {
+        if (recording_) {
+            const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+            latencies_.push_back(static_cast<std::uint32_t>(std::clamp<decltype(ns)>(ns, 0, std::numeric_limits<std::uint32_t>::max())));
+        }
+    }
 
     void fail(const std::string& what) {
         if (stopping_) {
@@ -197,7 +261,7 @@ private:
         }
         print_line("connections " + std::to_string(open_) + " open");
         for (auto& c : connections_) {
-            c->start_echoing(frame_, payload_, opt_.inflight);
+            c->start_echoing(opt_.inflight);
         }
         timer_.expires_after(std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt_.warmup)));
         timer_.async_wait([this](const asio::error_code& ec) {
@@ -206,6 +270,7 @@ private:
             }
             window_echoes_ = echoes_;
             window_start_ = clock_type::now();
+            recording_ = true;
             print_line("window start");
             timer_.expires_after(std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt_.seconds)));
             timer_.async_wait([this](const asio::error_code& ec) {
@@ -217,6 +282,7 @@ private:
     }
 
     void end_window() {
+        recording_ = false;
         const std::size_t echoes = echoes_ - window_echoes_;
         const double elapsed = std::chrono::duration<double>(clock_type::now() - window_start_).count();
         print_line("window end");
@@ -229,7 +295,20 @@ private:
             stop(1);
             return;
         }
+        std::snprintf(line.data(), line.size(), "latency p50 %.1f us p99 %.1f us (%zu echoes)", percentile(0.50),
+                      percentile(0.99), latencies_.size());
+        print_line(line.data());
         stop(0);
+    }
+
+    // The q-quantile of the latencies recorded, in microseconds (nearest rank).
+    double percentile(double q) {
+        if (latencies_.empty()) {
+            return 0;
+        }
+        const auto rank = static_cast<std::size_t>(q * static_cast<double>(latencies_.size() - 1) + 0.5);
+        std::nth_element(latencies_.begin(), latencies_.begin() + static_cast<std::ptrdiff_t>(rank), latencies_.end());
+        return static_cast<double>(latencies_[rank]) / 1000.0;
     }
 
     // Idle mode: until stdin closes (a pipe from the driver, say) or a signal.
@@ -242,13 +321,7 @@ private:
         if (fd < 0 || ec) {
             return; // a signal ends it
         }
-        input_.async_read_some(asio::buffer(input_buffer_), [this](const asio::error_code& ec, std::size_t) {
-            if (ec) {
-                stop(0);
-            } else {
-                hold_more();
-            }
-        });
+        hold_more();
     }
 
     void hold_more() {
@@ -277,14 +350,18 @@ private:
     std::array<char, 256> input_buffer_{};
     tcp::endpoint server_;
     std::mt19937 random_{std::random_device{}()};
+    ws::masking_key key_{};
     std::string payload_;
-    std::string frame_;
+    std::string frame_;       ///< raw: the frame every message is
+    std::string echo_result_; ///< hub: the payload as a JSON string, the result of every Echo
     std::vector<std::unique_ptr<connection>> connections_;
     std::size_t next_ = 0;
     std::size_t opening_ = 0;
     std::size_t open_ = 0;
     std::size_t echoes_ = 0;
     std::size_t window_echoes_ = 0;
+    bool recording_ = false;
+    std::vector<std::uint32_t> latencies_; ///< nanoseconds, of the echoes in the window
     clock_type::time_point window_start_;
     bool stopping_ = false;
     int exit_code_ = 0;
@@ -297,9 +374,9 @@ void connection::open(const tcp::endpoint& server, std::mt19937& random) {
     }
     const std::string key = signalrpp::base64::encode(nonce);
     expected_accept_ = ws::accept_key(key);
-    request_ = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) +
-               "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key +
-               "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    request_ = std::string("GET ") + (owner_.hub() ? "/hub" : "/") + " HTTP/1.1\r\nHost: 127.0.0.1:" +
+               std::to_string(server.port()) + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " +
+               key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
     socket_.async_connect(server, [this](const asio::error_code& ec) { on_connect(ec); });
 }
 
@@ -359,9 +436,9 @@ void connection::on_response(std::size_t) {
     if (!accepted) {
         return fail("handshake: missing or wrong Sec-WebSocket-Accept");
     }
-    // Bytes after the head are frames; keep them for the echo loop (none are expected before we send).
+    // Bytes after the head are frames; keep them for the frame parser (none are expected before we send).
     const std::string rest = response_.substr(end + 4);
-    if (!rest.empty()) {
+    if (!rest.empty() || owner_.hub()) {
         in_ = std::make_unique<char[]>(read_chunk);
         std::memcpy(in_.get(), rest.data(), std::min(rest.size(), read_chunk));
         in_size_ = std::min(rest.size(), read_chunk);
@@ -369,26 +446,57 @@ void connection::on_response(std::size_t) {
     std::string().swap(request_);
     std::string().swap(response_);
     std::string().swap(expected_accept_);
-    owner_.on_open();
+    if (!owner_.hub()) {
+        phase_ = phase::open;
+        owner_.on_open();
+        return;
+    }
+    phase_ = phase::hub_handshake;
+    send_record(hub_handshake_request);
+    read_frames();
 }
 
-void connection::start_echoing(std::string_view frame, std::string_view payload, std::size_t inflight) {
-    frame_ = frame;
-    payload_ = payload;
+// Queues one hub record as a masked text frame and writes it.
+void connection::send_record(std::string_view record) {
+    ws::write_frame(pending_, ws::opcode::text, record, true, owner_.key());
+    flush();
+}
+
+void connection::start_echoing(std::size_t inflight) {
     if (!in_) {
         in_ = std::make_unique<char[]>(read_chunk);
     }
-    pending_.reserve(frame.size() * inflight);
-    writing_.reserve(frame.size() * inflight);
+    sent_at_.resize(inflight);
+    pending_.reserve((owner_.frame().size() + 64) * inflight);
+    writing_.reserve((owner_.frame().size() + 64) * inflight);
+    const auto now = clock_type::now();
     for (std::size_t i = 0; i < inflight; ++i) {
-        pending_.append(frame);
+        queue_echo(now);
     }
     flush();
-    read_frames(); // any bytes left from the handshake are parsed with the first read's
+    if (!reading_) {
+        read_frames(); // any bytes left from the handshake are parsed with the first read's
+    }
+}
 
+// Queues the next message: the raw frame, or an Invocation of Echo with the next invocation id.
+void connection::queue_echo(clock_type::time_point now) {
+    sent_at_[sent_ % sent_at_.size()] = now;
+    const std::uint64_t id = ++sent_;
+    if (!owner_.hub()) {
+        pending_.append(owner_.frame());
+        return;
+    }
+    std::array<char, 24> digits{};
+    const int length = std::snprintf(digits.data(), digits.size(), "%llu", static_cast<unsigned long long>(id));
+    record_.clear();
+    append_invocation(record_, std::string_view(digits.data(), static_cast<std::size_t>(length)), "Echo",
+                      owner_.payload());
+    ws::write_frame(pending_, ws::opcode::text, record_, true, owner_.key());
 }
 
 void connection::read_frames() {
+    reading_ = true;
     socket_.async_read_some(asio::buffer(in_.get() + in_size_, read_chunk - in_size_),
                             [this](const asio::error_code& ec, std::size_t n) {
                                 if (ec) {
@@ -399,25 +507,55 @@ void connection::read_frames() {
                             });
 }
 
-// Parses every whole frame in in_: each must be an unmasked, final text frame carrying payload_.
-// A payload is checked as it arrives, so only a partial header is ever carried over to the next read.
+// The message a server frame of `length` bytes must carry now: the raw payload, the hub handshake
+// answer, a Completion (JoinGroup's or the oldest Echo's), or a Ping (hub, when the length says so).
+std::string_view connection::expected_message(std::size_t length) {
+    in_ping_ = false;
+    if (!owner_.hub()) {
+        return owner_.payload();
+    }
+    expected_.clear();
+    switch (phase_) {
+    case phase::upgrading: break;
+    case phase::hub_handshake: return hub_handshake_response;
+    case phase::joining: append_completion(expected_, "join", "null"); break;
+    case phase::open: {
+        std::array<char, 24> digits{};
+        const int n = std::snprintf(digits.data(), digits.size(), "%llu", static_cast<unsigned long long>(received_ + 1));
+        append_completion(expected_, std::string_view(digits.data(), static_cast<std::size_t>(n)), owner_.echo_result());
+        break;
+    }
+    }
+    if (length == hub_ping.size() && expected_.size() != hub_ping.size()) {
+        in_ping_ = true;
+        return hub_ping;
+    }
+    return expected_;
+}
+
+// Parses every whole frame in in_: each must be an unmasked, final text frame carrying the message
+// expected_message() names. A payload is checked as it arrives, so only a partial header is ever
+// carried over to the next read.
 void connection::on_frames(std::size_t n) {
+    const auto now = clock_type::now();
     const char* p = in_.get();
     const char* const end = p + in_size_ + n;
-    std::size_t echoes = 0;
+    const std::uint64_t received_before = received_;
     for (;;) {
         if (in_payload_) {
-            const std::size_t take = std::min(payload_.size() - payload_offset_, static_cast<std::size_t>(end - p));
-            if (std::memcmp(p, payload_.data() + payload_offset_, take) != 0) {
-                return fail("an echo differs from the message sent");
+            const std::size_t take = std::min(message_.size() - message_offset_, static_cast<std::size_t>(end - p));
+            if (std::memcmp(p, message_.data() + message_offset_, take) != 0) {
+                return fail("a message differs from the one expected: " + std::string(message_));
             }
             p += take;
-            payload_offset_ += take;
-            if (payload_offset_ < payload_.size()) {
+            message_offset_ += take;
+            if (message_offset_ < message_.size()) {
                 break;
             }
             in_payload_ = false;
-            ++echoes;
+            if (!in_ping_) {
+                on_message(now);
+            }
             continue;
         }
         const std::size_t available = static_cast<std::size_t>(end - p);
@@ -445,23 +583,58 @@ void connection::on_frames(std::size_t n) {
                 length = length << 8 | static_cast<std::uint8_t>(p[2 + i]);
             }
         }
-        if (length != payload_.size()) {
-            return fail("an echo of " + std::to_string(length) + " bytes, expected " + std::to_string(payload_.size()));
+        message_ = expected_message(length);
+        if (length != message_.size()) {
+            return fail("a message of " + std::to_string(length) + " bytes, expected " +
+                        std::to_string(message_.size()) + ": " + std::string(message_));
         }
         p += 2 + extra;
         in_payload_ = true;
-        payload_offset_ = 0;
+        message_offset_ = 0;
     }
     in_size_ = static_cast<std::size_t>(end - p);
     std::memmove(in_.get(), p, in_size_);
-    if (echoes > 0) {
-        owner_.count(echoes);
-        for (std::size_t i = 0; i < echoes; ++i) {
-            pending_.append(frame_);
+    if (received_ > received_before) {
+        owner_.count(received_ - received_before);
+        for (std::uint64_t i = received_before; i < received_; ++i) {
+            queue_echo(now);
         }
         flush();
     }
+    if (phase_ == phase::open && owner_.idle()) {
+        in_.reset(); // held, no longer read
+        reading_ = false;
+        return;
+    }
     read_frames();
+}
+
+// A whole message has come and is the one expected.
+void connection::on_message(clock_type::time_point now) {
+    switch (phase_) {
+    case phase::upgrading: break;
+    case phase::hub_handshake:
+        if (!owner_.idle()) {
+            phase_ = phase::open;
+            owner_.on_open();
+            return;
+        }
+        phase_ = phase::joining;
+        {
+            std::string record;
+            append_invocation(record, "join", "JoinGroup", idle_group);
+            send_record(record);
+        }
+        return;
+    case phase::joining:
+        phase_ = phase::open;
+        owner_.on_open();
+        return;
+    case phase::open:
+        owner_.record_latency(now - sent_at_[received_ % sent_at_.size()]);
+        ++received_;
+        return;
+    }
 }
 
 void connection::flush() {
@@ -497,8 +670,8 @@ void raise_file_limit() {
 [[noreturn]] void usage(const char* why) {
     std::fprintf(stderr,
                  "ws-load: %s\n"
-                 "usage: ws-load --port P [--connections C] [--size S] [--inflight K] [--seconds T] [--warmup W]\n"
-                 "       ws-load --port P --idle N [--handshakes H]\n",
+                 "usage: ws-load --port P [--hub] [--connections C] [--size S] [--inflight K] [--seconds T] [--warmup W]\n"
+                 "       ws-load --port P [--hub] --idle N [--handshakes H]\n",
                  why);
     std::exit(2);
 }
@@ -508,8 +681,12 @@ options parse_options(int argc, char** argv) {
     bool have_port = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view name = argv[i];
+        if (name == "--hub") {
+            opt.hub = true;
+            continue;
+        }
         if (i + 1 >= argc) {
-            usage("every option takes a value");
+            usage("every option but --hub takes a value");
         }
         const char* value = argv[++i];
         char* end = nullptr;

@@ -1,0 +1,40 @@
+// hub-echo-server: a SignalR hub server for the hub benchmarks (bench/hub/compare_hub.py), the hub
+// counterpart of raw-echo-server. The contract: `hub-echo-server --port N` (0: any free port), one
+// thread, 127.0.0.1, first line of standard output "listening on http://127.0.0.1:PORT", a hub at /hub
+// (WebSocket straight away, or negotiate first) with Echo(string) -> string and JoinGroup(string),
+// which adds the caller to a group (for the memory figure of idle connections that are in a group),
+// until SIGINT or SIGTERM. Hub options are the defaults (keep-alive pings, timeouts).
+
+#include <signalrpp/server/server.hpp>
+
+#include "../echo/echo_server_port.hpp"
+
+#include <asio/signal_set.hpp>
+
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct echo_hub : signalrpp::hub {
+    std::string echo(std::string text) { return text; }
+    void join_group(std::string name) { groups().add(context().connection_id(), name); }
+};
+SIGNALRPP_HUB(echo_hub, (echo, "Echo"), (join_group, "JoinGroup"));
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const unsigned short port = parse_echo_server_port(argc, argv, "hub-echo-server");
+    asio::io_context io(1);
+    signalrpp::server_options options;
+    options.single_threaded = true; // one thread runs io: no strands
+    signalrpp::server server(io, options);
+    server.map_hub<echo_hub>("/hub");
+    const auto bound = server.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    std::printf("listening on http://127.0.0.1:%u\n", static_cast<unsigned>(bound.port()));
+    std::fflush(stdout);
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](std::error_code, int) { server.stop(); });
+    io.run();
+}
