@@ -4681,7 +4681,7 @@ private:
     }
 
     void arm_close_timer() {
-        close_timer_.emplace(conn_->get_executor());
+        close_timer_ = std::make_unique<asio::steady_timer>(conn_->get_executor());
         close_timer_->expires_after(options_.close_timeout);
         close_timer_->async_wait([self = shared_from_this()](std::error_code ec) {
             if (!ec && (self->state_ == state::closing || self->state_ == state::draining)) {
@@ -4713,7 +4713,8 @@ private:
     }
 
     // What a connection keeps between writes is room for a few messages' bookkeeping (no payloads,
-    // no read or write buffer); more than that, left by a burst, is freed.
+    // no read or write buffer, no message buffer); more than that, left by a burst, is freed. (Freeing
+    // the small buffers too costs an allocation per write; idle connections are the many.)
     void release_idle_memory() {
         constexpr std::size_t keep = 4;
         if (inflight_.capacity() > keep) {
@@ -4721,10 +4722,13 @@ private:
             std::vector<asio::const_buffer>().swap(buffers_);
             std::vector<cut>().swap(cuts_);
         }
-        if (frames_.capacity() > 256) {
+        if (frames_.capacity() > 0) {
             std::string().swap(frames_);
         }
-        reader_.release_memory(256);
+        if (control_out_.empty()) {
+            std::string().swap(control_out_); // (it held the 101 response)
+        }
+        reader_.release_memory();
     }
 
     std::shared_ptr<connection> conn_;
@@ -4744,7 +4748,7 @@ private:
     std::string frames_;
     std::vector<cut> cuts_;
     std::vector<asio::const_buffer> buffers_;
-    std::optional<asio::steady_timer> close_timer_;
+    std::unique_ptr<asio::steady_timer> close_timer_; // only while closing: idle sessions keep none
     state state_ = state::open;
     bool started_ = false;
     bool reading_ = false;
@@ -5298,14 +5302,17 @@ namespace signalrpp {
 
 class hub_caller_context {
 public:
-    hub_caller_context(std::shared_ptr<transport::connection> c, std::string user_id)
-        : connection_(std::move(c)), user_id_(std::move(user_id)) {}
+    explicit hub_caller_context(std::shared_ptr<transport::connection> c) : connection_(std::move(c)) {}
 
     /// The public connection id (what clients(), groups() and hub_context target).
     const std::string& connection_id() const noexcept { return connection_->id(); }
 
     /// The authenticated user's id (what clients().user() matches); empty for an anonymous connection.
-    const std::string& user_id() const noexcept { return user_id_; }
+    const std::string& user_id() const noexcept {
+        static const std::string anonymous;
+        const auto& user = connection_->request().user;
+        return user ? user->user_id : anonymous;
+    }
 
     /// The authenticated user and their claims (nothing when the path has no authentication).
     const std::optional<transport::user_identity>& user() const noexcept { return connection_->request().user; }
@@ -5332,7 +5339,6 @@ public:
 
 private:
     std::shared_ptr<transport::connection> connection_;
-    std::string user_id_;
     std::unique_ptr<std::unordered_map<std::string, std::any>> items_;
 };
 
@@ -5640,7 +5646,8 @@ public:
     /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state).
     void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {}) {
         std::lock_guard lock(mutex_);
-        auto& e = entries_[c->id()];
+        const std::string_view id = c->id(); // the key views the id inside the connection the entry holds
+        auto& e = entries_.try_emplace(id).first->second; // (ids are unique: a fresh entry)
         e = entry{std::move(c), std::move(state), std::move(user_id), {}};
         if (!e.user_id.empty()) {
             users_[e.user_id].insert(&e);
@@ -5694,14 +5701,14 @@ public:
 
     connection_ptr find(std::string_view id) const {
         std::lock_guard lock(mutex_);
-        const auto found = entries_.find(std::string(id));
+        const auto found = entries_.find(id);
         return found == entries_.end() ? nullptr : found->second.connection;
     }
 
     /// The runtime's state of connection `id`, or null.
     std::shared_ptr<void> find_state(std::string_view id) const {
         std::lock_guard lock(mutex_);
-        const auto found = entries_.find(std::string(id));
+        const auto found = entries_.find(id);
         return found == entries_.end() ? nullptr : found->second.state;
     }
 
@@ -5751,6 +5758,16 @@ public:
         return out;
     }
 
+    /// Queues `payload` (shared, not copied) on every connection `target` names; returns how many took it.
+    std::size_t send(const send_target& target, const std::shared_ptr<const std::string>& payload,
+                     bool binary = false) const {
+        std::size_t queued = 0;
+        for (const auto& c : resolve(target)) {
+            queued += c->send(transport::outbound_message(payload, binary)) ? 1 : 0;
+        }
+        return queued;
+    }
+
     std::size_t size() const {
         std::lock_guard lock(mutex_);
         return entries_.size();
@@ -5781,7 +5798,7 @@ private:
     }
 
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, entry> entries_;
+    std::unordered_map<std::string_view, entry> entries_; // keys view entry.connection->id()
     member_table groups_;
     member_table users_;
 };
@@ -6478,9 +6495,8 @@ public:
     /// connection's strand; the views are valid during the call only.
     using result_callback = std::function<void(const json::value* result, std::optional<std::string_view> error)>;
 
-    hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared,
-                   std::string user_id)
-        : shared_(std::move(shared)), context_(std::move(c), std::move(user_id)),
+    hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
+        : shared_(std::move(shared)), context_(std::move(c)),
           records_(shared_->options.maximum_receive_message_size), started_(clock::now()) {
         last_received_.store(started_.time_since_epoch().count(), std::memory_order_relaxed);
     }
@@ -6512,16 +6528,18 @@ public:
             return;
         }
         set_phase(phase::ended);
-        held_.reset();
-        for (auto& [id, stream] : streams_) {
-            cancel_stream(*stream);
+        std::map<std::string, result_callback> results;
+        if (activity_) {
+            activity_->held.reset();
+            for (auto& [id, stream] : activity_->streams) {
+                cancel_stream(*stream);
+            }
+            for (auto& [id, upload] : activity_->uploads) {
+                upload->complete("The underlying connection was closed.");
+            }
+            activity_->uploads.clear();
+            results.swap(activity_->pending_results);
         }
-        for (auto& [id, upload] : uploads_) {
-            upload->complete("The underlying connection was closed.");
-        }
-        uploads_.clear();
-        auto results = std::move(pending_results_);
-        pending_results_.clear();
         const std::string gone = "Connection '" + connection()->id() + "' disconnected.";
         for (auto& [id, callback] : results) {
             callback(nullptr, gone);
@@ -6531,8 +6549,8 @@ public:
             return;
         }
         std::exception_ptr error;
-        if (client_close_error_) {
-            error = std::make_exception_ptr(hub_exception(*client_close_error_));
+        if (activity_ && activity_->client_close_error) {
+            error = std::make_exception_ptr(hub_exception(*activity_->client_close_error));
         } else if (ec) {
             error = std::make_exception_ptr(std::system_error(ec));
         }
@@ -6602,7 +6620,7 @@ public:
                 done(nullptr, "Connection '" + self->connection()->id() + "' disconnected.");
                 return;
             }
-            self->pending_results_.emplace(id, std::move(done));
+            self->act().pending_results.emplace(id, std::move(done));
             self->connection()->send(std::move(message));
         });
     }
@@ -6610,7 +6628,7 @@ public:
     /// Forgets a client result nobody waits for any more (timed out).
     void cancel_client_invocation(std::string id) {
         asio::dispatch(connection()->get_executor(),
-                       [self = shared_from_this(), id = std::move(id)] { self->pending_results_.erase(id); });
+                       [self = shared_from_this(), id = std::move(id)] { self->act().pending_results.erase(id); });
     }
 
     /// True while the hub's on_connected runs (client results are not allowed there).
@@ -6634,7 +6652,7 @@ public:
         if (current_) {
             current_->stream = stream;
         }
-        streams_[stream->invocation_id] = std::move(stream);
+        act().streams[stream->invocation_id] = std::move(stream);
     }
 
     void open_upload(std::string_view stream_id, std::shared_ptr<reflect::upload_channel_base> channel) override {
@@ -6647,7 +6665,7 @@ public:
         if (current_) {
             current_->uploads.emplace_back(stream_id);
         }
-        uploads_[std::string(stream_id)] = std::move(channel);
+        act().uploads[std::string(stream_id)] = std::move(channel);
     }
 
 private:
@@ -6662,6 +6680,37 @@ private:
         asio::cancellation_signal cancel;
     };
 
+    // What a connection holds only while streams, client results or a waiting message exist (idle
+    // connections keep none of it: memory per idle connection).
+    struct activity {
+        std::optional<std::string> held; // a message waiting for a slot or for room in an upload stream
+        std::optional<std::string> client_close_error;
+        std::map<std::string, std::shared_ptr<reflect::result_stream_state>> streams;
+        std::map<std::string, std::shared_ptr<running_invocation>> stream_invocations;
+        std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> uploads;
+        std::map<std::string, result_callback> pending_results;
+
+        bool idle() const {
+            return !held && !client_close_error && streams.empty() && stream_invocations.empty() && uploads.empty() &&
+                   pending_results.empty();
+        }
+    };
+
+    activity& act() {
+        if (!activity_) {
+            activity_ = std::make_unique<activity>();
+        }
+        return *activity_;
+    }
+
+    bool holding() const noexcept { return activity_ && activity_->held; }
+
+    void release_activity_if_idle() {
+        if (activity_ && activity_->idle()) {
+            activity_.reset();
+        }
+    }
+
     static json::insitu_document& document() {
         thread_local json::insitu_document d;
         return d;
@@ -6670,7 +6719,10 @@ private:
     std::size_t active_invocations() const noexcept { return running_ - released_; }
 
     bool any_upload_full() const {
-        for (const auto& [id, upload] : uploads_) {
+        if (!activity_) {
+            return false;
+        }
+        for (const auto& [id, upload] : activity_->uploads) {
             if (upload->full()) {
                 return true;
             }
@@ -6687,12 +6739,12 @@ private:
     // full upload stream) or the connection stops.
     void pump() {
         while (phase_ == phase::handshake || phase_ == phase::running) {
-            if (held_) {
-                std::string work = *held_; // parsing works in place: keep the copy for another try
+            if (holding()) {
+                std::string work = *activity_->held; // parsing works in place: keep the copy for another try
                 if (!process(work.data(), work.size())) {
                     return;
                 }
-                held_.reset();
+                activity_->held.reset();
                 continue;
             }
             char* text = nullptr;
@@ -6702,6 +6754,7 @@ private:
                 if (records_.buffered() == 0) {
                     records_.release_memory();
                 }
+                release_activity_if_idle();
                 return;
             }
             if (s == protocol::record_reader::status::too_large) {
@@ -6723,7 +6776,7 @@ private:
             if (active_invocations() >= max_parallel() || any_upload_full()) {
                 std::string copy(text, size);
                 if (!process(text, size)) {
-                    held_ = std::move(copy);
+                    act().held = std::move(copy);
                     return;
                 }
             } else {
@@ -6742,7 +6795,7 @@ private:
     // the peer is then held back by TCP), and reads again once the pile is handled.
     void apply_backpressure() {
         const std::size_t limit = std::max<std::size_t>(64 * 1024, shared_->options.maximum_receive_message_size);
-        const bool pause = held_.has_value() && records_.buffered() >= limit && phase_ == phase::running;
+        const bool pause = holding() && records_.buffered() >= limit && phase_ == phase::running;
         if (pause != receive_paused_) {
             receive_paused_ = pause;
             connection()->pause_receiving(pause);
@@ -6854,36 +6907,39 @@ private:
     bool handle(const protocol::stream_invocation_message& m) { return invoke(reflect::invocation::from(m)); }
 
     bool handle(const protocol::stream_item_message& m) {
-        const auto found = uploads_.find(std::string(m.invocation_id));
-        if (found == uploads_.end()) {
+        auto& uploads = act().uploads;
+        const auto found = uploads.find(std::string(m.invocation_id));
+        if (found == uploads.end()) {
             return true; // no such stream: ignored, as the reference does
         }
         if (found->second->full()) {
             return false;
         }
         if (!found->second->push(*m.item)) {
-            uploads_.erase(found); // the item did not bind: the stream has ended
+            uploads.erase(found); // the item did not bind: the stream has ended
         }
         return true;
     }
 
     bool handle(const protocol::completion_message& m) {
         const std::string id(m.invocation_id);
-        if (const auto pending = pending_results_.find(id); pending != pending_results_.end()) {
+        auto& a = act();
+        if (const auto pending = a.pending_results.find(id); pending != a.pending_results.end()) {
             auto done = std::move(pending->second);
-            pending_results_.erase(pending);
+            a.pending_results.erase(pending);
             done(m.result, m.error);
             return true;
         }
-        if (const auto upload = uploads_.find(id); upload != uploads_.end()) {
+        if (const auto upload = a.uploads.find(id); upload != a.uploads.end()) {
             upload->second->complete(m.error ? std::optional<std::string>(*m.error) : std::nullopt);
-            uploads_.erase(upload);
+            a.uploads.erase(upload);
         }
         return true;
     }
 
     bool handle(const protocol::cancel_invocation_message& m) {
-        if (const auto found = streams_.find(std::string(m.invocation_id)); found != streams_.end()) {
+        auto& streams = act().streams;
+        if (const auto found = streams.find(std::string(m.invocation_id)); found != streams.end()) {
             cancel_stream(*found->second);
         }
         return true;
@@ -6896,7 +6952,7 @@ private:
 
     bool handle(const protocol::close_message& m) {
         if (m.error) {
-            client_close_error_.emplace(*m.error);
+            act().client_close_error.emplace(*m.error);
         }
         set_phase(phase::closing);
         connection()->close();
@@ -6908,7 +6964,8 @@ private:
 
     void cancel_stream(reflect::result_stream_state& stream) {
         stream.cancelled = true;
-        if (const auto running = stream_invocations_.find(stream.invocation_id); running != stream_invocations_.end()) {
+        auto& running_streams = act().stream_invocations;
+        if (const auto running = running_streams.find(stream.invocation_id); running != running_streams.end()) {
             running->second->cancel.emit(asio::cancellation_type::all);
         }
     }
@@ -6930,7 +6987,7 @@ private:
             }
             return true;
         }
-        if (call.streaming && streams_.count(std::string(call.invocation_id)) != 0) {
+        if (call.streaming && act().streams.count(std::string(call.invocation_id)) != 0) {
             protocol::write_completion_error(out, call.invocation_id,
                                              "Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
             connection()->send(std::move(out));
@@ -6967,7 +7024,7 @@ private:
             ++running_;
         }
         if (record->stream) {
-            stream_invocations_[record->stream->invocation_id] = record;
+            act().stream_invocations[record->stream->invocation_id] = record;
         }
         auto slot = record->cancel.slot();
         asio::co_spawn(connection()->get_executor(), std::move(*result.pending),
@@ -6986,24 +7043,26 @@ private:
             --running_;
         }
         if (record->stream) {
-            stream_invocations_.erase(record->stream->invocation_id);
+            act().stream_invocations.erase(record->stream->invocation_id);
         }
         finish(*record);
-        if (held_ && phase_ == phase::running) {
+        if (holding() && phase_ == phase::running) {
             resume();
         }
+        release_activity_if_idle();
     }
 
     // What every invocation's end does: its streams close, the filters hear of it.
     void finish(running_invocation& record) {
         for (const auto& id : record.uploads) {
-            if (const auto upload = uploads_.find(id); upload != uploads_.end()) {
+            auto& uploads = act().uploads;
+            if (const auto upload = uploads.find(id); upload != uploads.end()) {
                 upload->second->complete(std::nullopt);
-                uploads_.erase(upload);
+                uploads.erase(upload);
             }
         }
         if (record.stream) {
-            streams_.erase(record.stream->invocation_id);
+            act().streams.erase(record.stream->invocation_id);
         }
         const hub_invocation_context filter_context{context_, record.target};
         for (auto filter = shared_->options.filters.rbegin(); filter != shared_->options.filters.rend(); ++filter) {
@@ -7024,16 +7083,11 @@ private:
     bool pings_ = false;          // not over long polling
     bool hub_connected_ = false;  // the hub's on_connected has finished
     bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
-    std::optional<std::string> held_; // a message waiting for a slot or for room in an upload stream
-    std::optional<std::string> client_close_error_;
 
     std::size_t running_ = 0;  // asynchronous non-stream invocations running
     std::size_t released_ = 0; // ... of which released their slot awaiting a client result
     running_invocation* current_ = nullptr; // the invocation being dispatched (for the sink's calls)
-    std::map<std::string, std::shared_ptr<reflect::result_stream_state>> streams_;
-    std::map<std::string, std::shared_ptr<running_invocation>> stream_invocations_;
-    std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> uploads_;
-    std::map<std::string, result_callback> pending_results_;
+    std::unique_ptr<activity> activity_; // null while idle
 };
 
 } // namespace signalrpp
@@ -7138,11 +7192,7 @@ public:
 
     /// Queues an already serialized message (with its record separator) on every connection of the target.
     std::size_t send_serialized(const std::shared_ptr<const std::string>& message) const {
-        std::size_t queued = 0;
-        for (const auto& c : shared_->registry.resolve(target_)) {
-            queued += c->send(transport::outbound_message(message)) ? 1 : 0;
-        }
-        return queued;
+        return shared_->registry.send(target_, message);
     }
 
     const send_target& target() const noexcept { return target_; }
@@ -8251,7 +8301,6 @@ private:
 #include <asio/any_io_executor.hpp>
 
 #include <memory>
-#include <string>
 #include <utility>
 
 namespace signalrpp {
@@ -8265,7 +8314,7 @@ public:
     const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
 
     void on_connected(const std::shared_ptr<transport::connection>& c) override {
-        auto runtime = std::make_shared<hub_connection>(c, shared_, user_id_of(*c));
+        auto runtime = std::make_shared<hub_connection>(c, shared_);
         runtime->set_hub(std::make_unique<detail::hub_instance_of<Hub>>(*runtime));
         heartbeat_->add(runtime);
         c->set_handler_state(std::move(runtime));
@@ -8287,10 +8336,6 @@ public:
     }
 
 private:
-    static std::string user_id_of(const transport::connection& c) {
-        return c.request().user ? c.request().user->user_id : std::string();
-    }
-
     std::shared_ptr<hub_shared_state> shared_;
     std::shared_ptr<hub_heartbeat> heartbeat_;
 };
@@ -8332,12 +8377,7 @@ public:
 
     /// Queues `data` on every connection of the target; returns how many took it.
     std::size_t send(std::string_view data, bool binary = false) const {
-        const auto shared = std::make_shared<const std::string>(data);
-        std::size_t queued = 0;
-        for (const auto& c : registry_->resolve(target_)) {
-            queued += c->send(transport::outbound_message(shared, binary)) ? 1 : 0;
-        }
-        return queued;
+        return registry_->send(target_, std::make_shared<const std::string>(data), binary);
     }
 
 private:

@@ -29,7 +29,8 @@ public:
     /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state).
     void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {}) {
         std::lock_guard lock(mutex_);
-        auto& e = entries_[c->id()];
+        const std::string_view id = c->id(); // the key views the id inside the connection the entry holds
+        auto& e = entries_.try_emplace(id).first->second; // (ids are unique: a fresh entry)
         e = entry{std::move(c), std::move(state), std::move(user_id), {}};
         if (!e.user_id.empty()) {
             users_[e.user_id].insert(&e);
@@ -83,14 +84,14 @@ public:
 
     connection_ptr find(std::string_view id) const {
         std::lock_guard lock(mutex_);
-        const auto found = entries_.find(std::string(id));
+        const auto found = entries_.find(id);
         return found == entries_.end() ? nullptr : found->second.connection;
     }
 
     /// The runtime's state of connection `id`, or null.
     std::shared_ptr<void> find_state(std::string_view id) const {
         std::lock_guard lock(mutex_);
-        const auto found = entries_.find(std::string(id));
+        const auto found = entries_.find(id);
         return found == entries_.end() ? nullptr : found->second.state;
     }
 
@@ -180,7 +181,7 @@ private:
     }
 
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, entry> entries_;
+    std::unordered_map<std::string_view, entry> entries_; // keys view entry.connection->id()
     member_table groups_;
     member_table users_;
 };

@@ -20,14 +20,17 @@ namespace signalrpp {
 
 class hub_caller_context {
 public:
-    hub_caller_context(std::shared_ptr<transport::connection> c, std::string user_id)
-        : connection_(std::move(c)), user_id_(std::move(user_id)) {}
+    explicit hub_caller_context(std::shared_ptr<transport::connection> c) : connection_(std::move(c)) {}
 
     /// The public connection id (what clients(), groups() and hub_context target).
     const std::string& connection_id() const noexcept { return connection_->id(); }
 
     /// The authenticated user's id (what clients().user() matches); empty for an anonymous connection.
-    const std::string& user_id() const noexcept { return user_id_; }
+    const std::string& user_id() const noexcept {
+        static const std::string anonymous;
+        const auto& user = connection_->request().user;
+        return user ? user->user_id : anonymous;
+    }
 
     /// The authenticated user and their claims (nothing when the path has no authentication).
     const std::optional<transport::user_identity>& user() const noexcept { return connection_->request().user; }
@@ -54,7 +57,6 @@ public:
 
 private:
     std::shared_ptr<transport::connection> connection_;
-    std::string user_id_;
     std::unique_ptr<std::unordered_map<std::string, std::any>> items_;
 };
 

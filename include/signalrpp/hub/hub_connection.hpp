@@ -54,9 +54,8 @@ public:
     /// connection's strand; the views are valid during the call only.
     using result_callback = std::function<void(const json::value* result, std::optional<std::string_view> error)>;
 
-    hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared,
-                   std::string user_id)
-        : shared_(std::move(shared)), context_(std::move(c), std::move(user_id)),
+    hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
+        : shared_(std::move(shared)), context_(std::move(c)),
           records_(shared_->options.maximum_receive_message_size), started_(clock::now()) {
         last_received_.store(started_.time_since_epoch().count(), std::memory_order_relaxed);
     }
@@ -88,16 +87,18 @@ public:
             return;
         }
         set_phase(phase::ended);
-        held_.reset();
-        for (auto& [id, stream] : streams_) {
-            cancel_stream(*stream);
+        std::map<std::string, result_callback> results;
+        if (activity_) {
+            activity_->held.reset();
+            for (auto& [id, stream] : activity_->streams) {
+                cancel_stream(*stream);
+            }
+            for (auto& [id, upload] : activity_->uploads) {
+                upload->complete("The underlying connection was closed.");
+            }
+            activity_->uploads.clear();
+            results.swap(activity_->pending_results);
         }
-        for (auto& [id, upload] : uploads_) {
-            upload->complete("The underlying connection was closed.");
-        }
-        uploads_.clear();
-        auto results = std::move(pending_results_);
-        pending_results_.clear();
         const std::string gone = "Connection '" + connection()->id() + "' disconnected.";
         for (auto& [id, callback] : results) {
             callback(nullptr, gone);
@@ -107,8 +108,8 @@ public:
             return;
         }
         std::exception_ptr error;
-        if (client_close_error_) {
-            error = std::make_exception_ptr(hub_exception(*client_close_error_));
+        if (activity_ && activity_->client_close_error) {
+            error = std::make_exception_ptr(hub_exception(*activity_->client_close_error));
         } else if (ec) {
             error = std::make_exception_ptr(std::system_error(ec));
         }
@@ -178,7 +179,7 @@ public:
                 done(nullptr, "Connection '" + self->connection()->id() + "' disconnected.");
                 return;
             }
-            self->pending_results_.emplace(id, std::move(done));
+            self->act().pending_results.emplace(id, std::move(done));
             self->connection()->send(std::move(message));
         });
     }
@@ -186,7 +187,7 @@ public:
     /// Forgets a client result nobody waits for any more (timed out).
     void cancel_client_invocation(std::string id) {
         asio::dispatch(connection()->get_executor(),
-                       [self = shared_from_this(), id = std::move(id)] { self->pending_results_.erase(id); });
+                       [self = shared_from_this(), id = std::move(id)] { self->act().pending_results.erase(id); });
     }
 
     /// True while the hub's on_connected runs (client results are not allowed there).
@@ -210,7 +211,7 @@ public:
         if (current_) {
             current_->stream = stream;
         }
-        streams_[stream->invocation_id] = std::move(stream);
+        act().streams[stream->invocation_id] = std::move(stream);
     }
 
     void open_upload(std::string_view stream_id, std::shared_ptr<reflect::upload_channel_base> channel) override {
@@ -223,7 +224,7 @@ public:
         if (current_) {
             current_->uploads.emplace_back(stream_id);
         }
-        uploads_[std::string(stream_id)] = std::move(channel);
+        act().uploads[std::string(stream_id)] = std::move(channel);
     }
 
 private:
@@ -238,6 +239,37 @@ private:
         asio::cancellation_signal cancel;
     };
 
+    // What a connection holds only while streams, client results or a waiting message exist (idle
+    // connections keep none of it: memory per idle connection).
+    struct activity {
+        std::optional<std::string> held; // a message waiting for a slot or for room in an upload stream
+        std::optional<std::string> client_close_error;
+        std::map<std::string, std::shared_ptr<reflect::result_stream_state>> streams;
+        std::map<std::string, std::shared_ptr<running_invocation>> stream_invocations;
+        std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> uploads;
+        std::map<std::string, result_callback> pending_results;
+
+        bool idle() const {
+            return !held && !client_close_error && streams.empty() && stream_invocations.empty() && uploads.empty() &&
+                   pending_results.empty();
+        }
+    };
+
+    activity& act() {
+        if (!activity_) {
+            activity_ = std::make_unique<activity>();
+        }
+        return *activity_;
+    }
+
+    bool holding() const noexcept { return activity_ && activity_->held; }
+
+    void release_activity_if_idle() {
+        if (activity_ && activity_->idle()) {
+            activity_.reset();
+        }
+    }
+
     static json::insitu_document& document() {
         thread_local json::insitu_document d;
         return d;
@@ -246,7 +278,10 @@ private:
     std::size_t active_invocations() const noexcept { return running_ - released_; }
 
     bool any_upload_full() const {
-        for (const auto& [id, upload] : uploads_) {
+        if (!activity_) {
+            return false;
+        }
+        for (const auto& [id, upload] : activity_->uploads) {
             if (upload->full()) {
                 return true;
             }
@@ -263,12 +298,12 @@ private:
     // full upload stream) or the connection stops.
     void pump() {
         while (phase_ == phase::handshake || phase_ == phase::running) {
-            if (held_) {
-                std::string work = *held_; // parsing works in place: keep the copy for another try
+            if (holding()) {
+                std::string work = *activity_->held; // parsing works in place: keep the copy for another try
                 if (!process(work.data(), work.size())) {
                     return;
                 }
-                held_.reset();
+                activity_->held.reset();
                 continue;
             }
             char* text = nullptr;
@@ -278,6 +313,7 @@ private:
                 if (records_.buffered() == 0) {
                     records_.release_memory();
                 }
+                release_activity_if_idle();
                 return;
             }
             if (s == protocol::record_reader::status::too_large) {
@@ -299,7 +335,7 @@ private:
             if (active_invocations() >= max_parallel() || any_upload_full()) {
                 std::string copy(text, size);
                 if (!process(text, size)) {
-                    held_ = std::move(copy);
+                    act().held = std::move(copy);
                     return;
                 }
             } else {
@@ -318,7 +354,7 @@ private:
     // the peer is then held back by TCP), and reads again once the pile is handled.
     void apply_backpressure() {
         const std::size_t limit = std::max<std::size_t>(64 * 1024, shared_->options.maximum_receive_message_size);
-        const bool pause = held_.has_value() && records_.buffered() >= limit && phase_ == phase::running;
+        const bool pause = holding() && records_.buffered() >= limit && phase_ == phase::running;
         if (pause != receive_paused_) {
             receive_paused_ = pause;
             connection()->pause_receiving(pause);
@@ -430,36 +466,39 @@ private:
     bool handle(const protocol::stream_invocation_message& m) { return invoke(reflect::invocation::from(m)); }
 
     bool handle(const protocol::stream_item_message& m) {
-        const auto found = uploads_.find(std::string(m.invocation_id));
-        if (found == uploads_.end()) {
+        auto& uploads = act().uploads;
+        const auto found = uploads.find(std::string(m.invocation_id));
+        if (found == uploads.end()) {
             return true; // no such stream: ignored, as the reference does
         }
         if (found->second->full()) {
             return false;
         }
         if (!found->second->push(*m.item)) {
-            uploads_.erase(found); // the item did not bind: the stream has ended
+            uploads.erase(found); // the item did not bind: the stream has ended
         }
         return true;
     }
 
     bool handle(const protocol::completion_message& m) {
         const std::string id(m.invocation_id);
-        if (const auto pending = pending_results_.find(id); pending != pending_results_.end()) {
+        auto& a = act();
+        if (const auto pending = a.pending_results.find(id); pending != a.pending_results.end()) {
             auto done = std::move(pending->second);
-            pending_results_.erase(pending);
+            a.pending_results.erase(pending);
             done(m.result, m.error);
             return true;
         }
-        if (const auto upload = uploads_.find(id); upload != uploads_.end()) {
+        if (const auto upload = a.uploads.find(id); upload != a.uploads.end()) {
             upload->second->complete(m.error ? std::optional<std::string>(*m.error) : std::nullopt);
-            uploads_.erase(upload);
+            a.uploads.erase(upload);
         }
         return true;
     }
 
     bool handle(const protocol::cancel_invocation_message& m) {
-        if (const auto found = streams_.find(std::string(m.invocation_id)); found != streams_.end()) {
+        auto& streams = act().streams;
+        if (const auto found = streams.find(std::string(m.invocation_id)); found != streams.end()) {
             cancel_stream(*found->second);
         }
         return true;
@@ -472,7 +511,7 @@ private:
 
     bool handle(const protocol::close_message& m) {
         if (m.error) {
-            client_close_error_.emplace(*m.error);
+            act().client_close_error.emplace(*m.error);
         }
         set_phase(phase::closing);
         connection()->close();
@@ -484,7 +523,8 @@ private:
 
     void cancel_stream(reflect::result_stream_state& stream) {
         stream.cancelled = true;
-        if (const auto running = stream_invocations_.find(stream.invocation_id); running != stream_invocations_.end()) {
+        auto& running_streams = act().stream_invocations;
+        if (const auto running = running_streams.find(stream.invocation_id); running != running_streams.end()) {
             running->second->cancel.emit(asio::cancellation_type::all);
         }
     }
@@ -506,7 +546,7 @@ private:
             }
             return true;
         }
-        if (call.streaming && streams_.count(std::string(call.invocation_id)) != 0) {
+        if (call.streaming && act().streams.count(std::string(call.invocation_id)) != 0) {
             protocol::write_completion_error(out, call.invocation_id,
                                              "Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
             connection()->send(std::move(out));
@@ -543,7 +583,7 @@ private:
             ++running_;
         }
         if (record->stream) {
-            stream_invocations_[record->stream->invocation_id] = record;
+            act().stream_invocations[record->stream->invocation_id] = record;
         }
         auto slot = record->cancel.slot();
         asio::co_spawn(connection()->get_executor(), std::move(*result.pending),
@@ -562,24 +602,26 @@ private:
             --running_;
         }
         if (record->stream) {
-            stream_invocations_.erase(record->stream->invocation_id);
+            act().stream_invocations.erase(record->stream->invocation_id);
         }
         finish(*record);
-        if (held_ && phase_ == phase::running) {
+        if (holding() && phase_ == phase::running) {
             resume();
         }
+        release_activity_if_idle();
     }
 
     // What every invocation's end does: its streams close, the filters hear of it.
     void finish(running_invocation& record) {
         for (const auto& id : record.uploads) {
-            if (const auto upload = uploads_.find(id); upload != uploads_.end()) {
+            auto& uploads = act().uploads;
+            if (const auto upload = uploads.find(id); upload != uploads.end()) {
                 upload->second->complete(std::nullopt);
-                uploads_.erase(upload);
+                uploads.erase(upload);
             }
         }
         if (record.stream) {
-            streams_.erase(record.stream->invocation_id);
+            act().streams.erase(record.stream->invocation_id);
         }
         const hub_invocation_context filter_context{context_, record.target};
         for (auto filter = shared_->options.filters.rbegin(); filter != shared_->options.filters.rend(); ++filter) {
@@ -600,16 +642,11 @@ private:
     bool pings_ = false;          // not over long polling
     bool hub_connected_ = false;  // the hub's on_connected has finished
     bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
-    std::optional<std::string> held_; // a message waiting for a slot or for room in an upload stream
-    std::optional<std::string> client_close_error_;
 
     std::size_t running_ = 0;  // asynchronous non-stream invocations running
     std::size_t released_ = 0; // ... of which released their slot awaiting a client result
     running_invocation* current_ = nullptr; // the invocation being dispatched (for the sink's calls)
-    std::map<std::string, std::shared_ptr<reflect::result_stream_state>> streams_;
-    std::map<std::string, std::shared_ptr<running_invocation>> stream_invocations_;
-    std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> uploads_;
-    std::map<std::string, result_callback> pending_results_;
+    std::unique_ptr<activity> activity_; // null while idle
 };
 
 } // namespace signalrpp

@@ -12,7 +12,6 @@
 #include <asio/any_io_executor.hpp>
 
 #include <memory>
-#include <string>
 #include <utility>
 
 namespace signalrpp {
@@ -26,7 +25,7 @@ public:
     const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
 
     void on_connected(const std::shared_ptr<transport::connection>& c) override {
-        auto runtime = std::make_shared<hub_connection>(c, shared_, user_id_of(*c));
+        auto runtime = std::make_shared<hub_connection>(c, shared_);
         runtime->set_hub(std::make_unique<detail::hub_instance_of<Hub>>(*runtime));
         heartbeat_->add(runtime);
         c->set_handler_state(std::move(runtime));
@@ -48,10 +47,6 @@ public:
     }
 
 private:
-    static std::string user_id_of(const transport::connection& c) {
-        return c.request().user ? c.request().user->user_id : std::string();
-    }
-
     std::shared_ptr<hub_shared_state> shared_;
     std::shared_ptr<hub_heartbeat> heartbeat_;
 };

@@ -301,7 +301,7 @@ private:
     }
 
     void arm_close_timer() {
-        close_timer_.emplace(conn_->get_executor());
+        close_timer_ = std::make_unique<asio::steady_timer>(conn_->get_executor());
         close_timer_->expires_after(options_.close_timeout);
         close_timer_->async_wait([self = shared_from_this()](std::error_code ec) {
             if (!ec && (self->state_ == state::closing || self->state_ == state::draining)) {
@@ -333,7 +333,8 @@ private:
     }
 
     // What a connection keeps between writes is room for a few messages' bookkeeping (no payloads,
-    // no read or write buffer); more than that, left by a burst, is freed.
+    // no read or write buffer, no message buffer); more than that, left by a burst, is freed. (Freeing
+    // the small buffers too costs an allocation per write; idle connections are the many.)
     void release_idle_memory() {
         constexpr std::size_t keep = 4;
         if (inflight_.capacity() > keep) {
@@ -341,10 +342,13 @@ private:
             std::vector<asio::const_buffer>().swap(buffers_);
             std::vector<cut>().swap(cuts_);
         }
-        if (frames_.capacity() > 256) {
+        if (frames_.capacity() > 0) {
             std::string().swap(frames_);
         }
-        reader_.release_memory(256);
+        if (control_out_.empty()) {
+            std::string().swap(control_out_); // (it held the 101 response)
+        }
+        reader_.release_memory();
     }
 
     std::shared_ptr<connection> conn_;
@@ -364,7 +368,7 @@ private:
     std::string frames_;
     std::vector<cut> cuts_;
     std::vector<asio::const_buffer> buffers_;
-    std::optional<asio::steady_timer> close_timer_;
+    std::unique_ptr<asio::steady_timer> close_timer_; // only while closing: idle sessions keep none
     state state_ = state::open;
     bool started_ = false;
     bool reading_ = false;
