@@ -356,3 +356,44 @@ TEST_CASE("the authorize option refuses methods with the reference's text; unkno
     admin.send(R"({"type":1,"invocationId":"1","target":"add","arguments":[1,2]})");
     CHECK(admin.read() == R"({"type":3,"invocationId":"1","result":3})");
 }
+
+TEST_CASE("a hub over long polling: handshake and calls by POST, answers in polls, and no keep-alive pings") {
+    HUB_TEST_EACH_CARRIER();
+    signalrpp::hub_options o;
+    o.keep_alive_interval = std::chrono::milliseconds(100);
+    hub_server<test_hub> server(carrier, o);
+    server_test::client poller(server.server(), carrier, server.port), poster(server.server(), carrier, server.port);
+    const auto token = server_test::token_of(poster.request("POST", "/hub/negotiate?negotiateVersion=1").body);
+    CHECK(poller.request("GET", "/hub?id=" + token).status == 200); // the first poll: at once, empty
+    CHECK(poster.request("POST", "/hub?id=" + token, "{\"protocol\":\"json\",\"version\":1}\x1e").status == 200);
+    CHECK(poller.request("GET", "/hub?id=" + token).body == "{}\x1e");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // a socket transport would have had pings
+    CHECK(poster.request("POST", "/hub?id=" + token,
+                         "{\"type\":1,\"invocationId\":\"1\",\"target\":\"transport_name\",\"arguments\":[]}\x1e")
+              .status == 200);
+    CHECK(poller.request("GET", "/hub?id=" + token).body == "{\"type\":3,\"invocationId\":\"1\",\"result\":\"other\"}\x1e");
+}
+
+TEST_CASE("a hub over Server-Sent Events: handshake and calls by POST, answers and pings as events") {
+    HUB_TEST_EACH_CARRIER();
+    signalrpp::hub_options o;
+    o.keep_alive_interval = std::chrono::milliseconds(100);
+    hub_server<test_hub> server(carrier, o);
+    server_test::client stream(server.server(), carrier, server.port), poster(server.server(), carrier, server.port);
+    const auto token = server_test::token_of(poster.request("POST", "/hub/negotiate?negotiateVersion=1").body);
+    signalrpp::http::fields accept;
+    accept.add("Accept", "text/event-stream");
+    stream.send_request({"GET", "/hub?id=" + token, 1, accept, {}});
+    stream.read_until(":\r\n\r\n");
+    CHECK(poster.request("POST", "/hub?id=" + token, "{\"protocol\":\"json\",\"version\":1}\x1e").status == 200);
+    CHECK(stream.read_until("\r\n\r\n").find("data: {}\x1e\r\n\r\n") != std::string::npos);
+    CHECK(stream.read_until("\r\n\r\n").find("data: {\"type\":6}\x1e\r\n\r\n") != std::string::npos);
+    CHECK(poster.request("POST", "/hub?id=" + token,
+                         "{\"type\":1,\"invocationId\":\"1\",\"target\":\"echo\",\"arguments\":[\"sse\"]}\x1e")
+              .status == 200);
+    std::string events;
+    while (events.find("\"invocationId\":\"1\"") == std::string::npos) {
+        events += stream.read_until("\r\n\r\n"); // (pings may come first)
+    }
+    CHECK(events.find("data: {\"type\":3,\"invocationId\":\"1\",\"result\":\"sse\"}\x1e\r\n\r\n") != std::string::npos);
+}
