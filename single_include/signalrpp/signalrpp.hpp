@@ -2952,6 +2952,7 @@ using authenticator = std::function<std::optional<user_identity>(const authentic
 // the bytes are valid during the call only), then on_disconnected once, when the connection has ended.
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -2964,6 +2965,9 @@ public:
     virtual ~connection_handler() = default;
     virtual void on_connected(const std::shared_ptr<connection>&) {}
     virtual void on_received(const std::shared_ptr<connection>& c, std::string_view data, bool binary) = 0;
+    /// The connection is being closed gracefully (connection::close(), server::stop()): a last message
+    /// to queue before it closes (a hub's Close message), or nothing. Called on the closing thread.
+    virtual std::string closing_message(const connection&) { return {}; }
     /// `ec` is empty for a normal close, or says why the connection ended.
     virtual void on_disconnected(const std::shared_ptr<connection>&, std::error_code) {}
 };
@@ -3379,9 +3383,15 @@ public:
 
     bool send(std::string text, bool binary = false) { return send(outbound_message(std::move(text), binary)); }
 
-    /// Ends the connection gracefully: what is queued is still delivered, then the transport ends the
-    /// way it ends normally (WebSocket close 1000, the end of the event stream, a 204 to the next poll).
-    void close() { request_close(transport_link::close_kind::graceful, {}); }
+    /// Ends the connection gracefully: the handler's closing_message() and what is queued are still
+    /// delivered, then the transport ends the way it ends normally (WebSocket close 1000, the end of the
+    /// event stream, a 204 to the next poll).
+    void close() {
+        if (auto last = handler_->closing_message(*this); !last.empty()) {
+            send(std::move(last));
+        }
+        request_close(transport_link::close_kind::graceful, {});
+    }
 
     /// Ends the connection at once, dropping what is queued; on_disconnected gets `reason`.
     void abort(std::error_code reason = {}) { request_close(transport_link::close_kind::abort, reason); }
@@ -4797,11 +4807,78 @@ private:
 // One per connection, valid for the connection's whole life; use it on the connection's strand (where
 // hub methods run). abort() may be called from any thread.
 
-// ---- begin signalrpp/protocol/json_hub_writer.hpp
-// Writes JSON hub protocol messages, each appended to a std::string with its record separator, as
-// ASP.NET Core writes them: properties in the order type, headers, invocationId, then the rest.
-// Arguments, items and results are C++ values with a JSON mapping (json/serializer.hpp).
-// If writing a value throws (a NaN, say), the string is left as it was and the exception propagates.
+
+#include <any>
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace signalrpp {
+
+class hub_caller_context {
+public:
+    explicit hub_caller_context(std::shared_ptr<transport::connection> c) : connection_(std::move(c)) {}
+
+    /// The public connection id (what clients(), groups() and hub_context target).
+    const std::string& connection_id() const noexcept { return connection_->id(); }
+
+    /// The authenticated user's id (what clients().user() matches); empty for an anonymous connection.
+    const std::string& user_id() const noexcept {
+        static const std::string anonymous;
+        const auto& user = connection_->request().user;
+        return user ? user->user_id : anonymous;
+    }
+
+    /// The authenticated user and their claims (nothing when the path has no authentication).
+    const std::optional<transport::user_identity>& user() const noexcept { return connection_->request().user; }
+
+    /// The request that opened the transport: headers, query parameters, cookies, remote endpoint.
+    const transport::request_snapshot& request() const noexcept { return connection_->request(); }
+
+    /// WebSockets, ServerSentEvents or LongPolling.
+    transport::transport_kind transport() const { return connection_->transport(); }
+
+    /// Values kept for this connection between calls (created on first use).
+    std::unordered_map<std::string, std::any>& items() {
+        if (!items_) {
+            items_ = std::make_unique<std::unordered_map<std::string, std::any>>();
+        }
+        return *items_;
+    }
+
+    /// Ends the connection: the client gets a Close message without error, then the transport closes.
+    void abort() const;
+
+    /// Whether abort() was called.
+    bool aborted() const noexcept { return aborted_.load(std::memory_order_acquire); }
+
+    /// The connection itself (for sending raw bytes or inspecting it).
+    const std::shared_ptr<transport::connection>& connection() const noexcept { return connection_; }
+
+private:
+    std::shared_ptr<transport::connection> connection_;
+    mutable std::atomic<bool> aborted_{false};
+    std::unique_ptr<std::unordered_map<std::string, std::any>> items_;
+};
+
+inline void hub_caller_context::abort() const {
+    aborted_.store(true, std::memory_order_release); // the Close then says: no reconnect
+    connection_->close();
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_caller_context.hpp
+// ---- begin signalrpp/hub/hub_instance.hpp
+// hub_instance: the one part of a hub connection that depends on the hub's type: the user's hub object
+// and the calls into it (dispatch, on_connected, on_disconnected). The rest of the runtime
+// (hub_connection) is compiled once for every hub.
+
+// ---- begin signalrpp/reflect/invocation.hpp
+// What the dispatcher is asked to run (an Invocation or StreamInvocation, already parsed), the options
+// that shape its answers, and what it hands back.
 
 // ---- begin signalrpp/protocol/hub_message.hpp
 // The hub protocol's messages (types 1 to 9), as the reader hands them out. They are views: strings
@@ -4958,408 +5035,6 @@ inline message_type type_of(const hub_message& m) noexcept {
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/hub_message.hpp
-// ---- begin signalrpp/protocol/record_reader.hpp
-// record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
-// the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
-// whole record at a time, in place and NUL-terminated (the separator is overwritten), ready for an
-// in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
-// a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
-// for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
-
-#include <cstddef>
-#include <cstring>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-inline constexpr char record_separator = '\x1e';
-
-class record_reader {
-public:
-    enum class status {
-        record,     ///< a whole record was handed out
-        incomplete, ///< no whole record yet: append more
-        too_large,  ///< the next record is longer than the limit: the connection must end
-    };
-
-    explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
-
-    /// Adds received bytes. Invalidates the record handed out last.
-    void append(std::string_view bytes) {
-        compact();
-        buffer_.append(bytes);
-    }
-
-    /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
-    /// Valid until the next call to append() or next().
-    status next(char*& text, std::size_t& size) {
-        compact();
-        const std::size_t available = buffer_.size() - start_;
-        const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
-        char* begin = buffer_.data() + start_;
-        // The search resumes where the last one stopped: a record arriving a byte at a time costs
-        // linear work, not quadratic.
-        const std::size_t from = scanned_ < window ? scanned_ : window;
-        auto* end = static_cast<char*>(std::memchr(begin + from, record_separator, window - from));
-        if (end == nullptr) {
-            scanned_ = window;
-            return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
-        }
-        scanned_ = 0;
-        *end = '\0';
-        text = begin;
-        size = static_cast<std::size_t>(end - begin);
-        handed_out_ = size + 1;
-        return status::record;
-    }
-
-    /// Bytes received and not yet handed out as part of a record.
-    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
-
-    std::size_t max_record_size() const noexcept { return max_record_size_; }
-
-    /// Gives the buffer's memory back when nothing is buffered (an idle connection holds none).
-    void release_memory() {
-        compact();
-        if (buffer_.empty()) {
-            std::string().swap(buffer_);
-        }
-    }
-
-private:
-    // Drops the record handed out last, and moves what remains to the front once it is worth it.
-    void compact() {
-        start_ += handed_out_;
-        handed_out_ = 0;
-        // (scanned_ counts from start_, which only moves past a record handed out, when it is reset.)
-        if (start_ == buffer_.size()) {
-            buffer_.clear();
-            start_ = 0;
-        } else if (start_ > 4096 && start_ * 2 > buffer_.size()) {
-            buffer_.erase(0, start_);
-            start_ = 0;
-        }
-    }
-
-    std::string buffer_;
-    std::size_t start_ = 0;      // where unread bytes begin
-    std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
-    std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
-    std::size_t max_record_size_;
-};
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/record_reader.hpp
-
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <span>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-/// One message header to write.
-struct header {
-    std::string_view name;
-    std::string_view value;
-};
-
-/// What starts an Invocation or StreamInvocation besides its arguments.
-struct invocation_header {
-    std::string_view invocation_id;                  ///< empty: no Completion wanted (Invocation only)
-    std::string_view target;                         ///< the method to call
-    std::span<const std::string_view> stream_ids{};  ///< client-to-server streams passed to the method
-    std::span<const header> headers{};
-};
-
-namespace detail {
-
-// Writes one message: `{"type":N` and headers on construction, the closing brace and record separator
-// on finish(); destroyed unfinished (an exception), it takes back everything it appended. The envelope
-// is appended directly; RapidJSON's writer writes only the values.
-class message_writer {
-public:
-    message_writer(std::string& out, message_type type, std::span<const header> headers = {})
-        : out_(out), start_(out.size()), output_(out), lease_(output_) {
-        out_ += "{\"type\":";
-        out_ += static_cast<char>('0' + static_cast<int>(type));
-        if (!headers.empty()) {
-            out_ += ",\"headers\":{";
-            for (std::size_t i = 0; i < headers.size(); ++i) {
-                if (i > 0) {
-                    out_ += ',';
-                }
-                json::append_quoted(out_, headers[i].name);
-                out_ += ':';
-                json::append_quoted(out_, headers[i].value);
-            }
-            out_ += '}';
-        }
-    }
-
-    message_writer(const message_writer&) = delete;
-    message_writer& operator=(const message_writer&) = delete;
-
-    ~message_writer() {
-        if (!finished_) {
-            out_.resize(start_);
-        }
-    }
-
-    /// Appends `,"<key>":`; keys are the protocol's own names, which need no escaping.
-    void key(std::string_view key) {
-        out_ += ",\"";
-        out_ += key;
-        out_ += "\":";
-    }
-
-    void string(std::string_view key_name, std::string_view value) {
-        key(key_name);
-        json::append_quoted(out_, value);
-    }
-
-    void invocation_id(std::string_view id) {
-        if (!id.empty()) {
-            string("invocationId", id);
-        }
-    }
-
-    /// Appends `v` as a JSON value.
-    template <class T>
-    void value(const T& v) {
-        json::writer& w = lease_.get();
-        w.Reset(output_);
-        json::write(w, v);
-    }
-
-    template <class T>
-    void value(std::string_view key_name, const T& v) {
-        key(key_name);
-        value(v);
-    }
-
-    void raw(std::string_view text) { out_ += text; }
-
-    void finish() {
-        out_ += '}';
-        out_ += record_separator;
-        finished_ = true;
-    }
-
-private:
-    std::string& out_;
-    std::size_t start_;
-    json::string_output output_;
-    json::writer_lease lease_;
-    bool finished_ = false;
-};
-
-template <class... Args>
-void write_call(std::string& out, message_type type, const invocation_header& h, const Args&... args) {
-    message_writer m(out, type, h.headers);
-    m.invocation_id(h.invocation_id);
-    m.string("target", h.target);
-    m.key("arguments");
-    m.raw("[");
-    [[maybe_unused]] std::size_t written = 0; // (unused for a call without arguments)
-    (
-        [&] {
-            if (written++ > 0) {
-                m.raw(",");
-            }
-            m.value(args);
-        }(),
-        ...);
-    m.raw("]");
-    if (!h.stream_ids.empty()) {
-        m.key("streamIds");
-        m.raw("[");
-        for (std::size_t i = 0; i < h.stream_ids.size(); ++i) {
-            if (i > 0) {
-                m.raw(",");
-            }
-            json::append_quoted(out, h.stream_ids[i]);
-        }
-        m.raw("]");
-    }
-    m.finish();
-}
-
-} // namespace detail
-
-/// Type 1: `{"type":1,"invocationId":..,"target":..,"arguments":[..],"streamIds":[..]}`.
-template <json::mapped... Args>
-void write_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    detail::write_call(out, message_type::invocation, h, args...);
-}
-
-/// Type 4: a streaming call (the client side; servers never send it).
-template <json::mapped... Args>
-void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    detail::write_call(out, message_type::stream_invocation, h, args...);
-}
-
-/// Type 2: one stream item.
-template <json::mapped T>
-void write_stream_item(std::string& out, std::string_view invocation_id, const T& item,
-                       std::span<const header> headers = {}) {
-    detail::message_writer m(out, message_type::stream_item, headers);
-    m.invocation_id(invocation_id);
-    m.value("item", item);
-    m.finish();
-}
-
-/// Type 3 with a result: what an invocation of a method returning a value gets.
-template <json::mapped T>
-void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
-    detail::message_writer m(out, message_type::completion);
-    m.invocation_id(invocation_id);
-    m.value("result", result);
-    m.finish();
-}
-
-/// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
-inline void write_completion_void(std::string& out, std::string_view invocation_id) {
-    detail::message_writer m(out, message_type::completion);
-    m.invocation_id(invocation_id);
-    m.key("result");
-    m.raw("null");
-    m.finish();
-}
-
-/// Type 3 with an error. An empty `error` is not written (as ASP.NET Core), leaving an empty Completion.
-inline void write_completion_error(std::string& out, std::string_view invocation_id, std::string_view error) {
-    detail::message_writer m(out, message_type::completion);
-    m.invocation_id(invocation_id);
-    if (!error.empty()) {
-        m.string("error", error);
-    }
-    m.finish();
-}
-
-/// Type 3 with neither result nor error: the end of a stream.
-inline void write_completion_empty(std::string& out, std::string_view invocation_id) {
-    detail::message_writer m(out, message_type::completion);
-    m.invocation_id(invocation_id);
-    m.finish();
-}
-
-/// Type 5.
-inline void write_cancel_invocation(std::string& out, std::string_view invocation_id) {
-    detail::message_writer m(out, message_type::cancel_invocation);
-    m.invocation_id(invocation_id);
-    m.finish();
-}
-
-/// Type 6: `{"type":6}`.
-inline void write_ping(std::string& out) {
-    detail::message_writer m(out, message_type::ping);
-    m.finish();
-}
-
-/// Type 7. `error` is written when set (even empty); `allowReconnect` only when true.
-inline void write_close(std::string& out, std::optional<std::string_view> error = std::nullopt,
-                        bool allow_reconnect = false) {
-    detail::message_writer m(out, message_type::close);
-    if (error) {
-        m.string("error", *error);
-    }
-    if (allow_reconnect) {
-        m.key("allowReconnect");
-        m.raw("true");
-    }
-    m.finish();
-}
-
-/// Type 8.
-inline void write_ack(std::string& out, std::int64_t sequence_id) {
-    detail::message_writer m(out, message_type::ack);
-    m.value("sequenceId", sequence_id);
-    m.finish();
-}
-
-/// Type 9.
-inline void write_sequence(std::string& out, std::int64_t sequence_id) {
-    detail::message_writer m(out, message_type::sequence);
-    m.value("sequenceId", sequence_id);
-    m.finish();
-}
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/json_hub_writer.hpp
-
-#include <any>
-#include <memory>
-#include <optional>
-#include <string>
-#include <unordered_map>
-#include <utility>
-
-namespace signalrpp {
-
-class hub_caller_context {
-public:
-    explicit hub_caller_context(std::shared_ptr<transport::connection> c) : connection_(std::move(c)) {}
-
-    /// The public connection id (what clients(), groups() and hub_context target).
-    const std::string& connection_id() const noexcept { return connection_->id(); }
-
-    /// The authenticated user's id (what clients().user() matches); empty for an anonymous connection.
-    const std::string& user_id() const noexcept {
-        static const std::string anonymous;
-        const auto& user = connection_->request().user;
-        return user ? user->user_id : anonymous;
-    }
-
-    /// The authenticated user and their claims (nothing when the path has no authentication).
-    const std::optional<transport::user_identity>& user() const noexcept { return connection_->request().user; }
-
-    /// The request that opened the transport: headers, query parameters, cookies, remote endpoint.
-    const transport::request_snapshot& request() const noexcept { return connection_->request(); }
-
-    /// WebSockets, ServerSentEvents or LongPolling.
-    transport::transport_kind transport() const { return connection_->transport(); }
-
-    /// Values kept for this connection between calls (created on first use).
-    std::unordered_map<std::string, std::any>& items() {
-        if (!items_) {
-            items_ = std::make_unique<std::unordered_map<std::string, std::any>>();
-        }
-        return *items_;
-    }
-
-    /// Ends the connection: the client gets a Close message without error, then the transport closes.
-    void abort() const;
-
-    /// The connection itself (for sending raw bytes or inspecting it).
-    const std::shared_ptr<transport::connection>& connection() const noexcept { return connection_; }
-
-private:
-    std::shared_ptr<transport::connection> connection_;
-    std::unique_ptr<std::unordered_map<std::string, std::any>> items_;
-};
-
-inline void hub_caller_context::abort() const {
-    std::string close;
-    protocol::write_close(close);
-    connection_->send(std::move(close));
-    connection_->close();
-}
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub_caller_context.hpp
-// ---- begin signalrpp/hub/hub_instance.hpp
-// hub_instance: the one part of a hub connection that depends on the hub's type: the user's hub object
-// and the calls into it (dispatch, on_connected, on_disconnected). The rest of the runtime
-// (hub_connection) is compiled once for every hub.
-
-// ---- begin signalrpp/reflect/invocation.hpp
-// What the dispatcher is asked to run (an Invocation or StreamInvocation, already parsed), the options
-// that shape its answers, and what it hands back.
-
 
 
 #include <optional>
@@ -5972,6 +5647,99 @@ inline const json::value* parse_object_record(char* text, std::size_t size, json
 
 } // namespace signalrpp::protocol::detail
 // ---- end signalrpp/protocol/detail/parse_object_record.hpp
+// ---- begin signalrpp/protocol/record_reader.hpp
+// record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
+// the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
+// whole record at a time, in place and NUL-terminated (the separator is overwritten), ready for an
+// in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
+// a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
+// for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+inline constexpr char record_separator = '\x1e';
+
+class record_reader {
+public:
+    enum class status {
+        record,     ///< a whole record was handed out
+        incomplete, ///< no whole record yet: append more
+        too_large,  ///< the next record is longer than the limit: the connection must end
+    };
+
+    explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
+
+    /// Adds received bytes. Invalidates the record handed out last.
+    void append(std::string_view bytes) {
+        compact();
+        buffer_.append(bytes);
+    }
+
+    /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
+    /// Valid until the next call to append() or next().
+    status next(char*& text, std::size_t& size) {
+        compact();
+        const std::size_t available = buffer_.size() - start_;
+        const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
+        char* begin = buffer_.data() + start_;
+        // The search resumes where the last one stopped: a record arriving a byte at a time costs
+        // linear work, not quadratic.
+        const std::size_t from = scanned_ < window ? scanned_ : window;
+        auto* end = static_cast<char*>(std::memchr(begin + from, record_separator, window - from));
+        if (end == nullptr) {
+            scanned_ = window;
+            return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
+        }
+        scanned_ = 0;
+        *end = '\0';
+        text = begin;
+        size = static_cast<std::size_t>(end - begin);
+        handed_out_ = size + 1;
+        return status::record;
+    }
+
+    /// Bytes received and not yet handed out as part of a record.
+    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
+
+    std::size_t max_record_size() const noexcept { return max_record_size_; }
+
+    /// Gives the buffer's memory back when nothing is buffered (an idle connection holds none).
+    void release_memory() {
+        compact();
+        if (buffer_.empty()) {
+            std::string().swap(buffer_);
+        }
+    }
+
+private:
+    // Drops the record handed out last, and moves what remains to the front once it is worth it.
+    void compact() {
+        start_ += handed_out_;
+        handed_out_ = 0;
+        // (scanned_ counts from start_, which only moves past a record handed out, when it is reset.)
+        if (start_ == buffer_.size()) {
+            buffer_.clear();
+            start_ = 0;
+        } else if (start_ > 4096 && start_ * 2 > buffer_.size()) {
+            buffer_.erase(0, start_);
+            start_ = 0;
+        }
+    }
+
+    std::string buffer_;
+    std::size_t start_ = 0;      // where unread bytes begin
+    std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
+    std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
+    std::size_t max_record_size_;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/record_reader.hpp
 
 #include <cstddef>
 #include <optional>
@@ -6343,6 +6111,251 @@ inline parse_status parse_hub_message(char* text, std::size_t size, json::insitu
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/json_hub_parser.hpp
+// ---- begin signalrpp/protocol/json_hub_writer.hpp
+// Writes JSON hub protocol messages, each appended to a std::string with its record separator, as
+// ASP.NET Core writes them: properties in the order type, headers, invocationId, then the rest.
+// Arguments, items and results are C++ values with a JSON mapping (json/serializer.hpp).
+// If writing a value throws (a NaN, say), the string is left as it was and the exception propagates.
+
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+/// One message header to write.
+struct header {
+    std::string_view name;
+    std::string_view value;
+};
+
+/// What starts an Invocation or StreamInvocation besides its arguments.
+struct invocation_header {
+    std::string_view invocation_id;                  ///< empty: no Completion wanted (Invocation only)
+    std::string_view target;                         ///< the method to call
+    std::span<const std::string_view> stream_ids{};  ///< client-to-server streams passed to the method
+    std::span<const header> headers{};
+};
+
+namespace detail {
+
+// Writes one message: `{"type":N` and headers on construction, the closing brace and record separator
+// on finish(); destroyed unfinished (an exception), it takes back everything it appended. The envelope
+// is appended directly; RapidJSON's writer writes only the values.
+class message_writer {
+public:
+    message_writer(std::string& out, message_type type, std::span<const header> headers = {})
+        : out_(out), start_(out.size()), output_(out), lease_(output_) {
+        out_ += "{\"type\":";
+        out_ += static_cast<char>('0' + static_cast<int>(type));
+        if (!headers.empty()) {
+            out_ += ",\"headers\":{";
+            for (std::size_t i = 0; i < headers.size(); ++i) {
+                if (i > 0) {
+                    out_ += ',';
+                }
+                json::append_quoted(out_, headers[i].name);
+                out_ += ':';
+                json::append_quoted(out_, headers[i].value);
+            }
+            out_ += '}';
+        }
+    }
+
+    message_writer(const message_writer&) = delete;
+    message_writer& operator=(const message_writer&) = delete;
+
+    ~message_writer() {
+        if (!finished_) {
+            out_.resize(start_);
+        }
+    }
+
+    /// Appends `,"<key>":`; keys are the protocol's own names, which need no escaping.
+    void key(std::string_view key) {
+        out_ += ",\"";
+        out_ += key;
+        out_ += "\":";
+    }
+
+    void string(std::string_view key_name, std::string_view value) {
+        key(key_name);
+        json::append_quoted(out_, value);
+    }
+
+    void invocation_id(std::string_view id) {
+        if (!id.empty()) {
+            string("invocationId", id);
+        }
+    }
+
+    /// Appends `v` as a JSON value.
+    template <class T>
+    void value(const T& v) {
+        json::writer& w = lease_.get();
+        w.Reset(output_);
+        json::write(w, v);
+    }
+
+    template <class T>
+    void value(std::string_view key_name, const T& v) {
+        key(key_name);
+        value(v);
+    }
+
+    void raw(std::string_view text) { out_ += text; }
+
+    void finish() {
+        out_ += '}';
+        out_ += record_separator;
+        finished_ = true;
+    }
+
+private:
+    std::string& out_;
+    std::size_t start_;
+    json::string_output output_;
+    json::writer_lease lease_;
+    bool finished_ = false;
+};
+
+template <class... Args>
+void write_call(std::string& out, message_type type, const invocation_header& h, const Args&... args) {
+    message_writer m(out, type, h.headers);
+    m.invocation_id(h.invocation_id);
+    m.string("target", h.target);
+    m.key("arguments");
+    m.raw("[");
+    [[maybe_unused]] std::size_t written = 0; // (unused for a call without arguments)
+    (
+        [&] {
+            if (written++ > 0) {
+                m.raw(",");
+            }
+            m.value(args);
+        }(),
+        ...);
+    m.raw("]");
+    if (!h.stream_ids.empty()) {
+        m.key("streamIds");
+        m.raw("[");
+        for (std::size_t i = 0; i < h.stream_ids.size(); ++i) {
+            if (i > 0) {
+                m.raw(",");
+            }
+            json::append_quoted(out, h.stream_ids[i]);
+        }
+        m.raw("]");
+    }
+    m.finish();
+}
+
+} // namespace detail
+
+/// Type 1: `{"type":1,"invocationId":..,"target":..,"arguments":[..],"streamIds":[..]}`.
+template <json::mapped... Args>
+void write_invocation(std::string& out, const invocation_header& h, const Args&... args) {
+    detail::write_call(out, message_type::invocation, h, args...);
+}
+
+/// Type 4: a streaming call (the client side; servers never send it).
+template <json::mapped... Args>
+void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
+    detail::write_call(out, message_type::stream_invocation, h, args...);
+}
+
+/// Type 2: one stream item.
+template <json::mapped T>
+void write_stream_item(std::string& out, std::string_view invocation_id, const T& item,
+                       std::span<const header> headers = {}) {
+    detail::message_writer m(out, message_type::stream_item, headers);
+    m.invocation_id(invocation_id);
+    m.value("item", item);
+    m.finish();
+}
+
+/// Type 3 with a result: what an invocation of a method returning a value gets.
+template <json::mapped T>
+void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    m.value("result", result);
+    m.finish();
+}
+
+/// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
+inline void write_completion_void(std::string& out, std::string_view invocation_id) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    m.key("result");
+    m.raw("null");
+    m.finish();
+}
+
+/// Type 3 with an error. An empty `error` is not written (as ASP.NET Core), leaving an empty Completion.
+inline void write_completion_error(std::string& out, std::string_view invocation_id, std::string_view error) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    if (!error.empty()) {
+        m.string("error", error);
+    }
+    m.finish();
+}
+
+/// Type 3 with neither result nor error: the end of a stream.
+inline void write_completion_empty(std::string& out, std::string_view invocation_id) {
+    detail::message_writer m(out, message_type::completion);
+    m.invocation_id(invocation_id);
+    m.finish();
+}
+
+/// Type 5.
+inline void write_cancel_invocation(std::string& out, std::string_view invocation_id) {
+    detail::message_writer m(out, message_type::cancel_invocation);
+    m.invocation_id(invocation_id);
+    m.finish();
+}
+
+/// Type 6: `{"type":6}`.
+inline void write_ping(std::string& out) {
+    detail::message_writer m(out, message_type::ping);
+    m.finish();
+}
+
+/// Type 7. `error` is written when set (even empty); `allowReconnect` only when true.
+inline void write_close(std::string& out, std::optional<std::string_view> error = std::nullopt,
+                        bool allow_reconnect = false) {
+    detail::message_writer m(out, message_type::close);
+    if (error) {
+        m.string("error", *error);
+    }
+    if (allow_reconnect) {
+        m.key("allowReconnect");
+        m.raw("true");
+    }
+    m.finish();
+}
+
+/// Type 8.
+inline void write_ack(std::string& out, std::int64_t sequence_id) {
+    detail::message_writer m(out, message_type::ack);
+    m.value("sequenceId", sequence_id);
+    m.finish();
+}
+
+/// Type 9.
+inline void write_sequence(std::string& out, std::int64_t sequence_id) {
+    detail::message_writer m(out, message_type::sequence);
+    m.value("sequenceId", sequence_id);
+    m.finish();
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/json_hub_writer.hpp
 // ---- begin signalrpp/reflect/invocation_errors.hpp
 // The error texts a caller gets in a Completion when an invocation fails, worded as ASP.NET Core words
 // them, so clients written against it (and their tests) see the same strings. "Detail" is the
@@ -6561,6 +6574,20 @@ public:
                            }
                            self->shared_->registry.remove(self->connection()->id());
                        });
+    }
+
+    /// The Close message to send when the connection is closed from outside the hub protocol (the
+    /// server stopping, context().abort()): once the handshake is done, `{"type":7,"allowReconnect":true}`
+    /// as ASP.NET Core sends when the transport ends under a connection, or `{"type":7}` after abort();
+    /// nothing if the hub is closing it itself (it sent its own Close), or over long polling.
+    std::string closing_message() const {
+        const phase p = phase_published_.load(std::memory_order_acquire);
+        std::string close;
+        // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
+        if ((p == phase::connecting || p == phase::running) && pings_published_.load(std::memory_order_acquire)) {
+            protocol::write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
+        }
+        return close;
     }
 
     // ----- From the heartbeat (any thread) -------------------------------------------------------
@@ -6831,6 +6858,7 @@ private:
         protocol::write_handshake_response(response);
         connection()->send(std::move(response));
         pings_ = connection()->transport() != transport::long_polling;
+        pings_published_.store(pings_, std::memory_order_release);
         shared_->registry.add(connection(), context_.user_id(), shared_from_this());
         set_phase(phase::connecting);
         for (const auto& filter : shared_->options.filters) {
@@ -7081,6 +7109,7 @@ private:
     std::atomic<clock::rep> last_received_{0};
     std::atomic<bool> client_timeout_armed_{false};
     bool pings_ = false;          // not over long polling
+    std::atomic<bool> pings_published_{false}; // pings_, for closing_message()'s thread
     bool hub_connected_ = false;  // the hub's on_connected has finished
     bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
 
@@ -7440,11 +7469,12 @@ private:
 // ---- begin signalrpp/hub/hub_heartbeat.hpp
 // hub_heartbeat: the once-a-second tick of one mapped hub (ASP.NET Core's connection heartbeat): each
 // connection checks its handshake timeout, keep-alive ping and client timeout (hub_connection::
-// heartbeat). The timer runs only while the hub has connections, so that a stopped server's
-// io_context can run out of work.
+// heartbeat). The timer runs only while the hub has connections (it is cancelled with the last one),
+// so that a stopped server's io_context runs out of work at once.
 
 
 #include <asio/any_io_executor.hpp>
+#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 
@@ -7469,13 +7499,21 @@ public:
             ticking_ = true;
         }
         if (start) {
-            arm();
+            asio::post(timer_.get_executor(), [self = shared_from_this()] { self->arm(); });
         }
     }
 
+    /// Forgets a connection; the timer stops with the last one (no wait is left pending).
     void remove(const std::shared_ptr<hub_connection>& c) {
-        std::lock_guard lock(mutex_);
-        connections_.erase(c);
+        bool last = false;
+        {
+            std::lock_guard lock(mutex_);
+            connections_.erase(c);
+            last = connections_.empty() && ticking_;
+        }
+        if (last) { // (posted: a dispatch could run here, inline, and this thread may hold other locks)
+            asio::post(timer_.get_executor(), [self = shared_from_this()] { self->stop_if_idle(); });
+        }
     }
 
 private:
@@ -7486,6 +7524,15 @@ private:
                 self->tick();
             }
         });
+    }
+
+    // On the timer's strand: no connection is left, so no tick is needed.
+    void stop_if_idle() {
+        std::lock_guard lock(mutex_);
+        if (connections_.empty() && ticking_) {
+            ticking_ = false;
+            timer_.cancel();
+        }
     }
 
     void tick() {
@@ -8301,6 +8348,7 @@ private:
 #include <asio/any_io_executor.hpp>
 
 #include <memory>
+#include <string>
 #include <utility>
 
 namespace signalrpp {
@@ -8324,6 +8372,11 @@ public:
         if (const auto& state = c->handler_state()) {
             static_cast<hub_connection*>(state.get())->receive(data);
         }
+    }
+
+    std::string closing_message(const transport::connection& c) override {
+        const auto runtime = std::static_pointer_cast<hub_connection>(shared_->registry.find_state(c.id()));
+        return runtime ? runtime->closing_message() : std::string();
     }
 
     void on_disconnected(const std::shared_ptr<transport::connection>& c, std::error_code ec) override {

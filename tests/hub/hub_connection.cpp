@@ -397,3 +397,14 @@ TEST_CASE("a hub over Server-Sent Events: handshake and calls by POST, answers a
     }
     CHECK(events.find("data: {\"type\":3,\"invocationId\":\"1\",\"result\":\"sse\"}\x1e\r\n\r\n") != std::string::npos);
 }
+
+TEST_CASE("a stopping server sends its hub clients a Close that allows reconnecting") {
+    HUB_TEST_EACH_CARRIER();
+    hub_server<test_hub> server(carrier);
+    hub_client c(server);
+    c.send(R"({"type":1,"invocationId":"1","target":"echo","arguments":["before"]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"before"})");
+    server.server().stop();
+    CHECK(c.read() == R"({"type":7,"allowReconnect":true})");
+    CHECK(c.closed_by_server());
+}

@@ -6,10 +6,10 @@
 // One per connection, valid for the connection's whole life; use it on the connection's strand (where
 // hub methods run). abort() may be called from any thread.
 
-#include <signalrpp/protocol/json_hub_writer.hpp>
 #include <signalrpp/transport/connection.hpp>
 
 #include <any>
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,18 +52,20 @@ public:
     /// Ends the connection: the client gets a Close message without error, then the transport closes.
     void abort() const;
 
+    /// Whether abort() was called.
+    bool aborted() const noexcept { return aborted_.load(std::memory_order_acquire); }
+
     /// The connection itself (for sending raw bytes or inspecting it).
     const std::shared_ptr<transport::connection>& connection() const noexcept { return connection_; }
 
 private:
     std::shared_ptr<transport::connection> connection_;
+    mutable std::atomic<bool> aborted_{false};
     std::unique_ptr<std::unordered_map<std::string, std::any>> items_;
 };
 
 inline void hub_caller_context::abort() const {
-    std::string close;
-    protocol::write_close(close);
-    connection_->send(std::move(close));
+    aborted_.store(true, std::memory_order_release); // the Close then says: no reconnect
     connection_->close();
 }
 

@@ -122,6 +122,20 @@ public:
                        });
     }
 
+    /// The Close message to send when the connection is closed from outside the hub protocol (the
+    /// server stopping, context().abort()): once the handshake is done, `{"type":7,"allowReconnect":true}`
+    /// as ASP.NET Core sends when the transport ends under a connection, or `{"type":7}` after abort();
+    /// nothing if the hub is closing it itself (it sent its own Close), or over long polling.
+    std::string closing_message() const {
+        const phase p = phase_published_.load(std::memory_order_acquire);
+        std::string close;
+        // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
+        if ((p == phase::connecting || p == phase::running) && pings_published_.load(std::memory_order_acquire)) {
+            protocol::write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
+        }
+        return close;
+    }
+
     // ----- From the heartbeat (any thread) -------------------------------------------------------
 
     /// Once a second: a handshake not made in time, a Ping after keep_alive_interval of silence, a
@@ -390,6 +404,7 @@ private:
         protocol::write_handshake_response(response);
         connection()->send(std::move(response));
         pings_ = connection()->transport() != transport::long_polling;
+        pings_published_.store(pings_, std::memory_order_release);
         shared_->registry.add(connection(), context_.user_id(), shared_from_this());
         set_phase(phase::connecting);
         for (const auto& filter : shared_->options.filters) {
@@ -640,6 +655,7 @@ private:
     std::atomic<clock::rep> last_received_{0};
     std::atomic<bool> client_timeout_armed_{false};
     bool pings_ = false;          // not over long polling
+    std::atomic<bool> pings_published_{false}; // pings_, for closing_message()'s thread
     bool hub_connected_ = false;  // the hub's on_connected has finished
     bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
 

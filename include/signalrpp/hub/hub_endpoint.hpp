@@ -12,6 +12,7 @@
 #include <asio/any_io_executor.hpp>
 
 #include <memory>
+#include <string>
 #include <utility>
 
 namespace signalrpp {
@@ -35,6 +36,11 @@ public:
         if (const auto& state = c->handler_state()) {
             static_cast<hub_connection*>(state.get())->receive(data);
         }
+    }
+
+    std::string closing_message(const transport::connection& c) override {
+        const auto runtime = std::static_pointer_cast<hub_connection>(shared_->registry.find_state(c.id()));
+        return runtime ? runtime->closing_message() : std::string();
     }
 
     void on_disconnected(const std::shared_ptr<transport::connection>& c, std::error_code ec) override {

@@ -1,12 +1,13 @@
 #pragma once
 // hub_heartbeat: the once-a-second tick of one mapped hub (ASP.NET Core's connection heartbeat): each
 // connection checks its handshake timeout, keep-alive ping and client timeout (hub_connection::
-// heartbeat). The timer runs only while the hub has connections, so that a stopped server's
-// io_context can run out of work.
+// heartbeat). The timer runs only while the hub has connections (it is cancelled with the last one),
+// so that a stopped server's io_context runs out of work at once.
 
 #include <signalrpp/hub/hub_connection.hpp>
 
 #include <asio/any_io_executor.hpp>
+#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 
@@ -31,13 +32,21 @@ public:
             ticking_ = true;
         }
         if (start) {
-            arm();
+            asio::post(timer_.get_executor(), [self = shared_from_this()] { self->arm(); });
         }
     }
 
+    /// Forgets a connection; the timer stops with the last one (no wait is left pending).
     void remove(const std::shared_ptr<hub_connection>& c) {
-        std::lock_guard lock(mutex_);
-        connections_.erase(c);
+        bool last = false;
+        {
+            std::lock_guard lock(mutex_);
+            connections_.erase(c);
+            last = connections_.empty() && ticking_;
+        }
+        if (last) { // (posted: a dispatch could run here, inline, and this thread may hold other locks)
+            asio::post(timer_.get_executor(), [self = shared_from_this()] { self->stop_if_idle(); });
+        }
     }
 
 private:
@@ -48,6 +57,15 @@ private:
                 self->tick();
             }
         });
+    }
+
+    // On the timer's strand: no connection is left, so no tick is needed.
+    void stop_if_idle() {
+        std::lock_guard lock(mutex_);
+        if (connections_.empty() && ticking_) {
+            ticking_ = false;
+            timer_.cancel();
+        }
     }
 
     void tick() {

@@ -122,9 +122,15 @@ public:
 
     bool send(std::string text, bool binary = false) { return send(outbound_message(std::move(text), binary)); }
 
-    /// Ends the connection gracefully: what is queued is still delivered, then the transport ends the
-    /// way it ends normally (WebSocket close 1000, the end of the event stream, a 204 to the next poll).
-    void close() { request_close(transport_link::close_kind::graceful, {}); }
+    /// Ends the connection gracefully: the handler's closing_message() and what is queued are still
+    /// delivered, then the transport ends the way it ends normally (WebSocket close 1000, the end of the
+    /// event stream, a 204 to the next poll).
+    void close() {
+        if (auto last = handler_->closing_message(*this); !last.empty()) {
+            send(std::move(last));
+        }
+        request_close(transport_link::close_kind::graceful, {});
+    }
 
     /// Ends the connection at once, dropping what is queued; on_disconnected gets `reason`.
     void abort(std::error_code reason = {}) { request_close(transport_link::close_kind::abort, reason); }

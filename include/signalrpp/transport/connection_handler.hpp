@@ -5,6 +5,7 @@
 // the bytes are valid during the call only), then on_disconnected once, when the connection has ended.
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -17,6 +18,9 @@ public:
     virtual ~connection_handler() = default;
     virtual void on_connected(const std::shared_ptr<connection>&) {}
     virtual void on_received(const std::shared_ptr<connection>& c, std::string_view data, bool binary) = 0;
+    /// The connection is being closed gracefully (connection::close(), server::stop()): a last message
+    /// to queue before it closes (a hub's Close message), or nothing. Called on the closing thread.
+    virtual std::string closing_message(const connection&) { return {}; }
     /// `ec` is empty for a normal close, or says why the connection ended.
     virtual void on_disconnected(const std::shared_ptr<connection>&, std::error_code) {}
 };
