@@ -198,7 +198,7 @@ void client::start() {
 
 void client::write(std::string bytes) {
     out_ = std::move(bytes);
-    asio::async_write(stream_, asio::buffer(out_), [this](std::error_code ec, std::size_t) {
+    asio::async_write(stream_, asio::buffer(out_), [](std::error_code ec, std::size_t) {
         if (ec) {
             fail("client write: " + ec.message());
         }
