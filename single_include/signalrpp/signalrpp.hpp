@@ -5374,12 +5374,6 @@ public:
         erase_member(groups_, group, &found->second);
     }
 
-    connection_ptr find(std::string_view id) const {
-        std::lock_guard lock(mutex_);
-        const auto found = entries_.find(id);
-        return found == entries_.end() ? nullptr : found->second.connection;
-    }
-
     /// The runtime's state of connection `id`, or null.
     std::shared_ptr<void> find_state(std::string_view id) const {
         std::lock_guard lock(mutex_);
@@ -5447,9 +5441,6 @@ public:
         std::lock_guard lock(mutex_);
         return entries_.size();
     }
-
-    /// Every connection (for periodic checks).
-    std::vector<connection_ptr> all() const { return resolve(send_target::all()); }
 
 private:
     struct entry {
@@ -5564,6 +5555,7 @@ struct hub_options {
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -5582,6 +5574,11 @@ struct hub_shared_state {
     connection_registry registry;
     std::atomic<std::uint64_t> next_invocation_id{0};
 };
+
+/// The registry of `shared`, keeping the whole state alive (for group managers handed to users).
+inline std::shared_ptr<connection_registry> registry_of(const std::shared_ptr<hub_shared_state>& shared) {
+    return {shared, &shared->registry};
+}
 
 } // namespace signalrpp
 // ---- end signalrpp/hub/hub_shared_state.hpp
@@ -5603,6 +5600,7 @@ struct hub_shared_state {
 // for the same input, so .NET and JavaScript peers see the same words from either server.
 
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -5615,6 +5613,13 @@ struct protocol_error {
     /// "<exception_type>: <message>", the detail suffix of error texts.
     std::string detail() const { return signalrpp::detail::concat({exception_type, ": ", message}); }
 };
+
+/// The error for a message (or handshake) longer than `limit` bytes (MaximumReceiveMessageSize).
+inline protocol_error message_too_large_error(std::size_t limit) {
+    return {"InvalidDataException",
+            signalrpp::detail::concat({"The maximum message size of ", std::to_string(limit),
+                                       "B was exceeded. The message size can be configured in AddHubOptions."})};
+}
 
 /// The error for a message (or handshake) that is JSON but not an object; `token` names what it is.
 inline protocol_error not_an_object_error(std::string_view token) {
@@ -6584,7 +6589,7 @@ public:
         const phase p = phase_published_.load(std::memory_order_acquire);
         std::string close;
         // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
-        if ((p == phase::connecting || p == phase::running) && pings_published_.load(std::memory_order_acquire)) {
+        if ((p == phase::connecting || p == phase::running) && !long_polling()) {
             protocol::write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
         }
         return close;
@@ -6604,7 +6609,7 @@ public:
             const clock::time_point received{clock::duration(last_received_.load(std::memory_order_relaxed))};
             if (client_timeout_armed_.load(std::memory_order_relaxed) && now - received >= o.client_timeout_interval) {
                 todo = action::client_timeout;
-            } else if (pings_ && now - connection()->last_send() >= o.keep_alive_interval) {
+            } else if (!long_polling() && now - connection()->last_send() >= o.keep_alive_interval) {
                 todo = action::ping;
             }
         }
@@ -6621,8 +6626,9 @@ public:
             case action::client_timeout:
                 if (self->phase_ == phase::running) {
                     self->close_with_error(
-                        "OperationCanceledException",
-                        "Client hasn't sent a message/ping within the configured ClientTimeoutInterval.", true);
+                        {"OperationCanceledException",
+                         "Client hasn't sent a message/ping within the configured ClientTimeoutInterval."},
+                        true);
                 }
                 break;
             case action::ping:
@@ -6732,6 +6738,9 @@ private:
 
     bool holding() const noexcept { return activity_ && activity_->held; }
 
+    // No pings and no closing Close there (polls keep the connection alive; see closing_message()).
+    bool long_polling() const { return connection()->transport() == transport::long_polling; }
+
     void release_activity_if_idle() {
         if (activity_ && activity_->idle()) {
             activity_.reset();
@@ -6788,10 +6797,7 @@ private:
                 if (phase_ == phase::handshake) {
                     refuse_handshake("Handshake was canceled.");
                 } else {
-                    close_with_error("InvalidDataException",
-                                     "The maximum message size of " + std::to_string(records_.max_record_size()) +
-                                         "B was exceeded. The message size can be configured in AddHubOptions.",
-                                     true);
+                    close_with_error(protocol::message_too_large_error(records_.max_record_size()), true);
                 }
                 return;
             }
@@ -6842,12 +6848,8 @@ private:
         protocol::handshake_request request;
         protocol::protocol_error error;
         if (!protocol::parse_handshake_request(text, size, document(), request, error)) {
-            std::string reason = "An unexpected error occurred during connection handshake.";
-            if (detailed()) {
-                reason += ' ';
-                reason += error.detail();
-            }
-            refuse_handshake(reason);
+            refuse_handshake(reflect::detail::with_detail("An unexpected error occurred during connection handshake.",
+                                                          detailed(), error.exception_type, error.message));
             return;
         }
         if (const auto refusal = protocol::json_protocol_refusal(request)) {
@@ -6857,8 +6859,6 @@ private:
         std::string response;
         protocol::write_handshake_response(response);
         connection()->send(std::move(response));
-        pings_ = connection()->transport() != transport::long_polling;
-        pings_published_.store(pings_, std::memory_order_release);
         shared_->registry.add(connection(), context_.user_id(), shared_from_this());
         set_phase(phase::connecting);
         for (const auto& filter : shared_->options.filters) {
@@ -6906,12 +6906,10 @@ private:
     }
 
     // "Connection closed with an error." (with "<kind>: <message>" when detailed errors are on).
-    void close_with_error(std::string_view kind, std::string_view message, bool allow_reconnect) {
-        std::string reason = "Connection closed with an error.";
-        if (detailed()) {
-            reason = reflect::detail::with_detail(std::move(reason), true, kind, message);
-        }
-        send_close(reason, allow_reconnect);
+    void close_with_error(const protocol::protocol_error& error, bool allow_reconnect) {
+        send_close(reflect::detail::with_detail("Connection closed with an error.", detailed(), error.exception_type,
+                                                error.message),
+                   allow_reconnect);
     }
 
     // ----- Messages -------------------------------------------------------------------------------
@@ -6922,7 +6920,7 @@ private:
         protocol::protocol_error error;
         const auto parsed = protocol::parse_hub_message(text, size, document(), message, error);
         if (parsed == protocol::parse_status::error) {
-            close_with_error(error.exception_type, error.message, true);
+            close_with_error(error, true);
             return true;
         }
         if (parsed != protocol::parse_status::message) {
@@ -7108,8 +7106,6 @@ private:
     std::atomic<phase> phase_published_{phase::handshake}; // phase_, for the heartbeat's thread
     std::atomic<clock::rep> last_received_{0};
     std::atomic<bool> client_timeout_armed_{false};
-    bool pings_ = false;          // not over long polling
-    std::atomic<bool> pings_published_{false}; // pings_, for closing_message()'s thread
     bool hub_connected_ = false;  // the hub's on_connected has finished
     bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
 
@@ -7412,8 +7408,7 @@ public:
 
     /// Adds connections to groups and removes them.
     signalrpp::group_manager groups() const {
-        const auto& shared = runtime().shared();
-        return signalrpp::group_manager(std::shared_ptr<connection_registry>(shared, &shared->registry));
+        return signalrpp::group_manager(registry_of(runtime().shared()));
     }
 
 private:
@@ -7451,7 +7446,7 @@ public:
 
     hub_clients clients() const { return hub_clients(shared_); }
     group_manager groups() const {
-        return group_manager(std::shared_ptr<connection_registry>(shared_, &shared_->registry));
+        return group_manager(registry_of(shared_));
     }
     /// How many connections have finished their handshake and not ended.
     std::size_t connection_count() const { return shared_->registry.size(); }
@@ -10321,9 +10316,7 @@ private:
         case record_reader::status::incomplete:
             return status::incomplete;
         case record_reader::status::too_large:
-            error_ = {"InvalidDataException",
-                      signalrpp::detail::concat({"The maximum message size of ", std::to_string(records_.max_record_size()),
-                                                 "B was exceeded. The message size can be configured in AddHubOptions."})};
+            error_ = message_too_large_error(records_.max_record_size());
             failed_ = true;
             return status::error;
         case record_reader::status::record:

@@ -82,12 +82,6 @@ public:
         erase_member(groups_, group, &found->second);
     }
 
-    connection_ptr find(std::string_view id) const {
-        std::lock_guard lock(mutex_);
-        const auto found = entries_.find(id);
-        return found == entries_.end() ? nullptr : found->second.connection;
-    }
-
     /// The runtime's state of connection `id`, or null.
     std::shared_ptr<void> find_state(std::string_view id) const {
         std::lock_guard lock(mutex_);
@@ -155,9 +149,6 @@ public:
         std::lock_guard lock(mutex_);
         return entries_.size();
     }
-
-    /// Every connection (for periodic checks).
-    std::vector<connection_ptr> all() const { return resolve(send_target::all()); }
 
 private:
     struct entry {

@@ -41,8 +41,7 @@ public:
 
     /// Adds connections to groups and removes them.
     signalrpp::group_manager groups() const {
-        const auto& shared = runtime().shared();
-        return signalrpp::group_manager(std::shared_ptr<connection_registry>(shared, &shared->registry));
+        return signalrpp::group_manager(registry_of(runtime().shared()));
     }
 
 private:

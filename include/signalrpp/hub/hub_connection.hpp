@@ -130,7 +130,7 @@ public:
         const phase p = phase_published_.load(std::memory_order_acquire);
         std::string close;
         // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
-        if ((p == phase::connecting || p == phase::running) && pings_published_.load(std::memory_order_acquire)) {
+        if ((p == phase::connecting || p == phase::running) && !long_polling()) {
             protocol::write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
         }
         return close;
@@ -150,7 +150,7 @@ public:
             const clock::time_point received{clock::duration(last_received_.load(std::memory_order_relaxed))};
             if (client_timeout_armed_.load(std::memory_order_relaxed) && now - received >= o.client_timeout_interval) {
                 todo = action::client_timeout;
-            } else if (pings_ && now - connection()->last_send() >= o.keep_alive_interval) {
+            } else if (!long_polling() && now - connection()->last_send() >= o.keep_alive_interval) {
                 todo = action::ping;
             }
         }
@@ -167,8 +167,9 @@ public:
             case action::client_timeout:
                 if (self->phase_ == phase::running) {
                     self->close_with_error(
-                        "OperationCanceledException",
-                        "Client hasn't sent a message/ping within the configured ClientTimeoutInterval.", true);
+                        {"OperationCanceledException",
+                         "Client hasn't sent a message/ping within the configured ClientTimeoutInterval."},
+                        true);
                 }
                 break;
             case action::ping:
@@ -278,6 +279,9 @@ private:
 
     bool holding() const noexcept { return activity_ && activity_->held; }
 
+    // No pings and no closing Close there (polls keep the connection alive; see closing_message()).
+    bool long_polling() const { return connection()->transport() == transport::long_polling; }
+
     void release_activity_if_idle() {
         if (activity_ && activity_->idle()) {
             activity_.reset();
@@ -334,10 +338,7 @@ private:
                 if (phase_ == phase::handshake) {
                     refuse_handshake("Handshake was canceled.");
                 } else {
-                    close_with_error("InvalidDataException",
-                                     "The maximum message size of " + std::to_string(records_.max_record_size()) +
-                                         "B was exceeded. The message size can be configured in AddHubOptions.",
-                                     true);
+                    close_with_error(protocol::message_too_large_error(records_.max_record_size()), true);
                 }
                 return;
             }
@@ -388,12 +389,8 @@ private:
         protocol::handshake_request request;
         protocol::protocol_error error;
         if (!protocol::parse_handshake_request(text, size, document(), request, error)) {
-            std::string reason = "An unexpected error occurred during connection handshake.";
-            if (detailed()) {
-                reason += ' ';
-                reason += error.detail();
-            }
-            refuse_handshake(reason);
+            refuse_handshake(reflect::detail::with_detail("An unexpected error occurred during connection handshake.",
+                                                          detailed(), error.exception_type, error.message));
             return;
         }
         if (const auto refusal = protocol::json_protocol_refusal(request)) {
@@ -403,8 +400,6 @@ private:
         std::string response;
         protocol::write_handshake_response(response);
         connection()->send(std::move(response));
-        pings_ = connection()->transport() != transport::long_polling;
-        pings_published_.store(pings_, std::memory_order_release);
         shared_->registry.add(connection(), context_.user_id(), shared_from_this());
         set_phase(phase::connecting);
         for (const auto& filter : shared_->options.filters) {
@@ -452,12 +447,10 @@ private:
     }
 
     // "Connection closed with an error." (with "<kind>: <message>" when detailed errors are on).
-    void close_with_error(std::string_view kind, std::string_view message, bool allow_reconnect) {
-        std::string reason = "Connection closed with an error.";
-        if (detailed()) {
-            reason = reflect::detail::with_detail(std::move(reason), true, kind, message);
-        }
-        send_close(reason, allow_reconnect);
+    void close_with_error(const protocol::protocol_error& error, bool allow_reconnect) {
+        send_close(reflect::detail::with_detail("Connection closed with an error.", detailed(), error.exception_type,
+                                                error.message),
+                   allow_reconnect);
     }
 
     // ----- Messages -------------------------------------------------------------------------------
@@ -468,7 +461,7 @@ private:
         protocol::protocol_error error;
         const auto parsed = protocol::parse_hub_message(text, size, document(), message, error);
         if (parsed == protocol::parse_status::error) {
-            close_with_error(error.exception_type, error.message, true);
+            close_with_error(error, true);
             return true;
         }
         if (parsed != protocol::parse_status::message) {
@@ -654,8 +647,6 @@ private:
     std::atomic<phase> phase_published_{phase::handshake}; // phase_, for the heartbeat's thread
     std::atomic<clock::rep> last_received_{0};
     std::atomic<bool> client_timeout_armed_{false};
-    bool pings_ = false;          // not over long polling
-    std::atomic<bool> pings_published_{false}; // pings_, for closing_message()'s thread
     bool hub_connected_ = false;  // the hub's on_connected has finished
     bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
 

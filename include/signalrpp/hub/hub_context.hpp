@@ -22,7 +22,7 @@ public:
 
     hub_clients clients() const { return hub_clients(shared_); }
     group_manager groups() const {
-        return group_manager(std::shared_ptr<connection_registry>(shared_, &shared_->registry));
+        return group_manager(registry_of(shared_));
     }
     /// How many connections have finished their handshake and not ended.
     std::size_t connection_count() const { return shared_->registry.size(); }

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -25,5 +26,10 @@ struct hub_shared_state {
     connection_registry registry;
     std::atomic<std::uint64_t> next_invocation_id{0};
 };
+
+/// The registry of `shared`, keeping the whole state alive (for group managers handed to users).
+inline std::shared_ptr<connection_registry> registry_of(const std::shared_ptr<hub_shared_state>& shared) {
+    return {shared, &shared->registry};
+}
 
 } // namespace signalrpp

@@ -80,9 +80,7 @@ private:
         case record_reader::status::incomplete:
             return status::incomplete;
         case record_reader::status::too_large:
-            error_ = {"InvalidDataException",
-                      signalrpp::detail::concat({"The maximum message size of ", std::to_string(records_.max_record_size()),
-                                                 "B was exceeded. The message size can be configured in AddHubOptions."})};
+            error_ = message_too_large_error(records_.max_record_size());
             failed_ = true;
             return status::error;
         case record_reader::status::record:

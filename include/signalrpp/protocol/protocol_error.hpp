@@ -6,6 +6,7 @@
 
 #include <signalrpp/core/detail/concat.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,13 @@ struct protocol_error {
     /// "<exception_type>: <message>", the detail suffix of error texts.
     std::string detail() const { return signalrpp::detail::concat({exception_type, ": ", message}); }
 };
+
+/// The error for a message (or handshake) longer than `limit` bytes (MaximumReceiveMessageSize).
+inline protocol_error message_too_large_error(std::size_t limit) {
+    return {"InvalidDataException",
+            signalrpp::detail::concat({"The maximum message size of ", std::to_string(limit),
+                                       "B was exceeded. The message size can be configured in AddHubOptions."})};
+}
 
 /// The error for a message (or handshake) that is JSON but not an object; `token` names what it is.
 inline protocol_error not_an_object_error(std::string_view token) {
