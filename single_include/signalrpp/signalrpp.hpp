@@ -8924,7 +8924,9 @@ private:
 
 
 #include <algorithm>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace signalrpp::hosting {
@@ -8932,19 +8934,36 @@ namespace signalrpp::hosting {
 struct cors_options {
     /// Origins allowed, exactly as browsers send them ("http://localhost:8080"); "*" allows any.
     std::vector<std::string> allowed_origins;
+    /// Also allows the origins this accepts (ASP.NET Core's SetIsOriginAllowed), such as
+    /// localhost_origin for "http://localhost:<any port>".
+    std::function<bool(std::string_view origin)> allow_origin_if;
     /// Access-Control-Allow-Credentials: true (cookies, auth headers). With "*", the request's own
     /// origin is echoed, since browsers refuse "*" with credentials.
     bool allow_credentials = false;
     /// Access-Control-Max-Age on preflight answers, in seconds (0: not sent).
     int max_age_seconds = 0;
 
-    bool enabled() const noexcept { return !allowed_origins.empty(); }
+    bool enabled() const noexcept { return !allowed_origins.empty() || allow_origin_if; }
 
     bool allows(std::string_view origin) const {
         return std::any_of(allowed_origins.begin(), allowed_origins.end(),
-                           [&](const std::string& o) { return o == "*" || o == origin; });
+                           [&](const std::string& o) { return o == "*" || o == origin; }) ||
+               (allow_origin_if && allow_origin_if(origin));
     }
 };
+
+/// Whether `origin` is a page on this machine: http or https, host localhost or 127.0.0.1, any port.
+inline bool localhost_origin(std::string_view origin) {
+    for (std::string_view scheme : {"http://", "https://"}) {
+        if (origin.substr(0, scheme.size()) != scheme) {
+            continue;
+        }
+        std::string_view host = origin.substr(scheme.size());
+        host = host.substr(0, host.substr(0, 1) == "[" ? host.find(']') + 1 : host.find(':'));
+        return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+    }
+    return false;
+}
 
 /// Whether `r` is a CORS preflight.
 inline bool is_preflight(const http::request& r) {
@@ -9399,9 +9418,112 @@ private:
 // ---- end signalrpp/server/http_session.hpp
 // ---- begin signalrpp/server/router.hpp
 // router: the server's request_handler. It sends each request to the mapped path it names (compared
-// case-insensitively; "/chat" and "/chat/negotiate"), answers CORS preflights, serves static files
-// when a directory is configured, and answers everything else with 404. Once stopping, it answers 503.
+// case-insensitively; "/chat" and "/chat/negotiate") or to the HTTP route whose prefix it starts
+// with, answers CORS preflights, serves static files when a directory is configured, and answers
+// everything else with 404. Once stopping, it answers 503.
 
+// ---- begin signalrpp/server/http_route.hpp
+// http_route: plain HTTP endpoints beside the hubs and connections (a token endpoint, a health check,
+// a page that reaches a hub through its hub_context). A route is a path prefix and a handler:
+//
+//     server.map_http("/health", [](const http::request&) { return http::response{200}; });
+//     server.map_http("/clientresult", [ctx](const http::request& r, http_responder answer) {
+//         ... answer.respond(response);   // later, from any thread
+//     });
+//
+// A handler that returns an http::response answers at once; one that takes an http_responder answers
+// when it calls respond(), from any thread. The request is valid only during the handler's call.
+// A responder dropped without an answer answers 500; a client that went away in between is not
+// answered. Several requests on one socket are answered in order: the next waits for this answer.
+
+
+#include <asio/post.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace signalrpp {
+
+namespace detail {
+
+// Tells the responder that the client went away; the HTTP session holds it while the answer is due.
+struct route_watch final : transport::exchange_user {
+    std::atomic<bool> gone{false};
+    void on_sent(std::error_code) override {}
+    void on_peer_gone(std::error_code) override { gone = true; }
+};
+
+// What the copies of one responder share; the answer is written once, on the session's strand.
+struct route_answer {
+    std::shared_ptr<transport::http_exchange> exchange;
+    std::shared_ptr<route_watch> watch;
+    std::atomic<bool> answered{false};
+
+    route_answer(std::shared_ptr<transport::http_exchange> e, std::shared_ptr<route_watch> w)
+        : exchange(std::move(e)), watch(std::move(w)) {}
+    route_answer(const route_answer&) = delete;
+    route_answer& operator=(const route_answer&) = delete;
+
+    void send(http::response response) {
+        if (answered.exchange(true)) {
+            return;
+        }
+        asio::post(exchange->get_executor(), [exchange = exchange, watch = watch, r = std::move(response)]() mutable {
+            if (!watch->gone) {
+                exchange->respond(std::move(r));
+            }
+        });
+    }
+
+    ~route_answer() {
+        if (!answered) {
+            http::response r;
+            r.status = 500;
+            r.fields.add("Content-Type", "text/plain");
+            r.body = "The handler gave no answer";
+            send(std::move(r));
+        }
+    }
+};
+
+} // namespace detail
+
+/// Answers one request of an HTTP route, now or later, from any thread. Copies share the answer:
+/// the first respond() counts, later ones are ignored.
+class http_responder {
+public:
+    explicit http_responder(std::shared_ptr<detail::route_answer> answer) : answer_(std::move(answer)) {}
+
+    void respond(http::response response) const { answer_->send(std::move(response)); }
+
+    /// Whether the client has gone away (an answer would be dropped).
+    bool client_gone() const noexcept { return answer_->watch->gone; }
+
+private:
+    std::shared_ptr<detail::route_answer> answer_;
+};
+
+using http_route_handler = std::function<void(const http::request&, http_responder)>;
+
+/// Wraps a handler of either form (answering at once, or through a responder) as an http_route_handler.
+template <class F>
+http_route_handler make_http_route_handler(F f) {
+    if constexpr (std::is_invocable_r_v<http::response, F&, const http::request&>) {
+        return [f = std::move(f)](const http::request& r, http_responder answer) { answer.respond(f(r)); };
+    } else {
+        static_assert(std::is_invocable_v<F&, const http::request&, http_responder>,
+                      "an HTTP route handler is callable as http::response(const http::request&) or "
+                      "void(const http::request&, http_responder)");
+        return http_route_handler(std::move(f));
+    }
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/server/http_route.hpp
 // ---- begin signalrpp/server/static_files.hpp
 // Static files from a directory, for examples and small apps (GET and HEAD): "/" and directories
 // serve their index.html; the content type comes from the extension. A path that tries to leave the
@@ -9534,6 +9656,14 @@ public:
         endpoints_.push_back({std::move(path), std::move(endpoint)});
     }
 
+    /// Maps the HTTP route `prefix` ("/token": "/token" and "/token/..."). Call before serving.
+    void map_route(std::string prefix, http_route_handler handler) {
+        while (prefix.size() > 1 && prefix.back() == '/') {
+            prefix.pop_back();
+        }
+        routes_.push_back({std::move(prefix), std::move(handler)});
+    }
+
     /// Serves every path that no mapped path or static file takes (negotiate is then "{path}/negotiate"
     /// for any path). For plain WebSocket servers such as the echo benchmark.
     void map_any(std::shared_ptr<connection_endpoint> endpoint) { fallback_ = std::move(endpoint); }
@@ -9569,6 +9699,11 @@ private:
                 return endpoint->negotiate(r);
             }
         }
+        for (const auto& [prefix, handler] : routes_) {
+            if (starts_with_segments(path, prefix)) {
+                return answer_route(handler, r, context);
+            }
+        }
         if (static_root_ && (r.method == "GET" || r.method == "HEAD")) {
             auto file = serve_static_file(*static_root_, r.path());
             if (file.status != 404 || !fallback_) {
@@ -9590,6 +9725,31 @@ private:
         return path;
     }
 
+    // Whether `path` is `prefix` or lies below it ("/a/b" is below "/a"; "/ab" is not), in any case.
+    static bool starts_with_segments(std::string_view path, std::string_view prefix) {
+        if (path.size() < prefix.size() || !ascii::iequals(path.substr(0, prefix.size()), prefix)) {
+            return false;
+        }
+        return path.size() == prefix.size() || prefix == "/" || path[prefix.size()] == '/';
+    }
+
+    static route_result answer_route(const http_route_handler& handler, http::request& r,
+                                     const request_context& context) {
+        auto watch = std::make_shared<detail::route_watch>();
+        route_result result;
+        result.what = route_result::kind::exchange;
+        result.user = watch;
+        result.begin = [&handler, &r, exchange = context.exchange, watch](const http::response&) {
+            handler(r, http_responder(std::make_shared<detail::route_answer>(exchange, watch)));
+        };
+        return result;
+    }
+
+    struct mapped_route {
+        std::string prefix;
+        http_route_handler handler;
+    };
+
     struct mapped {
         std::string base;
         std::shared_ptr<connection_endpoint> endpoint;
@@ -9598,6 +9758,7 @@ private:
     cors_options cors_;
     std::optional<std::filesystem::path> static_root_;
     std::vector<mapped> endpoints_;
+    std::vector<mapped_route> routes_;
     std::shared_ptr<connection_endpoint> fallback_;
     std::atomic<bool> stopping_{false};
 };
@@ -9690,6 +9851,14 @@ public:
         auto shared = std::make_shared<hub_shared_state>(std::move(options));
         map_connection(std::move(path), std::make_shared<hub_endpoint<Hub>>(state_->executor, shared), http);
         return hub_context<Hub>(std::move(shared));
+    }
+
+    /// Answers plain HTTP requests at `prefix` and below ("/token", "/token/x") with `handler`, which
+    /// either returns an http::response or takes (const http::request&, http_responder) and answers
+    /// later (see http_route.hpp). Hubs and connections mapped at the same path come first.
+    template <class Handler>
+    void map_http(std::string prefix, Handler handler) {
+        state_->router->map_route(std::move(prefix), make_http_route_handler(std::move(handler)));
     }
 
     /// Serves connections on every path that nothing else takes (a plain WebSocket server).

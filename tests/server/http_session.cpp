@@ -8,6 +8,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 using namespace server_test;
 
@@ -189,4 +192,67 @@ TEST_CASE("static files: index, content types, HEAD, no way out of the directory
     CHECK(c.request("POST", "/echo/negotiate").status == 200); // mapped paths still win
     std::filesystem::remove_all(root);
     std::filesystem::remove(root.parent_path() / "signalrpp-secret.txt");
+}
+
+TEST_CASE("HTTP routes: prefixes, answers now or later from another thread, in order, 500 when dropped", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    std::vector<std::thread> later;
+    running_server server(carrier, {}, {}, 1, [&](signalrpp::server& s) {
+        s.map_http("/now", [](const http::request& r) {
+            http::response out;
+            out.status = 201;
+            out.body = r.method + " " + r.target;
+            return out;
+        });
+        s.map_http("/later", [&](const http::request& r, signalrpp::http_responder answer) {
+            later.emplace_back([answer, path = std::string(r.path())] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                http::response out;
+                out.status = 200;
+                out.body = "late " + path;
+                answer.respond(out);
+                answer.respond(http::response{}); // only the first answer counts
+            });
+        });
+        s.map_http("/dropped", [](const http::request&, signalrpp::http_responder) {});
+    });
+    client c(server);
+    auto r = c.request("GET", "/now/a?b=c");
+    CHECK(r.status == 201);
+    CHECK(r.body == "GET /now/a?b=c");
+    CHECK(c.request("POST", "/NOW").status == 201); // case-insensitive, any method
+    CHECK(c.request("GET", "/nowhere").status == 404); // a prefix of path segments, not of text
+    // A later answer comes first on its socket: the pipelined request after it waits.
+    c.send("GET /later/x HTTP/1.1\r\nHost: x\r\n\r\nGET /now HTTP/1.1\r\nHost: x\r\n\r\n");
+    r = c.read_response();
+    CHECK(r.status == 200);
+    CHECK(r.body == "late /later/x");
+    CHECK(c.read_response().status == 201);
+    r = c.request("GET", "/dropped");
+    CHECK(r.status == 500);
+    CHECK(r.body == "The handler gave no answer");
+    CHECK(c.request("POST", "/echo/negotiate").status == 200); // mapped connections still served
+    for (auto& t : later) {
+        t.join();
+    }
+}
+
+TEST_CASE("CORS: allow_origin_if and localhost_origin accept pages on this machine, any port", "[server]") {
+    CHECK(signalrpp::hosting::localhost_origin("http://localhost:5173"));
+    CHECK(signalrpp::hosting::localhost_origin("https://127.0.0.1"));
+    CHECK(signalrpp::hosting::localhost_origin("http://[::1]:8080"));
+    CHECK(!signalrpp::hosting::localhost_origin("http://localhost.evil.example"));
+    CHECK(!signalrpp::hosting::localhost_origin("http://example.com:5000"));
+    CHECK(!signalrpp::hosting::localhost_origin("null"));
+    signalrpp::server_options options;
+    options.cors.allow_origin_if = signalrpp::hosting::localhost_origin;
+    running_server server(carrier::memory, {}, options);
+    client c(server);
+    http::fields origin;
+    origin.add("Origin", "http://localhost:4321");
+    CHECK(c.request("POST", "/echo/negotiate", {}, origin).fields.find("Access-Control-Allow-Origin") ==
+          "http://localhost:4321");
+    origin.set("Origin", "http://example.com");
+    CHECK(!c.request("POST", "/echo/negotiate", {}, origin).fields.contains("Access-Control-Allow-Origin"));
 }

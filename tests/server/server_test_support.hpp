@@ -120,10 +120,15 @@ public:
                             int threads = 1)
         : running_server(carrier::tcp, options, std::move(server), threads) {}
 
+    /// `configure` maps more (HTTP routes, say) before the server starts.
     explicit running_server(carrier c, transport::http_connection_options options = {},
-                            signalrpp::server_options server = {}, int threads = 1)
+                            signalrpp::server_options server = {}, int threads = 1,
+                            const std::function<void(signalrpp::server&)>& configure = {})
         : via(c), server_(io_, std::move(server)), handler(std::make_shared<recording_handler>()) {
         server_.map_connection("/echo", handler, options);
+        if (configure) {
+            configure(server_);
+        }
         port = server_.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
         work_.emplace(io_.get_executor());
         for (int i = 0; i < threads; ++i) {

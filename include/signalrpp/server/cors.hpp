@@ -10,7 +10,9 @@
 #include <signalrpp/http/message.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace signalrpp::hosting {
@@ -18,19 +20,36 @@ namespace signalrpp::hosting {
 struct cors_options {
     /// Origins allowed, exactly as browsers send them ("http://localhost:8080"); "*" allows any.
     std::vector<std::string> allowed_origins;
+    /// Also allows the origins this accepts (ASP.NET Core's SetIsOriginAllowed), such as
+    /// localhost_origin for "http://localhost:<any port>".
+    std::function<bool(std::string_view origin)> allow_origin_if;
     /// Access-Control-Allow-Credentials: true (cookies, auth headers). With "*", the request's own
     /// origin is echoed, since browsers refuse "*" with credentials.
     bool allow_credentials = false;
     /// Access-Control-Max-Age on preflight answers, in seconds (0: not sent).
     int max_age_seconds = 0;
 
-    bool enabled() const noexcept { return !allowed_origins.empty(); }
+    bool enabled() const noexcept { return !allowed_origins.empty() || allow_origin_if; }
 
     bool allows(std::string_view origin) const {
         return std::any_of(allowed_origins.begin(), allowed_origins.end(),
-                           [&](const std::string& o) { return o == "*" || o == origin; });
+                           [&](const std::string& o) { return o == "*" || o == origin; }) ||
+               (allow_origin_if && allow_origin_if(origin));
     }
 };
+
+/// Whether `origin` is a page on this machine: http or https, host localhost or 127.0.0.1, any port.
+inline bool localhost_origin(std::string_view origin) {
+    for (std::string_view scheme : {"http://", "https://"}) {
+        if (origin.substr(0, scheme.size()) != scheme) {
+            continue;
+        }
+        std::string_view host = origin.substr(scheme.size());
+        host = host.substr(0, host.substr(0, 1) == "[" ? host.find(']') + 1 : host.find(':'));
+        return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+    }
+    return false;
+}
 
 /// Whether `r` is a CORS preflight.
 inline bool is_preflight(const http::request& r) {

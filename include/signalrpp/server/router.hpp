@@ -1,11 +1,13 @@
 #pragma once
 // router: the server's request_handler. It sends each request to the mapped path it names (compared
-// case-insensitively; "/chat" and "/chat/negotiate"), answers CORS preflights, serves static files
-// when a directory is configured, and answers everything else with 404. Once stopping, it answers 503.
+// case-insensitively; "/chat" and "/chat/negotiate") or to the HTTP route whose prefix it starts
+// with, answers CORS preflights, serves static files when a directory is configured, and answers
+// everything else with 404. Once stopping, it answers 503.
 
 #include <signalrpp/core/ascii.hpp>
 #include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/cors.hpp>
+#include <signalrpp/server/http_route.hpp>
 #include <signalrpp/server/route_result.hpp>
 #include <signalrpp/server/static_files.hpp>
 
@@ -31,6 +33,14 @@ public:
             path.pop_back();
         }
         endpoints_.push_back({std::move(path), std::move(endpoint)});
+    }
+
+    /// Maps the HTTP route `prefix` ("/token": "/token" and "/token/..."). Call before serving.
+    void map_route(std::string prefix, http_route_handler handler) {
+        while (prefix.size() > 1 && prefix.back() == '/') {
+            prefix.pop_back();
+        }
+        routes_.push_back({std::move(prefix), std::move(handler)});
     }
 
     /// Serves every path that no mapped path or static file takes (negotiate is then "{path}/negotiate"
@@ -68,6 +78,11 @@ private:
                 return endpoint->negotiate(r);
             }
         }
+        for (const auto& [prefix, handler] : routes_) {
+            if (starts_with_segments(path, prefix)) {
+                return answer_route(handler, r, context);
+            }
+        }
         if (static_root_ && (r.method == "GET" || r.method == "HEAD")) {
             auto file = serve_static_file(*static_root_, r.path());
             if (file.status != 404 || !fallback_) {
@@ -89,6 +104,31 @@ private:
         return path;
     }
 
+    // Whether `path` is `prefix` or lies below it ("/a/b" is below "/a"; "/ab" is not), in any case.
+    static bool starts_with_segments(std::string_view path, std::string_view prefix) {
+        if (path.size() < prefix.size() || !ascii::iequals(path.substr(0, prefix.size()), prefix)) {
+            return false;
+        }
+        return path.size() == prefix.size() || prefix == "/" || path[prefix.size()] == '/';
+    }
+
+    static route_result answer_route(const http_route_handler& handler, http::request& r,
+                                     const request_context& context) {
+        auto watch = std::make_shared<detail::route_watch>();
+        route_result result;
+        result.what = route_result::kind::exchange;
+        result.user = watch;
+        result.begin = [&handler, &r, exchange = context.exchange, watch](const http::response&) {
+            handler(r, http_responder(std::make_shared<detail::route_answer>(exchange, watch)));
+        };
+        return result;
+    }
+
+    struct mapped_route {
+        std::string prefix;
+        http_route_handler handler;
+    };
+
     struct mapped {
         std::string base;
         std::shared_ptr<connection_endpoint> endpoint;
@@ -97,6 +137,7 @@ private:
     cors_options cors_;
     std::optional<std::filesystem::path> static_root_;
     std::vector<mapped> endpoints_;
+    std::vector<mapped_route> routes_;
     std::shared_ptr<connection_endpoint> fallback_;
     std::atomic<bool> stopping_{false};
 };

@@ -24,6 +24,7 @@
 #include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/cors.hpp>
 #include <signalrpp/server/http_session.hpp>
+#include <signalrpp/server/http_route.hpp>
 #include <signalrpp/server/http_session_options.hpp>
 #include <signalrpp/server/router.hpp>
 #include <signalrpp/server/session_registry.hpp>
@@ -98,6 +99,14 @@ public:
         auto shared = std::make_shared<hub_shared_state>(std::move(options));
         map_connection(std::move(path), std::make_shared<hub_endpoint<Hub>>(state_->executor, shared), http);
         return hub_context<Hub>(std::move(shared));
+    }
+
+    /// Answers plain HTTP requests at `prefix` and below ("/token", "/token/x") with `handler`, which
+    /// either returns an http::response or takes (const http::request&, http_responder) and answers
+    /// later (see http_route.hpp). Hubs and connections mapped at the same path come first.
+    template <class Handler>
+    void map_http(std::string prefix, Handler handler) {
+        state_->router->map_route(std::move(prefix), make_http_route_handler(std::move(handler)));
     }
 
     /// Serves connections on every path that nothing else takes (a plain WebSocket server).
