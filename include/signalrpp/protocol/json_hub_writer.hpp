@@ -41,8 +41,12 @@ namespace detail {
 // is appended directly; RapidJSON's writer writes only the values.
 class message_writer {
 public:
+    static constexpr std::size_t typical_message_size = 128;
+
     message_writer(std::string& out, message_type type, std::span<const header> headers = {})
         : out_(out), start_(out.size()), output_(out), lease_(output_) {
+        // Room for a typical message at once, rather than growing the string several times on the way.
+        out_.reserve(out_.size() + typical_message_size);
         out_ += "{\"type\":";
         out_ += static_cast<char>('0' + static_cast<int>(type));
         if (!headers.empty()) {
