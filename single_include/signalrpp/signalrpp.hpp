@@ -3202,7 +3202,8 @@ struct request_snapshot {
         return http::query_parameter(query, name);
     }
 
-    /// A cookie's value from the Cookie header(s) ("a=1; b=2"), as sent.
+    /// A cookie's value from the Cookie header(s) ("a=1; b=2"), percent-decoded ('+' stays '+'), its
+    /// name matched case-insensitively, as ASP.NET Core's Request.Cookies reads them.
     std::optional<std::string> cookie(std::string_view name) const {
         for (const auto& field : headers.list()) {
             if (!ascii::iequals(field.name, "Cookie")) {
@@ -3213,8 +3214,8 @@ struct request_snapshot {
                 const std::size_t end = rest.find(';');
                 const std::string_view pair = ascii::trim(rest.substr(0, end));
                 const std::size_t equals = pair.find('=');
-                if (equals != std::string_view::npos && ascii::trim(pair.substr(0, equals)) == name) {
-                    return std::string(ascii::trim(pair.substr(equals + 1)));
+                if (equals != std::string_view::npos && ascii::iequals(ascii::trim(pair.substr(0, equals)), name)) {
+                    return http::url_decode(ascii::trim(pair.substr(equals + 1)), false);
                 }
                 rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
             }
@@ -3777,7 +3778,8 @@ private:
 // event_stream: the Server-Sent Events transport of one connection, on the response to its GET. The
 // head (200, text/event-stream, no-cache headers, chunked) and the ":" comment go out at once; then
 // every batch of queued messages becomes one chunk holding an event per message, written as soon as
-// it is queued. A requested close sends what is queued, ends the chunked body and closes the socket;
+// it is queued. A requested close sends what is queued and ends the chunked body (the socket then
+// serves the next request, as after any complete answer); an abort cuts the body short and closes;
 // the client ends the connection by dropping its socket.
 
 // ---- begin signalrpp/transport/http_exchange.hpp
@@ -3812,8 +3814,10 @@ public:
     virtual void write(std::string bytes) = 0;
     /// Writes a whole response and ends the exchange: the session goes on with the next request.
     virtual void respond(http::response response) = 0;
-    /// Ends a response sent in pieces; the socket is closed once what was written is out.
-    virtual void end() = 0;
+    /// Ends a response sent in pieces. `complete`: its last piece is written (the end of a chunked
+    /// body), so the socket goes on with the next request, as after any answer; otherwise the answer
+    /// is cut short and the socket is closed once what was written is out.
+    virtual void end(bool complete) = 0;
 };
 
 } // namespace signalrpp::transport
@@ -3957,7 +3961,7 @@ private:
             return;
         }
         done_ = true;
-        exchange_->end();
+        exchange_->end(ending_ && !ec); // after the last chunk the socket may serve another request
         conn_->detach(this, ec);
     }
 
@@ -7002,8 +7006,15 @@ private:
 
     // ----- Invocations ------------------------------------------------------------------------------
 
+    // Whether `call` takes one of the parallel-invocation slots. As in ASP.NET Core, calls that stream
+    // (results, or arguments from the client) do not: one that waits for its upload's items while
+    // holding the only slot would keep out the items themselves once another invocation waits before them.
+    static bool takes_slot(const reflect::invocation& call) noexcept {
+        return !call.streaming && call.stream_ids.empty();
+    }
+
     bool invoke(const reflect::invocation& call) {
-        if (!call.streaming && active_invocations() >= max_parallel()) {
+        if (takes_slot(call) && active_invocations() >= max_parallel()) {
             return false;
         }
         const auto& o = shared_->options;
@@ -7049,7 +7060,7 @@ private:
             finish(*record);
             return true;
         }
-        record->counted = !call.streaming;
+        record->counted = takes_slot(call);
         if (record->counted) {
             ++running_;
         }
@@ -9228,8 +9239,16 @@ public:
         write_answer(response, false);
     }
 
-    void end() override {
+    void end(bool complete) override {
         user_ = nullptr;
+        exchange_fields_.clear();
+        // Clients keep sockets for reuse once a response is complete (Node's agent does, for event
+        // streams too): closing one without saying so would fail their next request on it.
+        if (complete && !writing_ && !close_after_ && !stopping_) {
+            mode_ = mode::reading;
+            process_input();
+            return;
+        }
         mode_ = mode::closing;
         if (writing_) {
             after_write_ = after::close;

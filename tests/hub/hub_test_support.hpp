@@ -25,37 +25,20 @@ class hub_server {
 public:
     explicit hub_server(server_test::carrier via = server_test::carrier::tcp, signalrpp::hub_options options = {},
                         int threads = 2, std::string path = "/hub")
-        : server_(io_), context(server_.map_hub<Hub>(std::move(path), std::move(options))), via(via) {
-        port = server_.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
-        work_.emplace(io_.get_executor());
-        for (int i = 0; i < threads; ++i) {
-            threads_.emplace_back([this] { io_.run(); });
-        }
+        : context(runner_.server().map_hub<Hub>(std::move(path), std::move(options))), via(via) {
+        port = runner_.start(threads);
     }
 
-    ~hub_server() {
-        server_.stop();
-        work_.reset();
-        for (auto& t : threads_) {
-            t.join();
-        }
-    }
-
-    signalrpp::server& server() { return server_; }
-    asio::io_context& io() { return io_; }
+    signalrpp::server& server() { return runner_.server(); }
+    asio::io_context& io() { return runner_.io(); }
 
 private:
-    asio::io_context io_;
-    signalrpp::server server_;
+    server_test::server_runner runner_;
 
 public:
     signalrpp::hub_context<Hub> context;
     const server_test::carrier via;
     unsigned short port = 0;
-
-private:
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-    std::vector<std::thread> threads_;
 };
 
 /// A hub client: a WebSocket to `path` (no negotiate) over the server's carrier, records split at the

@@ -37,27 +37,15 @@ struct echo_connection : signalrpp::persistent_connection {
 
 // A server with echo_connection at /echo, run by two threads, reached over `via`.
 struct persistent_server {
-    explicit persistent_server(server_test::carrier via) : server(io), via(via), context(server.map_connection<echo_connection>("/echo")) {
-        port = server.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
-        work.emplace(io.get_executor());
-        for (auto& t : threads) {
-            t = std::thread([this] { io.run(); });
-        }
+    explicit persistent_server(server_test::carrier via)
+        : server(runner.server()), via(via), context(server.map_connection<echo_connection>("/echo")) {
+        port = runner.start(2);
     }
-    ~persistent_server() {
-        server.stop();
-        work.reset();
-        for (auto& t : threads) {
-            t.join();
-        }
-    }
-    asio::io_context io;
-    signalrpp::server server;
+    server_test::server_runner runner;
+    signalrpp::server& server;
     const server_test::carrier via;
     signalrpp::persistent_context<echo_connection> context;
     unsigned short port = 0;
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
-    std::thread threads[2];
 };
 
 template <class F>

@@ -112,6 +112,60 @@ private:
     std::condition_variable changed_;
 };
 
+/// A server on an io_context of its own, run by threads of its own once start() is called. stop(), or
+/// the destructor, stops the server and waits for io_context::run to return.
+class server_runner {
+public:
+    explicit server_runner(signalrpp::server_options options = {}) : server_(io_, std::move(options)) {}
+    server_runner(const server_runner&) = delete;
+    server_runner& operator=(const server_runner&) = delete;
+    ~server_runner() { stop(); }
+
+    /// Listens on 127.0.0.1 (any free port) and runs the server on `threads` threads; returns the port.
+    unsigned short start(int threads) {
+        const auto port = server_.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
+        work_.emplace(io_.get_executor());
+        for (int i = 0; i < threads; ++i) {
+            threads_.emplace_back([this] { io_.run(); });
+        }
+        return port;
+    }
+
+    /// Stops the server and waits for io_context::run to return (false if it did not within 10 s: the
+    /// io_context is then stopped). Once stopped, does nothing.
+    bool stop() {
+        if (stopped_) {
+            return true;
+        }
+        stopped_ = true;
+        server_.stop();
+        work_.reset();
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!threads_.empty() && !io_.stopped() && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        const bool returned = threads_.empty() || io_.stopped();
+        if (!returned) {
+            io_.stop();
+        }
+        for (auto& t : threads_) {
+            t.join();
+        }
+        threads_.clear();
+        return returned;
+    }
+
+    signalrpp::server& server() noexcept { return server_; }
+    asio::io_context& io() noexcept { return io_; }
+
+private:
+    asio::io_context io_;
+    signalrpp::server server_;
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+    std::vector<std::thread> threads_;
+    bool stopped_ = false;
+};
+
 /// A server with `/echo` mapped to a recording_handler, on `threads` threads, listening on loopback TCP;
 /// its clients come over `via` (TCP unless told otherwise).
 class running_server {
@@ -124,61 +178,32 @@ public:
     explicit running_server(carrier c, transport::http_connection_options options = {},
                             signalrpp::server_options server = {}, int threads = 1,
                             const std::function<void(signalrpp::server&)>& configure = {})
-        : via(c), server_(io_, std::move(server)), handler(std::make_shared<recording_handler>()) {
-        server_.map_connection("/echo", handler, options);
+        : via(c), runner_(std::move(server)), handler(std::make_shared<recording_handler>()) {
+        runner_.server().map_connection("/echo", handler, options);
         if (configure) {
-            configure(server_);
+            configure(runner_.server());
         }
-        port = server_.listen(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)).port();
-        work_.emplace(io_.get_executor());
-        for (int i = 0; i < threads; ++i) {
-            threads_.emplace_back([this] { io_.run(); });
-        }
+        port = runner_.start(threads);
     }
 
     ~running_server() {
-        if (!stopped_) {
-            stop();
-        }
+        runner_.stop();
         handler->forget_connections();
     }
 
     /// Stops the server and waits for io_context::run to return (false if it did not within 10 s).
-    bool stop() {
-        stopped_ = true;
-        server_.stop();
-        work_.reset();
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (!io_.stopped() && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-        const bool returned = io_.stopped();
-        if (!returned) {
-            io_.stop();
-        }
-        for (auto& t : threads_) {
-            t.join();
-        }
-        threads_.clear();
-        return returned;
-    }
+    bool stop() { return runner_.stop(); }
 
-    signalrpp::server& server() { return server_; }
+    signalrpp::server& server() { return runner_.server(); }
 
     const carrier via;
     unsigned short port = 0;
 
 private:
-    asio::io_context io_;
-    signalrpp::server server_;
+    server_runner runner_;
 
 public:
     std::shared_ptr<recording_handler> handler;
-
-private:
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-    std::vector<std::thread> threads_;
-    bool stopped_ = false;
 };
 
 /// A blocking client on its own io_context, over a loopback TCP socket or an in-memory stream.

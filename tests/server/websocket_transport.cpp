@@ -47,7 +47,7 @@ TEST_CASE("a negotiated WebSocket keeps the connection's ids and request snapsho
     const auto token = token_of(body);
     http::request up = ws::upgrade_request("/echo?id=" + token + "&access_token=abc", "127.0.0.1",
                                            "dGhlIHNhbXBsZSBub25jZQ==");
-    up.fields.add("Cookie", "session=s1; theme=dark");
+    up.fields.add("Cookie", "session=s1; theme=dark; base64=QUI%2BREU%2FRw%3D%3D; plus=a+b");
     c.send_request(up);
     REQUIRE(c.read_response().status == 101);
     REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
@@ -56,6 +56,10 @@ TEST_CASE("a negotiated WebSocket keeps the connection's ids and request snapsho
     CHECK(body.find(conn->id()) != std::string::npos);
     CHECK(conn->request().query_parameter("access_token") == "abc");
     CHECK(conn->request().cookie("theme") == "dark");
+    CHECK(conn->request().cookie("THEME") == "dark");                 // names in any case
+    CHECK(conn->request().cookie("base64") == "QUI+REU/Rw==");        // values percent-decoded
+    CHECK(conn->request().cookie("plus") == "a+b");                   // '+' is not a space there
+    CHECK(conn->request().cookie("missing") == std::nullopt);
     CHECK(conn->request().headers.find("Sec-WebSocket-Version") == "13");
 }
 

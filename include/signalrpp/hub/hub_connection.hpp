@@ -539,8 +539,15 @@ private:
 
     // ----- Invocations ------------------------------------------------------------------------------
 
+    // Whether `call` takes one of the parallel-invocation slots. As in ASP.NET Core, calls that stream
+    // (results, or arguments from the client) do not: one that waits for its upload's items while
+    // holding the only slot would keep out the items themselves once another invocation waits before them.
+    static bool takes_slot(const reflect::invocation& call) noexcept {
+        return !call.streaming && call.stream_ids.empty();
+    }
+
     bool invoke(const reflect::invocation& call) {
-        if (!call.streaming && active_invocations() >= max_parallel()) {
+        if (takes_slot(call) && active_invocations() >= max_parallel()) {
             return false;
         }
         const auto& o = shared_->options;
@@ -586,7 +593,7 @@ private:
             finish(*record);
             return true;
         }
-        record->counted = !call.streaming;
+        record->counted = takes_slot(call);
         if (record->counted) {
             ++running_;
         }

@@ -145,8 +145,16 @@ public:
         write_answer(response, false);
     }
 
-    void end() override {
+    void end(bool complete) override {
         user_ = nullptr;
+        exchange_fields_.clear();
+        // Clients keep sockets for reuse once a response is complete (Node's agent does, for event
+        // streams too): closing one without saying so would fail their next request on it.
+        if (complete && !writing_ && !close_after_ && !stopping_) {
+            mode_ = mode::reading;
+            process_input();
+            return;
+        }
         mode_ = mode::closing;
         if (writing_) {
             after_write_ = after::close;

@@ -2,7 +2,8 @@
 // event_stream: the Server-Sent Events transport of one connection, on the response to its GET. The
 // head (200, text/event-stream, no-cache headers, chunked) and the ":" comment go out at once; then
 // every batch of queued messages becomes one chunk holding an event per message, written as soon as
-// it is queued. A requested close sends what is queued, ends the chunked body and closes the socket;
+// it is queued. A requested close sends what is queued and ends the chunked body (the socket then
+// serves the next request, as after any complete answer); an abort cuts the body short and closes;
 // the client ends the connection by dropping its socket.
 
 #include <signalrpp/core/asio_coroutines.hpp>
@@ -109,7 +110,7 @@ private:
             return;
         }
         done_ = true;
-        exchange_->end();
+        exchange_->end(ending_ && !ec); // after the last chunk the socket may serve another request
         conn_->detach(this, ec);
     }
 

@@ -31,8 +31,10 @@ public:
     virtual void write(std::string bytes) = 0;
     /// Writes a whole response and ends the exchange: the session goes on with the next request.
     virtual void respond(http::response response) = 0;
-    /// Ends a response sent in pieces; the socket is closed once what was written is out.
-    virtual void end() = 0;
+    /// Ends a response sent in pieces. `complete`: its last piece is written (the end of a chunked
+    /// body), so the socket goes on with the next request, as after any answer; otherwise the answer
+    /// is cut short and the socket is closed once what was written is out.
+    virtual void end(bool complete) = 0;
 };
 
 } // namespace signalrpp::transport

@@ -32,7 +32,8 @@ struct request_snapshot {
         return http::query_parameter(query, name);
     }
 
-    /// A cookie's value from the Cookie header(s) ("a=1; b=2"), as sent.
+    /// A cookie's value from the Cookie header(s) ("a=1; b=2"), percent-decoded ('+' stays '+'), its
+    /// name matched case-insensitively, as ASP.NET Core's Request.Cookies reads them.
     std::optional<std::string> cookie(std::string_view name) const {
         for (const auto& field : headers.list()) {
             if (!ascii::iequals(field.name, "Cookie")) {
@@ -43,8 +44,8 @@ struct request_snapshot {
                 const std::size_t end = rest.find(';');
                 const std::string_view pair = ascii::trim(rest.substr(0, end));
                 const std::size_t equals = pair.find('=');
-                if (equals != std::string_view::npos && ascii::trim(pair.substr(0, equals)) == name) {
-                    return std::string(ascii::trim(pair.substr(equals + 1)));
+                if (equals != std::string_view::npos && ascii::iequals(ascii::trim(pair.substr(0, equals)), name)) {
+                    return http::url_decode(ascii::trim(pair.substr(equals + 1)), false);
                 }
                 rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
             }

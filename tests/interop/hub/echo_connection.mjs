@@ -1,0 +1,157 @@
+// /echo, a persistent connection that sends back every message unchanged, through the client's
+// HttpConnection (the connection layer under HubConnection, without the hub protocol), through
+// /echoredirect (HTTP 307 to /echo), and as a direct WebSocket without negotiate.
+
+import WebSocket from 'ws';
+
+import { deferred, expectEqual, expectTrue, Inbox, signalR, withTimeout } from './harness.mjs';
+
+/** Queues what `connection` receives. */
+function inboxOf(connection) {
+    const inbox = new Inbox();
+    connection.onreceive = (data) => inbox.push(data);
+    return inbox;
+}
+
+/**
+ * Reads text from `inbox` until it adds up to `expected`. Messages may arrive merged (a long poll
+ * answers with everything queued, and a raw connection has no framing), so this compares the sum.
+ */
+async function expectText(inbox, expected, what) {
+    let received = '';
+    while (received.length < expected.length) {
+        const data = await inbox.next(what);
+        expectTrue(typeof data === 'string', `${what}: received text (got ${Object.prototype.toString.call(data)})`);
+        received += data;
+    }
+    expectEqual(received, expected, what);
+}
+
+async function expectBytes(inbox, expected, what) {
+    const parts = [];
+    let length = 0;
+    while (length < expected.length) {
+        const data = await inbox.next(what);
+        expectTrue(data instanceof ArrayBuffer, `${what}: received an ArrayBuffer (got ${Object.prototype.toString.call(data)})`);
+        parts.push(Buffer.from(data));
+        length += data.byteLength;
+    }
+    expectTrue(Buffer.concat(parts).equals(Buffer.from(expected)), `${what}: the bytes came back unchanged`);
+}
+
+export default function define(test, ctx) {
+    const { TransferFormat } = signalR;
+
+    test('HttpConnection to /echo: a text message comes back unchanged', async () => {
+        const c = ctx.rawConnection('/echo');
+        const inbox = inboxOf(c);
+        await c.start(TransferFormat.Text);
+        expectTrue(typeof c.connectionId === 'string' && c.connectionId.length > 0, 'the connection has an id');
+        const message = 'Hello World! 你好 \u{1F600} {"type":1}\u001e';
+        await c.send(message);
+        await expectText(inbox, message, 'the echo');
+    });
+
+    test('HttpConnection to /echo: 50 messages come back in order', async () => {
+        const c = ctx.rawConnection('/echo');
+        const inbox = inboxOf(c);
+        await c.start(TransferFormat.Text);
+        let all = '';
+        for (let i = 0; i < 50; ++i) {
+            const message = `<message ${i}>`;
+            all += message;
+            await c.send(message);
+        }
+        await expectText(inbox, all, 'the echoes');
+    });
+
+    test('HttpConnection to /echo: a 100 KB message comes back unchanged', async () => {
+        const c = ctx.rawConnection('/echo');
+        const inbox = inboxOf(c);
+        await c.start(TransferFormat.Text);
+        const message = Array.from({ length: 100 * 1024 }, (_, i) => String.fromCharCode(0x41 + (i % 58))).join('');
+        await c.send(message);
+        await expectText(inbox, message, 'the echo');
+    });
+
+    if (ctx.transportName !== 'ServerSentEvents') { // Server-Sent Events carry text only
+        test('HttpConnection to /echo in binary: bytes 0..255 come back unchanged', async () => {
+            const c = ctx.rawConnection('/echo');
+            const inbox = inboxOf(c);
+            await c.start(TransferFormat.Binary);
+            const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+            await c.send(bytes.buffer.slice(0));
+            await expectBytes(inbox, bytes, 'the echo');
+        });
+    }
+
+    test('HttpConnection to /echo: stop() closes without an error', async () => {
+        const c = ctx.rawConnection('/echo');
+        const inbox = inboxOf(c);
+        const closed = deferred();
+        c.onclose = (error) => closed.resolve(error);
+        await c.start(TransferFormat.Text);
+        await c.send('before stop');
+        await expectText(inbox, 'before stop', 'the echo');
+        await c.stop();
+        expectEqual(await withTimeout(closed.promise, 5_000, 'onclose'), undefined, 'onclose argument');
+    });
+
+    if (ctx.transportName !== 'WebSockets') {
+        // The client's WebSocket (the ws package) does not follow redirects, so this runs over the
+        // transports whose requests go through fetch (which follows 307) and EventSource (which does too).
+        test('HttpConnection to /echoredirect follows the 307s to /echo', async () => {
+            const c = ctx.rawConnection('/echoredirect');
+            const inbox = inboxOf(c);
+            const closed = deferred();
+            c.onclose = (error) => closed.resolve(error);
+            await c.start(TransferFormat.Text);
+            await c.send('Hello World!');
+            await expectText(inbox, 'Hello World!', 'the echo');
+            await c.stop();
+            expectEqual(await withTimeout(closed.promise, 5_000, 'onclose'), undefined, 'onclose argument');
+        });
+    }
+
+    test('/echoredirect answers 307 with an absolute Location on /echo, keeping the rest of the URL', async () => {
+        const res = await fetch(`${ctx.base}/echoredirect/negotiate?negotiateVersion=1`, { method: 'POST', redirect: 'manual' });
+        expectEqual(res.status, 307, 'status');
+        expectEqual(res.headers.get('location'), `${ctx.base}/echo/negotiate?negotiateVersion=1`, 'Location');
+        await res.body?.cancel();
+    });
+
+    if (ctx.transportName === 'WebSockets') {
+        test('HttpConnection with skipNegotiation opens /echo as a direct WebSocket', async () => {
+            const c = ctx.rawConnection('/echo', { skipNegotiation: true });
+            const inbox = inboxOf(c);
+            await c.start(TransferFormat.Text);
+            await c.send('direct');
+            await expectText(inbox, 'direct', 'the echo');
+        });
+
+        test('a plain WebSocket to /echo (no negotiate) echoes text and binary, and closes cleanly', async () => {
+            const ws = new WebSocket(`${ctx.base.replace(/^http/, 'ws')}/echo`);
+            const messages = new Inbox();
+            const closed = deferred();
+            ws.on('message', (data, isBinary) => messages.push({ data: Buffer.from(data), isBinary }));
+            ws.on('close', (code) => closed.resolve(code));
+            ws.on('error', () => {});
+            try {
+                await withTimeout(new Promise((resolve, reject) => {
+                    ws.once('open', resolve);
+                    ws.once('error', reject);
+                }), 5_000, 'the WebSocket to open');
+                ws.send('message');
+                const text = await messages.next('the text echo');
+                expectEqual([text.data.toString(), text.isBinary], ['message', false], 'text echo (data, isBinary)');
+                ws.send(Buffer.from([0, 1, 2, 255]));
+                const binary = await messages.next('the binary echo');
+                expectEqual([[...binary.data], binary.isBinary], [[0, 1, 2, 255], true], 'binary echo (data, isBinary)');
+                ws.close(1000);
+                expectEqual(await withTimeout(closed.promise, 5_000, 'the close'), 1000, 'close code');
+            } finally {
+                ws.terminate();
+            }
+        });
+    }
+}
