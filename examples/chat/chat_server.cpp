@@ -140,11 +140,6 @@ private:
     std::map<std::string, std::deque<message>> history_;
 };
 
-directory& the_directory() {
-    static directory d;
-    return d;
-}
-
 // Trims spaces and refuses what is empty, too long, or holds control characters.
 std::string clean(std::string_view text, std::size_t max_bytes, const char* what) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
@@ -166,12 +161,15 @@ std::string clean(std::string_view text, std::size_t max_bytes, const char* what
     return std::string(text);
 }
 
-// One chat_hub object per connection: it remembers the name and room of its own connection.
+// One chat_hub object per connection: it remembers the name and room of its own connection. The
+// directory all of them share comes through the constructor (map_hub's factory makes each hub).
 struct chat_hub : signalrpp::hub {
+    explicit chat_hub(directory& d) : directory_(&d) {}
+
     // Takes a name (made unique) and tells everyone who is online; returns the name given.
     std::string set_name(std::string wanted) {
-        name_ = the_directory().add_person(context().connection_id(), clean(wanted, 32, "name"));
-        clients().caller().send("Rooms", the_directory().rooms());
+        name_ = directory_->add_person(context().connection_id(), clean(wanted, 32, "name"));
+        clients().caller().send("Rooms", directory_->rooms());
         announce_people();
         return name_;
     }
@@ -182,10 +180,10 @@ struct chat_hub : signalrpp::hub {
         room = clean(room, 24, "room name");
         std::transform(room.begin(), room.end(), room.begin(), [](char c) { return signalrpp::ascii::to_lower(c); });
         if (room == room_) {
-            return the_directory().enter(context().connection_id(), room);
+            return directory_->enter(context().connection_id(), room);
         }
         leave_room();
-        auto history = the_directory().enter(context().connection_id(), room);
+        auto history = directory_->enter(context().connection_id(), room);
         groups().add(context().connection_id(), room);
         room_ = room;
         clients().others_in_group(room).send("Message", notice(room, name_ + " joined"));
@@ -199,7 +197,7 @@ struct chat_hub : signalrpp::hub {
         }
         groups().remove(context().connection_id(), room_);
         clients().group(room_).send("Message", notice(room_, name_ + " left"));
-        the_directory().leave(context().connection_id());
+        directory_->leave(context().connection_id());
         room_.clear();
         announce_rooms_and_people();
     }
@@ -211,7 +209,7 @@ struct chat_hub : signalrpp::hub {
             throw signalrpp::hub_exception("Join a room first.");
         }
         const message m{room_, name_, clean(text, 1000, "message"), std::chrono::system_clock::now()};
-        the_directory().remember(m);
+        directory_->remember(m);
         clients().group(room_).send("Message", m);
     }
 
@@ -226,7 +224,7 @@ struct chat_hub : signalrpp::hub {
             return;
         }
         leave_room();
-        the_directory().remove_person(context().connection_id());
+        directory_->remove_person(context().connection_id());
         announce_people();
     }
 
@@ -241,13 +239,14 @@ private:
         return {room, "", std::move(text), std::chrono::system_clock::now()};
     }
 
-    void announce_people() { clients().all().send("People", the_directory().people()); }
+    void announce_people() { clients().all().send("People", directory_->people()); }
 
     void announce_rooms_and_people() {
-        clients().all().send("Rooms", the_directory().rooms());
+        clients().all().send("Rooms", directory_->rooms());
         announce_people();
     }
 
+    directory* directory_;
     std::string name_;
     std::string room_;
 };
@@ -316,8 +315,9 @@ int main(int argc, char** argv) {
     signalrpp::server_options options;
     options.static_files = args.www; // index.html, chat.css, chat.js
     options.single_threaded = true;  // only this thread runs io
+    chat::directory directory; // who is here and what was said: shared by every connection's hub
     signalrpp::server server(io, options);
-    server.map_hub<chat::chat_hub>("/chathub");
+    server.map_hub<chat::chat_hub>("/chathub", {}, [&directory] { return chat::chat_hub(directory); });
     // The browser client, from the npm package: /lib/signalr.min.js (and its source map).
     server.map_http("/lib", [dir = args.client](const signalrpp::http::request& r) {
         if (r.method != "GET" && r.method != "HEAD") {

@@ -7322,7 +7322,8 @@ private:
 //     SIGNALRPP_HUB(chat_hub, join, say);
 //
 // One hub object serves one connection for its whole life (ASP.NET Core makes one per call; state in
-// members is therefore per connection here). Its methods, on_connected() and on_disconnected(error)
+// members is therefore per connection here); map_hub default-constructs it, or calls the factory it
+// is given (to hand the hub its dependencies). Its methods, on_connected() and on_disconnected(error)
 // (both optional; each may return void or asio::awaitable<void>) run on the connection's strand.
 
 // ---- begin signalrpp/hub/hub_clients.hpp
@@ -7474,7 +7475,8 @@ private:
 // ---- end signalrpp/hub/hub_context.hpp
 // ---- begin signalrpp/hub/hub_endpoint.hpp
 // hub_endpoint<Hub>: the connection handler of a mapped hub: gives each connection a hub_connection
-// (the protocol runtime) with its own Hub object, and feeds it the connection's bytes.
+// (the protocol runtime) with its own Hub object, made by the hub factory, and feeds it the
+// connection's bytes.
 
 // ---- begin signalrpp/hub/hub_heartbeat.hpp
 // hub_heartbeat: the once-a-second tick of one mapped hub (ASP.NET Core's connection heartbeat): each
@@ -8310,7 +8312,9 @@ namespace signalrpp::detail {
 template <class Hub>
 class hub_instance_of final : public hub_instance {
 public:
-    explicit hub_instance_of(hub_connection& runtime) {
+    /// The hub object is what `make` returns (map_hub's factory), made in place.
+    template <class Make>
+    hub_instance_of(hub_connection& runtime, const Make& make) : hub_(make()) {
         if constexpr (std::is_base_of_v<signalrpp::hub, Hub>) {
             static_cast<signalrpp::hub&>(hub_).runtime_ = &runtime;
         }
@@ -8349,7 +8353,7 @@ public:
     }
 
 private:
-    Hub hub_{};
+    Hub hub_;
 };
 
 } // namespace signalrpp::detail
@@ -8357,6 +8361,7 @@ private:
 
 #include <asio/any_io_executor.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -8366,14 +8371,17 @@ namespace signalrpp {
 template <class Hub>
 class hub_endpoint final : public transport::connection_handler {
 public:
-    hub_endpoint(const asio::any_io_executor& ex, std::shared_ptr<hub_shared_state> shared)
-        : shared_(std::move(shared)), heartbeat_(std::make_shared<hub_heartbeat>(ex)) {}
+    /// Makes a Hub object for each connection (its dependencies given), on the connection's strand.
+    using factory = std::function<Hub()>;
+
+    hub_endpoint(const asio::any_io_executor& ex, std::shared_ptr<hub_shared_state> shared, factory make)
+        : shared_(std::move(shared)), heartbeat_(std::make_shared<hub_heartbeat>(ex)), make_(std::move(make)) {}
 
     const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
 
     void on_connected(const std::shared_ptr<transport::connection>& c) override {
         auto runtime = std::make_shared<hub_connection>(c, shared_);
-        runtime->set_hub(std::make_unique<detail::hub_instance_of<Hub>>(*runtime));
+        runtime->set_hub(std::make_unique<detail::hub_instance_of<Hub>>(*runtime, make_));
         heartbeat_->add(runtime);
         c->set_handler_state(std::move(runtime));
     }
@@ -8401,6 +8409,7 @@ public:
 private:
     std::shared_ptr<hub_shared_state> shared_;
     std::shared_ptr<hub_heartbeat> heartbeat_;
+    factory make_;
 };
 
 } // namespace signalrpp
@@ -9867,12 +9876,25 @@ public:
     }
 
     /// Serves hub `Hub` (described with SIGNALRPP_HUB) at `path` ("/chat", and "/chat/negotiate"), with
-    /// a Hub object per connection. The returned handle reaches its clients and groups from anywhere.
+    /// a Hub object per connection, default-constructed. The returned handle reaches its clients and
+    /// groups from anywhere.
     template <class Hub>
     hub_context<Hub> map_hub(std::string path, hub_options options = {}) {
+        return map_hub<Hub>(std::move(path), std::move(options), [] { return Hub(); });
+    }
+
+    /// The same, with each connection's Hub object made by `make_hub()` (which returns a Hub): the way
+    /// to give hubs what they depend on (a database, shared state), as ASP.NET Core's dependency
+    /// injection does through hub constructors. Called on the connection's strand, from any thread.
+    template <class Hub, class Factory>
+    hub_context<Hub> map_hub(std::string path, hub_options options, Factory make_hub) {
+        static_assert(std::is_invocable_r_v<Hub, const Factory&>, "map_hub's factory is callable as Hub()");
         auto http = options.http;
         auto shared = std::make_shared<hub_shared_state>(std::move(options));
-        map_connection(std::move(path), std::make_shared<hub_endpoint<Hub>>(state_->executor, shared), http);
+        map_connection(std::move(path),
+                       std::make_shared<hub_endpoint<Hub>>(state_->executor, shared,
+                                                           typename hub_endpoint<Hub>::factory(std::move(make_hub))),
+                       http);
         return hub_context<Hub>(std::move(shared));
     }
 

@@ -6,19 +6,16 @@
 //
 // Prints one line per check ("ok - ..." / "not ok - ...") and exits non-zero if any failed.
 
-import { ExampleServer, check, checkStops, expectEqual, fail, installNodePackages, requireTestPackage, summary }
-    from '../examples/example_test.mjs';
+import { check, checkStops, expectEqual, fail, installNodePackages, requireTestPackage, scriptArguments, ServerProcess, summary }
+    from '../interop/support.mjs';
 
-const [serverPath, screenshotPath, chromiumPath = '/usr/bin/chromium'] = process.argv.slice(2);
-if (!serverPath || !screenshotPath) {
-    console.error('usage: node chat.mjs <chat-server> <screenshot.png> [chromium]');
-    process.exit(2);
-}
+const [serverPath, screenshotPath, chromiumPath = '/usr/bin/chromium'] =
+    scriptArguments('node chat.mjs <chat-server> <screenshot.png> [chromium]', (args) => args.length >= 2);
 
 installNodePackages('tests/interop', 'examples/chat'); // playwright-core; the page's signalr.min.js
 const { chromium } = requireTestPackage('playwright-core');
 
-const server = await ExampleServer.start(serverPath, ['--port', '0']);
+const server = await ServerProcess.start(serverPath, ['--port', '0']);
 const url = server.urls[0];
 console.log(`# chat-server listening on ${url}`);
 

@@ -11,14 +11,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExampleServer, check, checkStops, expectEqual, fail, installNodePackages, requireTestPackage, summary, withTimeout }
-    from './example_test.mjs';
+import { check, checkStops, expectEqual, fail, installNodePackages, requireTestPackage, scriptArguments, ServerProcess, summary,
+    withTimeout } from '../interop/support.mjs';
 
-const serverPath = process.argv[2];
-if (!serverPath) {
-    console.error('usage: node raw_echo.mjs <raw-echo-server>');
-    process.exit(2);
-}
+const [serverPath] = scriptArguments('node raw_echo.mjs <raw-echo-server>');
 
 installNodePackages('tests/interop');
 const WebSocket = requireTestPackage('ws');
@@ -26,8 +22,8 @@ const WebSocket = requireTestPackage('ws');
 const dir = mkdtempSync(join(tmpdir(), 'signalrpp-raw-echo-'));
 const socketPath = join(dir, 'echo.sock');
 const certPath = join(dir, 'cert.pem');
-const server = await ExampleServer.start(serverPath,
-    ['--port', '0', '--tls-port', '0', '--unix', socketPath, '--cert-out', certPath], 3);
+const server = await ServerProcess.start(serverPath,
+    ['--port', '0', '--tls-port', '0', '--unix', socketPath, '--cert-out', certPath], { listeners: 3 });
 server.lines.forEach((l) => console.log(`# ${l}`));
 const [httpUrl, httpsUrl, unixUrl] = server.urls;
 const ca = readFileSync(certPath, 'utf8');

@@ -5,19 +5,15 @@
 //
 // Prints one line per check ("ok - ..." / "not ok - ...") and exits non-zero if any failed.
 
-import { ExampleServer, check, checkStops, expectEqual, fail, installNodePackages, requireTestPackage, summary, withTimeout }
-    from './example_test.mjs';
+import { check, checkStops, expectEqual, fail, installNodePackages, requireTestPackage, scriptArguments, ServerProcess, summary,
+    withTimeout } from '../interop/support.mjs';
 
-const serverPath = process.argv[2];
-if (!serverPath) {
-    console.error('usage: node ticker.mjs <ticker-server>');
-    process.exit(2);
-}
+const [serverPath] = scriptArguments('node ticker.mjs <ticker-server>');
 
 installNodePackages('tests/interop');
 const signalR = requireTestPackage('@microsoft/signalr');
 
-const server = await ExampleServer.start(serverPath, ['--port', '0', '--interval', '50']);
+const server = await ServerProcess.start(serverPath, ['--port', '0', '--interval', '50']);
 const hubUrl = `${server.urls[0]}/ticker`;
 console.log(`# ticker-server listening on ${server.urls[0]}`);
 

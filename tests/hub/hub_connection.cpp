@@ -53,6 +53,19 @@ struct test_hub : signalrpp::hub {
 SIGNALRPP_HUB(test_hub, (echo, "Echo"), add, nothing, fail, fail_for_client, connection_id, query, transport_name,
               count, leave, later);
 
+// What a hub depends on, given through map_hub's factory (no default constructor).
+struct greeting_service {
+    std::string greeting;
+    std::atomic<int> hubs_made{0};
+};
+
+struct injected_hub : signalrpp::hub {
+    explicit injected_hub(std::shared_ptr<greeting_service> s) : service(std::move(s)) { ++service->hubs_made; }
+    std::string greet(std::string name) { return service->greeting + ", " + name; }
+    std::shared_ptr<greeting_service> service;
+};
+SIGNALRPP_HUB(injected_hub, greet);
+
 template <class F>
 bool eventually(F done) {
     for (int i = 0; i < 400; ++i) {
@@ -142,6 +155,20 @@ TEST_CASE("invocations are answered with results, null for void, and the referen
     c.send(R"({"type":1,"target":"echo","arguments":["x"]})");
     c.send(R"({"type":1,"invocationId":"8","target":"echo","arguments":["after"]})");
     CHECK(c.read() == R"({"type":3,"invocationId":"8","result":"after"})");
+}
+
+TEST_CASE("map_hub with a factory: each connection's hub object comes from it, dependencies and all") {
+    HUB_TEST_EACH_CARRIER();
+    auto service = std::make_shared<greeting_service>();
+    service->greeting = "hello";
+    hub_server<injected_hub> server(carrier, {}, [service] { return injected_hub(service); });
+    hub_client a(server);
+    hub_client b(server);
+    a.send(R"({"type":1,"invocationId":"1","target":"greet","arguments":["ana"]})");
+    CHECK(a.read() == R"({"type":3,"invocationId":"1","result":"hello, ana"})");
+    b.send(R"({"type":1,"invocationId":"1","target":"greet","arguments":["ben"]})");
+    CHECK(b.read() == R"({"type":3,"invocationId":"1","result":"hello, ben"})");
+    CHECK(service->hubs_made == 2); // one per connection
 }
 
 TEST_CASE("detailed errors add the exception's type and message") {

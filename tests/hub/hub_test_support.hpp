@@ -29,6 +29,13 @@ public:
         port = runner_.start(threads);
     }
 
+    /// With each connection's hub object made by `make_hub` (map_hub's factory).
+    template <class Factory>
+    hub_server(server_test::carrier via, signalrpp::hub_options options, Factory make_hub, int threads = 2)
+        : context(runner_.server().map_hub<Hub>("/hub", std::move(options), std::move(make_hub))), via(via) {
+        port = runner_.start(threads);
+    }
+
     signalrpp::server& server() { return runner_.server(); }
     asio::io_context& io() { return runner_.io(); }
 

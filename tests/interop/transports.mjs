@@ -7,89 +7,25 @@
 // check, prints one TAP-like line per check ("ok - ..." / "not ok - ...") and a summary, stops the
 // server, and exits non-zero if any check failed or the whole run took more than 60 s.
 
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import EventSource from 'eventsource';
 import WebSocket from 'ws';
 
+import { check as checkWithin, expectEqual, fail, refusedHandshake, runAgainst, scriptArguments, ServerProcess, summary,
+    withTimeout } from './support.mjs';
+
 const GLOBAL_TIMEOUT_MS = 60_000;
 const CHECK_TIMEOUT_MS = 10_000;
 
-const serverPath = process.argv[2];
-if (!serverPath) {
-    console.error('usage: node transports.mjs <path to raw-echo-server>');
-    process.exit(2);
-}
+const [serverPath] = scriptArguments('node transports.mjs <path to raw-echo-server>');
+const server = new ServerProcess(serverPath, ['--port', '0'],
+    { listening: /^listening on (ws:\/\/127\.0\.0\.1:\d+)$/, startMs: 10_000 });
 
-let server = null;
-let passed = 0;
-const failed = [];
-
-function stopServerNow() {
-    if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-}
-
-// A check that timed out may leave promises behind that reject later: note them, do not crash.
-process.on('unhandledRejection', (e) => {
-    console.log(`# late error after a failed check: ${e && e.message ? e.message : e}`);
-});
-
-const globalTimer = setTimeout(() => {
-    console.log(`not ok - global timeout: the run took more than ${GLOBAL_TIMEOUT_MS / 1000} s`);
-    stopServerNow();
-    process.exit(1);
-}, GLOBAL_TIMEOUT_MS);
+const check = (name, body) => checkWithin(name, body, CHECK_TIMEOUT_MS);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-function fail(message) {
-    throw new Error(message);
-}
-
-function expectEqual(actual, expected, what) {
-    if (actual !== expected) fail(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-function withTimeout(promise, ms, what) {
-    let timer;
-    const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-async function check(name, body) {
-    try {
-        await withTimeout(Promise.resolve().then(body), CHECK_TIMEOUT_MS, 'the check to finish');
-        passed += 1;
-        console.log(`ok - ${name}`);
-    } catch (e) {
-        failed.push(name);
-        console.log(`not ok - ${name}`);
-        console.log(`  # ${e && e.message ? e.message : e}`);
-    }
-}
-
-function startServer(path) {
-    return new Promise((resolve, reject) => {
-        const child = spawn(path, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-        server = child;
-        child.once('error', (e) => reject(new Error(`cannot start ${path}: ${e.message}`)));
-        child.once('exit', (code, signal) =>
-            reject(new Error(`${path} exited before listening (code ${code}, signal ${signal})`)));
-        const lines = createInterface({ input: child.stdout });
-        lines.once('line', (line) => {
-            const m = /^listening on ws:\/\/127\.0\.0\.1:(\d+)$/.exec(line);
-            if (!m) reject(new Error(`unexpected first line from the server: ${JSON.stringify(line)}`));
-            else resolve(Number(m[1]));
-        });
-        // Keep draining standard output so the server never blocks on a full pipe.
-        lines.on('line', () => {});
-    });
-}
 
 // A WebSocket with its received messages queued, so a test can await them in order.
 class Peer {
@@ -137,26 +73,6 @@ class Peer {
     close() {
         if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
     }
-}
-
-// The HTTP status of a refused WebSocket handshake (ws emits 'unexpected-response').
-function refusedHandshake(url) {
-    return new Promise((resolve, reject) => {
-        const ws = new WebSocket(url);
-        ws.on('error', () => {});
-        ws.once('open', () => {
-            ws.terminate();
-            reject(new Error('the WebSocket handshake was accepted'));
-        });
-        ws.once('unexpected-response', (req, res) => {
-            const status = res.statusCode;
-            let body = '';
-            res.setEncoding('utf8');
-            res.on('data', (chunk) => { body += chunk; });
-            res.on('end', () => resolve({ status, body }));
-            res.on('error', () => resolve({ status, body }));
-        });
-    });
 }
 
 async function negotiate(base) {
@@ -463,51 +379,15 @@ async function longPollingChecks(port) {
     });
 }
 
-async function stopServerCheck() {
-    await check('server exits with status 0 on SIGTERM', async () => {
-        const exited = server.exitCode !== null || server.signalCode !== null
-            ? Promise.resolve([server.exitCode, server.signalCode])
-            : new Promise((resolve) => server.once('exit', (code, signal) => resolve([code, signal])));
-        server.kill('SIGTERM');
-        const [code, signal] = await withTimeout(exited, 5000, 'the server to exit');
-        if (code !== 0) fail(`exit code ${code}, signal ${signal}`);
-    });
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-    let port;
-    try {
-        port = await withTimeout(startServer(serverPath), 10_000, 'the server to print its port');
-    } catch (e) {
-        console.log(`not ok - start ${serverPath}`);
-        console.log(`  # ${e.message}`);
-        stopServerNow();
-        return 1;
-    }
-    console.log(`# server ${serverPath} listening on port ${port}`);
-    try {
-        await webSocketChecks(port);
-        await serverSentEventsChecks(port);
-        await longPollingChecks(port);
-        await stopServerCheck();
-    } finally {
-        stopServerNow();
-    }
-    const total = passed + failed.length;
-    console.log(`# ${passed}/${total} checks passed${failed.length ? `; failed: ${failed.join('; ')}` : ''}`);
-    return failed.length ? 1 : 0;
+    console.log(`# server ${serverPath} listening on port ${server.port}`);
+    await webSocketChecks(server.port);
+    await serverSentEventsChecks(server.port);
+    await longPollingChecks(server.port);
+    await check('server exits with status 0 on SIGTERM', () => server.stopWithStatusZero(5000));
+    return summary();
 }
 
-main().then(
-    (status) => {
-        clearTimeout(globalTimer);
-        process.exit(status);
-    },
-    (e) => {
-        console.log(`not ok - unexpected error: ${e && e.stack ? e.stack : e}`);
-        stopServerNow();
-        process.exit(1);
-    },
-);
+runAgainst(server, main, { ms: GLOBAL_TIMEOUT_MS });

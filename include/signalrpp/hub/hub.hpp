@@ -11,7 +11,8 @@
 //     SIGNALRPP_HUB(chat_hub, join, say);
 //
 // One hub object serves one connection for its whole life (ASP.NET Core makes one per call; state in
-// members is therefore per connection here). Its methods, on_connected() and on_disconnected(error)
+// members is therefore per connection here); map_hub default-constructs it, or calls the factory it
+// is given (to hand the hub its dependencies). Its methods, on_connected() and on_disconnected(error)
 // (both optional; each may return void or asio::awaitable<void>) run on the connection's strand.
 
 #include <signalrpp/hub/group_manager.hpp>

@@ -1,6 +1,7 @@
 #pragma once
 // hub_endpoint<Hub>: the connection handler of a mapped hub: gives each connection a hub_connection
-// (the protocol runtime) with its own Hub object, and feeds it the connection's bytes.
+// (the protocol runtime) with its own Hub object, made by the hub factory, and feeds it the
+// connection's bytes.
 
 #include <signalrpp/hub/hub_connection.hpp>
 #include <signalrpp/hub/hub_heartbeat.hpp>
@@ -11,6 +12,7 @@
 
 #include <asio/any_io_executor.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,14 +22,17 @@ namespace signalrpp {
 template <class Hub>
 class hub_endpoint final : public transport::connection_handler {
 public:
-    hub_endpoint(const asio::any_io_executor& ex, std::shared_ptr<hub_shared_state> shared)
-        : shared_(std::move(shared)), heartbeat_(std::make_shared<hub_heartbeat>(ex)) {}
+    /// Makes a Hub object for each connection (its dependencies given), on the connection's strand.
+    using factory = std::function<Hub()>;
+
+    hub_endpoint(const asio::any_io_executor& ex, std::shared_ptr<hub_shared_state> shared, factory make)
+        : shared_(std::move(shared)), heartbeat_(std::make_shared<hub_heartbeat>(ex)), make_(std::move(make)) {}
 
     const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
 
     void on_connected(const std::shared_ptr<transport::connection>& c) override {
         auto runtime = std::make_shared<hub_connection>(c, shared_);
-        runtime->set_hub(std::make_unique<detail::hub_instance_of<Hub>>(*runtime));
+        runtime->set_hub(std::make_unique<detail::hub_instance_of<Hub>>(*runtime, make_));
         heartbeat_->add(runtime);
         c->set_handler_state(std::move(runtime));
     }
@@ -55,6 +60,7 @@ public:
 private:
     std::shared_ptr<hub_shared_state> shared_;
     std::shared_ptr<hub_heartbeat> heartbeat_;
+    factory make_;
 };
 
 } // namespace signalrpp

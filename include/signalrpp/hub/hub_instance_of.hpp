@@ -16,7 +16,9 @@ namespace signalrpp::detail {
 template <class Hub>
 class hub_instance_of final : public hub_instance {
 public:
-    explicit hub_instance_of(hub_connection& runtime) {
+    /// The hub object is what `make` returns (map_hub's factory), made in place.
+    template <class Make>
+    hub_instance_of(hub_connection& runtime, const Make& make) : hub_(make()) {
         if constexpr (std::is_base_of_v<signalrpp::hub, Hub>) {
             static_cast<signalrpp::hub&>(hub_).runtime_ = &runtime;
         }
@@ -55,7 +57,7 @@ public:
     }
 
 private:
-    Hub hub_{};
+    Hub hub_;
 };
 
 } // namespace signalrpp::detail

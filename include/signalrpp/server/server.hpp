@@ -92,12 +92,25 @@ public:
     }
 
     /// Serves hub `Hub` (described with SIGNALRPP_HUB) at `path` ("/chat", and "/chat/negotiate"), with
-    /// a Hub object per connection. The returned handle reaches its clients and groups from anywhere.
+    /// a Hub object per connection, default-constructed. The returned handle reaches its clients and
+    /// groups from anywhere.
     template <class Hub>
     hub_context<Hub> map_hub(std::string path, hub_options options = {}) {
+        return map_hub<Hub>(std::move(path), std::move(options), [] { return Hub(); });
+    }
+
+    /// The same, with each connection's Hub object made by `make_hub()` (which returns a Hub): the way
+    /// to give hubs what they depend on (a database, shared state), as ASP.NET Core's dependency
+    /// injection does through hub constructors. Called on the connection's strand, from any thread.
+    template <class Hub, class Factory>
+    hub_context<Hub> map_hub(std::string path, hub_options options, Factory make_hub) {
+        static_assert(std::is_invocable_r_v<Hub, const Factory&>, "map_hub's factory is callable as Hub()");
         auto http = options.http;
         auto shared = std::make_shared<hub_shared_state>(std::move(options));
-        map_connection(std::move(path), std::make_shared<hub_endpoint<Hub>>(state_->executor, shared), http);
+        map_connection(std::move(path),
+                       std::make_shared<hub_endpoint<Hub>>(state_->executor, shared,
+                                                           typename hub_endpoint<Hub>::factory(std::move(make_hub))),
+                       http);
         return hub_context<Hub>(std::move(shared));
     }
 

@@ -2,8 +2,7 @@
 // token as "Authorization: Bearer" (negotiate, long polling, and WebSockets under Node) or as the
 // access_token query parameter (Server-Sent Events).
 
-import WebSocket from 'ws';
-
+import { refusedHandshake } from '../support.mjs';
 import { expectEqual, expectRejects, expectTrue, withTimeout } from './harness.mjs';
 
 const UNAUTHORIZED = "Failed to complete negotiation with the server: Error: Unauthorized: Status code '401'";
@@ -80,7 +79,8 @@ export default function define(test, ctx) {
         const { connectionToken } = await neg.json();
         const url = `${ctx.base}/authorizedhub?id=${encodeURIComponent(connectionToken)}`;
         if (ctx.transportName === 'WebSockets') {
-            expectEqual(await refusedUpgrade(url.replace(/^http/, 'ws')), 401, 'status of the WebSocket handshake');
+            const { status } = await withTimeout(refusedHandshake(url.replace(/^http/, 'ws')), 5_000, 'the handshake answer');
+            expectEqual(status, 401, 'status of the WebSocket handshake');
         } else {
             const res = await fetch(url,
                 ctx.transportName === 'ServerSentEvents' ? { headers: { Accept: 'text/event-stream' } } : {});
@@ -88,20 +88,4 @@ export default function define(test, ctx) {
             await res.body?.cancel();
         }
     });
-}
-
-/** The HTTP status that refuses a WebSocket handshake to `url` (rejects if the handshake succeeds). */
-function refusedUpgrade(url) {
-    return withTimeout(new Promise((resolve, reject) => {
-        const ws = new WebSocket(url);
-        ws.on('error', () => {});
-        ws.once('open', () => {
-            ws.terminate();
-            reject(new Error('the WebSocket handshake was accepted'));
-        });
-        ws.once('unexpected-response', (req, res) => {
-            resolve(res.statusCode);
-            req.destroy();
-        });
-    }), 5_000, 'the handshake answer');
 }

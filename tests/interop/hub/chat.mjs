@@ -18,6 +18,13 @@ async function chatClient(ctx, name) {
     return { name, c, id: c.connectionId, inbox };
 }
 
+/** Chat clients named `names`, started one after another. */
+async function chatClients(ctx, ...names) {
+    const clients = [];
+    for (const name of names) clients.push(await chatClient(ctx, name));
+    return clients;
+}
+
 /** Broadcasts a marker from `sender` and checks that each client's calls up to it are `expected[name]`. */
 async function expectCalls(sender, clients, expected, marker) {
     await sender.c.invoke('Broadcast', marker);
@@ -34,9 +41,7 @@ async function expectCalls(sender, clients, expected, marker) {
 
 export default function define(test, ctx) {
     test('a room message reaches the other members only', async () => {
-        const alice = await chatClient(ctx, 'alice');
-        const bob = await chatClient(ctx, 'bob');
-        const carol = await chatClient(ctx, 'carol');
+        const [alice, bob, carol] = await chatClients(ctx, 'alice', 'bob', 'carol');
         const everyone = [alice, bob, carol];
         await alice.c.invoke('JoinRoom', 'room1');
         await bob.c.invoke('JoinRoom', 'room1');
@@ -45,9 +50,7 @@ export default function define(test, ctx) {
     });
 
     test('a non-member can send to a room; every member receives it', async () => {
-        const alice = await chatClient(ctx, 'alice');
-        const bob = await chatClient(ctx, 'bob');
-        const carol = await chatClient(ctx, 'carol');
+        const [alice, bob, carol] = await chatClients(ctx, 'alice', 'bob', 'carol');
         await alice.c.invoke('JoinRoom', 'room2');
         await bob.c.invoke('JoinRoom', 'room2');
         await carol.c.invoke('SendToRoom', 'room2', 'from outside');
@@ -56,7 +59,7 @@ export default function define(test, ctx) {
     });
 
     test('a broadcast reaches everyone, the sender included', async () => {
-        const clients = [await chatClient(ctx, 'alice'), await chatClient(ctx, 'bob'), await chatClient(ctx, 'carol')];
+        const clients = await chatClients(ctx, 'alice', 'bob', 'carol');
         const [, bob] = clients;
         expectEqual(await bob.c.invoke('Broadcast', 'hi all'), null, 'Broadcast result');
         for (const client of clients) {
@@ -66,9 +69,7 @@ export default function define(test, ctx) {
     });
 
     test('a whisper reaches its one addressee', async () => {
-        const alice = await chatClient(ctx, 'alice');
-        const bob = await chatClient(ctx, 'bob');
-        const carol = await chatClient(ctx, 'carol');
+        const [alice, bob, carol] = await chatClients(ctx, 'alice', 'bob', 'carol');
         expectEqual(await alice.c.invoke('Whisper', carol.id, 'psst'), null, 'Whisper result');
         await expectCalls(alice, [alice, bob, carol], { carol: [['whisper', alice.id, 'psst']] }, 'm3');
     });
@@ -80,9 +81,7 @@ export default function define(test, ctx) {
     });
 
     test('rooms are separate, a client may be in several, and joining twice delivers once', async () => {
-        const alice = await chatClient(ctx, 'alice');
-        const bob = await chatClient(ctx, 'bob');
-        const carol = await chatClient(ctx, 'carol');
+        const [alice, bob, carol] = await chatClients(ctx, 'alice', 'bob', 'carol');
         await alice.c.invoke('JoinRoom', 'red');
         await bob.c.invoke('JoinRoom', 'red');
         await bob.c.invoke('JoinRoom', 'red');
@@ -96,8 +95,7 @@ export default function define(test, ctx) {
     });
 
     test('a member that leaves the room no longer receives its messages', async () => {
-        const alice = await chatClient(ctx, 'alice');
-        const bob = await chatClient(ctx, 'bob');
+        const [alice, bob] = await chatClients(ctx, 'alice', 'bob');
         await alice.c.invoke('JoinRoom', 'room3');
         await bob.c.invoke('JoinRoom', 'room3');
         expectEqual(await bob.c.invoke('LeaveRoom', 'room3'), null, 'LeaveRoom result');
@@ -107,8 +105,7 @@ export default function define(test, ctx) {
     });
 
     test('a client that disconnects leaves its rooms; a new connection starts in none', async () => {
-        const alice = await chatClient(ctx, 'alice');
-        const bob = await chatClient(ctx, 'bob');
+        const [alice, bob] = await chatClients(ctx, 'alice', 'bob');
         await alice.c.invoke('JoinRoom', 'room4');
         await bob.c.invoke('JoinRoom', 'room4');
         const oldBob = bob.id;
@@ -123,8 +120,7 @@ export default function define(test, ctx) {
     });
 
     test('twenty clients in one room each receive every other member\'s message', async () => {
-        const clients = [];
-        for (let i = 0; i < 20; ++i) clients.push(await chatClient(ctx, `client${i}`));
+        const clients = await chatClients(ctx, ...Array.from({ length: 20 }, (_, i) => `client${i}`));
         await Promise.all(clients.map((client) => client.c.invoke('JoinRoom', 'crowd')));
         await Promise.all(clients.map((client) => client.c.invoke('SendToRoom', 'crowd', `from ${client.name}`)));
         for (const client of clients) {

@@ -6,13 +6,6 @@ import WebSocket from 'ws';
 
 import { deferred, expectEqual, expectTrue, Inbox, signalR, withTimeout } from './harness.mjs';
 
-/** Queues what `connection` receives. */
-function inboxOf(connection) {
-    const inbox = new Inbox();
-    connection.onreceive = (data) => inbox.push(data);
-    return inbox;
-}
-
 /**
  * Reads text from `inbox` until it adds up to `expected`. Messages may arrive merged (a long poll
  * answers with everything queued, and a raw connection has no framing), so this compares the sum.
@@ -42,10 +35,17 @@ async function expectBytes(inbox, expected, what) {
 export default function define(test, ctx) {
     const { TransferFormat } = signalR;
 
+    /** A started HttpConnection to `path` (stopped after the test), and the Inbox of what it receives. */
+    async function started(path = '/echo', format = TransferFormat.Text, options = {}) {
+        const c = ctx.rawConnection(path, options);
+        const inbox = new Inbox();
+        c.onreceive = (data) => inbox.push(data);
+        await c.start(format);
+        return { c, inbox };
+    }
+
     test('HttpConnection to /echo: a text message comes back unchanged', async () => {
-        const c = ctx.rawConnection('/echo');
-        const inbox = inboxOf(c);
-        await c.start(TransferFormat.Text);
+        const { c, inbox } = await started();
         expectTrue(typeof c.connectionId === 'string' && c.connectionId.length > 0, 'the connection has an id');
         const message = 'Hello World! 你好 \u{1F600} {"type":1}\u001e';
         await c.send(message);
@@ -53,9 +53,7 @@ export default function define(test, ctx) {
     });
 
     test('HttpConnection to /echo: 50 messages come back in order', async () => {
-        const c = ctx.rawConnection('/echo');
-        const inbox = inboxOf(c);
-        await c.start(TransferFormat.Text);
+        const { c, inbox } = await started();
         let all = '';
         for (let i = 0; i < 50; ++i) {
             const message = `<message ${i}>`;
@@ -66,9 +64,7 @@ export default function define(test, ctx) {
     });
 
     test('HttpConnection to /echo: a 100 KB message comes back unchanged', async () => {
-        const c = ctx.rawConnection('/echo');
-        const inbox = inboxOf(c);
-        await c.start(TransferFormat.Text);
+        const { c, inbox } = await started();
         const message = Array.from({ length: 100 * 1024 }, (_, i) => String.fromCharCode(0x41 + (i % 58))).join('');
         await c.send(message);
         await expectText(inbox, message, 'the echo');
@@ -76,41 +72,31 @@ export default function define(test, ctx) {
 
     if (ctx.transportName !== 'ServerSentEvents') { // Server-Sent Events carry text only
         test('HttpConnection to /echo in binary: bytes 0..255 come back unchanged', async () => {
-            const c = ctx.rawConnection('/echo');
-            const inbox = inboxOf(c);
-            await c.start(TransferFormat.Binary);
+            const { c, inbox } = await started('/echo', TransferFormat.Binary);
             const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
             await c.send(bytes.buffer.slice(0));
             await expectBytes(inbox, bytes, 'the echo');
         });
     }
 
-    test('HttpConnection to /echo: stop() closes without an error', async () => {
-        const c = ctx.rawConnection('/echo');
-        const inbox = inboxOf(c);
+    /** Opens an HttpConnection to `path`, checks that `message` comes back, stops, and expects onclose without an error. */
+    async function expectEchoThenCleanStop(path, message) {
+        const { c, inbox } = await started(path);
         const closed = deferred();
         c.onclose = (error) => closed.resolve(error);
-        await c.start(TransferFormat.Text);
-        await c.send('before stop');
-        await expectText(inbox, 'before stop', 'the echo');
+        await c.send(message);
+        await expectText(inbox, message, 'the echo');
         await c.stop();
         expectEqual(await withTimeout(closed.promise, 5_000, 'onclose'), undefined, 'onclose argument');
-    });
+    }
+
+    test('HttpConnection to /echo: stop() closes without an error', () => expectEchoThenCleanStop('/echo', 'before stop'));
 
     if (ctx.transportName !== 'WebSockets') {
         // The client's WebSocket (the ws package) does not follow redirects, so this runs over the
         // transports whose requests go through fetch (which follows 307) and EventSource (which does too).
-        test('HttpConnection to /echoredirect follows the 307s to /echo', async () => {
-            const c = ctx.rawConnection('/echoredirect');
-            const inbox = inboxOf(c);
-            const closed = deferred();
-            c.onclose = (error) => closed.resolve(error);
-            await c.start(TransferFormat.Text);
-            await c.send('Hello World!');
-            await expectText(inbox, 'Hello World!', 'the echo');
-            await c.stop();
-            expectEqual(await withTimeout(closed.promise, 5_000, 'onclose'), undefined, 'onclose argument');
-        });
+        test('HttpConnection to /echoredirect follows the 307s to /echo',
+            () => expectEchoThenCleanStop('/echoredirect', 'Hello World!'));
     }
 
     test('/echoredirect answers 307 with an absolute Location on /echo, keeping the rest of the URL', async () => {
@@ -122,9 +108,7 @@ export default function define(test, ctx) {
 
     if (ctx.transportName === 'WebSockets') {
         test('HttpConnection with skipNegotiation opens /echo as a direct WebSocket', async () => {
-            const c = ctx.rawConnection('/echo', { skipNegotiation: true });
-            const inbox = inboxOf(c);
-            await c.start(TransferFormat.Text);
+            const { c, inbox } = await started('/echo', TransferFormat.Text, { skipNegotiation: true });
             await c.send('direct');
             await expectText(inbox, 'direct', 'the echo');
         });

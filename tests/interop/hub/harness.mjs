@@ -1,57 +1,18 @@
-// The small test runner behind the hub interop suite: starts testhub-server, runs named tests one
-// after another, each bounded in time, stops every connection a test opened, and prints one TAP-like
-// line per test ("ok N - ..." / "not ok N - ...") with the client's log of a failed test.
-
-import { spawn } from 'node:child_process';
-import { isDeepStrictEqual, inspect } from 'node:util';
-import { createInterface } from 'node:readline';
+// The small test runner behind the hub interop suite: runs named tests one after another, each bounded
+// in time, stops every connection a test opened, and prints one TAP-like line per test
+// ("ok N - ..." / "not ok N - ...") with the client's log of a failed test. The server is started and
+// stopped by ../support.mjs, which also holds the assertions the other scripts share.
 
 import * as signalR from '@microsoft/signalr';
 
-export { signalR };
+import { errorText, expectEqual, expectRejects, expectTrue, fail, withTimeout } from '../support.mjs';
+
+export { expectEqual, expectRejects, expectTrue, fail, signalR, withTimeout };
 
 export const TEST_TIMEOUT_MS = 10_000;
 
 // ---------------------------------------------------------------------------------------------
-// Assertions and promise helpers
-
-export function fail(message) {
-    throw new Error(message);
-}
-
-function show(value) {
-    return inspect(value, { depth: 6, breakLength: Infinity, maxStringLength: 300 });
-}
-
-export function expectEqual(actual, expected, what) {
-    if (!isDeepStrictEqual(actual, expected)) fail(`${what}: expected ${show(expected)}, got ${show(actual)}`);
-}
-
-export function expectTrue(condition, what) {
-    if (!condition) fail(what);
-}
-
-/** Awaits `promise`, which must reject; checks the error's message and returns the error. */
-export async function expectRejects(promise, message, what) {
-    let error = null;
-    let value;
-    try {
-        value = await promise;
-    } catch (e) {
-        error = e ?? new Error(String(e));
-    }
-    if (!error) fail(`${what}: expected a rejection with ${show(message)}, got a result ${show(value)}`);
-    expectEqual(error.message, message, `${what}: error message`);
-    return error;
-}
-
-export function withTimeout(promise, ms, what) {
-    let timer;
-    const timeout = new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+// Promise helpers
 
 /** A promise with its resolve and reject at hand. */
 export function deferred() {
@@ -136,66 +97,6 @@ export class CapturingLogger {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The server process
-
-export class TestServer {
-    constructor(path, extraArgs = []) {
-        this.path = path;
-        this.extraArgs = extraArgs;
-        this.child = null;
-        this.port = 0;
-    }
-
-    get url() {
-        return `http://127.0.0.1:${this.port}`;
-    }
-
-    /** Starts the server on `port` (0: any free port) and resolves with the port it listens on. */
-    start(port = 0) {
-        return withTimeout(new Promise((resolve, reject) => {
-            const child = spawn(this.path, ['--port', String(port), ...this.extraArgs],
-                { stdio: ['ignore', 'pipe', 'inherit'] });
-            this.child = child;
-            child.once('error', (e) => reject(new Error(`cannot start ${this.path}: ${e.message}`)));
-            child.once('exit', (code, signal) =>
-                reject(new Error(`${this.path} exited before listening (code ${code}, signal ${signal})`)));
-            const lines = createInterface({ input: child.stdout });
-            lines.once('line', (line) => {
-                const m = /^listening on http:\/\/127\.0\.0\.1:(\d+)$/.exec(line);
-                if (!m) {
-                    reject(new Error(`unexpected first line from the server: ${JSON.stringify(line)}`));
-                    return;
-                }
-                this.port = Number(m[1]);
-                resolve(this.port);
-            });
-            // Keep draining standard output so the server never blocks on a full pipe.
-            lines.on('line', () => {});
-        }), 10_000, 'the server to print its port');
-    }
-
-    running() {
-        return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
-    }
-
-    /** Sends `signal` and resolves with [code, signal] once the process has exited (or rejects after `ms`). */
-    stop(signal = 'SIGTERM', ms = 5_000) {
-        const child = this.child;
-        if (!child) return Promise.resolve([null, null]);
-        if (child.exitCode !== null || child.signalCode !== null) {
-            return Promise.resolve([child.exitCode, child.signalCode]);
-        }
-        const exited = new Promise((resolve) => child.once('exit', (code, sig) => resolve([code, sig])));
-        child.kill(signal);
-        return withTimeout(exited, ms, `the server to exit after ${signal}`);
-    }
-
-    killNow() {
-        if (this.running()) this.child.kill('SIGKILL');
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The runner
 
 /**
@@ -220,13 +121,13 @@ export async function runTests(label, tests, ctx) {
         try {
             await ctx.cleanUp();
         } catch (e) {
-            error = error ?? new Error(`clean-up failed: ${e && e.message ? e.message : e}`);
+            error = error ?? new Error(`clean-up failed: ${errorText(e)}`);
         }
         const ms = Date.now() - started;
         if (error) {
             failed.push(test.name);
             console.log(`not ok ${number} - ${label}: ${test.name} (${ms} ms)`);
-            for (const line of String(error && error.message ? error.message : error).split('\n')) {
+            for (const line of String(errorText(error)).split('\n')) {
                 console.log(`  # ${line}`);
             }
             const log = ctx.logger.take();

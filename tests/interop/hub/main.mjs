@@ -11,7 +11,8 @@
 
 import { createRequire } from 'node:module';
 
-import { CapturingLogger, TestServer, runTests, signalR, withTimeout } from './harness.mjs';
+import { runAgainst, scriptArguments, ServerProcess } from '../support.mjs';
+import { CapturingLogger, runTests, signalR, withTimeout } from './harness.mjs';
 import authorization from './authorization.mjs';
 import chat from './chat.mjs';
 import clientResults from './client_results.mjs';
@@ -28,25 +29,15 @@ const { HttpConnection } = require('@microsoft/signalr/dist/cjs/HttpConnection')
 const GLOBAL_TIMEOUT_MS = 100_000;
 const STOP_TIMEOUT_MS = 3_000;
 
-const [serverPath, transportName, ...serverArgs] = process.argv.slice(2);
-if (!serverPath || !['WebSockets', 'ServerSentEvents', 'LongPolling'].includes(transportName)) {
-    console.error('usage: node hub/main.mjs <path to testhub-server> <WebSockets|ServerSentEvents|LongPolling> ' +
-        '[server options, e.g. --threads 2]');
-    process.exit(2);
-}
+const TRANSPORTS = ['WebSockets', 'ServerSentEvents', 'LongPolling'];
+const [serverPath, transportName, ...serverArgs] = scriptArguments(
+    'node hub/main.mjs <path to testhub-server> <WebSockets|ServerSentEvents|LongPolling> [server options, e.g. --threads 2]',
+    (args) => args[0] && TRANSPORTS.includes(args[1]));
 
-const server = new TestServer(serverPath, serverArgs);
-
-// A test that timed out may leave promises behind that reject later: note them, do not crash.
-process.on('unhandledRejection', (e) => {
-    console.log(`# late error after a test: ${e && e.message ? e.message : e}`);
-});
-
-const globalTimer = setTimeout(() => {
-    console.log(`not ok - global timeout: the run took more than ${GLOBAL_TIMEOUT_MS / 1000} s`);
-    server.killNow();
-    process.exit(1);
-}, GLOBAL_TIMEOUT_MS);
+/** testhub-server, listening on `port` (0: any free port). */
+const serverArgsFor = (port) => ['--port', String(port), ...serverArgs];
+const server = new ServerProcess(serverPath, serverArgsFor(0),
+    { listening: /^listening on (http:\/\/127\.0\.0\.1:\d+)$/, startMs: 10_000 });
 
 /** What a test reaches: the server, the transport, and builders that track what they open. */
 class SuiteContext {
@@ -114,21 +105,13 @@ class SuiteContext {
         try {
             await this.server.stop(signal);
         } finally {
-            this.server.killNow();
-            await this.server.start(port);
+            this.server.kill();
+            await this.server.start(serverArgsFor(port));
         }
     }
 }
 
 async function main() {
-    try {
-        await server.start(0);
-    } catch (e) {
-        console.log(`not ok - start ${serverPath}`);
-        console.log(`  # ${e.message}`);
-        server.killNow();
-        return 1;
-    }
     console.log(`# @microsoft/signalr ${signalR.VERSION} over ${transportName}; server ${serverPath}` +
         `${serverArgs.length ? ` ${serverArgs.join(' ')}` : ''} on port ${server.port}`);
 
@@ -140,31 +123,13 @@ async function main() {
         reconnect]) {
         define(test, ctx);
     }
-    test('the server exits with status 0 on SIGTERM', async () => {
-        const [code, signal] = await server.stop('SIGTERM');
-        if (code !== 0) throw new Error(`exit code ${code}, signal ${signal}`);
-    });
+    test('the server exits with status 0 on SIGTERM', () => server.stopWithStatusZero(5_000));
 
-    let result;
-    try {
-        result = await runTests(transportName, tests, ctx);
-    } finally {
-        server.killNow();
-    }
+    const result = await runTests(transportName, tests, ctx);
     const total = result.passed + result.failed.length;
     console.log(`# ${transportName}: ${result.passed}/${total} tests passed` +
         (result.failed.length ? `; failed: ${result.failed.join('; ')}` : ''));
     return result.failed.length ? 1 : 0;
 }
 
-main().then(
-    (status) => {
-        clearTimeout(globalTimer);
-        process.exit(status);
-    },
-    (e) => {
-        console.log(`not ok - unexpected error: ${e && e.stack ? e.stack : e}`);
-        server.killNow();
-        process.exit(1);
-    },
-);
+runAgainst(server, main, { ms: GLOBAL_TIMEOUT_MS });

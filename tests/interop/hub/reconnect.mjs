@@ -3,6 +3,7 @@
 // giving up on a silent server, the server stopping (SIGTERM) or dying (SIGKILL) and starting again
 // on the same port. These tests restart the server, so they run last.
 
+import { errorText } from '../support.mjs';
 import { deferred, expectEqual, expectTrue, Inbox, withTimeout } from './harness.mjs';
 
 const SERVER_TIMEOUT_TEXT = 'Server timeout elapsed without receiving a message from the server.';
@@ -24,7 +25,7 @@ function reconnectingHub(ctx, path = '/testhub', options = {}) {
 /** Waits for reconnecting then reconnected; returns [the reconnecting error, the new id]. */
 async function awaitReconnection(c, events) {
     const closedEarly = events.closed.promise.then((e) => {
-        throw new Error(`the connection closed instead of reconnecting: ${e && e.message ? e.message : e}`);
+        throw new Error(`the connection closed instead of reconnecting: ${errorText(e)}`);
     });
     const error = await withTimeout(Promise.race([events.reconnecting.promise, closedEarly]), 10_000, 'onreconnecting');
     const id = await withTimeout(Promise.race([events.reconnected.promise, closedEarly]), 15_000, 'onreconnected');
@@ -68,25 +69,17 @@ export default function define(test, ctx) {
         }, { timeoutMs: 20_000 });
     }
 
-    test('the server stops (SIGTERM) and starts again on the same port: the client reconnects', async () => {
-        const { c, events } = reconnectingHub(ctx);
-        await c.start();
-        const first = c.connectionId;
-        await ctx.restartServer('SIGTERM');
-        const [, id] = await awaitReconnection(c, events);
-        expectTrue(typeof id === 'string' && id !== first, `a new id (first ${first}, now ${JSON.stringify(id)})`);
-        await expectWorkingAgain(c, events, id);
-    }, { timeoutMs: 25_000 });
-
-    test('the server dies (SIGKILL) and starts again on the same port: the client reconnects', async () => {
-        const { c, events } = reconnectingHub(ctx);
-        await c.start();
-        const first = c.connectionId;
-        await ctx.restartServer('SIGKILL');
-        const [, id] = await awaitReconnection(c, events);
-        expectTrue(typeof id === 'string' && id !== first, `a new id (first ${first}, now ${JSON.stringify(id)})`);
-        await expectWorkingAgain(c, events, id);
-    }, { timeoutMs: 25_000 });
+    for (const [what, signal] of [['stops', 'SIGTERM'], ['dies', 'SIGKILL']]) {
+        test(`the server ${what} (${signal}) and starts again on the same port: the client reconnects`, async () => {
+            const { c, events } = reconnectingHub(ctx);
+            await c.start();
+            const first = c.connectionId;
+            await ctx.restartServer(signal);
+            const [, id] = await awaitReconnection(c, events);
+            expectTrue(typeof id === 'string' && id !== first, `a new id (first ${first}, now ${JSON.stringify(id)})`);
+            await expectWorkingAgain(c, events, id);
+        }, { timeoutMs: 25_000 });
+    }
 
     test('after a negotiate redirect, reconnecting negotiates through the redirect again', async () => {
         const { c, events } = reconnectingHub(ctx, `${ctx.base}/redirect?baseUrl=${encodeURIComponent(ctx.base)}`);
