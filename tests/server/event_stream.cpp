@@ -62,7 +62,7 @@ TEST_CASE("a second event stream gets 409, a long poll 400, DELETE 400", "[serve
     CHECK(c.upgrade("/echo?id=" + token).status == 400);
 }
 
-TEST_CASE("a server-side close sends what is queued and ends the body; the socket serves on", "[server]") {
+TEST_CASE("a server-side close ends the body, and the socket serves on; an abort cuts it and the socket", "[server]") {
     const auto carrier = GENERATE(each_carrier());
     CAPTURE(carrier);
     running_server server(carrier);
@@ -71,24 +71,17 @@ TEST_CASE("a server-side close sends what is queued and ends the body; the socke
     client stream(server);
     open_event_stream(stream, token);
     const auto conn = first_connection(server);
-    conn->send("last");
-    conn->close();
-    CHECK(stream.read_until("0\r\n\r\n").find("data: last\r\n\r\n\r\n0\r\n\r\n") != std::string::npos);
-    // The answer is complete, so the socket is kept alive like after any other answer (clients reuse it).
-    CHECK(stream.request("POST", "/echo/negotiate").status == 200);
-    REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
-}
-
-TEST_CASE("an aborted connection cuts its event stream short and closes the socket", "[server]") {
-    const auto carrier = GENERATE(each_carrier());
-    CAPTURE(carrier);
-    running_server server(carrier);
-    client c(server);
-    const auto token = negotiate(c);
-    client stream(server);
-    open_event_stream(stream, token);
-    first_connection(server)->abort();
-    CHECK(stream.closed_by_server());
+    SECTION("close: what is queued is sent, then the end of the chunked body") {
+        conn->send("last");
+        conn->close();
+        CHECK(stream.read_until("0\r\n\r\n").find("data: last\r\n\r\n\r\n0\r\n\r\n") != std::string::npos);
+        // The answer is complete, so the socket is kept alive like after any other answer (clients reuse it).
+        CHECK(stream.request("POST", "/echo/negotiate").status == 200);
+    }
+    SECTION("abort") {
+        conn->abort();
+        CHECK(stream.closed_by_server());
+    }
     REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
 }
 
