@@ -3513,9 +3513,12 @@ public:
             notified_ = false;
             inactive_since_ = clock::now();
             end_now = kind_ != long_polling || last;
+            if (!ec) {
+                ec = close_reason_; // written by request_close() on any thread, under the lock
+            }
         }
         if (end_now) {
-            end(ec ? ec : close_reason_);
+            end(ec);
         }
     }
 
