@@ -1668,6 +1668,7 @@ private:
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace signalrpp::http {
 
@@ -1694,6 +1695,18 @@ struct response {
     http::fields fields;
     std::string body;
 };
+
+/// A response with `body` as its content: Content-Type `content_type` whenever there is a body, and
+/// for errors (status 400 and up) even without one.
+inline response text_response(int status, std::string body = {}, const char* content_type = "text/plain") {
+    response r;
+    r.status = status;
+    if (!body.empty() || status >= 400) {
+        r.fields.add("Content-Type", content_type);
+    }
+    r.body = std::move(body);
+    return r;
+}
 
 } // namespace signalrpp::http
 // ---- end signalrpp/http/message.hpp
@@ -8644,11 +8657,7 @@ struct route_result {
 
     static route_result respond(int status, std::string body = {}, const char* content_type = "text/plain") {
         route_result r;
-        r.response.status = status;
-        if (!body.empty() || status >= 400) {
-            r.response.fields.add("Content-Type", content_type);
-        }
-        r.response.body = std::move(body);
+        r.response = http::text_response(status, std::move(body), content_type);
         return r;
     }
 };
@@ -9311,10 +9320,7 @@ private:
             read();
             break;
         case http::request_parser::status::error: {
-            http::response r;
-            r.status = parser_.error().status;
-            r.fields.add("Content-Type", "text/plain");
-            r.body = parser_.error().reason;
+            http::response r = http::text_response(parser_.error().status, parser_.error().reason);
             close_after_ = true;
             write_answer(r, false);
             break;
@@ -9386,10 +9392,7 @@ private:
                 self->close_socket(); // an idle kept-alive socket
                 return;
             }
-            http::response r;
-            r.status = 408;
-            r.fields.add("Content-Type", "text/plain");
-            r.body = "Request timed out";
+            http::response r = http::text_response(408, "Request timed out");
             self->close_after_ = true;
             self->write_answer(r, false);
         });
@@ -9516,11 +9519,7 @@ struct route_answer {
 
     ~route_answer() {
         if (!answered) {
-            http::response r;
-            r.status = 500;
-            r.fields.add("Content-Type", "text/plain");
-            r.body = "The handler gave no answer";
-            send(std::move(r));
+            send(http::text_response(500, "The handler gave no answer"));
         }
     }
 };

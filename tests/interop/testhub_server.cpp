@@ -166,14 +166,6 @@ struct echo_connection : signalrpp::persistent_connection {
     void on_received(std::string_view data, bool binary) { send(data, binary); }
 };
 
-http::response text_response(int status, std::string body) {
-    http::response r;
-    r.status = status;
-    r.fields.add("Content-Type", "text/plain");
-    r.body = std::move(body);
-    return r;
-}
-
 // The part of `r`'s target after the route's prefix ("/clientresult/abc" -> "abc").
 std::string_view after_prefix(const http::request& r, std::string_view prefix) {
     std::string_view path = r.path().substr(prefix.size());
@@ -241,7 +233,7 @@ int main(int argc, char** argv) {
     authorized.http.authenticate = jwt.authenticator();
     server.map_hub<authorized_hub>("/authorizedhub", authorized);
     server.map_http("/generateJwtToken", [jwt](const http::request&) {
-        return text_response(200, jwt.issue({{std::string(signalrpp::jwt_hs256::name_identifier_claim), "testuser"}},
+        return http::text_response(200, jwt.issue({{std::string(signalrpp::jwt_hs256::name_identifier_claim), "testuser"}},
                                             std::chrono::hours(1)));
     });
 
@@ -249,9 +241,7 @@ int main(int argc, char** argv) {
     server.map_http("/redirect", [&redirects](const http::request& r) {
         const auto base = http::query_parameter(r.query(), "baseUrl").value_or("");
         std::string body = R"({"url":")" + base + "/testhub?numRedirects=" + std::to_string(++redirects) + R"("})";
-        http::response out = text_response(200, std::move(body));
-        out.fields.set("Content-Type", "application/json");
-        return out;
+        return http::text_response(200, std::move(body), "application/json");
     });
     server.map_http("/echoredirect", [](const http::request& r) {
         http::response out;
@@ -260,16 +250,16 @@ int main(int argc, char** argv) {
                                        std::string(std::string_view(r.target).substr(std::strlen("/echoredirect"))));
         return out;
     });
-    server.map_http("/bad-negotiate", [](const http::request&) { return text_response(400, "Some response from server"); });
+    server.map_http("/bad-negotiate", [](const http::request&) { return http::text_response(400, "Some response from server"); });
     server.map_http("/clientresult", [test_hub_context, &io](const http::request& r, signalrpp::http_responder answer) {
         asio::co_spawn(
             io,
             [test_hub_context, answer, id = std::string(after_prefix(r, "/clientresult"))]() -> asio::awaitable<void> {
                 try {
                     const int result = co_await test_hub_context.clients().client(id).invoke<int>("Result");
-                    answer.respond(text_response(200, std::to_string(result)));
+                    answer.respond(http::text_response(200, std::to_string(result)));
                 } catch (const std::exception& e) {
-                    answer.respond(text_response(200, e.what()));
+                    answer.respond(http::text_response(200, e.what()));
                 }
             },
             asio::detached);

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace signalrpp::http {
 
@@ -31,5 +32,17 @@ struct response {
     http::fields fields;
     std::string body;
 };
+
+/// A response with `body` as its content: Content-Type `content_type` whenever there is a body, and
+/// for errors (status 400 and up) even without one.
+inline response text_response(int status, std::string body = {}, const char* content_type = "text/plain") {
+    response r;
+    r.status = status;
+    if (!body.empty() || status >= 400) {
+        r.fields.add("Content-Type", content_type);
+    }
+    r.body = std::move(body);
+    return r;
+}
 
 } // namespace signalrpp::http

@@ -59,11 +59,7 @@ struct route_answer {
 
     ~route_answer() {
         if (!answered) {
-            http::response r;
-            r.status = 500;
-            r.fields.add("Content-Type", "text/plain");
-            r.body = "The handler gave no answer";
-            send(std::move(r));
+            send(http::text_response(500, "The handler gave no answer"));
         }
     }
 };

@@ -205,10 +205,7 @@ private:
             read();
             break;
         case http::request_parser::status::error: {
-            http::response r;
-            r.status = parser_.error().status;
-            r.fields.add("Content-Type", "text/plain");
-            r.body = parser_.error().reason;
+            http::response r = http::text_response(parser_.error().status, parser_.error().reason);
             close_after_ = true;
             write_answer(r, false);
             break;
@@ -280,10 +277,7 @@ private:
                 self->close_socket(); // an idle kept-alive socket
                 return;
             }
-            http::response r;
-            r.status = 408;
-            r.fields.add("Content-Type", "text/plain");
-            r.body = "Request timed out";
+            http::response r = http::text_response(408, "Request timed out");
             self->close_after_ = true;
             self->write_answer(r, false);
         });

@@ -26,11 +26,7 @@ struct route_result {
 
     static route_result respond(int status, std::string body = {}, const char* content_type = "text/plain") {
         route_result r;
-        r.response.status = status;
-        if (!body.empty() || status >= 400) {
-            r.response.fields.add("Content-Type", content_type);
-        }
-        r.response.body = std::move(body);
+        r.response = http::text_response(status, std::move(body), content_type);
         return r;
     }
 };
