@@ -14,11 +14,9 @@ and std::int64_t, returning its first parameter.
 import argparse
 import pathlib
 import statistics
-import os
-import subprocess
 import tempfile
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from compile_usage import compile_usage
 
 SIGNATURES = [
     ('std::string', 'std::string a, int b', 'return a + std::to_string(b + {i});'),
@@ -69,17 +67,6 @@ def unit(methods, distinct=False):
     return '\n'.join(lines) + '\n'
 
 
-def compile_seconds(cxx, source, workdir):
-    """CPU seconds (user + system) the compiler took: steadier than wall time on a shared machine."""
-    command = [cxx, '-std=c++20', '-O2', '-DASIO_NO_DEPRECATED', '-I', str(ROOT / 'include'), '-c', str(source),
-               '-o', str(pathlib.Path(workdir) / 'unit.o')]
-    process = subprocess.Popen(command)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit('hub_compile_time: the compiler failed on %s' % source)
-    return usage.ru_utime + usage.ru_stime
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--cxx', default='g++')
@@ -95,7 +82,8 @@ def main():
         for n in sizes:
             source = pathlib.Path(workdir) / ('hub%d.cpp' % n)
             source.write_text(unit(n, args.distinct))
-            times[n] = statistics.median(compile_seconds(args.cxx, source, workdir) for _ in range(args.runs))
+            times[n] = statistics.median(compile_usage(args.cxx, source, pathlib.Path(workdir) / 'unit.o')[0]
+                                         for _ in range(args.runs))
             print('%3d methods: %6.2f s' % (n, times[n]), flush=True)
     first = sizes[0]
     print('marginal cost per method, from %d methods:' % first)

@@ -5,8 +5,13 @@
 //     chat-server [--port N] [--www DIR] [--client DIR]
 //
 // Prints "listening on http://127.0.0.1:PORT" (port 0: any free port) and runs until Ctrl-C.
+//
+// Built in separate-compilation mode (meson.build uses the 'signalrpp-separate' dependency), so this
+// file includes only the headers it uses: the server, static files, ASCII helpers.
 
-#include <signalrpp/signalrpp.hpp>
+#include <signalrpp/core/ascii.hpp>
+#include <signalrpp/server/server.hpp>
+#include <signalrpp/server/static_files.hpp>
 
 #include <asio/signal_set.hpp>
 

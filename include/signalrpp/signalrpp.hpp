@@ -9,6 +9,7 @@
 #include <signalrpp/core/detail/concat.hpp>
 #include <signalrpp/core/detail/preprocessor.hpp>
 #include <signalrpp/core/error.hpp>
+#include <signalrpp/core/separate_compilation.hpp>
 #include <signalrpp/core/hub_exception.hpp>
 #include <signalrpp/core/random_id.hpp>
 #include <signalrpp/core/sha1.hpp>
@@ -82,6 +83,7 @@
 #include <signalrpp/server/cors.hpp>
 #include <signalrpp/server/http_session.hpp>
 #include <signalrpp/server/http_session_options.hpp>
+#include <signalrpp/server/listener.hpp>
 #include <signalrpp/server/route_result.hpp>
 #include <signalrpp/server/router.hpp>
 #include <signalrpp/server/server.hpp>

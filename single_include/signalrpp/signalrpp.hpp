@@ -6,6 +6,9 @@
 #pragma once
 #ifndef SIGNALRPP_SINGLE_INCLUDE_HPP
 #define SIGNALRPP_SINGLE_INCLUDE_HPP
+#if defined(SIGNALRPP_SEPARATE_COMPILATION)
+#error "the single header is header-only; separate compilation needs include/ (<signalrpp/src.hpp>)"
+#endif
 // ---- begin signalrpp/signalrpp.hpp
 // Everything signalrpp offers, in one include. This file only includes; see each header for what it does.
 
@@ -342,6 +345,22 @@ inline std::string concat(std::initializer_list<std::string_view> pieces) {
 #define SIGNALRPP_DETAIL_NAMED_1(entry) SIGNALRPP_DETAIL_UNPAREN entry
 #define SIGNALRPP_DETAIL_UNPAREN(...) __VA_ARGS__
 // ---- end signalrpp/core/detail/preprocessor.hpp
+// ---- begin signalrpp/core/separate_compilation.hpp
+// SIGNALRPP_SEPARATE_COMPILATION: the optional mode in which the server's machinery (HTTP sessions,
+// transports, connections, the hub runtime) is compiled once, in one source file of the program,
+// instead of in every translation unit that maps a hub or listens. Define the macro for the whole
+// program (every translation unit), and compile one source file that includes <signalrpp/src.hpp>.
+// Without the macro the library is header-only: nothing else to build.
+//
+// SIGNALRPP_DECL marks the functions that source file defines: inline when header-only, ordinary
+// (defined once) in separate compilation.
+
+#if defined(SIGNALRPP_SEPARATE_COMPILATION)
+#define SIGNALRPP_DECL
+#else
+#define SIGNALRPP_DECL inline
+#endif
+// ---- end signalrpp/core/separate_compilation.hpp
 // ---- begin signalrpp/core/hub_exception.hpp
 // signalrpp::hub_exception: an error meant for the client. Thrown from a hub method, its message always
 // reaches the caller ("... HubException: <message>"), where any other exception's message is only
@@ -5255,9 +5274,14 @@ public:
 // ---- end signalrpp/reflect/invocation_sink.hpp
 
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+
+namespace signalrpp {
+class hub_connection;
+}
 
 namespace signalrpp::detail {
 
@@ -5277,6 +5301,9 @@ public:
     virtual asio::awaitable<void> on_connected() = 0;
     virtual asio::awaitable<void> on_disconnected(std::exception_ptr error) = 0;
 };
+
+/// Makes the hub object of a new connection's runtime: map_hub's factory, with the hub's type erased.
+using hub_instance_factory = std::function<std::unique_ptr<hub_instance>(hub_connection&)>;
 
 } // namespace signalrpp::detail
 // ---- end signalrpp/hub/hub_instance.hpp
@@ -7490,9 +7517,9 @@ private:
 } // namespace signalrpp
 // ---- end signalrpp/hub/hub_context.hpp
 // ---- begin signalrpp/hub/hub_endpoint.hpp
-// hub_endpoint<Hub>: the connection handler of a mapped hub: gives each connection a hub_connection
-// (the protocol runtime) with its own Hub object, made by the hub factory, and feeds it the
-// connection's bytes.
+// hub_endpoint: the connection handler of a mapped hub: gives each connection a hub_connection (the
+// protocol runtime) with its own hub object, made by the hub's factory (map_hub wraps the user's
+// factory so that nothing here depends on the hub's type), and feeds it the connection's bytes.
 
 // ---- begin signalrpp/hub/hub_heartbeat.hpp
 // hub_heartbeat: the once-a-second tick of one mapped hub (ASP.NET Core's connection heartbeat): each
@@ -7588,6 +7615,59 @@ private:
 
 } // namespace signalrpp
 // ---- end signalrpp/hub/hub_heartbeat.hpp
+
+#include <asio/any_io_executor.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace signalrpp {
+
+class hub_endpoint final : public transport::connection_handler {
+public:
+    /// `make` is called for each connection, on the connection's strand.
+    hub_endpoint(const asio::any_io_executor& ex, std::shared_ptr<hub_shared_state> shared,
+                 detail::hub_instance_factory make)
+        : shared_(std::move(shared)), heartbeat_(std::make_shared<hub_heartbeat>(ex)), make_(std::move(make)) {}
+
+    const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
+
+    void on_connected(const std::shared_ptr<transport::connection>& c) override {
+        auto runtime = std::make_shared<hub_connection>(c, shared_);
+        runtime->set_hub(make_(*runtime));
+        heartbeat_->add(runtime);
+        c->set_handler_state(std::move(runtime));
+    }
+
+    void on_received(const std::shared_ptr<transport::connection>& c, std::string_view data, bool) override {
+        if (const auto& state = c->handler_state()) {
+            static_cast<hub_connection*>(state.get())->receive(data);
+        }
+    }
+
+    std::string closing_message(const transport::connection& c) override {
+        const auto runtime = std::static_pointer_cast<hub_connection>(shared_->registry.find_state(c.id()));
+        return runtime ? runtime->closing_message() : std::string();
+    }
+
+    void on_disconnected(const std::shared_ptr<transport::connection>& c, std::error_code ec) override {
+        auto runtime = std::static_pointer_cast<hub_connection>(c->handler_state());
+        if (runtime) {
+            heartbeat_->remove(runtime);
+            runtime->disconnected(ec);
+        }
+        c->set_handler_state(nullptr);
+    }
+
+private:
+    std::shared_ptr<hub_shared_state> shared_;
+    std::shared_ptr<hub_heartbeat> heartbeat_;
+    detail::hub_instance_factory make_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_endpoint.hpp
 // ---- begin signalrpp/hub/hub_instance_of.hpp
 // hub_instance_of<Hub>: a hub object of the user's type behind the runtime's hub_instance interface:
 // the per-hub-type code, a few lines over reflect::dispatch.
@@ -8374,62 +8454,6 @@ private:
 
 } // namespace signalrpp::detail
 // ---- end signalrpp/hub/hub_instance_of.hpp
-
-#include <asio/any_io_executor.hpp>
-
-#include <functional>
-#include <memory>
-#include <string>
-#include <utility>
-
-namespace signalrpp {
-
-template <class Hub>
-class hub_endpoint final : public transport::connection_handler {
-public:
-    /// Makes a Hub object for each connection (its dependencies given), on the connection's strand.
-    using factory = std::function<Hub()>;
-
-    hub_endpoint(const asio::any_io_executor& ex, std::shared_ptr<hub_shared_state> shared, factory make)
-        : shared_(std::move(shared)), heartbeat_(std::make_shared<hub_heartbeat>(ex)), make_(std::move(make)) {}
-
-    const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
-
-    void on_connected(const std::shared_ptr<transport::connection>& c) override {
-        auto runtime = std::make_shared<hub_connection>(c, shared_);
-        runtime->set_hub(std::make_unique<detail::hub_instance_of<Hub>>(*runtime, make_));
-        heartbeat_->add(runtime);
-        c->set_handler_state(std::move(runtime));
-    }
-
-    void on_received(const std::shared_ptr<transport::connection>& c, std::string_view data, bool) override {
-        if (const auto& state = c->handler_state()) {
-            static_cast<hub_connection*>(state.get())->receive(data);
-        }
-    }
-
-    std::string closing_message(const transport::connection& c) override {
-        const auto runtime = std::static_pointer_cast<hub_connection>(shared_->registry.find_state(c.id()));
-        return runtime ? runtime->closing_message() : std::string();
-    }
-
-    void on_disconnected(const std::shared_ptr<transport::connection>& c, std::error_code ec) override {
-        auto runtime = std::static_pointer_cast<hub_connection>(c->handler_state());
-        if (runtime) {
-            heartbeat_->remove(runtime);
-            runtime->disconnected(ec);
-        }
-        c->set_handler_state(nullptr);
-    }
-
-private:
-    std::shared_ptr<hub_shared_state> shared_;
-    std::shared_ptr<hub_heartbeat> heartbeat_;
-    factory make_;
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub_endpoint.hpp
 
 // ---- begin signalrpp/persistent/persistent_connection.hpp
 // signalrpp::persistent_connection: the base of a raw, non-hub endpoint's class (map_connection<C>):
@@ -9454,6 +9478,59 @@ private:
 
 } // namespace signalrpp::hosting
 // ---- end signalrpp/server/http_session.hpp
+// ---- begin signalrpp/server/listener.hpp
+// listener: one listening socket of a server, behind an interface, so that the server's accept loop
+// (retries, stopping) is compiled once whatever the socket's protocol. listener_of<Acceptor, OnAccept>
+// is the per-protocol part: it accepts one socket and hands it to the server's on_accept.
+
+#include <asio/any_io_executor.hpp>
+
+#include <functional>
+#include <system_error>
+#include <utility>
+
+namespace signalrpp::hosting {
+
+class listener {
+public:
+    virtual ~listener() = default;
+    /// Accepts one socket and hands it on, then calls `done` with the outcome (on the acceptor's
+    /// executor, the server's control strand).
+    virtual void accept_one(std::function<void(std::error_code)> done) = 0;
+    /// Stops listening: a pending accept_one ends with operation_aborted.
+    virtual void close() = 0;
+};
+
+template <class Acceptor, class OnAccept>
+class listener_of final : public listener {
+public:
+    /// `acceptor` runs on the server's control strand; accepted sockets go to `socket_executor`.
+    listener_of(Acceptor acceptor, asio::any_io_executor socket_executor, OnAccept on_accept)
+        : acceptor_(std::move(acceptor)), socket_executor_(std::move(socket_executor)),
+          on_accept_(std::move(on_accept)) {}
+
+    void accept_one(std::function<void(std::error_code)> done) override {
+        acceptor_.async_accept(socket_executor_, [this, done = std::move(done)](std::error_code ec, auto socket) {
+            if (!ec) {
+                on_accept_(std::move(socket));
+            }
+            done(ec);
+        });
+    }
+
+    void close() override {
+        std::error_code ignored;
+        acceptor_.close(ignored);
+    }
+
+private:
+    Acceptor acceptor_;
+    asio::any_io_executor socket_executor_;
+    OnAccept on_accept_;
+};
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/listener.hpp
 // ---- begin signalrpp/server/router.hpp
 // router: the server's request_handler. It sends each request to the mapped path it names (compared
 // case-insensitively; "/chat" and "/chat/negotiate") or to the HTTP route whose prefix it starts
@@ -9816,15 +9893,16 @@ private:
 // stop() (any thread) stops accepting, closes every connection the way its transport closes (WebSocket
 // close frames, the end of event streams, 204 to pending polls), closes idle sockets, and aborts what
 // is still open after shutdown_timeout; io_context::run then returns.
+//
+// The templates here are thin: the machinery behind them is compiled in server/impl/server.ipp,
+// included at the end of this header, or compiled once per program in separate-compilation mode
+// (see <signalrpp/core/separate_compilation.hpp>).
 
 
 #include <asio/any_io_executor.hpp>
-#include <asio/bind_executor.hpp>
-#include <asio/dispatch.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/local/stream_protocol.hpp>
-#include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 
 #include <chrono>
@@ -9834,9 +9912,12 @@ private:
 #include <string>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 namespace signalrpp {
+
+namespace transport {
+class connection_manager;
+}
 
 struct server_options {
     hosting::http_session_options http;
@@ -9852,8 +9933,7 @@ struct server_options {
 
 class server {
 public:
-    explicit server(const asio::any_io_executor& ex, server_options options = {})
-        : state_(std::make_shared<state>(ex, std::move(options))) {}
+    SIGNALRPP_DECL explicit server(const asio::any_io_executor& ex, server_options options = {});
     explicit server(asio::io_context& io, server_options options = {})
         : server(asio::any_io_executor(io.get_executor()), std::move(options)) {}
 
@@ -9862,11 +9942,8 @@ public:
 
     /// Serves connections at `path` ("/echo", and "/echo/negotiate"), handled by `handler`.
     /// Map every path before listening.
-    void map_connection(std::string path, std::shared_ptr<transport::connection_handler> handler,
-                        transport::http_connection_options options = {}) {
-        state_->router->map(std::move(path), std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
-                                                                                   state_->manager));
-    }
+    SIGNALRPP_DECL void map_connection(std::string path, std::shared_ptr<transport::connection_handler> handler,
+                                       transport::http_connection_options options = {});
 
     /// Serves a raw persistent connection endpoint at `path`, with a `C` object per connection (see
     /// persistent_connection). The returned handle reaches its connections and groups from anywhere.
@@ -9891,13 +9968,11 @@ public:
     template <class Hub, class Factory>
     hub_context<Hub> map_hub(std::string path, hub_options options, Factory make_hub) {
         static_assert(std::is_invocable_r_v<Hub, const Factory&>, "map_hub's factory is callable as Hub()");
-        auto http = options.http;
-        auto shared = std::make_shared<hub_shared_state>(std::move(options));
-        map_connection(std::move(path),
-                       std::make_shared<hub_endpoint<Hub>>(state_->executor, shared,
-                                                           typename hub_endpoint<Hub>::factory(std::move(make_hub))),
-                       http);
-        return hub_context<Hub>(std::move(shared));
+        return hub_context<Hub>(map_hub_instances(
+            std::move(path), std::move(options),
+            [make_hub = std::move(make_hub)](hub_connection& runtime) -> std::unique_ptr<detail::hub_instance> {
+                return std::make_unique<detail::hub_instance_of<Hub>>(runtime, make_hub);
+            }));
     }
 
     /// Answers plain HTTP requests at `prefix` and below ("/token", "/token/x") with `handler`, which
@@ -9905,32 +9980,18 @@ public:
     /// later (see http_route.hpp). Hubs and connections mapped at the same path come first.
     template <class Handler>
     void map_http(std::string prefix, Handler handler) {
-        state_->router->map_route(std::move(prefix), make_http_route_handler(std::move(handler)));
+        map_route(std::move(prefix), make_http_route_handler(std::move(handler)));
     }
 
     /// Serves connections on every path that nothing else takes (a plain WebSocket server).
-    void map_any_path(std::shared_ptr<transport::connection_handler> handler,
-                      transport::http_connection_options options = {}) {
-        state_->router->map_any(std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
-                                                                              state_->manager));
-    }
+    SIGNALRPP_DECL void map_any_path(std::shared_ptr<transport::connection_handler> handler,
+                                     transport::http_connection_options options = {});
 
-private:
-    // Serves each accepted socket as it is (defined before use: its return type is deduced).
-    auto serve_accepted() const {
-        return [state = state_](auto socket) { state->serve(transport::make_stream_io(std::move(socket))); };
-    }
-
-public:
     /// Listens on a TCP endpoint (port 0: any free port); returns the bound endpoint.
-    asio::ip::tcp::endpoint listen(const asio::ip::tcp::endpoint& endpoint) {
-        return listen(endpoint, serve_accepted());
-    }
+    SIGNALRPP_DECL asio::ip::tcp::endpoint listen(const asio::ip::tcp::endpoint& endpoint);
 
     /// Listens on a Unix-domain socket path (an existing socket file there is replaced).
-    void listen(const asio::local::stream_protocol::endpoint& endpoint) {
-        listen(endpoint, serve_accepted());
-    }
+    SIGNALRPP_DECL void listen(const asio::local::stream_protocol::endpoint& endpoint);
 
     /// Listens on `endpoint` and hands each accepted socket to `on_accept` (called on the accepting
     /// strand), which may wrap it (a TLS handshake, say) before calling accept(). Returns the bound endpoint.
@@ -9943,134 +10004,216 @@ public:
                 std::filesystem::remove(endpoint.path(), ec);
             }
         }
-        auto acceptor = std::make_shared<acceptor_type>(state_->control, endpoint);
-        const Endpoint bound = acceptor->local_endpoint();
-        state_->start_accepting(std::move(acceptor), std::move(on_accept));
+        acceptor_type acceptor(control_executor(), endpoint);
+        const Endpoint bound = acceptor.local_endpoint();
+        start_accepting(std::make_shared<hosting::listener_of<acceptor_type, OnAccept>>(
+            std::move(acceptor), get_executor(), std::move(on_accept)));
         return bound;
     }
 
     /// Serves a socket that is already connected (and, for TLS, past its handshake).
     template <class Stream>
     void accept(Stream stream) {
-        state_->serve(transport::make_stream_io(std::move(stream)));
+        accept(transport::make_stream_io(std::move(stream)));
     }
 
     /// Adopts a socket already wrapped for the sessions.
-    void accept(std::unique_ptr<transport::stream_io_base> io) { state_->serve(std::move(io)); }
+    SIGNALRPP_DECL void accept(std::unique_ptr<transport::stream_io_base> io);
 
-    void stop() { state_->stop(); }
+    /// Stops accepting and closes every connection (any thread); see above.
+    SIGNALRPP_DECL void stop();
 
-    transport::connection_manager& connections() noexcept { return *state_->manager; }
-    const asio::any_io_executor& get_executor() const noexcept { return state_->executor; }
+    /// The connections of every mapped path (<signalrpp/transport/connection_manager.hpp>).
+    SIGNALRPP_DECL transport::connection_manager& connections() noexcept;
+    SIGNALRPP_DECL const asio::any_io_executor& get_executor() const noexcept;
 
 private:
-    // What accepting, serving and stopping share; held by their handlers, so it outlives the server object.
-    struct state : std::enable_shared_from_this<state> {
-        state(const asio::any_io_executor& ex, server_options o)
-            : executor(ex), control(asio::make_strand(ex)), options(std::move(o)),
-              router(std::make_shared<hosting::router>(options.cors, options.static_files)),
-              manager(std::make_shared<transport::connection_manager>(ex, options.single_threaded)),
-              sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {}
+    // The non-template halves of the templates above.
+    SIGNALRPP_DECL std::shared_ptr<hub_shared_state> map_hub_instances(std::string path, hub_options options,
+                                                                      detail::hub_instance_factory make);
+    SIGNALRPP_DECL void map_route(std::string prefix, http_route_handler handler);
+    SIGNALRPP_DECL asio::strand<asio::any_io_executor> control_executor() const;
+    SIGNALRPP_DECL void start_accepting(std::shared_ptr<hosting::listener> listener);
 
-        void serve(std::unique_ptr<transport::stream_io_base> io) {
-            std::make_shared<hosting::http_session>(std::move(io), executor, router, options.http, sessions,
-                                                    options.single_threaded)
-                ->start();
-        }
-
-        template <class Acceptor, class OnAccept>
-        void start_accepting(std::shared_ptr<Acceptor> acceptor, OnAccept on_accept) {
-            asio::dispatch(control, [self = shared_from_this(), acceptor, on_accept = std::move(on_accept)]() mutable {
-                if (self->stopped) {
-                    return;
-                }
-                self->closers.push_back([acceptor] {
-                    std::error_code ec;
-                    acceptor->close(ec);
-                });
-                self->accept_next(std::move(acceptor), std::make_shared<OnAccept>(std::move(on_accept)));
-            });
-        }
-
-        template <class Acceptor, class OnAccept>
-        void accept_next(std::shared_ptr<Acceptor> acceptor, std::shared_ptr<OnAccept> on_accept) {
-            acceptor->async_accept(executor, asio::bind_executor(control, [self = shared_from_this(), acceptor,
-                                                                           on_accept](std::error_code ec,
-                                                                                      auto socket) mutable {
-                if (self->stopped || ec == asio::error::operation_aborted) {
-                    return;
-                }
-                if (!ec) {
-                    (*on_accept)(std::move(socket));
-                    self->accept_next(std::move(acceptor), std::move(on_accept));
-                    return;
-                }
-                // Out of descriptors and the like: try again a little later rather than spin.
-                auto retry = std::make_shared<asio::steady_timer>(self->control, std::chrono::milliseconds(50));
-                retry->async_wait([self, acceptor, on_accept, retry](std::error_code) mutable {
-                    if (!self->stopped) {
-                        self->accept_next(std::move(acceptor), std::move(on_accept));
-                    }
-                });
-            }));
-        }
-
-        void stop() {
-            asio::dispatch(control, [self = shared_from_this()] {
-                if (self->stopped) {
-                    return;
-                }
-                self->stopped = true;
-                for (auto& close : self->closers) {
-                    close();
-                }
-                self->closers.clear();
-                self->router->stop();
-                self->sessions->shutdown_all();
-                for (const auto& c : self->manager->all()) {
-                    c->close();
-                }
-                self->manager->stop();
-                self->deadline = std::chrono::steady_clock::now() + self->options.shutdown_timeout;
-                self->wait_for_connections();
-            });
-        }
-
-        // Checks every 20 ms until every connection has ended; aborts the rest at the deadline.
-        void wait_for_connections() {
-            if (manager->size() == 0) {
-                return;
-            }
-            if (std::chrono::steady_clock::now() >= deadline) {
-                for (const auto& c : manager->all()) {
-                    c->abort(make_error_code(error::server_stopping));
-                }
-                return;
-            }
-            stop_timer.expires_after(std::chrono::milliseconds(20));
-            stop_timer.async_wait([self = shared_from_this()](std::error_code ec) {
-                if (!ec) {
-                    self->wait_for_connections();
-                }
-            });
-        }
-
-        asio::any_io_executor executor;
-        asio::strand<asio::any_io_executor> control; // acceptors and stopping
-        server_options options;
-        std::shared_ptr<hosting::router> router;
-        std::shared_ptr<transport::connection_manager> manager;
-        std::shared_ptr<hosting::session_registry> sessions;
-        std::vector<std::function<void()>> closers; // close each acceptor
-        asio::steady_timer stop_timer;
-        std::chrono::steady_clock::time_point deadline;
-        bool stopped = false;
-    };
-
+    // What accepting, serving and stopping share (server/impl/server.ipp); held by their handlers, so
+    // it outlives the server object.
+    struct state;
     std::shared_ptr<state> state_;
 };
 
 } // namespace signalrpp
+
+#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+#define SIGNALRPP_DETAIL_SERVER_HEADER_ONLY
+// ---- begin signalrpp/server/impl/server.ipp
+// The server's non-template functions and its shared state: the part of <signalrpp/server/server.hpp>
+// that pulls in the HTTP sessions, the transports and the hub runtime. Included by server.hpp when
+// header-only; by <signalrpp/src.hpp> alone in separate-compilation mode.
+
+
+#include <asio/dispatch.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace signalrpp {
+
+struct server::state : std::enable_shared_from_this<state> {
+    state(const asio::any_io_executor& ex, server_options o)
+        : executor(ex), control(asio::make_strand(ex)), options(std::move(o)),
+          router(std::make_shared<hosting::router>(options.cors, options.static_files)),
+          manager(std::make_shared<transport::connection_manager>(ex, options.single_threaded)),
+          sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {}
+
+    void serve(std::unique_ptr<transport::stream_io_base> io) {
+        std::make_shared<hosting::http_session>(std::move(io), executor, router, options.http, sessions,
+                                                options.single_threaded)
+            ->start();
+    }
+
+    void start_accepting(std::shared_ptr<hosting::listener> listener) {
+        asio::dispatch(control, [self = shared_from_this(), listener = std::move(listener)]() mutable {
+            if (self->stopped) {
+                listener->close();
+                return;
+            }
+            self->listeners.push_back(listener);
+            self->accept_next(std::move(listener));
+        });
+    }
+
+    // On the control strand.
+    void accept_next(std::shared_ptr<hosting::listener> listener) {
+        listener->accept_one([self = shared_from_this(), listener](std::error_code ec) mutable {
+            if (self->stopped || ec == asio::error::operation_aborted) {
+                return;
+            }
+            if (!ec) {
+                self->accept_next(std::move(listener));
+                return;
+            }
+            // Out of descriptors and the like: try again a little later rather than spin.
+            auto retry = std::make_shared<asio::steady_timer>(self->control, std::chrono::milliseconds(50));
+            retry->async_wait([self, listener, retry](std::error_code) mutable {
+                if (!self->stopped) {
+                    self->accept_next(std::move(listener));
+                }
+            });
+        });
+    }
+
+    void stop() {
+        asio::dispatch(control, [self = shared_from_this()] {
+            if (self->stopped) {
+                return;
+            }
+            self->stopped = true;
+            for (const auto& listener : self->listeners) {
+                listener->close();
+            }
+            self->listeners.clear();
+            self->router->stop();
+            self->sessions->shutdown_all();
+            for (const auto& c : self->manager->all()) {
+                c->close();
+            }
+            self->manager->stop();
+            self->deadline = std::chrono::steady_clock::now() + self->options.shutdown_timeout;
+            self->wait_for_connections();
+        });
+    }
+
+    // Checks every 20 ms until every connection has ended; aborts the rest at the deadline.
+    void wait_for_connections() {
+        if (manager->size() == 0) {
+            return;
+        }
+        if (std::chrono::steady_clock::now() >= deadline) {
+            for (const auto& c : manager->all()) {
+                c->abort(make_error_code(error::server_stopping));
+            }
+            return;
+        }
+        stop_timer.expires_after(std::chrono::milliseconds(20));
+        stop_timer.async_wait([self = shared_from_this()](std::error_code ec) {
+            if (!ec) {
+                self->wait_for_connections();
+            }
+        });
+    }
+
+    asio::any_io_executor executor;
+    asio::strand<asio::any_io_executor> control; // acceptors and stopping
+    server_options options;
+    std::shared_ptr<hosting::router> router;
+    std::shared_ptr<transport::connection_manager> manager;
+    std::shared_ptr<hosting::session_registry> sessions;
+    std::vector<std::shared_ptr<hosting::listener>> listeners;
+    asio::steady_timer stop_timer;
+    std::chrono::steady_clock::time_point deadline;
+    bool stopped = false;
+};
+
+SIGNALRPP_DECL server::server(const asio::any_io_executor& ex, server_options options)
+    : state_(std::make_shared<state>(ex, std::move(options))) {}
+
+SIGNALRPP_DECL void server::map_connection(std::string path, std::shared_ptr<transport::connection_handler> handler,
+                                           transport::http_connection_options options) {
+    state_->router->map(std::move(path), std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
+                                                                                       state_->manager));
+}
+
+SIGNALRPP_DECL std::shared_ptr<hub_shared_state> server::map_hub_instances(std::string path, hub_options options,
+                                                                          detail::hub_instance_factory make) {
+    auto http = options.http;
+    auto shared = std::make_shared<hub_shared_state>(std::move(options));
+    map_connection(std::move(path), std::make_shared<hub_endpoint>(state_->executor, shared, std::move(make)), http);
+    return shared;
+}
+
+SIGNALRPP_DECL void server::map_route(std::string prefix, http_route_handler handler) {
+    state_->router->map_route(std::move(prefix), std::move(handler));
+}
+
+SIGNALRPP_DECL void server::map_any_path(std::shared_ptr<transport::connection_handler> handler,
+                                         transport::http_connection_options options) {
+    state_->router->map_any(std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
+                                                                          state_->manager));
+}
+
+SIGNALRPP_DECL asio::ip::tcp::endpoint server::listen(const asio::ip::tcp::endpoint& endpoint) {
+    return listen(endpoint, [state = state_](asio::ip::tcp::socket socket) {
+        state->serve(transport::make_stream_io(std::move(socket)));
+    });
+}
+
+SIGNALRPP_DECL void server::listen(const asio::local::stream_protocol::endpoint& endpoint) {
+    listen(endpoint, [state = state_](asio::local::stream_protocol::socket socket) {
+        state->serve(transport::make_stream_io(std::move(socket)));
+    });
+}
+
+SIGNALRPP_DECL void server::accept(std::unique_ptr<transport::stream_io_base> io) { state_->serve(std::move(io)); }
+
+SIGNALRPP_DECL void server::stop() { state_->stop(); }
+
+SIGNALRPP_DECL transport::connection_manager& server::connections() noexcept { return *state_->manager; }
+
+SIGNALRPP_DECL const asio::any_io_executor& server::get_executor() const noexcept { return state_->executor; }
+
+SIGNALRPP_DECL asio::strand<asio::any_io_executor> server::control_executor() const { return state_->control; }
+
+SIGNALRPP_DECL void server::start_accepting(std::shared_ptr<hosting::listener> listener) {
+    state_->start_accepting(std::move(listener));
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/server/impl/server.ipp
+#endif
 // ---- end signalrpp/server/server.hpp
 
 // TLS needs OpenSSL (-lssl -lcrypto), JSON Web Tokens its libcrypto (-lcrypto): opt in.

@@ -1,38 +1,35 @@
 #pragma once
-// hub_endpoint<Hub>: the connection handler of a mapped hub: gives each connection a hub_connection
-// (the protocol runtime) with its own Hub object, made by the hub factory, and feeds it the
-// connection's bytes.
+// hub_endpoint: the connection handler of a mapped hub: gives each connection a hub_connection (the
+// protocol runtime) with its own hub object, made by the hub's factory (map_hub wraps the user's
+// factory so that nothing here depends on the hub's type), and feeds it the connection's bytes.
 
 #include <signalrpp/hub/hub_connection.hpp>
 #include <signalrpp/hub/hub_heartbeat.hpp>
-#include <signalrpp/hub/hub_instance_of.hpp>
+#include <signalrpp/hub/hub_instance.hpp>
 #include <signalrpp/hub/hub_shared_state.hpp>
 #include <signalrpp/transport/connection.hpp>
 #include <signalrpp/transport/connection_handler.hpp>
 
 #include <asio/any_io_executor.hpp>
 
-#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 
 namespace signalrpp {
 
-template <class Hub>
 class hub_endpoint final : public transport::connection_handler {
 public:
-    /// Makes a Hub object for each connection (its dependencies given), on the connection's strand.
-    using factory = std::function<Hub()>;
-
-    hub_endpoint(const asio::any_io_executor& ex, std::shared_ptr<hub_shared_state> shared, factory make)
+    /// `make` is called for each connection, on the connection's strand.
+    hub_endpoint(const asio::any_io_executor& ex, std::shared_ptr<hub_shared_state> shared,
+                 detail::hub_instance_factory make)
         : shared_(std::move(shared)), heartbeat_(std::make_shared<hub_heartbeat>(ex)), make_(std::move(make)) {}
 
     const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
 
     void on_connected(const std::shared_ptr<transport::connection>& c) override {
         auto runtime = std::make_shared<hub_connection>(c, shared_);
-        runtime->set_hub(std::make_unique<detail::hub_instance_of<Hub>>(*runtime, make_));
+        runtime->set_hub(make_(*runtime));
         heartbeat_->add(runtime);
         c->set_handler_state(std::move(runtime));
     }
@@ -60,7 +57,7 @@ public:
 private:
     std::shared_ptr<hub_shared_state> shared_;
     std::shared_ptr<hub_heartbeat> heartbeat_;
-    factory make_;
+    detail::hub_instance_factory make_;
 };
 
 } // namespace signalrpp

@@ -8,9 +8,14 @@
 #include <signalrpp/reflect/invocation_sink.hpp>
 
 #include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+
+namespace signalrpp {
+class hub_connection;
+}
 
 namespace signalrpp::detail {
 
@@ -30,5 +35,8 @@ public:
     virtual asio::awaitable<void> on_connected() = 0;
     virtual asio::awaitable<void> on_disconnected(std::exception_ptr error) = 0;
 };
+
+/// Makes the hub object of a new connection's runtime: map_hub's factory, with the hub's type erased.
+using hub_instance_factory = std::function<std::unique_ptr<hub_instance>(hub_connection&)>;
 
 } // namespace signalrpp::detail

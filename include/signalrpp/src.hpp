@@ -1,0 +1,18 @@
+#pragma once
+// The one source file of a program built in separate-compilation mode (see
+// <signalrpp/core/separate_compilation.hpp>) includes this header, and nothing else needs to:
+//
+//     // signalrpp.cpp, compiled with -DSIGNALRPP_SEPARATE_COMPILATION like every other file
+//     #include <signalrpp/src.hpp>
+//
+// It defines the server's non-template functions (and with them compiles the HTTP sessions,
+// transports and hub runtime) once for the program.
+
+#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+#define SIGNALRPP_SEPARATE_COMPILATION
+#endif
+#if defined(SIGNALRPP_DETAIL_SERVER_HEADER_ONLY)
+#error "<signalrpp/src.hpp> needs SIGNALRPP_SEPARATE_COMPILATION defined before any signalrpp header is included"
+#endif
+
+#include <signalrpp/server/impl/server.ipp>
