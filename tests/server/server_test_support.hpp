@@ -11,6 +11,7 @@
 // and building its running_server with that carrier; each `client c(server)` then uses it.
 
 #include <signalrpp/server/server.hpp>
+#include <signalrpp/transport/connection_manager.hpp>
 #include <signalrpp/http/parser.hpp>
 #include <signalrpp/http/writer.hpp>
 #include <signalrpp/websocket/frame.hpp>
