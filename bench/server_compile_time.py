@@ -20,6 +20,7 @@ from compile_usage import compile_usage
 MINIMAL_SERVER = '''\
 #include <signalrpp/server/server.hpp>
 
+#include <cstdio>
 #include <string>
 
 struct greeter {
@@ -59,7 +60,7 @@ def main():
     with tempfile.TemporaryDirectory() as workdir:
         work = pathlib.Path(workdir)
         unit = work / 'server.cpp'
-        unit.write_text('#include <cstdio>\n' + MINIMAL_SERVER)
+        unit.write_text(MINIMAL_SERVER)
         library = work / 'signalrpp.cpp'
         library.write_text('#include <signalrpp/src.hpp>\n')
         rows = [

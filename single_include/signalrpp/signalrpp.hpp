@@ -10055,7 +10055,6 @@ private:
 #include <asio/steady_timer.hpp>
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -10073,6 +10072,11 @@ struct server::state : std::enable_shared_from_this<state> {
         std::make_shared<hosting::http_session>(std::move(io), executor, router, options.http, sessions,
                                                 options.single_threaded)
             ->start();
+    }
+
+    // What listen() without an on_accept hands each accepted socket to: served as it is.
+    static auto serve_as_is(std::shared_ptr<state> self) {
+        return [self = std::move(self)](auto socket) { self->serve(transport::make_stream_io(std::move(socket))); };
     }
 
     void start_accepting(std::shared_ptr<hosting::listener> listener) {
@@ -10186,15 +10190,11 @@ SIGNALRPP_DECL void server::map_any_path(std::shared_ptr<transport::connection_h
 }
 
 SIGNALRPP_DECL asio::ip::tcp::endpoint server::listen(const asio::ip::tcp::endpoint& endpoint) {
-    return listen(endpoint, [state = state_](asio::ip::tcp::socket socket) {
-        state->serve(transport::make_stream_io(std::move(socket)));
-    });
+    return listen(endpoint, state::serve_as_is(state_));
 }
 
 SIGNALRPP_DECL void server::listen(const asio::local::stream_protocol::endpoint& endpoint) {
-    listen(endpoint, [state = state_](asio::local::stream_protocol::socket socket) {
-        state->serve(transport::make_stream_io(std::move(socket)));
-    });
+    listen(endpoint, state::serve_as_is(state_));
 }
 
 SIGNALRPP_DECL void server::accept(std::unique_ptr<transport::stream_io_base> io) { state_->serve(std::move(io)); }
