@@ -518,6 +518,10 @@ private:
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace signalrpp::utf8 {
 
 /// True if `text` is entirely valid UTF-8.
@@ -525,7 +529,12 @@ inline bool valid(std::string_view text) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const auto* const end = p + text.size();
     while (p < end) {
-        // Runs of ASCII, eight bytes at a time.
+        // Runs of ASCII, sixteen bytes at a time with SSE2, then eight.
+#if defined(__SSE2__)
+        while (end - p >= 16 && _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) == 0) {
+            p += 16;
+        }
+#endif
         while (end - p >= 8) {
             std::uint64_t chunk;
             std::memcpy(&chunk, p, sizeof chunk);
@@ -638,13 +647,78 @@ private:
 
 } // namespace signalrpp::json
 // ---- end signalrpp/json/string_output.hpp
+// ---- begin signalrpp/json/string_scan.hpp
+// json::plain_prefix: how many bytes at the start of a text can stand in a JSON string as they are, up to
+// the first '"', '\\' or control character (below 0x20, NUL included). The writer copies such runs
+// whole and the in-situ parser skips them; both meet mostly plain text. Sixteen bytes at a time with
+// SSE2 (every x86-64 has it), else eight at a time in a 64-bit word. Reads only inside the text.
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace signalrpp::json {
+
+namespace detail {
+
+// True if none of the 8 bytes in `x` needs escaping.
+inline bool plain_word(std::uint64_t x) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ull;
+    constexpr std::uint64_t high = 0x80 * ones;
+    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & high; };
+    const std::uint64_t below_space = (x - 0x20 * ones) & ~x & high;
+    return (below_space | has_zero(x ^ ('"' * ones)) | has_zero(x ^ ('\\' * ones))) == 0;
+}
+
+inline bool plain_byte(char c) noexcept {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+}
+
+} // namespace detail
+
+/// The length of the longest prefix of the `size` bytes at `text` that needs no escape in a JSON string.
+inline std::size_t plain_prefix(const char* text, std::size_t size) noexcept {
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i last_control = _mm_set1_epi8(0x1f);
+    for (; i + 16 <= size; i += 16) {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+        // Unsigned: a byte is below 0x20 exactly when max(byte, 0x1f) is 0x1f.
+        const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, last_control), last_control);
+        const __m128i special =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)), control);
+        if (const int mask = _mm_movemask_epi8(special); mask != 0) {
+            return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+        }
+    }
+#endif
+    for (; i + 8 <= size; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, text + i, sizeof word);
+        if (!detail::plain_word(word)) {
+            break;
+        }
+    }
+    while (i < size && detail::plain_byte(text[i])) {
+        ++i;
+    }
+    return i;
+}
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/string_scan.hpp
 
 #include <rapidjson/writer.h>
 
 #include <array>
 #include <cstddef>
-#include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -669,46 +743,26 @@ inline constexpr std::array<char, 256> escapes = [] {
     return table;
 }();
 
-// True if none of the 8 bytes needs escaping: none below 0x20, none '"' or '\\'.
-inline bool plain8(std::uint64_t x) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    constexpr std::uint64_t high = 0x80 * ones;
-    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & high; };
-    const std::uint64_t below_space = (x - 0x20 * ones) & ~x & high;
-    return (below_space | has_zero(x ^ ('"' * ones)) | has_zero(x ^ ('\\' * ones))) == 0;
-}
-
 } // namespace detail
 
 /// Appends `text` as a JSON string, quotes included.
 inline void append_quoted(std::string& out, std::string_view text) {
-    out.reserve(out.size() + text.size() + 2);
+    // Room for the quotes and for the few bytes that usually close the message after its last string.
+    constexpr std::size_t tail_room = 16;
+    out.reserve(out.size() + text.size() + 2 + tail_room);
     out.push_back('"');
-    const char* const data = text.data();
-    const std::size_t length = text.size();
-    std::size_t run = 0; // start of the bytes not yet copied
-    std::size_t i = 0;
-    while (i < length) {
-        if (i + 8 <= length) {
-            std::uint64_t x;
-            std::memcpy(&x, data + i, sizeof x);
-            if (detail::plain8(x)) {
-                i += 8;
-                continue;
-            }
+    while (!text.empty()) {
+        const std::size_t run = plain_prefix(text.data(), text.size());
+        out.append(text.data(), run);
+        if (run == text.size()) {
+            break;
         }
-        const auto c = static_cast<unsigned char>(data[i]);
-        const char escape = detail::escapes[c];
-        if (escape != 0) {
-            out.append(data + run, i - run);
-            const char hex[] = "0123456789ABCDEF";
-            const char sequence[] = {'\\', escape, '0', '0', hex[c >> 4], hex[c & 15]};
-            out.append(sequence, escape == 'u' ? 6 : 2);
-            run = i + 1;
-        }
-        ++i;
+        const auto c = static_cast<unsigned char>(text[run]);
+        const char hex[] = "0123456789ABCDEF";
+        const char sequence[] = {'\\', detail::escapes[c], '0', '0', hex[c >> 4], hex[c & 15]};
+        out.append(sequence, detail::escapes[c] == 'u' ? 6 : 2);
+        text.remove_prefix(run + 1);
     }
-    out.append(data + run, length - run);
     out.push_back('"');
 }
 
@@ -1141,12 +1195,90 @@ struct serializer<T> {
 // RapidJSON: its in-situ validation reads past the terminating NUL when the text ends inside a
 // multi-byte sequence (found by fuzzing), while its non-validating string parse stops there.
 
+// ---- begin signalrpp/json/insitu_stream.hpp
+// json::detail::insitu_stream: RapidJSON's in-situ string stream, knowing where its text ends, so that
+// the reader takes the plain runs of a string sixteen bytes at a time (json::plain_prefix) rather than
+// one character per step (RapidJSON's own fast path needs RAPIDJSON_SSE2 for the whole program and
+// reads aligned blocks past the text). The stream is ours, so the reader's hook for it is specialized
+// here without touching any other use of RapidJSON in the program.
 
+
+#include <rapidjson/document.h>
+
+#include <cstddef>
+#include <cstring>
+
+namespace signalrpp::json::detail {
+
+struct insitu_stream {
+    using Ch = char;
+
+    /// The text at [text, end), followed by a NUL at `end`; decoded strings are written over it.
+    insitu_stream(char* text, char* end) noexcept : src_(text), dst_(nullptr), head_(text), end_(end) {}
+
+    Ch Peek() const noexcept { return *src_; }
+    Ch Take() noexcept { return *src_++; }
+    std::size_t Tell() const noexcept { return static_cast<std::size_t>(src_ - head_); }
+
+    void Put(Ch c) noexcept { *dst_++ = c; }
+    Ch* PutBegin() noexcept { return dst_ = src_; }
+    std::size_t PutEnd(Ch* begin) const noexcept { return static_cast<std::size_t>(dst_ - begin); }
+    void Flush() noexcept {}
+    Ch* Push(std::size_t count) noexcept {
+        Ch* const begin = dst_;
+        dst_ += count;
+        return begin;
+    }
+    void Pop(std::size_t count) noexcept { dst_ -= count; }
+
+    /// Moves past the plain characters of a string: skipped where nothing was decoded yet, else moved
+    /// down to where the decoded text has got to.
+    void take_plain_run() noexcept {
+        const std::size_t run = plain_prefix(src_, static_cast<std::size_t>(end_ - src_));
+        if (dst_ != src_) {
+            std::memmove(dst_, src_, run);
+        }
+        src_ += run;
+        dst_ += run;
+    }
+
+    char* src_;
+    char* dst_;
+    char* head_;
+    char* end_;
+};
+
+} // namespace signalrpp::json::detail
+
+RAPIDJSON_NAMESPACE_BEGIN
+
+template<>
+struct StreamTraits<signalrpp::json::detail::insitu_stream> {
+    enum { copyOptimization = 1 };
+};
+
+// The reader of insitu_document's GenericDocument calls this at each step of a string when it does not validate the encoding (the document
+// checks UTF-8 itself, before parsing).
+template<>
+template<>
+inline void GenericReader<UTF8<>, UTF8<>, MemoryPoolAllocator<>>::ScanCopyUnescapedString(
+    signalrpp::json::detail::insitu_stream& is, signalrpp::json::detail::insitu_stream&) {
+    is.take_plain_run();
+}
+
+RAPIDJSON_NAMESPACE_END
+// ---- end signalrpp/json/insitu_stream.hpp
+
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace signalrpp::json {
 
@@ -1180,7 +1312,8 @@ public:
         value_allocator_.Clear();
         stack_allocator_.Clear();
         constexpr unsigned flags = rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag;
-        document_.ParseInsitu<flags>(text);
+        detail::insitu_stream stream(text, text + size);
+        document_.ParseStream<flags, rapidjson::UTF8<>>(stream);
         return !document_.HasParseError();
     }
 
@@ -1202,13 +1335,27 @@ private:
         std::size_t openers = 0; // bytes '[' and '{' (an upper bound of the nesting depth)
     };
 
-    // One pass, eight bytes at a time. '[' | 0x20 == '{', so both become zero bytes of
-    // (x | 0x20..) ^ '{'.., which the usual bit trick marks with 0x80 to be summed by a multiply.
+    // One pass, sixteen bytes at a time with SSE2, then eight at a time. '[' | 0x20 == '{': both are
+    // found by comparing x | 0x20.. with '{'.. (in a word, they become zero bytes of the XOR, which the
+    // usual bit trick marks with 0x80 to be summed by a multiply).
     static scan quick_scan(std::string_view text) noexcept {
         constexpr std::uint64_t ones = 0x0101010101010101ull;
         scan s;
         std::uint64_t high = 0;
         std::size_t i = 0;
+#if defined(__SSE2__)
+        const __m128i brace = _mm_set1_epi8('{');
+        const __m128i case_bit = _mm_set1_epi8(0x20);
+        __m128i high_bits = _mm_setzero_si128();
+        for (; i + 16 <= text.size(); i += 16) {
+            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+            high_bits = _mm_or_si128(high_bits, chunk);
+            if (const int openers = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace))) {
+                s.openers += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(openers)));
+            }
+        }
+        high = _mm_movemask_epi8(high_bits) != 0 ? 0x80 : 0;
+#endif
         for (; i + 8 <= text.size(); i += 8) {
             std::uint64_t x;
             std::memcpy(&x, text.data() + i, sizeof x);
@@ -2516,6 +2663,49 @@ inline void write_close(std::string& out, std::uint16_t code, std::string_view r
 // After status::message, message_opcode() and payload() hold a whole message (fragments joined);
 // after ping or pong, payload() holds its data; after close, close_status() and close_reason().
 
+// ---- begin signalrpp/core/spare_buffer.hpp
+// spare_buffer<Use>: one string's storage per thread and per use, handed between the connections that
+// the thread serves. A connection going idle gives its buffer back (it keeps no memory while idle) and the
+// next one that needs a buffer for the same use takes it, so that busy connections do not allocate and
+// free a buffer for every message. Buffers larger than `max_kept`, left by a burst, are freed.
+
+#include <cstddef>
+#include <string>
+
+namespace signalrpp::detail {
+
+template <class Use>
+class spare_buffer {
+public:
+    static constexpr std::size_t max_kept = 64 * 1024;
+
+    /// Leaves `s` empty and without storage; its storage becomes the spare if there is none yet.
+    static void give(std::string& s) noexcept {
+        std::string& spare = slot();
+        if (spare.capacity() < s.capacity() && s.capacity() <= max_kept) {
+            s.clear();
+            spare.swap(s);
+        }
+        std::string().swap(s);
+    }
+
+    /// Gives `s`, if it has no storage, the spare's.
+    static void take(std::string& s) noexcept {
+        std::string& spare = slot();
+        if (s.capacity() < spare.capacity() && s.empty()) {
+            s.swap(spare);
+        }
+    }
+
+private:
+    static std::string& slot() noexcept {
+        thread_local std::string spare;
+        return spare;
+    }
+};
+
+} // namespace signalrpp::detail
+// ---- end signalrpp/core/spare_buffer.hpp
 
 #include <cstddef>
 #include <cstdint>
@@ -2597,13 +2787,13 @@ public:
     std::uint16_t close_status() const noexcept { return close_status_; }
     std::string_view close_reason() const noexcept { return close_reason_; }
 
-    /// Frees the storage kept from earlier messages when it is larger than `keep` bytes, unless a
+    /// Lets go of the storage kept from earlier messages when it is larger than `keep` bytes, unless a
     /// message is under way: called when a connection goes idle, so that an idle connection holds no
-    /// buffer (beyond `keep`).
+    /// buffer (beyond `keep`). The message buffer goes to the thread's spare, for the next message.
     void release_memory(std::size_t keep = 0) {
         if (!in_message_ && !in_frame_) {
             if (message_.capacity() > keep) {
-                std::string().swap(message_);
+                signalrpp::detail::spare_buffer<frame_reader>::give(message_);
             }
             if (control_.capacity() > keep) {
                 std::string().swap(control_);
@@ -2689,6 +2879,7 @@ private:
             in_message_ = true;
             message_opcode_ = frame_opcode_;
             message_.clear();
+            signalrpp::detail::spare_buffer<frame_reader>::take(message_);
         }
         if (!is_control() && length > limits_.max_message - message_.size()) {
             fail(close_code::message_too_big, "Message too big");
@@ -4675,6 +4866,7 @@ private:
         // One contiguous buffer holds the control frames, every frame header and the payloads small
         // enough to copy; larger payloads are written from the message itself (a gather write).
         frames_.clear();
+        signalrpp::detail::spare_buffer<websocket_session>::take(frames_);
         frames_.append(control_out_);
         control_out_.clear();
         cuts_.clear();
@@ -4763,7 +4955,8 @@ private:
 
     // What a connection keeps between writes is room for a few messages' bookkeeping (no payloads,
     // no read or write buffer, no message buffer); more than that, left by a burst, is freed. (Freeing
-    // the small buffers too costs an allocation per write; idle connections are the many.)
+    // the small buffers too costs an allocation per write; idle connections are the many.) The frame
+    // and message buffers go to the thread's spares, which the next busy connection takes.
     void release_idle_memory() {
         constexpr std::size_t keep = 4;
         if (inflight_.capacity() > keep) {
@@ -4771,9 +4964,7 @@ private:
             std::vector<asio::const_buffer>().swap(buffers_);
             std::vector<cut>().swap(cuts_);
         }
-        if (frames_.capacity() > 0) {
-            std::string().swap(frames_);
-        }
+        signalrpp::detail::spare_buffer<websocket_session>::give(frames_);
         if (control_out_.empty()) {
             std::string().swap(control_out_); // (it held the 101 response)
         }
@@ -5654,7 +5845,7 @@ inline std::shared_ptr<connection_registry> registry_of(const std::shared_ptr<hu
 namespace signalrpp::protocol {
 
 struct protocol_error {
-    std::string exception_type = "InvalidDataException";
+    std::string_view exception_type = "InvalidDataException"; // a .NET type name: always a literal
     std::string message;
 
     /// "<exception_type>: <message>", the detail suffix of error texts.
@@ -5707,6 +5898,7 @@ inline const json::value* parse_object_record(char* text, std::size_t size, json
 // a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
 // for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
 
+
 #include <cstddef>
 #include <cstring>
 #include <string>
@@ -5729,6 +5921,7 @@ public:
     /// Adds received bytes. Invalidates the record handed out last.
     void append(std::string_view bytes) {
         compact();
+        signalrpp::detail::spare_buffer<record_reader>::take(buffer_);
         buffer_.append(bytes);
     }
 
@@ -5760,11 +5953,12 @@ public:
 
     std::size_t max_record_size() const noexcept { return max_record_size_; }
 
-    /// Gives the buffer's memory back when nothing is buffered (an idle connection holds none).
+    /// Gives the buffer's memory back (to the thread's spare) when nothing is buffered: an idle
+    /// connection holds none.
     void release_memory() {
         compact();
         if (buffer_.empty()) {
-            std::string().swap(buffer_);
+            signalrpp::detail::spare_buffer<record_reader>::give(buffer_);
         }
     }
 
@@ -7091,7 +7285,7 @@ private:
             return true;
         }
 
-        auto record = std::make_shared<running_invocation>();
+        auto record = new_record();
         record->target.assign(call.target);
         current_ = record.get();
         auto result = hub_->dispatch(call, out, shared_from_this(), reflect::dispatch_options{detailed()});
@@ -7101,6 +7295,7 @@ private:
         }
         if (result.finished()) {
             finish(*record);
+            recycle(std::move(record));
             return true;
         }
         record->counted = takes_slot(call);
@@ -7116,6 +7311,28 @@ private:
                            self->finished(record);
                        }));
         return true;
+    }
+
+    // Most invocations end before dispatch returns: their record goes back to this thread's spare, which
+    // the next invocation takes instead of allocating one.
+    static std::shared_ptr<running_invocation>& spare_record() {
+        thread_local std::shared_ptr<running_invocation> spare;
+        return spare;
+    }
+    static std::shared_ptr<running_invocation> new_record() {
+        if (auto& spare = spare_record()) {
+            return std::move(spare);
+        }
+        return std::make_shared<running_invocation>();
+    }
+    static void recycle(std::shared_ptr<running_invocation> record) {
+        if (record.use_count() != 1) {
+            return; // still referenced (a stream it opened): let it go
+        }
+        record->counted = false;
+        record->uploads.clear();
+        record->stream.reset();
+        spare_record() = std::move(record);
     }
 
     // An asynchronous invocation has ended.

@@ -1,7 +1,9 @@
 #include <signalrpp/json/insitu_document.hpp>
 
 #include <catch2/catch.hpp>
+#include <rapidjson/document.h>
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -58,4 +60,40 @@ TEST_CASE("one document parses text after text, each replacing the last") {
     CHECK(doc.root().IsArray());
     CHECK_FALSE(parses(doc, ""));
     CHECK_FALSE(parses(doc, "{"));
+}
+
+TEST_CASE("strings decode as RapidJSON's own parser decodes them, wherever an escape falls") {
+    // The reader takes the plain runs of a string sixteen (then eight) bytes at a time: put each kind of
+    // escape at every position around those blocks and compare with RapidJSON's parse of the same text.
+    insitu_document doc;
+    const std::string escapes[] = {"\\\"", "\\\\", "\\n", "\\u00e9", "\\ud83d\\ude00", "\xc3\xa9"};
+    for (const auto& escape : escapes) {
+        for (std::size_t before = 0; before < 40; ++before) {
+            for (std::size_t after : {0, 1, 7, 8, 15, 16, 17, 33}) {
+                const std::string text =
+                    "{\"k\":\"" + std::string(before, 'a') + escape + std::string(after, 'b') + "\",\"n\":1}";
+                rapidjson::Document expected;
+                expected.Parse(text.c_str());
+                REQUIRE_FALSE(expected.HasParseError());
+                INFO(text);
+                REQUIRE(parses(doc, text));
+                CHECK(std::string(doc.root()["k"].GetString(), doc.root()["k"].GetStringLength()) ==
+                      std::string(expected["k"].GetString(), expected["k"].GetStringLength()));
+                CHECK(doc.root()["n"].GetInt() == 1);
+            }
+        }
+    }
+}
+
+TEST_CASE("a control character or the end of the text inside a string is refused at any position") {
+    insitu_document doc;
+    for (std::size_t before = 0; before < 40; ++before) {
+        const std::string start = "{\"k\":\"" + std::string(before, 'a');
+        INFO(before);
+        CHECK_FALSE(parses(doc, start + '\x01' + "b\"}"));
+        CHECK_FALSE(parses(doc, start + '\t' + "b\"}"));
+        CHECK_FALSE(parses(doc, start));           // the text ends inside the string
+        CHECK_FALSE(parses(doc, start + "\\"));    // ... inside an escape
+        CHECK(parses(doc, start + "\"}"));
+    }
 }

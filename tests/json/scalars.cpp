@@ -1,13 +1,18 @@
 #include <signalrpp/json/scalars.hpp>
+#include <signalrpp/json/writer.hpp>
 
 #include "json_test_support.hpp"
 
 #include <catch2/catch.hpp>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 using json_test::read_as;
 using json_test::reads;
@@ -89,4 +94,24 @@ TEST_CASE("strings keep every character, escapes decoded and re-encoded") {
 TEST_CASE("text that is not valid UTF-8 is not JSON") {
     CHECK_FALSE(reads<std::string>("\"\xff\""));
     CHECK_FALSE(reads<std::string>("\"\xc3\""));
+}
+
+TEST_CASE("strings are written as RapidJSON's writer writes them, wherever the characters to escape fall") {
+    // json::append_quoted copies plain runs sixteen (then eight) bytes at a time: put each character
+    // that needs an escape at every position around those blocks, and compare with RapidJSON's Writer.
+    const char specials[] = {'"', '\\', '\n', '\x01', '\x1f', '\t', '\b', '\f', '\r', '\0'};
+    for (const char special : specials) {
+        for (std::size_t before = 0; before < 40; ++before) {
+            for (std::size_t after : {0, 1, 7, 8, 15, 16, 17, 33}) {
+                const std::string text = std::string(before, 'a') + special + std::string(after, 'z') + "\xc3\xa9\x7f";
+                rapidjson::StringBuffer expected;
+                rapidjson::Writer<rapidjson::StringBuffer> writer(expected);
+                writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+                std::string written;
+                signalrpp::json::append_quoted(written, text);
+                INFO(before << " " << static_cast<int>(special) << " " << after);
+                CHECK(written == std::string(expected.GetString(), expected.GetSize()));
+            }
+        }
+    }
 }

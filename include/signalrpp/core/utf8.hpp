@@ -7,6 +7,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace signalrpp::utf8 {
 
 /// True if `text` is entirely valid UTF-8.
@@ -14,7 +18,12 @@ inline bool valid(std::string_view text) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const auto* const end = p + text.size();
     while (p < end) {
-        // Runs of ASCII, eight bytes at a time.
+        // Runs of ASCII, sixteen bytes at a time with SSE2, then eight.
+#if defined(__SSE2__)
+        while (end - p >= 16 && _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) == 0) {
+            p += 16;
+        }
+#endif
         while (end - p >= 8) {
             std::uint64_t chunk;
             std::memcpy(&chunk, p, sizeof chunk);

@@ -581,7 +581,7 @@ private:
             return true;
         }
 
-        auto record = std::make_shared<running_invocation>();
+        auto record = new_record();
         record->target.assign(call.target);
         current_ = record.get();
         auto result = hub_->dispatch(call, out, shared_from_this(), reflect::dispatch_options{detailed()});
@@ -591,6 +591,7 @@ private:
         }
         if (result.finished()) {
             finish(*record);
+            recycle(std::move(record));
             return true;
         }
         record->counted = takes_slot(call);
@@ -606,6 +607,28 @@ private:
                            self->finished(record);
                        }));
         return true;
+    }
+
+    // Most invocations end before dispatch returns: their record goes back to this thread's spare, which
+    // the next invocation takes instead of allocating one.
+    static std::shared_ptr<running_invocation>& spare_record() {
+        thread_local std::shared_ptr<running_invocation> spare;
+        return spare;
+    }
+    static std::shared_ptr<running_invocation> new_record() {
+        if (auto& spare = spare_record()) {
+            return std::move(spare);
+        }
+        return std::make_shared<running_invocation>();
+    }
+    static void recycle(std::shared_ptr<running_invocation> record) {
+        if (record.use_count() != 1) {
+            return; // still referenced (a stream it opened): let it go
+        }
+        record->counted = false;
+        record->uploads.clear();
+        record->stream.reset();
+        spare_record() = std::move(record);
     }
 
     // An asynchronous invocation has ended.

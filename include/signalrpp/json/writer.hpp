@@ -6,13 +6,12 @@
 // escaping).
 
 #include <signalrpp/json/string_output.hpp>
+#include <signalrpp/json/string_scan.hpp>
 
 #include <rapidjson/writer.h>
 
 #include <array>
 #include <cstddef>
-#include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,46 +36,26 @@ inline constexpr std::array<char, 256> escapes = [] {
     return table;
 }();
 
-// True if none of the 8 bytes needs escaping: none below 0x20, none '"' or '\\'.
-inline bool plain8(std::uint64_t x) noexcept {
-    constexpr std::uint64_t ones = 0x0101010101010101ull;
-    constexpr std::uint64_t high = 0x80 * ones;
-    const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & high; };
-    const std::uint64_t below_space = (x - 0x20 * ones) & ~x & high;
-    return (below_space | has_zero(x ^ ('"' * ones)) | has_zero(x ^ ('\\' * ones))) == 0;
-}
-
 } // namespace detail
 
 /// Appends `text` as a JSON string, quotes included.
 inline void append_quoted(std::string& out, std::string_view text) {
-    out.reserve(out.size() + text.size() + 2);
+    // Room for the quotes and for the few bytes that usually close the message after its last string.
+    constexpr std::size_t tail_room = 16;
+    out.reserve(out.size() + text.size() + 2 + tail_room);
     out.push_back('"');
-    const char* const data = text.data();
-    const std::size_t length = text.size();
-    std::size_t run = 0; // start of the bytes not yet copied
-    std::size_t i = 0;
-    while (i < length) {
-        if (i + 8 <= length) {
-            std::uint64_t x;
-            std::memcpy(&x, data + i, sizeof x);
-            if (detail::plain8(x)) {
-                i += 8;
-                continue;
-            }
+    while (!text.empty()) {
+        const std::size_t run = plain_prefix(text.data(), text.size());
+        out.append(text.data(), run);
+        if (run == text.size()) {
+            break;
         }
-        const auto c = static_cast<unsigned char>(data[i]);
-        const char escape = detail::escapes[c];
-        if (escape != 0) {
-            out.append(data + run, i - run);
-            const char hex[] = "0123456789ABCDEF";
-            const char sequence[] = {'\\', escape, '0', '0', hex[c >> 4], hex[c & 15]};
-            out.append(sequence, escape == 'u' ? 6 : 2);
-            run = i + 1;
-        }
-        ++i;
+        const auto c = static_cast<unsigned char>(text[run]);
+        const char hex[] = "0123456789ABCDEF";
+        const char sequence[] = {'\\', detail::escapes[c], '0', '0', hex[c >> 4], hex[c & 15]};
+        out.append(sequence, detail::escapes[c] == 'u' ? 6 : 2);
+        text.remove_prefix(run + 1);
     }
-    out.append(data + run, length - run);
     out.push_back('"');
 }
 

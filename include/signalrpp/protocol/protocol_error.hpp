@@ -13,7 +13,7 @@
 namespace signalrpp::protocol {
 
 struct protocol_error {
-    std::string exception_type = "InvalidDataException";
+    std::string_view exception_type = "InvalidDataException"; // a .NET type name: always a literal
     std::string message;
 
     /// "<exception_type>: <message>", the detail suffix of error texts.

@@ -6,6 +6,8 @@
 // a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
 // for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
 
+#include <signalrpp/core/spare_buffer.hpp>
+
 #include <cstddef>
 #include <cstring>
 #include <string>
@@ -28,6 +30,7 @@ public:
     /// Adds received bytes. Invalidates the record handed out last.
     void append(std::string_view bytes) {
         compact();
+        signalrpp::detail::spare_buffer<record_reader>::take(buffer_);
         buffer_.append(bytes);
     }
 
@@ -59,11 +62,12 @@ public:
 
     std::size_t max_record_size() const noexcept { return max_record_size_; }
 
-    /// Gives the buffer's memory back when nothing is buffered (an idle connection holds none).
+    /// Gives the buffer's memory back (to the thread's spare) when nothing is buffered: an idle
+    /// connection holds none.
     void release_memory() {
         compact();
         if (buffer_.empty()) {
-            std::string().swap(buffer_);
+            signalrpp::detail::spare_buffer<record_reader>::give(buffer_);
         }
     }
 

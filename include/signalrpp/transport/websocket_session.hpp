@@ -13,6 +13,7 @@
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/error.hpp>
+#include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/transport/connection.hpp>
 #include <signalrpp/transport/stream_io.hpp>
 #include <signalrpp/transport/transport_link.hpp>
@@ -246,6 +247,7 @@ private:
         // One contiguous buffer holds the control frames, every frame header and the payloads small
         // enough to copy; larger payloads are written from the message itself (a gather write).
         frames_.clear();
+        signalrpp::detail::spare_buffer<websocket_session>::take(frames_);
         frames_.append(control_out_);
         control_out_.clear();
         cuts_.clear();
@@ -334,7 +336,8 @@ private:
 
     // What a connection keeps between writes is room for a few messages' bookkeeping (no payloads,
     // no read or write buffer, no message buffer); more than that, left by a burst, is freed. (Freeing
-    // the small buffers too costs an allocation per write; idle connections are the many.)
+    // the small buffers too costs an allocation per write; idle connections are the many.) The frame
+    // and message buffers go to the thread's spares, which the next busy connection takes.
     void release_idle_memory() {
         constexpr std::size_t keep = 4;
         if (inflight_.capacity() > keep) {
@@ -342,9 +345,7 @@ private:
             std::vector<asio::const_buffer>().swap(buffers_);
             std::vector<cut>().swap(cuts_);
         }
-        if (frames_.capacity() > 0) {
-            std::string().swap(frames_);
-        }
+        signalrpp::detail::spare_buffer<websocket_session>::give(frames_);
         if (control_out_.empty()) {
             std::string().swap(control_out_); // (it held the 101 response)
         }

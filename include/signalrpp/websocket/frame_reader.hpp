@@ -14,6 +14,7 @@
 // After status::message, message_opcode() and payload() hold a whole message (fragments joined);
 // after ping or pong, payload() holds its data; after close, close_status() and close_reason().
 
+#include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/core/utf8.hpp>
 #include <signalrpp/websocket/frame.hpp>
 
@@ -97,13 +98,13 @@ public:
     std::uint16_t close_status() const noexcept { return close_status_; }
     std::string_view close_reason() const noexcept { return close_reason_; }
 
-    /// Frees the storage kept from earlier messages when it is larger than `keep` bytes, unless a
+    /// Lets go of the storage kept from earlier messages when it is larger than `keep` bytes, unless a
     /// message is under way: called when a connection goes idle, so that an idle connection holds no
-    /// buffer (beyond `keep`).
+    /// buffer (beyond `keep`). The message buffer goes to the thread's spare, for the next message.
     void release_memory(std::size_t keep = 0) {
         if (!in_message_ && !in_frame_) {
             if (message_.capacity() > keep) {
-                std::string().swap(message_);
+                signalrpp::detail::spare_buffer<frame_reader>::give(message_);
             }
             if (control_.capacity() > keep) {
                 std::string().swap(control_);
@@ -189,6 +190,7 @@ private:
             in_message_ = true;
             message_opcode_ = frame_opcode_;
             message_.clear();
+            signalrpp::detail::spare_buffer<frame_reader>::take(message_);
         }
         if (!is_control() && length > limits_.max_message - message_.size()) {
             fail(close_code::message_too_big, "Message too big");

@@ -1,0 +1,42 @@
+#pragma once
+// spare_buffer<Use>: one string's storage per thread and per use, handed between the connections that
+// the thread serves. A connection going idle gives its buffer back (it keeps no memory while idle) and the
+// next one that needs a buffer for the same use takes it, so that busy connections do not allocate and
+// free a buffer for every message. Buffers larger than `max_kept`, left by a burst, are freed.
+
+#include <cstddef>
+#include <string>
+
+namespace signalrpp::detail {
+
+template <class Use>
+class spare_buffer {
+public:
+    static constexpr std::size_t max_kept = 64 * 1024;
+
+    /// Leaves `s` empty and without storage; its storage becomes the spare if there is none yet.
+    static void give(std::string& s) noexcept {
+        std::string& spare = slot();
+        if (spare.capacity() < s.capacity() && s.capacity() <= max_kept) {
+            s.clear();
+            spare.swap(s);
+        }
+        std::string().swap(s);
+    }
+
+    /// Gives `s`, if it has no storage, the spare's.
+    static void take(std::string& s) noexcept {
+        std::string& spare = slot();
+        if (s.capacity() < spare.capacity() && s.empty()) {
+            s.swap(spare);
+        }
+    }
+
+private:
+    static std::string& slot() noexcept {
+        thread_local std::string spare;
+        return spare;
+    }
+};
+
+} // namespace signalrpp::detail

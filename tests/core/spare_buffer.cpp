@@ -1,0 +1,75 @@
+#include <signalrpp/core/spare_buffer.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using signalrpp::detail::spare_buffer;
+
+namespace {
+struct test_use {};
+struct other_use {};
+const std::size_t no_storage = std::string().capacity(); // the string's inline room only
+
+// Empties the thread's spare for test_use, whatever earlier tests left there.
+void drain() {
+    std::string taken;
+    spare_buffer<test_use>::take(taken);
+}
+} // namespace
+
+TEST_CASE("a buffer given back leaves its string without storage and is taken by the next one") {
+    drain();
+    std::string first(1000, 'x');
+    const char* storage = first.data();
+    spare_buffer<test_use>::give(first);
+    CHECK(first.empty());
+    CHECK(first.capacity() == no_storage);
+
+    std::string other;
+    spare_buffer<other_use>::take(other); // another use has its own spare: none here
+    CHECK(other.capacity() == no_storage);
+
+    std::string next;
+    spare_buffer<test_use>::take(next);
+    CHECK(next.data() == storage);
+    CHECK(next.capacity() >= 1000);
+    CHECK(next.empty());
+
+    std::string after;
+    spare_buffer<test_use>::take(after); // the spare was taken
+    CHECK(after.capacity() == no_storage);
+    spare_buffer<test_use>::give(next);
+}
+
+TEST_CASE("a string that holds data or storage of its own is not given the spare") {
+    drain();
+    std::string spare(500, 's');
+    spare_buffer<test_use>::give(spare);
+    std::string busy = "holds data";
+    spare_buffer<test_use>::take(busy);
+    CHECK(busy == "holds data");
+    std::string big;
+    big.reserve(2000);
+    spare_buffer<test_use>::take(big);
+    CHECK(big.capacity() >= 2000);
+    std::string empty;
+    spare_buffer<test_use>::take(empty);
+    CHECK(empty.capacity() >= 500);
+    spare_buffer<test_use>::give(empty);
+}
+
+TEST_CASE("only the larger buffer is kept, and none larger than max_kept") {
+    drain();
+    std::string small(100, 'a');
+    spare_buffer<test_use>::give(small);
+    std::string large(4000, 'b');
+    const char* large_storage = large.data();
+    spare_buffer<test_use>::give(large); // replaces the smaller spare
+    std::string huge(spare_buffer<test_use>::max_kept + 1, 'c');
+    spare_buffer<test_use>::give(huge); // freed, not kept
+    CHECK(huge.capacity() == no_storage);
+    std::string taken;
+    spare_buffer<test_use>::take(taken);
+    CHECK(taken.data() == large_storage);
+}
