@@ -652,7 +652,9 @@ private:
 // the first '"', '\\' or control character (below 0x20, NUL included). The writer copies such runs
 // whole and the in-situ parser skips them; both meet mostly plain text. Sixteen bytes at a time with
 // SSE2 (every x86-64 has it), else eight at a time in a 64-bit word. Reads only inside the text.
+// detail::escapes, the one table of which bytes need an escape and which, serves both too.
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -675,9 +677,23 @@ inline bool plain_word(std::uint64_t x) noexcept {
     return (below_space | has_zero(x ^ ('"' * ones)) | has_zero(x ^ ('\\' * ones))) == 0;
 }
 
-inline bool plain_byte(char c) noexcept {
-    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
-}
+// The escape for each byte: 0 none, 'u' for \u00XX, otherwise the letter after the backslash.
+inline constexpr std::array<char, 256> escapes = [] {
+    std::array<char, 256> table{};
+    for (int c = 0; c < 0x20; ++c) {
+        table[static_cast<std::size_t>(c)] = 'u';
+    }
+    table['\b'] = 'b';
+    table['\t'] = 't';
+    table['\n'] = 'n';
+    table['\f'] = 'f';
+    table['\r'] = 'r';
+    table['"'] = '"';
+    table['\\'] = '\\';
+    return table;
+}();
+
+inline bool plain_byte(char c) noexcept { return escapes[static_cast<unsigned char>(c)] == 0; }
 
 } // namespace detail
 
@@ -717,33 +733,12 @@ inline std::size_t plain_prefix(const char* text, std::size_t size) noexcept {
 
 #include <rapidjson/writer.h>
 
-#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace signalrpp::json {
-
-namespace detail {
-
-// The escape for each byte: 0 none, 'u' for \u00XX, otherwise the letter after the backslash.
-inline constexpr std::array<char, 256> escapes = [] {
-    std::array<char, 256> table{};
-    for (int c = 0; c < 0x20; ++c) {
-        table[static_cast<std::size_t>(c)] = 'u';
-    }
-    table['\b'] = 'b';
-    table['\t'] = 't';
-    table['\n'] = 'n';
-    table['\f'] = 'f';
-    table['\r'] = 'r';
-    table['"'] = '"';
-    table['\\'] = '\\';
-    return table;
-}();
-
-} // namespace detail
 
 /// Appends `text` as a JSON string, quotes included.
 inline void append_quoted(std::string& out, std::string_view text) {
@@ -1257,8 +1252,8 @@ struct StreamTraits<signalrpp::json::detail::insitu_stream> {
     enum { copyOptimization = 1 };
 };
 
-// The reader of insitu_document's GenericDocument calls this at each step of a string when it does not validate the encoding (the document
-// checks UTF-8 itself, before parsing).
+// The reader of insitu_document's GenericDocument calls this at each step of a string, as it does not
+// validate the encoding (the document checks UTF-8 itself, before parsing).
 template<>
 template<>
 inline void GenericReader<UTF8<>, UTF8<>, MemoryPoolAllocator<>>::ScanCopyUnescapedString(
@@ -2679,7 +2674,8 @@ class spare_buffer {
 public:
     static constexpr std::size_t max_kept = 64 * 1024;
 
-    /// Leaves `s` empty and without storage; its storage becomes the spare if there is none yet.
+    /// Leaves `s` empty and without storage; its storage becomes the spare when it is larger than the
+    /// spare's (which is then freed) and not over `max_kept`.
     static void give(std::string& s) noexcept {
         std::string& spare = slot();
         if (spare.capacity() < s.capacity() && s.capacity() <= max_kept) {

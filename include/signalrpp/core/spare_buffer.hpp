@@ -14,7 +14,8 @@ class spare_buffer {
 public:
     static constexpr std::size_t max_kept = 64 * 1024;
 
-    /// Leaves `s` empty and without storage; its storage becomes the spare if there is none yet.
+    /// Leaves `s` empty and without storage; its storage becomes the spare when it is larger than the
+    /// spare's (which is then freed) and not over `max_kept`.
     static void give(std::string& s) noexcept {
         std::string& spare = slot();
         if (spare.capacity() < s.capacity() && s.capacity() <= max_kept) {

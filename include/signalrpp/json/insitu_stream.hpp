@@ -61,8 +61,8 @@ struct StreamTraits<signalrpp::json::detail::insitu_stream> {
     enum { copyOptimization = 1 };
 };
 
-// The reader of insitu_document's GenericDocument calls this at each step of a string when it does not validate the encoding (the document
-// checks UTF-8 itself, before parsing).
+// The reader of insitu_document's GenericDocument calls this at each step of a string, as it does not
+// validate the encoding (the document checks UTF-8 itself, before parsing).
 template<>
 template<>
 inline void GenericReader<UTF8<>, UTF8<>, MemoryPoolAllocator<>>::ScanCopyUnescapedString(

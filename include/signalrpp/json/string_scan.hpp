@@ -3,7 +3,9 @@
 // the first '"', '\\' or control character (below 0x20, NUL included). The writer copies such runs
 // whole and the in-situ parser skips them; both meet mostly plain text. Sixteen bytes at a time with
 // SSE2 (every x86-64 has it), else eight at a time in a 64-bit word. Reads only inside the text.
+// detail::escapes, the one table of which bytes need an escape and which, serves both too.
 
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -26,9 +28,23 @@ inline bool plain_word(std::uint64_t x) noexcept {
     return (below_space | has_zero(x ^ ('"' * ones)) | has_zero(x ^ ('\\' * ones))) == 0;
 }
 
-inline bool plain_byte(char c) noexcept {
-    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
-}
+// The escape for each byte: 0 none, 'u' for \u00XX, otherwise the letter after the backslash.
+inline constexpr std::array<char, 256> escapes = [] {
+    std::array<char, 256> table{};
+    for (int c = 0; c < 0x20; ++c) {
+        table[static_cast<std::size_t>(c)] = 'u';
+    }
+    table['\b'] = 'b';
+    table['\t'] = 't';
+    table['\n'] = 'n';
+    table['\f'] = 'f';
+    table['\r'] = 'r';
+    table['"'] = '"';
+    table['\\'] = '\\';
+    return table;
+}();
+
+inline bool plain_byte(char c) noexcept { return escapes[static_cast<unsigned char>(c)] == 0; }
 
 } // namespace detail
 

@@ -10,33 +10,12 @@
 
 #include <rapidjson/writer.h>
 
-#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace signalrpp::json {
-
-namespace detail {
-
-// The escape for each byte: 0 none, 'u' for \u00XX, otherwise the letter after the backslash.
-inline constexpr std::array<char, 256> escapes = [] {
-    std::array<char, 256> table{};
-    for (int c = 0; c < 0x20; ++c) {
-        table[static_cast<std::size_t>(c)] = 'u';
-    }
-    table['\b'] = 'b';
-    table['\t'] = 't';
-    table['\n'] = 'n';
-    table['\f'] = 'f';
-    table['\r'] = 'r';
-    table['"'] = '"';
-    table['\\'] = '\\';
-    return table;
-}();
-
-} // namespace detail
 
 /// Appends `text` as a JSON string, quotes included.
 inline void append_quoted(std::string& out, std::string_view text) {
