@@ -2669,6 +2669,20 @@ inline void write_close(std::string& out, std::uint16_t code, std::string_view r
 
 namespace signalrpp::detail {
 
+/// Whether `s` holds heap storage (more than the string's own small buffer).
+inline bool has_storage(const std::string& s) noexcept {
+    return s.capacity() > std::string().capacity();
+}
+
+/// Leaves `s` empty and frees its heap storage, if it has any.
+inline void release_storage(std::string& s) noexcept {
+    if (has_storage(s)) {
+        std::string().swap(s);
+    } else {
+        s.clear();
+    }
+}
+
 template <class Use>
 class spare_buffer {
 public:
@@ -2677,19 +2691,23 @@ public:
     /// Leaves `s` empty and without storage; its storage becomes the spare when it is larger than the
     /// spare's (which is then freed) and not over `max_kept`.
     static void give(std::string& s) noexcept {
+        if (!has_storage(s)) {
+            s.clear();
+            return;
+        }
         std::string& spare = slot();
         if (spare.capacity() < s.capacity() && s.capacity() <= max_kept) {
             s.clear();
-            spare.swap(s);
+            spare = std::move(s); // (a move, not a swap: cheaper; s may be left the old spare's storage)
         }
-        std::string().swap(s);
+        release_storage(s);
     }
 
     /// Gives `s`, if it has no storage, the spare's.
     static void take(std::string& s) noexcept {
         std::string& spare = slot();
         if (s.capacity() < spare.capacity() && s.empty()) {
-            s.swap(spare);
+            s = std::move(spare);
         }
     }
 
@@ -2783,18 +2801,13 @@ public:
     std::uint16_t close_status() const noexcept { return close_status_; }
     std::string_view close_reason() const noexcept { return close_reason_; }
 
-    /// Lets go of the storage kept from earlier messages when it is larger than `keep` bytes, unless a
-    /// message is under way: called when a connection goes idle, so that an idle connection holds no
-    /// buffer (beyond `keep`). The message buffer goes to the thread's spare, for the next message.
-    void release_memory(std::size_t keep = 0) {
+    /// Lets go of the storage kept from earlier messages, unless a message is under way: called when a
+    /// connection goes idle, so that an idle connection holds no buffer. The message buffer goes to the
+    /// thread's spare, for the next message.
+    void release_memory() {
         if (!in_message_ && !in_frame_) {
-            if (message_.capacity() > keep) {
-                signalrpp::detail::spare_buffer<frame_reader>::give(message_);
-            }
-            if (control_.capacity() > keep) {
-                std::string().swap(control_);
-            }
-            message_.clear();
+            signalrpp::detail::spare_buffer<frame_reader>::give(message_);
+            signalrpp::detail::release_storage(control_);
             delivered_message_ = false;
         }
     }
@@ -3511,6 +3524,7 @@ public:
 #include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -3650,10 +3664,7 @@ public:
     void set_handler_state(std::shared_ptr<void> state) noexcept { handler_state_ = std::move(state); }
 
     /// Whether the connection has ended (on_disconnected has been or is being called).
-    bool ended() const {
-        std::lock_guard lock(mutex_);
-        return ended_;
-    }
+    bool ended() const noexcept { return ended_.load(std::memory_order_acquire); }
 
     // ----- For transports -----------------------------------------------------------------------
 
@@ -3791,7 +3802,7 @@ public:
             if (ended_) {
                 return;
             }
-            ended_ = true;
+            ended_.store(true, std::memory_order_release);
             link = std::move(link_);
             started = kind_ != 0;
             std::vector<outbound_message>().swap(pending_);
@@ -3844,14 +3855,14 @@ private:
     std::shared_ptr<void> handler_state_;
 
     mutable std::mutex mutex_;
-    transport_kind kind_ = static_cast<transport_kind>(0);
     request_snapshot request_;
     std::shared_ptr<transport_link> link_;
     std::vector<outbound_message> pending_; // no storage while nothing is queued
     std::size_t pending_bytes_ = 0; // bytes in pending_
+    transport_kind kind_ = static_cast<transport_kind>(0);
+    std::atomic<bool> ended_ = false; // written under the lock; read without it too (deliver())
     bool notified_ = false; // the link was told about pending messages and has not taken them yet
     bool closing_ = false;
-    bool ended_ = false;
     bool receive_paused_ = false;
     std::error_code close_reason_;
     clock::time_point inactive_since_;
@@ -4962,7 +4973,7 @@ private:
         }
         signalrpp::detail::spare_buffer<websocket_session>::give(frames_);
         if (control_out_.empty()) {
-            std::string().swap(control_out_); // (it held the 101 response)
+            signalrpp::detail::release_storage(control_out_); // (it held the 101 response)
         }
         reader_.release_memory();
     }
@@ -9455,7 +9466,7 @@ public:
 
     void on_written(std::error_code ec, std::size_t) override {
         writing_ = false;
-        std::string().swap(out_);
+        signalrpp::detail::release_storage(out_);
         if (ec) {
             peer_gone(ec);
             return;
@@ -9540,7 +9551,7 @@ private:
             return;
         }
         if (input_.empty()) {
-            std::string().swap(input_);
+            signalrpp::detail::release_storage(input_);
             arm_timer(options_.keep_alive_timeout, false);
             read();
             return;

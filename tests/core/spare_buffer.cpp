@@ -73,3 +73,17 @@ TEST_CASE("only the larger buffer is kept, and none larger than max_kept") {
     spare_buffer<test_use>::take(taken);
     CHECK(taken.data() == large_storage);
 }
+
+TEST_CASE("release_storage empties a string and frees its heap storage") {
+    std::string large(100, 'x');
+    CHECK(signalrpp::detail::has_storage(large));
+    signalrpp::detail::release_storage(large);
+    CHECK(large.empty());
+    CHECK(large.capacity() == no_storage);
+    CHECK_FALSE(signalrpp::detail::has_storage(large));
+
+    std::string small = "abc"; // in the string's own room
+    CHECK_FALSE(signalrpp::detail::has_storage(small));
+    signalrpp::detail::release_storage(small);
+    CHECK(small.empty());
+}

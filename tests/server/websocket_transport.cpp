@@ -198,3 +198,50 @@ TEST_CASE("bad upgrade requests get 400 or 426", "[server]") {
     c.send_request(r);
     CHECK(c.read_response().status == 400);
 }
+
+// Sizes across the three length forms (7-bit, 16-bit, 64-bit) and the reads' buffer sizes, one message
+// at a time and in a burst that the server's reads cut anywhere.
+TEST_CASE("messages of many sizes arrive whole and in order, alone and in a burst", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
+    REQUIRE(c.upgrade("/echo").status == 101);
+    const auto payload_of = [](std::size_t n, std::size_t seed) {
+        std::string p(n, ' ');
+        for (std::size_t i = 0; i < n; ++i) {
+            p[i] = static_cast<char>('a' + (i + seed) % 26);
+        }
+        return p;
+    };
+
+    std::vector<std::size_t> sizes;
+    for (std::size_t n = 40; n <= 80; ++n) {
+        sizes.push_back(n);
+    }
+    for (const std::size_t n : {10, 124, 125, 126, 127, 5000, 10, 65535, 65536, 3, 70000, 1, 0, 200}) {
+        sizes.push_back(n);
+    }
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        CAPTURE(sizes[i]);
+        const std::string payload = payload_of(sizes[i], i);
+        c.send_frame(ws::opcode::text, payload);
+        const auto e = c.read_frame();
+        REQUIRE(e.status == status::message);
+        CHECK(e.payload == payload);
+    }
+
+    // A burst written at once: the server's reads cut it anywhere.
+    std::string burst;
+    std::vector<std::string> sent;
+    for (std::size_t n = 0; n < 150; ++n) {
+        sent.push_back(payload_of(n % 3 == 0 ? n * 7 : n % 70, n));
+        ws::write_frame(burst, ws::opcode::text, sent.back(), true, ws::masking_key{1, 2, 3, 4});
+    }
+    c.send(burst);
+    for (const auto& payload : sent) {
+        const auto e = c.read_frame();
+        REQUIRE(e.status == status::message);
+        CHECK(e.payload == payload);
+    }
+}

@@ -9,6 +9,20 @@
 
 namespace signalrpp::detail {
 
+/// Whether `s` holds heap storage (more than the string's own small buffer).
+inline bool has_storage(const std::string& s) noexcept {
+    return s.capacity() > std::string().capacity();
+}
+
+/// Leaves `s` empty and frees its heap storage, if it has any.
+inline void release_storage(std::string& s) noexcept {
+    if (has_storage(s)) {
+        std::string().swap(s);
+    } else {
+        s.clear();
+    }
+}
+
 template <class Use>
 class spare_buffer {
 public:
@@ -17,19 +31,23 @@ public:
     /// Leaves `s` empty and without storage; its storage becomes the spare when it is larger than the
     /// spare's (which is then freed) and not over `max_kept`.
     static void give(std::string& s) noexcept {
+        if (!has_storage(s)) {
+            s.clear();
+            return;
+        }
         std::string& spare = slot();
         if (spare.capacity() < s.capacity() && s.capacity() <= max_kept) {
             s.clear();
-            spare.swap(s);
+            spare = std::move(s); // (a move, not a swap: cheaper; s may be left the old spare's storage)
         }
-        std::string().swap(s);
+        release_storage(s);
     }
 
     /// Gives `s`, if it has no storage, the spare's.
     static void take(std::string& s) noexcept {
         std::string& spare = slot();
         if (s.capacity() < spare.capacity() && s.empty()) {
-            s.swap(spare);
+            s = std::move(spare);
         }
     }
 

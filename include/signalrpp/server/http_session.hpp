@@ -10,6 +10,7 @@
 // soon as no answer is under way.
 
 #include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/http/parser.hpp>
 #include <signalrpp/http/writer.hpp>
 #include <signalrpp/server/http_session_options.hpp>
@@ -103,7 +104,7 @@ public:
 
     void on_written(std::error_code ec, std::size_t) override {
         writing_ = false;
-        std::string().swap(out_);
+        signalrpp::detail::release_storage(out_);
         if (ec) {
             peer_gone(ec);
             return;
@@ -188,7 +189,7 @@ private:
             return;
         }
         if (input_.empty()) {
-            std::string().swap(input_);
+            signalrpp::detail::release_storage(input_);
             arm_timer(options_.keep_alive_timeout, false);
             read();
             return;

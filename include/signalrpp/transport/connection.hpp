@@ -30,6 +30,7 @@
 #include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -169,10 +170,7 @@ public:
     void set_handler_state(std::shared_ptr<void> state) noexcept { handler_state_ = std::move(state); }
 
     /// Whether the connection has ended (on_disconnected has been or is being called).
-    bool ended() const {
-        std::lock_guard lock(mutex_);
-        return ended_;
-    }
+    bool ended() const noexcept { return ended_.load(std::memory_order_acquire); }
 
     // ----- For transports -----------------------------------------------------------------------
 
@@ -310,7 +308,7 @@ public:
             if (ended_) {
                 return;
             }
-            ended_ = true;
+            ended_.store(true, std::memory_order_release);
             link = std::move(link_);
             started = kind_ != 0;
             std::vector<outbound_message>().swap(pending_);
@@ -363,14 +361,14 @@ private:
     std::shared_ptr<void> handler_state_;
 
     mutable std::mutex mutex_;
-    transport_kind kind_ = static_cast<transport_kind>(0);
     request_snapshot request_;
     std::shared_ptr<transport_link> link_;
     std::vector<outbound_message> pending_; // no storage while nothing is queued
     std::size_t pending_bytes_ = 0; // bytes in pending_
+    transport_kind kind_ = static_cast<transport_kind>(0);
+    std::atomic<bool> ended_ = false; // written under the lock; read without it too (deliver())
     bool notified_ = false; // the link was told about pending messages and has not taken them yet
     bool closing_ = false;
-    bool ended_ = false;
     bool receive_paused_ = false;
     std::error_code close_reason_;
     clock::time_point inactive_since_;

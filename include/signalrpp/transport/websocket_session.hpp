@@ -347,7 +347,7 @@ private:
         }
         signalrpp::detail::spare_buffer<websocket_session>::give(frames_);
         if (control_out_.empty()) {
-            std::string().swap(control_out_); // (it held the 101 response)
+            signalrpp::detail::release_storage(control_out_); // (it held the 101 response)
         }
         reader_.release_memory();
     }

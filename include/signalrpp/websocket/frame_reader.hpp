@@ -98,18 +98,13 @@ public:
     std::uint16_t close_status() const noexcept { return close_status_; }
     std::string_view close_reason() const noexcept { return close_reason_; }
 
-    /// Lets go of the storage kept from earlier messages when it is larger than `keep` bytes, unless a
-    /// message is under way: called when a connection goes idle, so that an idle connection holds no
-    /// buffer (beyond `keep`). The message buffer goes to the thread's spare, for the next message.
-    void release_memory(std::size_t keep = 0) {
+    /// Lets go of the storage kept from earlier messages, unless a message is under way: called when a
+    /// connection goes idle, so that an idle connection holds no buffer. The message buffer goes to the
+    /// thread's spare, for the next message.
+    void release_memory() {
         if (!in_message_ && !in_frame_) {
-            if (message_.capacity() > keep) {
-                signalrpp::detail::spare_buffer<frame_reader>::give(message_);
-            }
-            if (control_.capacity() > keep) {
-                std::string().swap(control_);
-            }
-            message_.clear();
+            signalrpp::detail::spare_buffer<frame_reader>::give(message_);
+            signalrpp::detail::release_storage(control_);
             delivered_message_ = false;
         }
     }
