@@ -199,8 +199,8 @@ TEST_CASE("bad upgrade requests get 400 or 426", "[server]") {
     CHECK(c.read_response().status == 400);
 }
 
-// Sizes across the three length forms (7-bit, 16-bit, 64-bit) and the reads' buffer sizes, one message
-// at a time and in a burst that the server's reads cut anywhere.
+// Sizes across the three length forms (7-bit, 16-bit, 64-bit), one message at a time and in a burst
+// that the server's reads cut anywhere.
 TEST_CASE("messages of many sizes arrive whole and in order, alone and in a burst", "[server]") {
     const auto carrier = GENERATE(each_carrier());
     CAPTURE(carrier);
