@@ -98,6 +98,8 @@
 #include <signalrpp/server/jwt_hs256.hpp>
 #endif
 
+#include <signalrpp/protocol/detail/envelope_scanner.hpp>
+#include <signalrpp/protocol/detail/message_fields.hpp>
 #include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/handshake.hpp>
 #include <signalrpp/protocol/hub_message.hpp>

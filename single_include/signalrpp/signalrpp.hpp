@@ -1264,7 +1264,6 @@ inline void GenericReader<UTF8<>, UTF8<>, MemoryPoolAllocator<>>::ScanCopyUnesca
 RAPIDJSON_NAMESPACE_END
 // ---- end signalrpp/json/insitu_stream.hpp
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -1294,22 +1293,52 @@ public:
     /// the first complete value is ignored, as ASP.NET Core does; so is anything after a NUL inside it.
     /// False if the text is not JSON, not valid UTF-8, or nested too deeply.
     bool parse(char* text, std::size_t size, int max_depth = default_max_depth) {
+        return admissible(text, size, max_depth) && parse_value(text, text + size) != nullptr;
+    }
+
+    /// Whether the `size` bytes at `text` (followed by a NUL) are valid UTF-8 nested at most `max_depth`
+    /// deep: what parse() checks before parsing, for a caller that parses parts with parse_value().
+    static bool admissible(const char* text, std::size_t size, int max_depth = default_max_depth) {
         const std::string_view view(text, size);
         const scan s = quick_scan(view);
         if (!s.ascii && !utf8::valid(view)) {
             return false;
         }
         // Only text with more openers than the limit can be nested too deeply: the full check is rare.
-        if (s.openers > static_cast<std::size_t>(max_depth) && !depth_within(text, max_depth)) {
-            return false;
-        }
+        return s.openers <= static_cast<std::size_t>(max_depth) || depth_within(text, max_depth);
+    }
+
+    /// Parses the one JSON value that starts at `begin` (after any whitespace), in a text that ends with
+    /// a NUL at `end` and was found admissible(); it becomes root(). Returns where the value ends (the
+    /// rest of the text is untouched), or null if it is not JSON.
+    char* parse_value(char* begin, char* end) {
         document_.SetNull();
         value_allocator_.Clear();
         stack_allocator_.Clear();
         constexpr unsigned flags = rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag;
-        detail::insitu_stream stream(text, text + size);
+        detail::insitu_stream stream(begin, end);
         document_.ParseStream<flags, rapidjson::UTF8<>>(stream);
-        return !document_.HasParseError();
+        return document_.HasParseError() ? nullptr : begin + stream.Tell();
+    }
+
+    /// A string inside a text, without escapes: its characters as they are.
+    struct text_string {
+        char* data = nullptr;
+        std::size_t size = 0;
+    };
+
+    /// Makes root() an array of the `count` strings at `strings`, each of which must be followed by a
+    /// byte it may overwrite with a NUL (as a parse in place ends its strings); returns it.
+    const value& make_string_array(const text_string* strings, std::size_t count) {
+        document_.SetNull();
+        value_allocator_.Clear();
+        document_.SetArray();
+        document_.Reserve(static_cast<rapidjson::SizeType>(count), value_allocator_);
+        for (std::size_t i = 0; i < count; ++i) {
+            strings[i].data[strings[i].size] = '\0';
+            document_.PushBack(value(rapidjson::StringRef(strings[i].data, strings[i].size)), value_allocator_);
+        }
+        return document_;
     }
 
     /// The value parsed last; valid until the next parse() and while its text lives.
@@ -1345,8 +1374,11 @@ private:
         for (; i + 16 <= text.size(); i += 16) {
             const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
             high_bits = _mm_or_si128(high_bits, chunk);
-            if (const int openers = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace))) {
-                s.openers += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(openers)));
+            // (Counted bit by bit: a chunk has few, and std::popcount is a library call without -mpopcnt.)
+            for (auto openers = static_cast<unsigned>(
+                     _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace)));
+                 openers != 0; openers &= openers - 1) {
+                ++s.openers;
             }
         }
         high = _mm_movemask_epi8(high_bits) != 0 ? 0x80 : 0;
@@ -6124,7 +6156,294 @@ inline void write_handshake_response(std::string& out, std::string_view error = 
 // JsonHubProtocol does: properties in any order, unknown properties ignored, unknown message types
 // ignored; and with the same checks and error texts where it is strict (wrong types, missing fields).
 // Argument, item and result values are not bound here: they stay JSON values for the dispatcher.
+// A message of the usual shape is read by detail::envelope_scanner, with only its arguments (or item,
+// or result) parsed as JSON; any other is parsed whole. Both ways give the same messages and errors.
 
+// ---- begin signalrpp/protocol/detail/envelope_scanner.hpp
+// envelope_scanner: reads a hub message of the usual shape straight from its text, without building a
+// JSON document of the whole: an object whose properties are "type" (a small non-negative integer),
+// "invocationId", "target", "error" (strings without escapes) and at most one of "arguments", "item"
+// and "result", each at most once, in any order. Only that one structured value is left to the JSON
+// parser, later (deferred_value), unless it is a short array of plain strings, read here; the text is
+// not modified here.
+//
+// Anything else (other properties, escapes, repeats, other number forms, broken syntax) makes the scan
+// give up, and the message is parsed as a whole instead: the scanner never decides an error or a
+// message that the whole parse would decide otherwise, it only takes the short way where both agree.
+
+// ---- begin signalrpp/protocol/detail/message_fields.hpp
+// What the properties of one hub message said, before its type decides which of them it needs: filled
+// by the JSON parser from a document's members, or by the envelope scanner straight from the text.
+
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace signalrpp::protocol::detail {
+
+struct message_fields {
+    std::optional<int> type;
+    std::optional<std::string_view> invocation_id;
+    std::optional<std::string_view> target;
+    std::optional<std::string_view> error;
+    const json::value* arguments = nullptr;
+    const json::value* stream_ids = nullptr;
+    const json::value* headers = nullptr;
+    const json::value* item = nullptr;
+    const json::value* result = nullptr;
+    std::optional<std::int64_t> sequence_id;
+    bool allow_reconnect = false;
+};
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/message_fields.hpp
+
+#include <array>
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+namespace signalrpp::protocol::detail {
+
+/// Where the message's one structured value lies, to be parsed once the envelope is known to be usual;
+/// or, for an array of at most `max_strings` plain strings (the commonest arguments), the strings.
+struct deferred_value {
+    static constexpr std::size_t max_strings = 4;
+
+    std::string_view name; ///< "arguments", "item" or "result"
+    char* begin = nullptr; ///< null: the message has none
+    char* end = nullptr;   ///< just past it, as far as a bracket-counting skip finds
+    bool plain_strings = false; ///< the value is an array of the first `string_count` of `strings`
+    std::size_t string_count = 0;
+    std::array<json::insitu_document::text_string, max_strings> strings{};
+};
+
+class envelope_scanner {
+public:
+    /// The text at [text, end), followed by a NUL at `end`.
+    envelope_scanner(char* text, char* end) noexcept : p_(text), end_(end) {}
+
+    /// True if the message has the usual shape: `fields` then holds its properties (their strings view
+    /// the text) and `value` the place of its structured value. False: parse it as a whole.
+    bool scan(message_fields& fields, deferred_value& value) noexcept {
+        skip_space();
+        if (!take('{')) {
+            return false;
+        }
+        skip_space();
+        if (take('}')) {
+            return true;
+        }
+        for (;;) {
+            std::string_view name;
+            if (!plain_string(name)) {
+                return false;
+            }
+            skip_space();
+            if (!take(':')) {
+                return false;
+            }
+            skip_space();
+            if (!member(name, fields, value)) {
+                return false;
+            }
+            skip_space();
+            if (take('}')) {
+                return true;
+            }
+            if (!take(',')) {
+                return false;
+            }
+            skip_space();
+        }
+    }
+
+private:
+    template <std::size_t N>
+    static bool is(std::string_view name, const char (&expected)[N]) noexcept {
+        return name.size() == N - 1 && std::memcmp(name.data(), expected, N - 1) == 0;
+    }
+
+    bool member(std::string_view name, message_fields& fields, deferred_value& value) noexcept {
+        if (is(name, "type")) {
+            return !fields.type && small_integer(fields.type);
+        }
+        if (is(name, "invocationId")) {
+            return string_value(fields.invocation_id);
+        }
+        if (is(name, "target")) {
+            return string_value(fields.target);
+        }
+        if (is(name, "error")) {
+            return string_value(fields.error);
+        }
+        if (is(name, "arguments") || is(name, "item") || is(name, "result")) {
+            if (value.begin != nullptr) {
+                return false;
+            }
+            value.name = name;
+            value.begin = p_;
+            if (!plain_string_array(value) && !skip_value()) {
+                return false;
+            }
+            value.end = p_;
+            return true;
+        }
+        return false;
+    }
+
+    void skip_space() noexcept {
+        while (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r') {
+            ++p_;
+        }
+    }
+
+    bool take(char c) noexcept {
+        if (*p_ != c) {
+            return false;
+        }
+        ++p_;
+        return true;
+    }
+
+    // A string without escapes or control characters, as a view of the text between its quotes.
+    bool plain_string(std::string_view& out) noexcept {
+        if (*p_ != '"') {
+            return false;
+        }
+        char* const begin = p_ + 1;
+        const std::size_t run = json::plain_prefix(begin, static_cast<std::size_t>(end_ - begin));
+        if (begin[run] != '"') {
+            return false; // an escape, a control character or the end of the text
+        }
+        out = {begin, run};
+        p_ = begin + run + 1;
+        return true;
+    }
+
+    bool string_value(std::optional<std::string_view>& out) noexcept {
+        std::string_view s;
+        if (out || !plain_string(s)) {
+            return false;
+        }
+        out = s;
+        return true;
+    }
+
+    // An array of at most max_strings plain strings, read into `value`; false (having moved nowhere)
+    // for any other value.
+    bool plain_string_array(deferred_value& value) noexcept {
+        char* const start = p_;
+        if (!take('[')) {
+            return false;
+        }
+        skip_space();
+        std::size_t count = 0;
+        if (!take(']')) {
+            for (;;) {
+                std::string_view s;
+                if (count == deferred_value::max_strings || !plain_string(s)) {
+                    p_ = start;
+                    return false;
+                }
+                value.strings[count++] = {const_cast<char*>(s.data()), s.size()};
+                skip_space();
+                if (take(']')) {
+                    break;
+                }
+                if (!take(',')) {
+                    p_ = start;
+                    return false;
+                }
+                skip_space();
+            }
+        }
+        value.plain_strings = true;
+        value.string_count = count;
+        return true;
+    }
+
+    // 0, or 1 to 9 digits without a leading zero, ending where a number must end: what is an Int to
+    // any JSON parser. Other forms (signs, fractions, exponents, long numbers) are left to the parser.
+    bool small_integer(std::optional<int>& out) noexcept {
+        int n = 0;
+        const char* const begin = p_;
+        while (*p_ >= '0' && *p_ <= '9' && p_ - begin < 10) {
+            n = n * 10 + (*p_ - '0');
+            ++p_;
+        }
+        const std::ptrdiff_t digits = p_ - begin;
+        if (digits == 0 || digits > 9 || (*begin == '0' && digits > 1)) {
+            return false;
+        }
+        const char next = *p_;
+        if (next != ',' && next != '}' && next != ' ' && next != '\t' && next != '\n' && next != '\r') {
+            return false;
+        }
+        out = n;
+        return true;
+    }
+
+    // Past a string, whatever its escapes; false at the end of the text.
+    bool skip_string() noexcept {
+        ++p_; // the opening quote
+        for (;;) {
+            p_ += json::plain_prefix(p_, static_cast<std::size_t>(end_ - p_));
+            if (p_ >= end_) {
+                return false;
+            }
+            if (*p_ == '"') {
+                ++p_;
+                return true;
+            }
+            // A backslash skips the character it escapes; a control character is left to the parser.
+            if (*p_ == '\\' && p_ + 1 >= end_) {
+                return false;
+            }
+            p_ += *p_ == '\\' ? 2 : 1;
+        }
+    }
+
+    // Past one value, counting brackets and skipping strings without judging the rest: the parser
+    // checks the value later, and its end must be where this skip ended.
+    bool skip_value() noexcept {
+        if (*p_ == '"') {
+            return skip_string();
+        }
+        if (*p_ != '[' && *p_ != '{') {
+            const char* const begin = p_;
+            while (p_ < end_ && *p_ != ',' && *p_ != '}' && *p_ != ']' && *p_ != ' ' && *p_ != '\t' &&
+                   *p_ != '\n' && *p_ != '\r') {
+                ++p_;
+            }
+            return p_ != begin;
+        }
+        std::size_t depth = 0;
+        while (p_ < end_) {
+            const char c = *p_;
+            if (c == '"') {
+                if (!skip_string()) {
+                    return false;
+                }
+                continue;
+            }
+            ++p_;
+            if (c == '[' || c == '{') {
+                ++depth;
+            } else if ((c == ']' || c == '}') && --depth == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    char* p_;
+    char* end_;
+};
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/envelope_scanner.hpp
 
 #include <cstdint>
 #include <limits>
@@ -6154,21 +6473,6 @@ inline std::string missing(std::string_view property) {
     return signalrpp::detail::concat({"Missing required property '", property, "'."});
 }
 
-// What the properties of one message said, before the message type decides what is required.
-struct message_fields {
-    std::optional<int> type;
-    const json::value* invocation_id = nullptr;
-    const json::value* target = nullptr;
-    const json::value* error = nullptr;
-    const json::value* arguments = nullptr;
-    const json::value* stream_ids = nullptr;
-    const json::value* headers = nullptr;
-    const json::value* item = nullptr;
-    const json::value* result = nullptr;
-    std::optional<std::int64_t> sequence_id;
-    bool allow_reconnect = false;
-};
-
 inline bool fail(protocol_error& error, std::string message, const char* exception_type = "InvalidDataException") {
     error = {exception_type, std::move(message)};
     return false;
@@ -6185,7 +6489,7 @@ inline bool read_property(std::string_view name, const json::value& v, message_f
         if (!v.IsString()) {
             return fail(error, expected_type(name, "String"));
         }
-        (name == "invocationId" ? f.invocation_id : name == "target" ? f.target : f.error) = &v;
+        (name == "invocationId" ? f.invocation_id : name == "target" ? f.target : f.error) = view_of(v);
     } else if (name == "arguments") {
         if (!v.IsArray()) {
             return fail(error, expected_type("arguments", "Array"));
@@ -6240,14 +6544,10 @@ inline bool read_property(std::string_view name, const json::value& v, message_f
     return true;
 }
 
-inline std::string_view string_or_empty(const json::value* s) noexcept {
-    return s ? view_of(*s) : std::string_view{};
-}
-
 // Fills `out` from the fields, or says which required one is missing (in the reference's order).
 inline std::string build_message(const message_fields& f, hub_message& out, bool& known) {
     known = true;
-    const std::string_view invocation_id = string_or_empty(f.invocation_id);
+    const std::string_view invocation_id = f.invocation_id.value_or(std::string_view{});
     const header_map headers(f.headers);
     switch (*f.type) {
     case static_cast<int>(message_type::invocation):
@@ -6259,19 +6559,19 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
         if (streaming && invocation_id.empty()) {
             return missing("invocationId");
         }
-        if (!streaming && view_of(*f.target).empty()) {
+        if (!streaming && f.target->empty()) {
             return missing("target");
         }
         if (!f.arguments) {
             return missing("arguments");
         }
-        if (streaming && view_of(*f.target).empty()) {
+        if (streaming && f.target->empty()) {
             return missing("target");
         }
         if (streaming) {
-            out = stream_invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
+            out = stream_invocation_message{invocation_id, *f.target, f.arguments, string_list(f.stream_ids), headers};
         } else {
-            out = invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
+            out = invocation_message{invocation_id, *f.target, f.arguments, string_list(f.stream_ids), headers};
         }
         return {};
     }
@@ -6293,7 +6593,7 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
         }
         completion_message m{invocation_id, std::nullopt, f.result, headers};
         if (f.error) {
-            m.error = view_of(*f.error);
+            m.error = *f.error;
         }
         out = m;
         return {};
@@ -6310,7 +6610,7 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
     case static_cast<int>(message_type::close): {
         close_message m;
         if (f.error) {
-            m.error = view_of(*f.error);
+            m.error = *f.error;
         }
         m.allow_reconnect = f.allow_reconnect;
         out = m;
@@ -6333,33 +6633,86 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
     }
 }
 
+// Reads the message's properties from a document of the whole record: the way for every message.
+inline bool fields_from_document(char* text, std::size_t size, json::insitu_document& document,
+                                 message_fields& fields, protocol_error& error) {
+    const json::value* root = parse_object_record(text, size, document, error);
+    if (root == nullptr) {
+        return false;
+    }
+    for (const auto& member : root->GetObject()) {
+        if (!read_property(view_of(member.name), member.value, fields, error)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+enum class envelope_outcome { read, error, unusual };
+
+// Reads the properties of a message of the usual shape (envelope_scanner) with only its structured
+// value parsed into the document; `unusual` (text untouched, nothing decided) for any other message.
+inline envelope_outcome fields_from_envelope(char* text, std::size_t size, json::insitu_document& document,
+                                             message_fields& fields, protocol_error& error) {
+    if (!json::insitu_document::admissible(text, size)) {
+        error = {"InvalidDataException", "Error reading JSON."};
+        return envelope_outcome::error;
+    }
+    deferred_value value;
+    if (!envelope_scanner(text, text + size).scan(fields, value)) {
+        fields = {};
+        return envelope_outcome::unusual;
+    }
+    if (value.begin == nullptr) {
+        return envelope_outcome::read;
+    }
+    if (value.plain_strings) {
+        return read_property(value.name, document.make_string_array(value.strings.data(), value.string_count), fields,
+                             error)
+                   ? envelope_outcome::read
+                   : envelope_outcome::error;
+    }
+    // The value is the only part not checked yet: if it is not JSON, neither is the record.
+    if (document.parse_value(value.begin, text + size) != value.end) {
+        error = {"InvalidDataException", "Error reading JSON."};
+        return envelope_outcome::error;
+    }
+    return read_property(value.name, document.root(), fields, error) ? envelope_outcome::read
+                                                                     : envelope_outcome::error;
+}
+
+// Builds the message the properties describe, or the error of a required one missing.
+inline parse_status message_from_fields(const message_fields& fields, hub_message& out, protocol_error& error) {
+    if (!fields.type) {
+        error = {"InvalidDataException", missing("type")};
+        return parse_status::error;
+    }
+    bool known = true;
+    std::string problem = build_message(fields, out, known);
+    if (!problem.empty()) {
+        error = {"InvalidDataException", std::move(problem)};
+        return parse_status::error;
+    }
+    return known ? parse_status::message : parse_status::ignored;
+}
+
 } // namespace detail
 
 /// Parses the record of `size` bytes at `text`, NUL-terminated (in place: `text` is modified and must
 /// outlive `out`), using `document` for the values. On error, `error` says why.
 inline parse_status parse_hub_message(char* text, std::size_t size, json::insitu_document& document,
                                       hub_message& out, protocol_error& error) {
-    const json::value* root = detail::parse_object_record(text, size, document, error);
-    if (root == nullptr) {
-        return parse_status::error;
-    }
     detail::message_fields fields;
-    for (const auto& member : root->GetObject()) {
-        if (!detail::read_property(detail::view_of(member.name), member.value, fields, error)) {
+    switch (detail::fields_from_envelope(text, size, document, fields, error)) {
+    case detail::envelope_outcome::read: break;
+    case detail::envelope_outcome::error: return parse_status::error;
+    case detail::envelope_outcome::unusual:
+        if (!detail::fields_from_document(text, size, document, fields, error)) {
             return parse_status::error;
         }
+        break;
     }
-    if (!fields.type) {
-        error = {"InvalidDataException", detail::missing("type")};
-        return parse_status::error;
-    }
-    bool known = true;
-    std::string problem = detail::build_message(fields, out, known);
-    if (!problem.empty()) {
-        error = {"InvalidDataException", std::move(problem)};
-        return parse_status::error;
-    }
-    return known ? parse_status::message : parse_status::ignored;
+    return detail::message_from_fields(fields, out, error);
 }
 
 } // namespace signalrpp::protocol
@@ -6373,10 +6726,13 @@ inline parse_status parse_hub_message(char* text, std::size_t size, json::insitu
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace signalrpp::protocol {
 
@@ -6398,19 +6754,20 @@ namespace detail {
 
 // Writes one message: `{"type":N` and headers on construction, the closing brace and record separator
 // on finish(); destroyed unfinished (an exception), it takes back everything it appended. The envelope
-// is appended directly; RapidJSON's writer writes only the values.
+// is appended directly, as are string values; RapidJSON's writer writes only the other values, and
+// is taken (json::writer_lease) only for them: a Completion of a void or string method never needs it.
 class message_writer {
 public:
     static constexpr std::size_t typical_message_size = 128;
 
     message_writer(std::string& out, message_type type, std::span<const header> headers = {})
-        : out_(out), start_(out.size()), output_(out), lease_(output_) {
+        : out_(out), start_(out.size()) {
         // Room for a typical message at once, rather than growing the string several times on the way.
         out_.reserve(out_.size() + typical_message_size);
-        out_ += "{\"type\":";
+        literal("{\"type\":");
         out_ += static_cast<char>('0' + static_cast<int>(type));
         if (!headers.empty()) {
-            out_ += ",\"headers\":{";
+            literal(",\"headers\":{");
             for (std::size_t i = 0; i < headers.size(); ++i) {
                 if (i > 0) {
                     out_ += ',';
@@ -6433,52 +6790,79 @@ public:
     }
 
     /// Appends `,"<key>":`; keys are the protocol's own names, which need no escaping.
-    void key(std::string_view key) {
-        out_ += ",\"";
-        out_ += key;
-        out_ += "\":";
+    template <std::size_t N>
+    void key(const char (&name)[N]) {
+        literal(",\"");
+        literal(name);
+        literal("\":");
     }
 
-    void string(std::string_view key_name, std::string_view value) {
+    template <std::size_t N>
+    void string(const char (&key_name)[N], std::string_view value) {
         key(key_name);
         json::append_quoted(out_, value);
     }
 
     void invocation_id(std::string_view id) {
         if (!id.empty()) {
-            string("invocationId", id);
+            literal(",\"invocationId\":");
+            json::append_quoted(out_, id);
         }
     }
 
     /// Appends `v` as a JSON value.
     template <class T>
     void value(const T& v) {
-        json::writer& w = lease_.get();
-        w.Reset(output_);
-        json::write(w, v);
+        if constexpr (std::is_same_v<T, std::string>) {
+            json::append_quoted(out_, v); // what json::write would write, without the writer
+        } else {
+            json::string_output output(out_);
+            json::writer_lease lease(output);
+            json::write(lease.get(), v);
+        }
     }
 
-    template <class T>
-    void value(std::string_view key_name, const T& v) {
+    template <std::size_t N, class T>
+    void value(const char (&key_name)[N], const T& v) {
         key(key_name);
         value(v);
     }
 
-    void raw(std::string_view text) { out_ += text; }
+    /// Appends a string literal as it is, without measuring it at run time.
+    template <std::size_t N>
+    void literal(const char (&text)[N]) {
+        out_.append(text, N - 1);
+    }
 
     void finish() {
-        out_ += '}';
-        out_ += record_separator;
+        const char end[] = {'}', record_separator};
+        out_.append(end, sizeof end);
         finished_ = true;
     }
 
 private:
     std::string& out_;
     std::size_t start_;
-    json::string_output output_;
-    json::writer_lease lease_;
     bool finished_ = false;
 };
+
+// Whether `text` stands in a JSON string as it is.
+inline bool plain(std::string_view text) noexcept { return json::plain_prefix(text.data(), text.size()) == text.size(); }
+
+// Appends the pieces, growing the string once: the quick way for the commonest messages, whose strings
+// need no escapes (a Completion of a string or void method).
+inline void append_pieces(std::string& out, std::initializer_list<std::string_view> pieces) {
+    std::size_t total = 0;
+    for (const auto piece : pieces) {
+        total += piece.size();
+    }
+    std::size_t at = out.size();
+    out.resize(at + total);
+    for (const auto piece : pieces) {
+        std::memcpy(out.data() + at, piece.data(), piece.size());
+        at += piece.size();
+    }
+}
 
 template <class... Args>
 void write_call(std::string& out, message_type type, const invocation_header& h, const Args&... args) {
@@ -6486,27 +6870,27 @@ void write_call(std::string& out, message_type type, const invocation_header& h,
     m.invocation_id(h.invocation_id);
     m.string("target", h.target);
     m.key("arguments");
-    m.raw("[");
+    m.literal("[");
     [[maybe_unused]] std::size_t written = 0; // (unused for a call without arguments)
     (
         [&] {
             if (written++ > 0) {
-                m.raw(",");
+                m.literal(",");
             }
             m.value(args);
         }(),
         ...);
-    m.raw("]");
+    m.literal("]");
     if (!h.stream_ids.empty()) {
         m.key("streamIds");
-        m.raw("[");
+        m.literal("[");
         for (std::size_t i = 0; i < h.stream_ids.size(); ++i) {
             if (i > 0) {
-                m.raw(",");
+                m.literal(",");
             }
             json::append_quoted(out, h.stream_ids[i]);
         }
-        m.raw("]");
+        m.literal("]");
     }
     m.finish();
 }
@@ -6538,6 +6922,13 @@ void write_stream_item(std::string& out, std::string_view invocation_id, const T
 /// Type 3 with a result: what an invocation of a method returning a value gets.
 template <json::mapped T>
 void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
+    if constexpr (std::is_same_v<T, std::string>) {
+        if (!invocation_id.empty() && detail::plain(invocation_id) && detail::plain(result)) {
+            detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, R"(","result":")", result,
+                                        "\"}\x1e"});
+            return;
+        }
+    }
     detail::message_writer m(out, message_type::completion);
     m.invocation_id(invocation_id);
     m.value("result", result);
@@ -6546,10 +6937,14 @@ void write_completion_result(std::string& out, std::string_view invocation_id, c
 
 /// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
 inline void write_completion_void(std::string& out, std::string_view invocation_id) {
+    if (!invocation_id.empty() && detail::plain(invocation_id)) {
+        detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, "\",\"result\":null}\x1e"});
+        return;
+    }
     detail::message_writer m(out, message_type::completion);
     m.invocation_id(invocation_id);
     m.key("result");
-    m.raw("null");
+    m.literal("null");
     m.finish();
 }
 
@@ -6592,7 +6987,7 @@ inline void write_close(std::string& out, std::optional<std::string_view> error 
     }
     if (allow_reconnect) {
         m.key("allowReconnect");
-        m.raw("true");
+        m.literal("true");
     }
     m.finish();
 }
@@ -7293,7 +7688,6 @@ private:
         }
 
         auto record = new_record();
-        record->target.assign(call.target);
         current_ = record.get();
         auto result = hub_->dispatch(call, out, shared_from_this(), reflect::dispatch_options{detailed()});
         current_ = nullptr;
@@ -7301,10 +7695,11 @@ private:
             connection()->send(std::move(out));
         }
         if (result.finished()) {
-            finish(*record);
+            finish(*record, call.target);
             recycle(std::move(record));
             return true;
         }
+        record->target.assign(call.target); // for the filters, once it ends
         record->counted = takes_slot(call);
         if (record->counted) {
             ++running_;
@@ -7353,7 +7748,7 @@ private:
         if (record->stream) {
             act().stream_invocations.erase(record->stream->invocation_id);
         }
-        finish(*record);
+        finish(*record, record->target);
         if (holding() && phase_ == phase::running) {
             resume();
         }
@@ -7361,7 +7756,7 @@ private:
     }
 
     // What every invocation's end does: its streams close, the filters hear of it.
-    void finish(running_invocation& record) {
+    void finish(running_invocation& record, std::string_view target) {
         for (const auto& id : record.uploads) {
             auto& uploads = act().uploads;
             if (const auto upload = uploads.find(id); upload != uploads.end()) {
@@ -7372,7 +7767,7 @@ private:
         if (record.stream) {
             act().streams.erase(record.stream->invocation_id);
         }
-        const hub_invocation_context filter_context{context_, record.target};
+        const hub_invocation_context filter_context{context_, target};
         for (auto filter = shared_->options.filters.rbegin(); filter != shared_->options.filters.rend(); ++filter) {
             (*filter)->after_invoke(filter_context);
         }
@@ -7902,8 +8297,8 @@ private:
 
 // ---- begin signalrpp/reflect/dispatch_table.hpp
 // dispatch_table<Hub>: the hub's described methods lowered, once per hub type and at compile time,
-// into one array sorted by case-folded wire name; a call finds its method by binary search, matching
-// names case-insensitively (ASCII), as ASP.NET Core does.
+// into one array sorted by case-folded wire name; a call finds its method by binary search (by a
+// linear one in a small table), matching names case-insensitively (ASCII), as ASP.NET Core does.
 
 // ---- begin signalrpp/reflect/hub_description.hpp
 // SIGNALRPP_HUB(hub, method, (method, "WireName"), ...): names the methods clients may call on a hub.
@@ -8582,11 +8977,22 @@ class dispatch_table {
 public:
     /// The method a call names, or null.
     static const method_entry<Hub>* find(std::string_view target) noexcept {
+        if constexpr (entries.size() <= linear_search_limit) {
+            // A few names: compared one by one, most rejected by their length alone.
+            for (const auto& e : entries) {
+                if (ascii::iequals(e.name, target)) {
+                    return &e;
+                }
+            }
+            return nullptr;
+        }
         const auto it = std::lower_bound(entries.begin(), entries.end(), target, [](const auto& e, std::string_view t) {
             return ascii::compare_folded(e.name, t) < 0;
         });
         return it != entries.end() && ascii::compare_folded(it->name, target) == 0 ? &*it : nullptr;
     }
+
+    static constexpr std::size_t linear_search_limit = 8;
 
     static constexpr auto entries = boost::hana::unpack(hub_methods<Hub>(), [](auto... m) {
         std::array<method_entry<Hub>, sizeof...(m)> table{

@@ -2,9 +2,14 @@
 // what the rest is fed to and in what pieces: the handshake request parser, the client's handshake
 // response parser, or the incremental reader (handshake, then messages), whose invocations are also
 // dispatched to a hub with parameters of many types, so argument binding is fuzzed too.
-// Any crash, sanitizer report, hang or unbounded allocation is a finding.
+// Each record of the input is also parsed both ways a hub message can be read (the envelope scan and
+// the whole parse), which must agree.
+// Any crash, sanitizer report, hang, unbounded allocation or disagreement is a finding.
 #include <signalrpp/signalrpp.hpp>
 
+#include "../protocol/parse_description.hpp"
+
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -85,6 +90,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const unsigned mode = data[0] % 4;
     const std::size_t piece = 1 + data[0] / 4; // 1..64 bytes per append
     const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
+
+    for (std::string_view rest = input; !rest.empty();) {
+        const std::string_view record = rest.substr(0, rest.find(record_separator));
+        rest.remove_prefix(std::min(rest.size(), record.size() + 1));
+        if (protocol_test::describe_parse(record, protocol_test::parse_way::usual) !=
+            protocol_test::describe_parse(record, protocol_test::parse_way::whole)) {
+            __builtin_trap();
+        }
+    }
 
     if (mode == 0 || mode == 1) {
         std::string text(input);

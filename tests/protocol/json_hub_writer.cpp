@@ -64,6 +64,30 @@ TEST_CASE("completions: result, void as result null, error, empty") {
     CHECK(out == "{\"type\":3,\"invocationId\":\"1\"}\x1e");
 }
 
+TEST_CASE("string and void completions: plain text copied as it is, escapes where needed, after what is there") {
+    std::string out = "kept";
+    protocol::write_completion_result(out, "12", std::string("plain text"));
+    CHECK(out == "kept{\"type\":3,\"invocationId\":\"12\",\"result\":\"plain text\"}\x1e");
+    out.clear();
+    protocol::write_completion_result(out, "12", std::string("say \"hi\"\\\n\x01"));
+    CHECK(out == "{\"type\":3,\"invocationId\":\"12\",\"result\":\"say \\\"hi\\\"\\\\\\n\\u0001\"}\x1e");
+    out.clear();
+    protocol::write_completion_result(out, "a\"b", std::string("x"));
+    CHECK(out == "{\"type\":3,\"invocationId\":\"a\\\"b\",\"result\":\"x\"}\x1e");
+    out.clear();
+    protocol::write_completion_result(out, "1", std::string());
+    CHECK(out == "{\"type\":3,\"invocationId\":\"1\",\"result\":\"\"}\x1e");
+    out = "kept";
+    protocol::write_completion_void(out, "7");
+    CHECK(out == "kept{\"type\":3,\"invocationId\":\"7\",\"result\":null}\x1e");
+    out.clear();
+    protocol::write_completion_void(out, "7\n");
+    CHECK(out == "{\"type\":3,\"invocationId\":\"7\\n\",\"result\":null}\x1e");
+    out.clear();
+    protocol::write_completion_void(out, "");
+    CHECK(out == "{\"type\":3,\"result\":null}\x1e");
+}
+
 TEST_CASE("cancel, ping, close, ack, sequence") {
     std::string out;
     protocol::write_cancel_invocation(out, "9");

@@ -582,7 +582,6 @@ private:
         }
 
         auto record = new_record();
-        record->target.assign(call.target);
         current_ = record.get();
         auto result = hub_->dispatch(call, out, shared_from_this(), reflect::dispatch_options{detailed()});
         current_ = nullptr;
@@ -590,10 +589,11 @@ private:
             connection()->send(std::move(out));
         }
         if (result.finished()) {
-            finish(*record);
+            finish(*record, call.target);
             recycle(std::move(record));
             return true;
         }
+        record->target.assign(call.target); // for the filters, once it ends
         record->counted = takes_slot(call);
         if (record->counted) {
             ++running_;
@@ -642,7 +642,7 @@ private:
         if (record->stream) {
             act().stream_invocations.erase(record->stream->invocation_id);
         }
-        finish(*record);
+        finish(*record, record->target);
         if (holding() && phase_ == phase::running) {
             resume();
         }
@@ -650,7 +650,7 @@ private:
     }
 
     // What every invocation's end does: its streams close, the filters hear of it.
-    void finish(running_invocation& record) {
+    void finish(running_invocation& record, std::string_view target) {
         for (const auto& id : record.uploads) {
             auto& uploads = act().uploads;
             if (const auto upload = uploads.find(id); upload != uploads.end()) {
@@ -661,7 +661,7 @@ private:
         if (record.stream) {
             act().streams.erase(record.stream->invocation_id);
         }
-        const hub_invocation_context filter_context{context_, record.target};
+        const hub_invocation_context filter_context{context_, target};
         for (auto filter = shared_->options.filters.rbegin(); filter != shared_->options.filters.rend(); ++filter) {
             (*filter)->after_invoke(filter_context);
         }

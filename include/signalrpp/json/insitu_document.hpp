@@ -12,7 +12,6 @@
 #include <signalrpp/json/insitu_stream.hpp>
 #include <signalrpp/json/value.hpp>
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -42,22 +41,52 @@ public:
     /// the first complete value is ignored, as ASP.NET Core does; so is anything after a NUL inside it.
     /// False if the text is not JSON, not valid UTF-8, or nested too deeply.
     bool parse(char* text, std::size_t size, int max_depth = default_max_depth) {
+        return admissible(text, size, max_depth) && parse_value(text, text + size) != nullptr;
+    }
+
+    /// Whether the `size` bytes at `text` (followed by a NUL) are valid UTF-8 nested at most `max_depth`
+    /// deep: what parse() checks before parsing, for a caller that parses parts with parse_value().
+    static bool admissible(const char* text, std::size_t size, int max_depth = default_max_depth) {
         const std::string_view view(text, size);
         const scan s = quick_scan(view);
         if (!s.ascii && !utf8::valid(view)) {
             return false;
         }
         // Only text with more openers than the limit can be nested too deeply: the full check is rare.
-        if (s.openers > static_cast<std::size_t>(max_depth) && !depth_within(text, max_depth)) {
-            return false;
-        }
+        return s.openers <= static_cast<std::size_t>(max_depth) || depth_within(text, max_depth);
+    }
+
+    /// Parses the one JSON value that starts at `begin` (after any whitespace), in a text that ends with
+    /// a NUL at `end` and was found admissible(); it becomes root(). Returns where the value ends (the
+    /// rest of the text is untouched), or null if it is not JSON.
+    char* parse_value(char* begin, char* end) {
         document_.SetNull();
         value_allocator_.Clear();
         stack_allocator_.Clear();
         constexpr unsigned flags = rapidjson::kParseInsituFlag | rapidjson::kParseStopWhenDoneFlag;
-        detail::insitu_stream stream(text, text + size);
+        detail::insitu_stream stream(begin, end);
         document_.ParseStream<flags, rapidjson::UTF8<>>(stream);
-        return !document_.HasParseError();
+        return document_.HasParseError() ? nullptr : begin + stream.Tell();
+    }
+
+    /// A string inside a text, without escapes: its characters as they are.
+    struct text_string {
+        char* data = nullptr;
+        std::size_t size = 0;
+    };
+
+    /// Makes root() an array of the `count` strings at `strings`, each of which must be followed by a
+    /// byte it may overwrite with a NUL (as a parse in place ends its strings); returns it.
+    const value& make_string_array(const text_string* strings, std::size_t count) {
+        document_.SetNull();
+        value_allocator_.Clear();
+        document_.SetArray();
+        document_.Reserve(static_cast<rapidjson::SizeType>(count), value_allocator_);
+        for (std::size_t i = 0; i < count; ++i) {
+            strings[i].data[strings[i].size] = '\0';
+            document_.PushBack(value(rapidjson::StringRef(strings[i].data, strings[i].size)), value_allocator_);
+        }
+        return document_;
     }
 
     /// The value parsed last; valid until the next parse() and while its text lives.
@@ -93,8 +122,11 @@ private:
         for (; i + 16 <= text.size(); i += 16) {
             const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
             high_bits = _mm_or_si128(high_bits, chunk);
-            if (const int openers = _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace))) {
-                s.openers += static_cast<std::size_t>(std::popcount(static_cast<unsigned>(openers)));
+            // (Counted bit by bit: a chunk has few, and std::popcount is a library call without -mpopcnt.)
+            for (auto openers = static_cast<unsigned>(
+                     _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace)));
+                 openers != 0; openers &= openers - 1) {
+                ++s.openers;
             }
         }
         high = _mm_movemask_epi8(high_bits) != 0 ? 0x80 : 0;

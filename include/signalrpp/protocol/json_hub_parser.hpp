@@ -3,10 +3,14 @@
 // JsonHubProtocol does: properties in any order, unknown properties ignored, unknown message types
 // ignored; and with the same checks and error texts where it is strict (wrong types, missing fields).
 // Argument, item and result values are not bound here: they stay JSON values for the dispatcher.
+// A message of the usual shape is read by detail::envelope_scanner, with only its arguments (or item,
+// or result) parsed as JSON; any other is parsed whole. Both ways give the same messages and errors.
 
 #include <signalrpp/core/detail/concat.hpp>
 #include <signalrpp/json/insitu_document.hpp>
 #include <signalrpp/json/value.hpp>
+#include <signalrpp/protocol/detail/envelope_scanner.hpp>
+#include <signalrpp/protocol/detail/message_fields.hpp>
 #include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
 #include <signalrpp/protocol/protocol_error.hpp>
@@ -39,21 +43,6 @@ inline std::string missing(std::string_view property) {
     return signalrpp::detail::concat({"Missing required property '", property, "'."});
 }
 
-// What the properties of one message said, before the message type decides what is required.
-struct message_fields {
-    std::optional<int> type;
-    const json::value* invocation_id = nullptr;
-    const json::value* target = nullptr;
-    const json::value* error = nullptr;
-    const json::value* arguments = nullptr;
-    const json::value* stream_ids = nullptr;
-    const json::value* headers = nullptr;
-    const json::value* item = nullptr;
-    const json::value* result = nullptr;
-    std::optional<std::int64_t> sequence_id;
-    bool allow_reconnect = false;
-};
-
 inline bool fail(protocol_error& error, std::string message, const char* exception_type = "InvalidDataException") {
     error = {exception_type, std::move(message)};
     return false;
@@ -70,7 +59,7 @@ inline bool read_property(std::string_view name, const json::value& v, message_f
         if (!v.IsString()) {
             return fail(error, expected_type(name, "String"));
         }
-        (name == "invocationId" ? f.invocation_id : name == "target" ? f.target : f.error) = &v;
+        (name == "invocationId" ? f.invocation_id : name == "target" ? f.target : f.error) = view_of(v);
     } else if (name == "arguments") {
         if (!v.IsArray()) {
             return fail(error, expected_type("arguments", "Array"));
@@ -125,14 +114,10 @@ inline bool read_property(std::string_view name, const json::value& v, message_f
     return true;
 }
 
-inline std::string_view string_or_empty(const json::value* s) noexcept {
-    return s ? view_of(*s) : std::string_view{};
-}
-
 // Fills `out` from the fields, or says which required one is missing (in the reference's order).
 inline std::string build_message(const message_fields& f, hub_message& out, bool& known) {
     known = true;
-    const std::string_view invocation_id = string_or_empty(f.invocation_id);
+    const std::string_view invocation_id = f.invocation_id.value_or(std::string_view{});
     const header_map headers(f.headers);
     switch (*f.type) {
     case static_cast<int>(message_type::invocation):
@@ -144,19 +129,19 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
         if (streaming && invocation_id.empty()) {
             return missing("invocationId");
         }
-        if (!streaming && view_of(*f.target).empty()) {
+        if (!streaming && f.target->empty()) {
             return missing("target");
         }
         if (!f.arguments) {
             return missing("arguments");
         }
-        if (streaming && view_of(*f.target).empty()) {
+        if (streaming && f.target->empty()) {
             return missing("target");
         }
         if (streaming) {
-            out = stream_invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
+            out = stream_invocation_message{invocation_id, *f.target, f.arguments, string_list(f.stream_ids), headers};
         } else {
-            out = invocation_message{invocation_id, view_of(*f.target), f.arguments, string_list(f.stream_ids), headers};
+            out = invocation_message{invocation_id, *f.target, f.arguments, string_list(f.stream_ids), headers};
         }
         return {};
     }
@@ -178,7 +163,7 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
         }
         completion_message m{invocation_id, std::nullopt, f.result, headers};
         if (f.error) {
-            m.error = view_of(*f.error);
+            m.error = *f.error;
         }
         out = m;
         return {};
@@ -195,7 +180,7 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
     case static_cast<int>(message_type::close): {
         close_message m;
         if (f.error) {
-            m.error = view_of(*f.error);
+            m.error = *f.error;
         }
         m.allow_reconnect = f.allow_reconnect;
         out = m;
@@ -218,33 +203,86 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
     }
 }
 
+// Reads the message's properties from a document of the whole record: the way for every message.
+inline bool fields_from_document(char* text, std::size_t size, json::insitu_document& document,
+                                 message_fields& fields, protocol_error& error) {
+    const json::value* root = parse_object_record(text, size, document, error);
+    if (root == nullptr) {
+        return false;
+    }
+    for (const auto& member : root->GetObject()) {
+        if (!read_property(view_of(member.name), member.value, fields, error)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+enum class envelope_outcome { read, error, unusual };
+
+// Reads the properties of a message of the usual shape (envelope_scanner) with only its structured
+// value parsed into the document; `unusual` (text untouched, nothing decided) for any other message.
+inline envelope_outcome fields_from_envelope(char* text, std::size_t size, json::insitu_document& document,
+                                             message_fields& fields, protocol_error& error) {
+    if (!json::insitu_document::admissible(text, size)) {
+        error = {"InvalidDataException", "Error reading JSON."};
+        return envelope_outcome::error;
+    }
+    deferred_value value;
+    if (!envelope_scanner(text, text + size).scan(fields, value)) {
+        fields = {};
+        return envelope_outcome::unusual;
+    }
+    if (value.begin == nullptr) {
+        return envelope_outcome::read;
+    }
+    if (value.plain_strings) {
+        return read_property(value.name, document.make_string_array(value.strings.data(), value.string_count), fields,
+                             error)
+                   ? envelope_outcome::read
+                   : envelope_outcome::error;
+    }
+    // The value is the only part not checked yet: if it is not JSON, neither is the record.
+    if (document.parse_value(value.begin, text + size) != value.end) {
+        error = {"InvalidDataException", "Error reading JSON."};
+        return envelope_outcome::error;
+    }
+    return read_property(value.name, document.root(), fields, error) ? envelope_outcome::read
+                                                                     : envelope_outcome::error;
+}
+
+// Builds the message the properties describe, or the error of a required one missing.
+inline parse_status message_from_fields(const message_fields& fields, hub_message& out, protocol_error& error) {
+    if (!fields.type) {
+        error = {"InvalidDataException", missing("type")};
+        return parse_status::error;
+    }
+    bool known = true;
+    std::string problem = build_message(fields, out, known);
+    if (!problem.empty()) {
+        error = {"InvalidDataException", std::move(problem)};
+        return parse_status::error;
+    }
+    return known ? parse_status::message : parse_status::ignored;
+}
+
 } // namespace detail
 
 /// Parses the record of `size` bytes at `text`, NUL-terminated (in place: `text` is modified and must
 /// outlive `out`), using `document` for the values. On error, `error` says why.
 inline parse_status parse_hub_message(char* text, std::size_t size, json::insitu_document& document,
                                       hub_message& out, protocol_error& error) {
-    const json::value* root = detail::parse_object_record(text, size, document, error);
-    if (root == nullptr) {
-        return parse_status::error;
-    }
     detail::message_fields fields;
-    for (const auto& member : root->GetObject()) {
-        if (!detail::read_property(detail::view_of(member.name), member.value, fields, error)) {
+    switch (detail::fields_from_envelope(text, size, document, fields, error)) {
+    case detail::envelope_outcome::read: break;
+    case detail::envelope_outcome::error: return parse_status::error;
+    case detail::envelope_outcome::unusual:
+        if (!detail::fields_from_document(text, size, document, fields, error)) {
             return parse_status::error;
         }
+        break;
     }
-    if (!fields.type) {
-        error = {"InvalidDataException", detail::missing("type")};
-        return parse_status::error;
-    }
-    bool known = true;
-    std::string problem = detail::build_message(fields, out, known);
-    if (!problem.empty()) {
-        error = {"InvalidDataException", std::move(problem)};
-        return parse_status::error;
-    }
-    return known ? parse_status::message : parse_status::ignored;
+    return detail::message_from_fields(fields, out, error);
 }
 
 } // namespace signalrpp::protocol

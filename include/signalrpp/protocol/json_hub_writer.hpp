@@ -13,10 +13,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <initializer_list>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace signalrpp::protocol {
 
@@ -38,19 +41,20 @@ namespace detail {
 
 // Writes one message: `{"type":N` and headers on construction, the closing brace and record separator
 // on finish(); destroyed unfinished (an exception), it takes back everything it appended. The envelope
-// is appended directly; RapidJSON's writer writes only the values.
+// is appended directly, as are string values; RapidJSON's writer writes only the other values, and
+// is taken (json::writer_lease) only for them: a Completion of a void or string method never needs it.
 class message_writer {
 public:
     static constexpr std::size_t typical_message_size = 128;
 
     message_writer(std::string& out, message_type type, std::span<const header> headers = {})
-        : out_(out), start_(out.size()), output_(out), lease_(output_) {
+        : out_(out), start_(out.size()) {
         // Room for a typical message at once, rather than growing the string several times on the way.
         out_.reserve(out_.size() + typical_message_size);
-        out_ += "{\"type\":";
+        literal("{\"type\":");
         out_ += static_cast<char>('0' + static_cast<int>(type));
         if (!headers.empty()) {
-            out_ += ",\"headers\":{";
+            literal(",\"headers\":{");
             for (std::size_t i = 0; i < headers.size(); ++i) {
                 if (i > 0) {
                     out_ += ',';
@@ -73,52 +77,79 @@ public:
     }
 
     /// Appends `,"<key>":`; keys are the protocol's own names, which need no escaping.
-    void key(std::string_view key) {
-        out_ += ",\"";
-        out_ += key;
-        out_ += "\":";
+    template <std::size_t N>
+    void key(const char (&name)[N]) {
+        literal(",\"");
+        literal(name);
+        literal("\":");
     }
 
-    void string(std::string_view key_name, std::string_view value) {
+    template <std::size_t N>
+    void string(const char (&key_name)[N], std::string_view value) {
         key(key_name);
         json::append_quoted(out_, value);
     }
 
     void invocation_id(std::string_view id) {
         if (!id.empty()) {
-            string("invocationId", id);
+            literal(",\"invocationId\":");
+            json::append_quoted(out_, id);
         }
     }
 
     /// Appends `v` as a JSON value.
     template <class T>
     void value(const T& v) {
-        json::writer& w = lease_.get();
-        w.Reset(output_);
-        json::write(w, v);
+        if constexpr (std::is_same_v<T, std::string>) {
+            json::append_quoted(out_, v); // what json::write would write, without the writer
+        } else {
+            json::string_output output(out_);
+            json::writer_lease lease(output);
+            json::write(lease.get(), v);
+        }
     }
 
-    template <class T>
-    void value(std::string_view key_name, const T& v) {
+    template <std::size_t N, class T>
+    void value(const char (&key_name)[N], const T& v) {
         key(key_name);
         value(v);
     }
 
-    void raw(std::string_view text) { out_ += text; }
+    /// Appends a string literal as it is, without measuring it at run time.
+    template <std::size_t N>
+    void literal(const char (&text)[N]) {
+        out_.append(text, N - 1);
+    }
 
     void finish() {
-        out_ += '}';
-        out_ += record_separator;
+        const char end[] = {'}', record_separator};
+        out_.append(end, sizeof end);
         finished_ = true;
     }
 
 private:
     std::string& out_;
     std::size_t start_;
-    json::string_output output_;
-    json::writer_lease lease_;
     bool finished_ = false;
 };
+
+// Whether `text` stands in a JSON string as it is.
+inline bool plain(std::string_view text) noexcept { return json::plain_prefix(text.data(), text.size()) == text.size(); }
+
+// Appends the pieces, growing the string once: the quick way for the commonest messages, whose strings
+// need no escapes (a Completion of a string or void method).
+inline void append_pieces(std::string& out, std::initializer_list<std::string_view> pieces) {
+    std::size_t total = 0;
+    for (const auto piece : pieces) {
+        total += piece.size();
+    }
+    std::size_t at = out.size();
+    out.resize(at + total);
+    for (const auto piece : pieces) {
+        std::memcpy(out.data() + at, piece.data(), piece.size());
+        at += piece.size();
+    }
+}
 
 template <class... Args>
 void write_call(std::string& out, message_type type, const invocation_header& h, const Args&... args) {
@@ -126,27 +157,27 @@ void write_call(std::string& out, message_type type, const invocation_header& h,
     m.invocation_id(h.invocation_id);
     m.string("target", h.target);
     m.key("arguments");
-    m.raw("[");
+    m.literal("[");
     [[maybe_unused]] std::size_t written = 0; // (unused for a call without arguments)
     (
         [&] {
             if (written++ > 0) {
-                m.raw(",");
+                m.literal(",");
             }
             m.value(args);
         }(),
         ...);
-    m.raw("]");
+    m.literal("]");
     if (!h.stream_ids.empty()) {
         m.key("streamIds");
-        m.raw("[");
+        m.literal("[");
         for (std::size_t i = 0; i < h.stream_ids.size(); ++i) {
             if (i > 0) {
-                m.raw(",");
+                m.literal(",");
             }
             json::append_quoted(out, h.stream_ids[i]);
         }
-        m.raw("]");
+        m.literal("]");
     }
     m.finish();
 }
@@ -178,6 +209,13 @@ void write_stream_item(std::string& out, std::string_view invocation_id, const T
 /// Type 3 with a result: what an invocation of a method returning a value gets.
 template <json::mapped T>
 void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
+    if constexpr (std::is_same_v<T, std::string>) {
+        if (!invocation_id.empty() && detail::plain(invocation_id) && detail::plain(result)) {
+            detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, R"(","result":")", result,
+                                        "\"}\x1e"});
+            return;
+        }
+    }
     detail::message_writer m(out, message_type::completion);
     m.invocation_id(invocation_id);
     m.value("result", result);
@@ -186,10 +224,14 @@ void write_completion_result(std::string& out, std::string_view invocation_id, c
 
 /// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
 inline void write_completion_void(std::string& out, std::string_view invocation_id) {
+    if (!invocation_id.empty() && detail::plain(invocation_id)) {
+        detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, "\",\"result\":null}\x1e"});
+        return;
+    }
     detail::message_writer m(out, message_type::completion);
     m.invocation_id(invocation_id);
     m.key("result");
-    m.raw("null");
+    m.literal("null");
     m.finish();
 }
 
@@ -232,7 +274,7 @@ inline void write_close(std::string& out, std::optional<std::string_view> error 
     }
     if (allow_reconnect) {
         m.key("allowReconnect");
-        m.raw("true");
+        m.literal("true");
     }
     m.finish();
 }
