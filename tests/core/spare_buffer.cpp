@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 using signalrpp::detail::spare_buffer;
+using signalrpp::detail::spare_strings;
 
 namespace {
 struct test_use {};
@@ -86,4 +88,36 @@ TEST_CASE("release_storage empties a string and frees its heap storage") {
     CHECK_FALSE(signalrpp::detail::has_storage(small));
     signalrpp::detail::release_storage(small);
     CHECK(small.empty());
+}
+
+TEST_CASE("spare strings: several kept per thread, taken back last given first, the large ones not kept") {
+    struct many_use {};
+    using spares = spare_strings<many_use>;
+    std::vector<std::string> given;
+    std::vector<const char*> storage;
+    for (std::size_t i = 0; i < spares::max_count + 2; ++i) {
+        given.emplace_back(100, 'x');
+        storage.push_back(given.back().data());
+    }
+    for (auto& s : given) {
+        spares::give(s);
+        CHECK(s.empty());
+    }
+    // The first max_count were kept: their strings lost their storage; the two past the room kept theirs.
+    CHECK(given[0].capacity() == no_storage);
+    CHECK(given[spares::max_count].capacity() >= 100);
+    for (std::size_t i = spares::max_count; i-- > 0;) {
+        const std::string taken = spares::take();
+        CHECK(taken.empty());
+        CHECK(taken.data() == storage[i]);
+    }
+    CHECK(spares::take().capacity() == no_storage); // none left
+
+    std::string large(spares::max_kept + 1, 'x');
+    spares::give(large);
+    CHECK(large.empty());
+    CHECK(spares::take().capacity() == no_storage);
+    std::string small = "inline";
+    spares::give(small); // nothing to keep: no storage of its own
+    CHECK(spares::take().capacity() == no_storage);
 }

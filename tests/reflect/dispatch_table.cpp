@@ -19,6 +19,21 @@ SIGNALRPP_HUB(catalogue_hub, zeta, alpha, Mixed, (renamed, "GetNumber"));
 struct empty_hub {};
 SIGNALRPP_HUB(empty_hub);
 
+// More methods than a table searches one by one: found by binary search.
+struct large_hub {
+    int m01() { return 1; }
+    int m02() { return 2; }
+    int m03() { return 3; }
+    int m04() { return 4; }
+    int m05() { return 5; }
+    int m06() { return 6; }
+    int m07() { return 7; }
+    int m08() { return 8; }
+    int m09() { return 9; }
+    int m10() { return 10; }
+};
+SIGNALRPP_HUB(large_hub, m10, m09, m08, m07, m06, m05, m04, m03, m02, m01);
+
 } // namespace menu
 
 using signalrpp::reflect::dispatch_table;
@@ -43,6 +58,20 @@ TEST_CASE("methods are found by wire name in any case, and only by wire name") {
     CHECK(table::find("renamed") == nullptr);
     CHECK(table::find("alph") == nullptr);
     CHECK(table::find("alphas") == nullptr);
+    CHECK(table::find("") == nullptr);
+}
+
+TEST_CASE("a table too large to search one by one finds every method, in any case, and nothing else") {
+    using table = dispatch_table<menu::large_hub>;
+    STATIC_REQUIRE(table::entries.size() > table::linear_search_limit);
+    for (std::size_t i = 0; i < table::entries.size(); ++i) {
+        const std::string name = table::entries[i].name == "m10" ? "M10" : "M0" + std::to_string(i + 1);
+        CAPTURE(name);
+        CHECK(table::find(name) == &table::entries[i]);
+    }
+    CHECK(table::find("m00") == nullptr);
+    CHECK(table::find("m11") == nullptr);
+    CHECK(table::find("m1") == nullptr);
     CHECK(table::find("") == nullptr);
 }
 

@@ -3,7 +3,10 @@
 // the thread serves. A connection going idle gives its buffer back (it keeps no memory while idle) and the
 // next one that needs a buffer for the same use takes it, so that busy connections do not allocate and
 // free a buffer for every message. Buffers larger than `max_kept`, left by a burst, are freed.
+// spare_strings<Use>: the same for uses with many buffers in flight at once (messages queued for
+// writing), a few strings' storage per thread.
 
+#include <array>
 #include <cstddef>
 #include <string>
 
@@ -54,6 +57,41 @@ public:
 private:
     static std::string& slot() noexcept {
         thread_local std::string spare;
+        return spare;
+    }
+};
+
+template <class Use>
+class spare_strings {
+public:
+    static constexpr std::size_t max_count = 16;
+    static constexpr std::size_t max_kept = 4096;
+
+    /// Leaves `s` empty; keeps its storage if there is room and it is not over `max_kept` (else `s`
+    /// keeps it, to be freed with it).
+    static void give(std::string& s) noexcept {
+        slots& spare = pool();
+        if (spare.count < max_count && has_storage(s) && s.capacity() <= max_kept) {
+            s.clear();
+            spare.strings[spare.count++] = std::move(s);
+        }
+        s.clear();
+    }
+
+    /// An empty string with the storage of one given before, if any is kept.
+    static std::string take() noexcept {
+        slots& spare = pool();
+        return spare.count > 0 ? std::move(spare.strings[--spare.count]) : std::string();
+    }
+
+private:
+    struct slots {
+        std::array<std::string, max_count> strings;
+        std::size_t count = 0;
+    };
+
+    static slots& pool() noexcept {
+        thread_local slots spare;
         return spare;
     }
 };

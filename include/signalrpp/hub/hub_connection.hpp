@@ -551,7 +551,7 @@ private:
             return false;
         }
         const auto& o = shared_->options;
-        std::string out;
+        std::string out = transport::outbound_message::new_buffer();
         if (o.authorize && hub_->has_method(call.target) && !o.authorize(context_, call.target)) {
             if (!call.invocation_id.empty()) {
                 protocol::write_completion_error(

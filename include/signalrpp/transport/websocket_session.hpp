@@ -93,6 +93,9 @@ public:
 
     void on_written(std::error_code ec, std::size_t) override {
         writing_ = false;
+        for (auto& m : inflight_) {
+            m.recycle();
+        }
         inflight_.clear();
         buffers_.clear();
         if (ec) {

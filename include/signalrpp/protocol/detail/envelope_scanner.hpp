@@ -51,16 +51,7 @@ public:
             return true;
         }
         for (;;) {
-            std::string_view name;
-            if (!plain_string(name)) {
-                return false;
-            }
-            skip_space();
-            if (!take(':')) {
-                return false;
-            }
-            skip_space();
-            if (!member(name, fields, value)) {
+            if (!member(fields, value)) {
                 return false;
             }
             skip_space();
@@ -75,37 +66,85 @@ public:
     }
 
 private:
+    static constexpr int short_string = 16; // bytes of an id or name, most of the time
+
+    enum class property { type, invocation_id, target, error, structured };
+
+    // Takes the key at the current quote if it is `"<name>"` (`spelled` is the name and its closing
+    // quote): compared as bytes, as only the exact spelling is usual.
     template <std::size_t N>
-    static bool is(std::string_view name, const char (&expected)[N]) noexcept {
-        return name.size() == N - 1 && std::memcmp(name.data(), expected, N - 1) == 0;
+    bool key_is(const char (&spelled)[N]) noexcept {
+        if (end_ - p_ < static_cast<std::ptrdiff_t>(N) || std::memcmp(p_ + 1, spelled, N - 1) != 0) {
+            return false;
+        }
+        p_ += N;
+        return true;
     }
 
-    bool member(std::string_view name, message_fields& fields, deferred_value& value) noexcept {
-        if (is(name, "type")) {
-            return !fields.type && small_integer(fields.type);
+    // Reads a known key, chosen by its first letter; false for any other key.
+    bool key(property& which, std::string_view& name) noexcept {
+        if (*p_ != '"') {
+            return false;
         }
-        if (is(name, "invocationId")) {
-            return string_value(fields.invocation_id);
-        }
-        if (is(name, "target")) {
-            return string_value(fields.target);
-        }
-        if (is(name, "error")) {
-            return string_value(fields.error);
-        }
-        if (is(name, "arguments") || is(name, "item") || is(name, "result")) {
-            if (value.begin != nullptr) {
-                return false;
+        const char* const spelled = p_ + 1;
+        switch (*spelled) {
+        case 't':
+            if (key_is("type\"")) {
+                which = property::type;
+                return true;
             }
-            value.name = name;
-            value.begin = p_;
-            if (!plain_string_array(value) && !skip_value()) {
-                return false;
+            which = property::target;
+            return key_is("target\"");
+        case 'i':
+            if (key_is("invocationId\"")) {
+                which = property::invocation_id;
+                return true;
             }
-            value.end = p_;
-            return true;
+            which = property::structured;
+            name = {spelled, 4};
+            return key_is("item\"");
+        case 'e': which = property::error; return key_is("error\"");
+        case 'a':
+            which = property::structured;
+            name = {spelled, 9};
+            return key_is("arguments\"");
+        case 'r':
+            which = property::structured;
+            name = {spelled, 6};
+            return key_is("result\"");
+        default: return false;
         }
-        return false;
+    }
+
+    // One `"key": value`.
+    bool member(message_fields& fields, deferred_value& value) noexcept {
+        property which{};
+        std::string_view name;
+        if (!key(which, name)) {
+            return false;
+        }
+        skip_space();
+        if (!take(':')) {
+            return false;
+        }
+        skip_space();
+        switch (which) {
+        case property::type: return !fields.type && small_integer(fields.type);
+        case property::invocation_id: return string_value(fields.invocation_id);
+        case property::target: return string_value(fields.target);
+        case property::error: return string_value(fields.error);
+        case property::structured: break;
+        }
+        if (value.begin != nullptr) {
+            return false;
+        }
+        value.name = name;
+        value.begin = p_;
+        if (!plain_string_array(value) && !skip_value()) {
+            return false;
+        }
+        value.end = p_;
+        return true;
     }
 
     void skip_space() noexcept {
@@ -122,24 +161,32 @@ private:
         return true;
     }
 
-    // A string without escapes or control characters, as a view of the text between its quotes.
-    bool plain_string(std::string_view& out) noexcept {
+    // A string without escapes or control characters, as a view of the text between its quotes. The
+    // first `bytewise` bytes are looked at one by one (cheaper for the short strings of ids and names),
+    // the rest in runs.
+    bool plain_string(std::string_view& out, int bytewise) noexcept {
         if (*p_ != '"') {
             return false;
         }
         char* const begin = p_ + 1;
-        const std::size_t run = json::plain_prefix(begin, static_cast<std::size_t>(end_ - begin));
-        if (begin[run] != '"') {
+        char* q = begin;
+        for (int i = 0; i < bytewise && json::detail::plain_byte(*q); ++i) { // (the NUL at the end stops it)
+            ++q;
+        }
+        if (*q != '"' && json::detail::plain_byte(*q)) {
+            q += json::plain_prefix(q, static_cast<std::size_t>(end_ - q));
+        }
+        if (*q != '"') {
             return false; // an escape, a control character or the end of the text
         }
-        out = {begin, run};
-        p_ = begin + run + 1;
+        out = {begin, static_cast<std::size_t>(q - begin)};
+        p_ = q + 1;
         return true;
     }
 
     bool string_value(std::optional<std::string_view>& out) noexcept {
         std::string_view s;
-        if (out || !plain_string(s)) {
+        if (out || !plain_string(s, short_string)) {
             return false;
         }
         out = s;
@@ -158,7 +205,7 @@ private:
         if (!take(']')) {
             for (;;) {
                 std::string_view s;
-                if (count == deferred_value::max_strings || !plain_string(s)) {
+                if (count == deferred_value::max_strings || !plain_string(s, 0)) {
                     p_ = start;
                     return false;
                 }
