@@ -47,3 +47,21 @@ TEST_CASE("malformed UTF-8 fails") {
     }
     CHECK_FALSE(valid("a long ASCII prefix before the bad byte \xff"));
 }
+
+TEST_CASE("a malformed or multi-byte sequence is found wherever it falls in the text's sixteen-byte blocks") {
+    for (std::size_t length = 1; length <= 50; ++length) {
+        for (std::size_t at = 0; at < length; ++at) {
+            CAPTURE(length, at);
+            std::string text(length, 'a');
+            text[at] = '\x80'; // a continuation byte alone
+            CHECK_FALSE(valid(text));
+            if (at + 1 < length) {
+                text[at] = '\xc3';
+                text[at + 1] = '\xa9'; // é
+                CHECK(valid(text));
+                text[at + 1] = 'a'; // é cut short
+                CHECK_FALSE(valid(text));
+            }
+        }
+    }
+}

@@ -49,6 +49,26 @@ TEST_CASE("nesting is limited to 64 levels by default, and the limit can be set"
     CHECK_FALSE(doc.parse(text.data(), text.size(), 2));
 }
 
+TEST_CASE("the checks before parsing see every byte, wherever it falls in the text's sixteen-byte blocks") {
+    // Lengths around the block size put the byte looked for in the last, partial block, which is
+    // checked by a load overlapping the block before it.
+    for (std::size_t length = 1; length <= 50; ++length) {
+        for (std::size_t at = 0; at < length; ++at) {
+            CAPTURE(length, at);
+            std::string text(length, ' ');
+            text[at] = '\xff';
+            CHECK_FALSE(insitu_document::admissible(text.data(), text.size()));
+            // Openers: the limit passed exactly when one of them is at `at`.
+            std::string nested(length, ' ');
+            nested[0] = '[';
+            nested[at] = '[';
+            const int depth = at == 0 ? 1 : 2;
+            CHECK(insitu_document::admissible(nested.data(), nested.size(), depth));
+            CHECK_FALSE(insitu_document::admissible(nested.data(), nested.size(), depth - 1));
+        }
+    }
+}
+
 TEST_CASE("one document parses text after text, each replacing the last") {
     insitu_document doc;
     for (int i = 0; i < 1000; ++i) {

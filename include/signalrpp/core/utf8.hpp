@@ -23,6 +23,12 @@ inline bool valid(std::string_view text) noexcept {
         while (end - p >= 16 && _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) == 0) {
             p += 16;
         }
+        // Fewer than sixteen left, in a text of at least sixteen: if the last sixteen bytes are ASCII,
+        // so is the rest (one load that overlaps bytes already checked).
+        if (end - p < 16 && text.size() >= 16 &&
+            _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16))) == 0) {
+            break;
+        }
 #endif
         while (end - p >= 8) {
             std::uint64_t chunk;

@@ -129,6 +129,20 @@ private:
                 ++s.openers;
             }
         }
+        // The last bytes (fewer than sixteen) by one load of the final sixteen, counting openers only
+        // among the bytes not counted yet.
+        if (i < text.size() && text.size() >= 16) {
+            const std::size_t overlap = i - (text.size() - 16);
+            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + text.size() - 16));
+            high_bits = _mm_or_si128(high_bits, chunk);
+            for (auto openers = static_cast<unsigned>(
+                                    _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace))) >>
+                                overlap;
+                 openers != 0; openers &= openers - 1) {
+                ++s.openers;
+            }
+            i = text.size();
+        }
         high = _mm_movemask_epi8(high_bits) != 0 ? 0x80 : 0;
 #endif
         for (; i + 8 <= text.size(); i += 8) {

@@ -148,7 +148,8 @@ private:
     }
 
     void skip_space() noexcept {
-        while (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r') {
+        // (Most bytes are above the space: one comparison rules them out.)
+        while (static_cast<unsigned char>(*p_) <= ' ' && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) {
             ++p_;
         }
     }
