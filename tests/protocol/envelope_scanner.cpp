@@ -75,6 +75,17 @@ const std::vector<std::string> usual_records = {
     R"({"type":1,"target":"","arguments":[]})",
     R"({"type":1,"target":"T","arguments":[]} trailing text)",
     R"({"type":1,"target":"T","arguments":[]})" "\x1e" R"({"type":6})",
+    // What the whole parse checks before parsing, met in each part of a usual record.
+    std::string(R"({"type":6})") + "\xff",
+    std::string(R"({"type":6})") + std::string(70, '['),
+    std::string(R"({"type":6})") + std::string(1, '\0') + std::string(70, '['),
+    std::string(R"({"type":6} "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[")"),
+    "{\"type\":1,\"target\":\"T\",\"arguments\":[\"\xff\"]}",
+    "{\"type\":1,\"target\":\"T\",\"arguments\":[1,\"\xff\"]}",
+    "{\"type\":1,\"target\":\"\xc3\xa9\",\"arguments\":[1,\"\xe2\x82\xac\"]}",
+    "{\"type\":1,\"invocationId\":\"\xed\xa0\x80\",\"target\":\"T\",\"arguments\":[]}",
+    R"({"type":1,"target":"T","arguments":)" + std::string(63, '[') + std::string(63, ']') + "}",
+    R"({"type":1,"target":"T","arguments":)" + std::string(64, '[') + std::string(64, ']') + "}",
 };
 
 const std::vector<std::string> unusual_records = {
