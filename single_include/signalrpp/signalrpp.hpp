@@ -534,6 +534,12 @@ inline bool valid(std::string_view text) noexcept {
         while (end - p >= 16 && _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))) == 0) {
             p += 16;
         }
+        // Fewer than sixteen left, in a text of at least sixteen: if the last sixteen bytes are ASCII,
+        // so is the rest (one load that overlaps bytes already checked).
+        if (end - p < 16 && text.size() >= 16 &&
+            _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(end - 16))) == 0) {
+            break;
+        }
 #endif
         while (end - p >= 8) {
             std::uint64_t chunk;
@@ -1380,6 +1386,20 @@ private:
                  openers != 0; openers &= openers - 1) {
                 ++s.openers;
             }
+        }
+        // The last bytes (fewer than sixteen) by one load of the final sixteen, counting openers only
+        // among the bytes not counted yet.
+        if (i < text.size() && text.size() >= 16) {
+            const std::size_t overlap = i - (text.size() - 16);
+            const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + text.size() - 16));
+            high_bits = _mm_or_si128(high_bits, chunk);
+            for (auto openers = static_cast<unsigned>(
+                                    _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace))) >>
+                                overlap;
+                 openers != 0; openers &= openers - 1) {
+                ++s.openers;
+            }
+            i = text.size();
         }
         high = _mm_movemask_epi8(high_bits) != 0 ? 0x80 : 0;
 #endif
@@ -6262,6 +6282,7 @@ struct deferred_value {
     static constexpr std::size_t max_strings = 4;
 
     std::string_view name; ///< "arguments", "item" or "result"
+    const json::value* message_fields::*field = nullptr; ///< the field it goes to
     char* begin = nullptr; ///< null: the message has none
     char* end = nullptr;   ///< just past it, as far as a bracket-counting skip finds
     bool plain_strings = false; ///< the value is an array of the first `string_count` of `strings`
@@ -6317,7 +6338,7 @@ private:
     }
 
     // Reads a known key, chosen by its first letter; false for any other key.
-    bool key(property& which, std::string_view& name) noexcept {
+    bool key(property& which, std::string_view& name, const json::value* message_fields::*&field) noexcept {
         if (*p_ != '"') {
             return false;
         }
@@ -6337,15 +6358,18 @@ private:
             }
             which = property::structured;
             name = {spelled, 4};
+            field = &message_fields::item;
             return key_is("item\"");
         case 'e': which = property::error; return key_is("error\"");
         case 'a':
             which = property::structured;
             name = {spelled, 9};
+            field = &message_fields::arguments;
             return key_is("arguments\"");
         case 'r':
             which = property::structured;
             name = {spelled, 6};
+            field = &message_fields::result;
             return key_is("result\"");
         default: return false;
         }
@@ -6355,7 +6379,8 @@ private:
     bool member(message_fields& fields, deferred_value& value) noexcept {
         property which{};
         std::string_view name;
-        if (!key(which, name)) {
+        const json::value* message_fields::*field = nullptr;
+        if (!key(which, name, field)) {
             return false;
         }
         skip_space();
@@ -6374,6 +6399,7 @@ private:
             return false;
         }
         value.name = name;
+        value.field = field;
         value.begin = p_;
         if (!plain_string_array(value) && !skip_value()) {
             return false;
@@ -6382,7 +6408,14 @@ private:
         return true;
     }
 
+    // Most bytes are above the space: one comparison, inline, rules them out.
     void skip_space() noexcept {
+        if (static_cast<unsigned char>(*p_) <= ' ') {
+            skip_whitespace();
+        }
+    }
+
+    void skip_whitespace() noexcept {
         while (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r') {
             ++p_;
         }
@@ -6764,10 +6797,9 @@ inline envelope_outcome fields_from_envelope(char* text, std::size_t size, json:
         return envelope_outcome::read;
     }
     if (value.plain_strings) {
-        return read_property(value.name, document.make_string_array(value.strings.data(), value.string_count), fields,
-                             error)
-                   ? envelope_outcome::read
-                   : envelope_outcome::error;
+        // An array, as arguments must be (items and results may be anything): nothing to check.
+        fields.*value.field = &document.make_string_array(value.strings.data(), value.string_count);
+        return envelope_outcome::read;
     }
     // The value is the only part not checked yet: if it is not JSON, neither is the record.
     if (document.parse_value(value.begin, text + size) != value.end) {

@@ -27,6 +27,7 @@ struct deferred_value {
     static constexpr std::size_t max_strings = 4;
 
     std::string_view name; ///< "arguments", "item" or "result"
+    const json::value* message_fields::*field = nullptr; ///< the field it goes to
     char* begin = nullptr; ///< null: the message has none
     char* end = nullptr;   ///< just past it, as far as a bracket-counting skip finds
     bool plain_strings = false; ///< the value is an array of the first `string_count` of `strings`
@@ -82,7 +83,7 @@ private:
     }
 
     // Reads a known key, chosen by its first letter; false for any other key.
-    bool key(property& which, std::string_view& name) noexcept {
+    bool key(property& which, std::string_view& name, const json::value* message_fields::*&field) noexcept {
         if (*p_ != '"') {
             return false;
         }
@@ -102,15 +103,18 @@ private:
             }
             which = property::structured;
             name = {spelled, 4};
+            field = &message_fields::item;
             return key_is("item\"");
         case 'e': which = property::error; return key_is("error\"");
         case 'a':
             which = property::structured;
             name = {spelled, 9};
+            field = &message_fields::arguments;
             return key_is("arguments\"");
         case 'r':
             which = property::structured;
             name = {spelled, 6};
+            field = &message_fields::result;
             return key_is("result\"");
         default: return false;
         }
@@ -120,7 +124,8 @@ private:
     bool member(message_fields& fields, deferred_value& value) noexcept {
         property which{};
         std::string_view name;
-        if (!key(which, name)) {
+        const json::value* message_fields::*field = nullptr;
+        if (!key(which, name, field)) {
             return false;
         }
         skip_space();
@@ -139,6 +144,7 @@ private:
             return false;
         }
         value.name = name;
+        value.field = field;
         value.begin = p_;
         if (!plain_string_array(value) && !skip_value()) {
             return false;
@@ -147,9 +153,15 @@ private:
         return true;
     }
 
+    // Most bytes are above the space: one comparison, inline, rules them out.
     void skip_space() noexcept {
-        // (Most bytes are above the space: one comparison rules them out.)
-        while (static_cast<unsigned char>(*p_) <= ' ' && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) {
+        if (static_cast<unsigned char>(*p_) <= ' ') {
+            skip_whitespace();
+        }
+    }
+
+    void skip_whitespace() noexcept {
+        while (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r') {
             ++p_;
         }
     }
