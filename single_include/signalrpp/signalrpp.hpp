@@ -710,15 +710,35 @@ inline std::size_t plain_prefix(const char* text, std::size_t size) noexcept {
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
     const __m128i last_control = _mm_set1_epi8(0x1f);
-    for (; i + 16 <= size; i += 16) {
-        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
+    // The bytes of the sixteen at `at` that need an escape, as 0xff.
+    const auto special = [&](const char* at) {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
         // Unsigned: a byte is below 0x20 exactly when max(byte, 0x1f) is 0x1f.
         const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, last_control), last_control);
-        const __m128i special =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)), control);
-        if (const int mask = _mm_movemask_epi8(special); mask != 0) {
-            return i + static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(mask)));
+        return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)), control);
+    };
+    const auto first_set = [](unsigned mask) { return static_cast<std::size_t>(std::countr_zero(mask)); };
+    // Thirty-two bytes a step, with one test for both halves.
+    for (; i + 32 <= size; i += 32) {
+        const __m128i low = special(text + i);
+        const __m128i high = special(text + i + 16);
+        if (_mm_movemask_epi8(_mm_or_si128(low, high)) != 0) {
+            return i + first_set(static_cast<unsigned>(_mm_movemask_epi8(low)) |
+                                 static_cast<unsigned>(_mm_movemask_epi8(high)) << 16);
         }
+    }
+    if (i + 16 <= size) {
+        if (const int mask = _mm_movemask_epi8(special(text + i)); mask != 0) {
+            return i + first_set(static_cast<unsigned>(mask));
+        }
+        i += 16;
+    }
+    // Fewer than sixteen left, in a text of at least sixteen: one load of the last sixteen, ignoring the
+    // bytes it shares with the blocks already looked at.
+    if (i < size && size >= 16) {
+        const std::size_t overlap = i - (size - 16);
+        const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(special(text + size - 16))) >> overlap;
+        return mask != 0 ? i + first_set(mask) : size;
     }
 #endif
     for (; i + 8 <= size; i += 8) {
@@ -1365,9 +1385,9 @@ private:
         std::size_t openers = 0; // bytes '[' and '{' (an upper bound of the nesting depth)
     };
 
-    // One pass, sixteen bytes at a time with SSE2, then eight at a time. '[' | 0x20 == '{': both are
-    // found by comparing x | 0x20.. with '{'.. (in a word, they become zero bytes of the XOR, which the
-    // usual bit trick marks with 0x80 to be summed by a multiply).
+    // One pass, sixteen bytes at a time with SSE2 (the last few by an overlapping load), else eight at
+    // a time. '[' | 0x20 == '{': both are found by comparing x | 0x20.. with '{'.. (in a word, they
+    // become zero bytes of the XOR, which the usual bit trick marks with 0x80 to be summed by a multiply).
     static scan quick_scan(std::string_view text) noexcept {
         constexpr std::uint64_t ones = 0x0101010101010101ull;
         scan s;
@@ -1377,22 +1397,31 @@ private:
         const __m128i brace = _mm_set1_epi8('{');
         const __m128i case_bit = _mm_set1_epi8(0x20);
         __m128i high_bits = _mm_setzero_si128();
+        // Openers counted per byte lane (a match is -1: subtracted), summed before a lane can overflow.
+        __m128i lane_counts = _mm_setzero_si128();
+        const auto add_lane_counts = [&] {
+            const __m128i sums = _mm_sad_epu8(lane_counts, _mm_setzero_si128());
+            s.openers += static_cast<std::size_t>(_mm_cvtsi128_si32(sums) + _mm_extract_epi16(sums, 4));
+            lane_counts = _mm_setzero_si128();
+        };
+        std::size_t blocks = 0;
         for (; i + 16 <= text.size(); i += 16) {
             const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
             high_bits = _mm_or_si128(high_bits, chunk);
-            // (Counted bit by bit: a chunk has few, and std::popcount is a library call without -mpopcnt.)
-            for (auto openers = static_cast<unsigned>(
-                     _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace)));
-                 openers != 0; openers &= openers - 1) {
-                ++s.openers;
+            lane_counts = _mm_sub_epi8(lane_counts, _mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace));
+            if (++blocks == 255) {
+                add_lane_counts();
+                blocks = 0;
             }
         }
+        add_lane_counts();
         // The last bytes (fewer than sixteen) by one load of the final sixteen, counting openers only
         // among the bytes not counted yet.
         if (i < text.size() && text.size() >= 16) {
             const std::size_t overlap = i - (text.size() - 16);
             const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + text.size() - 16));
             high_bits = _mm_or_si128(high_bits, chunk);
+            // (Counted bit by bit: few, and std::popcount is a library call without -mpopcnt.)
             for (auto openers = static_cast<unsigned>(
                                     _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace))) >>
                                 overlap;

@@ -69,6 +69,15 @@ TEST_CASE("the checks before parsing see every byte, wherever it falls in the te
     }
 }
 
+TEST_CASE("openers are counted exactly however many there are (counts kept per byte lane must not wrap)") {
+    // 4096 openers put 256 in each of the sixteen lanes of a sixteen-byte block.
+    for (const std::size_t n : {64, 65, 4095, 4096, 4097, 8192}) {
+        CAPTURE(n);
+        const std::string nested = std::string(n, '[') + std::string(n, ']');
+        CHECK(insitu_document::admissible(nested.data(), nested.size()) == (n <= 64));
+    }
+}
+
 TEST_CASE("one document parses text after text, each replacing the last") {
     insitu_document doc;
     for (int i = 0; i < 1000; ++i) {

@@ -107,9 +107,9 @@ private:
         std::size_t openers = 0; // bytes '[' and '{' (an upper bound of the nesting depth)
     };
 
-    // One pass, sixteen bytes at a time with SSE2, then eight at a time. '[' | 0x20 == '{': both are
-    // found by comparing x | 0x20.. with '{'.. (in a word, they become zero bytes of the XOR, which the
-    // usual bit trick marks with 0x80 to be summed by a multiply).
+    // One pass, sixteen bytes at a time with SSE2 (the last few by an overlapping load), else eight at
+    // a time. '[' | 0x20 == '{': both are found by comparing x | 0x20.. with '{'.. (in a word, they
+    // become zero bytes of the XOR, which the usual bit trick marks with 0x80 to be summed by a multiply).
     static scan quick_scan(std::string_view text) noexcept {
         constexpr std::uint64_t ones = 0x0101010101010101ull;
         scan s;
@@ -119,22 +119,31 @@ private:
         const __m128i brace = _mm_set1_epi8('{');
         const __m128i case_bit = _mm_set1_epi8(0x20);
         __m128i high_bits = _mm_setzero_si128();
+        // Openers counted per byte lane (a match is -1: subtracted), summed before a lane can overflow.
+        __m128i lane_counts = _mm_setzero_si128();
+        const auto add_lane_counts = [&] {
+            const __m128i sums = _mm_sad_epu8(lane_counts, _mm_setzero_si128());
+            s.openers += static_cast<std::size_t>(_mm_cvtsi128_si32(sums) + _mm_extract_epi16(sums, 4));
+            lane_counts = _mm_setzero_si128();
+        };
+        std::size_t blocks = 0;
         for (; i + 16 <= text.size(); i += 16) {
             const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
             high_bits = _mm_or_si128(high_bits, chunk);
-            // (Counted bit by bit: a chunk has few, and std::popcount is a library call without -mpopcnt.)
-            for (auto openers = static_cast<unsigned>(
-                     _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace)));
-                 openers != 0; openers &= openers - 1) {
-                ++s.openers;
+            lane_counts = _mm_sub_epi8(lane_counts, _mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace));
+            if (++blocks == 255) {
+                add_lane_counts();
+                blocks = 0;
             }
         }
+        add_lane_counts();
         // The last bytes (fewer than sixteen) by one load of the final sixteen, counting openers only
         // among the bytes not counted yet.
         if (i < text.size() && text.size() >= 16) {
             const std::size_t overlap = i - (text.size() - 16);
             const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + text.size() - 16));
             high_bits = _mm_or_si128(high_bits, chunk);
+            // (Counted bit by bit: few, and std::popcount is a library call without -mpopcnt.)
             for (auto openers = static_cast<unsigned>(
                                     _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(chunk, case_bit), brace))) >>
                                 overlap;
