@@ -5997,6 +5997,9 @@ inline protocol_error message_too_large_error(std::size_t limit) {
                                        "B was exceeded. The message size can be configured in AddHubOptions."})};
 }
 
+/// The error for a message (or handshake) that is not JSON (or not UTF-8, or nested too deeply).
+inline protocol_error reading_error() { return {"InvalidDataException", "Error reading JSON."}; }
+
 /// The error for a message (or handshake) that is JSON but not an object; `token` names what it is.
 inline protocol_error not_an_object_error(std::string_view token) {
     return {"InvalidDataException",
@@ -6015,7 +6018,7 @@ namespace signalrpp::protocol::detail {
 inline const json::value* parse_object_record(char* text, std::size_t size, json::insitu_document& document,
                                               protocol_error& error) {
     if (!document.parse(text, size)) {
-        error = {"InvalidDataException", "Error reading JSON."};
+        error = reading_error();
         return nullptr;
     }
     const json::value& root = document.root();
@@ -6310,13 +6313,17 @@ namespace signalrpp::protocol::detail {
 struct deferred_value {
     static constexpr std::size_t max_strings = 4;
 
-    std::string_view name; ///< "arguments", "item" or "result"
-    const json::value* message_fields::*field = nullptr; ///< the field it goes to
+    const json::value* message_fields::*field = nullptr; ///< the field it goes to: arguments, item or result
     char* begin = nullptr; ///< null: the message has none
     char* end = nullptr;   ///< just past it, as far as a bracket-counting skip finds
     bool plain_strings = false; ///< the value is an array of the first `string_count` of `strings`
     std::size_t string_count = 0;
     std::array<json::insitu_document::text_string, max_strings> strings{};
+
+    /// The property's name.
+    std::string_view name() const noexcept {
+        return field == &message_fields::arguments ? "arguments" : field == &message_fields::item ? "item" : "result";
+    }
 };
 
 class envelope_scanner {
@@ -6367,12 +6374,11 @@ private:
     }
 
     // Reads a known key, chosen by its first letter; false for any other key.
-    bool key(property& which, std::string_view& name, const json::value* message_fields::*&field) noexcept {
+    bool key(property& which, const json::value* message_fields::*&field) noexcept {
         if (*p_ != '"') {
             return false;
         }
-        const char* const spelled = p_ + 1;
-        switch (*spelled) {
+        switch (p_[1]) {
         case 't':
             if (key_is("type\"")) {
                 which = property::type;
@@ -6386,18 +6392,15 @@ private:
                 return true;
             }
             which = property::structured;
-            name = {spelled, 4};
             field = &message_fields::item;
             return key_is("item\"");
         case 'e': which = property::error; return key_is("error\"");
         case 'a':
             which = property::structured;
-            name = {spelled, 9};
             field = &message_fields::arguments;
             return key_is("arguments\"");
         case 'r':
             which = property::structured;
-            name = {spelled, 6};
             field = &message_fields::result;
             return key_is("result\"");
         default: return false;
@@ -6407,9 +6410,8 @@ private:
     // One `"key": value`.
     bool member(message_fields& fields, deferred_value& value) noexcept {
         property which{};
-        std::string_view name;
         const json::value* message_fields::*field = nullptr;
-        if (!key(which, name, field)) {
+        if (!key(which, field)) {
             return false;
         }
         skip_space();
@@ -6427,7 +6429,6 @@ private:
         if (value.begin != nullptr) {
             return false;
         }
-        value.name = name;
         value.field = field;
         value.begin = p_;
         if (!plain_string_array(value) && !skip_value()) {
@@ -6445,10 +6446,13 @@ private:
     }
 
     void skip_whitespace() noexcept {
-        while (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r') {
+        while (is_space(*p_)) {
             ++p_;
         }
     }
+
+    // JSON's whitespace.
+    static bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
     bool take(char c) noexcept {
         if (*p_ != c) {
@@ -6536,8 +6540,7 @@ private:
         if (digits == 0 || digits > 9 || (*begin == '0' && digits > 1)) {
             return false;
         }
-        const char next = *p_;
-        if (next != ',' && next != '}' && next != ' ' && next != '\t' && next != '\n' && next != '\r') {
+        if (*p_ != ',' && *p_ != '}' && !is_space(*p_)) {
             return false;
         }
         out = n;
@@ -6572,8 +6575,7 @@ private:
         }
         if (*p_ != '[' && *p_ != '{') {
             const char* const begin = p_;
-            while (p_ < end_ && *p_ != ',' && *p_ != '}' && *p_ != ']' && *p_ != ' ' && *p_ != '\t' &&
-                   *p_ != '\n' && *p_ != '\r') {
+            while (p_ < end_ && *p_ != ',' && *p_ != '}' && *p_ != ']' && !is_space(*p_)) {
                 ++p_;
             }
             return p_ != begin;
@@ -6814,7 +6816,7 @@ enum class envelope_outcome { read, error, unusual };
 inline envelope_outcome fields_from_envelope(char* text, std::size_t size, json::insitu_document& document,
                                              message_fields& fields, protocol_error& error) {
     if (!json::insitu_document::admissible(text, size)) {
-        error = {"InvalidDataException", "Error reading JSON."};
+        error = reading_error();
         return envelope_outcome::error;
     }
     deferred_value value;
@@ -6832,10 +6834,10 @@ inline envelope_outcome fields_from_envelope(char* text, std::size_t size, json:
     }
     // The value is the only part not checked yet: if it is not JSON, neither is the record.
     if (document.parse_value(value.begin, text + size) != value.end) {
-        error = {"InvalidDataException", "Error reading JSON."};
+        error = reading_error();
         return envelope_outcome::error;
     }
-    return read_property(value.name, document.root(), fields, error) ? envelope_outcome::read
+    return read_property(value.name(), document.root(), fields, error) ? envelope_outcome::read
                                                                      : envelope_outcome::error;
 }
 
@@ -7083,7 +7085,7 @@ void write_completion_result(std::string& out, std::string_view invocation_id, c
     if constexpr (std::is_same_v<T, std::string>) {
         if (!invocation_id.empty() && detail::plain(invocation_id) && detail::plain(result)) {
             detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, R"(","result":")", result,
-                                        "\"}\x1e"});
+                                        R"("})", std::string_view(&record_separator, 1)});
             return;
         }
     }
@@ -7096,7 +7098,8 @@ void write_completion_result(std::string& out, std::string_view invocation_id, c
 /// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
 inline void write_completion_void(std::string& out, std::string_view invocation_id) {
     if (!invocation_id.empty() && detail::plain(invocation_id)) {
-        detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, "\",\"result\":null}\x1e"});
+        detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, R"(","result":null})",
+                                    std::string_view(&record_separator, 1)});
         return;
     }
     detail::message_writer m(out, message_type::completion);
@@ -9143,11 +9146,13 @@ public:
                 }
             }
             return nullptr;
+        } else {
+            const auto it = std::lower_bound(entries.begin(), entries.end(), target,
+                                             [](const auto& e, std::string_view t) {
+                                                 return ascii::compare_folded(e.name, t) < 0;
+                                             });
+            return it != entries.end() && ascii::compare_folded(it->name, target) == 0 ? &*it : nullptr;
         }
-        const auto it = std::lower_bound(entries.begin(), entries.end(), target, [](const auto& e, std::string_view t) {
-            return ascii::compare_folded(e.name, t) < 0;
-        });
-        return it != entries.end() && ascii::compare_folded(it->name, target) == 0 ? &*it : nullptr;
     }
 
     static constexpr std::size_t linear_search_limit = 8;

@@ -225,7 +225,7 @@ enum class envelope_outcome { read, error, unusual };
 inline envelope_outcome fields_from_envelope(char* text, std::size_t size, json::insitu_document& document,
                                              message_fields& fields, protocol_error& error) {
     if (!json::insitu_document::admissible(text, size)) {
-        error = {"InvalidDataException", "Error reading JSON."};
+        error = reading_error();
         return envelope_outcome::error;
     }
     deferred_value value;
@@ -243,10 +243,10 @@ inline envelope_outcome fields_from_envelope(char* text, std::size_t size, json:
     }
     // The value is the only part not checked yet: if it is not JSON, neither is the record.
     if (document.parse_value(value.begin, text + size) != value.end) {
-        error = {"InvalidDataException", "Error reading JSON."};
+        error = reading_error();
         return envelope_outcome::error;
     }
-    return read_property(value.name, document.root(), fields, error) ? envelope_outcome::read
+    return read_property(value.name(), document.root(), fields, error) ? envelope_outcome::read
                                                                      : envelope_outcome::error;
 }
 

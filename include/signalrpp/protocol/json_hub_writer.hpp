@@ -212,7 +212,7 @@ void write_completion_result(std::string& out, std::string_view invocation_id, c
     if constexpr (std::is_same_v<T, std::string>) {
         if (!invocation_id.empty() && detail::plain(invocation_id) && detail::plain(result)) {
             detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, R"(","result":")", result,
-                                        "\"}\x1e"});
+                                        R"("})", std::string_view(&record_separator, 1)});
             return;
         }
     }
@@ -225,7 +225,8 @@ void write_completion_result(std::string& out, std::string_view invocation_id, c
 /// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
 inline void write_completion_void(std::string& out, std::string_view invocation_id) {
     if (!invocation_id.empty() && detail::plain(invocation_id)) {
-        detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, "\",\"result\":null}\x1e"});
+        detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, R"(","result":null})",
+                                    std::string_view(&record_separator, 1)});
         return;
     }
     detail::message_writer m(out, message_type::completion);

@@ -27,6 +27,9 @@ inline protocol_error message_too_large_error(std::size_t limit) {
                                        "B was exceeded. The message size can be configured in AddHubOptions."})};
 }
 
+/// The error for a message (or handshake) that is not JSON (or not UTF-8, or nested too deeply).
+inline protocol_error reading_error() { return {"InvalidDataException", "Error reading JSON."}; }
+
 /// The error for a message (or handshake) that is JSON but not an object; `token` names what it is.
 inline protocol_error not_an_object_error(std::string_view token) {
     return {"InvalidDataException",

@@ -36,11 +36,13 @@ public:
                 }
             }
             return nullptr;
+        } else {
+            const auto it = std::lower_bound(entries.begin(), entries.end(), target,
+                                             [](const auto& e, std::string_view t) {
+                                                 return ascii::compare_folded(e.name, t) < 0;
+                                             });
+            return it != entries.end() && ascii::compare_folded(it->name, target) == 0 ? &*it : nullptr;
         }
-        const auto it = std::lower_bound(entries.begin(), entries.end(), target, [](const auto& e, std::string_view t) {
-            return ascii::compare_folded(e.name, t) < 0;
-        });
-        return it != entries.end() && ascii::compare_folded(it->name, target) == 0 ? &*it : nullptr;
     }
 
     static constexpr std::size_t linear_search_limit = 8;

@@ -26,13 +26,17 @@ namespace signalrpp::protocol::detail {
 struct deferred_value {
     static constexpr std::size_t max_strings = 4;
 
-    std::string_view name; ///< "arguments", "item" or "result"
-    const json::value* message_fields::*field = nullptr; ///< the field it goes to
+    const json::value* message_fields::*field = nullptr; ///< the field it goes to: arguments, item or result
     char* begin = nullptr; ///< null: the message has none
     char* end = nullptr;   ///< just past it, as far as a bracket-counting skip finds
     bool plain_strings = false; ///< the value is an array of the first `string_count` of `strings`
     std::size_t string_count = 0;
     std::array<json::insitu_document::text_string, max_strings> strings{};
+
+    /// The property's name.
+    std::string_view name() const noexcept {
+        return field == &message_fields::arguments ? "arguments" : field == &message_fields::item ? "item" : "result";
+    }
 };
 
 class envelope_scanner {
@@ -83,12 +87,11 @@ private:
     }
 
     // Reads a known key, chosen by its first letter; false for any other key.
-    bool key(property& which, std::string_view& name, const json::value* message_fields::*&field) noexcept {
+    bool key(property& which, const json::value* message_fields::*&field) noexcept {
         if (*p_ != '"') {
             return false;
         }
-        const char* const spelled = p_ + 1;
-        switch (*spelled) {
+        switch (p_[1]) {
         case 't':
             if (key_is("type\"")) {
                 which = property::type;
@@ -102,18 +105,15 @@ private:
                 return true;
             }
             which = property::structured;
-            name = {spelled, 4};
             field = &message_fields::item;
             return key_is("item\"");
         case 'e': which = property::error; return key_is("error\"");
         case 'a':
             which = property::structured;
-            name = {spelled, 9};
             field = &message_fields::arguments;
             return key_is("arguments\"");
         case 'r':
             which = property::structured;
-            name = {spelled, 6};
             field = &message_fields::result;
             return key_is("result\"");
         default: return false;
@@ -123,9 +123,8 @@ private:
     // One `"key": value`.
     bool member(message_fields& fields, deferred_value& value) noexcept {
         property which{};
-        std::string_view name;
         const json::value* message_fields::*field = nullptr;
-        if (!key(which, name, field)) {
+        if (!key(which, field)) {
             return false;
         }
         skip_space();
@@ -143,7 +142,6 @@ private:
         if (value.begin != nullptr) {
             return false;
         }
-        value.name = name;
         value.field = field;
         value.begin = p_;
         if (!plain_string_array(value) && !skip_value()) {
@@ -161,10 +159,13 @@ private:
     }
 
     void skip_whitespace() noexcept {
-        while (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r') {
+        while (is_space(*p_)) {
             ++p_;
         }
     }
+
+    // JSON's whitespace.
+    static bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
     bool take(char c) noexcept {
         if (*p_ != c) {
@@ -252,8 +253,7 @@ private:
         if (digits == 0 || digits > 9 || (*begin == '0' && digits > 1)) {
             return false;
         }
-        const char next = *p_;
-        if (next != ',' && next != '}' && next != ' ' && next != '\t' && next != '\n' && next != '\r') {
+        if (*p_ != ',' && *p_ != '}' && !is_space(*p_)) {
             return false;
         }
         out = n;
@@ -288,8 +288,7 @@ private:
         }
         if (*p_ != '[' && *p_ != '{') {
             const char* const begin = p_;
-            while (p_ < end_ && *p_ != ',' && *p_ != '}' && *p_ != ']' && *p_ != ' ' && *p_ != '\t' &&
-                   *p_ != '\n' && *p_ != '\r') {
+            while (p_ < end_ && *p_ != ',' && *p_ != '}' && *p_ != ']' && !is_space(*p_)) {
                 ++p_;
             }
             return p_ != begin;

@@ -15,7 +15,7 @@ namespace signalrpp::protocol::detail {
 inline const json::value* parse_object_record(char* text, std::size_t size, json::insitu_document& document,
                                               protocol_error& error) {
     if (!document.parse(text, size)) {
-        error = {"InvalidDataException", "Error reading JSON."};
+        error = reading_error();
         return nullptr;
     }
     const json::value& root = document.root();
