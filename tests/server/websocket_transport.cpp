@@ -6,6 +6,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <asio/post.hpp>
+
+#include <future>
+#include <thread>
+
 using namespace server_test;
 using status = ws::frame_reader::status;
 
@@ -239,6 +244,41 @@ TEST_CASE("messages of many sizes arrive whole and in order, alone and in a burs
         ws::write_frame(burst, ws::opcode::text, sent.back(), true, ws::masking_key{1, 2, 3, 4});
     }
     c.send(burst);
+    for (const auto& payload : sent) {
+        const auto e = c.read_frame();
+        REQUIRE(e.status == status::message);
+        CHECK(e.payload == payload);
+    }
+}
+
+// The server reads a socket into a 64 KiB buffer of its thread's. When a read fills it, more may be
+// waiting that no readiness event will announce: the server must read again without waiting. Here the
+// server's thread is held while the client writes far more than 64 KiB, so its first read fills the
+// buffer and the rest is already there.
+TEST_CASE("a read that fills the read buffer is followed by another read, not a wait", "[server]") {
+    running_server server;
+    client c(server);
+    REQUIRE(c.upgrade("/echo").status == 101);
+
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::promise<void> holding;
+    asio::post(server.server().get_executor(), [released, &holding] {
+        holding.set_value();
+        released.wait_for(std::chrono::seconds(10));
+    });
+    holding.get_future().wait();
+
+    std::vector<std::string> sent;
+    std::string burst;
+    for (int i = 0; i < 6; ++i) {
+        sent.emplace_back(30000, static_cast<char>('a' + i));
+        ws::write_frame(burst, ws::opcode::binary, sent.back(), true, ws::masking_key{1, 2, 3, 4});
+    }
+    std::thread writer([&] { c.send(burst); }); // may block until the server reads
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    release.set_value();
+    writer.join();
     for (const auto& payload : sent) {
         const auto e = c.read_frame();
         REQUIRE(e.status == status::message);

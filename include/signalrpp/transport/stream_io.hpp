@@ -14,10 +14,12 @@
 // stream) read into a buffer that exists while their read is pending.
 
 #include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/transport/readable_wait.hpp>
 
 #include <asio/any_io_executor.hpp>
 #include <asio/bind_executor.hpp>
 #include <asio/buffer.hpp>
+#include <asio/post.hpp>
 #include <asio/error.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/socket_base.hpp>
@@ -230,6 +232,8 @@ private:
         }
     }
 
+    // Waits until the socket is readable, then reads into the thread's buffer; or reads at once if the
+    // last read filled that buffer (more may be there, and no event would say so: readable_wait.hpp).
     void wait_then_read(std::shared_ptr<io_owner> owner) {
         const asio::any_io_executor* strand = owner->io_strand();
         auto readable = [this, owner = std::move(owner)](std::error_code ec) mutable {
@@ -243,16 +247,26 @@ private:
                 wait_then_read(std::move(owner));
                 return;
             }
+            filled_buffer_ = !ec && n == detail::thread_read_buffer_size;
             owner->on_read(ec, std::string_view(buffer, ec ? 0 : n));
         };
-        if (strand) {
-            stream_.async_wait(asio::socket_base::wait_read, asio::bind_executor(*strand, std::move(readable)));
+        if (filled_buffer_) {
+            filled_buffer_ = false;
+            auto read_now = [readable = std::move(readable)]() mutable { readable(std::error_code()); };
+            if (strand) {
+                asio::post(asio::bind_executor(*strand, std::move(read_now)));
+            } else {
+                asio::post(stream_.get_executor(), std::move(read_now));
+            }
+        } else if (strand) {
+            detail::async_wait_readable(stream_, asio::bind_executor(*strand, std::move(readable)));
         } else {
-            stream_.async_wait(asio::socket_base::wait_read, std::move(readable));
+            detail::async_wait_readable(stream_, std::move(readable));
         }
     }
 
     Stream stream_;
+    bool filled_buffer_ = false; // the last read filled the thread's buffer (waitable sockets)
 };
 
 /// Wraps `stream` (moved in) for the sessions.
