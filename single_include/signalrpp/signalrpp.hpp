@@ -3724,7 +3724,9 @@ public:
             if (pending_bytes_ > 0 && pending_bytes_ + message.size() > send_limit_) {
                 over_limit = true;
             } else {
-                last_send_ = clock::now();
+                if (pending_.empty()) {
+                    last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
+                }
                 pending_bytes_ += message.size();
                 pending_.push_back(std::move(message));
                 if (link_ && !notified_) {
@@ -3758,7 +3760,8 @@ public:
     /// Ends the connection at once, dropping what is queued; on_disconnected gets `reason`.
     void abort(std::error_code reason = {}) { request_close(transport_link::close_kind::abort, reason); }
 
-    /// When a message was last queued (the connection's creation if none was): for keep-alive pings.
+    /// When a message was last queued into an empty queue (the connection's creation if none was): for
+    /// keep-alive pings. Messages queued behind others in a burst do not read the clock again.
     clock::time_point last_send() const {
         std::lock_guard lock(mutex_);
         return last_send_;
@@ -4511,10 +4514,133 @@ private:
 // buffer while idle: it waits, then reads into a buffer of the thread's. Other streams (TLS, the test
 // stream) read into a buffer that exists while their read is pending.
 
+// ---- begin signalrpp/transport/readable_wait.hpp
+// async_wait_readable(socket, handler): waits until a socket may have bytes to read, without the
+// system call asio's async_wait(wait_read) makes each time.
+//
+// asio 1.22's epoll reactor starts every async_wait with epoll_ctl(EPOLL_CTL_MOD), to learn of bytes
+// that came while nothing waited (the socket is registered edge-triggered). A read operation does not
+// need it: the reactor remembers whether an event came since the last read found the socket drained,
+// and either completes the read at once or queues it for the next event, with no system call. That is
+// what Beast's reads get, and an echo costs two system calls instead of three.
+//
+// readable_op gives a wait that same bookkeeping: queued as a read operation whose "read" does nothing
+// and reports the socket drained. Its handler must then really read until would_block, or read again
+// without waiting when a read filled its buffer: a wait started while bytes are left may never end.
+//
+// This reaches into asio's implementation (the socket's reactor data), so it is used only where that is
+// known: asio 1.22 to 1.2x with its epoll reactor, and asio's basic_stream_socket. Anywhere else it is
+// async_wait.
+
+#include <asio/basic_stream_socket.hpp>
+#include <asio/execution/context.hpp>
+#include <asio/query.hpp>
+#include <asio/socket_base.hpp>
+#include <asio/version.hpp>
+
+#include <cstddef>
+#include <system_error>
+#include <utility>
+
+#if ASIO_VERSION >= 102200 && ASIO_VERSION < 103000 && defined(ASIO_HAS_EPOLL) &&                                   \
+    !defined(ASIO_HAS_IO_URING_AS_DEFAULT) && !defined(ASIO_ENABLE_HANDLER_TRACKING) &&                             \
+    !defined(SIGNALRPP_NO_READ_WAIT_SHORTCUT)
+#define SIGNALRPP_READ_WAIT_SHORTCUT 1
+#include <asio/detail/bind_handler.hpp>
+#include <asio/detail/fenced_block.hpp>
+#include <asio/detail/handler_alloc_helpers.hpp>
+#include <asio/detail/handler_work.hpp>
+#include <asio/detail/memory.hpp>
+#include <asio/detail/reactor.hpp>
+#include <asio/detail/reactor_op.hpp>
+#else
+#define SIGNALRPP_READ_WAIT_SHORTCUT 0
+#endif
+
+namespace signalrpp::transport::detail {
+
+#if SIGNALRPP_READ_WAIT_SHORTCUT
+
+// The socket's implementation, which asio keeps protected: a pointer to the member, taken in a class
+// that may name it, reads it from any socket.
+template <class Protocol, class Executor>
+struct socket_implementation_access : asio::basic_socket<Protocol, Executor> {
+    static constexpr auto member = &socket_implementation_access::impl_;
+};
+
+// A read operation that completes with "readable" as soon as the reactor would try a read, and tells
+// the reactor the socket is drained: the next wait is queued without a system call until an event.
+template <class Handler, class IoExecutor>
+class readable_op : public asio::detail::reactor_op {
+public:
+    ASIO_DEFINE_HANDLER_PTR(readable_op);
+
+    readable_op(const std::error_code& success, Handler& handler, const IoExecutor& io_executor)
+        : asio::detail::reactor_op(success, &readable_op::perform, &readable_op::complete),
+          handler_(std::move(handler)), work_(handler_, io_executor) {}
+
+    static status perform(asio::detail::reactor_op*) { return done_and_exhausted; }
+
+    static void complete(void* owner, asio::detail::operation* base, const std::error_code&, std::size_t) {
+        auto* op = static_cast<readable_op*>(base);
+        ptr p = {asio::detail::addressof(op->handler_), op, op};
+        asio::detail::handler_work<Handler, IoExecutor> work(std::move(op->work_));
+        // The handler moves out before the operation's memory is freed (it may own that memory).
+        asio::detail::binder1<Handler, std::error_code> call(op->handler_, op->ec_);
+        p.h = asio::detail::addressof(call.handler_);
+        p.reset();
+        if (owner) {
+            asio::detail::fenced_block fence(asio::detail::fenced_block::half);
+            work.complete(call, call.handler_);
+        }
+    }
+
+private:
+    Handler handler_;
+    asio::detail::handler_work<Handler, IoExecutor> work_;
+};
+
+// The reactor of the io_context a socket belongs to; looked up once per thread and context.
+inline asio::detail::reactor& reactor_of(asio::execution_context& context) {
+    thread_local asio::execution_context* known = nullptr;
+    thread_local asio::detail::reactor* reactor = nullptr;
+    if (known != &context) {
+        reactor = &asio::use_service<asio::detail::reactor>(context);
+        known = &context;
+    }
+    return *reactor;
+}
+
+/// Calls `handler(error_code)` when `socket` (non-blocking) may be readable; see the file comment for
+/// what the handler must do.
+template <class Protocol, class Executor, class Handler>
+void async_wait_readable(asio::basic_stream_socket<Protocol, Executor>& socket, Handler handler) {
+    auto& io_object = socket.*socket_implementation_access<Protocol, Executor>::member;
+    auto& implementation = io_object.get_implementation();
+    auto& reactor = reactor_of(asio::query(io_object.get_executor(), asio::execution::context));
+    using op = readable_op<Handler, Executor>;
+    typename op::ptr p = {asio::detail::addressof(handler), op::ptr::allocate(handler), nullptr};
+    p.p = new (p.v) op(std::error_code(), handler, io_object.get_executor());
+    reactor.start_op(asio::detail::reactor::read_op, implementation.socket_, implementation.reactor_data_, p.p,
+                     false, true);
+    p.v = p.p = nullptr;
+}
+
+#endif
+
+/// Elsewhere: asio's async_wait.
+template <class Socket, class Handler>
+void async_wait_readable(Socket& socket, Handler handler) {
+    socket.async_wait(asio::socket_base::wait_read, std::move(handler));
+}
+
+} // namespace signalrpp::transport::detail
+// ---- end signalrpp/transport/readable_wait.hpp
 
 #include <asio/any_io_executor.hpp>
 #include <asio/bind_executor.hpp>
 #include <asio/buffer.hpp>
+#include <asio/post.hpp>
 #include <asio/error.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/socket_base.hpp>
@@ -4727,6 +4853,8 @@ private:
         }
     }
 
+    // Waits until the socket is readable, then reads into the thread's buffer; or reads at once if the
+    // last read filled that buffer (more may be there, and no event would say so: readable_wait.hpp).
     void wait_then_read(std::shared_ptr<io_owner> owner) {
         const asio::any_io_executor* strand = owner->io_strand();
         auto readable = [this, owner = std::move(owner)](std::error_code ec) mutable {
@@ -4740,16 +4868,26 @@ private:
                 wait_then_read(std::move(owner));
                 return;
             }
+            filled_buffer_ = !ec && n == detail::thread_read_buffer_size;
             owner->on_read(ec, std::string_view(buffer, ec ? 0 : n));
         };
-        if (strand) {
-            stream_.async_wait(asio::socket_base::wait_read, asio::bind_executor(*strand, std::move(readable)));
+        if (filled_buffer_) {
+            filled_buffer_ = false;
+            auto read_now = [readable = std::move(readable)]() mutable { readable(std::error_code()); };
+            if (strand) {
+                asio::post(asio::bind_executor(*strand, std::move(read_now)));
+            } else {
+                asio::post(stream_.get_executor(), std::move(read_now));
+            }
+        } else if (strand) {
+            detail::async_wait_readable(stream_, asio::bind_executor(*strand, std::move(readable)));
         } else {
-            stream_.async_wait(asio::socket_base::wait_read, std::move(readable));
+            detail::async_wait_readable(stream_, std::move(readable));
         }
     }
 
     Stream stream_;
+    bool filled_buffer_ = false; // the last read filled the thread's buffer (waitable sockets)
 };
 
 /// Wraps `stream` (moved in) for the sessions.
@@ -6912,6 +7050,10 @@ struct invocation_header {
 
 namespace detail {
 
+// How messages end: the object, then the record (with a closing quote first, after a string result).
+inline constexpr char object_end[] = {'}', record_separator, '\0'};
+inline constexpr char string_end[] = {'"', '}', record_separator, '\0'};
+
 // Writes one message: `{"type":N` and headers on construction, the closing brace and record separator
 // on finish(); destroyed unfinished (an exception), it takes back everything it appended. The envelope
 // is appended directly, as are string values; RapidJSON's writer writes only the other values, and
@@ -6995,8 +7137,7 @@ public:
     }
 
     void finish() {
-        const char end[] = {'}', record_separator};
-        out_.append(end, sizeof end);
+        out_.append(object_end, sizeof object_end - 1);
         finished_ = true;
     }
 
@@ -7009,19 +7150,22 @@ private:
 // Whether `text` stands in a JSON string as it is.
 inline bool plain(std::string_view text) noexcept { return json::plain_prefix(text.data(), text.size()) == text.size(); }
 
+// A piece of a message: a literal's bytes without its NUL (a length known when compiling, so that
+// copying it is a few moves, not a call), or a view's.
+template <std::size_t N>
+constexpr std::string_view piece(const char (&literal)[N]) noexcept {
+    return {literal, N - 1};
+}
+constexpr std::string_view piece(std::string_view text) noexcept { return text; }
+
 // Appends the pieces, growing the string once: the quick way for the commonest messages, whose strings
 // need no escapes (a Completion of a string or void method).
-inline void append_pieces(std::string& out, std::initializer_list<std::string_view> pieces) {
-    std::size_t total = 0;
-    for (const auto piece : pieces) {
-        total += piece.size();
-    }
-    std::size_t at = out.size();
-    out.resize(at + total);
-    for (const auto piece : pieces) {
-        std::memcpy(out.data() + at, piece.data(), piece.size());
-        at += piece.size();
-    }
+template <class... Pieces>
+void append_pieces(std::string& out, const Pieces&... pieces) {
+    const std::size_t at = out.size();
+    out.resize(at + (piece(pieces).size() + ...));
+    char* p = out.data() + at;
+    ((std::memcpy(p, piece(pieces).data(), piece(pieces).size()), p += piece(pieces).size()), ...);
 }
 
 template <class... Args>
@@ -7084,8 +7228,8 @@ template <json::mapped T>
 void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
     if constexpr (std::is_same_v<T, std::string>) {
         if (!invocation_id.empty() && detail::plain(invocation_id) && detail::plain(result)) {
-            detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, R"(","result":")", result,
-                                        R"("})", std::string_view(&record_separator, 1)});
+            detail::append_pieces(out, R"({"type":3,"invocationId":")", invocation_id, R"(","result":")",
+                                  std::string_view(result), detail::string_end);
             return;
         }
     }
@@ -7098,8 +7242,8 @@ void write_completion_result(std::string& out, std::string_view invocation_id, c
 /// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
 inline void write_completion_void(std::string& out, std::string_view invocation_id) {
     if (!invocation_id.empty() && detail::plain(invocation_id)) {
-        detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, R"(","result":null})",
-                                    std::string_view(&record_separator, 1)});
+        detail::append_pieces(out, R"({"type":3,"invocationId":")", invocation_id, R"(","result":null)",
+                              detail::object_end);
         return;
     }
     detail::message_writer m(out, message_type::completion);
@@ -8926,11 +9070,34 @@ using thunk = typename Traits::raw_result (*)(typename Traits::hub_type&, typena
 
 namespace detail {
 
+// String arguments are read into storage kept per thread (spare_strings), and a call's string
+// parameters and result give theirs back: a method that takes and returns strings (an echo) allocates
+// nothing per call once the thread has served a few.
+struct bound_strings {};
+
 // Reading one parameter's type, kept out of line: compiled and optimized once per type, not again in
 // every signature that has a parameter of that type (compile time per method; see the bench).
 template <class T>
 [[gnu::noinline]] bool read_parameter(const json::value& in, T& out) {
+    if constexpr (std::is_same_v<T, std::string>) {
+        if (in.IsString() && in.GetStringLength() > out.capacity()) {
+            out = signalrpp::detail::spare_strings<bound_strings>::take();
+        }
+    }
     return json::read(in, out);
+}
+
+// Gives the storage of a string parameter or result back for the next call's arguments.
+template <class T>
+void give_back(T& value) noexcept {
+    if constexpr (std::is_same_v<T, std::string>) {
+        signalrpp::detail::spare_strings<bound_strings>::give(value);
+    }
+}
+
+template <class Parameters>
+void give_back_parameters(Parameters& params) noexcept {
+    std::apply([](auto&... p) { (give_back(p), ...); }, params);
 }
 
 // Reads the provided arguments into their parameters, in order; false at the first that does not fit.
@@ -9094,14 +9261,16 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
                     detail::write_result<void>(ctx.out, c.invocation_id, detail::no_value{});
                 }
             } else {
-                const auto result = call(hub, params);
+                auto result = call(hub, params);
                 if (answer) {
                     detail::write_result<typename traits::result>(ctx.out, c.invocation_id, result);
                 }
+                detail::give_back(result);
             }
         } catch (...) {
             detail::answer_exception(ctx.out, c.invocation_id, c.target, detailed);
         }
+        detail::give_back_parameters(params);
         return {};
     }
 }

@@ -33,6 +33,20 @@ struct binding_hub {
 };
 SIGNALRPP_HUB(binding_hub, concat, sum, area, maybe, remember, count, pass);
 
+// The capacity of each string argument's storage, to see storage handed from call to call.
+struct storage_hub {
+    std::vector<std::size_t> capacities;
+    std::string echo(std::string s) {
+        capacities.push_back(s.capacity());
+        return s;
+    }
+    std::size_t length(const std::string& s) {
+        capacities.push_back(s.capacity());
+        return s.size();
+    }
+};
+SIGNALRPP_HUB(storage_hub, echo, length);
+
 } // namespace binding
 
 using dispatch_test::call;
@@ -65,6 +79,34 @@ TEST_CASE("a parameter taken by non-const reference gets the bound value") {
     dispatch_test::harness<binding::binding_hub> h;
     CHECK(h.run(call("1", "remember", R"(["kept"])")) == answers{result_completion("1", "null")});
     CHECK(h.hub.last == "kept");
+}
+
+// String arguments are read into storage kept per thread, which a call's string parameters and result
+// give back: they must still bind whole whatever the lengths before them, kept storage or not.
+TEST_CASE("string arguments of every length bind whole, call after call, in reused storage") {
+    dispatch_test::harness<binding::storage_hub> h;
+    std::string wire;
+    answers expected;
+    const std::size_t lengths[] = {3, 40, 16, 15, 5000, 200, 0, 4096, 4097, 31, 1, 100, 100};
+    for (std::size_t i = 0; i < std::size(lengths); ++i) {
+        const std::string text(lengths[i], static_cast<char>('a' + i));
+        const std::string id = std::to_string(i);
+        wire += call(id, i % 2 == 0 ? "echo" : "length", "[\"" + text + "\"]");
+        expected.push_back(result_completion(id, i % 2 == 0 ? "\"" + text + "\"" : std::to_string(text.size())));
+    }
+    CHECK(h.run(wire) == expected);
+
+    // An echo's result gives its storage back, and the next string argument is read into it: a short
+    // one then has the capacity of the long one before (read into a new string, it would have less).
+    dispatch_test::harness<binding::storage_hub> again;
+    const std::string text(100, 'x');
+    CHECK(again.run(call("a", "echo", "[\"" + text + "\"]") + call("b", "length", R"(["twenty characters!!!"])") +
+                call("c", "length", R"(["twenty characters!!!"])")) ==
+          answers{result_completion("a", "\"" + text + "\""), result_completion("b", "20"),
+                  result_completion("c", "20")});
+    REQUIRE(again.hub.capacities.size() == 3);
+    CHECK(again.hub.capacities[1] >= 100);
+    CHECK(again.hub.capacities[2] >= 100); // (a const reference parameter gives it back too)
 }
 
 TEST_CASE("wrong argument types: the reference's text, with detail only when asked") {

@@ -39,6 +39,10 @@ struct invocation_header {
 
 namespace detail {
 
+// How messages end: the object, then the record (with a closing quote first, after a string result).
+inline constexpr char object_end[] = {'}', record_separator, '\0'};
+inline constexpr char string_end[] = {'"', '}', record_separator, '\0'};
+
 // Writes one message: `{"type":N` and headers on construction, the closing brace and record separator
 // on finish(); destroyed unfinished (an exception), it takes back everything it appended. The envelope
 // is appended directly, as are string values; RapidJSON's writer writes only the other values, and
@@ -122,8 +126,7 @@ public:
     }
 
     void finish() {
-        const char end[] = {'}', record_separator};
-        out_.append(end, sizeof end);
+        out_.append(object_end, sizeof object_end - 1);
         finished_ = true;
     }
 
@@ -136,19 +139,22 @@ private:
 // Whether `text` stands in a JSON string as it is.
 inline bool plain(std::string_view text) noexcept { return json::plain_prefix(text.data(), text.size()) == text.size(); }
 
+// A piece of a message: a literal's bytes without its NUL (a length known when compiling, so that
+// copying it is a few moves, not a call), or a view's.
+template <std::size_t N>
+constexpr std::string_view piece(const char (&literal)[N]) noexcept {
+    return {literal, N - 1};
+}
+constexpr std::string_view piece(std::string_view text) noexcept { return text; }
+
 // Appends the pieces, growing the string once: the quick way for the commonest messages, whose strings
 // need no escapes (a Completion of a string or void method).
-inline void append_pieces(std::string& out, std::initializer_list<std::string_view> pieces) {
-    std::size_t total = 0;
-    for (const auto piece : pieces) {
-        total += piece.size();
-    }
-    std::size_t at = out.size();
-    out.resize(at + total);
-    for (const auto piece : pieces) {
-        std::memcpy(out.data() + at, piece.data(), piece.size());
-        at += piece.size();
-    }
+template <class... Pieces>
+void append_pieces(std::string& out, const Pieces&... pieces) {
+    const std::size_t at = out.size();
+    out.resize(at + (piece(pieces).size() + ...));
+    char* p = out.data() + at;
+    ((std::memcpy(p, piece(pieces).data(), piece(pieces).size()), p += piece(pieces).size()), ...);
 }
 
 template <class... Args>
@@ -211,8 +217,8 @@ template <json::mapped T>
 void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
     if constexpr (std::is_same_v<T, std::string>) {
         if (!invocation_id.empty() && detail::plain(invocation_id) && detail::plain(result)) {
-            detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, R"(","result":")", result,
-                                        R"("})", std::string_view(&record_separator, 1)});
+            detail::append_pieces(out, R"({"type":3,"invocationId":")", invocation_id, R"(","result":")",
+                                  std::string_view(result), detail::string_end);
             return;
         }
     }
@@ -225,8 +231,8 @@ void write_completion_result(std::string& out, std::string_view invocation_id, c
 /// Type 3 with `"result":null`: what an invocation of a void method gets, as from ASP.NET Core.
 inline void write_completion_void(std::string& out, std::string_view invocation_id) {
     if (!invocation_id.empty() && detail::plain(invocation_id)) {
-        detail::append_pieces(out, {R"({"type":3,"invocationId":")", invocation_id, R"(","result":null})",
-                                    std::string_view(&record_separator, 1)});
+        detail::append_pieces(out, R"({"type":3,"invocationId":")", invocation_id, R"(","result":null)",
+                              detail::object_end);
         return;
     }
     detail::message_writer m(out, message_type::completion);

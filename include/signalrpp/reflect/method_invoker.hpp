@@ -8,6 +8,7 @@
 // per method stays small (bench/hub_compile_time.py).
 
 #include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/json/mappings.hpp>
 #include <signalrpp/protocol/json_hub_writer.hpp>
 #include <signalrpp/reflect/invocation.hpp>
@@ -99,11 +100,34 @@ using thunk = typename Traits::raw_result (*)(typename Traits::hub_type&, typena
 
 namespace detail {
 
+// String arguments are read into storage kept per thread (spare_strings), and a call's string
+// parameters and result give theirs back: a method that takes and returns strings (an echo) allocates
+// nothing per call once the thread has served a few.
+struct bound_strings {};
+
 // Reading one parameter's type, kept out of line: compiled and optimized once per type, not again in
 // every signature that has a parameter of that type (compile time per method; see the bench).
 template <class T>
 [[gnu::noinline]] bool read_parameter(const json::value& in, T& out) {
+    if constexpr (std::is_same_v<T, std::string>) {
+        if (in.IsString() && in.GetStringLength() > out.capacity()) {
+            out = signalrpp::detail::spare_strings<bound_strings>::take();
+        }
+    }
     return json::read(in, out);
+}
+
+// Gives the storage of a string parameter or result back for the next call's arguments.
+template <class T>
+void give_back(T& value) noexcept {
+    if constexpr (std::is_same_v<T, std::string>) {
+        signalrpp::detail::spare_strings<bound_strings>::give(value);
+    }
+}
+
+template <class Parameters>
+void give_back_parameters(Parameters& params) noexcept {
+    std::apply([](auto&... p) { (give_back(p), ...); }, params);
 }
 
 // Reads the provided arguments into their parameters, in order; false at the first that does not fit.
@@ -267,14 +291,16 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
                     detail::write_result<void>(ctx.out, c.invocation_id, detail::no_value{});
                 }
             } else {
-                const auto result = call(hub, params);
+                auto result = call(hub, params);
                 if (answer) {
                     detail::write_result<typename traits::result>(ctx.out, c.invocation_id, result);
                 }
+                detail::give_back(result);
             }
         } catch (...) {
             detail::answer_exception(ctx.out, c.invocation_id, c.target, detailed);
         }
+        detail::give_back_parameters(params);
         return {};
     }
 }

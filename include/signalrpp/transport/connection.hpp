@@ -102,7 +102,9 @@ public:
             if (pending_bytes_ > 0 && pending_bytes_ + message.size() > send_limit_) {
                 over_limit = true;
             } else {
-                last_send_ = clock::now();
+                if (pending_.empty()) {
+                    last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
+                }
                 pending_bytes_ += message.size();
                 pending_.push_back(std::move(message));
                 if (link_ && !notified_) {
@@ -136,7 +138,8 @@ public:
     /// Ends the connection at once, dropping what is queued; on_disconnected gets `reason`.
     void abort(std::error_code reason = {}) { request_close(transport_link::close_kind::abort, reason); }
 
-    /// When a message was last queued (the connection's creation if none was): for keep-alive pings.
+    /// When a message was last queued into an empty queue (the connection's creation if none was): for
+    /// keep-alive pings. Messages queued behind others in a burst do not read the clock again.
     clock::time_point last_send() const {
         std::lock_guard lock(mutex_);
         return last_send_;

@@ -22,6 +22,7 @@
 #include <asio/socket_base.hpp>
 #include <asio/version.hpp>
 
+#include <cstddef>
 #include <system_error>
 #include <utility>
 
