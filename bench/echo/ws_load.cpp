@@ -7,7 +7,7 @@
 // - Raw (default): each message is a text frame of S bytes, echoed as is, on path /.
 // - Hub (--hub): a SignalR JSON hub connection on /hub (handshake first); each message is an
 //   Invocation of Echo with an S-byte string argument and an increasing invocationId, each echo its
-//   Completion (keep-alive Pings are skipped).
+//   Completion (keep-alive Pings are skipped). A server frame may carry several records.
 // Idle mode (--idle N): opens N connections (with --hub: each past the handshake and in a group, by
 // JoinGroup("idle")), prints "idle N open", holds them until stdin closes or a signal; the driver reads
 // the server's memory meanwhile.
@@ -133,7 +133,8 @@ private:
     void send_record(std::string_view record);
     void read_frames();
     void on_frames(std::size_t n);
-    std::string_view expected_message(std::size_t length);
+    std::string_view expected_message();
+    bool switch_to_ping(const char* received, std::size_t size);
     void on_message(clock_type::time_point now);
     void queue_echo(clock_type::time_point now);
     void flush();
@@ -157,6 +158,7 @@ private:
     bool in_ping_ = false;
     std::string_view message_;
     std::size_t message_offset_ = 0;
+    std::size_t frame_left_ = 0; ///< payload bytes of the frame being parsed not checked yet
     std::string expected_; ///< hub: the Completion (or handshake answer) due next
     std::string record_;   ///< hub: the Invocation being framed
 
@@ -507,9 +509,11 @@ void connection::read_frames() {
                             });
 }
 
-// The message a server frame of `length` bytes must carry now: the raw payload, the hub handshake
-// answer, a Completion (JoinGroup's or the oldest Echo's), or a Ping (hub, when the length says so).
-std::string_view connection::expected_message(std::size_t length) {
+// The message due next: the raw payload (a whole frame), or, for a hub, the record due next in a frame
+// (a frame may carry several: the server joins what it has queued, as ASP.NET Core does): the handshake
+// answer or a Completion (JoinGroup's or the oldest Echo's). A Ping instead is noticed where it differs
+// (switch_to_ping).
+std::string_view connection::expected_message() {
     in_ping_ = false;
     if (!owner_.hub()) {
         return owner_.payload();
@@ -526,14 +530,27 @@ std::string_view connection::expected_message(std::size_t length) {
         break;
     }
     }
-    if (length == hub_ping.size() && expected_.size() != hub_ping.size()) {
-        in_ping_ = true;
-        return hub_ping;
-    }
     return expected_;
 }
 
-// Parses every whole frame in in_: each must be an unmasked, final text frame carrying the message
+// A hub record that differs from the Completion due where a Ping does (its type, after `{"type":`) is a
+// Ping: checked from there on as one. False for any other difference.
+bool connection::switch_to_ping(const char* received, std::size_t size) {
+    constexpr std::size_t type_at = 8; // {"type":
+    const std::size_t at = message_offset_;
+    std::size_t i = 0;
+    while (i < size && received[i] == message_[at + i]) {
+        ++i;
+    }
+    if (!owner_.hub() || in_ping_ || at + i != type_at || received[i] != hub_ping[type_at]) {
+        return false;
+    }
+    message_ = hub_ping;
+    in_ping_ = true;
+    return true;
+}
+
+// Parses every whole frame in in_: each must be an unmasked, final text frame carrying the messages
 // expected_message() names. A payload is checked as it arrives, so only a partial header is ever
 // carried over to the next read.
 void connection::on_frames(std::size_t n) {
@@ -543,18 +560,31 @@ void connection::on_frames(std::size_t n) {
     const std::uint64_t received_before = received_;
     for (;;) {
         if (in_payload_) {
-            const std::size_t take = std::min(message_.size() - message_offset_, static_cast<std::size_t>(end - p));
+            const std::size_t take =
+                std::min({message_.size() - message_offset_, frame_left_, static_cast<std::size_t>(end - p)});
             if (std::memcmp(p, message_.data() + message_offset_, take) != 0) {
+                if (switch_to_ping(p, take)) {
+                    continue;
+                }
                 return fail("a message differs from the one expected: " + std::string(message_));
             }
             p += take;
             message_offset_ += take;
+            frame_left_ -= take;
             if (message_offset_ < message_.size()) {
+                if (frame_left_ == 0) {
+                    return fail("a frame ends inside a message: " + std::string(message_));
+                }
                 break;
             }
-            in_payload_ = false;
             if (!in_ping_) {
                 on_message(now);
+            }
+            if (frame_left_ > 0) {
+                message_ = expected_message(); // the next record in the same frame
+                message_offset_ = 0;
+            } else {
+                in_payload_ = false;
             }
             continue;
         }
@@ -583,13 +613,17 @@ void connection::on_frames(std::size_t n) {
                 length = length << 8 | static_cast<std::uint8_t>(p[2 + i]);
             }
         }
-        message_ = expected_message(length);
-        if (length != message_.size()) {
+        message_ = expected_message();
+        if (!owner_.hub() && length != message_.size()) {
             return fail("a message of " + std::to_string(length) + " bytes, expected " +
                         std::to_string(message_.size()) + ": " + std::string(message_));
         }
+        if (length == 0) {
+            return fail("an empty frame");
+        }
         p += 2 + extra;
         in_payload_ = true;
+        frame_left_ = static_cast<std::size_t>(length);
         message_offset_ = 0;
     }
     in_size_ = static_cast<std::size_t>(end - p);

@@ -2745,7 +2745,8 @@ inline void write_close(std::string& out, std::uint16_t code, std::string_view r
 // next one that needs a buffer for the same use takes it, so that busy connections do not allocate and
 // free a buffer for every message. Buffers larger than `max_kept`, left by a burst, are freed.
 // spare_strings<Use>: the same for uses with many buffers in flight at once (messages queued for
-// writing), a few strings' storage per thread.
+// writing), a few strings' storage per thread. scratch_string<Use>: one string per thread to build in
+// and copy out.
 
 #include <array>
 #include <cstddef>
@@ -2835,6 +2836,49 @@ private:
         thread_local slots spare;
         return spare;
     }
+};
+
+/// scratch_string<Use>: a string of the thread's to build something in and copy out, cleared, with the
+/// storage of its last use (none kept past `max_kept`). A use while another is under way on the thread
+/// gets a string of its own.
+template <class Use>
+class scratch_string {
+public:
+    static constexpr std::size_t max_kept = 64 * 1024;
+
+    scratch_string() noexcept {
+        state& shared = slot();
+        if (!shared.in_use) {
+            shared.in_use = true;
+            text_ = &shared.text;
+            text_->clear();
+        }
+    }
+    ~scratch_string() {
+        if (text_ != &own_) {
+            if (text_->capacity() > max_kept) {
+                release_storage(*text_);
+            }
+            slot().in_use = false;
+        }
+    }
+    scratch_string(const scratch_string&) = delete;
+    scratch_string& operator=(const scratch_string&) = delete;
+
+    std::string& get() noexcept { return *text_; }
+
+private:
+    struct state {
+        std::string text;
+        bool in_use = false;
+    };
+    static state& slot() noexcept {
+        thread_local state shared;
+        return shared;
+    }
+
+    std::string own_;
+    std::string* text_ = &own_;
 };
 
 } // namespace signalrpp::detail
@@ -3494,6 +3538,11 @@ inline std::string write_negotiate_error(std::string_view error) {
 // immutable buffer with other connections (a message sent to a group is serialized once and queued
 // for every member). `binary` picks the WebSocket frame type (text otherwise). Transports that have
 // written a message give its storage back (recycle()) for the next message built with new_buffer().
+//
+// A message made by records() holds whole records of a hub protocol, which say where each ends: such
+// messages queued one after another may travel as one transport message (join()), as ASP.NET Core's
+// transports send whatever its pipe holds at once. A raw message never joins another: its bounds are
+// the application's.
 
 
 #include <memory>
@@ -3510,6 +3559,33 @@ public:
         : owned_(std::move(bytes)), binary_(binary) {}
     explicit outbound_message(std::shared_ptr<const std::string> shared, bool binary = false)
         : shared_(std::move(shared)), binary_(binary) {}
+
+    /// Whole records of a hub protocol, which may share a transport message with the records queued next.
+    static outbound_message records(std::string bytes, bool binary = false) {
+        outbound_message m(std::move(bytes), binary);
+        m.records_ = true;
+        return m;
+    }
+
+    /// Whether `size` bytes of records (binary or text) may be appended to this message: it holds
+    /// records of that kind in bytes of its own, and together they are not over `max_joined` (storage
+    /// that is still recycled).
+    bool joins(std::size_t size, bool binary) const noexcept {
+        return records_ && !shared_ && binary_ == binary && owned_.size() + size <= max_joined;
+    }
+    bool joins(const outbound_message& next) const noexcept {
+        return next.records_ && !next.shared_ && joins(next.owned_.size(), next.binary_);
+    }
+    static constexpr std::size_t max_joined = signalrpp::detail::spare_strings<outbound_message>::max_kept;
+
+    /// Appends records (joins() must hold).
+    void append(std::string_view records) { owned_.append(records); }
+
+    /// Appends `next`'s records (joins(next) must hold) and recycles its storage.
+    void join(outbound_message& next) {
+        append(next.owned_);
+        next.recycle();
+    }
 
     std::string_view bytes() const noexcept {
         return shared_ ? std::string_view(*shared_) : std::string_view(owned_);
@@ -3528,6 +3604,7 @@ private:
     std::shared_ptr<const std::string> shared_;
     std::string owned_;
     bool binary_ = false;
+    bool records_ = false;
 };
 
 } // namespace signalrpp::transport
@@ -3713,36 +3790,29 @@ public:
 
     /// Queues `message` for the peer. Returns false if the connection is closing or has ended, or if the
     /// message would pass the send limit (the connection is then aborted with error::send_buffer_full).
+    /// Records (outbound_message::records) join the records queued last, as one transport message.
     bool send(outbound_message message) {
-        std::shared_ptr<transport_link> notify;
-        bool over_limit = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_ || closing_) {
-                return false;
-            }
-            if (pending_bytes_ > 0 && pending_bytes_ + message.size() > send_limit_) {
-                over_limit = true;
+        return queue(message.size(), [&] {
+            if (!pending_.empty() && pending_.back().joins(message)) {
+                pending_.back().join(message);
             } else {
-                if (pending_.empty()) {
-                    last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
-                }
-                pending_bytes_ += message.size();
                 pending_.push_back(std::move(message));
-                if (link_ && !notified_) {
-                    notified_ = true;
-                    notify = link_;
-                }
             }
-        }
-        if (over_limit) {
-            abort(error::send_buffer_full);
-            return false;
-        }
-        if (notify) {
-            notify->send_ready();
-        }
-        return true;
+        });
+    }
+
+    /// Queues a copy of `records`, whole records of a hub protocol, like send(): appended to the records
+    /// queued last when they take them, so that building them needs no buffer of their own.
+    bool send_records(std::string_view records, bool binary = false) {
+        return queue(records.size(), [&] {
+            if (!pending_.empty() && pending_.back().joins(records.size(), binary)) {
+                pending_.back().append(records);
+            } else {
+                std::string bytes = outbound_message::new_buffer();
+                bytes.assign(records);
+                pending_.push_back(outbound_message::records(std::move(bytes), binary));
+            }
+        });
     }
 
     bool send(std::string text, bool binary = false) { return send(outbound_message(std::move(text), binary)); }
@@ -3885,7 +3955,13 @@ public:
 
     /// Moves every queued message into `out` (appending) for writing.
     void take_pending(std::vector<outbound_message>& out) {
+        // Nothing queued (as after most writes): no lock. A message queued meanwhile on another thread
+        // is not missed: its send() tells the link, which takes it then.
+        if (!queued_.load(std::memory_order_relaxed)) {
+            return;
+        }
         std::lock_guard lock(mutex_);
+        queued_.store(false, std::memory_order_relaxed);
         notified_ = false;
         pending_bytes_ = 0;
         if (out.empty()) {
@@ -3938,6 +4014,7 @@ public:
             started = kind_ != 0;
             std::vector<outbound_message>().swap(pending_);
             pending_bytes_ = 0;
+            queued_.store(false, std::memory_order_relaxed);
         }
         if (link) {
             link->close_requested(transport_link::close_kind::abort);
@@ -3952,6 +4029,42 @@ public:
     }
 
 private:
+    // What both sends do: under the lock, unless the connection is closing or `size` more bytes would
+    // pass the send limit, `put` queues the bytes; then the link hears of them if it has not yet.
+    template <class Put>
+    bool queue(std::size_t size, Put&& put) {
+        std::shared_ptr<transport_link> notify;
+        bool over_limit = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_ || closing_) {
+                return false;
+            }
+            if (pending_bytes_ > 0 && pending_bytes_ + size > send_limit_) {
+                over_limit = true;
+            } else {
+                if (pending_.empty()) {
+                    last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
+                }
+                pending_bytes_ += size;
+                put();
+                queued_.store(true, std::memory_order_relaxed);
+                if (link_ && !notified_) {
+                    notified_ = true;
+                    notify = link_;
+                }
+            }
+        }
+        if (over_limit) {
+            abort(error::send_buffer_full);
+            return false;
+        }
+        if (notify) {
+            notify->send_ready();
+        }
+        return true;
+    }
+
     void request_close(transport_link::close_kind kind, std::error_code reason) {
         std::shared_ptr<transport_link> link;
         bool end_now = false;
@@ -3993,6 +4106,7 @@ private:
     transport_kind kind_ = static_cast<transport_kind>(0);
     std::atomic<bool> ended_ = false; // written under the lock; read without it too (deliver())
     bool notified_ = false; // the link was told about pending messages and has not taken them yet
+    std::atomic<bool> queued_{false}; // !pending_.empty(), readable without the lock
     bool closing_ = false;
     bool receive_paused_ = false;
     std::error_code close_reason_;
@@ -7587,7 +7701,7 @@ public:
                 if (self->phase_ == phase::running) {
                     std::string ping;
                     protocol::write_ping(ping);
-                    self->connection()->send(std::move(ping));
+                    self->send_records(std::move(ping));
                 }
                 break;
             case action::none: break;
@@ -7606,7 +7720,7 @@ public:
                 return;
             }
             self->act().pending_results.emplace(id, std::move(done));
-            self->connection()->send(std::move(message));
+            self->send_records(std::move(message));
         });
     }
 
@@ -7631,7 +7745,7 @@ public:
 
     // ----- invocation_sink ----------------------------------------------------------------------
 
-    void send(std::string message) override { connection()->send(std::move(message)); }
+    void send(std::string message) override { send_records(std::move(message)); }
 
     void open_result_stream(std::shared_ptr<reflect::result_stream_state> stream) override {
         if (current_) {
@@ -7654,6 +7768,12 @@ public:
     }
 
 private:
+    // Queues hub messages for the client: records, which may share a transport message with those
+    // queued next (outbound_message::records).
+    void send_records(std::string messages) {
+        connection()->send(transport::outbound_message::records(std::move(messages)));
+    }
+
     enum class phase { handshake, connecting, running, closing, ended };
 
     // One invocation that has not finished yet.
@@ -7810,7 +7930,7 @@ private:
         }
         std::string response;
         protocol::write_handshake_response(response);
-        connection()->send(std::move(response));
+        send_records(std::move(response));
         shared_->registry.add(connection(), context_.user_id(), shared_from_this());
         set_phase(phase::connecting);
         for (const auto& filter : shared_->options.filters) {
@@ -7842,7 +7962,7 @@ private:
     void refuse_handshake(std::string_view reason) {
         std::string response;
         protocol::write_handshake_response(response, reason);
-        connection()->send(std::move(response));
+        send_records(std::move(response));
         set_phase(phase::closing);
         connection()->close();
     }
@@ -7852,7 +7972,7 @@ private:
     void send_close(std::optional<std::string_view> error, bool allow_reconnect) {
         std::string close;
         protocol::write_close(close, error, allow_reconnect);
-        connection()->send(std::move(close));
+        send_records(std::move(close));
         set_phase(phase::closing);
         connection()->close();
     }
@@ -7962,20 +8082,21 @@ private:
             return false;
         }
         const auto& o = shared_->options;
-        std::string out = transport::outbound_message::new_buffer();
+        signalrpp::detail::scratch_string<hub_connection> scratch; // (copied into the send queue)
+        std::string& out = scratch.get();
         if (o.authorize && hub_->has_method(call.target) && !o.authorize(context_, call.target)) {
             if (!call.invocation_id.empty()) {
                 protocol::write_completion_error(
                     out, call.invocation_id,
                     "Failed to invoke '" + std::string(call.target) + "' because user is unauthorized");
-                connection()->send(std::move(out));
+                connection()->send_records(out);
             }
             return true;
         }
         if (call.streaming && act().streams.count(std::string(call.invocation_id)) != 0) {
             protocol::write_completion_error(out, call.invocation_id,
                                              "Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
-            connection()->send(std::move(out));
+            connection()->send_records(out);
             return true;
         }
         const hub_invocation_context filter_context{context_, call.target};
@@ -7987,7 +8108,7 @@ private:
             if (!call.invocation_id.empty()) {
                 protocol::write_completion_error(out, call.invocation_id,
                                                  reflect::method_exception_error(call.target, detailed()));
-                connection()->send(std::move(out));
+                connection()->send_records(out);
             }
             return true;
         }
@@ -7997,7 +8118,7 @@ private:
         auto result = hub_->dispatch(call, out, shared_from_this(), reflect::dispatch_options{detailed()});
         current_ = nullptr;
         if (!out.empty()) {
-            connection()->send(std::move(out));
+            connection()->send_records(out);
         }
         if (result.finished()) {
             finish(*record, call.target);

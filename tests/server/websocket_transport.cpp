@@ -285,3 +285,52 @@ TEST_CASE("a read that fills the read buffer is followed by another read, not a 
         CHECK(e.payload == payload);
     }
 }
+
+// Hub records queued one after another go out as one WebSocket message, as ASP.NET Core sends what its
+// pipe holds; raw messages keep their own frames, and records join only records of their kind, up to
+// outbound_message::max_joined bytes.
+TEST_CASE("records queued together share a frame; raw messages and other kinds do not", "[server]") {
+    running_server server;
+    server.handler->echo = false;
+    client c(server);
+    REQUIRE(c.upgrade("/echo").status == 101);
+    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
+    const auto conn = server.handler->connected[0];
+
+    // Hold the server's thread while the messages are queued, so that one write takes them all.
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::promise<void> holding;
+    asio::post(server.server().get_executor(), [released, &holding] {
+        holding.set_value();
+        released.wait_for(std::chrono::seconds(10));
+    });
+    holding.get_future().wait();
+    const std::string big(3000, 'x');
+    CHECK(conn->send_records("{\"a\":1}\x1e"));
+    CHECK(conn->send(transport::outbound_message::records("{\"b\":2}\x1e")));
+    CHECK(conn->send_records("{\"c\":3}\x1e"));
+    CHECK(conn->send("raw"));
+    CHECK(conn->send("raw too"));
+    CHECK(conn->send_records("{\"d\":4}\x1e"));
+    CHECK(conn->send_records(std::string_view("\x02\x01\x00", 3), true));
+    CHECK(conn->send_records(big));
+    CHECK(conn->send_records(big)); // the two would pass max_joined together
+    release.set_value();
+
+    const std::vector<std::pair<ws::opcode, std::string>> expected = {
+        {ws::opcode::text, "{\"a\":1}\x1e{\"b\":2}\x1e{\"c\":3}\x1e"},
+        {ws::opcode::text, "raw"},
+        {ws::opcode::text, "raw too"},
+        {ws::opcode::text, "{\"d\":4}\x1e"},
+        {ws::opcode::binary, std::string("\x02\x01\x00", 3)},
+        {ws::opcode::text, big},
+        {ws::opcode::text, big},
+    };
+    for (const auto& [op, payload] : expected) {
+        const auto e = c.read_frame();
+        REQUIRE(e.status == status::message);
+        CHECK(e.op == op);
+        CHECK(e.payload == payload);
+    }
+}

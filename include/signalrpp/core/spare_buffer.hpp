@@ -4,7 +4,8 @@
 // next one that needs a buffer for the same use takes it, so that busy connections do not allocate and
 // free a buffer for every message. Buffers larger than `max_kept`, left by a burst, are freed.
 // spare_strings<Use>: the same for uses with many buffers in flight at once (messages queued for
-// writing), a few strings' storage per thread.
+// writing), a few strings' storage per thread. scratch_string<Use>: one string per thread to build in
+// and copy out.
 
 #include <array>
 #include <cstddef>
@@ -94,6 +95,49 @@ private:
         thread_local slots spare;
         return spare;
     }
+};
+
+/// scratch_string<Use>: a string of the thread's to build something in and copy out, cleared, with the
+/// storage of its last use (none kept past `max_kept`). A use while another is under way on the thread
+/// gets a string of its own.
+template <class Use>
+class scratch_string {
+public:
+    static constexpr std::size_t max_kept = 64 * 1024;
+
+    scratch_string() noexcept {
+        state& shared = slot();
+        if (!shared.in_use) {
+            shared.in_use = true;
+            text_ = &shared.text;
+            text_->clear();
+        }
+    }
+    ~scratch_string() {
+        if (text_ != &own_) {
+            if (text_->capacity() > max_kept) {
+                release_storage(*text_);
+            }
+            slot().in_use = false;
+        }
+    }
+    scratch_string(const scratch_string&) = delete;
+    scratch_string& operator=(const scratch_string&) = delete;
+
+    std::string& get() noexcept { return *text_; }
+
+private:
+    struct state {
+        std::string text;
+        bool in_use = false;
+    };
+    static state& slot() noexcept {
+        thread_local state shared;
+        return shared;
+    }
+
+    std::string own_;
+    std::string* text_ = &own_;
 };
 
 } // namespace signalrpp::detail

@@ -12,6 +12,7 @@
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/hub_exception.hpp>
+#include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/hub/hub_caller_context.hpp>
 #include <signalrpp/hub/hub_instance.hpp>
 #include <signalrpp/hub/hub_shared_state.hpp>
@@ -176,7 +177,7 @@ public:
                 if (self->phase_ == phase::running) {
                     std::string ping;
                     protocol::write_ping(ping);
-                    self->connection()->send(std::move(ping));
+                    self->send_records(std::move(ping));
                 }
                 break;
             case action::none: break;
@@ -195,7 +196,7 @@ public:
                 return;
             }
             self->act().pending_results.emplace(id, std::move(done));
-            self->connection()->send(std::move(message));
+            self->send_records(std::move(message));
         });
     }
 
@@ -220,7 +221,7 @@ public:
 
     // ----- invocation_sink ----------------------------------------------------------------------
 
-    void send(std::string message) override { connection()->send(std::move(message)); }
+    void send(std::string message) override { send_records(std::move(message)); }
 
     void open_result_stream(std::shared_ptr<reflect::result_stream_state> stream) override {
         if (current_) {
@@ -243,6 +244,12 @@ public:
     }
 
 private:
+    // Queues hub messages for the client: records, which may share a transport message with those
+    // queued next (outbound_message::records).
+    void send_records(std::string messages) {
+        connection()->send(transport::outbound_message::records(std::move(messages)));
+    }
+
     enum class phase { handshake, connecting, running, closing, ended };
 
     // One invocation that has not finished yet.
@@ -399,7 +406,7 @@ private:
         }
         std::string response;
         protocol::write_handshake_response(response);
-        connection()->send(std::move(response));
+        send_records(std::move(response));
         shared_->registry.add(connection(), context_.user_id(), shared_from_this());
         set_phase(phase::connecting);
         for (const auto& filter : shared_->options.filters) {
@@ -431,7 +438,7 @@ private:
     void refuse_handshake(std::string_view reason) {
         std::string response;
         protocol::write_handshake_response(response, reason);
-        connection()->send(std::move(response));
+        send_records(std::move(response));
         set_phase(phase::closing);
         connection()->close();
     }
@@ -441,7 +448,7 @@ private:
     void send_close(std::optional<std::string_view> error, bool allow_reconnect) {
         std::string close;
         protocol::write_close(close, error, allow_reconnect);
-        connection()->send(std::move(close));
+        send_records(std::move(close));
         set_phase(phase::closing);
         connection()->close();
     }
@@ -551,20 +558,21 @@ private:
             return false;
         }
         const auto& o = shared_->options;
-        std::string out = transport::outbound_message::new_buffer();
+        signalrpp::detail::scratch_string<hub_connection> scratch; // (copied into the send queue)
+        std::string& out = scratch.get();
         if (o.authorize && hub_->has_method(call.target) && !o.authorize(context_, call.target)) {
             if (!call.invocation_id.empty()) {
                 protocol::write_completion_error(
                     out, call.invocation_id,
                     "Failed to invoke '" + std::string(call.target) + "' because user is unauthorized");
-                connection()->send(std::move(out));
+                connection()->send_records(out);
             }
             return true;
         }
         if (call.streaming && act().streams.count(std::string(call.invocation_id)) != 0) {
             protocol::write_completion_error(out, call.invocation_id,
                                              "Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
-            connection()->send(std::move(out));
+            connection()->send_records(out);
             return true;
         }
         const hub_invocation_context filter_context{context_, call.target};
@@ -576,7 +584,7 @@ private:
             if (!call.invocation_id.empty()) {
                 protocol::write_completion_error(out, call.invocation_id,
                                                  reflect::method_exception_error(call.target, detailed()));
-                connection()->send(std::move(out));
+                connection()->send_records(out);
             }
             return true;
         }
@@ -586,7 +594,7 @@ private:
         auto result = hub_->dispatch(call, out, shared_from_this(), reflect::dispatch_options{detailed()});
         current_ = nullptr;
         if (!out.empty()) {
-            connection()->send(std::move(out));
+            connection()->send_records(out);
         }
         if (result.finished()) {
             finish(*record, call.target);

@@ -91,36 +91,29 @@ public:
 
     /// Queues `message` for the peer. Returns false if the connection is closing or has ended, or if the
     /// message would pass the send limit (the connection is then aborted with error::send_buffer_full).
+    /// Records (outbound_message::records) join the records queued last, as one transport message.
     bool send(outbound_message message) {
-        std::shared_ptr<transport_link> notify;
-        bool over_limit = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_ || closing_) {
-                return false;
-            }
-            if (pending_bytes_ > 0 && pending_bytes_ + message.size() > send_limit_) {
-                over_limit = true;
+        return queue(message.size(), [&] {
+            if (!pending_.empty() && pending_.back().joins(message)) {
+                pending_.back().join(message);
             } else {
-                if (pending_.empty()) {
-                    last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
-                }
-                pending_bytes_ += message.size();
                 pending_.push_back(std::move(message));
-                if (link_ && !notified_) {
-                    notified_ = true;
-                    notify = link_;
-                }
             }
-        }
-        if (over_limit) {
-            abort(error::send_buffer_full);
-            return false;
-        }
-        if (notify) {
-            notify->send_ready();
-        }
-        return true;
+        });
+    }
+
+    /// Queues a copy of `records`, whole records of a hub protocol, like send(): appended to the records
+    /// queued last when they take them, so that building them needs no buffer of their own.
+    bool send_records(std::string_view records, bool binary = false) {
+        return queue(records.size(), [&] {
+            if (!pending_.empty() && pending_.back().joins(records.size(), binary)) {
+                pending_.back().append(records);
+            } else {
+                std::string bytes = outbound_message::new_buffer();
+                bytes.assign(records);
+                pending_.push_back(outbound_message::records(std::move(bytes), binary));
+            }
+        });
     }
 
     bool send(std::string text, bool binary = false) { return send(outbound_message(std::move(text), binary)); }
@@ -263,7 +256,13 @@ public:
 
     /// Moves every queued message into `out` (appending) for writing.
     void take_pending(std::vector<outbound_message>& out) {
+        // Nothing queued (as after most writes): no lock. A message queued meanwhile on another thread
+        // is not missed: its send() tells the link, which takes it then.
+        if (!queued_.load(std::memory_order_relaxed)) {
+            return;
+        }
         std::lock_guard lock(mutex_);
+        queued_.store(false, std::memory_order_relaxed);
         notified_ = false;
         pending_bytes_ = 0;
         if (out.empty()) {
@@ -316,6 +315,7 @@ public:
             started = kind_ != 0;
             std::vector<outbound_message>().swap(pending_);
             pending_bytes_ = 0;
+            queued_.store(false, std::memory_order_relaxed);
         }
         if (link) {
             link->close_requested(transport_link::close_kind::abort);
@@ -330,6 +330,42 @@ public:
     }
 
 private:
+    // What both sends do: under the lock, unless the connection is closing or `size` more bytes would
+    // pass the send limit, `put` queues the bytes; then the link hears of them if it has not yet.
+    template <class Put>
+    bool queue(std::size_t size, Put&& put) {
+        std::shared_ptr<transport_link> notify;
+        bool over_limit = false;
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_ || closing_) {
+                return false;
+            }
+            if (pending_bytes_ > 0 && pending_bytes_ + size > send_limit_) {
+                over_limit = true;
+            } else {
+                if (pending_.empty()) {
+                    last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
+                }
+                pending_bytes_ += size;
+                put();
+                queued_.store(true, std::memory_order_relaxed);
+                if (link_ && !notified_) {
+                    notified_ = true;
+                    notify = link_;
+                }
+            }
+        }
+        if (over_limit) {
+            abort(error::send_buffer_full);
+            return false;
+        }
+        if (notify) {
+            notify->send_ready();
+        }
+        return true;
+    }
+
     void request_close(transport_link::close_kind kind, std::error_code reason) {
         std::shared_ptr<transport_link> link;
         bool end_now = false;
@@ -371,6 +407,7 @@ private:
     transport_kind kind_ = static_cast<transport_kind>(0);
     std::atomic<bool> ended_ = false; // written under the lock; read without it too (deliver())
     bool notified_ = false; // the link was told about pending messages and has not taken them yet
+    std::atomic<bool> queued_{false}; // !pending_.empty(), readable without the lock
     bool closing_ = false;
     bool receive_paused_ = false;
     std::error_code close_reason_;
