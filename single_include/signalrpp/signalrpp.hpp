@@ -2745,12 +2745,13 @@ inline void write_close(std::string& out, std::uint16_t code, std::string_view r
 // next one that needs a buffer for the same use takes it, so that busy connections do not allocate and
 // free a buffer for every message. Buffers larger than `max_kept`, left by a burst, are freed.
 // spare_strings<Use>: the same for uses with many buffers in flight at once (messages queued for
-// writing), a few strings' storage per thread. scratch_string<Use>: one string per thread to build in
-// and copy out.
+// writing), a few strings' storage per thread. spare_vector<T>: a vector's storage, for queues.
+// scratch_string<Use>: one string per thread to build in and copy out.
 
 #include <array>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace signalrpp::detail {
 
@@ -2834,6 +2835,41 @@ private:
 
     static slots& pool() noexcept {
         thread_local slots spare;
+        return spare;
+    }
+};
+
+/// spare_vector<T>: the same for a vector that is empty most of the time (a connection's queue of
+/// messages): one vector's storage per thread and element type, of at most `max_kept` elements.
+template <class T>
+class spare_vector {
+public:
+    static constexpr std::size_t max_kept = 64;
+
+    /// Leaves `v` empty and without storage; its storage becomes the spare when it is larger than the
+    /// spare's and not over `max_kept` elements.
+    static void give(std::vector<T>& v) noexcept {
+        v.clear();
+        if (v.capacity() == 0) {
+            return;
+        }
+        std::vector<T>& spare = slot();
+        if (v.capacity() > spare.capacity() && v.capacity() <= max_kept) {
+            spare.swap(v);
+        }
+        std::vector<T>().swap(v);
+    }
+
+    /// Gives `v`, if it has no storage, the spare's.
+    static void take(std::vector<T>& v) noexcept {
+        if (v.capacity() == 0) {
+            v.swap(slot());
+        }
+    }
+
+private:
+    static std::vector<T>& slot() noexcept {
+        thread_local std::vector<T> spare;
         return spare;
     }
 };
@@ -4045,6 +4081,7 @@ private:
             } else {
                 if (pending_.empty()) {
                     last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
+                    signalrpp::detail::spare_vector<outbound_message>::take(pending_);
                 }
                 pending_bytes_ += size;
                 put();
@@ -4101,7 +4138,7 @@ private:
     mutable std::mutex mutex_;
     request_snapshot request_;
     std::shared_ptr<transport_link> link_;
-    std::vector<outbound_message> pending_; // no storage while nothing is queued
+    std::vector<outbound_message> pending_; // its storage comes from the thread's spare_vector
     std::size_t pending_bytes_ = 0; // bytes in pending_
     transport_kind kind_ = static_cast<transport_kind>(0);
     std::atomic<bool> ended_ = false; // written under the lock; read without it too (deliver())
@@ -5266,6 +5303,7 @@ private:
             if (m.size() <= copy_limit) {
                 frames_.append(m.bytes());
             } else {
+                signalrpp::detail::spare_vector<cut>::take(cuts_);
                 cuts_.push_back({frames_.size(), m.bytes()});
             }
         }
@@ -5274,6 +5312,7 @@ private:
             close_in_write_ = true;
         }
         buffers_.clear();
+        signalrpp::detail::spare_vector<asio::const_buffer>::take(buffers_);
         std::size_t from = 0;
         for (const auto& cut : cuts_) {
             if (cut.offset > from) {
@@ -5348,12 +5387,9 @@ private:
     // the small buffers too costs an allocation per write; idle connections are the many.) The frame
     // and message buffers go to the thread's spares, which the next busy connection takes.
     void release_idle_memory() {
-        constexpr std::size_t keep = 4;
-        if (inflight_.capacity() > keep) {
-            std::vector<outbound_message>().swap(inflight_);
-            std::vector<asio::const_buffer>().swap(buffers_);
-            std::vector<cut>().swap(cuts_);
-        }
+        signalrpp::detail::spare_vector<outbound_message>::give(inflight_);
+        signalrpp::detail::spare_vector<asio::const_buffer>::give(buffers_);
+        signalrpp::detail::spare_vector<cut>::give(cuts_);
         signalrpp::detail::spare_buffer<websocket_session>::give(frames_);
         if (control_out_.empty()) {
             signalrpp::detail::release_storage(control_out_); // (it held the 101 response)

@@ -121,3 +121,65 @@ TEST_CASE("spare strings: several kept per thread, taken back last given first, 
     spares::give(small); // nothing to keep: no storage of its own
     CHECK(spares::take().capacity() == no_storage);
 }
+
+TEST_CASE("a spare vector: storage given back is taken by the next empty vector, the larger kept") {
+    using signalrpp::detail::spare_vector;
+    struct element {
+        int value = 0;
+    };
+    std::vector<element> drained; // whatever earlier uses left
+    spare_vector<element>::take(drained);
+
+    std::vector<element> queue(10);
+    const element* storage = queue.data();
+    spare_vector<element>::give(queue);
+    CHECK(queue.empty());
+    CHECK(queue.capacity() == 0); // an idle queue holds no storage
+
+    std::vector<element> holding(2);
+    spare_vector<element>::take(holding); // it has storage of its own: keeps it
+    CHECK(holding.size() == 2);
+
+    std::vector<element> next;
+    spare_vector<element>::take(next);
+    CHECK(next.data() == storage);
+    CHECK(next.capacity() >= 10);
+    CHECK(next.empty());
+
+    std::vector<element> small(3);
+    spare_vector<element>::give(next);  // kept
+    spare_vector<element>::give(small); // smaller than the spare: freed
+    CHECK(small.capacity() == 0);
+    std::vector<element> huge(spare_vector<element>::max_kept + 1);
+    spare_vector<element>::give(huge); // over max_kept: freed
+    CHECK(huge.capacity() == 0);
+    std::vector<element> again;
+    spare_vector<element>::take(again);
+    CHECK(again.data() == storage);
+}
+
+TEST_CASE("a scratch string is the thread's, cleared for each use; a nested use gets its own") {
+    using signalrpp::detail::scratch_string;
+    const char* storage = nullptr;
+    {
+        scratch_string<test_use> outer;
+        outer.get().assign(500, 'a');
+        storage = outer.get().data();
+        {
+            scratch_string<test_use> inner; // while outer is in use
+            CHECK(inner.get().empty());
+            inner.get().assign(500, 'b');
+            CHECK(inner.get().data() != storage);
+        }
+        CHECK(outer.get() == std::string(500, 'a'));
+    }
+    {
+        scratch_string<test_use> again;
+        CHECK(again.get().empty());
+        CHECK(again.get().capacity() >= 500);
+        CHECK(again.get().data() == storage);
+        again.get().assign(scratch_string<test_use>::max_kept + 1, 'c'); // too large to keep
+    }
+    scratch_string<test_use> after;
+    CHECK(after.get().capacity() == no_storage);
+}

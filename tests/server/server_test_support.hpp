@@ -23,6 +23,7 @@
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 
@@ -39,6 +40,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <future>
 #include <vector>
 
 namespace server_test {
@@ -205,6 +207,36 @@ private:
 
 public:
     std::shared_ptr<recording_handler> handler;
+};
+
+/// Holds a server's thread (one thread runs it) from construction until release() (or destruction, or
+/// 10 s): what is sent or queued meanwhile is there all at once when it goes on.
+class server_thread_hold {
+public:
+    explicit server_thread_hold(signalrpp::server& server) : released_(release_.get_future().share()) {
+        std::promise<void> holding;
+        auto held = holding.get_future();
+        asio::post(server.get_executor(), [released = released_, &holding] {
+            holding.set_value();
+            released.wait_for(std::chrono::seconds(10));
+        });
+        held.wait();
+    }
+    server_thread_hold(const server_thread_hold&) = delete;
+    server_thread_hold& operator=(const server_thread_hold&) = delete;
+    ~server_thread_hold() { release(); }
+
+    void release() {
+        if (!released_called_) {
+            released_called_ = true;
+            release_.set_value();
+        }
+    }
+
+private:
+    std::promise<void> release_;
+    std::shared_future<void> released_;
+    bool released_called_ = false;
 };
 
 /// A blocking client on its own io_context, over a loopback TCP socket or an in-memory stream.

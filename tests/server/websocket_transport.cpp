@@ -6,13 +6,21 @@
 
 #include <catch2/catch.hpp>
 
-#include <asio/post.hpp>
-
-#include <future>
 #include <thread>
 
 using namespace server_test;
 using status = ws::frame_reader::status;
+
+namespace {
+// Reads one message per payload, in order, each the payload.
+void expect_messages(client& c, const std::vector<std::string>& payloads) {
+    for (const auto& payload : payloads) {
+        const auto e = c.read_frame();
+        REQUIRE(e.status == status::message);
+        CHECK(e.payload == payload);
+    }
+}
+} // namespace
 
 TEST_CASE("a WebSocket without negotiation makes a connection and echoes text and binary", "[server]") {
     const auto carrier = GENERATE(each_carrier());
@@ -244,11 +252,7 @@ TEST_CASE("messages of many sizes arrive whole and in order, alone and in a burs
         ws::write_frame(burst, ws::opcode::text, sent.back(), true, ws::masking_key{1, 2, 3, 4});
     }
     c.send(burst);
-    for (const auto& payload : sent) {
-        const auto e = c.read_frame();
-        REQUIRE(e.status == status::message);
-        CHECK(e.payload == payload);
-    }
+    expect_messages(c, sent);
 }
 
 // The server reads a socket into a 64 KiB buffer of its thread's. When a read fills it, more may be
@@ -260,15 +264,7 @@ TEST_CASE("a read that fills the read buffer is followed by another read, not a 
     client c(server);
     REQUIRE(c.upgrade("/echo").status == 101);
 
-    std::promise<void> release;
-    std::shared_future<void> released = release.get_future().share();
-    std::promise<void> holding;
-    asio::post(server.server().get_executor(), [released, &holding] {
-        holding.set_value();
-        released.wait_for(std::chrono::seconds(10));
-    });
-    holding.get_future().wait();
-
+    server_thread_hold hold(server.server());
     std::vector<std::string> sent;
     std::string burst;
     for (int i = 0; i < 6; ++i) {
@@ -277,13 +273,9 @@ TEST_CASE("a read that fills the read buffer is followed by another read, not a 
     }
     std::thread writer([&] { c.send(burst); }); // may block until the server reads
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    release.set_value();
+    hold.release();
     writer.join();
-    for (const auto& payload : sent) {
-        const auto e = c.read_frame();
-        REQUIRE(e.status == status::message);
-        CHECK(e.payload == payload);
-    }
+    expect_messages(c, sent);
 }
 
 // Hub records queued one after another go out as one WebSocket message, as ASP.NET Core sends what its
@@ -297,15 +289,7 @@ TEST_CASE("records queued together share a frame; raw messages and other kinds d
     REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
     const auto conn = server.handler->connected[0];
 
-    // Hold the server's thread while the messages are queued, so that one write takes them all.
-    std::promise<void> release;
-    std::shared_future<void> released = release.get_future().share();
-    std::promise<void> holding;
-    asio::post(server.server().get_executor(), [released, &holding] {
-        holding.set_value();
-        released.wait_for(std::chrono::seconds(10));
-    });
-    holding.get_future().wait();
+    server_thread_hold hold(server.server()); // while the messages are queued: one write takes them all
     const std::string big(3000, 'x');
     CHECK(conn->send_records("{\"a\":1}\x1e"));
     CHECK(conn->send(transport::outbound_message::records("{\"b\":2}\x1e")));
@@ -316,7 +300,7 @@ TEST_CASE("records queued together share a frame; raw messages and other kinds d
     CHECK(conn->send_records(std::string_view("\x02\x01\x00", 3), true));
     CHECK(conn->send_records(big));
     CHECK(conn->send_records(big)); // the two would pass max_joined together
-    release.set_value();
+    hold.release();
 
     const std::vector<std::pair<ws::opcode, std::string>> expected = {
         {ws::opcode::text, "{\"a\":1}\x1e{\"b\":2}\x1e{\"c\":3}\x1e"},

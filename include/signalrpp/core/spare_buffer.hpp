@@ -4,12 +4,13 @@
 // next one that needs a buffer for the same use takes it, so that busy connections do not allocate and
 // free a buffer for every message. Buffers larger than `max_kept`, left by a burst, are freed.
 // spare_strings<Use>: the same for uses with many buffers in flight at once (messages queued for
-// writing), a few strings' storage per thread. scratch_string<Use>: one string per thread to build in
-// and copy out.
+// writing), a few strings' storage per thread. spare_vector<T>: a vector's storage, for queues.
+// scratch_string<Use>: one string per thread to build in and copy out.
 
 #include <array>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace signalrpp::detail {
 
@@ -93,6 +94,41 @@ private:
 
     static slots& pool() noexcept {
         thread_local slots spare;
+        return spare;
+    }
+};
+
+/// spare_vector<T>: the same for a vector that is empty most of the time (a connection's queue of
+/// messages): one vector's storage per thread and element type, of at most `max_kept` elements.
+template <class T>
+class spare_vector {
+public:
+    static constexpr std::size_t max_kept = 64;
+
+    /// Leaves `v` empty and without storage; its storage becomes the spare when it is larger than the
+    /// spare's and not over `max_kept` elements.
+    static void give(std::vector<T>& v) noexcept {
+        v.clear();
+        if (v.capacity() == 0) {
+            return;
+        }
+        std::vector<T>& spare = slot();
+        if (v.capacity() > spare.capacity() && v.capacity() <= max_kept) {
+            spare.swap(v);
+        }
+        std::vector<T>().swap(v);
+    }
+
+    /// Gives `v`, if it has no storage, the spare's.
+    static void take(std::vector<T>& v) noexcept {
+        if (v.capacity() == 0) {
+            v.swap(slot());
+        }
+    }
+
+private:
+    static std::vector<T>& slot() noexcept {
+        thread_local std::vector<T> spare;
         return spare;
     }
 };

@@ -346,6 +346,7 @@ private:
             } else {
                 if (pending_.empty()) {
                     last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
+                    signalrpp::detail::spare_vector<outbound_message>::take(pending_);
                 }
                 pending_bytes_ += size;
                 put();
@@ -402,7 +403,7 @@ private:
     mutable std::mutex mutex_;
     request_snapshot request_;
     std::shared_ptr<transport_link> link_;
-    std::vector<outbound_message> pending_; // no storage while nothing is queued
+    std::vector<outbound_message> pending_; // its storage comes from the thread's spare_vector
     std::size_t pending_bytes_ = 0; // bytes in pending_
     transport_kind kind_ = static_cast<transport_kind>(0);
     std::atomic<bool> ended_ = false; // written under the lock; read without it too (deliver())

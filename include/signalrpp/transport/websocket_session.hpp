@@ -260,6 +260,7 @@ private:
             if (m.size() <= copy_limit) {
                 frames_.append(m.bytes());
             } else {
+                signalrpp::detail::spare_vector<cut>::take(cuts_);
                 cuts_.push_back({frames_.size(), m.bytes()});
             }
         }
@@ -268,6 +269,7 @@ private:
             close_in_write_ = true;
         }
         buffers_.clear();
+        signalrpp::detail::spare_vector<asio::const_buffer>::take(buffers_);
         std::size_t from = 0;
         for (const auto& cut : cuts_) {
             if (cut.offset > from) {
@@ -342,12 +344,9 @@ private:
     // the small buffers too costs an allocation per write; idle connections are the many.) The frame
     // and message buffers go to the thread's spares, which the next busy connection takes.
     void release_idle_memory() {
-        constexpr std::size_t keep = 4;
-        if (inflight_.capacity() > keep) {
-            std::vector<outbound_message>().swap(inflight_);
-            std::vector<asio::const_buffer>().swap(buffers_);
-            std::vector<cut>().swap(cuts_);
-        }
+        signalrpp::detail::spare_vector<outbound_message>::give(inflight_);
+        signalrpp::detail::spare_vector<asio::const_buffer>::give(buffers_);
+        signalrpp::detail::spare_vector<cut>::give(cuts_);
         signalrpp::detail::spare_buffer<websocket_session>::give(frames_);
         if (control_out_.empty()) {
             signalrpp::detail::release_storage(control_out_); // (it held the 101 response)
