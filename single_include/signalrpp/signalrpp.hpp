@@ -4791,9 +4791,9 @@ void async_wait_readable(Socket& socket, Handler handler) {
 #include <asio/any_io_executor.hpp>
 #include <asio/bind_executor.hpp>
 #include <asio/buffer.hpp>
-#include <asio/post.hpp>
 #include <asio/error.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
 #include <asio/socket_base.hpp>
 #include <asio/write.hpp>
 
@@ -5382,10 +5382,9 @@ private:
         conn_->detach(this, failed ? make_error_code(error::transport_protocol_violation) : ec);
     }
 
-    // What a connection keeps between writes is room for a few messages' bookkeeping (no payloads,
-    // no read or write buffer, no message buffer); more than that, left by a burst, is freed. (Freeing
-    // the small buffers too costs an allocation per write; idle connections are the many.) The frame
-    // and message buffers go to the thread's spares, which the next busy connection takes.
+    // What a connection keeps between writes is nothing: the bookkeeping vectors (spare_vector), the
+    // frame buffer and the message buffer go to the thread's spares, which the next write of any
+    // connection on the thread takes back, so that busy connections do not allocate per write.
     void release_idle_memory() {
         signalrpp::detail::spare_vector<outbound_message>::give(inflight_);
         signalrpp::detail::spare_vector<asio::const_buffer>::give(buffers_);

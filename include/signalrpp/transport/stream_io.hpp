@@ -19,9 +19,9 @@
 #include <asio/any_io_executor.hpp>
 #include <asio/bind_executor.hpp>
 #include <asio/buffer.hpp>
-#include <asio/post.hpp>
 #include <asio/error.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
 #include <asio/socket_base.hpp>
 #include <asio/write.hpp>
 

@@ -339,10 +339,9 @@ private:
         conn_->detach(this, failed ? make_error_code(error::transport_protocol_violation) : ec);
     }
 
-    // What a connection keeps between writes is room for a few messages' bookkeeping (no payloads,
-    // no read or write buffer, no message buffer); more than that, left by a burst, is freed. (Freeing
-    // the small buffers too costs an allocation per write; idle connections are the many.) The frame
-    // and message buffers go to the thread's spares, which the next busy connection takes.
+    // What a connection keeps between writes is nothing: the bookkeeping vectors (spare_vector), the
+    // frame buffer and the message buffer go to the thread's spares, which the next write of any
+    // connection on the thread takes back, so that busy connections do not allocate per write.
     void release_idle_memory() {
         signalrpp::detail::spare_vector<outbound_message>::give(inflight_);
         signalrpp::detail::spare_vector<asio::const_buffer>::give(buffers_);
