@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Compares WebSocket echo servers: signalrpp's raw-echo-server against Boost.Beast and websocketpp.
+"""Compares WebSocket echo servers: signalrpp's raw-echo-server against Boost.Beast and websocketpp, and
+against the floor under them all (floor-echo-server: an epoll echo with no library, one recv and one send
+system call per batch, whose ratio to another server is the most any server of system-call reads and
+writes can reach against it on this machine).
 
 Each server is pinned to CPU 0, ws-load to CPU 1. For 100 connections x {20 B, 512 B} x {1, 8} messages
 in flight it reports echoes per second of the server's CPU time (utime+stime from /proc/PID/stat, read
@@ -9,7 +12,7 @@ Every figure wants an otherwise idle machine (CPU shared with a compiler changes
 wake-up finds, hence the CPU cost per echo): it prints the CPU other processes and the host (steal time)
 took in each window, and warns above 10% of a CPU. Stdlib only.
 
-Usage: bench/echo/compare.py [--servers raw,beast,websocketpp] [--build-dir build] [--seconds 5]
+Usage: bench/echo/compare.py [--servers raw,beast,websocketpp,floor] [--build-dir build] [--seconds 5]
 """
 
 import argparse
@@ -25,7 +28,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SERVER_NAMES = {"raw": "raw-echo-server", "beast": "beast-echo-server", "websocketpp": "websocketpp-echo-server"}
+SERVER_NAMES = {"raw": "raw-echo-server", "beast": "beast-echo-server", "websocketpp": "websocketpp-echo-server",
+                "floor": "floor-echo-server"}
 CONFIGURATIONS = [(20, 1), (20, 8), (512, 1), (512, 8)]  # (message bytes, messages in flight)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 START_TIMEOUT = 10  # seconds for a server's first line
@@ -249,8 +253,9 @@ def print_table(title, rows, columns, cell):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--servers", default="raw,beast,websocketpp",
-                        help="comma-separated: raw, beast, websocketpp (or program names); the first is compared to the others")
+    parser.add_argument("--servers", default="raw,beast,websocketpp,floor",
+                        help="comma-separated: raw, beast, websocketpp, floor (or program names); the first is compared "
+                             "to the others, and the floor to each server")
     parser.add_argument("--build-dir", type=Path, default=REPO / "build")
     parser.add_argument("--seconds", type=float, default=5, help="measured seconds per configuration")
     parser.add_argument("--warmup", type=float, default=1, help="seconds of load before each measurement")
@@ -308,16 +313,25 @@ def main():
 
     if len(rows) > 1:
         first_name, first = rows[0]
-
-        def ratio(result, column):
-            if column == "B/idle conn":
-                return f"{first['idle'] / result['idle']:.2f}" if result["idle"] > 0 else "-"
-            return f"{first[column]['per_cpu_second'] / result[column]['per_cpu_second']:.2f}"
-
         print_table(f"{first_name} / each other server (echoes per CPU-second: above 1 means {first_name} does more "
                     f"per CPU-second; bytes per idle connection: above 1 means {first_name} uses more):",
-                    [(name, result) for name, result in rows[1:]], columns, ratio)
+                    rows[1:], columns, ratio_of(first))
+    floor = dict(rows).get(SERVER_NAMES["floor"])
+    if floor is not None and len(rows) > 1:
+        print_table(f"{SERVER_NAMES['floor']} / each server (echoes per CPU-second): the most that any server which "
+                    "reads and writes with system calls can reach against that server on this machine:",
+                    [(name, result) for name, result in rows if result is not floor], echo_columns, ratio_of(floor))
     return 0
+
+
+def ratio_of(numerator):
+    """A print_table cell: numerator's figure over a row's (echoes per CPU-second, or bytes per idle
+    connection)."""
+    def ratio(result, column):
+        if column == "B/idle conn":
+            return f"{numerator['idle'] / result['idle']:.2f}" if result["idle"] > 0 else "-"
+        return f"{numerator[column]['per_cpu_second'] / result[column]['per_cpu_second']:.2f}"
+    return ratio
 
 
 if __name__ == "__main__":
