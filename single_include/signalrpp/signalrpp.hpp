@@ -5436,8 +5436,8 @@ private:
 // (ISingleClientProxy.InvokeAsync).
 
 // ---- begin signalrpp/hub/client_result.hpp
-// await_client_result<T>: sends a server-to-client invocation that wants an answer and waits for the
-// client's Completion (ASP.NET Core's client results): its result bound to T, or the client's error,
+// await_client_result<T>: sends a server-to-client invocation that wants an answer (written without its
+// id, which the connection chooses) and waits for the client's Completion (ASP.NET Core's client results): its result bound to T, or the client's error,
 // as a hub_exception. Also fails with a hub_exception when the connection goes away ("Connection
 // '<id>' disconnected.") or when no answer comes within the timeout ("Invocation canceled by the
 // server."). The awaiting coroutine may run on any executor.
@@ -6228,7 +6228,8 @@ struct hub_shared_state {
     explicit hub_shared_state(hub_options o) : options(std::move(o)) {}
 
     /// A fresh id for an invocation the server sends ("s1", "s2", ...): the "s" keeps it apart from
-    /// the ids clients choose for their own invocations and streams, as ASP.NET Core does.
+    /// the ids the official clients choose for their own invocations and streams (numbers), and a
+    /// connection passes over any that its client's upload streams use (start_client_invocation).
     std::string next_server_invocation_id() {
         return "s" + std::to_string(next_invocation_id.fetch_add(1, std::memory_order_relaxed) + 1);
     }
@@ -7356,6 +7357,16 @@ void write_invocation(std::string& out, const invocation_header& h, const Args&.
     detail::write_call(out, message_type::invocation, h, args...);
 }
 
+/// Gives an Invocation that write_invocation wrote without an id (no Completion wanted) the id
+/// `invocation_id`, right after its type, where write_invocation puts it: for a sender that can choose
+/// the id only after the message is written (a server, on the connection's strand, picks one that the
+/// client's own streams do not use).
+inline void set_invocation_id(std::string& message, std::string_view invocation_id) {
+    std::string property = ",\"invocationId\":";
+    json::append_quoted(property, invocation_id);
+    message.insert(std::string_view("{\"type\":1").size(), property);
+}
+
 /// Type 4: a streaming call (the client side; servers never send it).
 template <json::mapped... Args>
 void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
@@ -7647,7 +7658,7 @@ public:
             return;
         }
         set_phase(phase::ended);
-        std::map<std::string, result_callback> results;
+        std::map<std::string, pending_result> results;
         if (activity_) {
             activity_->held.reset();
             for (auto& [id, stream] : activity_->streams) {
@@ -7660,8 +7671,8 @@ public:
             results.swap(activity_->pending_results);
         }
         const std::string gone = "Connection '" + connection()->id() + "' disconnected.";
-        for (auto& [id, callback] : results) {
-            callback(nullptr, gone);
+        for (auto& [id, pending] : results) {
+            pending.done(nullptr, gone);
         }
         if (!hub_connected_) { // no handshake, or on_connected failed or had not finished
             shared_->registry.remove(connection()->id());
@@ -7747,22 +7758,33 @@ public:
     // ----- Client results (any thread) ----------------------------------------------------------
 
     /// Sends `message` (an Invocation with invocation id `id`) and calls `done` with the client's answer.
-    void start_client_invocation(std::string id, std::string message, result_callback done) {
-        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), id = std::move(id),
-                                                      message = std::move(message), done = std::move(done)]() mutable {
+    /// Sends `message` (an Invocation written without an invocation id) under a fresh server id, one
+    /// that none of this connection's upload streams uses (the client chose those; a Completion must
+    /// never be taken for the other), and calls `done` with the client's answer. `owner` names the
+    /// call for cancel_client_invocation.
+    void start_client_invocation(std::string message, const void* owner, result_callback done) {
+        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), message = std::move(message), owner,
+                                                      done = std::move(done)]() mutable {
             if (self->phase_ == phase::ended) {
                 done(nullptr, "Connection '" + self->connection()->id() + "' disconnected.");
                 return;
             }
-            self->act().pending_results.emplace(id, std::move(done));
+            auto& a = self->act();
+            std::string id;
+            do {
+                id = self->shared_->next_server_invocation_id();
+            } while (a.uploads.contains(id) || a.pending_results.contains(id));
+            protocol::set_invocation_id(message, id);
+            a.pending_results.emplace(std::move(id), pending_result{owner, std::move(done)});
             self->send_records(std::move(message));
         });
     }
 
-    /// Forgets a client result nobody waits for any more (timed out).
-    void cancel_client_invocation(std::string id) {
-        asio::dispatch(connection()->get_executor(),
-                       [self = shared_from_this(), id = std::move(id)] { self->act().pending_results.erase(id); });
+    /// Forgets the client result that `owner` waits for, when nobody waits for it any more (timed out).
+    void cancel_client_invocation(const void* owner) {
+        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), owner] {
+            std::erase_if(self->act().pending_results, [owner](const auto& entry) { return entry.second.owner == owner; });
+        });
     }
 
     /// True while the hub's on_connected runs (client results are not allowed there).
@@ -7820,6 +7842,12 @@ private:
         asio::cancellation_signal cancel;
     };
 
+    // A client result awaited: who waits (start_client_invocation's owner) and what to call.
+    struct pending_result {
+        const void* owner;
+        result_callback done;
+    };
+
     // What a connection holds only while streams, client results or a waiting message exist (idle
     // connections keep none of it: memory per idle connection).
     struct activity {
@@ -7828,7 +7856,7 @@ private:
         std::map<std::string, std::shared_ptr<reflect::result_stream_state>> streams;
         std::map<std::string, std::shared_ptr<running_invocation>> stream_invocations;
         std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> uploads;
-        std::map<std::string, result_callback> pending_results;
+        std::map<std::string, pending_result> pending_results; // by the server's invocation id
 
         bool idle() const {
             return !held && !client_close_error && streams.empty() && stream_invocations.empty() && uploads.empty() &&
@@ -8058,7 +8086,7 @@ private:
         const std::string id(m.invocation_id);
         auto& a = act();
         if (const auto pending = a.pending_results.find(id); pending != a.pending_results.end()) {
-            auto done = std::move(pending->second);
+            auto done = std::move(pending->second.done);
             a.pending_results.erase(pending);
             done(m.result, m.error);
             return true;
@@ -8286,8 +8314,8 @@ struct client_result_state {
 };
 
 template <class T>
-asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, std::string invocation_id,
-                                       std::string message, std::chrono::milliseconds timeout) {
+asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, std::string message,
+                                       std::chrono::milliseconds timeout) {
     auto state = std::make_shared<client_result_state<T>>(co_await asio::this_coro::executor);
     if (timeout.count() > 0) {
         state->timer.expires_after(timeout);
@@ -8295,7 +8323,7 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, s
         state->timer.expires_at(asio::steady_timer::time_point::max());
     }
     target->start_client_invocation(
-        invocation_id, std::move(message),
+        std::move(message), state.get(),
         [state](const json::value* result, std::optional<std::string_view> error) {
             {
                 std::lock_guard lock(state->mutex);
@@ -8319,7 +8347,7 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, s
     std::unique_lock lock(state->mutex);
     if (!state->done) {
         lock.unlock();
-        target->cancel_client_invocation(std::move(invocation_id));
+        target->cancel_client_invocation(state.get());
         throw hub_exception("Invocation canceled by the server.");
     }
     if (state->error) {
@@ -8389,10 +8417,9 @@ public:
         if (!target) {
             throw hub_exception("Connection '" + id_ + "' does not exist.");
         }
-        std::string id = shared_->next_server_invocation_id();
-        std::string text;
-        protocol::write_invocation(text, protocol::invocation_header{id, method}, args...);
-        return detail::await_client_result<T>(std::move(target), std::move(id), std::move(text),
+        std::string text; // the id comes later, from the connection (hub_connection::start_client_invocation)
+        protocol::write_invocation(text, protocol::invocation_header{{}, method}, args...);
+        return detail::await_client_result<T>(std::move(target), std::move(text),
                                               shared_->options.client_result_timeout);
     }
 

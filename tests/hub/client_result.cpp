@@ -25,6 +25,14 @@ struct result_hub : signalrpp::hub {
         }
     }
     asio::awaitable<std::string> ask_caller(int x) { co_return co_await ask(context().connection_id(), x); }
+    // Asks the caller while the caller's upload is open, then reads the upload.
+    asio::awaitable<std::string> ask_then_read(signalrpp::stream_reader<std::string> items, int x) {
+        std::string all = co_await ask_caller(x);
+        while (auto item = co_await items.read()) {
+            all += ":" + *item;
+        }
+        co_return all;
+    }
     std::string echo(std::string s) { return s; }
     std::string refused_in_on_connected() {
         const auto found = context().items().find("refused");
@@ -38,7 +46,7 @@ struct result_hub : signalrpp::hub {
         }
     }
 };
-SIGNALRPP_HUB(result_hub, whoami, ask, ask_caller, echo, refused_in_on_connected);
+SIGNALRPP_HUB(result_hub, whoami, ask, ask_caller, ask_then_read, echo, refused_in_on_connected);
 
 std::string id_of(hub_client& c) {
     c.send(R"({"type":1,"invocationId":"id","target":"whoami","arguments":[]})");
@@ -74,7 +82,30 @@ TEST_CASE("the caller's result comes back to the method; the connection serves o
     CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"42"})");
 }
 
-TEST_CASE("another client's result, its error, a wrong type, an unknown connection") {
+TEST_CASE("a server's invocation id is never one of the client's upload stream ids") {
+    HUB_TEST_EACH_CARRIER();
+    hub_server<result_hub> server(carrier);
+    hub_client c(server);
+    c.send(R"({"type":1,"invocationId":"1","target":"ask_caller","arguments":[1]})");
+    const auto first = server_id_of(c.read());
+    c.send(R"({"type":3,"invocationId":")" + first + R"(","result":2})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"2"})");
+
+    // The client names its upload after the id the server would take next.
+    const auto taken = "s" + std::to_string(std::stoi(first.substr(1)) + 1);
+    c.send(R"({"type":1,"invocationId":"2","target":"ask_then_read","arguments":[21],"streamIds":[")" + taken +
+           R"("]})");
+    const auto invocation = c.read();
+    const auto id = server_id_of(invocation);
+    CHECK(id != taken);
+    CHECK(invocation == R"({"type":1,"invocationId":")" + id + R"(","target":"Double","arguments":[21]})");
+    c.send(R"({"type":3,"invocationId":")" + id + R"(","result":42})");
+    c.send(R"({"type":2,"invocationId":")" + taken + R"(","item":"a"})");
+    c.send(R"({"type":3,"invocationId":")" + taken + R"("})"); // ends the upload, not the client result
+    CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"42:a"})");
+}
+
+TEST_CASE("another client's result, its error, no result, a wrong type, an unknown connection") {
     HUB_TEST_EACH_CARRIER();
     hub_server<result_hub> server(carrier);
     hub_client asker(server);
@@ -90,6 +121,12 @@ TEST_CASE("another client's result, its error, a wrong type, an unknown connecti
     id = server_id_of(answerer.read());
     answerer.send(R"({"type":3,"invocationId":")" + id + R"(","error":"Client didn't provide a result."})");
     CHECK(asker.read() == R"({"type":3,"invocationId":"2","result":"error: Client didn't provide a result."})");
+
+    // A Completion with neither result nor error, for a method that wants a result.
+    asker.send(R"({"type":1,"invocationId":"5","target":"ask","arguments":[")" + target + R"(",5]})");
+    id = server_id_of(answerer.read());
+    answerer.send(R"({"type":3,"invocationId":")" + id + R"("})");
+    CHECK(asker.read() == R"({"type":3,"invocationId":"5","result":"error: Client didn't provide a result."})");
 
     asker.send(R"({"type":1,"invocationId":"3","target":"ask","arguments":[")" + target + R"(",5]})");
     id = server_id_of(answerer.read());

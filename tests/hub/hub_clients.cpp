@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 // Sending to clients by target (all, others, caller, connections, groups, group-except, others in a
 // group), groups joined and left, and sending from outside any hub through hub_context.
 
@@ -73,7 +75,20 @@ void nothing_else(hub_server<room_hub>& server, std::initializer_list<member*> m
     }
 }
 
+// An argument that counts how often it is written as JSON (as null).
+struct counted_argument {};
+std::atomic<int> counted_writes{0};
+
 } // namespace hub_clients_tests
+
+template <>
+struct signalrpp::json::serializer<hub_clients_tests::counted_argument> {
+    static bool read(const value& in, hub_clients_tests::counted_argument&) { return in.IsNull(); }
+    static void write(writer& out, const hub_clients_tests::counted_argument&) {
+        ++hub_clients_tests::counted_writes;
+        out.Null();
+    }
+};
 
 using namespace hub_clients_tests;
 
@@ -167,6 +182,11 @@ TEST_CASE("hub_context sends from outside the hub, from another thread, serializ
     CHECK(queued == 2);
     a.expect("headline", R"(["hi",42])");
     b.expect("headline", R"(["hi",42])");
+    counted_writes = 0;
+    CHECK(server.context.clients().all().send("counted", counted_argument{}) == 2);
+    a.expect("counted", "[null]");
+    b.expect("counted", "[null]");
+    CHECK(counted_writes == 1); // one message text for both connections
     CHECK(server.context.clients().user("nobody").send("x") == 0);
     CHECK_THROWS_AS(server.context.clients().group(""), std::invalid_argument);
 }

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <thread>
 
 // The hub protocol on one connection: handshake, invocations and their answers, lifecycle hooks,
 // context, closing, limits and keep-alive.
@@ -292,6 +293,28 @@ TEST_CASE("the server pings a silent client, not one it is talking to, and times
         }
     }
     CHECK(closed);
+}
+
+TEST_CASE("a client that never pinged is not timed out, and a server that keeps talking sends no Ping") {
+    HUB_TEST_EACH_CARRIER();
+    signalrpp::hub_options o;
+    o.keep_alive_interval = std::chrono::milliseconds(1000);
+    o.client_timeout_interval = std::chrono::milliseconds(300);
+    hub_server<test_hub> server(carrier, o);
+    hub_client c(server);
+    // Silent for several client timeouts: the timeout waits for the client's first Ping.
+    const auto silent_until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    while (std::chrono::steady_clock::now() < silent_until) {
+        CHECK(c.read() == R"({"type":6})");
+    }
+    c.send(R"({"type":1,"invocationId":"alive","target":"echo","arguments":["yes"]})");
+    CHECK(c.read_skipping_pings() == R"({"type":3,"invocationId":"alive","result":"yes"})");
+    // The server answers every 100 ms, well inside the keep-alive interval: nothing but the answers.
+    for (int i = 0; i < 15; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        c.send(R"({"type":1,"invocationId":"t","target":"echo","arguments":["talk"]})");
+        CHECK(c.read() == R"({"type":3,"invocationId":"t","result":"talk"})");
+    }
 }
 
 TEST_CASE("an awaiting invocation holds the only slot: the next waits, in order; with two slots they overlap") {

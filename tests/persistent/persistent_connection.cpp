@@ -15,7 +15,8 @@ std::atomic<int> connected{0};
 std::atomic<int> disconnected{0};
 
 // Echoes, except: "join:<g>" joins group g, "group:<g>:<text>" sends text to group g, "all:<text>"
-// sends text to everyone.
+// sends text to everyone, "whoami" answers the connection's id, "to:<id>:<text>" sends text to the
+// connection with that id.
 struct echo_connection : signalrpp::persistent_connection {
     void on_connected() { ++connected; }
     void on_received(std::string_view data, bool binary) {
@@ -28,6 +29,12 @@ struct echo_connection : signalrpp::persistent_connection {
             clients().group(std::string(rest.substr(0, colon))).send(rest.substr(colon + 1));
         } else if (data.rfind("all:", 0) == 0) {
             clients().all().send(data.substr(4));
+        } else if (data == "whoami") {
+            send(connection_id());
+        } else if (data.rfind("to:", 0) == 0) {
+            const auto rest = data.substr(3);
+            const auto colon = rest.find(':');
+            clients().client(std::string(rest.substr(0, colon))).send(rest.substr(colon + 1));
         } else {
             send(data, binary);
         }
@@ -85,7 +92,7 @@ TEST_CASE("a direct WebSocket: messages come back as sent, text as text and bina
     CHECK(eventually([&] { return server.context.connection_count() == 0; }));
 }
 
-TEST_CASE("groups and everyone, from a connection and from outside") {
+TEST_CASE("groups, one connection by its id, and everyone, from a connection and from outside") {
     const auto carrier = GENERATE(server_test::each_carrier());
     CAPTURE(carrier);
     persistent_server server(carrier);
@@ -101,9 +108,13 @@ TEST_CASE("groups and everyone, from a connection and from outside") {
     c.send_frame(ws::opcode::text, "group:g:to the group");
     CHECK(a.read_frame().payload == "to the group");
     CHECK(b.read_frame().payload == "to the group");
+    b.send_frame(ws::opcode::text, "whoami");
+    const auto b_id = b.read_frame().payload;
+    c.send_frame(ws::opcode::text, "to:" + b_id + ":to b alone");
+    CHECK(b.read_frame().payload == "to b alone");
     CHECK(server.context.clients().all().send("from outside") == 3);
     for (auto* x : {&a, &b, &c}) {
-        CHECK(x->read_frame().payload == "from outside"); // c got nothing from the group before this
+        CHECK(x->read_frame().payload == "from outside"); // a and c got nothing from the group or to b before this
     }
 }
 

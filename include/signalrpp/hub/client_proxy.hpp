@@ -72,10 +72,9 @@ public:
         if (!target) {
             throw hub_exception("Connection '" + id_ + "' does not exist.");
         }
-        std::string id = shared_->next_server_invocation_id();
-        std::string text;
-        protocol::write_invocation(text, protocol::invocation_header{id, method}, args...);
-        return detail::await_client_result<T>(std::move(target), std::move(id), std::move(text),
+        std::string text; // the id comes later, from the connection (hub_connection::start_client_invocation)
+        protocol::write_invocation(text, protocol::invocation_header{{}, method}, args...);
+        return detail::await_client_result<T>(std::move(target), std::move(text),
                                               shared_->options.client_result_timeout);
     }
 

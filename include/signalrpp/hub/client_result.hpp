@@ -1,6 +1,6 @@
 #pragma once
-// await_client_result<T>: sends a server-to-client invocation that wants an answer and waits for the
-// client's Completion (ASP.NET Core's client results): its result bound to T, or the client's error,
+// await_client_result<T>: sends a server-to-client invocation that wants an answer (written without its
+// id, which the connection chooses) and waits for the client's Completion (ASP.NET Core's client results): its result bound to T, or the client's error,
 // as a hub_exception. Also fails with a hub_exception when the connection goes away ("Connection
 // '<id>' disconnected.") or when no answer comes within the timeout ("Invocation canceled by the
 // server."). The awaiting coroutine may run on any executor.
@@ -40,8 +40,8 @@ struct client_result_state {
 };
 
 template <class T>
-asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, std::string invocation_id,
-                                       std::string message, std::chrono::milliseconds timeout) {
+asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, std::string message,
+                                       std::chrono::milliseconds timeout) {
     auto state = std::make_shared<client_result_state<T>>(co_await asio::this_coro::executor);
     if (timeout.count() > 0) {
         state->timer.expires_after(timeout);
@@ -49,7 +49,7 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, s
         state->timer.expires_at(asio::steady_timer::time_point::max());
     }
     target->start_client_invocation(
-        invocation_id, std::move(message),
+        std::move(message), state.get(),
         [state](const json::value* result, std::optional<std::string_view> error) {
             {
                 std::lock_guard lock(state->mutex);
@@ -73,7 +73,7 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, s
     std::unique_lock lock(state->mutex);
     if (!state->done) {
         lock.unlock();
-        target->cancel_client_invocation(std::move(invocation_id));
+        target->cancel_client_invocation(state.get());
         throw hub_exception("Invocation canceled by the server.");
     }
     if (state->error) {

@@ -88,7 +88,7 @@ public:
             return;
         }
         set_phase(phase::ended);
-        std::map<std::string, result_callback> results;
+        std::map<std::string, pending_result> results;
         if (activity_) {
             activity_->held.reset();
             for (auto& [id, stream] : activity_->streams) {
@@ -101,8 +101,8 @@ public:
             results.swap(activity_->pending_results);
         }
         const std::string gone = "Connection '" + connection()->id() + "' disconnected.";
-        for (auto& [id, callback] : results) {
-            callback(nullptr, gone);
+        for (auto& [id, pending] : results) {
+            pending.done(nullptr, gone);
         }
         if (!hub_connected_) { // no handshake, or on_connected failed or had not finished
             shared_->registry.remove(connection()->id());
@@ -188,22 +188,33 @@ public:
     // ----- Client results (any thread) ----------------------------------------------------------
 
     /// Sends `message` (an Invocation with invocation id `id`) and calls `done` with the client's answer.
-    void start_client_invocation(std::string id, std::string message, result_callback done) {
-        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), id = std::move(id),
-                                                      message = std::move(message), done = std::move(done)]() mutable {
+    /// Sends `message` (an Invocation written without an invocation id) under a fresh server id, one
+    /// that none of this connection's upload streams uses (the client chose those; a Completion must
+    /// never be taken for the other), and calls `done` with the client's answer. `owner` names the
+    /// call for cancel_client_invocation.
+    void start_client_invocation(std::string message, const void* owner, result_callback done) {
+        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), message = std::move(message), owner,
+                                                      done = std::move(done)]() mutable {
             if (self->phase_ == phase::ended) {
                 done(nullptr, "Connection '" + self->connection()->id() + "' disconnected.");
                 return;
             }
-            self->act().pending_results.emplace(id, std::move(done));
+            auto& a = self->act();
+            std::string id;
+            do {
+                id = self->shared_->next_server_invocation_id();
+            } while (a.uploads.contains(id) || a.pending_results.contains(id));
+            protocol::set_invocation_id(message, id);
+            a.pending_results.emplace(std::move(id), pending_result{owner, std::move(done)});
             self->send_records(std::move(message));
         });
     }
 
-    /// Forgets a client result nobody waits for any more (timed out).
-    void cancel_client_invocation(std::string id) {
-        asio::dispatch(connection()->get_executor(),
-                       [self = shared_from_this(), id = std::move(id)] { self->act().pending_results.erase(id); });
+    /// Forgets the client result that `owner` waits for, when nobody waits for it any more (timed out).
+    void cancel_client_invocation(const void* owner) {
+        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), owner] {
+            std::erase_if(self->act().pending_results, [owner](const auto& entry) { return entry.second.owner == owner; });
+        });
     }
 
     /// True while the hub's on_connected runs (client results are not allowed there).
@@ -261,6 +272,12 @@ private:
         asio::cancellation_signal cancel;
     };
 
+    // A client result awaited: who waits (start_client_invocation's owner) and what to call.
+    struct pending_result {
+        const void* owner;
+        result_callback done;
+    };
+
     // What a connection holds only while streams, client results or a waiting message exist (idle
     // connections keep none of it: memory per idle connection).
     struct activity {
@@ -269,7 +286,7 @@ private:
         std::map<std::string, std::shared_ptr<reflect::result_stream_state>> streams;
         std::map<std::string, std::shared_ptr<running_invocation>> stream_invocations;
         std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> uploads;
-        std::map<std::string, result_callback> pending_results;
+        std::map<std::string, pending_result> pending_results; // by the server's invocation id
 
         bool idle() const {
             return !held && !client_close_error && streams.empty() && stream_invocations.empty() && uploads.empty() &&
@@ -499,7 +516,7 @@ private:
         const std::string id(m.invocation_id);
         auto& a = act();
         if (const auto pending = a.pending_results.find(id); pending != a.pending_results.end()) {
-            auto done = std::move(pending->second);
+            auto done = std::move(pending->second.done);
             a.pending_results.erase(pending);
             done(m.result, m.error);
             return true;

@@ -17,7 +17,8 @@ struct hub_shared_state {
     explicit hub_shared_state(hub_options o) : options(std::move(o)) {}
 
     /// A fresh id for an invocation the server sends ("s1", "s2", ...): the "s" keeps it apart from
-    /// the ids clients choose for their own invocations and streams, as ASP.NET Core does.
+    /// the ids the official clients choose for their own invocations and streams (numbers), and a
+    /// connection passes over any that its client's upload streams use (start_client_invocation).
     std::string next_server_invocation_id() {
         return "s" + std::to_string(next_invocation_id.fetch_add(1, std::memory_order_relaxed) + 1);
     }

@@ -196,6 +196,16 @@ void write_invocation(std::string& out, const invocation_header& h, const Args&.
     detail::write_call(out, message_type::invocation, h, args...);
 }
 
+/// Gives an Invocation that write_invocation wrote without an id (no Completion wanted) the id
+/// `invocation_id`, right after its type, where write_invocation puts it: for a sender that can choose
+/// the id only after the message is written (a server, on the connection's strand, picks one that the
+/// client's own streams do not use).
+inline void set_invocation_id(std::string& message, std::string_view invocation_id) {
+    std::string property = ",\"invocationId\":";
+    json::append_quoted(property, invocation_id);
+    message.insert(std::string_view("{\"type\":1").size(), property);
+}
+
 /// Type 4: a streaming call (the client side; servers never send it).
 template <json::mapped... Args>
 void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
