@@ -35,7 +35,8 @@ TEST_CASE("stop() closes every transport properly and lets run() return", "[serv
     stream.read_until(":\r\n\r\n");
     REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 3; }));
 
-    std::thread stopper([&] { CHECK(server.stop()); });
+    bool stopped = false; // checked on this thread: Catch2's assertions are not thread-safe
+    std::thread stopper([&] { stopped = server.stop(); });
     const auto close = websocket.read_frame();
     CHECK(close.status == status::close);
     CHECK(close.close_code == 1000);
@@ -43,6 +44,7 @@ TEST_CASE("stop() closes every transport properly and lets run() return", "[serv
     CHECK(poller.read_response().status == 204);
     CHECK(stream.read_until("0\r\n\r\n").find("0\r\n\r\n") != std::string::npos);
     stopper.join();
+    CHECK(stopped);
     CHECK(negotiator.closed_by_server()); // the idle kept-alive socket
     CHECK(server.handler->disconnected.size() == 3);
 }
