@@ -5437,10 +5437,11 @@ private:
 
 // ---- begin signalrpp/hub/client_result.hpp
 // await_client_result<T>: sends a server-to-client invocation that wants an answer (written without its
-// id, which the connection chooses) and waits for the client's Completion (ASP.NET Core's client results): its result bound to T, or the client's error,
-// as a hub_exception. Also fails with a hub_exception when the connection goes away ("Connection
-// '<id>' disconnected.") or when no answer comes within the timeout ("Invocation canceled by the
-// server."). The awaiting coroutine may run on any executor.
+// id, which the connection chooses) and waits for the client's Completion (ASP.NET Core's client
+// results): its result bound to T, or the client's error, as a hub_exception. Also fails with a
+// hub_exception when the connection goes away ("Connection '<id>' disconnected.") or when no answer
+// comes within the timeout ("Invocation canceled by the server."). The awaiting coroutine may run on
+// any executor.
 
 // ---- begin signalrpp/hub/hub_connection.hpp
 // hub_connection: the hub protocol on one connection, as ASP.NET Core's HubConnectionHandler and
@@ -7757,7 +7758,6 @@ public:
 
     // ----- Client results (any thread) ----------------------------------------------------------
 
-    /// Sends `message` (an Invocation with invocation id `id`) and calls `done` with the client's answer.
     /// Sends `message` (an Invocation written without an invocation id) under a fresh server id, one
     /// that none of this connection's upload streams uses (the client chose those; a Completion must
     /// never be taken for the other), and calls `done` with the client's answer. `owner` names the
@@ -7773,7 +7773,7 @@ public:
             std::string id;
             do {
                 id = self->shared_->next_server_invocation_id();
-            } while (a.uploads.contains(id) || a.pending_results.contains(id));
+            } while (a.uploads.contains(id)); // (the counter never repeats an id of its own)
             protocol::set_invocation_id(message, id);
             a.pending_results.emplace(std::move(id), pending_result{owner, std::move(done)});
             self->send_records(std::move(message));
@@ -7783,7 +7783,8 @@ public:
     /// Forgets the client result that `owner` waits for, when nobody waits for it any more (timed out).
     void cancel_client_invocation(const void* owner) {
         asio::dispatch(connection()->get_executor(), [self = shared_from_this(), owner] {
-            std::erase_if(self->act().pending_results, [owner](const auto& entry) { return entry.second.owner == owner; });
+            std::erase_if(self->act().pending_results,
+                          [owner](const auto& entry) { return entry.second.owner == owner; });
         });
     }
 

@@ -1,9 +1,10 @@
 #pragma once
 // await_client_result<T>: sends a server-to-client invocation that wants an answer (written without its
-// id, which the connection chooses) and waits for the client's Completion (ASP.NET Core's client results): its result bound to T, or the client's error,
-// as a hub_exception. Also fails with a hub_exception when the connection goes away ("Connection
-// '<id>' disconnected.") or when no answer comes within the timeout ("Invocation canceled by the
-// server."). The awaiting coroutine may run on any executor.
+// id, which the connection chooses) and waits for the client's Completion (ASP.NET Core's client
+// results): its result bound to T, or the client's error, as a hub_exception. Also fails with a
+// hub_exception when the connection goes away ("Connection '<id>' disconnected.") or when no answer
+// comes within the timeout ("Invocation canceled by the server."). The awaiting coroutine may run on
+// any executor.
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/hub_exception.hpp>

@@ -187,7 +187,6 @@ public:
 
     // ----- Client results (any thread) ----------------------------------------------------------
 
-    /// Sends `message` (an Invocation with invocation id `id`) and calls `done` with the client's answer.
     /// Sends `message` (an Invocation written without an invocation id) under a fresh server id, one
     /// that none of this connection's upload streams uses (the client chose those; a Completion must
     /// never be taken for the other), and calls `done` with the client's answer. `owner` names the
@@ -203,7 +202,7 @@ public:
             std::string id;
             do {
                 id = self->shared_->next_server_invocation_id();
-            } while (a.uploads.contains(id) || a.pending_results.contains(id));
+            } while (a.uploads.contains(id)); // (the counter never repeats an id of its own)
             protocol::set_invocation_id(message, id);
             a.pending_results.emplace(std::move(id), pending_result{owner, std::move(done)});
             self->send_records(std::move(message));
@@ -213,7 +212,8 @@ public:
     /// Forgets the client result that `owner` waits for, when nobody waits for it any more (timed out).
     void cancel_client_invocation(const void* owner) {
         asio::dispatch(connection()->get_executor(), [self = shared_from_this(), owner] {
-            std::erase_if(self->act().pending_results, [owner](const auto& entry) { return entry.second.owner == owner; });
+            std::erase_if(self->act().pending_results,
+                          [owner](const auto& entry) { return entry.second.owner == owner; });
         });
     }
 
