@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <string_view>
+#include <utility>
 
 // Raw persistent connections (map_connection<C>) over a direct WebSocket, Server-Sent Events and long
 // polling: messages as sent, text and binary kept apart, groups, sending to all from outside.
@@ -13,6 +15,12 @@ namespace persistent_tests {
 
 std::atomic<int> connected{0};
 std::atomic<int> disconnected{0};
+
+// "<name>:<text>" as its name and its text.
+std::pair<std::string_view, std::string_view> split_at_colon(std::string_view s) {
+    const auto colon = s.find(':');
+    return {s.substr(0, colon), s.substr(colon + 1)};
+}
 
 // Echoes, except: "join:<g>" joins group g, "group:<g>:<text>" sends text to group g, "all:<text>"
 // sends text to everyone, "whoami" answers the connection's id, "to:<id>:<text>" sends text to the
@@ -24,17 +32,15 @@ struct echo_connection : signalrpp::persistent_connection {
             groups().add(connection_id(), std::string(data.substr(5)));
             send("joined");
         } else if (data.rfind("group:", 0) == 0) {
-            const auto rest = data.substr(6);
-            const auto colon = rest.find(':');
-            clients().group(std::string(rest.substr(0, colon))).send(rest.substr(colon + 1));
+            const auto [group, text] = split_at_colon(data.substr(6));
+            clients().group(std::string(group)).send(text);
         } else if (data.rfind("all:", 0) == 0) {
             clients().all().send(data.substr(4));
         } else if (data == "whoami") {
             send(connection_id());
         } else if (data.rfind("to:", 0) == 0) {
-            const auto rest = data.substr(3);
-            const auto colon = rest.find(':');
-            clients().client(std::string(rest.substr(0, colon))).send(rest.substr(colon + 1));
+            const auto [id, text] = split_at_colon(data.substr(3));
+            clients().client(std::string(id)).send(text);
         } else {
             send(data, binary);
         }
