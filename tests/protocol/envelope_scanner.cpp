@@ -84,6 +84,9 @@ const std::vector<std::string> usual_records = {
     "{\"type\":1,\"target\":\"T\",\"arguments\":[1,\"\xff\"]}",
     "{\"type\":1,\"target\":\"\xc3\xa9\",\"arguments\":[1,\"\xe2\x82\xac\"]}",
     "{\"type\":1,\"invocationId\":\"\xed\xa0\x80\",\"target\":\"T\",\"arguments\":[]}",
+    "{\"type\":1,\"target\":\"T\",\"arguments\":[\"" + std::string(300, 'x') + "\xc3\"]}",
+    "{\"type\":1,\"target\":\"T\",\"arguments\":[\"" + std::string(300, 'x') + "\xc3\xa9\"]}",
+    "{\"type\":1,\"target\":\"T\",\"arguments\":[\"\xe2\x82\xac" + std::string(300, 'x') + "\xc3\"]}",
     R"({"type":1,"target":"T","arguments":)" + std::string(63, '[') + std::string(63, ']') + "}",
     R"({"type":1,"target":"T","arguments":)" + std::string(64, '[') + std::string(64, ']') + "}",
 };
@@ -137,13 +140,40 @@ TEST_CASE("the envelope scan reads usual records itself and leaves the others to
     }
 }
 
-TEST_CASE("text that is not UTF-8 or is nested too deeply is refused before the envelope is scanned") {
+TEST_CASE("text that is not UTF-8 or is nested too deeply is refused by the envelope scan's way too") {
     const std::string bad_utf8 = "{\"type\":1,\"target\":\"\xc3\",\"arguments\":[]}";
     CHECK(scan(bad_utf8).outcome == protocol::detail::envelope_outcome::error);
     CHECK(describe_parse(bad_utf8, parse_way::usual) == "error InvalidDataException: Error reading JSON.");
     const std::string deep = R"({"type":1,"target":"T","arguments":)" + std::string(70, '[') + std::string(70, ']') + "}";
     CHECK(scan(deep).outcome == protocol::detail::envelope_outcome::error);
     CHECK(describe_parse(deep, parse_way::whole) == "error InvalidDataException: Error reading JSON.");
+}
+
+TEST_CASE("the envelope scan tells when it has read a whole record as ASCII, which then needs no check") {
+    const auto read_all_as_ascii = [](std::string record) {
+        protocol::detail::message_fields fields;
+        protocol::detail::deferred_value value;
+        protocol::detail::envelope_scanner scanner(record.data(), record.data() + record.size());
+        REQUIRE(scanner.scan(fields, value));
+        return scanner.read_all_as_ascii();
+    };
+    const std::string long_text(300, 'x'); // read in runs, not byte by byte
+    CHECK(read_all_as_ascii(R"({"type":1,"invocationId":"1234","target":"Echo","arguments":["hello"]})"));
+    CHECK(read_all_as_ascii(R"({"type":1,"target":"Echo","arguments":[")" + long_text + R"(","b"]})"));
+    CHECK(read_all_as_ascii(R"({"type":3,"invocationId":"1","error":"failed"})"));
+    CHECK(read_all_as_ascii(R"({"type":6})"));
+    CHECK(read_all_as_ascii("{\"type\":6} \r\n"));
+    CHECK(read_all_as_ascii(" { \"type\" : 2 , \"invocationId\":\"1\", \"item\" : [ \"x\" ] }\t"));
+    // A byte above 0x7f anywhere in a string, read byte by byte or in a run.
+    CHECK_FALSE(read_all_as_ascii("{\"type\":1,\"target\":\"\xc3\xa9\",\"arguments\":[]}"));
+    CHECK_FALSE(read_all_as_ascii("{\"type\":1,\"invocationId\":\"" + long_text + "\xc3\xa9\",\"target\":\"T\",\"arguments\":[]}"));
+    CHECK_FALSE(read_all_as_ascii("{\"type\":1,\"target\":\"T\",\"arguments\":[\"" + long_text + "\xff\"]}"));
+    CHECK_FALSE(read_all_as_ascii("{\"type\":1,\"target\":\"T\",\"arguments\":[\"\xff" + long_text + "\"]}"));
+    CHECK_FALSE(read_all_as_ascii("{\"type\":7,\"error\":\"\xed\xa0\x80\"}"));
+    // A structured value skipped for the JSON parser, and text after the object but whitespace: not read.
+    CHECK_FALSE(read_all_as_ascii(R"({"type":1,"target":"T","arguments":[1]})"));
+    CHECK_FALSE(read_all_as_ascii(R"({"type":3,"invocationId":"1","result":"text"})"));
+    CHECK_FALSE(read_all_as_ascii(R"({"type":6}x)"));
 }
 
 TEST_CASE("the envelope scan and the whole parse decide every record alike") {

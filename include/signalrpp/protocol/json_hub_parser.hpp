@@ -222,16 +222,19 @@ enum class envelope_outcome { read, error, unusual };
 
 // Reads the properties of a message of the usual shape (envelope_scanner) with only its structured
 // value parsed into the document; `unusual` (text untouched, nothing decided) for any other message.
+// The text's encoding and depth are checked as the whole parse checks them, unless the scan has read it
+// all as ASCII: the commonest messages are read in one pass.
 inline envelope_outcome fields_from_envelope(char* text, std::size_t size, json::insitu_document& document,
                                              message_fields& fields, protocol_error& error) {
-    if (!json::insitu_document::admissible(text, size)) {
-        error = reading_error();
-        return envelope_outcome::error;
-    }
     deferred_value value;
-    if (!envelope_scanner(text, text + size).scan(fields, value)) {
+    envelope_scanner scanner(text, text + size);
+    if (!scanner.scan(fields, value)) {
         fields = {};
         return envelope_outcome::unusual;
+    }
+    if (!scanner.read_all_as_ascii() && !json::insitu_document::admissible(text, size)) {
+        error = reading_error();
+        return envelope_outcome::error;
     }
     if (value.begin == nullptr) {
         return envelope_outcome::read;

@@ -44,8 +44,18 @@ public:
     }
     static constexpr std::size_t max_joined = signalrpp::detail::spare_strings<outbound_message>::max_kept;
 
-    /// Appends records (joins() must hold).
-    void append(std::string_view records) { owned_.append(records); }
+    /// Appends records (joins() must hold). Storage that must grow grows at once to `max_joined`, exactly
+    /// (as a string's own growth would not): the most a joined message can hold, so it grows at most once,
+    /// and still small enough to be recycled.
+    void append(std::string_view records) {
+        if (owned_.capacity() < owned_.size() + records.size()) {
+            std::string grown;
+            grown.reserve(max_joined);
+            grown.append(owned_);
+            owned_.swap(grown);
+        }
+        owned_.append(records);
+    }
 
     /// Appends `next`'s records (joins(next) must hold) and recycles its storage.
     void join(outbound_message& next) {

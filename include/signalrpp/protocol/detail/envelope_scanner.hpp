@@ -9,6 +9,8 @@
 // Anything else (other properties, escapes, repeats, other number forms, broken syntax) makes the scan
 // give up, and the message is parsed as a whole instead: the scanner never decides an error or a
 // message that the whole parse would decide otherwise, it only takes the short way where both agree.
+// The scan does not check the text's encoding or depth, except that it tells when it has read every
+// byte of it as ASCII, with no structured value but a plain string array: such a text needs no check.
 
 #include <signalrpp/json/insitu_document.hpp>
 #include <signalrpp/json/string_scan.hpp>
@@ -53,7 +55,7 @@ public:
         }
         skip_space();
         if (take('}')) {
-            return true;
+            return finish();
         }
         for (;;) {
             if (!member(fields, value)) {
@@ -61,7 +63,7 @@ public:
             }
             skip_space();
             if (take('}')) {
-                return true;
+                return finish();
             }
             if (!take(',')) {
                 return false;
@@ -69,6 +71,11 @@ public:
             skip_space();
         }
     }
+
+    /// After a scan that returned true: whether it read every byte of the text and each was ASCII, with
+    /// no value skipped unread. The text is then valid UTF-8, and nested two deep at most (an object and
+    /// an array of strings).
+    bool read_all_as_ascii() const noexcept { return all_ascii_; }
 
 private:
     static constexpr int short_string = 16; // bytes of an id or name, most of the time
@@ -144,8 +151,11 @@ private:
         }
         value.field = field;
         value.begin = p_;
-        if (!plain_string_array(value) && !skip_value()) {
-            return false;
+        if (!plain_string_array(value)) {
+            all_ascii_ = false; // skipped, not read
+            if (!skip_value()) {
+                return false;
+            }
         }
         value.end = p_;
         return true;
@@ -175,19 +185,30 @@ private:
         return true;
     }
 
+    // The end of the object: the scan succeeded. Text after it (but whitespace) is ignored, unread.
+    bool finish() noexcept {
+        skip_space();
+        all_ascii_ = all_ascii_ && p_ == end_;
+        return true;
+    }
+
     // A string without escapes or control characters, as a view of the text between its quotes. The
     // first `bytewise` bytes are looked at one by one (cheaper for the short strings of ids and names),
-    // the rest in runs.
+    // the rest in runs: ASCII runs, then, from a byte above 0x7f, any.
     bool plain_string(std::string_view& out, int bytewise) noexcept {
         if (*p_ != '"') {
             return false;
         }
         char* const begin = p_ + 1;
         char* q = begin;
-        for (int i = 0; i < bytewise && json::detail::plain_byte(*q); ++i) { // (the NUL at the end stops it)
+        for (int i = 0; i < bytewise && json::detail::plain_ascii_byte(*q); ++i) { // (the NUL at the end stops it)
             ++q;
         }
-        if (*q != '"' && json::detail::plain_byte(*q)) {
+        if (*q != '"' && json::detail::plain_ascii_byte(*q)) {
+            q += json::plain_ascii_prefix(q, static_cast<std::size_t>(end_ - q));
+        }
+        if (static_cast<unsigned char>(*q) > 0x7f) {
+            all_ascii_ = false;
             q += json::plain_prefix(q, static_cast<std::size_t>(end_ - q));
         }
         if (*q != '"') {
@@ -314,6 +335,7 @@ private:
 
     char* p_;
     char* end_;
+    bool all_ascii_ = true;
 };
 
 } // namespace signalrpp::protocol::detail
