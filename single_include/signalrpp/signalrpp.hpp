@@ -1435,9 +1435,9 @@ public:
     }
 
     /// A string inside a text, without escapes: its characters as they are.
-    struct text_string {
-        char* data = nullptr;
-        std::size_t size = 0;
+    struct text_string { // (no initializers: arrays of them are filled as they are read)
+        char* data;
+        std::size_t size;
     };
 
     /// Makes root() an array of the `count` strings at `strings`, each of which must be followed by a
@@ -3009,6 +3009,7 @@ private:
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -3082,6 +3083,11 @@ public:
 
     /// The message (after status::message) or the ping or pong data (after status::ping / pong).
     const std::string& payload() const noexcept { return last_was_control_ ? control_ : message_; }
+    /// payload(), writable: the caller may change the bytes until the next parse().
+    std::span<char> writable_payload() noexcept {
+        std::string& p = last_was_control_ ? control_ : message_;
+        return {p.data(), p.size()};
+    }
 
     /// The code of a received close frame; 1005 (no_status) when it had none.
     std::uint16_t close_status() const noexcept { return close_status_; }
@@ -3470,6 +3476,7 @@ using authenticator = std::function<std::optional<user_identity>(const authentic
 // the bytes are valid during the call only), then on_disconnected once, when the connection has ended.
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -3483,6 +3490,11 @@ public:
     virtual ~connection_handler() = default;
     virtual void on_connected(const std::shared_ptr<connection>&) {}
     virtual void on_received(const std::shared_ptr<connection>& c, std::string_view data, bool binary) = 0;
+    /// How the transports deliver: on_received, with bytes the handler may also change during the call
+    /// (to parse them in place). By default, on_received.
+    virtual void on_received_writable(const std::shared_ptr<connection>& c, std::span<char> data, bool binary) {
+        on_received(c, std::string_view(data.data(), data.size()), binary);
+    }
     /// The connection is being closed gracefully (connection::close(), server::stop()): a last message
     /// to queue before it closes (a hub's Close message), or nothing. Called on the closing thread.
     virtual std::string closing_message(const connection&) { return {}; }
@@ -3867,6 +3879,7 @@ public:
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -4107,17 +4120,18 @@ public:
         }
     }
 
-    /// Delivers received bytes to the handler. Call on the strand.
-    void deliver(std::string_view data, bool binary) {
+    /// Delivers received bytes to the handler, which may change them during the call. Call on the strand.
+    void deliver(std::span<char> data, bool binary) {
         if (!ended()) {
-            handler_->on_received(shared_from_this(), data, binary);
+            handler_->on_received_writable(shared_from_this(), data, binary);
         }
     }
 
     /// Delivers a POST body: moves to the strand first (POSTs may come on several sockets at once).
     void deliver_later(std::string data) {
-        asio::dispatch(executor_.get(),
-                       [self = shared_from_this(), data = std::move(data)] { self->deliver(data, false); });
+        asio::dispatch(executor_.get(), [self = shared_from_this(), data = std::move(data)]() mutable {
+            self->deliver(data, false);
+        });
     }
 
     /// For the manager's scan: ends the connection if it has had no transport since before `deadline`.
@@ -5332,7 +5346,7 @@ private:
                 break;
             case websocket::frame_reader::status::message:
                 if (state_ == state::open) {
-                    conn_->deliver(reader_.payload(), reader_.message_opcode() == websocket::opcode::binary);
+                    conn_->deliver(reader_.writable_payload(), reader_.message_opcode() == websocket::opcode::binary);
                 }
                 break;
             case websocket::frame_reader::status::ping:
@@ -5984,6 +5998,28 @@ public:
     virtual void open_upload(std::string_view stream_id, std::shared_ptr<upload_channel_base> channel) = 0;
 };
 
+/// The sink as dispatch() takes it: the sink itself, and a way to share it, which only what outlives
+/// dispatch() needs (an asynchronous method, a stream). A runtime passes itself with a function that
+/// shares it, so that the calls that end within dispatch() (most) make no shared_ptr.
+class sink_ref {
+public:
+    using share_function = std::shared_ptr<invocation_sink> (*)(invocation_sink&);
+
+    sink_ref(const std::shared_ptr<invocation_sink>& sink) noexcept : sink_(sink.get()), shared_(&sink) {} // NOLINT
+    sink_ref(invocation_sink& sink, share_function share) noexcept : sink_(&sink), share_(share) {}
+
+    invocation_sink& operator*() const noexcept { return *sink_; }
+    invocation_sink* operator->() const noexcept { return sink_; }
+
+    /// The sink, shared: kept alive by what holds it.
+    std::shared_ptr<invocation_sink> share() const { return shared_ != nullptr ? *shared_ : share_(*sink_); }
+
+private:
+    invocation_sink* sink_;
+    const std::shared_ptr<invocation_sink>* shared_ = nullptr;
+    share_function share_ = nullptr;
+};
+
 } // namespace signalrpp::reflect
 // ---- end signalrpp/reflect/invocation_sink.hpp
 
@@ -6008,7 +6044,7 @@ public:
 
     /// Runs a client's call (see reflect::dispatch).
     virtual reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,
-                                              const std::shared_ptr<reflect::invocation_sink>& sink,
+                                              reflect::sink_ref sink,
                                               const reflect::dispatch_options& options) = 0;
 
     /// The hub's on_connected / on_disconnected, if it has them (otherwise they finish at once).
@@ -6424,10 +6460,15 @@ inline const json::value* parse_object_record(char* text, std::size_t size, json
 // in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
 // a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
 // for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
+//
+// Bytes the caller may let the reader change (a WebSocket message just unmasked) can be lent rather
+// than appended: the whole records in them are handed out where they are, without a copy, and only
+// what is left over (the start of a record) is copied in, by keep_lent(), before the bytes go away.
 
 
 #include <cstddef>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -6445,16 +6486,45 @@ public:
 
     explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
 
-    /// Adds received bytes. Invalidates the record handed out last.
+    /// Adds received bytes (copied). Invalidates the record handed out last.
     void append(std::string_view bytes) {
+        keep_lent();
         compact();
         signalrpp::detail::spare_buffer<record_reader>::take(buffer_);
         buffer_.append(bytes);
     }
 
+    /// Adds received bytes without copying them, when nothing is buffered before them (else they are
+    /// appended): next() hands out the records in them in place, writing their NULs there. Call
+    /// keep_lent() before the bytes go away. Invalidates the record handed out last.
+    void lend(std::span<char> bytes) {
+        keep_lent();
+        compact();
+        if (!buffer_.empty()) {
+            buffer_.append(bytes.data(), bytes.size());
+            return;
+        }
+        lent_ = bytes;
+        lending_ = true;
+    }
+
+    /// Copies what is left of the lent bytes (unread, or a record's start) into the reader's buffer.
+    void keep_lent() {
+        if (lending_) {
+            lending_ = false;
+            scanned_ = 0;
+            if (!lent_.empty()) {
+                append({lent_.data(), lent_.size()});
+            }
+        }
+    }
+
     /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
-    /// Valid until the next call to append() or next().
+    /// Valid until the next call to append() or next(), or until lent bytes it is in go away.
     status next(char*& text, std::size_t& size) {
+        if (lending_) {
+            return next_lent(text, size);
+        }
         compact();
         const std::size_t available = buffer_.size() - start_;
         const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
@@ -6476,7 +6546,9 @@ public:
     }
 
     /// Bytes received and not yet handed out as part of a record.
-    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
+    std::size_t buffered() const noexcept {
+        return buffer_.size() - start_ - handed_out_ + (lending_ ? lent_.size() : 0);
+    }
 
     std::size_t max_record_size() const noexcept { return max_record_size_; }
 
@@ -6490,6 +6562,27 @@ public:
     }
 
 private:
+    // next() over lent bytes (the buffer is empty meanwhile). A record not whole in them is moved to the
+    // buffer, to be completed by the next bytes.
+    status next_lent(char*& text, std::size_t& size) {
+        const std::size_t window = max_record_size_ == 0 || lent_.size() < max_record_size_ ? lent_.size()
+                                                                                             : max_record_size_;
+        auto* end = static_cast<char*>(std::memchr(lent_.data(), record_separator, window));
+        if (end == nullptr) {
+            if (max_record_size_ != 0 && lent_.size() >= max_record_size_) {
+                return status::too_large;
+            }
+            keep_lent();
+            scanned_ = buffer_.size(); // (all searched)
+            return status::incomplete;
+        }
+        *end = '\0';
+        text = lent_.data();
+        size = static_cast<std::size_t>(end - text);
+        lent_ = lent_.subspan(size + 1);
+        return status::record;
+    }
+
     // Drops the record handed out last, and moves what remains to the front once it is worth it.
     void compact() {
         start_ += handed_out_;
@@ -6509,6 +6602,8 @@ private:
     std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
     std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
     std::size_t max_record_size_;
+    std::span<char> lent_; // the unread part of lent bytes, while lending_
+    bool lending_ = false;
 };
 
 } // namespace signalrpp::protocol
@@ -6706,7 +6801,7 @@ struct deferred_value {
     char* end = nullptr;   ///< just past it, as far as a bracket-counting skip finds
     bool plain_strings = false; ///< the value is an array of the first `string_count` of `strings`
     std::size_t string_count = 0;
-    std::array<json::insitu_document::text_string, max_strings> strings{};
+    std::array<json::insitu_document::text_string, max_strings> strings; // the first string_count are set
 
     /// The property's name.
     std::string_view name() const noexcept {
@@ -7732,6 +7827,7 @@ inline std::string stream_count_error(std::string_view target, std::size_t sent,
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -7750,9 +7846,8 @@ public:
 
     hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
         : shared_(std::move(shared)), context_(std::move(c)),
-          records_(shared_->options.maximum_receive_message_size), started_(clock::now()) {
-        last_received_.store(started_.time_since_epoch().count(), std::memory_order_relaxed);
-    }
+          records_(shared_->options.maximum_receive_message_size), started_(clock::now()),
+          last_received_(started_) {}
 
     /// Gives the connection its hub object (made after the connection, as it refers to the context).
     void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
@@ -7765,13 +7860,13 @@ public:
 
     /// Bytes from the client.
     void receive(std::string_view data) {
-        if (phase_ == phase::ended || phase_ == phase::closing) {
-            return;
-        }
-        last_received_.store(clock::now().time_since_epoch().count(), std::memory_order_relaxed);
-        records_.append(data);
-        pump();
-        apply_backpressure();
+        receive_with([&] { records_.append(data); });
+    }
+
+    /// Bytes from the client that may be changed during the call: whole messages in them are parsed
+    /// there, not copied first.
+    void receive_in_place(std::span<char> data) {
+        receive_with([&] { records_.lend(data); });
     }
 
     /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
@@ -7841,8 +7936,10 @@ public:
         if (p == phase::handshake && now - started_ >= o.handshake_timeout) {
             todo = action::handshake_timeout;
         } else if (p == phase::running) {
-            const clock::time_point received{clock::duration(last_received_.load(std::memory_order_relaxed))};
-            if (client_timeout_armed_.load(std::memory_order_relaxed) && now - received >= o.client_timeout_interval) {
+            if (received_.exchange(false, std::memory_order_relaxed)) {
+                last_received_ = now;
+            }
+            if (client_timeout_armed_.load(std::memory_order_relaxed) && now - last_received_ >= o.client_timeout_interval) {
                 todo = action::client_timeout;
             } else if (!long_polling() && now - connection()->last_send() >= o.keep_alive_interval) {
                 todo = action::ping;
@@ -7928,8 +8025,8 @@ public:
     void send(std::string message) override { send_records(std::move(message)); }
 
     void open_result_stream(std::shared_ptr<reflect::result_stream_state> stream) override {
-        if (current_) {
-            current_->stream = stream;
+        if (dispatching_) {
+            current_record().stream = stream;
         }
         act().streams[stream->invocation_id] = std::move(stream);
     }
@@ -7941,8 +8038,8 @@ public:
                 asio::post(self->connection()->get_executor(), [self] { self->resume(); });
             }
         });
-        if (current_) {
-            current_->uploads.emplace_back(stream_id);
+        if (dispatching_) {
+            current_record().uploads.emplace_back(stream_id);
         }
         act().uploads[std::string(stream_id)] = std::move(channel);
     }
@@ -8027,6 +8124,18 @@ private:
     void set_phase(phase p) {
         phase_ = p;
         phase_published_.store(p, std::memory_order_release);
+    }
+
+    template <class Add>
+    void receive_with(const Add& add_to_records) {
+        if (phase_ == phase::ended || phase_ == phase::closing) {
+            return;
+        }
+        received_.store(true, std::memory_order_relaxed); // (the heartbeat stamps it: no clock read here)
+        add_to_records();
+        pump();
+        records_.keep_lent();
+        apply_backpressure();
     }
 
     // Handles every whole message received, in order, until one has to wait (no invocation slot, a
@@ -8299,17 +8408,22 @@ private:
             return true;
         }
 
-        auto record = new_record();
-        current_ = record.get();
-        auto result = hub_->dispatch(call, out, shared_from_this(), reflect::dispatch_options{detailed()});
-        current_ = nullptr;
+        dispatching_ = true;
+        auto result = hub_->dispatch(call, out, reflect::sink_ref(*this, &share_sink), reflect::dispatch_options{detailed()});
+        dispatching_ = false;
+        auto record = std::move(current_); // null unless the method opened streams
         if (!out.empty()) {
             connection()->send_records(out);
         }
         if (result.finished()) {
-            finish(*record, call.target);
-            recycle(std::move(record));
+            finish(record.get(), call.target);
+            if (record) {
+                recycle(std::move(record));
+            }
             return true;
+        }
+        if (!record) {
+            record = new_record();
         }
         record->target.assign(call.target); // for the filters, once it ends
         record->counted = takes_slot(call);
@@ -8327,7 +8441,19 @@ private:
         return true;
     }
 
-    // Most invocations end before dispatch returns: their record goes back to this thread's spare, which
+    static std::shared_ptr<reflect::invocation_sink> share_sink(reflect::invocation_sink& self) {
+        return static_cast<hub_connection&>(self).shared_from_this();
+    }
+
+    // The record of the invocation being dispatched, made when it first needs one (most never do).
+    running_invocation& current_record() {
+        if (!current_) {
+            current_ = new_record();
+        }
+        return *current_;
+    }
+
+    // Records that end before dispatch returns go back to this thread's spare, which
     // the next invocation takes instead of allocating one.
     static std::shared_ptr<running_invocation>& spare_record() {
         thread_local std::shared_ptr<running_invocation> spare;
@@ -8360,24 +8486,27 @@ private:
         if (record->stream) {
             act().stream_invocations.erase(record->stream->invocation_id);
         }
-        finish(*record, record->target);
+        finish(record.get(), record->target);
         if (holding() && phase_ == phase::running) {
             resume();
         }
         release_activity_if_idle();
     }
 
-    // What every invocation's end does: its streams close, the filters hear of it.
-    void finish(running_invocation& record, std::string_view target) {
-        for (const auto& id : record.uploads) {
-            auto& uploads = act().uploads;
-            if (const auto upload = uploads.find(id); upload != uploads.end()) {
-                upload->second->complete(std::nullopt);
-                uploads.erase(upload);
+    // What every invocation's end does: its streams close (`record`: null if it opened none and did not
+    // wait), the filters hear of it.
+    void finish(const running_invocation* record, std::string_view target) {
+        if (record != nullptr) {
+            for (const auto& id : record->uploads) {
+                auto& uploads = act().uploads;
+                if (const auto upload = uploads.find(id); upload != uploads.end()) {
+                    upload->second->complete(std::nullopt);
+                    uploads.erase(upload);
+                }
             }
-        }
-        if (record.stream) {
-            act().streams.erase(record.stream->invocation_id);
+            if (record->stream) {
+                act().streams.erase(record->stream->invocation_id);
+            }
         }
         const hub_invocation_context filter_context{context_, target};
         for (auto filter = shared_->options.filters.rbegin(); filter != shared_->options.filters.rend(); ++filter) {
@@ -8393,14 +8522,18 @@ private:
 
     phase phase_ = phase::handshake;
     std::atomic<phase> phase_published_{phase::handshake}; // phase_, for the heartbeat's thread
-    std::atomic<clock::rep> last_received_{0};
+    // When the client last sent something, as the heartbeat saw it: a tick that finds received_ set
+    // stamps last_received_ with its own time (up to a tick late, for a timeout of many ticks).
+    clock::time_point last_received_; // the heartbeat's own (its ticks run one at a time)
+    std::atomic<bool> received_{false};
     std::atomic<bool> client_timeout_armed_{false};
     bool hub_connected_ = false;  // the hub's on_connected has finished
     bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
+    bool dispatching_ = false; // an invocation is being dispatched: the sink's calls are its own
 
     std::size_t running_ = 0;  // asynchronous non-stream invocations running
     std::size_t released_ = 0; // ... of which released their slot awaiting a client result
-    running_invocation* current_ = nullptr; // the invocation being dispatched (for the sink's calls)
+    std::shared_ptr<running_invocation> current_; // the record of the one being dispatched (current_record())
     std::unique_ptr<activity> activity_; // null while idle
 };
 
@@ -8849,6 +8982,7 @@ private:
 #include <asio/any_io_executor.hpp>
 
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -8873,6 +9007,12 @@ public:
     void on_received(const std::shared_ptr<transport::connection>& c, std::string_view data, bool) override {
         if (const auto& state = c->handler_state()) {
             static_cast<hub_connection*>(state.get())->receive(data);
+        }
+    }
+
+    void on_received_writable(const std::shared_ptr<transport::connection>& c, std::span<char> data, bool) override {
+        if (const auto& state = c->handler_state()) {
+            static_cast<hub_connection*>(state.get())->receive_in_place(data);
         }
     }
 
@@ -9308,7 +9448,7 @@ namespace signalrpp::reflect {
 /// What invoke_method needs besides the call itself.
 struct dispatch_context {
     std::string& out;                              ///< an immediate answer is appended here
-    const std::shared_ptr<invocation_sink>& sink;  ///< later answers and streams go here
+    sink_ref sink;                                 ///< later answers and streams go here
     const dispatch_options& options;
 };
 
@@ -9541,10 +9681,10 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
     }
 
     if constexpr (traits::is_streaming) {
-        auto stream = detail::open_result_stream<traits>(params, c, ctx.sink);
+        auto stream = detail::open_result_stream<traits>(params, c, ctx.sink.share());
         if constexpr (traits::is_async) {
             return {detail::run_async_stream<traits>(hub, call, std::move(params), std::move(stream),
-                                                     std::string(c.target), ctx.sink, detailed)};
+                                                     std::string(c.target), ctx.sink.share(), detailed)};
         } else {
             std::string out;
             try {
@@ -9558,7 +9698,7 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
         }
     } else if constexpr (traits::is_async) {
         return {detail::run_async<traits>(hub, call, std::move(params), std::string(c.invocation_id),
-                                          std::string(c.target), ctx.sink, detailed)};
+                                          std::string(c.target), ctx.sink.share(), detailed)};
     } else {
         try {
             if constexpr (std::is_void_v<typename traits::result>) {
@@ -9653,7 +9793,7 @@ namespace signalrpp::reflect {
 /// appended to `out`; asynchronous and streaming methods answer through `sink` (see dispatch_result).
 /// A call without invocation id is answered with nothing, errors included.
 template <class Hub>
-dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, const std::shared_ptr<invocation_sink>& sink,
+dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, sink_ref sink,
                          const dispatch_options& options = {}) {
     const auto* method = dispatch_table<Hub>::find(call.target);
     if (method == nullptr) {
@@ -9689,7 +9829,7 @@ public:
     }
 
     reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,
-                                      const std::shared_ptr<reflect::invocation_sink>& sink,
+                                      reflect::sink_ref sink,
                                       const reflect::dispatch_options& options) override {
         return reflect::dispatch(hub_, call, out, sink, options);
     }

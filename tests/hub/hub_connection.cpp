@@ -295,6 +295,24 @@ TEST_CASE("the server pings a silent client, not one it is talking to, and times
     CHECK(closed);
 }
 
+TEST_CASE("a client that pinged once and then keeps sending messages is not timed out") {
+    HUB_TEST_EACH_CARRIER();
+    signalrpp::hub_options o;
+    o.keep_alive_interval = std::chrono::milliseconds(5000);
+    o.client_timeout_interval = std::chrono::milliseconds(1500);
+    hub_server<test_hub> server(carrier, o);
+    hub_client c(server);
+    c.send(R"({"type":6})"); // arms the client timeout
+    // Any message counts as the client being alive, not only pings: for three seconds (two client
+    // timeouts, several heartbeat ticks) the client sends an invocation every 200 ms and no ping.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        c.send(R"({"type":1,"invocationId":"t","target":"echo","arguments":["alive"]})");
+        CHECK(c.read() == R"({"type":3,"invocationId":"t","result":"alive"})");
+    }
+}
+
 TEST_CASE("a client that never pinged is not timed out, and a server that keeps talking sends no Ping") {
     HUB_TEST_EACH_CARRIER();
     signalrpp::hub_options o;

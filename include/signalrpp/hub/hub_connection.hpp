@@ -39,6 +39,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -57,9 +58,8 @@ public:
 
     hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
         : shared_(std::move(shared)), context_(std::move(c)),
-          records_(shared_->options.maximum_receive_message_size), started_(clock::now()) {
-        last_received_.store(started_.time_since_epoch().count(), std::memory_order_relaxed);
-    }
+          records_(shared_->options.maximum_receive_message_size), started_(clock::now()),
+          last_received_(started_) {}
 
     /// Gives the connection its hub object (made after the connection, as it refers to the context).
     void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
@@ -72,13 +72,13 @@ public:
 
     /// Bytes from the client.
     void receive(std::string_view data) {
-        if (phase_ == phase::ended || phase_ == phase::closing) {
-            return;
-        }
-        last_received_.store(clock::now().time_since_epoch().count(), std::memory_order_relaxed);
-        records_.append(data);
-        pump();
-        apply_backpressure();
+        receive_with([&] { records_.append(data); });
+    }
+
+    /// Bytes from the client that may be changed during the call: whole messages in them are parsed
+    /// there, not copied first.
+    void receive_in_place(std::span<char> data) {
+        receive_with([&] { records_.lend(data); });
     }
 
     /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
@@ -148,8 +148,10 @@ public:
         if (p == phase::handshake && now - started_ >= o.handshake_timeout) {
             todo = action::handshake_timeout;
         } else if (p == phase::running) {
-            const clock::time_point received{clock::duration(last_received_.load(std::memory_order_relaxed))};
-            if (client_timeout_armed_.load(std::memory_order_relaxed) && now - received >= o.client_timeout_interval) {
+            if (received_.exchange(false, std::memory_order_relaxed)) {
+                last_received_ = now;
+            }
+            if (client_timeout_armed_.load(std::memory_order_relaxed) && now - last_received_ >= o.client_timeout_interval) {
                 todo = action::client_timeout;
             } else if (!long_polling() && now - connection()->last_send() >= o.keep_alive_interval) {
                 todo = action::ping;
@@ -235,8 +237,8 @@ public:
     void send(std::string message) override { send_records(std::move(message)); }
 
     void open_result_stream(std::shared_ptr<reflect::result_stream_state> stream) override {
-        if (current_) {
-            current_->stream = stream;
+        if (dispatching_) {
+            current_record().stream = stream;
         }
         act().streams[stream->invocation_id] = std::move(stream);
     }
@@ -248,8 +250,8 @@ public:
                 asio::post(self->connection()->get_executor(), [self] { self->resume(); });
             }
         });
-        if (current_) {
-            current_->uploads.emplace_back(stream_id);
+        if (dispatching_) {
+            current_record().uploads.emplace_back(stream_id);
         }
         act().uploads[std::string(stream_id)] = std::move(channel);
     }
@@ -334,6 +336,18 @@ private:
     void set_phase(phase p) {
         phase_ = p;
         phase_published_.store(p, std::memory_order_release);
+    }
+
+    template <class Add>
+    void receive_with(const Add& add_to_records) {
+        if (phase_ == phase::ended || phase_ == phase::closing) {
+            return;
+        }
+        received_.store(true, std::memory_order_relaxed); // (the heartbeat stamps it: no clock read here)
+        add_to_records();
+        pump();
+        records_.keep_lent();
+        apply_backpressure();
     }
 
     // Handles every whole message received, in order, until one has to wait (no invocation slot, a
@@ -606,17 +620,22 @@ private:
             return true;
         }
 
-        auto record = new_record();
-        current_ = record.get();
-        auto result = hub_->dispatch(call, out, shared_from_this(), reflect::dispatch_options{detailed()});
-        current_ = nullptr;
+        dispatching_ = true;
+        auto result = hub_->dispatch(call, out, reflect::sink_ref(*this, &share_sink), reflect::dispatch_options{detailed()});
+        dispatching_ = false;
+        auto record = std::move(current_); // null unless the method opened streams
         if (!out.empty()) {
             connection()->send_records(out);
         }
         if (result.finished()) {
-            finish(*record, call.target);
-            recycle(std::move(record));
+            finish(record.get(), call.target);
+            if (record) {
+                recycle(std::move(record));
+            }
             return true;
+        }
+        if (!record) {
+            record = new_record();
         }
         record->target.assign(call.target); // for the filters, once it ends
         record->counted = takes_slot(call);
@@ -634,7 +653,19 @@ private:
         return true;
     }
 
-    // Most invocations end before dispatch returns: their record goes back to this thread's spare, which
+    static std::shared_ptr<reflect::invocation_sink> share_sink(reflect::invocation_sink& self) {
+        return static_cast<hub_connection&>(self).shared_from_this();
+    }
+
+    // The record of the invocation being dispatched, made when it first needs one (most never do).
+    running_invocation& current_record() {
+        if (!current_) {
+            current_ = new_record();
+        }
+        return *current_;
+    }
+
+    // Records that end before dispatch returns go back to this thread's spare, which
     // the next invocation takes instead of allocating one.
     static std::shared_ptr<running_invocation>& spare_record() {
         thread_local std::shared_ptr<running_invocation> spare;
@@ -667,24 +698,27 @@ private:
         if (record->stream) {
             act().stream_invocations.erase(record->stream->invocation_id);
         }
-        finish(*record, record->target);
+        finish(record.get(), record->target);
         if (holding() && phase_ == phase::running) {
             resume();
         }
         release_activity_if_idle();
     }
 
-    // What every invocation's end does: its streams close, the filters hear of it.
-    void finish(running_invocation& record, std::string_view target) {
-        for (const auto& id : record.uploads) {
-            auto& uploads = act().uploads;
-            if (const auto upload = uploads.find(id); upload != uploads.end()) {
-                upload->second->complete(std::nullopt);
-                uploads.erase(upload);
+    // What every invocation's end does: its streams close (`record`: null if it opened none and did not
+    // wait), the filters hear of it.
+    void finish(const running_invocation* record, std::string_view target) {
+        if (record != nullptr) {
+            for (const auto& id : record->uploads) {
+                auto& uploads = act().uploads;
+                if (const auto upload = uploads.find(id); upload != uploads.end()) {
+                    upload->second->complete(std::nullopt);
+                    uploads.erase(upload);
+                }
             }
-        }
-        if (record.stream) {
-            act().streams.erase(record.stream->invocation_id);
+            if (record->stream) {
+                act().streams.erase(record->stream->invocation_id);
+            }
         }
         const hub_invocation_context filter_context{context_, target};
         for (auto filter = shared_->options.filters.rbegin(); filter != shared_->options.filters.rend(); ++filter) {
@@ -700,14 +734,18 @@ private:
 
     phase phase_ = phase::handshake;
     std::atomic<phase> phase_published_{phase::handshake}; // phase_, for the heartbeat's thread
-    std::atomic<clock::rep> last_received_{0};
+    // When the client last sent something, as the heartbeat saw it: a tick that finds received_ set
+    // stamps last_received_ with its own time (up to a tick late, for a timeout of many ticks).
+    clock::time_point last_received_; // the heartbeat's own (its ticks run one at a time)
+    std::atomic<bool> received_{false};
     std::atomic<bool> client_timeout_armed_{false};
     bool hub_connected_ = false;  // the hub's on_connected has finished
     bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
+    bool dispatching_ = false; // an invocation is being dispatched: the sink's calls are its own
 
     std::size_t running_ = 0;  // asynchronous non-stream invocations running
     std::size_t released_ = 0; // ... of which released their slot awaiting a client result
-    running_invocation* current_ = nullptr; // the invocation being dispatched (for the sink's calls)
+    std::shared_ptr<running_invocation> current_; // the record of the one being dispatched (current_record())
     std::unique_ptr<activity> activity_; // null while idle
 };
 

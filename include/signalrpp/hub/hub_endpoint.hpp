@@ -13,6 +13,7 @@
 #include <asio/any_io_executor.hpp>
 
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -37,6 +38,12 @@ public:
     void on_received(const std::shared_ptr<transport::connection>& c, std::string_view data, bool) override {
         if (const auto& state = c->handler_state()) {
             static_cast<hub_connection*>(state.get())->receive(data);
+        }
+    }
+
+    void on_received_writable(const std::shared_ptr<transport::connection>& c, std::span<char> data, bool) override {
+        if (const auto& state = c->handler_state()) {
+            static_cast<hub_connection*>(state.get())->receive_in_place(data);
         }
     }
 

@@ -70,9 +70,9 @@ public:
     }
 
     /// A string inside a text, without escapes: its characters as they are.
-    struct text_string {
-        char* data = nullptr;
-        std::size_t size = 0;
+    struct text_string { // (no initializers: arrays of them are filled as they are read)
+        char* data;
+        std::size_t size;
     };
 
     /// Makes root() an array of the `count` strings at `strings`, each of which must be followed by a

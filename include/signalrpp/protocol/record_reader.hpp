@@ -5,11 +5,16 @@
 // in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
 // a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
 // for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
+//
+// Bytes the caller may let the reader change (a WebSocket message just unmasked) can be lent rather
+// than appended: the whole records in them are handed out where they are, without a copy, and only
+// what is left over (the start of a record) is copied in, by keep_lent(), before the bytes go away.
 
 #include <signalrpp/core/spare_buffer.hpp>
 
 #include <cstddef>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -27,16 +32,45 @@ public:
 
     explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
 
-    /// Adds received bytes. Invalidates the record handed out last.
+    /// Adds received bytes (copied). Invalidates the record handed out last.
     void append(std::string_view bytes) {
+        keep_lent();
         compact();
         signalrpp::detail::spare_buffer<record_reader>::take(buffer_);
         buffer_.append(bytes);
     }
 
+    /// Adds received bytes without copying them, when nothing is buffered before them (else they are
+    /// appended): next() hands out the records in them in place, writing their NULs there. Call
+    /// keep_lent() before the bytes go away. Invalidates the record handed out last.
+    void lend(std::span<char> bytes) {
+        keep_lent();
+        compact();
+        if (!buffer_.empty()) {
+            buffer_.append(bytes.data(), bytes.size());
+            return;
+        }
+        lent_ = bytes;
+        lending_ = true;
+    }
+
+    /// Copies what is left of the lent bytes (unread, or a record's start) into the reader's buffer.
+    void keep_lent() {
+        if (lending_) {
+            lending_ = false;
+            scanned_ = 0;
+            if (!lent_.empty()) {
+                append({lent_.data(), lent_.size()});
+            }
+        }
+    }
+
     /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
-    /// Valid until the next call to append() or next().
+    /// Valid until the next call to append() or next(), or until lent bytes it is in go away.
     status next(char*& text, std::size_t& size) {
+        if (lending_) {
+            return next_lent(text, size);
+        }
         compact();
         const std::size_t available = buffer_.size() - start_;
         const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
@@ -58,7 +92,9 @@ public:
     }
 
     /// Bytes received and not yet handed out as part of a record.
-    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
+    std::size_t buffered() const noexcept {
+        return buffer_.size() - start_ - handed_out_ + (lending_ ? lent_.size() : 0);
+    }
 
     std::size_t max_record_size() const noexcept { return max_record_size_; }
 
@@ -72,6 +108,27 @@ public:
     }
 
 private:
+    // next() over lent bytes (the buffer is empty meanwhile). A record not whole in them is moved to the
+    // buffer, to be completed by the next bytes.
+    status next_lent(char*& text, std::size_t& size) {
+        const std::size_t window = max_record_size_ == 0 || lent_.size() < max_record_size_ ? lent_.size()
+                                                                                             : max_record_size_;
+        auto* end = static_cast<char*>(std::memchr(lent_.data(), record_separator, window));
+        if (end == nullptr) {
+            if (max_record_size_ != 0 && lent_.size() >= max_record_size_) {
+                return status::too_large;
+            }
+            keep_lent();
+            scanned_ = buffer_.size(); // (all searched)
+            return status::incomplete;
+        }
+        *end = '\0';
+        text = lent_.data();
+        size = static_cast<std::size_t>(end - text);
+        lent_ = lent_.subspan(size + 1);
+        return status::record;
+    }
+
     // Drops the record handed out last, and moves what remains to the front once it is worth it.
     void compact() {
         start_ += handed_out_;
@@ -91,6 +148,8 @@ private:
     std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
     std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
     std::size_t max_record_size_;
+    std::span<char> lent_; // the unread part of lent bytes, while lending_
+    bool lending_ = false;
 };
 
 } // namespace signalrpp::protocol

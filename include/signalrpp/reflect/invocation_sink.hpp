@@ -34,4 +34,26 @@ public:
     virtual void open_upload(std::string_view stream_id, std::shared_ptr<upload_channel_base> channel) = 0;
 };
 
+/// The sink as dispatch() takes it: the sink itself, and a way to share it, which only what outlives
+/// dispatch() needs (an asynchronous method, a stream). A runtime passes itself with a function that
+/// shares it, so that the calls that end within dispatch() (most) make no shared_ptr.
+class sink_ref {
+public:
+    using share_function = std::shared_ptr<invocation_sink> (*)(invocation_sink&);
+
+    sink_ref(const std::shared_ptr<invocation_sink>& sink) noexcept : sink_(sink.get()), shared_(&sink) {} // NOLINT
+    sink_ref(invocation_sink& sink, share_function share) noexcept : sink_(&sink), share_(share) {}
+
+    invocation_sink& operator*() const noexcept { return *sink_; }
+    invocation_sink* operator->() const noexcept { return sink_; }
+
+    /// The sink, shared: kept alive by what holds it.
+    std::shared_ptr<invocation_sink> share() const { return shared_ != nullptr ? *shared_ : share_(*sink_); }
+
+private:
+    invocation_sink* sink_;
+    const std::shared_ptr<invocation_sink>* shared_ = nullptr;
+    share_function share_ = nullptr;
+};
+
 } // namespace signalrpp::reflect

@@ -32,7 +32,7 @@ namespace signalrpp::reflect {
 /// What invoke_method needs besides the call itself.
 struct dispatch_context {
     std::string& out;                              ///< an immediate answer is appended here
-    const std::shared_ptr<invocation_sink>& sink;  ///< later answers and streams go here
+    sink_ref sink;                                 ///< later answers and streams go here
     const dispatch_options& options;
 };
 
@@ -265,10 +265,10 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
     }
 
     if constexpr (traits::is_streaming) {
-        auto stream = detail::open_result_stream<traits>(params, c, ctx.sink);
+        auto stream = detail::open_result_stream<traits>(params, c, ctx.sink.share());
         if constexpr (traits::is_async) {
             return {detail::run_async_stream<traits>(hub, call, std::move(params), std::move(stream),
-                                                     std::string(c.target), ctx.sink, detailed)};
+                                                     std::string(c.target), ctx.sink.share(), detailed)};
         } else {
             std::string out;
             try {
@@ -282,7 +282,7 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
         }
     } else if constexpr (traits::is_async) {
         return {detail::run_async<traits>(hub, call, std::move(params), std::string(c.invocation_id),
-                                          std::string(c.target), ctx.sink, detailed)};
+                                          std::string(c.target), ctx.sink.share(), detailed)};
     } else {
         try {
             if constexpr (std::is_void_v<typename traits::result>) {

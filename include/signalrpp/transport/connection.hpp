@@ -35,6 +35,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -275,17 +276,18 @@ public:
         }
     }
 
-    /// Delivers received bytes to the handler. Call on the strand.
-    void deliver(std::string_view data, bool binary) {
+    /// Delivers received bytes to the handler, which may change them during the call. Call on the strand.
+    void deliver(std::span<char> data, bool binary) {
         if (!ended()) {
-            handler_->on_received(shared_from_this(), data, binary);
+            handler_->on_received_writable(shared_from_this(), data, binary);
         }
     }
 
     /// Delivers a POST body: moves to the strand first (POSTs may come on several sockets at once).
     void deliver_later(std::string data) {
-        asio::dispatch(executor_.get(),
-                       [self = shared_from_this(), data = std::move(data)] { self->deliver(data, false); });
+        asio::dispatch(executor_.get(), [self = shared_from_this(), data = std::move(data)]() mutable {
+            self->deliver(data, false);
+        });
     }
 
     /// For the manager's scan: ends the connection if it has had no transport since before `deadline`.

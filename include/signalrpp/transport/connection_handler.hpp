@@ -5,6 +5,7 @@
 // the bytes are valid during the call only), then on_disconnected once, when the connection has ended.
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -18,6 +19,11 @@ public:
     virtual ~connection_handler() = default;
     virtual void on_connected(const std::shared_ptr<connection>&) {}
     virtual void on_received(const std::shared_ptr<connection>& c, std::string_view data, bool binary) = 0;
+    /// How the transports deliver: on_received, with bytes the handler may also change during the call
+    /// (to parse them in place). By default, on_received.
+    virtual void on_received_writable(const std::shared_ptr<connection>& c, std::span<char> data, bool binary) {
+        on_received(c, std::string_view(data.data(), data.size()), binary);
+    }
     /// The connection is being closed gracefully (connection::close(), server::stop()): a last message
     /// to queue before it closes (a hub's Close message), or nothing. Called on the closing thread.
     virtual std::string closing_message(const connection&) { return {}; }

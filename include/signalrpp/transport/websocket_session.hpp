@@ -192,7 +192,7 @@ private:
                 break;
             case websocket::frame_reader::status::message:
                 if (state_ == state::open) {
-                    conn_->deliver(reader_.payload(), reader_.message_opcode() == websocket::opcode::binary);
+                    conn_->deliver(reader_.writable_payload(), reader_.message_opcode() == websocket::opcode::binary);
                 }
                 break;
             case websocket::frame_reader::status::ping:

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -93,6 +94,11 @@ public:
 
     /// The message (after status::message) or the ping or pong data (after status::ping / pong).
     const std::string& payload() const noexcept { return last_was_control_ ? control_ : message_; }
+    /// payload(), writable: the caller may change the bytes until the next parse().
+    std::span<char> writable_payload() noexcept {
+        std::string& p = last_was_control_ ? control_ : message_;
+        return {p.data(), p.size()};
+    }
 
     /// The code of a received close frame; 1005 (no_status) when it had none.
     std::uint16_t close_status() const noexcept { return close_status_; }

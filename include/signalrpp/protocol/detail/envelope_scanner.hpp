@@ -33,7 +33,7 @@ struct deferred_value {
     char* end = nullptr;   ///< just past it, as far as a bracket-counting skip finds
     bool plain_strings = false; ///< the value is an array of the first `string_count` of `strings`
     std::size_t string_count = 0;
-    std::array<json::insitu_document::text_string, max_strings> strings{};
+    std::array<json::insitu_document::text_string, max_strings> strings; // the first string_count are set
 
     /// The property's name.
     std::string_view name() const noexcept {
