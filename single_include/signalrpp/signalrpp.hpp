@@ -6044,7 +6044,7 @@ public:
 
     /// Runs a client's call (see reflect::dispatch).
     virtual reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,
-                                              reflect::sink_ref sink,
+                                              const reflect::sink_ref& sink,
                                               const reflect::dispatch_options& options) = 0;
 
     /// The hub's on_connected / on_disconnected, if it has them (otherwise they finish at once).
@@ -6768,6 +6768,8 @@ inline void write_handshake_response(std::string& out, std::string_view error = 
 namespace signalrpp::protocol::detail {
 
 struct message_fields {
+    message_fields() noexcept {} // (sets each member: no block clear of the whole, as an aggregate gets)
+
     std::optional<int> type;
     std::optional<std::string_view> invocation_id;
     std::optional<std::string_view> target;
@@ -6795,6 +6797,8 @@ namespace signalrpp::protocol::detail {
 /// or, for an array of at most `max_strings` plain strings (the commonest arguments), the strings.
 struct deferred_value {
     static constexpr std::size_t max_strings = 4;
+
+    deferred_value() noexcept {} // (sets the members that have initializers, not `strings`)
 
     const json::value* message_fields::*field = nullptr; ///< the field it goes to: arguments, item or result
     char* begin = nullptr; ///< null: the message has none
@@ -8394,18 +8398,20 @@ private:
             connection()->send_records(out);
             return true;
         }
-        const hub_invocation_context filter_context{context_, call.target};
-        try {
-            for (const auto& filter : o.filters) {
-                filter->before_invoke(filter_context);
+        if (!o.filters.empty()) { // (the context is made only for filters: most hubs have none)
+            const hub_invocation_context filter_context{context_, call.target};
+            try {
+                for (const auto& filter : o.filters) {
+                    filter->before_invoke(filter_context);
+                }
+            } catch (...) {
+                if (!call.invocation_id.empty()) {
+                    protocol::write_completion_error(out, call.invocation_id,
+                                                     reflect::method_exception_error(call.target, detailed()));
+                    connection()->send_records(out);
+                }
+                return true;
             }
-        } catch (...) {
-            if (!call.invocation_id.empty()) {
-                protocol::write_completion_error(out, call.invocation_id,
-                                                 reflect::method_exception_error(call.target, detailed()));
-                connection()->send_records(out);
-            }
-            return true;
         }
 
         dispatching_ = true;
@@ -8508,9 +8514,12 @@ private:
                 act().streams.erase(record->stream->invocation_id);
             }
         }
-        const hub_invocation_context filter_context{context_, target};
-        for (auto filter = shared_->options.filters.rbegin(); filter != shared_->options.filters.rend(); ++filter) {
-            (*filter)->after_invoke(filter_context);
+        const auto& filters = shared_->options.filters;
+        if (!filters.empty()) {
+            const hub_invocation_context filter_context{context_, target};
+            for (auto filter = filters.rbegin(); filter != filters.rend(); ++filter) {
+                (*filter)->after_invoke(filter_context);
+            }
         }
     }
 
@@ -9448,7 +9457,7 @@ namespace signalrpp::reflect {
 /// What invoke_method needs besides the call itself.
 struct dispatch_context {
     std::string& out;                              ///< an immediate answer is appended here
-    sink_ref sink;                                 ///< later answers and streams go here
+    const sink_ref& sink;                          ///< later answers and streams go here
     const dispatch_options& options;
 };
 
@@ -9793,7 +9802,7 @@ namespace signalrpp::reflect {
 /// appended to `out`; asynchronous and streaming methods answer through `sink` (see dispatch_result).
 /// A call without invocation id is answered with nothing, errors included.
 template <class Hub>
-dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, sink_ref sink,
+dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, const sink_ref& sink,
                          const dispatch_options& options = {}) {
     const auto* method = dispatch_table<Hub>::find(call.target);
     if (method == nullptr) {
@@ -9829,7 +9838,7 @@ public:
     }
 
     reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,
-                                      reflect::sink_ref sink,
+                                      const reflect::sink_ref& sink,
                                       const reflect::dispatch_options& options) override {
         return reflect::dispatch(hub_, call, out, sink, options);
     }

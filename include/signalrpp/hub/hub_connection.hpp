@@ -606,18 +606,20 @@ private:
             connection()->send_records(out);
             return true;
         }
-        const hub_invocation_context filter_context{context_, call.target};
-        try {
-            for (const auto& filter : o.filters) {
-                filter->before_invoke(filter_context);
+        if (!o.filters.empty()) { // (the context is made only for filters: most hubs have none)
+            const hub_invocation_context filter_context{context_, call.target};
+            try {
+                for (const auto& filter : o.filters) {
+                    filter->before_invoke(filter_context);
+                }
+            } catch (...) {
+                if (!call.invocation_id.empty()) {
+                    protocol::write_completion_error(out, call.invocation_id,
+                                                     reflect::method_exception_error(call.target, detailed()));
+                    connection()->send_records(out);
+                }
+                return true;
             }
-        } catch (...) {
-            if (!call.invocation_id.empty()) {
-                protocol::write_completion_error(out, call.invocation_id,
-                                                 reflect::method_exception_error(call.target, detailed()));
-                connection()->send_records(out);
-            }
-            return true;
         }
 
         dispatching_ = true;
@@ -720,9 +722,12 @@ private:
                 act().streams.erase(record->stream->invocation_id);
             }
         }
-        const hub_invocation_context filter_context{context_, target};
-        for (auto filter = shared_->options.filters.rbegin(); filter != shared_->options.filters.rend(); ++filter) {
-            (*filter)->after_invoke(filter_context);
+        const auto& filters = shared_->options.filters;
+        if (!filters.empty()) {
+            const hub_invocation_context filter_context{context_, target};
+            for (auto filter = filters.rbegin(); filter != filters.rend(); ++filter) {
+                (*filter)->after_invoke(filter_context);
+            }
         }
     }
 

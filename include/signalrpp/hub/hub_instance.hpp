@@ -28,7 +28,7 @@ public:
 
     /// Runs a client's call (see reflect::dispatch).
     virtual reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,
-                                              reflect::sink_ref sink,
+                                              const reflect::sink_ref& sink,
                                               const reflect::dispatch_options& options) = 0;
 
     /// The hub's on_connected / on_disconnected, if it has them (otherwise they finish at once).

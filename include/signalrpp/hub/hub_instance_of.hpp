@@ -29,7 +29,7 @@ public:
     }
 
     reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,
-                                      reflect::sink_ref sink,
+                                      const reflect::sink_ref& sink,
                                       const reflect::dispatch_options& options) override {
         return reflect::dispatch(hub_, call, out, sink, options);
     }

@@ -18,7 +18,7 @@ namespace signalrpp::reflect {
 /// appended to `out`; asynchronous and streaming methods answer through `sink` (see dispatch_result).
 /// A call without invocation id is answered with nothing, errors included.
 template <class Hub>
-dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, sink_ref sink,
+dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, const sink_ref& sink,
                          const dispatch_options& options = {}) {
     const auto* method = dispatch_table<Hub>::find(call.target);
     if (method == nullptr) {

@@ -32,7 +32,7 @@ namespace signalrpp::reflect {
 /// What invoke_method needs besides the call itself.
 struct dispatch_context {
     std::string& out;                              ///< an immediate answer is appended here
-    sink_ref sink;                                 ///< later answers and streams go here
+    const sink_ref& sink;                          ///< later answers and streams go here
     const dispatch_options& options;
 };
 

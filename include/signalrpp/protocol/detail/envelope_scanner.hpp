@@ -28,6 +28,8 @@ namespace signalrpp::protocol::detail {
 struct deferred_value {
     static constexpr std::size_t max_strings = 4;
 
+    deferred_value() noexcept {} // (sets the members that have initializers, not `strings`)
+
     const json::value* message_fields::*field = nullptr; ///< the field it goes to: arguments, item or result
     char* begin = nullptr; ///< null: the message has none
     char* end = nullptr;   ///< just past it, as far as a bracket-counting skip finds

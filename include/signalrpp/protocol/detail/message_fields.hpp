@@ -11,6 +11,8 @@
 namespace signalrpp::protocol::detail {
 
 struct message_fields {
+    message_fields() noexcept {} // (sets each member: no block clear of the whole, as an aggregate gets)
+
     std::optional<int> type;
     std::optional<std::string_view> invocation_id;
     std::optional<std::string_view> target;
