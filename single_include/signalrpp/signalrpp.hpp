@@ -1425,6 +1425,7 @@ public:
     /// a NUL at `end` and was found admissible(); it becomes root(). Returns where the value ends (the
     /// rest of the text is untouched), or null if it is not JSON.
     char* parse_value(char* begin, char* end) {
+        string_array_kept_ = false;
         document_.SetNull();
         value_allocator_.Clear();
         stack_allocator_.Clear();
@@ -1442,10 +1443,16 @@ public:
 
     /// Makes root() an array of the `count` strings at `strings`, each of which must be followed by a
     /// byte it may overwrite with a NUL (as a parse in place ends its strings); returns it.
+    /// The array's storage is kept for the next one (most messages are such arrays: no allocation each).
     const value& make_string_array(const text_string* strings, std::size_t count) {
-        document_.SetNull();
-        value_allocator_.Clear();
-        document_.SetArray();
+        if (string_array_kept_) {
+            document_.Clear(); // (its elements are strings in texts: nothing to free)
+        } else {
+            document_.SetNull();
+            value_allocator_.Clear();
+            document_.SetArray();
+            string_array_kept_ = true;
+        }
         document_.Reserve(static_cast<rapidjson::SizeType>(count), value_allocator_);
         for (std::size_t i = 0; i < count; ++i) {
             strings[i].data[strings[i].size] = '\0';
@@ -1567,6 +1574,7 @@ private:
     pool value_allocator_;
     pool stack_allocator_;
     rapidjson::GenericDocument<rapidjson::UTF8<>, pool, pool> document_;
+    bool string_array_kept_ = false; // document_ is the array make_string_array() made last
 };
 
 } // namespace signalrpp::json
@@ -1748,7 +1756,8 @@ struct serializer<std::string> {
         if (!in.IsString()) {
             return false;
         }
-        out.assign(in.GetString(), in.GetStringLength());
+        out.clear(); // (then append: no overlap to handle, unlike assign's replace)
+        out.append(in.GetString(), in.GetStringLength());
         return true;
     }
     static void write(writer& out, const std::string& v) {
@@ -7519,8 +7528,18 @@ private:
     bool finished_ = false;
 };
 
-// Whether `text` stands in a JSON string as it is.
-inline bool plain(std::string_view text) noexcept { return json::plain_prefix(text.data(), text.size()) == text.size(); }
+// Whether `text` stands in a JSON string as it is. Short texts (ids, mostly) are looked at byte by byte.
+inline bool plain(std::string_view text) noexcept {
+    if (text.size() <= 8) {
+        for (const char c : text) {
+            if (!json::detail::plain_byte(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    return json::plain_prefix(text.data(), text.size()) == text.size();
+}
 
 // A piece of a message: a literal's bytes without its NUL (a length known when compiling, so that
 // copying it is a few moves, not a call), or a view's.

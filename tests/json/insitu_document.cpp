@@ -4,8 +4,11 @@
 #include <rapidjson/document.h>
 
 #include <cstddef>
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 using signalrpp::json::insitu_document;
 
@@ -125,4 +128,34 @@ TEST_CASE("a control character or the end of the text inside a string is refused
         CHECK_FALSE(parses(doc, start + "\\"));    // ... inside an escape
         CHECK(parses(doc, start + "\"}"));
     }
+}
+
+TEST_CASE("string arrays made one after another, between parses, each hold exactly their strings") {
+    insitu_document doc;
+    // Each string is followed by a byte that make_string_array overwrites with a NUL.
+    std::string text = "alpha,beta,gamma,delta,epsilon,zeta,eta,theta";
+    const auto make = [&](std::initializer_list<std::pair<std::size_t, std::size_t>> spans) -> const signalrpp::json::value& {
+        std::vector<insitu_document::text_string> strings;
+        for (const auto& [at, size] : spans) {
+            strings.push_back({text.data() + at, size});
+        }
+        return doc.make_string_array(strings.data(), strings.size());
+    };
+    const auto strings_of = [](const signalrpp::json::value& array) {
+        std::vector<std::string> out;
+        for (const auto& v : array.GetArray()) {
+            out.emplace_back(v.GetString(), v.GetStringLength());
+        }
+        return out;
+    };
+    CHECK(strings_of(make({{0, 5}, {6, 4}, {11, 5}, {17, 5}})) == std::vector<std::string>{"alpha", "beta", "gamma", "delta"});
+    CHECK(strings_of(make({{23, 7}})) == std::vector<std::string>{"epsilon"});
+    CHECK(strings_of(make({})).empty());
+    // More strings than any array before: the kept storage grows.
+    CHECK(strings_of(make({{0, 5}, {6, 4}, {11, 5}, {17, 5}, {23, 7}, {31, 4}})) ==
+          std::vector<std::string>{"alpha", "beta", "gamma", "delta", "epsilon", "zeta"});
+    REQUIRE(parses(doc, "{\"n\":[1,2,3]}"));
+    CHECK(doc.root()["n"].Size() == 3);
+    CHECK(strings_of(make({{36, 3}, {40, 5}})) == std::vector<std::string>{"eta", "theta"});
+    CHECK(doc.root().IsArray());
 }

@@ -7,6 +7,7 @@
 #include "protocol_test_support.hpp"
 
 #include <catch2/catch.hpp>
+#include <rapidjson/document.h>
 
 #include <limits>
 #include <stdexcept>
@@ -140,4 +141,33 @@ TEST_CASE("what the writer writes, the parser reads back") {
     CHECK(text_of(m.arguments) == R"(["x",{"k":[1]}])");
     REQUIRE(m.stream_ids.size() == 1);
     CHECK(m.stream_ids[0] == "7");
+}
+
+TEST_CASE("short and long ids and results are escaped where needed, whatever byte needs it and wherever") {
+    // Texts of 0 to 12 bytes (the short ones are checked byte by byte, the others in blocks), with one
+    // byte that needs escaping (or none) at each position: written, then read back by RapidJSON.
+    for (std::size_t size = 0; size <= 12; ++size) {
+        for (std::size_t at = 0; at <= size; ++at) {
+            for (const char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+                std::string text(size, '7');
+                if (at < size) {
+                    text[at] = special;
+                }
+                std::string out;
+                protocol::write_completion_result(out, text, text);
+                REQUIRE(out.back() == '\x1e');
+                out.pop_back();
+                rapidjson::Document d;
+                d.Parse(out.c_str());
+                INFO(out);
+                REQUIRE_FALSE(d.HasParseError());
+                if (text.empty()) {
+                    CHECK_FALSE(d.HasMember("invocationId")); // an empty id is not written
+                } else {
+                    CHECK(std::string(d["invocationId"].GetString(), d["invocationId"].GetStringLength()) == text);
+                }
+                CHECK(std::string(d["result"].GetString(), d["result"].GetStringLength()) == text);
+            }
+        }
+    }
 }

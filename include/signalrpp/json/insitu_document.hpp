@@ -60,6 +60,7 @@ public:
     /// a NUL at `end` and was found admissible(); it becomes root(). Returns where the value ends (the
     /// rest of the text is untouched), or null if it is not JSON.
     char* parse_value(char* begin, char* end) {
+        string_array_kept_ = false;
         document_.SetNull();
         value_allocator_.Clear();
         stack_allocator_.Clear();
@@ -77,10 +78,16 @@ public:
 
     /// Makes root() an array of the `count` strings at `strings`, each of which must be followed by a
     /// byte it may overwrite with a NUL (as a parse in place ends its strings); returns it.
+    /// The array's storage is kept for the next one (most messages are such arrays: no allocation each).
     const value& make_string_array(const text_string* strings, std::size_t count) {
-        document_.SetNull();
-        value_allocator_.Clear();
-        document_.SetArray();
+        if (string_array_kept_) {
+            document_.Clear(); // (its elements are strings in texts: nothing to free)
+        } else {
+            document_.SetNull();
+            value_allocator_.Clear();
+            document_.SetArray();
+            string_array_kept_ = true;
+        }
         document_.Reserve(static_cast<rapidjson::SizeType>(count), value_allocator_);
         for (std::size_t i = 0; i < count; ++i) {
             strings[i].data[strings[i].size] = '\0';
@@ -202,6 +209,7 @@ private:
     pool value_allocator_;
     pool stack_allocator_;
     rapidjson::GenericDocument<rapidjson::UTF8<>, pool, pool> document_;
+    bool string_array_kept_ = false; // document_ is the array make_string_array() made last
 };
 
 } // namespace signalrpp::json

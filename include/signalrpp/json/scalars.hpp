@@ -116,7 +116,8 @@ struct serializer<std::string> {
         if (!in.IsString()) {
             return false;
         }
-        out.assign(in.GetString(), in.GetStringLength());
+        out.clear(); // (then append: no overlap to handle, unlike assign's replace)
+        out.append(in.GetString(), in.GetStringLength());
         return true;
     }
     static void write(writer& out, const std::string& v) {
