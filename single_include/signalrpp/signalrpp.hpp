@@ -65,7 +65,15 @@ constexpr int compare_folded(std::string_view a, std::string_view b) noexcept {
 }
 
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && compare_folded(a, b) == 0;
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] != b[i] && to_lower(a[i]) != to_lower(b[i])) { // (mostly the same case: folded only if not)
+            return false;
+        }
+    }
+    return true;
 }
 
 /// `text` without leading and trailing characters from `chars` (HTTP's optional whitespace by default).
@@ -2919,8 +2927,17 @@ public:
 
     /// An empty string with the storage of one given before, if any is kept.
     static std::string take() noexcept {
+        std::string s;
+        take(s);
+        return s;
+    }
+
+    /// Gives `s`, empty and without storage of its own, the storage of one given before, if any is kept.
+    static void take(std::string& s) noexcept {
         slots& spare = pool();
-        return spare.count > 0 ? std::move(spare.strings[--spare.count]) : std::string();
+        if (spare.count > 0) {
+            s = std::move(spare.strings[--spare.count]);
+        }
     }
 
 private:
@@ -6861,8 +6878,6 @@ public:
 private:
     static constexpr int short_string = 16; // bytes of an id or name, most of the time
 
-    enum class property { type, invocation_id, target, error, structured };
-
     // Takes the key at the current quote if it is `"<name>"` (`spelled` is the name and its closing
     // quote): compared as bytes, as only the exact spelling is usual.
     template <std::size_t N>
@@ -6874,59 +6889,43 @@ private:
         return true;
     }
 
-    // Reads a known key, chosen by its first letter; false for any other key.
-    bool key(property& which, const json::value* message_fields::*&field) noexcept {
+    // One `"key": value`: the key, known by its first letter and then compared whole, says what the
+    // value must be and where it goes; false for any other key.
+    bool member(message_fields& fields, deferred_value& value) noexcept {
         if (*p_ != '"') {
             return false;
         }
         switch (p_[1]) {
         case 't':
             if (key_is("type\"")) {
-                which = property::type;
-                return true;
+                return colon() && !fields.type && small_integer(fields.type);
             }
-            which = property::target;
-            return key_is("target\"");
+            return key_is("target\"") && colon() && string_value(fields.target);
         case 'i':
             if (key_is("invocationId\"")) {
-                which = property::invocation_id;
-                return true;
+                return colon() && string_value(fields.invocation_id);
             }
-            which = property::structured;
-            field = &message_fields::item;
-            return key_is("item\"");
-        case 'e': which = property::error; return key_is("error\"");
-        case 'a':
-            which = property::structured;
-            field = &message_fields::arguments;
-            return key_is("arguments\"");
-        case 'r':
-            which = property::structured;
-            field = &message_fields::result;
-            return key_is("result\"");
+            return key_is("item\"") && colon() && structured(&message_fields::item, value);
+        case 'e': return key_is("error\"") && colon() && string_value(fields.error);
+        case 'a': return key_is("arguments\"") && colon() && structured(&message_fields::arguments, value);
+        case 'r': return key_is("result\"") && colon() && structured(&message_fields::result, value);
         default: return false;
         }
     }
 
-    // One `"key": value`.
-    bool member(message_fields& fields, deferred_value& value) noexcept {
-        property which{};
-        const json::value* message_fields::*field = nullptr;
-        if (!key(which, field)) {
-            return false;
-        }
+    // The `:` between a key and its value.
+    bool colon() noexcept {
         skip_space();
         if (!take(':')) {
             return false;
         }
         skip_space();
-        switch (which) {
-        case property::type: return !fields.type && small_integer(fields.type);
-        case property::invocation_id: return string_value(fields.invocation_id);
-        case property::target: return string_value(fields.target);
-        case property::error: return string_value(fields.error);
-        case property::structured: break;
-        }
+        return true;
+    }
+
+    // The one structured value (arguments, item or result), for `field`: read if it is a short array of
+    // plain strings, else skipped, to be parsed later.
+    bool structured(const json::value* message_fields::*field, deferred_value& value) noexcept {
         if (value.begin != nullptr) {
             return false;
         }
@@ -6943,7 +6942,7 @@ private:
     }
 
     // Most bytes are above the space: one comparison, inline, rules them out.
-    void skip_space() noexcept {
+    [[gnu::always_inline]] void skip_space() noexcept {
         if (static_cast<unsigned char>(*p_) <= ' ') {
             skip_whitespace();
         }
@@ -6958,7 +6957,7 @@ private:
     // JSON's whitespace.
     static bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-    bool take(char c) noexcept {
+    [[gnu::always_inline]] bool take(char c) noexcept {
         if (*p_ != c) {
             return false;
         }
@@ -7000,7 +6999,7 @@ private:
         return true;
     }
 
-    bool string_value(std::optional<std::string_view>& out) noexcept {
+    [[gnu::always_inline]] bool string_value(std::optional<std::string_view>& out) noexcept {
         std::string_view s;
         if (out || !plain_string(s, short_string)) {
             return false;
@@ -9555,7 +9554,7 @@ template <class T>
 [[gnu::noinline]] bool read_parameter(const json::value& in, T& out) {
     if constexpr (std::is_same_v<T, std::string>) {
         if (in.IsString() && in.GetStringLength() > out.capacity()) {
-            out = signalrpp::detail::spare_strings<bound_strings>::take();
+            signalrpp::detail::spare_strings<bound_strings>::take(out); // (out is a new parameter: no storage)
         }
     }
     return json::read(in, out);

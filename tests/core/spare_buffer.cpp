@@ -107,11 +107,19 @@ TEST_CASE("spare strings: several kept per thread, taken back last given first, 
     CHECK(given[0].capacity() == no_storage);
     CHECK(given[spares::max_count].capacity() >= 100);
     for (std::size_t i = spares::max_count; i-- > 0;) {
-        const std::string taken = spares::take();
+        std::string taken;
+        if (i % 2 == 0) {
+            taken = spares::take();
+        } else {
+            spares::take(taken); // (the same, into a string of the caller's)
+        }
         CHECK(taken.empty());
         CHECK(taken.data() == storage[i]);
     }
     CHECK(spares::take().capacity() == no_storage); // none left
+    std::string none;
+    spares::take(none);
+    CHECK(none.capacity() == no_storage);
 
     std::string large(spares::max_kept + 1, 'x');
     spares::give(large);

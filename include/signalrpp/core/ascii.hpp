@@ -25,7 +25,15 @@ constexpr int compare_folded(std::string_view a, std::string_view b) noexcept {
 }
 
 constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-    return a.size() == b.size() && compare_folded(a, b) == 0;
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] != b[i] && to_lower(a[i]) != to_lower(b[i])) { // (mostly the same case: folded only if not)
+            return false;
+        }
+    }
+    return true;
 }
 
 /// `text` without leading and trailing characters from `chars` (HTTP's optional whitespace by default).

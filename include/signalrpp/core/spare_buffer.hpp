@@ -82,8 +82,17 @@ public:
 
     /// An empty string with the storage of one given before, if any is kept.
     static std::string take() noexcept {
+        std::string s;
+        take(s);
+        return s;
+    }
+
+    /// Gives `s`, empty and without storage of its own, the storage of one given before, if any is kept.
+    static void take(std::string& s) noexcept {
         slots& spare = pool();
-        return spare.count > 0 ? std::move(spare.strings[--spare.count]) : std::string();
+        if (spare.count > 0) {
+            s = std::move(spare.strings[--spare.count]);
+        }
     }
 
 private:

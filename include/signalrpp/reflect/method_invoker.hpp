@@ -111,7 +111,7 @@ template <class T>
 [[gnu::noinline]] bool read_parameter(const json::value& in, T& out) {
     if constexpr (std::is_same_v<T, std::string>) {
         if (in.IsString() && in.GetStringLength() > out.capacity()) {
-            out = signalrpp::detail::spare_strings<bound_strings>::take();
+            signalrpp::detail::spare_strings<bound_strings>::take(out); // (out is a new parameter: no storage)
         }
     }
     return json::read(in, out);
