@@ -719,6 +719,15 @@ bool plain_word(std::uint64_t x) noexcept {
     return (below_space | above_ascii | has_zero(x ^ ('"' * ones)) | has_zero(x ^ ('\\' * ones))) == 0;
 }
 
+// The prefix looked at one byte at a time from `i`: where the first byte that stops it is, or `size`.
+template <bool AsciiOnly>
+std::size_t plain_bytes_from(const char* text, std::size_t i, std::size_t size) noexcept {
+    while (i < size && (AsciiOnly ? plain_ascii_byte(text[i]) : plain_byte(text[i]))) {
+        ++i;
+    }
+    return i;
+}
+
 template <bool AsciiOnly>
 std::size_t plain_prefix_portable(const char* text, std::size_t size) noexcept {
     std::size_t i = 0;
@@ -770,10 +779,7 @@ std::size_t plain_prefix_portable(const char* text, std::size_t size) noexcept {
             break;
         }
     }
-    while (i < size && (AsciiOnly ? plain_ascii_byte(text[i]) : plain_byte(text[i]))) {
-        ++i;
-    }
-    return i;
+    return plain_bytes_from<AsciiOnly>(text, i, size);
 }
 
 #if defined(SIGNALRPP_JSON_AVX2)
@@ -828,6 +834,9 @@ inline const bool processor_has_avx2 = [] {
 
 template <bool AsciiOnly>
 std::size_t plain_prefix_of(const char* text, std::size_t size) noexcept {
+    if (size <= 8) {
+        return plain_bytes_from<AsciiOnly>(text, 0, size); // short texts (ids, mostly): no call, no setup
+    }
 #if defined(SIGNALRPP_JSON_AVX2)
     if (size >= 64 && processor_has_avx2) {
         return plain_prefix_avx2<AsciiOnly>(text, size);
@@ -7527,18 +7536,8 @@ private:
     bool finished_ = false;
 };
 
-// Whether `text` stands in a JSON string as it is. Short texts (ids, mostly) are looked at byte by byte.
-inline bool plain(std::string_view text) noexcept {
-    if (text.size() <= 8) {
-        for (const char c : text) {
-            if (!json::detail::plain_byte(c)) {
-                return false;
-            }
-        }
-        return true;
-    }
-    return json::plain_prefix(text.data(), text.size()) == text.size();
-}
+// Whether `text` stands in a JSON string as it is.
+inline bool plain(std::string_view text) noexcept { return json::plain_prefix(text.data(), text.size()) == text.size(); }
 
 // A piece of a message: a literal's bytes without its NUL (a length known when compiling, so that
 // copying it is a few moves, not a call), or a view's.

@@ -56,6 +56,15 @@ bool plain_word(std::uint64_t x) noexcept {
     return (below_space | above_ascii | has_zero(x ^ ('"' * ones)) | has_zero(x ^ ('\\' * ones))) == 0;
 }
 
+// The prefix looked at one byte at a time from `i`: where the first byte that stops it is, or `size`.
+template <bool AsciiOnly>
+std::size_t plain_bytes_from(const char* text, std::size_t i, std::size_t size) noexcept {
+    while (i < size && (AsciiOnly ? plain_ascii_byte(text[i]) : plain_byte(text[i]))) {
+        ++i;
+    }
+    return i;
+}
+
 template <bool AsciiOnly>
 std::size_t plain_prefix_portable(const char* text, std::size_t size) noexcept {
     std::size_t i = 0;
@@ -107,10 +116,7 @@ std::size_t plain_prefix_portable(const char* text, std::size_t size) noexcept {
             break;
         }
     }
-    while (i < size && (AsciiOnly ? plain_ascii_byte(text[i]) : plain_byte(text[i]))) {
-        ++i;
-    }
-    return i;
+    return plain_bytes_from<AsciiOnly>(text, i, size);
 }
 
 #if defined(SIGNALRPP_JSON_AVX2)
@@ -165,6 +171,9 @@ inline const bool processor_has_avx2 = [] {
 
 template <bool AsciiOnly>
 std::size_t plain_prefix_of(const char* text, std::size_t size) noexcept {
+    if (size <= 8) {
+        return plain_bytes_from<AsciiOnly>(text, 0, size); // short texts (ids, mostly): no call, no setup
+    }
 #if defined(SIGNALRPP_JSON_AVX2)
     if (size >= 64 && processor_has_avx2) {
         return plain_prefix_avx2<AsciiOnly>(text, size);

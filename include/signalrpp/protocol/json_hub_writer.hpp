@@ -136,18 +136,8 @@ private:
     bool finished_ = false;
 };
 
-// Whether `text` stands in a JSON string as it is. Short texts (ids, mostly) are looked at byte by byte.
-inline bool plain(std::string_view text) noexcept {
-    if (text.size() <= 8) {
-        for (const char c : text) {
-            if (!json::detail::plain_byte(c)) {
-                return false;
-            }
-        }
-        return true;
-    }
-    return json::plain_prefix(text.data(), text.size()) == text.size();
-}
+// Whether `text` stands in a JSON string as it is.
+inline bool plain(std::string_view text) noexcept { return json::plain_prefix(text.data(), text.size()) == text.size(); }
 
 // A piece of a message: a literal's bytes without its NUL (a length known when compiling, so that
 // copying it is a few moves, not a call), or a view's.
