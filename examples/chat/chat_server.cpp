@@ -10,6 +10,7 @@
 // file includes only the headers it uses: the server, static files, ASCII helpers.
 
 #include <signalrpp/core/ascii.hpp>
+#include <signalrpp/core/log.hpp>
 #include <signalrpp/server/server.hpp>
 #include <signalrpp/server/static_files.hpp>
 
@@ -55,18 +56,24 @@ SIGNALRPP_DEFINE_TYPE(person, name, room)
 struct room_info {
     std::string name;
     int people = 0;
+    bool open = true; // false: the room was forgotten (nobody was left in it)
 };
-SIGNALRPP_DEFINE_TYPE(room_info, name, people)
+SIGNALRPP_DEFINE_TYPE(room_info, name, people, open)
 
 // Who is here and what each room said last, shared by every connection (hub objects live one per
 // connection, so what they share lives outside them). Hub methods of different connections may run on
 // different threads: every member function takes the lock.
+//
+// Bounded, since anyone may connect: at most max_people names and max_rooms rooms, and a room nobody is
+// in any more is forgotten (but the three default rooms), its history with it.
 class directory {
 public:
     static constexpr std::size_t history_length = 50;
+    static constexpr std::size_t max_rooms = 50;
+    static constexpr std::size_t max_people = 200;
 
     directory() {
-        for (const char* name : {"lobby", "random", "c++"}) {
+        for (const char* name : default_rooms) {
             history_[name];
         }
     }
@@ -74,6 +81,9 @@ public:
     // Registers `wanted` for a connection; returns the name given, made unique with " (2)", " (3)"...
     std::string add_person(const std::string& connection_id, const std::string& wanted) {
         std::lock_guard lock(mutex_);
+        if (!people_.contains(connection_id) && people_.size() >= max_people) {
+            throw signalrpp::hub_exception("The chat is full: try again later.");
+        }
         std::string name = wanted;
         for (int n = 2; name_taken(name, connection_id); ++n) {
             name = wanted + " (" + std::to_string(n) + ")";
@@ -87,24 +97,39 @@ public:
         people_.erase(connection_id);
     }
 
-    // Moves a connection into `room` (created if new); returns what the room said last.
+    // Moves a connection into `room` (created if new, unless there are max_rooms already), out of the
+    // one it was in; returns what the room said last.
     std::vector<message> enter(const std::string& connection_id, const std::string& room) {
         std::lock_guard lock(mutex_);
-        people_[connection_id].room = room;
+        if (!history_.contains(room) && history_.size() >= max_rooms) {
+            throw signalrpp::hub_exception("There are too many rooms: join one of those listed.");
+        }
         const auto& said = history_[room];
+        forget_if_empty(std::exchange(people_[connection_id].room, room));
         return {said.begin(), said.end()};
     }
 
+    // Takes a connection out of its room.
     void leave(const std::string& connection_id) {
         std::lock_guard lock(mutex_);
         if (auto it = people_.find(connection_id); it != people_.end()) {
-            it->second.room.clear();
+            forget_if_empty(std::exchange(it->second.room, {}));
         }
+    }
+
+    // One room as the page shows it: its name, how many are in it, and whether it is still there.
+    room_info room(const std::string& name) const {
+        std::lock_guard lock(mutex_);
+        return {name, static_cast<int>(head_count(name)), history_.contains(name)};
     }
 
     void remember(const message& m) {
         std::lock_guard lock(mutex_);
-        auto& said = history_[m.room];
+        const auto it = history_.find(m.room);
+        if (it == history_.end()) {
+            return;
+        }
+        auto& said = it->second;
         said.push_back(m);
         if (said.size() > history_length) {
             said.pop_front();
@@ -126,15 +151,27 @@ public:
         std::lock_guard lock(mutex_);
         std::vector<room_info> out;
         for (const auto& entry : history_) {
-            const std::string& room = entry.first;
-            const auto here = std::count_if(people_.begin(), people_.end(),
-                                            [&](const auto& p) { return p.second.room == room; });
-            out.push_back({room, static_cast<int>(here)});
+            out.push_back({entry.first, static_cast<int>(head_count(entry.first))});
         }
         return out;
     }
 
 private:
+    static constexpr const char* default_rooms[] = {"lobby", "random", "c++"};
+
+    // A room nobody is in any more is forgotten, but the defaults.
+    void forget_if_empty(const std::string& room) {
+        if (!room.empty() && head_count(room) == 0 &&
+            std::find(std::begin(default_rooms), std::end(default_rooms), room) == std::end(default_rooms)) {
+            history_.erase(room);
+        }
+    }
+
+    std::size_t head_count(const std::string& room) const {
+        return static_cast<std::size_t>(
+            std::count_if(people_.begin(), people_.end(), [&](const auto& p) { return p.second.room == room; }));
+    }
+
     bool name_taken(const std::string& name, const std::string& except_id) const {
         return std::any_of(people_.begin(), people_.end(),
                            [&](const auto& entry) { return entry.first != except_id && entry.second.name == name; });
@@ -187,12 +224,18 @@ struct chat_hub : signalrpp::hub {
         if (room == room_) {
             return directory_->enter(context().connection_id(), room);
         }
-        leave_room();
-        auto history = directory_->enter(context().connection_id(), room);
+        auto history = directory_->enter(context().connection_id(), room); // (refused: still in the old one)
+        const std::string left = std::exchange(room_, room);
+        if (!left.empty()) {
+            leave_group(left);
+        }
         groups().add(context().connection_id(), room);
-        room_ = room;
         clients().others_in_group(room).send("Message", notice(room, name_ + " joined"));
-        announce_rooms_and_people();
+        if (!left.empty()) {
+            announce_room(left);
+        }
+        announce_room(room);
+        announce_people();
         return history;
     }
 
@@ -200,11 +243,11 @@ struct chat_hub : signalrpp::hub {
         if (room_.empty()) {
             return;
         }
-        groups().remove(context().connection_id(), room_);
-        clients().group(room_).send("Message", notice(room_, name_ + " left"));
+        const std::string left = std::exchange(room_, {});
         directory_->leave(context().connection_id());
-        room_.clear();
-        announce_rooms_and_people();
+        leave_group(left);
+        announce_room(left);
+        announce_people();
     }
 
     // Sends `text` to everyone in the caller's room (the caller included: it shows what arrived).
@@ -244,12 +287,15 @@ private:
         return {room, "", std::move(text), std::chrono::system_clock::now()};
     }
 
+    void leave_group(const std::string& room) {
+        groups().remove(context().connection_id(), room);
+        clients().group(room).send("Message", notice(room, name_ + " left"));
+    }
+
     void announce_people() { clients().all().send("People", directory_->people()); }
 
-    void announce_rooms_and_people() {
-        clients().all().send("Rooms", directory_->rooms());
-        announce_people();
-    }
+    // Everyone gets the one room that changed (its head count, or that it was forgotten), not the list.
+    void announce_room(const std::string& room) { clients().all().send("Room", directory_->room(room)); }
 
     directory* directory_;
     std::string name_;
@@ -260,14 +306,16 @@ SIGNALRPP_HUB(chat_hub, (set_name, "SetName"), (join_room, "JoinRoom"), (leave_r
 
 struct command_line {
     unsigned short port = 5000;
+    signalrpp::log_level log = signalrpp::log_level::none;
     std::filesystem::path www = CHAT_WWWROOT;
     std::filesystem::path client = CHAT_CLIENT_DIR;
 };
 
 [[noreturn]] void usage() {
     std::fprintf(stderr,
-                 "usage: chat-server [--port N] [--www DIR] [--client DIR]\n"
+                 "usage: chat-server [--port N] [--www DIR] [--client DIR] [--log LEVEL]\n"
                  "  --port N      the port on 127.0.0.1 (default 5000; 0: any free port)\n"
+                 "  --log LEVEL   the server's log, from this level up, on stderr: debug, info, warn, error\n"
                  "  --www DIR     the page's files (default %s)\n"
                  "  --client DIR  where signalr.min.js is (default %s)\n",
                  CHAT_WWWROOT, CHAT_CLIENT_DIR);
@@ -293,6 +341,13 @@ command_line parse(int argc, char** argv) {
             c.www = value;
         } else if (flag == "--client") {
             c.client = value;
+        } else if (flag == "--log") {
+            const std::string_view level = value;
+            c.log = level == "debug"  ? signalrpp::log_level::debug
+                    : level == "info" ? signalrpp::log_level::information
+                    : level == "warn" ? signalrpp::log_level::warning
+                    : level == "error" ? signalrpp::log_level::error
+                                       : (usage(), signalrpp::log_level::none);
         } else {
             usage();
         }
@@ -300,10 +355,24 @@ command_line parse(int argc, char** argv) {
     return c;
 }
 
+// The server's log records, written through this program's own logger: here a line on stderr with the
+// time since start, where an application would hand them to its logging library.
+void log_line(const signalrpp::log_record& r) {
+    static const auto start = std::chrono::steady_clock::now();
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    std::fprintf(stderr, "[chat %8.3f s] %-5s %.*s %.*s: %.*s\n", static_cast<double>(ms.count()) / 1000.0,
+                 std::string(signalrpp::to_string(r.level)).c_str(), static_cast<int>(r.event.size()), r.event.data(),
+                 static_cast<int>(r.connection_id.size()), r.connection_id.data(), static_cast<int>(r.message.size()),
+                 r.message.data());
+}
+
 } // namespace chat
 
 int main(int argc, char** argv) {
     const chat::command_line args = chat::parse(argc, argv);
+    if (args.log != signalrpp::log_level::none) {
+        signalrpp::set_log_sink(args.log, chat::log_line);
+    }
     if (!std::filesystem::is_regular_file(args.www / "index.html")) {
         std::fprintf(stderr, "chat-server: no index.html in %s (see --www)\n", args.www.c_str());
         return 1;

@@ -11,6 +11,7 @@
 #include <signalrpp/core/error.hpp>
 #include <signalrpp/core/separate_compilation.hpp>
 #include <signalrpp/core/hub_exception.hpp>
+#include <signalrpp/core/log.hpp>
 #include <signalrpp/core/random_id.hpp>
 #include <signalrpp/core/sha1.hpp>
 #include <signalrpp/core/utf8.hpp>

@@ -140,6 +140,12 @@ enum class error {
     transport_protocol_violation = 4,
     /// The server is stopping.
     server_stopping = 5,
+    /// A write to the peer did not finish within the transport send timeout (10 s by default): the peer
+    /// stopped reading.
+    send_timeout = 6,
+    /// A callback of the application (a connection handler, a hub's factory, filter or authorize, ...)
+    /// threw: the connection it served is aborted, and the exception logged.
+    handler_failed = 7,
 };
 
 namespace detail {
@@ -155,6 +161,8 @@ public:
         case error::send_buffer_full: return "the peer reads too slowly: the send buffer limit was passed";
         case error::transport_protocol_violation: return "the peer broke the transport protocol";
         case error::server_stopping: return "the server is stopping";
+        case error::send_timeout: return "the peer stopped reading: a write took longer than the send timeout";
+        case error::handler_failed: return "a callback of the application threw";
         }
         return "unknown signalrpp error";
     }
@@ -387,6 +395,135 @@ public:
 
 } // namespace signalrpp
 // ---- end signalrpp/core/hub_exception.hpp
+// ---- begin signalrpp/core/log.hpp
+// The logging hook: what the server has to say about connections (started, ended and why, aborted),
+// authentication refusals, protocol errors and application callbacks that threw, with the levels of
+// ASP.NET Core's loggers and categories named after the ones its SignalR and Http.Connections code
+// logs under. Nothing is logged until a sink is installed (set_log_sink): until then a log site costs
+// one relaxed atomic load and a comparison, and builds no text.
+//
+//     signalrpp::set_log_sink(signalrpp::log_level::information, signalrpp::stderr_log_sink());
+//     signalrpp::set_log_sink(signalrpp::log_level::debug, [&](const signalrpp::log_record& r) { mine.log(r); });
+//
+// One sink for the program (like a logger factory): it is called on the thread that logs, from any
+// thread, possibly at once from several, and must be thread-safe. It must not throw (what it throws is
+// dropped). The record's views are valid during the call only.
+
+#include <atomic>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp {
+
+/// ASP.NET Core's LogLevel, in its order.
+enum class log_level { trace, debug, information, warning, error, critical, none };
+
+constexpr std::string_view to_string(log_level level) noexcept {
+    switch (level) {
+    case log_level::trace: return "trace";
+    case log_level::debug: return "debug";
+    case log_level::information: return "info";
+    case log_level::warning: return "warn";
+    case log_level::error: return "error";
+    case log_level::critical: return "crit";
+    case log_level::none: break;
+    }
+    return "none";
+}
+
+/// The categories records come under (after the ASP.NET Core classes that log the same things).
+namespace log_category {
+inline constexpr std::string_view connection_manager = "signalrpp.http_connections.connection_manager";
+inline constexpr std::string_view dispatcher = "signalrpp.http_connections.dispatcher";
+inline constexpr std::string_view transports = "signalrpp.http_connections.transports";
+inline constexpr std::string_view hub_connection_handler = "signalrpp.signalr.hub_connection_handler";
+inline constexpr std::string_view hosting = "signalrpp.hosting";
+} // namespace log_category
+
+struct log_record {
+    log_level level;
+    std::string_view category;      ///< one of log_category
+    std::string_view event;         ///< a stable name for what happened ("ConnectionEnded", ...)
+    std::string_view connection_id; ///< the public id, when the record is about a connection
+    std::string_view message;       ///< for people
+};
+
+using log_sink = std::function<void(const log_record&)>;
+
+namespace detail {
+
+struct log_state {
+    std::atomic<int> minimum{static_cast<int>(log_level::none)};
+    std::mutex mutex;
+    std::shared_ptr<const log_sink> sink; // replaced whole under the mutex; read by copying the pointer
+};
+
+inline log_state& logger() {
+    static log_state state;
+    return state;
+}
+
+} // namespace detail
+
+/// Installs `sink` for records of `minimum` and above (log_level::none, or an empty sink: no logging).
+inline void set_log_sink(log_level minimum, log_sink sink) {
+    auto& state = detail::logger();
+    const bool on = sink && minimum != log_level::none;
+    std::lock_guard lock(state.mutex);
+    state.sink = on ? std::make_shared<const log_sink>(std::move(sink)) : nullptr;
+    state.minimum.store(static_cast<int>(on ? minimum : log_level::none), std::memory_order_release);
+}
+
+/// Whether records of `level` go anywhere: check it before building a message.
+inline bool log_enabled(log_level level) noexcept {
+    return static_cast<int>(level) >= detail::logger().minimum.load(std::memory_order_relaxed) &&
+           level != log_level::none;
+}
+
+/// Hands a record to the sink (when `level` is enabled). `message` is called for the text only then.
+template <class MakeMessage>
+void log(log_level level, std::string_view category, std::string_view event, std::string_view connection_id,
+         MakeMessage&& message) {
+    if (!log_enabled(level)) {
+        return;
+    }
+    std::shared_ptr<const log_sink> sink;
+    {
+        auto& state = detail::logger();
+        std::lock_guard lock(state.mutex);
+        sink = state.sink;
+    }
+    if (!sink) {
+        return;
+    }
+    const std::string text = std::forward<MakeMessage>(message)();
+    try {
+        (*sink)(log_record{level, category, event, connection_id, text});
+    } catch (...) {
+        // (a sink must not throw: what it throws is dropped, never passed to the caller)
+    }
+}
+
+/// A sink writing one line per record to stderr: "level category[connection]: event: message".
+inline log_sink stderr_log_sink() {
+    return [](const log_record& r) {
+        std::string line;
+        line.append(to_string(r.level)).append(" ").append(r.category);
+        if (!r.connection_id.empty()) {
+            line.append("[").append(r.connection_id).append("]");
+        }
+        line.append(": ").append(r.event).append(": ").append(r.message).append("\n");
+        std::fwrite(line.data(), 1, line.size(), stderr);
+    };
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/core/log.hpp
 // ---- begin signalrpp/core/random_id.hpp
 // random_id(): 16 random bytes from the operating system's generator (std::random_device, which reads
 // getrandom or /dev/urandom on Linux), base64url-encoded: 22 characters. How ASP.NET Core makes
@@ -2534,13 +2671,27 @@ using request_parser = basic_parser<request>;
 using response_parser = basic_parser<response>;
 
 /// Whether the connection stays open after this request (HTTP/1.1 unless "close"; HTTP/1.0 only with
-/// "keep-alive").
+/// "keep-alive", and never when it came with Transfer-Encoding, a framing HTTP/1.0 does not have: RFC 9112
+/// 6.1 has the server close after answering it).
 inline bool keep_alive(const request& r) {
     const auto connection = r.fields.find("Connection");
     if (r.version_minor >= 1) {
         return !connection || !ascii::iequals(*connection, "close");
     }
-    return connection && ascii::iequals(*connection, "keep-alive");
+    return connection && ascii::iequals(*connection, "keep-alive") && !r.fields.contains("Transfer-Encoding");
+}
+
+/// What is wrong with the request's Host field (RFC 9112 3.2: exactly one in HTTP/1.1, at most one in
+/// HTTP/1.0), as Kestrel's 400 reason; empty when nothing is.
+inline std::string_view host_field_problem(const request& r) {
+    const std::size_t hosts = r.fields.count("Host");
+    if (hosts > 1) {
+        return "Multiple Host headers.";
+    }
+    if (hosts == 0 && r.version_minor >= 1) {
+        return "Request is missing Host header.";
+    }
+    return {};
 }
 
 } // namespace signalrpp::http
@@ -3494,12 +3645,20 @@ using authenticator = std::function<std::optional<user_identity>(const authentic
 // send() and close(), callable from any thread. A connection's handler calls run on its strand
 // (get_executor()), one at a time, in order.
 //
-// Sending is bounded: bytes queued behind the write under way may not pass the send limit (64 KiB by
-// default, the size of ASP.NET Core's TransportMaxBufferSize; the reference pauses the application at
-// that point, signalrpp has no one to pause, since sends do not wait). A send that would pass it
-// aborts the connection (the peer reads too slowly), so a slow consumer never makes the server's
-// memory grow: at most one write's worth plus the limit. A message larger than the limit is accepted
-// when nothing is waiting behind the write under way.
+// Sending is bounded as ASP.NET Core bounds it with TransportMaxBufferSize (64 KiB): past the send limit,
+// the connection is "backlogged", and
+// - what the connection's own input makes (sends during its handler's on_received: a hub's results,
+//   the caller's messages) is still queued, but the transport stops reading the peer until the queue
+//   is taken for writing (WebSockets stop reading; a long-polling or Server-Sent Events POST is answered
+//   only then): the peer that sends faster than it reads is paused, never cut off;
+// - what others send it (broadcasts, sends from other threads) is queued too, unless the queue would
+//   pass 16 times the limit, or has been backlogged for longer than the transport send timeout: the
+//   peer is then a slow consumer, and the connection is aborted (error::send_buffer_full).
+// So memory stays bounded (a stuck write ends at the send timeout, transport by transport), and a
+// burst is delayed, not fatal. A message larger than the limit is accepted when nothing is waiting.
+//
+// The handler's calls are guarded: one that throws aborts this connection (error::handler_failed) and
+// is logged; nothing escapes to the io_context. The connection's end is logged once, with its reason.
 //
 // For transports (the rest of the public members): attaching as the active transport, taking queued
 // messages, reporting that the transport ended.
@@ -3561,6 +3720,15 @@ enum transport_kind : unsigned {
     long_polling = 4,
     all_transports = 7,
 };
+
+/// A transport's name, as negotiate lists it ("WebSockets", "ServerSentEvents", "LongPolling").
+constexpr std::string_view transport_name(transport_kind kind) noexcept {
+    switch (kind) {
+    case websockets: return "WebSockets";
+    case server_sent_events: return "ServerSentEvents";
+    default: return "LongPolling";
+    }
+}
 
 struct negotiate_options {
     unsigned transports = all_transports;
@@ -3676,13 +3844,13 @@ inline std::string write_negotiate_response(const negotiate_request& request, st
         w.EndObject();
     };
     if ((options.transports & websockets) != 0 && options.websockets_available) {
-        transport("WebSockets", true);
+        transport(transport_name(websockets), true);
     }
     if ((options.transports & server_sent_events) != 0) {
-        transport("ServerSentEvents", false);
+        transport(transport_name(server_sent_events), false);
     }
     if ((options.transports & long_polling) != 0) {
-        transport("LongPolling", true);
+        transport(transport_name(long_polling), true);
     }
     w.EndArray();
     w.EndObject();
@@ -3912,8 +4080,12 @@ public:
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -3953,6 +4125,21 @@ public:
     /// The secret token ("connectionToken", sent as ?id=): the table's key. Equal to id() for
     /// negotiate version 0 and for WebSocket connections made without negotiating.
     const std::string& token() const noexcept { return token_; }
+
+    /// The endpoint (mapped path) that made the connection, as an opaque key: a request through any other
+    /// path must not find it. Set once, before the connection is shared.
+    const void* endpoint() const noexcept { return endpoint_; }
+    void set_endpoint(const void* endpoint) noexcept { endpoint_ = endpoint; }
+
+    /// The user id of the request that opened the transport ("" without a user), or nothing while no
+    /// transport has started. Any thread.
+    std::optional<std::string> opening_user_id() const {
+        std::lock_guard lock(mutex_);
+        if (kind_ == 0) {
+            return std::nullopt;
+        }
+        return request_.user ? request_.user->user_id : std::string();
+    }
 
     /// The transport that carries the connection; none (0) until one has started.
     transport_kind transport() const {
@@ -4022,6 +4209,7 @@ public:
     /// backpressure for a handler that cannot take more input now. Any thread.
     void pause_receiving(bool paused) {
         std::shared_ptr<transport_link> link;
+        std::function<void()> ready;
         {
             std::lock_guard lock(mutex_);
             if (receive_paused_ == paused) {
@@ -4029,9 +4217,15 @@ public:
             }
             receive_paused_ = paused;
             link = link_;
+            if (!paused && !backlogged_.load(std::memory_order_relaxed)) {
+                ready = std::move(receive_waiter_);
+            }
         }
         if (link) {
             link->receive_paused_changed(paused);
+        }
+        if (ready) {
+            ready();
         }
     }
 
@@ -4044,6 +4238,35 @@ public:
     /// on the strand only, in the handler's calls.
     const std::shared_ptr<void>& handler_state() const noexcept { return handler_state_; }
     void set_handler_state(std::shared_ptr<void> state) noexcept { handler_state_ = std::move(state); }
+
+    /// Whether more than the send limit is queued (see the header comment): the transport then stops
+    /// reading the peer. Any thread.
+    bool send_backlogged() const noexcept { return backlogged_.load(std::memory_order_relaxed); }
+
+    /// Whether the connection wants input now: not paused by its handler (pause_receiving) and not
+    /// backlogged. Any thread.
+    bool receiving() const {
+        std::lock_guard lock(mutex_);
+        return !receive_paused_ && !backlogged_.load(std::memory_order_relaxed);
+    }
+
+    /// Calls `ready` (on some thread, once) as soon as receiving() holds: at once if it does now.
+    /// Replaces a call still waiting. For the transports whose input comes in requests (a POST is
+    /// answered once its data was taken and the connection wants more).
+    void when_receiving(std::function<void()> ready) {
+        {
+            std::lock_guard lock(mutex_);
+            if (receive_paused_ || backlogged_.load(std::memory_order_relaxed)) {
+                receive_waiter_ = std::move(ready);
+                return;
+            }
+        }
+        ready();
+    }
+
+    /// Set by the connection manager before the connection is shared: how long it may stay backlogged
+    /// by others' sends (see the header comment).
+    void set_send_timeout(clock::duration timeout) noexcept { send_timeout_ = timeout; }
 
     /// Whether the connection has ended (on_disconnected has been or is being called).
     bool ended() const noexcept { return ended_.load(std::memory_order_acquire); }
@@ -4097,7 +4320,12 @@ public:
             }
         }
         if (start) {
-            asio::dispatch(executor_.get(), [self = shared_from_this()] { self->handler_->on_connected(self); });
+            log(log_level::debug, log_category::dispatcher, "ConnectionStarted", id_, [&] {
+                return std::string("the ") + std::string(transport_name(kind)) + " transport started";
+            });
+            asio::dispatch(executor_.get(), [self = shared_from_this()] {
+                self->guarded("on_connected", [&] { self->handler_->on_connected(self); });
+            });
         }
         if (previous) {
             previous->close_requested(transport_link::close_kind::superseded);
@@ -4141,32 +4369,84 @@ public:
         if (!queued_.load(std::memory_order_relaxed)) {
             return;
         }
-        std::lock_guard lock(mutex_);
-        queued_.store(false, std::memory_order_relaxed);
-        notified_ = false;
-        pending_bytes_ = 0;
-        if (out.empty()) {
-            out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
-        } else {
-            for (auto& m : pending_) {
-                out.push_back(std::move(m));
+        std::function<void()> ready;
+        {
+            std::lock_guard lock(mutex_);
+            queued_.store(false, std::memory_order_relaxed);
+            notified_ = false;
+            pending_bytes_ = 0;
+            if (backlogged_.load(std::memory_order_relaxed)) {
+                backlogged_.store(false, std::memory_order_relaxed);
+                if (!receive_paused_) {
+                    ready = std::move(receive_waiter_);
+                }
             }
-            pending_.clear();
+            if (out.empty()) {
+                out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
+            } else {
+                for (auto& m : pending_) {
+                    out.push_back(std::move(m));
+                }
+                pending_.clear();
+            }
+        }
+        if (ready) {
+            ready();
         }
     }
 
     /// Delivers received bytes to the handler, which may change them during the call. Call on the strand.
     void deliver(std::span<char> data, bool binary) {
         if (!ended()) {
-            handler_->on_received_writable(shared_from_this(), data, binary);
+            // Sends during the call are this connection's own (see the header comment).
+            const connection* outer = std::exchange(delivering(), this);
+            guarded("on_received", [&] { handler_->on_received_writable(shared_from_this(), data, binary); });
+            delivering() = outer;
         }
     }
 
-    /// Delivers a POST body: moves to the strand first (POSTs may come on several sockets at once).
-    void deliver_later(std::string data) {
-        asio::dispatch(executor_.get(), [self = shared_from_this(), data = std::move(data)]() mutable {
-            self->deliver(data, false);
+    /// The most POST bodies that may wait for delivery at once (a client sends one at a time).
+    static constexpr int max_waiting_posts = 8;
+
+    /// Delivers a POST body on the strand, in the order POSTs came, and calls `taken` once it was
+    /// delivered and the connection wants more input (receiving()): the POST is answered then, so a
+    /// peer that sends faster than the connection takes its input waits, as ASP.NET Core's POSTs wait
+    /// for room in the application's pipe. False, and nothing done, when max_waiting_posts wait already.
+    bool deliver_post(std::string data, std::function<void()> taken) {
+        if (waiting_posts_.fetch_add(1, std::memory_order_relaxed) >= max_waiting_posts) {
+            waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
+            return false;
+        }
+        asio::dispatch(executor_.get(), [self = shared_from_this(), data = std::move(data),
+                                         taken = std::move(taken)]() mutable {
+            self->posts_.push_back({std::move(data), std::move(taken), false});
+            if (self->posts_.size() == 1) {
+                self->deliver_posts();
+            }
         });
+        return true;
+    }
+
+    // On the strand: delivers the waiting POSTs in order, each answered once the connection wants more.
+    void deliver_posts() {
+        while (!posts_.empty()) {
+            auto& post = posts_.front();
+            if (!post.delivered) {
+                post.delivered = true;
+                deliver(post.data, false);
+                std::string().swap(post.data);
+            }
+            if (!receiving() && !ended()) {
+                when_receiving([self = shared_from_this()] {
+                    asio::post(self->executor_.get(), [self] { self->deliver_posts(); });
+                });
+                return;
+            }
+            auto taken = std::move(post.taken);
+            posts_.pop_front();
+            waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
+            taken();
+        }
     }
 
     /// For the manager's scan: ends the connection if it has had no transport since before `deadline`.
@@ -4193,6 +4473,7 @@ public:
             }
             ended_.store(true, std::memory_order_release);
             link = std::move(link_);
+            receive_waiter_ = nullptr;
             started = kind_ != 0;
             std::vector<outbound_message>().swap(pending_);
             pending_bytes_ = 0;
@@ -4201,30 +4482,70 @@ public:
         if (link) {
             link->close_requested(transport_link::close_kind::abort);
         }
+        log(reason && reason != make_error_code(error::server_stopping) ? log_level::warning : log_level::information,
+            log_category::connection_manager, "ConnectionEnded", id_, [&] {
+                return reason ? "the connection ended: " + reason.message() : std::string("the connection ended");
+            });
         if (auto owner = owner_.lock()) {
             owner->connection_ended(*this);
         }
         if (started) {
-            asio::dispatch(executor_.get(),
-                           [self = shared_from_this(), reason] { self->handler_->on_disconnected(self, reason); });
+            asio::dispatch(executor_.get(), [self = shared_from_this(), reason] {
+                self->guarded("on_disconnected", [&] { self->handler_->on_disconnected(self, reason); });
+            });
         }
     }
 
 private:
+    // Calls the handler's `what` through `call`: if it throws, the connection is aborted (unless it is
+    // ending already) and the exception logged.
+    template <class Call>
+    void guarded(std::string_view what, Call&& call) noexcept {
+        try {
+            call();
+            return;
+        } catch (const std::exception& e) {
+            handler_failed(what, e.what());
+        } catch (...) {
+            handler_failed(what, "an exception not derived from std::exception");
+        }
+    }
+
+    void handler_failed(std::string_view what, std::string_view why) noexcept {
+        try {
+            log(log_level::error, log_category::dispatcher, "ApplicationError", id_, [&] {
+                return "the connection handler's " + std::string(what) + " threw: " + std::string(why);
+            });
+            abort(error::handler_failed);
+        } catch (...) {
+            // (nothing escapes: the connection ends at its disconnect timeout at worst)
+        }
+    }
+
     // What both sends do: under the lock, unless the connection is closing or `size` more bytes would
     // pass the send limit, `put` queues the bytes; then the link hears of them if it has not yet.
     template <class Put>
     bool queue(std::size_t size, Put&& put) {
         std::shared_ptr<transport_link> notify;
         bool over_limit = false;
+        const bool own = delivering() == this;
         {
             std::lock_guard lock(mutex_);
             if (ended_ || closing_) {
                 return false;
             }
-            if (pending_bytes_ > 0 && pending_bytes_ + size > send_limit_) {
-                over_limit = true;
-            } else {
+            const bool past_limit = pending_bytes_ > 0 && pending_bytes_ + size > send_limit_;
+            const bool backlogged = backlogged_.load(std::memory_order_relaxed);
+            if (past_limit && !own) {
+                // Someone else's message, into a queue past the limit: a slow consumer, once that has lasted.
+                over_limit = pending_bytes_ + size > slow_consumer_factor * send_limit_ ||
+                             (backlogged && clock::now() - backlogged_since_ >= send_timeout_);
+            }
+            if (!over_limit) {
+                if (past_limit && !backlogged) {
+                    backlogged_since_ = clock::now();
+                    backlogged_.store(true, std::memory_order_relaxed);
+                }
                 if (pending_.empty()) {
                     last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
                     signalrpp::detail::spare_vector<outbound_message>::take(pending_);
@@ -4278,7 +4599,18 @@ private:
     session_executor executor_;
     std::shared_ptr<connection_handler> handler_;
     std::weak_ptr<connection_owner> owner_;
+    // A queue past this many times the send limit is a slow consumer's at once.
+    static constexpr std::size_t slow_consumer_factor = 16;
+
+    // The connection whose handler this thread is in (deliver()), if any.
+    static const connection*& delivering() {
+        thread_local const connection* current = nullptr;
+        return current;
+    }
+
     const std::size_t send_limit_;
+    clock::duration send_timeout_ = std::chrono::seconds(10);
+    const void* endpoint_ = nullptr;
     std::shared_ptr<void> handler_state_;
 
     mutable std::mutex mutex_;
@@ -4292,6 +4624,16 @@ private:
     std::atomic<bool> queued_{false}; // !pending_.empty(), readable without the lock
     bool closing_ = false;
     bool receive_paused_ = false;
+    std::atomic<bool> backlogged_{false}; // pending_bytes_ > send_limit_; written under the lock
+    clock::time_point backlogged_since_;
+    std::function<void()> receive_waiter_; // when_receiving()'s, until receiving() holds
+    struct waiting_post {
+        std::string data;
+        std::function<void()> taken;
+        bool delivered;
+    };
+    std::deque<waiting_post> posts_; // on the strand only: deliver_post()'s, in order
+    std::atomic<int> waiting_posts_{0};
     std::error_code close_reason_;
     clock::time_point inactive_since_;
     clock::time_point last_send_;
@@ -4331,6 +4673,8 @@ public:
         std::size_t send_limit = 64 * 1024;
         std::chrono::steady_clock::duration disconnect_timeout = std::chrono::seconds(15);
         bool separate_token = true; ///< negotiate version 1: a token distinct from the id
+        const void* endpoint = nullptr; ///< who made it (connection::endpoint()): the only one it answers
+        std::chrono::steady_clock::duration send_timeout = std::chrono::seconds(10); ///< connection::set_send_timeout
     };
 
     /// Makes and registers a connection with fresh ids.
@@ -4339,6 +4683,8 @@ public:
         std::string token = options.separate_token ? random_id() : id;
         auto c = std::make_shared<connection>(std::move(id), std::move(token), executor_, options.handler,
                                               options.send_limit, weak_from_this(), single_threaded_);
+        c->set_endpoint(options.endpoint);
+        c->set_send_timeout(options.send_timeout);
         std::lock_guard lock(mutex_);
         entries_.emplace(c->token(), entry{c, options.disconnect_timeout});
         start_scan_locked();
@@ -4662,6 +5008,11 @@ struct http_connection_options {
     /// Bytes queued for a peer and not yet written before the connection is aborted as a slow consumer
     /// (TransportMaxBufferSize).
     std::size_t send_limit = 64 * 1024;
+    /// TransportSendTimeout: a WebSocket write that has not finished after this long aborts the
+    /// connection (the peer stopped reading; on_disconnected gets error::send_timeout). Server-Sent Events
+    /// and long polling write through the HTTP layer, whose http_session_options::send_timeout applies.
+    /// 0: no limit.
+    std::chrono::milliseconds transport_send_timeout = std::chrono::seconds(10);
     /// The largest WebSocket message accepted (fragments joined); a larger one closes with 1009.
     std::size_t max_websocket_message = 1024 * 1024;
     /// Authenticates every request of the path (negotiate, WebSocket, event stream, polls, sends,
@@ -5202,10 +5553,16 @@ std::unique_ptr<stream_io_base> make_stream_io(Stream stream) {
 // - Each WebSocket message received goes to the handler as it is (text or binary).
 // - Queued messages go out as one frame each, all of a batch in one gather write: the frames for the
 //   messages handled in one read are written together.
-// - Pings are answered with pongs; pongs are ignored.
+// - Pings are answered with pongs; pongs are ignored. At most one pong waits to be written: a ping that
+//   comes while one waits replaces it (RFC 6455 5.5.3 allows answering only the latest), and the socket
+//   is not read while control output waits behind a blocked write, so a peer that pings and never reads
+//   cannot make the session hold more than one pong.
 // - A frame the RFC forbids closes with the frame reader's code (1002, 1007, 1009) and its reason.
 // - The peer's close is answered with the same code (1000 when it had none); a close requested here
 //   sends 1000 once what is queued is written, then waits up to the close timeout for the peer's.
+// - A write that has not finished after the send timeout (TransportSendTimeout, 10 s) aborts the
+//   connection with error::send_timeout: the peer stopped reading. A close frame stuck behind such a
+//   write ends the same way.
 // - Idle, it keeps no buffers: the frame reader's storage is released after each read.
 
 
@@ -5231,6 +5588,7 @@ public:
     struct options {
         std::size_t max_message = 1024 * 1024;
         std::chrono::milliseconds close_timeout = std::chrono::seconds(5);
+        std::chrono::milliseconds send_timeout = std::chrono::seconds(10); ///< 0: none
     };
 
     websocket_session(std::shared_ptr<connection> conn, options opts)
@@ -5243,6 +5601,10 @@ public:
         asio::dispatch(conn_->get_executor(), [self = shared_from_this(), io = std::move(io),
                                                first = std::move(first_output),
                                                leftover = std::move(leftover)]() mutable {
+            if (self->state_ == state::done) {
+                io->close(); // the connection ended before the session started (its handler failed, say)
+                return;
+            }
             self->io_ = std::move(io);
             self->control_out_ = std::move(first);
             self->started_ = true;
@@ -5282,6 +5644,10 @@ public:
 
     void on_written(std::error_code ec, std::size_t) override {
         writing_ = false;
+        ++write_serial_;
+        if (send_timer_) {
+            send_timer_->cancel();
+        }
         for (auto& m : inflight_) {
             m.recycle();
         }
@@ -5307,8 +5673,15 @@ public:
             return;
         }
         flush();
+        if (held_input_ && !conn_->send_backlogged() && state_ == state::open) {
+            consume({}); // what consume() kept while the connection was backlogged
+            flush();
+        }
         if (!writing_) {
             release_idle_memory();
+        }
+        if (reading_allowed()) {
+            read(); // reading stopped while control output waited behind this write, or input was held
         }
     }
 
@@ -5350,9 +5723,11 @@ private:
         done,
     };
 
+    // Not while control frames wait behind a write that has not finished (the peer is not reading), nor
+    // while the connection is backlogged (its peer sends faster than it reads).
     bool reading_allowed() const {
-        return !reading_ && (state_ == state::closing || state_ == state::draining || (state_ == state::open && !paused_)) &&
-               io_;
+        return !reading_ && !(writing_ && !control_out_.empty()) && !held_input_ && !conn_->send_backlogged() &&
+               (state_ == state::closing || state_ == state::draining || (state_ == state::open && !paused_)) && io_;
     }
 
     void read() {
@@ -5370,7 +5745,14 @@ private:
             data = joined;
         }
         current_batch() = this;
+        held_input_ = false;
         while (!data.empty() && (state_ == state::open || state_ == state::closing)) {
+            if (state_ == state::open && conn_->send_backlogged()) {
+                // The replies to what came so far wait: keep the rest until they are taken for writing.
+                partial_.assign(data);
+                held_input_ = true;
+                break;
+            }
             websocket::frame_reader::status s{};
             const std::size_t used = reader_.parse(data, s);
             data.remove_prefix(used);
@@ -5385,6 +5767,10 @@ private:
                 }
                 break;
             case websocket::frame_reader::status::ping:
+                if (pong_at_ != std::string::npos) {
+                    control_out_.resize(pong_at_); // the unsent pong answers an older ping: replace it
+                }
+                pong_at_ = control_out_.size();
                 websocket::write_frame(control_out_, websocket::opcode::pong, reader_.payload());
                 break;
             case websocket::frame_reader::status::pong: break;
@@ -5442,6 +5828,7 @@ private:
         signalrpp::detail::spare_buffer<websocket_session>::take(frames_);
         frames_.append(control_out_);
         control_out_.clear();
+        pong_at_ = std::string::npos;
         cuts_.clear();
         for (const auto& m : inflight_) {
             websocket::append_frame_header(frames_, m.binary() ? websocket::opcode::binary : websocket::opcode::text,
@@ -5489,11 +5876,29 @@ private:
         }
         buffers_.erase(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(skip));
         buffers_.front() += sent;
+        arm_send_timer();
         if (buffers_.size() == 1) {
             io_->async_write(buffers_.front(), shared_from_this());
         } else {
             io_->async_write(buffers_, shared_from_this());
         }
+    }
+
+    // The write just started asynchronously (the socket did not take it all at once) must finish within
+    // the send timeout.
+    void arm_send_timer() {
+        if (options_.send_timeout.count() <= 0) {
+            return;
+        }
+        if (!send_timer_) {
+            send_timer_ = std::make_unique<asio::steady_timer>(conn_->get_executor());
+        }
+        send_timer_->expires_after(options_.send_timeout);
+        send_timer_->async_wait([self = shared_from_this(), serial = write_serial_](std::error_code ec) {
+            if (!ec && self->writing_ && serial == self->write_serial_) {
+                self->finish(make_error_code(error::send_timeout));
+            }
+        });
     }
 
     void arm_close_timer() {
@@ -5521,6 +5926,9 @@ private:
         if (close_timer_) {
             close_timer_->cancel();
         }
+        if (send_timer_) {
+            send_timer_->cancel();
+        }
         if (io_) {
             io_->close();
         }
@@ -5539,6 +5947,7 @@ private:
         if (control_out_.empty()) {
             signalrpp::detail::release_storage(control_out_); // (it held the 101 response)
         }
+        send_timer_.reset(); // (made again by the next write that has to wait)
         reader_.release_memory();
     }
 
@@ -5546,8 +5955,10 @@ private:
     options options_;
     std::unique_ptr<stream_io_base> io_;
     websocket::frame_reader reader_;
-    std::string partial_;      // the start of a frame header that has not all arrived
+    std::string partial_;      // the start of a frame header that has not all arrived, or held input
+    bool held_input_ = false;  // partial_ holds input kept while the connection was backlogged
     std::string control_out_;  // the 101 and pongs, to go first in the next write
+    std::size_t pong_at_ = std::string::npos; // where the pong in control_out_ starts, if there is one
     std::string close_out_;    // our close frame, once there is one: to go last
     // The write under way: the messages, and what is written of them.
     struct cut {
@@ -5560,6 +5971,8 @@ private:
     std::vector<cut> cuts_;
     std::vector<asio::const_buffer> buffers_;
     std::unique_ptr<asio::steady_timer> close_timer_; // only while closing: idle sessions keep none
+    std::unique_ptr<asio::steady_timer> send_timer_;  // only while a write waits for the socket
+    std::uint64_t write_serial_ = 0; // writes finished: tells a stale send timer from the current one's
     state state_ = state::open;
     bool started_ = false;
     bool reading_ = false;
@@ -7924,9 +8337,16 @@ public:
             error = std::make_exception_ptr(std::system_error(ec));
         }
         asio::co_spawn(connection()->get_executor(), hub_->on_disconnected(error),
-                       [self = shared_from_this(), error](std::exception_ptr) {
+                       [self = shared_from_this(), error](std::exception_ptr failure) {
+                           if (failure) {
+                               self->application_error("the hub's on_disconnected", failure);
+                           }
                            for (const auto& filter : self->shared_->options.filters) {
-                               filter->on_disconnected(self->context_, error);
+                               try {
+                                   filter->on_disconnected(self->context_, error);
+                               } catch (...) {
+                                   self->application_error("a filter's on_disconnected", std::current_exception());
+                               }
                            }
                            self->shared_->registry.remove(self->connection()->id());
                        });
@@ -8261,6 +8681,7 @@ private:
             return; // ended meanwhile
         }
         if (failure) {
+            application_error("the hub's on_connected", failure);
             std::string reason = "Connection closed with an error.";
             try {
                 std::rethrow_exception(failure);
@@ -8273,6 +8694,20 @@ private:
         hub_connected_ = true;
         set_phase(phase::running);
         resume();
+    }
+
+    // Logs that the application's `what` threw `failure` (its caller answers for the call, if any).
+    void application_error(std::string_view what, std::exception_ptr failure) const {
+        log(log_level::error, log_category::hub_connection_handler, "ApplicationError", connection()->id(), [&] {
+            std::string text = std::string(what) + " threw";
+            try {
+                std::rethrow_exception(failure);
+            } catch (const std::exception& e) {
+                text.append(": ").append(e.what());
+            } catch (...) {
+            }
+            return text;
+        });
     }
 
     void refuse_handshake(std::string_view reason) {
@@ -8400,20 +8835,28 @@ private:
         const auto& o = shared_->options;
         signalrpp::detail::scratch_string<hub_connection> scratch; // (copied into the send queue)
         std::string& out = scratch.get();
-        if (o.authorize && hub_->has_method(call.target) && !o.authorize(context_, call.target)) {
+        // Answers `call` with `error` instead of invoking it (nothing for a call without an id).
+        const auto refuse = [&](const std::string& error) {
             if (!call.invocation_id.empty()) {
-                protocol::write_completion_error(
-                    out, call.invocation_id,
-                    "Failed to invoke '" + std::string(call.target) + "' because user is unauthorized");
+                protocol::write_completion_error(out, call.invocation_id, error);
                 connection()->send_records(out);
             }
             return true;
+        };
+        if (o.authorize && hub_->has_method(call.target)) {
+            bool allowed = false;
+            try {
+                allowed = o.authorize(context_, call.target);
+            } catch (...) {
+                application_error("authorize", std::current_exception());
+                return refuse(reflect::method_exception_error(call.target, detailed()));
+            }
+            if (!allowed) {
+                return refuse("Failed to invoke '" + std::string(call.target) + "' because user is unauthorized");
+            }
         }
         if (call.streaming && act().streams.count(std::string(call.invocation_id)) != 0) {
-            protocol::write_completion_error(out, call.invocation_id,
-                                             "Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
-            connection()->send_records(out);
-            return true;
+            return refuse("Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
         }
         if (!o.filters.empty()) { // (the context is made only for filters: most hubs have none)
             const hub_invocation_context filter_context{context_, call.target};
@@ -8422,12 +8865,8 @@ private:
                     filter->before_invoke(filter_context);
                 }
             } catch (...) {
-                if (!call.invocation_id.empty()) {
-                    protocol::write_completion_error(out, call.invocation_id,
-                                                     reflect::method_exception_error(call.target, detailed()));
-                    connection()->send_records(out);
-                }
-                return true;
+                application_error("a filter's before_invoke", std::current_exception());
+                return refuse(reflect::method_exception_error(call.target, detailed()));
             }
         }
 
@@ -8535,7 +8974,11 @@ private:
         if (!filters.empty()) {
             const hub_invocation_context filter_context{context_, target};
             for (auto filter = filters.rbegin(); filter != filters.rend(); ++filter) {
-                (*filter)->after_invoke(filter_context);
+                try {
+                    (*filter)->after_invoke(filter_context);
+                } catch (...) {
+                    application_error("a filter's after_invoke", std::current_exception());
+                }
             }
         }
     }
@@ -10083,10 +10526,15 @@ private:
 // with the reference's status codes and texts for a missing id (400), an unknown one (404), a
 // transport the path does not allow (404), a change of transport (400), a second WebSocket or event
 // stream (409).
+// A connection answers only through the endpoint that made it: a token named on another path is
+// unknown there (404), so that each request is authenticated, and its transports restricted, by the
+// path whose application serves the connection (ASP.NET Core starts the application of the endpoint that
+// opens the transport, behind that endpoint's authorization).
 // When the options have an authenticator, each of those requests is authenticated first (as ASP.NET
 // Core's authorization middleware runs before the dispatcher); a refusal is 401 with
 // `WWW-Authenticate: Bearer` and no body, and the identity of a request that opens a transport is kept
-// in the connection's request().user. Methods the path does not serve get their 405 without
+// in the connection's request().user. A later request of the connection (a poll, a send, DELETE) made
+// by another user (another user id) is refused with 403: a connection does not change hands. Methods the path does not serve get their 405 without
 // authentication, as ASP.NET's routing answers them before authorization. CORS preflights never get
 // here: the router answers them.
 
@@ -10196,25 +10644,20 @@ public:
             return poll(r, context, std::move(user));
         }
         if (r.method == "POST") {
-            return receive(r);
+            return receive(r, context, user);
         }
-        return terminate(r);
+        return terminate(r, user);
     }
 
 private:
-    static constexpr std::string_view transport_name(transport::transport_kind kind) {
-        switch (kind) {
-        case transport::websockets: return "WebSockets";
-        case transport::server_sent_events: return "ServerSentEvents";
-        default: return "LongPolling";
-        }
-    }
-
     std::shared_ptr<transport::connection> create(bool separate_token) const {
         return manager_->create({handler_, options_.send_limit,
                                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                      options_.disconnect_timeout),
-                                 separate_token});
+                                 separate_token, this,
+                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     options_.transport_send_timeout.count() > 0 ? options_.transport_send_timeout
+                                                                                 : std::chrono::hours(24 * 365))});
     }
 
     // The connection ?id= names, or the answer when there is none.
@@ -10225,8 +10668,26 @@ private:
             return nullptr;
         }
         auto c = manager_->find(*id);
-        if (!c) {
+        if (!c || c->endpoint() != this) {
             refusal = route_result::respond(404, "No Connection with that ID");
+            return nullptr;
+        }
+        return c;
+    }
+
+    // The connection ?id= names, when `user` (the request's, from authenticate) may use it: a started
+    // connection is used only by the user who opened its transport (403 for another).
+    std::shared_ptr<transport::connection> find_for(const http::request& r,
+                                                    const std::optional<transport::user_identity>& user,
+                                                    route_result& refusal) const {
+        auto c = find(r, refusal);
+        if (!c || !options_.authenticate) {
+            return c;
+        }
+        const auto opener = c->opening_user_id();
+        if (opener && *opener != (user ? user->user_id : std::string())) {
+            refusal = route_result::respond(403);
+            return nullptr;
         }
         return c;
     }
@@ -10235,7 +10696,7 @@ private:
         if ((options_.transports & kind) != 0) {
             return true;
         }
-        refusal = route_result::respond(404, std::string(transport_name(kind)) +
+        refusal = route_result::respond(404, std::string(transport::transport_name(kind)) +
                                                  " transport not supported by this end point type");
         return false;
     }
@@ -10291,7 +10752,7 @@ private:
         }
         std::shared_ptr<transport::connection> c;
         if (http::query_parameter(r.query(), "id")) {
-            c = find(r, refusal);
+            c = find_for(r, user, refusal);
             if (!c) {
                 return refusal;
             }
@@ -10299,7 +10760,8 @@ private:
             c = create(false); // no negotiation: the id is the token
         }
         auto session = std::make_shared<transport::websocket_session>(
-            c, transport::websocket_session::options{options_.max_websocket_message, options_.websocket_close_timeout});
+            c, transport::websocket_session::options{options_.max_websocket_message, options_.websocket_close_timeout,
+                                                     options_.transport_send_timeout});
         auto snap = snapshot(r, context, std::move(user));
         const auto attached = c->attach(transport::websockets, session, snap);
         if (attached != transport::connection::attach_result::attached) {
@@ -10318,7 +10780,7 @@ private:
         if (!allowed(transport::server_sent_events, refusal)) {
             return refusal;
         }
-        const auto c = find(r, refusal);
+        const auto c = find_for(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -10342,7 +10804,7 @@ private:
         if (!allowed(transport::long_polling, refusal)) {
             return refusal;
         }
-        const auto c = find(r, refusal);
+        const auto c = find_for(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -10369,9 +10831,12 @@ private:
         return result;
     }
 
-    route_result receive(http::request& r) const {
+    // A POST is answered once its data was taken (transport::connection::deliver_post), or refused with
+    // 429 while too many of the connection's POSTs wait already.
+    route_result receive(http::request& r, const request_context& context,
+                         const std::optional<transport::user_identity>& user) const {
         route_result refusal;
-        const auto c = find(r, refusal);
+        const auto c = find_for(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -10381,15 +10846,36 @@ private:
         if (c->ended()) {
             return route_result::respond(404);
         }
-        c->deliver_later(std::move(r.body));
-        route_result result = route_result::respond(200);
-        result.response.fields.add("Content-Type", "text/plain");
+        route_result result;
+        result.what = route_result::kind::exchange;
+        result.user = std::make_shared<post_answer>();
+        result.begin = [c, exchange = context.exchange, body = std::move(r.body)](const http::response&) mutable {
+            const bool taken = c->deliver_post(std::move(body), [exchange] {
+                asio::dispatch(exchange->get_executor(), [exchange] { exchange->respond(post_response(200)); });
+            });
+            if (!taken) {
+                exchange->respond(post_response(429));
+            }
+        };
         return result;
     }
 
-    route_result terminate(const http::request& r) const {
+    // A POST's answer: 200 once its data was taken, or a refusal; empty text/plain.
+    static http::response post_response(int status) {
+        http::response r = http::text_response(status, {});
+        r.fields.set("Content-Type", "text/plain");
+        return r;
+    }
+
+    // What waits for a POST's answer: nothing to do when the socket goes (the data is delivered anyway).
+    struct post_answer final : transport::exchange_user {
+        void on_sent(std::error_code) override {}
+        void on_peer_gone(std::error_code) override {}
+    };
+
+    route_result terminate(const http::request& r, const std::optional<transport::user_identity>& user) const {
         route_result refusal;
-        const auto c = find(r, refusal);
+        const auto c = find_for(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -10419,6 +10905,7 @@ private:
 
 #include <algorithm>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10431,13 +10918,25 @@ struct cors_options {
     /// Also allows the origins this accepts (ASP.NET Core's SetIsOriginAllowed), such as
     /// localhost_origin for "http://localhost:<any port>".
     std::function<bool(std::string_view origin)> allow_origin_if;
-    /// Access-Control-Allow-Credentials: true (cookies, auth headers). With "*", the request's own
-    /// origin is echoed, since browsers refuse "*" with credentials.
+    /// Access-Control-Allow-Credentials: true (cookies, auth headers). Not with "*" (validate() refuses
+    /// it, as ASP.NET Core's CorsPolicyBuilder does): list the origins, or use allow_origin_if.
     bool allow_credentials = false;
     /// Access-Control-Max-Age on preflight answers, in seconds (0: not sent).
     int max_age_seconds = 0;
 
     bool enabled() const noexcept { return !allowed_origins.empty() || allow_origin_if; }
+
+    bool allows_any() const { return std::find(allowed_origins.begin(), allowed_origins.end(), "*") != allowed_origins.end(); }
+
+    /// Throws std::invalid_argument for a policy the CORS protocol does not allow ("*" with credentials).
+    /// The server checks its options with it when it is made.
+    void validate() const {
+        if (allow_credentials && allows_any()) {
+            throw std::invalid_argument(
+                "The CORS protocol does not allow specifying a wildcard (any) origin and credentials at the same "
+                "time. Configure the CORS policy by listing individual origins if credentials needs to be supported.");
+        }
+    }
 
     bool allows(std::string_view origin) const {
         return std::any_of(allowed_origins.begin(), allowed_origins.end(),
@@ -10446,15 +10945,27 @@ struct cors_options {
     }
 };
 
-/// Whether `origin` is a page on this machine: http or https, host localhost or 127.0.0.1, any port.
+/// Whether `origin` is a page on this machine: exactly `scheme://host` or `scheme://host:port`, the scheme
+/// http or https, the host localhost, 127.0.0.1 or [::1] (in lower case, as browsers send it), the port digits. Anything else in the
+/// text (a user part, a path, a second origin) refuses it.
 inline bool localhost_origin(std::string_view origin) {
     for (std::string_view scheme : {"http://", "https://"}) {
         if (origin.substr(0, scheme.size()) != scheme) {
             continue;
         }
-        std::string_view host = origin.substr(scheme.size());
-        host = host.substr(0, host.substr(0, 1) == "[" ? host.find(']') + 1 : host.find(':'));
-        return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+        const std::string_view rest = origin.substr(scheme.size());
+        for (std::string_view host : {"localhost", "127.0.0.1", "[::1]"}) {
+            if (rest.substr(0, host.size()) != host) {
+                continue;
+            }
+            const std::string_view port = rest.substr(host.size());
+            if (port.empty()) {
+                return true;
+            }
+            return port.size() >= 2 && port.size() <= 6 && port[0] == ':' &&
+                   std::all_of(port.begin() + 1, port.end(), [](char c) { return c >= '0' && c <= '9'; });
+        }
+        return false;
     }
     return false;
 }
@@ -10470,13 +10981,12 @@ inline void add_cors_headers(const cors_options& options, const http::request& r
     if (!options.enabled() || !origin || !options.allows(*origin)) {
         return;
     }
-    const bool any = std::find(options.allowed_origins.begin(), options.allowed_origins.end(), "*") !=
-                     options.allowed_origins.end();
-    out.fields.set("Access-Control-Allow-Origin", any && !options.allow_credentials ? "*" : std::string(*origin));
+    const bool any = options.allows_any() && !options.allow_credentials; // (validate() refuses both)
+    out.fields.set("Access-Control-Allow-Origin", any ? "*" : std::string(*origin));
     if (options.allow_credentials) {
         out.fields.set("Access-Control-Allow-Credentials", "true");
     }
-    if (!any || options.allow_credentials) {
+    if (!any) {
         out.fields.set("Vary", "Origin");
     }
 }
@@ -10529,6 +11039,10 @@ struct http_session_options {
     std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
     /// How long a kept-alive socket may wait for its next request (Kestrel's KeepAliveTimeout).
     std::chrono::milliseconds keep_alive_timeout = std::chrono::seconds(130);
+    /// A response write (an answer, a part of an event stream or of a long poll's answer) that has not
+    /// finished after this long closes the socket: the client stopped reading (ASP.NET Core's
+    /// TransportSendTimeout, 10 s, applied to every write of the HTTP layer). 0: no limit.
+    std::chrono::milliseconds send_timeout = std::chrono::seconds(10);
 };
 
 } // namespace signalrpp::hosting
@@ -10676,6 +11190,10 @@ public:
 
     void on_written(std::error_code ec, std::size_t) override {
         writing_ = false;
+        if (std::exchange(write_timer_armed_, false)) {
+            ++timer_generation_;
+            timer_.cancel();
+        }
         signalrpp::detail::release_storage(out_);
         if (ec) {
             peer_gone(ec);
@@ -10707,6 +11225,9 @@ public:
     }
 
     void respond(http::response response) override {
+        if (mode_ != mode::exchange) {
+            return; // the socket has gone meanwhile (a POST answered after its data was taken)
+        }
         for (const auto& field : exchange_fields_.list()) {
             if (!response.fields.contains(field.name)) {
                 response.fields.add(field.name, field.value);
@@ -10793,6 +11314,12 @@ private:
         timer_.cancel();
         close_after_ = !http::keep_alive(request) || stopping_;
         const bool head = request.method == "HEAD";
+        if (const auto problem = http::host_field_problem(request); !problem.empty()) {
+            http::response r = http::text_response(400, std::string(problem));
+            close_after_ = true;
+            write_answer(r, head);
+            return;
+        }
         route_result result = handler_->handle(request, request_context{shared_from_this(), remote_, secure_});
         switch (result.what) {
         case route_result::kind::respond: write_answer(result.response, head); break;
@@ -10836,7 +11363,23 @@ private:
     void start_write(std::string bytes) {
         out_ = std::move(bytes);
         writing_ = true;
+        if (options_.send_timeout.count() > 0) {
+            arm_write_timer();
+        }
         io_->async_write(asio::buffer(out_), shared_from_this());
+    }
+
+    // A write still under way after the send timeout: the client stopped reading. The socket is closed
+    // (which ends the write) and an exchange's user hears error::send_timeout.
+    void arm_write_timer() {
+        const std::uint64_t generation = ++timer_generation_;
+        write_timer_armed_ = true;
+        timer_.expires_after(options_.send_timeout);
+        timer_.async_wait([self = shared_from_this(), generation](std::error_code ec) {
+            if (!ec && generation == self->timer_generation_ && self->writing_) {
+                self->peer_gone(make_error_code(error::send_timeout));
+            }
+        });
     }
 
     void arm_timer(std::chrono::milliseconds after, bool request_started) {
@@ -10894,6 +11437,7 @@ private:
     http::request_parser parser_;
     asio::steady_timer timer_;
     std::uint64_t timer_generation_ = 0;
+    bool write_timer_armed_ = false;
     std::string input_;
     std::string out_;
     std::string remote_;
@@ -11178,6 +11722,7 @@ inline http::response serve_static_file(const std::filesystem::path& root, std::
 // ---- end signalrpp/server/static_files.hpp
 
 #include <atomic>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -11190,8 +11735,11 @@ namespace signalrpp::hosting {
 
 class router final : public request_handler {
 public:
+    /// Throws std::invalid_argument for CORS options the protocol does not allow (cors_options::validate).
     router(cors_options cors, std::optional<std::filesystem::path> static_root)
-        : cors_(std::move(cors)), static_root_(std::move(static_root)) {}
+        : cors_(std::move(cors)), static_root_(std::move(static_root)) {
+        cors_.validate();
+    }
 
     /// Maps `path` ("/chat"). Call before serving (not thread-safe with handle()).
     void map(std::string path, std::shared_ptr<connection_endpoint> endpoint) {
@@ -11278,6 +11826,13 @@ private:
         return path.size() == prefix.size() || prefix == "/" || path[prefix.size()] == '/';
     }
 
+    // A route handler threw: 500 (unless it answered already), and the log says so.
+    static void route_failed(const http::request& r, std::string_view what) {
+        log(log_level::error, log_category::hosting, "RouteHandlerFailed", {}, [&] {
+            return "the HTTP route handler for " + std::string(r.path()) + " threw: " + std::string(what);
+        });
+    }
+
     static route_result answer_route(const http_route_handler& handler, http::request& r,
                                      const request_context& context) {
         auto watch = std::make_shared<detail::route_watch>();
@@ -11285,7 +11840,16 @@ private:
         result.what = route_result::kind::exchange;
         result.user = watch;
         result.begin = [&handler, &r, exchange = context.exchange, watch](const http::response&) {
-            handler(r, http_responder(std::make_shared<detail::route_answer>(exchange, watch)));
+            auto answer = std::make_shared<detail::route_answer>(exchange, watch);
+            try {
+                handler(r, http_responder(answer));
+            } catch (const std::exception& e) {
+                route_failed(r, e.what());
+                answer->send(http::text_response(500));
+            } catch (...) {
+                route_failed(r, "an exception not derived from std::exception");
+                answer->send(http::text_response(500));
+            }
         };
         return result;
     }
@@ -12211,40 +12775,50 @@ void post_completion(Handler handler, const asio::any_io_executor& io_executor, 
     asio::post(executor, [handler = std::move(handler), ec, n]() mutable { std::move(handler)(ec, n); });
 }
 
-/// A read waiting for bytes, whatever its handler and buffer types.
-class memory_stream_read_op {
+/// An operation waiting on a memory stream (a read for bytes, a write for room), whatever its handler.
+class memory_stream_op {
+public:
+    memory_stream_op() = default;
+    memory_stream_op(const memory_stream_op&) = delete;
+    memory_stream_op& operator=(const memory_stream_op&) = delete;
+    virtual ~memory_stream_op() = default;
+
+    /// Posts the completion. Called once, without the lock; the op is destroyed right after.
+    virtual void complete(std::error_code ec, std::size_t n) = 0;
+};
+
+/// A read waiting for bytes.
+class memory_stream_read_op : public memory_stream_op {
 public:
     explicit memory_stream_read_op(std::uint64_t id) : id(id) {}
-    memory_stream_read_op(const memory_stream_read_op&) = delete;
-    memory_stream_read_op& operator=(const memory_stream_read_op&) = delete;
-    virtual ~memory_stream_read_op() = default;
 
     /// Copies at most `limit` bytes of `from` into the read's buffers; returns how many. Called under the lock.
     virtual std::size_t fill(std::string_view from, std::size_t limit) = 0;
 
-    /// Posts the completion. Called once, without the lock; the op is destroyed right after.
-    virtual void complete(std::error_code ec, std::size_t n) = 0;
-
     const std::uint64_t id; // tells a stale cancellation from the current read's
 };
 
-template <class Handler, class MutableBufferSequence>
-class memory_stream_read_op_impl final : public memory_stream_read_op {
+/// A write waiting for room at the peer (see memory_stream::set_capacity).
+class memory_stream_write_op : public memory_stream_op {
 public:
-    memory_stream_read_op_impl(std::uint64_t id, Handler&& handler, const MutableBufferSequence& buffers,
-                               const asio::any_io_executor& io_executor)
-        : memory_stream_read_op(id), handler_(std::move(handler)), buffers_(buffers),
+    /// Appends at most `limit` bytes of the write's buffers to `to`; returns how many. Called under the lock.
+    virtual std::size_t drain(std::string& to, std::size_t limit) = 0;
+    /// The bytes the write was given.
+    virtual std::size_t size() const = 0;
+};
+
+/// A handler kept while its operation waits. Both executors count it as outstanding work meanwhile, so
+/// run() does not return.
+template <class Handler>
+class waiting_handler {
+public:
+    waiting_handler(Handler&& handler, const asio::any_io_executor& io_executor)
+        : handler_(std::move(handler)),
           io_work_(asio::prefer(io_executor, asio::execution::outstanding_work.tracked)),
           handler_work_(asio::prefer(asio::get_associated_executor(handler_, io_executor),
                                      asio::execution::outstanding_work.tracked)) {}
 
-    std::size_t fill(std::string_view from, std::size_t limit) override {
-        return asio::buffer_copy(buffers_, asio::buffer(from.data(), from.size()), limit);
-    }
-
-    void complete(std::error_code ec, std::size_t n) override {
-        post_completion(std::move(handler_), io_work_, ec, n);
-    }
+    void complete(std::error_code ec, std::size_t n) { post_completion(std::move(handler_), io_work_, ec, n); }
 
 private:
     using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
@@ -12252,10 +12826,54 @@ private:
         std::declval<const handler_executor&>(), asio::execution::outstanding_work.tracked))>;
 
     Handler handler_;
-    MutableBufferSequence buffers_;
-    // While the read waits, both executors count it as outstanding work, so run() does not return.
     asio::any_io_executor io_work_;
     tracked_handler_executor handler_work_;
+};
+
+template <class Handler, class MutableBufferSequence>
+class memory_stream_read_op_impl final : public memory_stream_read_op {
+public:
+    memory_stream_read_op_impl(std::uint64_t id, Handler&& handler, const MutableBufferSequence& buffers,
+                               const asio::any_io_executor& io_executor)
+        : memory_stream_read_op(id), handler_(std::move(handler), io_executor), buffers_(buffers) {}
+
+    std::size_t fill(std::string_view from, std::size_t limit) override {
+        return asio::buffer_copy(buffers_, asio::buffer(from.data(), from.size()), limit);
+    }
+
+    void complete(std::error_code ec, std::size_t n) override { handler_.complete(ec, n); }
+
+private:
+    waiting_handler<Handler> handler_;
+    MutableBufferSequence buffers_;
+};
+
+template <class Handler, class ConstBufferSequence>
+class memory_stream_write_op_impl final : public memory_stream_write_op {
+public:
+    memory_stream_write_op_impl(Handler&& handler, const ConstBufferSequence& buffers,
+                                const asio::any_io_executor& io_executor)
+        : handler_(std::move(handler), io_executor), buffers_(buffers) {}
+
+    std::size_t drain(std::string& to, std::size_t limit) override {
+        std::size_t n = 0;
+        for (auto it = asio::buffer_sequence_begin(buffers_); it != asio::buffer_sequence_end(buffers_) && n < limit;
+             ++it) {
+            const asio::const_buffer buffer(*it);
+            const std::size_t take = (std::min)(buffer.size(), limit - n);
+            to.append(static_cast<const char*>(buffer.data()), take);
+            n += take;
+        }
+        return n;
+    }
+
+    std::size_t size() const override { return asio::buffer_size(buffers_); }
+
+    void complete(std::error_code ec, std::size_t n) override { handler_.complete(ec, n); }
+
+private:
+    waiting_handler<Handler> handler_;
+    ConstBufferSequence buffers_;
 };
 
 /// One end's half of the shared state: what waits for it to read, and its settings.
@@ -12268,9 +12886,11 @@ struct memory_stream_end {
     std::string input;         // input[consumed, size): bytes written for this end and not read yet
     std::size_t consumed = 0;
     std::unique_ptr<memory_stream_read_op> pending_read;
+    std::unique_ptr<memory_stream_write_op> pending_write; // a write of this end, waiting for room at the peer
     std::uint64_t read_ids = 0;
     std::size_t read_size = (std::numeric_limits<std::size_t>::max)();
     std::size_t write_size = (std::numeric_limits<std::size_t>::max)();
+    std::size_t capacity = (std::numeric_limits<std::size_t>::max)(); // the most unread bytes input holds
     bool fail_armed = false;
     std::size_t fail_countdown = 0;
     std::error_code fail_error;
@@ -12278,6 +12898,12 @@ struct memory_stream_end {
     std::size_t nwrite = 0;
 
     std::string_view available() const { return std::string_view(input).substr(consumed); }
+
+    /// How many more bytes input takes now.
+    std::size_t room() const {
+        const std::size_t waiting = input.size() - consumed;
+        return receive_shut ? (std::numeric_limits<std::size_t>::max)() : capacity > waiting ? capacity - waiting : 0;
+    }
 
     void consume(std::size_t n) {
         consumed += n;
@@ -12305,9 +12931,9 @@ struct memory_stream_end {
     }
 };
 
-/// A read to complete once the lock is released.
+/// An operation to complete once the lock is released.
 struct memory_stream_completion {
-    std::unique_ptr<memory_stream_read_op> op;
+    std::unique_ptr<memory_stream_op> op;
     std::error_code ec;
     std::size_t n = 0;
 
@@ -12335,18 +12961,39 @@ struct memory_stream_state {
         return done;
     }
 
-    /// Completes the side's waiting read with operation_aborted; only read `id` unless `any`.
-    void abort_read(int side, std::uint64_t id, bool any) {
+    /// Under the lock, after `reader` read: the peer's waiting write takes the room that opened.
+    memory_stream_completion make_room(int reader) {
         memory_stream_completion done;
+        auto& in = ends[static_cast<std::size_t>(reader)];
+        auto& writer = ends[static_cast<std::size_t>(1 - reader)];
+        const std::size_t room = (std::min)(in.room(), writer.write_size);
+        if (writer.pending_write && room > 0) {
+            std::string dropped;
+            done.n = writer.pending_write->drain(in.receive_shut ? dropped : in.input, room);
+            done.op = std::move(writer.pending_write);
+        }
+        return done;
+    }
+
+    /// Completes the side's waiting read with operation_aborted; only read `id` unless `any`, which also
+    /// aborts the side's waiting write.
+    void abort_read(int side, std::uint64_t id, bool any) {
+        memory_stream_completion read;
+        memory_stream_completion write;
         {
             std::lock_guard lock(mutex);
             auto& pending = ends[side].pending_read;
             if (pending && (any || pending->id == id)) {
-                done.op = std::move(pending);
-                done.ec = asio::error::operation_aborted;
+                read.op = std::move(pending);
+                read.ec = asio::error::operation_aborted;
+            }
+            if (any && ends[side].pending_write) {
+                write.op = std::move(ends[side].pending_write);
+                write.ec = asio::error::operation_aborted;
             }
         }
-        done.run();
+        read.run();
+        write.run();
     }
 };
 
@@ -12368,7 +13015,7 @@ struct memory_stream_read_cancellation {
     }
 };
 
-/// Knows the streams of one execution context, so that its shutdown destroys their waiting reads' handlers
+/// Knows the streams of one execution context, so that its shutdown destroys their waiting operations' handlers
 /// (as Asio does for its own objects) instead of leaking them, and whatever they own, with the stream.
 class memory_stream_service final : public asio::execution_context::service {
 public:
@@ -12392,13 +13039,16 @@ private:
             std::lock_guard lock(mutex_);
             states.swap(states_);
         }
-        std::vector<std::unique_ptr<memory_stream_read_op>> abandoned;
+        std::vector<std::unique_ptr<memory_stream_op>> abandoned;
         for (const auto& weak : states) {
             if (auto state = weak.lock()) {
                 std::lock_guard lock(state->mutex);
                 for (auto& end : state->ends) {
                     if (end.pending_read) {
                         abandoned.push_back(std::move(end.pending_read));
+                    }
+                    if (end.pending_write) {
+                        abandoned.push_back(std::move(end.pending_write));
                     }
                 }
             }
@@ -12433,7 +13083,10 @@ inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any
 /// its reads take only the bytes given to append_input(), and its writes fail with not_connected.
 ///
 /// Semantics, close to a TCP socket's:
-/// - Writes complete at once (buffering is unbounded), accepting min(buffer size, write size limit) bytes.
+/// - Writes complete at once, accepting min(buffer size, write size limit) bytes, unless the peer holds
+///   `capacity` unread bytes (set_capacity on the peer; unbounded by default): a write then waits until
+///   the peer reads, as a socket's does when the peer's receive window is full, and takes the room that
+///   opens. A synchronous write_some gets would_block instead.
 /// - A read completes as soon as bytes are waiting, with min(buffer size, read size limit, waiting) of them.
 ///   A zero-size read or write completes at once with 0 bytes, as on Asio's sockets.
 /// - close() on this end: its waiting read fails with operation_aborted, its unread bytes are dropped, and
@@ -12450,9 +13103,10 @@ inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any
 ///
 /// Completion handlers are never invoked by the call that starts or completes an operation: they are posted
 /// to the handler's associated executor (the end's executor by default). A waiting read counts as outstanding
-/// work on both executors, so io_context::run() does not return while a read waits; when the execution
-/// context shuts down, waiting reads are destroyed without being invoked (so ends may outlive their context).
-/// A waiting read is allocated with operator new, not with the handler's associated allocator.
+/// work on both executors, so io_context::run() does not return while a read waits (a write likewise); when
+/// the execution context shuts down, waiting operations are destroyed without being invoked (so ends may
+/// outlive their context). A waiting operation is allocated with operator new, not with the handler's
+/// associated allocator.
 ///
 /// Thread safety: the two ends may be used from different threads at once; on one end, at most one read and
 /// one write at a time (as with a socket; two reads at once are a bug the stream asserts on). The other
@@ -12533,13 +13187,20 @@ public:
     /// Counts as a read operation. Not a blocking SyncReadStream: asio::read() on it fails rather than waits.
     template <class MutableBufferSequence>
     std::size_t read_some(const MutableBufferSequence& buffers, std::error_code& ec) {
-        std::lock_guard lock(state_->mutex);
-        switch (begin_read(asio::buffer_size(buffers) == 0, ec)) {
-        case read_step::done: return 0;
-        case read_step::wait: ec = asio::error::would_block; return 0;
-        case read_step::copy: break;
+        detail::memory_stream_completion woken;
+        std::size_t n = 0;
+        {
+            std::lock_guard lock(state_->mutex);
+            switch (begin_read(asio::buffer_size(buffers) == 0, ec)) {
+            case read_step::done: return 0;
+            case read_step::wait: ec = asio::error::would_block; return 0;
+            case read_step::copy: break;
+            }
+            n = copy_out(end(), buffers);
+            woken = state_->make_room(side_);
         }
-        return copy_out(end(), buffers);
+        woken.run();
+        return n;
     }
 
     template <class MutableBufferSequence>
@@ -12552,10 +13213,16 @@ public:
         return n;
     }
 
-    /// Writes at once, as async_write_some does, and wakes the peer's waiting read.
+    /// Writes at once, as async_write_some does, and wakes the peer's waiting read; would_block where
+    /// async_write_some would wait for room.
     template <class ConstBufferSequence>
     std::size_t write_some(const ConstBufferSequence& buffers, std::error_code& ec) {
-        return write(*state_, side_, buffers, ec);
+        bool full = false;
+        const std::size_t n = write(*state_, side_, buffers, ec, full);
+        if (full) {
+            ec = asio::error::would_block;
+        }
+        return n;
     }
 
     template <class ConstBufferSequence>
@@ -12571,7 +13238,9 @@ public:
     /// Closes this end (see the class comment). Closing again does nothing.
     void close() {
         detail::memory_stream_completion mine;
+        detail::memory_stream_completion my_write;
         detail::memory_stream_completion theirs;
+        detail::memory_stream_completion their_write;
         {
             std::lock_guard lock(state_->mutex);
             auto& me = end();
@@ -12583,12 +13252,18 @@ public:
             me.consumed = 0;
             mine.op = std::move(me.pending_read);
             mine.ec = asio::error::operation_aborted;
+            my_write.op = std::move(me.pending_write);
+            my_write.ec = asio::error::operation_aborted;
             // A read waits only while nothing is available for it: it gets eof now.
             theirs.op = std::move(peer().pending_read);
             theirs.ec = asio::error::eof;
+            their_write.op = std::move(peer().pending_write);
+            their_write.ec = asio::error::broken_pipe;
         }
         mine.run();
+        my_write.run();
         theirs.run();
+        their_write.run();
     }
 
     /// Ends sending, receiving or both (see the class comment), as asio::basic_socket::shutdown does; a waiting
@@ -12596,7 +13271,9 @@ public:
     /// completes with eof. bad_descriptor once this end is closed. Not counted as an operation by fail_after.
     void shutdown(asio::socket_base::shutdown_type what, std::error_code& ec) {
         detail::memory_stream_completion mine;
+        detail::memory_stream_completion my_write;
         detail::memory_stream_completion theirs;
+        detail::memory_stream_completion their_write;
         {
             std::lock_guard lock(state_->mutex);
             auto& me = end();
@@ -12609,6 +13286,8 @@ public:
                 me.send_shut = true;
                 theirs.op = std::move(peer().pending_read); // it waits only while nothing is available
                 theirs.ec = asio::error::eof;
+                my_write.op = std::move(me.pending_write);
+                my_write.ec = asio::error::broken_pipe;
             }
             if (what != asio::socket_base::shutdown_send) {
                 me.receive_shut = true;
@@ -12616,10 +13295,13 @@ public:
                 me.consumed = 0;
                 mine.op = std::move(me.pending_read);
                 mine.ec = asio::error::eof;
+                their_write = state_->make_room(side_); // what it writes is dropped from now on
             }
         }
         mine.run();
+        my_write.run();
         theirs.run();
+        their_write.run();
     }
 
     void shutdown(asio::socket_base::shutdown_type what) {
@@ -12666,6 +13348,43 @@ public:
         assert(n > 0);
         std::lock_guard lock(state_->mutex);
         end().write_size = n;
+    }
+
+    /// At most `n` unread bytes at this end (n >= 1), like a socket's receive buffer: the peer's writes
+    /// wait while it is full. Unlimited by default.
+    void set_capacity(std::size_t n) {
+        assert(n > 0);
+        detail::memory_stream_completion woken;
+        {
+            std::lock_guard lock(state_->mutex);
+            end().capacity = n;
+            woken = state_->make_room(side_);
+        }
+        woken.run();
+    }
+
+    /// Whether a read of this end is waiting for bytes.
+    bool read_waiting() const {
+        std::lock_guard lock(state_->mutex);
+        return end().pending_read != nullptr;
+    }
+
+    /// Whether a write of this end is waiting for room at the peer.
+    bool write_waiting() const {
+        std::lock_guard lock(state_->mutex);
+        return end().pending_write != nullptr;
+    }
+
+    /// Whether a read of the peer's is waiting for bytes (false when there is no peer).
+    bool peer_read_waiting() const {
+        std::lock_guard lock(state_->mutex);
+        return peer().pending_read != nullptr;
+    }
+
+    /// Whether a write of the peer's is waiting for room at this end.
+    bool peer_write_waiting() const {
+        std::lock_guard lock(state_->mutex);
+        return peer().pending_write != nullptr;
     }
 
     /// Bytes waiting to be read at this end.
@@ -12757,13 +13476,27 @@ private:
         return n;
     }
 
+    // Writes what the peer has room for; `full` (and nothing written) when it has none.
     template <class ConstBufferSequence>
     static std::size_t write(detail::memory_stream_state& state, int side, const ConstBufferSequence& buffers,
-                             std::error_code& ec) {
+                             std::error_code& ec, bool& full) {
         detail::memory_stream_completion woken;
         std::size_t n = 0;
         {
             std::lock_guard lock(state.mutex);
+            n = write_locked(state, side, buffers, ec, full, woken);
+        }
+        woken.run();
+        return n;
+    }
+
+    // write() under the lock: the peer's waiting read, if the bytes complete it, goes to `woken`.
+    template <class ConstBufferSequence>
+    static std::size_t write_locked(detail::memory_stream_state& state, int side, const ConstBufferSequence& buffers,
+                                    std::error_code& ec, bool& full, detail::memory_stream_completion& woken) {
+        std::size_t n = 0;
+        full = false;
+        {
             auto& me = end_of(state, side);
             auto& other = end_of(state, 1 - side);
             ++me.nwrite;
@@ -12786,20 +13519,24 @@ private:
                 ec = asio::error::broken_pipe;
                 return 0;
             }
+            const std::size_t limit = (std::min)(me.write_size, other.room());
+            if (limit == 0) {
+                full = true;
+                return 0;
+            }
             for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
                 const asio::const_buffer buffer(*it);
-                const std::size_t take = (std::min)(buffer.size(), me.write_size - n);
+                const std::size_t take = (std::min)(buffer.size(), limit - n);
                 if (!other.receive_shut) {
                     other.input.append(static_cast<const char*>(buffer.data()), take);
                 }
                 n += take;
-                if (n == me.write_size) {
+                if (n == limit) {
                     break;
                 }
             }
             woken = detail::memory_stream_state::deliver(other);
         }
-        woken.run();
         return n;
     }
 
@@ -12815,12 +13552,16 @@ private:
             handler_type h(std::forward<ReadHandler>(handler));
             std::error_code ec;
             std::size_t n = 0;
+            detail::memory_stream_completion woken;
             {
                 std::lock_guard lock(state->mutex);
                 auto& me = end_of(*state, side);
                 switch (begin_read(*state, side, asio::buffer_size(buffers) == 0, ec)) {
                 case read_step::done: break;
-                case read_step::copy: n = copy_out(me, buffers); break;
+                case read_step::copy:
+                    n = copy_out(me, buffers);
+                    woken = state->make_room(side);
+                    break;
                 case read_step::wait: {
                     assert(!me.pending_read && "memory_stream: two reads at once on one end");
                     const std::uint64_t id = ++me.read_ids;
@@ -12837,6 +13578,7 @@ private:
                 }
                 }
             }
+            woken.run();
             detail::post_completion(std::move(h), end_of(*state, side).executor, ec, n);
         }
     };
@@ -12849,10 +13591,26 @@ private:
 
         template <class WriteHandler, class ConstBufferSequence>
         void operator()(WriteHandler&& handler, const ConstBufferSequence& buffers) const {
+            using handler_type = std::decay_t<WriteHandler>;
+            handler_type h(std::forward<WriteHandler>(handler));
             std::error_code ec;
-            const std::size_t n = write(*state, side, buffers, ec);
-            detail::post_completion(std::decay_t<WriteHandler>(std::forward<WriteHandler>(handler)),
-                                    end_of(*state, side).executor, ec, n);
+            bool full = false;
+            std::size_t n = 0;
+            detail::memory_stream_completion woken;
+            {
+                std::lock_guard lock(state->mutex);
+                n = write_locked(*state, side, buffers, ec, full, woken);
+                if (full) {
+                    auto& me = end_of(*state, side);
+                    assert(!me.pending_write && "memory_stream: two writes at once on one end");
+                    me.pending_write =
+                        std::make_unique<detail::memory_stream_write_op_impl<handler_type, ConstBufferSequence>>(
+                            std::move(h), buffers, me.executor);
+                    return;
+                }
+            }
+            woken.run();
+            detail::post_completion(std::move(h), end_of(*state, side).executor, ec, n);
         }
     };
 

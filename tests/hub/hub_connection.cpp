@@ -1,5 +1,7 @@
 #include <signalrpp/hub/hub_connection.hpp>
 
+#include <signalrpp/core/log.hpp>
+
 #include "hub_test_support.hpp"
 
 #include <catch2/catch.hpp>
@@ -7,8 +9,11 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <stdexcept>
 #include <thread>
 
 // The hub protocol on one connection: handshake, invocations and their answers, lifecycle hooks,
@@ -405,6 +410,95 @@ TEST_CASE("filters run around invocations (asynchronous ones too), connect and d
                                                      "after later", "before fail_for_client", "disconnected"});
 }
 
+namespace hub_connection_tests {
+
+// Throws from after_invoke and on_disconnected.
+struct throwing_filter : signalrpp::hub_filter {
+    void after_invoke(const signalrpp::hub_invocation_context&) override { throw std::runtime_error("after"); }
+    void on_disconnected(const signalrpp::hub_caller_context&, std::exception_ptr) override {
+        throw std::runtime_error("gone");
+    }
+};
+
+// The messages of the error records logged while it lives.
+class error_log {
+public:
+    error_log() {
+        signalrpp::set_log_sink(signalrpp::log_level::error, [this](const signalrpp::log_record& r) {
+            std::lock_guard lock(mutex_);
+            messages_.emplace_back(r.message);
+        });
+    }
+    ~error_log() { signalrpp::set_log_sink(signalrpp::log_level::none, nullptr); }
+    bool has(std::string_view text) {
+        std::lock_guard lock(mutex_);
+        return std::any_of(messages_.begin(), messages_.end(),
+                           [&](const std::string& m) { return m.find(text) != std::string::npos; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::string> messages_;
+};
+
+} // namespace hub_connection_tests
+
+TEST_CASE("an authorize or filter that throws fails that call only, and is logged; the connection goes on") {
+    HUB_TEST_EACH_CARRIER();
+    error_log logged;
+    signalrpp::hub_options o;
+    o.filters.push_back(std::make_shared<throwing_filter>());
+    o.authorize = [](const signalrpp::hub_caller_context&, std::string_view method) -> bool {
+        if (method == "add") {
+            throw std::runtime_error("no policy");
+        }
+        return true;
+    };
+    hub_server<test_hub> server(carrier, o);
+    {
+        hub_client c(server);
+        c.send(R"({"type":1,"invocationId":"1","target":"add","arguments":[1,2]})");
+        CHECK(c.read() == R"({"type":3,"invocationId":"1","error":"An unexpected error occurred invoking 'add' on the server."})");
+        c.send(R"({"type":1,"invocationId":"2","target":"echo","arguments":["ok"]})");
+        CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"ok"})"); // after_invoke threw: the answer stands
+    }
+    CHECK(eventually([&] { return logged.has("authorize threw: no policy"); }));
+    CHECK(eventually([&] { return logged.has("a filter's after_invoke threw: after"); }));
+    CHECK(eventually([&] { return logged.has("a filter's on_disconnected threw: gone"); }));
+    hub_client next(server); // the server serves on
+    next.send(R"({"type":1,"invocationId":"1","target":"echo","arguments":["still"]})");
+    CHECK(next.read() == R"({"type":3,"invocationId":"1","result":"still"})");
+}
+
+TEST_CASE("a hub factory that throws aborts that connection only, and is logged") {
+    HUB_TEST_EACH_CARRIER();
+    error_log logged;
+    auto service = std::make_shared<greeting_service>();
+    service->greeting = "hi";
+    auto made = std::make_shared<std::atomic<int>>(0);
+    hub_server<injected_hub> server(carrier, {}, [service, made] {
+        if ((*made)++ == 0) {
+            throw std::runtime_error("no hub today");
+        }
+        return injected_hub(service);
+    });
+    {
+        // The connection ends as it starts: the socket closes (before or after the 101).
+        server_test::client refused(server.server(), carrier, server.port);
+        bool closed = false;
+        try {
+            closed = refused.upgrade("/hub").status != 101 || refused.closed_by_server();
+        } catch (const std::exception&) {
+            closed = true; // (closed before a whole response)
+        }
+        CHECK(closed);
+    }
+    CHECK(eventually([&] { return logged.has("on_connected threw: no hub today"); }));
+    hub_client c(server);
+    c.send(R"({"type":1,"invocationId":"1","target":"greet","arguments":["ana"]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"1","result":"hi, ana"})");
+}
+
 TEST_CASE("the authorize option refuses methods with the reference's text; unknown methods stay unknown") {
     HUB_TEST_EACH_CARRIER();
     signalrpp::hub_options o;
@@ -440,6 +534,42 @@ TEST_CASE("a hub over long polling: handshake and calls by POST, answers in poll
                          "{\"type\":1,\"invocationId\":\"1\",\"target\":\"transport_name\",\"arguments\":[]}\x1e")
               .status == 200);
     CHECK(poller.request("GET", "/hub?id=" + token).body == "{\"type\":3,\"invocationId\":\"1\",\"result\":\"other\"}\x1e");
+}
+
+TEST_CASE("over long polling, a POST the hub cannot take yet is answered only once it can (backpressure)") {
+    // The security review's F6: POSTs were answered at once, so that while a method held the invocation
+    // slot, any number of them piled up. Now a POST past the hub's input limit waits for its answer.
+    hub_server<test_hub> server(server_test::carrier::tcp);
+    server_test::client poller(server.port), poster(server.port), second(server.port);
+    const auto token = server_test::token_of(poster.request("POST", "/hub/negotiate?negotiateVersion=1").body);
+    const std::string target = "/hub?id=" + token;
+    CHECK(poller.request("GET", target).status == 200);
+    CHECK(poster.request("POST", target, "{\"protocol\":\"json\",\"version\":1}\x1e").status == 200);
+    CHECK(poller.request("GET", target).body == "{}\x1e");
+    // The slot is taken for two seconds; then 80 KiB of Echo calls wait behind it.
+    CHECK(poster.request("POST", target, R"({"type":1,"invocationId":"1","target":"later","arguments":[2000,"slow"]})"
+                                         "\x1e").status == 200);
+    std::string echoes;
+    for (int i = 2; i < 22; ++i) {
+        echoes += R"({"type":1,"invocationId":")" + std::to_string(i) + R"(","target":"echo","arguments":[")" +
+                  std::string(4000, 'e') + "\"]}\x1e";
+    }
+    signalrpp::http::request post{"POST", target, 1, {}, echoes};
+    post.fields.add("Content-Length", std::to_string(echoes.size()));
+    second.send_request(post);
+    const auto conn = server.server().connections().all().at(0);
+    REQUIRE(eventually([&] { return conn->receive_paused(); })); // the hub holds what it cannot take
+    CHECK_FALSE(second.bytes_arrive_within(std::chrono::milliseconds(200))); // (it answered at once before)
+    // The answers come in polls ("later" first); the POST is answered once the hub has taken all it
+    // brought and the answers went out (past the send limit, they wait for a poll).
+    std::string answers;
+    while (answers.find(R"("invocationId":"21")") == std::string::npos) {
+        const auto more = poller.request("GET", target);
+        REQUIRE(more.status == 200);
+        answers += more.body;
+    }
+    CHECK(answers.find(R"({"type":3,"invocationId":"1","result":"slow"})") < answers.find(R"("invocationId":"2")"));
+    CHECK(second.read_response().status == 200);
 }
 
 TEST_CASE("a hub over Server-Sent Events: handshake and calls by POST, answers and pings as events") {

@@ -231,3 +231,74 @@ TEST_CASE("jwt_hs256's authenticator over a real server", "[server]") {
     CHECK(conn->request().user->claim("role") == "admin");
     CHECK(conn->request().user->claim("aud") == "chat");
 }
+
+TEST_CASE("a connection answers only on the path that made it: elsewhere 404, whatever the transport", "[server]") {
+    // The security review's F2: a connection negotiated on an authenticated path was opened and driven
+    // through a path without authentication (and one path's transport restrictions through another's).
+    auto open = std::make_shared<recording_handler>();
+    transport::http_connection_options no_websockets;
+    no_websockets.transports = transport::server_sent_events | transport::long_polling;
+    running_server server(carrier::tcp, authenticated_options(), {}, 1, [&](signalrpp::server& s) {
+        s.map_connection("/open", open, {});
+        s.map_connection("/nows", open, no_websockets);
+    });
+    client c(server.port);
+    const auto token = negotiate_as(c, "alice");
+    auto not_found = [](const http::response& r) {
+        CHECK(r.status == 404);
+        CHECK(r.body == "No Connection with that ID");
+    };
+    {
+        client w(server.port);
+        not_found(w.upgrade("/open?id=" + token));
+    }
+    http::fields event_stream;
+    event_stream.add("Accept", "text/event-stream");
+    not_found(c.request("GET", "/open?id=" + token, {}, event_stream));
+    not_found(c.request("GET", "/open?id=" + token)); // a first poll
+    not_found(c.request("POST", "/open?id=" + token, "sneaky\x1e"));
+    not_found(c.request("DELETE", "/open?id=" + token));
+    CHECK(server.handler->connected_count() == 0);
+    CHECK(open->connected_count() == 0);
+
+    // Its own path, authenticated, still serves it.
+    REQUIRE(c.request("GET", "/echo?id=" + token, {}, bearer("alice")).status == 200);
+    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
+    not_found(c.request("GET", "/open?id=" + token)); // a later poll elsewhere
+    not_found(c.request("POST", "/open?id=" + token, "sneaky\x1e"));
+    REQUIRE(c.request("POST", "/echo?id=" + token, "mine\x1e", bearer("alice")).status == 200);
+    REQUIRE(server.handler->wait([&] { return server.handler->received.size() == 1; }));
+    CHECK(server.handler->received[0] == "mine\x1e");
+
+    // A path without WebSockets: its connection is not opened as one through another path.
+    const auto nows = token_of(c.request("POST", "/nows/negotiate?negotiateVersion=1").body);
+    {
+        client w(server.port);
+        not_found(w.upgrade("/open?id=" + nows));
+        client v(server.port);
+        const auto refused = v.upgrade("/nows?id=" + nows);
+        CHECK(refused.status == 404);
+        CHECK(refused.body == "WebSockets transport not supported by this end point type");
+    }
+    CHECK(open->connected_count() == 0);
+    open->forget_connections();
+}
+
+TEST_CASE("a connection does not change hands: another user's polls, sends and DELETE get 403", "[server]") {
+    running_server server(authenticated_options());
+    client c(server.port);
+    const auto token = negotiate_as(c, "alice");
+    const std::string target = "/echo?id=" + token;
+    REQUIRE(c.request("GET", target, {}, bearer("alice")).status == 200); // the first poll: alice's connection
+    REQUIRE(server.handler->wait([&] { return server.handler->connected.size() == 1; }));
+
+    CHECK(c.request("POST", target, "bob's\x1e", bearer("bob")).status == 403);
+    CHECK(c.request("GET", target, {}, bearer("bob")).status == 403);
+    CHECK(c.request("DELETE", target, {}, bearer("bob")).status == 403);
+    CHECK_FALSE(first_connection(server)->ended());
+
+    REQUIRE(c.request("POST", target, "alice's\x1e", bearer("alice")).status == 200);
+    REQUIRE(server.handler->wait([&] { return server.handler->received.size() == 1; }));
+    CHECK(server.handler->received[0] == "alice's\x1e");
+    CHECK(c.request("DELETE", target, {}, bearer("alice")).status == 202);
+}

@@ -245,6 +245,13 @@ TEST_CASE("CORS: allow_origin_if and localhost_origin accept pages on this machi
     CHECK(!signalrpp::hosting::localhost_origin("http://localhost.evil.example"));
     CHECK(!signalrpp::hosting::localhost_origin("http://example.com:5000"));
     CHECK(!signalrpp::hosting::localhost_origin("null"));
+    // The security review's F7: only scheme://host[:digits], to the end.
+    for (const char* bad : {"http://localhost:80@evil.com", "http://localhost:abc", "http://localhost:1, http://evil.com",
+                            "http://localhost:", "http://localhost:1234567", "http://localhost/", "http://LOCALHOST:1",
+                            "http://127.0.0.1.nip.io", "ws://localhost", "http://[::1]x"}) {
+        CAPTURE(bad);
+        CHECK(!signalrpp::hosting::localhost_origin(bad));
+    }
     signalrpp::server_options options;
     options.cors.allow_origin_if = signalrpp::hosting::localhost_origin;
     running_server server(carrier::memory, {}, options);
@@ -255,4 +262,52 @@ TEST_CASE("CORS: allow_origin_if and localhost_origin accept pages on this machi
           "http://localhost:4321");
     origin.set("Origin", "http://example.com");
     CHECK(!c.request("POST", "/echo/negotiate", {}, origin).fields.contains("Access-Control-Allow-Origin"));
+}
+
+TEST_CASE("CORS: \"*\" with credentials is refused when the server is made, as ASP.NET Core refuses it", "[server]") {
+    asio::io_context io;
+    signalrpp::server_options options;
+    options.cors.allowed_origins = {"*"};
+    options.cors.allow_credentials = true;
+    CHECK_THROWS_AS(signalrpp::server(io, options), std::invalid_argument);
+    options.cors.allow_credentials = false;
+    CHECK_NOTHROW(signalrpp::server(io, options));
+    options.cors.allowed_origins = {"http://localhost:5000"};
+    options.cors.allow_credentials = true;
+    CHECK_NOTHROW(signalrpp::server(io, options));
+}
+
+TEST_CASE("Host: none in HTTP/1.1, or two, is 400 and the socket closes; HTTP/1.0 may omit it", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    for (const auto& [host_fields, reason] : {std::pair{"", "Request is missing Host header."},
+                                              std::pair{"Host: a\r\nHost: b\r\n", "Multiple Host headers."}}) {
+        client c(server);
+        c.send(std::string("POST /echo/negotiate HTTP/1.1\r\n") + host_fields + "Content-Length: 0\r\n\r\n");
+        const auto r = c.read_response();
+        CHECK(r.status == 400);
+        CHECK(r.body == reason);
+        CHECK(c.closed_by_server());
+    }
+    {
+        client c(server);
+        c.send("POST /echo/negotiate HTTP/1.0\r\nContent-Length: 0\r\n\r\n");
+        CHECK(c.read_response().status == 200);
+    }
+    CHECK(server.server().connections().size() == 1); // only the last made a connection
+}
+
+TEST_CASE("HTTP/1.0 with Transfer-Encoding is answered, then the socket closes even with keep-alive", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
+    c.send("POST /echo/negotiate HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+           "POST /echo/negotiate HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n");
+    const auto r = c.read_response();
+    CHECK(r.status == 200);
+    CHECK(r.fields.find("Connection") == "close");
+    CHECK(c.closed_by_server()); // the second request is not served
+    CHECK(server.server().connections().size() == 1);
 }

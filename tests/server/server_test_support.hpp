@@ -27,6 +27,7 @@
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -273,7 +274,16 @@ public:
 
     void send(std::string_view bytes) {
         if (memory_) {
-            asio::write(*memory_, asio::buffer(bytes.data(), bytes.size()));
+            // Asynchronously: the server's end may have a capacity (memory_stream::set_capacity).
+            bool done = false;
+            std::error_code failed;
+            asio::async_write(*memory_, asio::buffer(bytes.data(), bytes.size()), [&](std::error_code ec, std::size_t) {
+                failed = ec;
+                done = true;
+            });
+            if (!run_until([&] { return done; }) || failed) {
+                throw std::runtime_error("the in-memory write did not complete");
+            }
         } else {
             asio::write(*socket_, asio::buffer(bytes.data(), bytes.size()));
         }
@@ -374,6 +384,38 @@ public:
         return std::exchange(buffer_, {});
     }
 
+    /// Memory carrier: starts writing `bytes` (kept here) in the background: the write goes on whenever
+    /// this client's io_context runs (in reads, in run_until) and may wait for room at the server's end.
+    void start_send(std::string bytes) {
+        background_ = std::move(bytes);
+        sending_ = true;
+        asio::async_write(memory(), asio::buffer(background_), [this](std::error_code, std::size_t) { sending_ = false; });
+    }
+
+    /// Whether the write start_send began is still under way.
+    bool sending() const { return sending_; }
+
+    /// Runs this client's io_context until `done()` holds, checked every few milliseconds, for up to 10 s;
+    /// returns whether it held.
+    bool run_until(const std::function<bool()>& done) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!done()) {
+            if (std::chrono::steady_clock::now() >= deadline) {
+                return false;
+            }
+            io_.restart();
+            io_.run_for(std::chrono::milliseconds(5));
+        }
+        return true;
+    }
+
+    /// TCP carrier: whether bytes from the server arrive within `wait` (or are here already). For checks
+    /// that something does not come: a wait this short can only make a broken server look right.
+    bool bytes_arrive_within(std::chrono::milliseconds wait) {
+        pollfd p{socket_->native_handle(), POLLIN, 0};
+        return !buffer_.empty() || ::poll(&p, 1, static_cast<int>(wait.count())) > 0;
+    }
+
     /// Whether the server closes the socket (within the read timeout), discarding what comes before.
     bool closed_by_server() {
         while (fill()) {
@@ -406,7 +448,16 @@ private:
                 done = true;
             });
             io_.restart();
-            io_.run_for(client_read_timeout);
+            if (sending_) {
+                // A write start_send began is under way too (it is work: run_for would wait for it).
+                const auto deadline = std::chrono::steady_clock::now() + client_read_timeout;
+                while (!done && io_.run_one_until(deadline) > 0) {
+                }
+            } else {
+                // Until no work is left, rather than until `done`: the stream's thread that completed the
+                // read may still hold work of this io_context, which must not go away under it.
+                io_.run_for(client_read_timeout);
+            }
             if (!done) {
                 memory_->cancel();
                 io_.restart();
@@ -426,6 +477,8 @@ private:
     asio::io_context io_;
     std::optional<asio::ip::tcp::socket> socket_;
     std::optional<memory_stream> memory_;
+    std::string background_; // what start_send writes
+    bool sending_ = false;
     std::string buffer_;
     ws::frame_reader reader_{ws::role::client};
     bool eof_ = false;

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <limits>
+#include <string>
 #include <thread>
 
 using namespace server_test;
@@ -106,6 +108,50 @@ TEST_CASE("fragmented messages are joined; pings are answered with pongs", "[ser
     e = c.read_frame();
     CHECK(e.status == status::message);
     CHECK(e.payload == "hello");
+}
+
+TEST_CASE("a peer that pings and never reads: one pong waits, the server stops reading, the latest ping is answered",
+          "[server]") {
+    // The security review's F1: pongs used to queue without bound behind a write the peer never let finish.
+    running_server server(carrier::memory);
+    client c(server, [](memory_stream& s) { s.set_capacity(64 * 1024); }); // the server's receive buffer
+    REQUIRE(c.upgrade("/echo").status == 101);
+    c.memory().set_capacity(4096); // the client's: full after about 30 pongs
+
+    constexpr int pings = 20000; // 2.6 MB of pings, 20 times what the two buffers hold
+    std::string out;
+    for (int i = 0; i < pings; ++i) {
+        std::string payload = std::to_string(i);
+        payload.resize(125, '.');
+        ws::write_frame(out, ws::opcode::ping, payload, true, ws::masking_key{1, 2, 3, 4});
+    }
+    // The server stops reading (no read waits at its end) while its write waits for room at ours.
+    auto& mine = c.memory();
+    c.start_send(out);
+    REQUIRE(c.run_until([&] {
+        return !c.sending() || (mine.write_waiting() && mine.peer_write_waiting() && !mine.peer_read_waiting());
+    }));
+    CHECK(c.sending()); // it did not take them all
+
+    // Reading from now on, the client gets all its pings taken, fewer pongs than pings, the last one for the
+    // last ping, and the connection still echoes.
+    mine.set_capacity(std::numeric_limits<std::size_t>::max());
+    int pongs = 0;
+    std::string last;
+    auto take = [&](const client::frame_event& e) {
+        REQUIRE(e.status == status::pong);
+        ++pongs;
+        last = e.payload;
+    };
+    while (c.sending()) {
+        take(c.read_frame());
+    }
+    c.send_frame(ws::opcode::text, "still here");
+    for (auto e = c.read_frame(); e.status != status::message; e = c.read_frame()) {
+        take(e);
+    }
+    CHECK(pongs < pings);
+    CHECK(last.substr(0, last.find('.')) == std::to_string(pings - 1));
 }
 
 TEST_CASE("a close without a status is answered with 1000, and the connection ends cleanly", "[server]") {

@@ -221,6 +221,68 @@ TEST_CASE("set_write_size limits the bytes a write accepts") {
     CHECK(read_all_now(io, b) == "hel");
 }
 
+TEST_CASE("set_capacity: writes wait while the peer holds that many unread bytes, and take the room reads open") {
+    asio::io_context io;
+    auto [a, b] = make_memory_stream_pair(io.get_executor());
+    b.set_capacity(4);
+    const std::string text = "abcdefghij";
+
+    outcome w1;
+    a.async_write_some(asio::buffer(text), record(w1));
+    io.run();
+    CHECK((w1.done && !w1.ec && w1.n == 4)); // what fits
+    CHECK(b.bytes_available() == 4);
+
+    // Full: a write waits (run() does not return for it: it counts as work) and a synchronous one would block.
+    std::error_code ec;
+    CHECK(a.write_some(asio::buffer(text), ec) == 0);
+    CHECK(ec == asio::error::would_block);
+    outcome w2;
+    a.async_write_some(asio::buffer(text.data() + 4, 6), record(w2));
+    io.restart();
+    io.poll();
+    CHECK_FALSE(w2.done);
+    CHECK(a.write_waiting());
+    CHECK_FALSE(b.read_waiting());
+
+    // Reading three bytes makes room for three.
+    std::array<char, 3> buffer{};
+    outcome r;
+    b.async_read_some(asio::buffer(buffer), record(r));
+    io.restart();
+    io.poll();
+    CHECK((r.done && r.n == 3));
+    CHECK((w2.done && !w2.ec && w2.n == 3));
+    CHECK_FALSE(a.write_waiting());
+    CHECK(read_all_now(io, b) == "defg");
+
+    // A waiting write fails with broken_pipe when the peer closes, and is aborted by its own end's cancel().
+    outcome w3;
+    b.write_some(asio::buffer(text)); // (the other way is unbounded)
+    a.set_capacity(1);
+    CHECK(a.bytes_available() == 10);
+    outcome w4;
+    b.async_write_some(asio::buffer(text), record(w4));
+    io.restart();
+    io.poll();
+    CHECK(b.write_waiting());
+    b.cancel();
+    io.restart();
+    io.poll();
+    CHECK((w4.done && w4.ec == asio::error::operation_aborted));
+    a.async_write_some(asio::buffer(text), record(w3)); // b has room: completes
+    b.set_capacity(1);
+    outcome w5;
+    a.async_write_some(asio::buffer(text), record(w5));
+    io.restart();
+    io.poll();
+    CHECK(a.write_waiting());
+    b.close();
+    io.restart();
+    io.run();
+    CHECK((w5.done && w5.ec == asio::error::broken_pipe));
+}
+
 TEST_CASE("asio::async_read and asio::async_write complete over short reads and writes") {
     asio::io_context io;
     auto [a, b] = make_memory_stream_pair(io.get_executor());

@@ -1,6 +1,6 @@
 // The chat page: one hub connection (/chathub) through the official client. The server calls
-// Message(message), People(people) and Rooms(rooms) here; the page calls SetName, JoinRoom,
-// SendToRoom and Broadcast there.
+// Message(message), People(people), Rooms(rooms) (the whole list, once) and Room(room) (one room that
+// changed, or went) here; the page calls SetName, JoinRoom, SendToRoom and Broadcast there.
 "use strict";
 
 const connection = new signalR.HubConnectionBuilder()
@@ -31,15 +31,30 @@ connection.on("People", (people) => {
 });
 
 connection.on("Rooms", (rooms) => {
-  $("rooms").replaceChildren(...rooms.map((r) => {
-    const li = element("li", r.name === myRoom ? "current" : "", "");
-    const button = element("button", "", "#" + r.name);
-    button.type = "button";
-    button.addEventListener("click", () => join(r.name));
-    li.append(button, element("span", "count", r.people || ""));
-    return li;
-  }));
+  $("rooms").replaceChildren(...rooms.map(roomItem));
 });
+
+connection.on("Room", (r) => {
+  const items = [...$("rooms").children];
+  const existing = items.find((li) => li.dataset.room === r.name);
+  if (!r.open) {
+    existing?.remove();
+  } else if (existing) {
+    existing.replaceWith(roomItem(r));
+  } else {  // a new room: in name order, as the server lists them
+    $("rooms").insertBefore(roomItem(r), items.find((li) => li.dataset.room > r.name) ?? null);
+  }
+});
+
+function roomItem(r) {
+  const li = element("li", r.name === myRoom ? "current" : "", "");
+  li.dataset.room = r.name;
+  const button = element("button", "", "#" + r.name);
+  button.type = "button";
+  button.addEventListener("click", () => join(r.name));
+  li.append(button, element("span", "count", r.people || ""));
+  return li;
+}
 
 // --- what the page asks ------------------------------------------------------------------------
 

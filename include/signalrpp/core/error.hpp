@@ -19,6 +19,12 @@ enum class error {
     transport_protocol_violation = 4,
     /// The server is stopping.
     server_stopping = 5,
+    /// A write to the peer did not finish within the transport send timeout (10 s by default): the peer
+    /// stopped reading.
+    send_timeout = 6,
+    /// A callback of the application (a connection handler, a hub's factory, filter or authorize, ...)
+    /// threw: the connection it served is aborted, and the exception logged.
+    handler_failed = 7,
 };
 
 namespace detail {
@@ -34,6 +40,8 @@ public:
         case error::send_buffer_full: return "the peer reads too slowly: the send buffer limit was passed";
         case error::transport_protocol_violation: return "the peer broke the transport protocol";
         case error::server_stopping: return "the server is stopping";
+        case error::send_timeout: return "the peer stopped reading: a write took longer than the send timeout";
+        case error::handler_failed: return "a callback of the application threw";
         }
         return "unknown signalrpp error";
     }

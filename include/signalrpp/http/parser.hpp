@@ -470,13 +470,27 @@ using request_parser = basic_parser<request>;
 using response_parser = basic_parser<response>;
 
 /// Whether the connection stays open after this request (HTTP/1.1 unless "close"; HTTP/1.0 only with
-/// "keep-alive").
+/// "keep-alive", and never when it came with Transfer-Encoding, a framing HTTP/1.0 does not have: RFC 9112
+/// 6.1 has the server close after answering it).
 inline bool keep_alive(const request& r) {
     const auto connection = r.fields.find("Connection");
     if (r.version_minor >= 1) {
         return !connection || !ascii::iequals(*connection, "close");
     }
-    return connection && ascii::iequals(*connection, "keep-alive");
+    return connection && ascii::iequals(*connection, "keep-alive") && !r.fields.contains("Transfer-Encoding");
+}
+
+/// What is wrong with the request's Host field (RFC 9112 3.2: exactly one in HTTP/1.1, at most one in
+/// HTTP/1.0), as Kestrel's 400 reason; empty when nothing is.
+inline std::string_view host_field_problem(const request& r) {
+    const std::size_t hosts = r.fields.count("Host");
+    if (hosts > 1) {
+        return "Multiple Host headers.";
+    }
+    if (hosts == 0 && r.version_minor >= 1) {
+        return "Request is missing Host header.";
+    }
+    return {};
 }
 
 } // namespace signalrpp::http

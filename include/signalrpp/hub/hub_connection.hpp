@@ -12,6 +12,7 @@
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/hub_exception.hpp>
+#include <signalrpp/core/log.hpp>
 #include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/hub/hub_caller_context.hpp>
 #include <signalrpp/hub/hub_instance.hpp>
@@ -115,9 +116,16 @@ public:
             error = std::make_exception_ptr(std::system_error(ec));
         }
         asio::co_spawn(connection()->get_executor(), hub_->on_disconnected(error),
-                       [self = shared_from_this(), error](std::exception_ptr) {
+                       [self = shared_from_this(), error](std::exception_ptr failure) {
+                           if (failure) {
+                               self->application_error("the hub's on_disconnected", failure);
+                           }
                            for (const auto& filter : self->shared_->options.filters) {
-                               filter->on_disconnected(self->context_, error);
+                               try {
+                                   filter->on_disconnected(self->context_, error);
+                               } catch (...) {
+                                   self->application_error("a filter's on_disconnected", std::current_exception());
+                               }
                            }
                            self->shared_->registry.remove(self->connection()->id());
                        });
@@ -452,6 +460,7 @@ private:
             return; // ended meanwhile
         }
         if (failure) {
+            application_error("the hub's on_connected", failure);
             std::string reason = "Connection closed with an error.";
             try {
                 std::rethrow_exception(failure);
@@ -464,6 +473,20 @@ private:
         hub_connected_ = true;
         set_phase(phase::running);
         resume();
+    }
+
+    // Logs that the application's `what` threw `failure` (its caller answers for the call, if any).
+    void application_error(std::string_view what, std::exception_ptr failure) const {
+        log(log_level::error, log_category::hub_connection_handler, "ApplicationError", connection()->id(), [&] {
+            std::string text = std::string(what) + " threw";
+            try {
+                std::rethrow_exception(failure);
+            } catch (const std::exception& e) {
+                text.append(": ").append(e.what());
+            } catch (...) {
+            }
+            return text;
+        });
     }
 
     void refuse_handshake(std::string_view reason) {
@@ -591,20 +614,28 @@ private:
         const auto& o = shared_->options;
         signalrpp::detail::scratch_string<hub_connection> scratch; // (copied into the send queue)
         std::string& out = scratch.get();
-        if (o.authorize && hub_->has_method(call.target) && !o.authorize(context_, call.target)) {
+        // Answers `call` with `error` instead of invoking it (nothing for a call without an id).
+        const auto refuse = [&](const std::string& error) {
             if (!call.invocation_id.empty()) {
-                protocol::write_completion_error(
-                    out, call.invocation_id,
-                    "Failed to invoke '" + std::string(call.target) + "' because user is unauthorized");
+                protocol::write_completion_error(out, call.invocation_id, error);
                 connection()->send_records(out);
             }
             return true;
+        };
+        if (o.authorize && hub_->has_method(call.target)) {
+            bool allowed = false;
+            try {
+                allowed = o.authorize(context_, call.target);
+            } catch (...) {
+                application_error("authorize", std::current_exception());
+                return refuse(reflect::method_exception_error(call.target, detailed()));
+            }
+            if (!allowed) {
+                return refuse("Failed to invoke '" + std::string(call.target) + "' because user is unauthorized");
+            }
         }
         if (call.streaming && act().streams.count(std::string(call.invocation_id)) != 0) {
-            protocol::write_completion_error(out, call.invocation_id,
-                                             "Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
-            connection()->send_records(out);
-            return true;
+            return refuse("Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
         }
         if (!o.filters.empty()) { // (the context is made only for filters: most hubs have none)
             const hub_invocation_context filter_context{context_, call.target};
@@ -613,12 +644,8 @@ private:
                     filter->before_invoke(filter_context);
                 }
             } catch (...) {
-                if (!call.invocation_id.empty()) {
-                    protocol::write_completion_error(out, call.invocation_id,
-                                                     reflect::method_exception_error(call.target, detailed()));
-                    connection()->send_records(out);
-                }
-                return true;
+                application_error("a filter's before_invoke", std::current_exception());
+                return refuse(reflect::method_exception_error(call.target, detailed()));
             }
         }
 
@@ -726,7 +753,11 @@ private:
         if (!filters.empty()) {
             const hub_invocation_context filter_context{context_, target};
             for (auto filter = filters.rbegin(); filter != filters.rend(); ++filter) {
-                (*filter)->after_invoke(filter_context);
+                try {
+                    (*filter)->after_invoke(filter_context);
+                } catch (...) {
+                    application_error("a filter's after_invoke", std::current_exception());
+                }
             }
         }
     }

@@ -10,10 +10,15 @@
 // with the reference's status codes and texts for a missing id (400), an unknown one (404), a
 // transport the path does not allow (404), a change of transport (400), a second WebSocket or event
 // stream (409).
+// A connection answers only through the endpoint that made it: a token named on another path is
+// unknown there (404), so that each request is authenticated, and its transports restricted, by the
+// path whose application serves the connection (ASP.NET Core starts the application of the endpoint that
+// opens the transport, behind that endpoint's authorization).
 // When the options have an authenticator, each of those requests is authenticated first (as ASP.NET
 // Core's authorization middleware runs before the dispatcher); a refusal is 401 with
 // `WWW-Authenticate: Bearer` and no body, and the identity of a request that opens a transport is kept
-// in the connection's request().user. Methods the path does not serve get their 405 without
+// in the connection's request().user. A later request of the connection (a poll, a send, DELETE) made
+// by another user (another user id) is refused with 403: a connection does not change hands. Methods the path does not serve get their 405 without
 // authentication, as ASP.NET's routing answers them before authorization. CORS preflights never get
 // here: the router answers them.
 
@@ -89,25 +94,20 @@ public:
             return poll(r, context, std::move(user));
         }
         if (r.method == "POST") {
-            return receive(r);
+            return receive(r, context, user);
         }
-        return terminate(r);
+        return terminate(r, user);
     }
 
 private:
-    static constexpr std::string_view transport_name(transport::transport_kind kind) {
-        switch (kind) {
-        case transport::websockets: return "WebSockets";
-        case transport::server_sent_events: return "ServerSentEvents";
-        default: return "LongPolling";
-        }
-    }
-
     std::shared_ptr<transport::connection> create(bool separate_token) const {
         return manager_->create({handler_, options_.send_limit,
                                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                      options_.disconnect_timeout),
-                                 separate_token});
+                                 separate_token, this,
+                                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     options_.transport_send_timeout.count() > 0 ? options_.transport_send_timeout
+                                                                                 : std::chrono::hours(24 * 365))});
     }
 
     // The connection ?id= names, or the answer when there is none.
@@ -118,8 +118,26 @@ private:
             return nullptr;
         }
         auto c = manager_->find(*id);
-        if (!c) {
+        if (!c || c->endpoint() != this) {
             refusal = route_result::respond(404, "No Connection with that ID");
+            return nullptr;
+        }
+        return c;
+    }
+
+    // The connection ?id= names, when `user` (the request's, from authenticate) may use it: a started
+    // connection is used only by the user who opened its transport (403 for another).
+    std::shared_ptr<transport::connection> find_for(const http::request& r,
+                                                    const std::optional<transport::user_identity>& user,
+                                                    route_result& refusal) const {
+        auto c = find(r, refusal);
+        if (!c || !options_.authenticate) {
+            return c;
+        }
+        const auto opener = c->opening_user_id();
+        if (opener && *opener != (user ? user->user_id : std::string())) {
+            refusal = route_result::respond(403);
+            return nullptr;
         }
         return c;
     }
@@ -128,7 +146,7 @@ private:
         if ((options_.transports & kind) != 0) {
             return true;
         }
-        refusal = route_result::respond(404, std::string(transport_name(kind)) +
+        refusal = route_result::respond(404, std::string(transport::transport_name(kind)) +
                                                  " transport not supported by this end point type");
         return false;
     }
@@ -184,7 +202,7 @@ private:
         }
         std::shared_ptr<transport::connection> c;
         if (http::query_parameter(r.query(), "id")) {
-            c = find(r, refusal);
+            c = find_for(r, user, refusal);
             if (!c) {
                 return refusal;
             }
@@ -192,7 +210,8 @@ private:
             c = create(false); // no negotiation: the id is the token
         }
         auto session = std::make_shared<transport::websocket_session>(
-            c, transport::websocket_session::options{options_.max_websocket_message, options_.websocket_close_timeout});
+            c, transport::websocket_session::options{options_.max_websocket_message, options_.websocket_close_timeout,
+                                                     options_.transport_send_timeout});
         auto snap = snapshot(r, context, std::move(user));
         const auto attached = c->attach(transport::websockets, session, snap);
         if (attached != transport::connection::attach_result::attached) {
@@ -211,7 +230,7 @@ private:
         if (!allowed(transport::server_sent_events, refusal)) {
             return refusal;
         }
-        const auto c = find(r, refusal);
+        const auto c = find_for(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -235,7 +254,7 @@ private:
         if (!allowed(transport::long_polling, refusal)) {
             return refusal;
         }
-        const auto c = find(r, refusal);
+        const auto c = find_for(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -262,9 +281,12 @@ private:
         return result;
     }
 
-    route_result receive(http::request& r) const {
+    // A POST is answered once its data was taken (transport::connection::deliver_post), or refused with
+    // 429 while too many of the connection's POSTs wait already.
+    route_result receive(http::request& r, const request_context& context,
+                         const std::optional<transport::user_identity>& user) const {
         route_result refusal;
-        const auto c = find(r, refusal);
+        const auto c = find_for(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -274,15 +296,36 @@ private:
         if (c->ended()) {
             return route_result::respond(404);
         }
-        c->deliver_later(std::move(r.body));
-        route_result result = route_result::respond(200);
-        result.response.fields.add("Content-Type", "text/plain");
+        route_result result;
+        result.what = route_result::kind::exchange;
+        result.user = std::make_shared<post_answer>();
+        result.begin = [c, exchange = context.exchange, body = std::move(r.body)](const http::response&) mutable {
+            const bool taken = c->deliver_post(std::move(body), [exchange] {
+                asio::dispatch(exchange->get_executor(), [exchange] { exchange->respond(post_response(200)); });
+            });
+            if (!taken) {
+                exchange->respond(post_response(429));
+            }
+        };
         return result;
     }
 
-    route_result terminate(const http::request& r) const {
+    // A POST's answer: 200 once its data was taken, or a refusal; empty text/plain.
+    static http::response post_response(int status) {
+        http::response r = http::text_response(status, {});
+        r.fields.set("Content-Type", "text/plain");
+        return r;
+    }
+
+    // What waits for a POST's answer: nothing to do when the socket goes (the data is delivered anyway).
+    struct post_answer final : transport::exchange_user {
+        void on_sent(std::error_code) override {}
+        void on_peer_gone(std::error_code) override {}
+    };
+
+    route_result terminate(const http::request& r, const std::optional<transport::user_identity>& user) const {
         route_result refusal;
-        const auto c = find(r, refusal);
+        const auto c = find_for(r, user, refusal);
         if (!c) {
             return refusal;
         }

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,13 +24,25 @@ struct cors_options {
     /// Also allows the origins this accepts (ASP.NET Core's SetIsOriginAllowed), such as
     /// localhost_origin for "http://localhost:<any port>".
     std::function<bool(std::string_view origin)> allow_origin_if;
-    /// Access-Control-Allow-Credentials: true (cookies, auth headers). With "*", the request's own
-    /// origin is echoed, since browsers refuse "*" with credentials.
+    /// Access-Control-Allow-Credentials: true (cookies, auth headers). Not with "*" (validate() refuses
+    /// it, as ASP.NET Core's CorsPolicyBuilder does): list the origins, or use allow_origin_if.
     bool allow_credentials = false;
     /// Access-Control-Max-Age on preflight answers, in seconds (0: not sent).
     int max_age_seconds = 0;
 
     bool enabled() const noexcept { return !allowed_origins.empty() || allow_origin_if; }
+
+    bool allows_any() const { return std::find(allowed_origins.begin(), allowed_origins.end(), "*") != allowed_origins.end(); }
+
+    /// Throws std::invalid_argument for a policy the CORS protocol does not allow ("*" with credentials).
+    /// The server checks its options with it when it is made.
+    void validate() const {
+        if (allow_credentials && allows_any()) {
+            throw std::invalid_argument(
+                "The CORS protocol does not allow specifying a wildcard (any) origin and credentials at the same "
+                "time. Configure the CORS policy by listing individual origins if credentials needs to be supported.");
+        }
+    }
 
     bool allows(std::string_view origin) const {
         return std::any_of(allowed_origins.begin(), allowed_origins.end(),
@@ -38,15 +51,27 @@ struct cors_options {
     }
 };
 
-/// Whether `origin` is a page on this machine: http or https, host localhost or 127.0.0.1, any port.
+/// Whether `origin` is a page on this machine: exactly `scheme://host` or `scheme://host:port`, the scheme
+/// http or https, the host localhost, 127.0.0.1 or [::1] (in lower case, as browsers send it), the port digits. Anything else in the
+/// text (a user part, a path, a second origin) refuses it.
 inline bool localhost_origin(std::string_view origin) {
     for (std::string_view scheme : {"http://", "https://"}) {
         if (origin.substr(0, scheme.size()) != scheme) {
             continue;
         }
-        std::string_view host = origin.substr(scheme.size());
-        host = host.substr(0, host.substr(0, 1) == "[" ? host.find(']') + 1 : host.find(':'));
-        return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+        const std::string_view rest = origin.substr(scheme.size());
+        for (std::string_view host : {"localhost", "127.0.0.1", "[::1]"}) {
+            if (rest.substr(0, host.size()) != host) {
+                continue;
+            }
+            const std::string_view port = rest.substr(host.size());
+            if (port.empty()) {
+                return true;
+            }
+            return port.size() >= 2 && port.size() <= 6 && port[0] == ':' &&
+                   std::all_of(port.begin() + 1, port.end(), [](char c) { return c >= '0' && c <= '9'; });
+        }
+        return false;
     }
     return false;
 }
@@ -62,13 +87,12 @@ inline void add_cors_headers(const cors_options& options, const http::request& r
     if (!options.enabled() || !origin || !options.allows(*origin)) {
         return;
     }
-    const bool any = std::find(options.allowed_origins.begin(), options.allowed_origins.end(), "*") !=
-                     options.allowed_origins.end();
-    out.fields.set("Access-Control-Allow-Origin", any && !options.allow_credentials ? "*" : std::string(*origin));
+    const bool any = options.allows_any() && !options.allow_credentials; // (validate() refuses both)
+    out.fields.set("Access-Control-Allow-Origin", any ? "*" : std::string(*origin));
     if (options.allow_credentials) {
         out.fields.set("Access-Control-Allow-Credentials", "true");
     }
-    if (!any || options.allow_credentials) {
+    if (!any) {
         out.fields.set("Vary", "Origin");
     }
 }

@@ -10,6 +10,7 @@
 // soon as no answer is under way.
 
 #include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/core/error.hpp>
 #include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/http/parser.hpp>
 #include <signalrpp/http/writer.hpp>
@@ -104,6 +105,10 @@ public:
 
     void on_written(std::error_code ec, std::size_t) override {
         writing_ = false;
+        if (std::exchange(write_timer_armed_, false)) {
+            ++timer_generation_;
+            timer_.cancel();
+        }
         signalrpp::detail::release_storage(out_);
         if (ec) {
             peer_gone(ec);
@@ -135,6 +140,9 @@ public:
     }
 
     void respond(http::response response) override {
+        if (mode_ != mode::exchange) {
+            return; // the socket has gone meanwhile (a POST answered after its data was taken)
+        }
         for (const auto& field : exchange_fields_.list()) {
             if (!response.fields.contains(field.name)) {
                 response.fields.add(field.name, field.value);
@@ -221,6 +229,12 @@ private:
         timer_.cancel();
         close_after_ = !http::keep_alive(request) || stopping_;
         const bool head = request.method == "HEAD";
+        if (const auto problem = http::host_field_problem(request); !problem.empty()) {
+            http::response r = http::text_response(400, std::string(problem));
+            close_after_ = true;
+            write_answer(r, head);
+            return;
+        }
         route_result result = handler_->handle(request, request_context{shared_from_this(), remote_, secure_});
         switch (result.what) {
         case route_result::kind::respond: write_answer(result.response, head); break;
@@ -264,7 +278,23 @@ private:
     void start_write(std::string bytes) {
         out_ = std::move(bytes);
         writing_ = true;
+        if (options_.send_timeout.count() > 0) {
+            arm_write_timer();
+        }
         io_->async_write(asio::buffer(out_), shared_from_this());
+    }
+
+    // A write still under way after the send timeout: the client stopped reading. The socket is closed
+    // (which ends the write) and an exchange's user hears error::send_timeout.
+    void arm_write_timer() {
+        const std::uint64_t generation = ++timer_generation_;
+        write_timer_armed_ = true;
+        timer_.expires_after(options_.send_timeout);
+        timer_.async_wait([self = shared_from_this(), generation](std::error_code ec) {
+            if (!ec && generation == self->timer_generation_ && self->writing_) {
+                self->peer_gone(make_error_code(error::send_timeout));
+            }
+        });
     }
 
     void arm_timer(std::chrono::milliseconds after, bool request_started) {
@@ -322,6 +352,7 @@ private:
     http::request_parser parser_;
     asio::steady_timer timer_;
     std::uint64_t timer_generation_ = 0;
+    bool write_timer_armed_ = false;
     std::string input_;
     std::string out_;
     std::string remote_;

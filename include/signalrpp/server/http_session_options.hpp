@@ -15,6 +15,10 @@ struct http_session_options {
     std::chrono::milliseconds request_timeout = std::chrono::seconds(30);
     /// How long a kept-alive socket may wait for its next request (Kestrel's KeepAliveTimeout).
     std::chrono::milliseconds keep_alive_timeout = std::chrono::seconds(130);
+    /// A response write (an answer, a part of an event stream or of a long poll's answer) that has not
+    /// finished after this long closes the socket: the client stopped reading (ASP.NET Core's
+    /// TransportSendTimeout, 10 s, applied to every write of the HTTP layer). 0: no limit.
+    std::chrono::milliseconds send_timeout = std::chrono::seconds(10);
 };
 
 } // namespace signalrpp::hosting

@@ -5,6 +5,7 @@
 // everything else with 404. Once stopping, it answers 503.
 
 #include <signalrpp/core/ascii.hpp>
+#include <signalrpp/core/log.hpp>
 #include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/cors.hpp>
 #include <signalrpp/server/http_route.hpp>
@@ -12,6 +13,7 @@
 #include <signalrpp/server/static_files.hpp>
 
 #include <atomic>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -24,8 +26,11 @@ namespace signalrpp::hosting {
 
 class router final : public request_handler {
 public:
+    /// Throws std::invalid_argument for CORS options the protocol does not allow (cors_options::validate).
     router(cors_options cors, std::optional<std::filesystem::path> static_root)
-        : cors_(std::move(cors)), static_root_(std::move(static_root)) {}
+        : cors_(std::move(cors)), static_root_(std::move(static_root)) {
+        cors_.validate();
+    }
 
     /// Maps `path` ("/chat"). Call before serving (not thread-safe with handle()).
     void map(std::string path, std::shared_ptr<connection_endpoint> endpoint) {
@@ -112,6 +117,13 @@ private:
         return path.size() == prefix.size() || prefix == "/" || path[prefix.size()] == '/';
     }
 
+    // A route handler threw: 500 (unless it answered already), and the log says so.
+    static void route_failed(const http::request& r, std::string_view what) {
+        log(log_level::error, log_category::hosting, "RouteHandlerFailed", {}, [&] {
+            return "the HTTP route handler for " + std::string(r.path()) + " threw: " + std::string(what);
+        });
+    }
+
     static route_result answer_route(const http_route_handler& handler, http::request& r,
                                      const request_context& context) {
         auto watch = std::make_shared<detail::route_watch>();
@@ -119,7 +131,16 @@ private:
         result.what = route_result::kind::exchange;
         result.user = watch;
         result.begin = [&handler, &r, exchange = context.exchange, watch](const http::response&) {
-            handler(r, http_responder(std::make_shared<detail::route_answer>(exchange, watch)));
+            auto answer = std::make_shared<detail::route_answer>(exchange, watch);
+            try {
+                handler(r, http_responder(answer));
+            } catch (const std::exception& e) {
+                route_failed(r, e.what());
+                answer->send(http::text_response(500));
+            } catch (...) {
+                route_failed(r, "an exception not derived from std::exception");
+                answer->send(http::text_response(500));
+            }
         };
         return result;
     }

@@ -49,40 +49,50 @@ void post_completion(Handler handler, const asio::any_io_executor& io_executor, 
     asio::post(executor, [handler = std::move(handler), ec, n]() mutable { std::move(handler)(ec, n); });
 }
 
-/// A read waiting for bytes, whatever its handler and buffer types.
-class memory_stream_read_op {
+/// An operation waiting on a memory stream (a read for bytes, a write for room), whatever its handler.
+class memory_stream_op {
+public:
+    memory_stream_op() = default;
+    memory_stream_op(const memory_stream_op&) = delete;
+    memory_stream_op& operator=(const memory_stream_op&) = delete;
+    virtual ~memory_stream_op() = default;
+
+    /// Posts the completion. Called once, without the lock; the op is destroyed right after.
+    virtual void complete(std::error_code ec, std::size_t n) = 0;
+};
+
+/// A read waiting for bytes.
+class memory_stream_read_op : public memory_stream_op {
 public:
     explicit memory_stream_read_op(std::uint64_t id) : id(id) {}
-    memory_stream_read_op(const memory_stream_read_op&) = delete;
-    memory_stream_read_op& operator=(const memory_stream_read_op&) = delete;
-    virtual ~memory_stream_read_op() = default;
 
     /// Copies at most `limit` bytes of `from` into the read's buffers; returns how many. Called under the lock.
     virtual std::size_t fill(std::string_view from, std::size_t limit) = 0;
 
-    /// Posts the completion. Called once, without the lock; the op is destroyed right after.
-    virtual void complete(std::error_code ec, std::size_t n) = 0;
-
     const std::uint64_t id; // tells a stale cancellation from the current read's
 };
 
-template <class Handler, class MutableBufferSequence>
-class memory_stream_read_op_impl final : public memory_stream_read_op {
+/// A write waiting for room at the peer (see memory_stream::set_capacity).
+class memory_stream_write_op : public memory_stream_op {
 public:
-    memory_stream_read_op_impl(std::uint64_t id, Handler&& handler, const MutableBufferSequence& buffers,
-                               const asio::any_io_executor& io_executor)
-        : memory_stream_read_op(id), handler_(std::move(handler)), buffers_(buffers),
+    /// Appends at most `limit` bytes of the write's buffers to `to`; returns how many. Called under the lock.
+    virtual std::size_t drain(std::string& to, std::size_t limit) = 0;
+    /// The bytes the write was given.
+    virtual std::size_t size() const = 0;
+};
+
+/// A handler kept while its operation waits. Both executors count it as outstanding work meanwhile, so
+/// run() does not return.
+template <class Handler>
+class waiting_handler {
+public:
+    waiting_handler(Handler&& handler, const asio::any_io_executor& io_executor)
+        : handler_(std::move(handler)),
           io_work_(asio::prefer(io_executor, asio::execution::outstanding_work.tracked)),
           handler_work_(asio::prefer(asio::get_associated_executor(handler_, io_executor),
                                      asio::execution::outstanding_work.tracked)) {}
 
-    std::size_t fill(std::string_view from, std::size_t limit) override {
-        return asio::buffer_copy(buffers_, asio::buffer(from.data(), from.size()), limit);
-    }
-
-    void complete(std::error_code ec, std::size_t n) override {
-        post_completion(std::move(handler_), io_work_, ec, n);
-    }
+    void complete(std::error_code ec, std::size_t n) { post_completion(std::move(handler_), io_work_, ec, n); }
 
 private:
     using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
@@ -90,10 +100,54 @@ private:
         std::declval<const handler_executor&>(), asio::execution::outstanding_work.tracked))>;
 
     Handler handler_;
-    MutableBufferSequence buffers_;
-    // While the read waits, both executors count it as outstanding work, so run() does not return.
     asio::any_io_executor io_work_;
     tracked_handler_executor handler_work_;
+};
+
+template <class Handler, class MutableBufferSequence>
+class memory_stream_read_op_impl final : public memory_stream_read_op {
+public:
+    memory_stream_read_op_impl(std::uint64_t id, Handler&& handler, const MutableBufferSequence& buffers,
+                               const asio::any_io_executor& io_executor)
+        : memory_stream_read_op(id), handler_(std::move(handler), io_executor), buffers_(buffers) {}
+
+    std::size_t fill(std::string_view from, std::size_t limit) override {
+        return asio::buffer_copy(buffers_, asio::buffer(from.data(), from.size()), limit);
+    }
+
+    void complete(std::error_code ec, std::size_t n) override { handler_.complete(ec, n); }
+
+private:
+    waiting_handler<Handler> handler_;
+    MutableBufferSequence buffers_;
+};
+
+template <class Handler, class ConstBufferSequence>
+class memory_stream_write_op_impl final : public memory_stream_write_op {
+public:
+    memory_stream_write_op_impl(Handler&& handler, const ConstBufferSequence& buffers,
+                                const asio::any_io_executor& io_executor)
+        : handler_(std::move(handler), io_executor), buffers_(buffers) {}
+
+    std::size_t drain(std::string& to, std::size_t limit) override {
+        std::size_t n = 0;
+        for (auto it = asio::buffer_sequence_begin(buffers_); it != asio::buffer_sequence_end(buffers_) && n < limit;
+             ++it) {
+            const asio::const_buffer buffer(*it);
+            const std::size_t take = (std::min)(buffer.size(), limit - n);
+            to.append(static_cast<const char*>(buffer.data()), take);
+            n += take;
+        }
+        return n;
+    }
+
+    std::size_t size() const override { return asio::buffer_size(buffers_); }
+
+    void complete(std::error_code ec, std::size_t n) override { handler_.complete(ec, n); }
+
+private:
+    waiting_handler<Handler> handler_;
+    ConstBufferSequence buffers_;
 };
 
 /// One end's half of the shared state: what waits for it to read, and its settings.
@@ -106,9 +160,11 @@ struct memory_stream_end {
     std::string input;         // input[consumed, size): bytes written for this end and not read yet
     std::size_t consumed = 0;
     std::unique_ptr<memory_stream_read_op> pending_read;
+    std::unique_ptr<memory_stream_write_op> pending_write; // a write of this end, waiting for room at the peer
     std::uint64_t read_ids = 0;
     std::size_t read_size = (std::numeric_limits<std::size_t>::max)();
     std::size_t write_size = (std::numeric_limits<std::size_t>::max)();
+    std::size_t capacity = (std::numeric_limits<std::size_t>::max)(); // the most unread bytes input holds
     bool fail_armed = false;
     std::size_t fail_countdown = 0;
     std::error_code fail_error;
@@ -116,6 +172,12 @@ struct memory_stream_end {
     std::size_t nwrite = 0;
 
     std::string_view available() const { return std::string_view(input).substr(consumed); }
+
+    /// How many more bytes input takes now.
+    std::size_t room() const {
+        const std::size_t waiting = input.size() - consumed;
+        return receive_shut ? (std::numeric_limits<std::size_t>::max)() : capacity > waiting ? capacity - waiting : 0;
+    }
 
     void consume(std::size_t n) {
         consumed += n;
@@ -143,9 +205,9 @@ struct memory_stream_end {
     }
 };
 
-/// A read to complete once the lock is released.
+/// An operation to complete once the lock is released.
 struct memory_stream_completion {
-    std::unique_ptr<memory_stream_read_op> op;
+    std::unique_ptr<memory_stream_op> op;
     std::error_code ec;
     std::size_t n = 0;
 
@@ -173,18 +235,39 @@ struct memory_stream_state {
         return done;
     }
 
-    /// Completes the side's waiting read with operation_aborted; only read `id` unless `any`.
-    void abort_read(int side, std::uint64_t id, bool any) {
+    /// Under the lock, after `reader` read: the peer's waiting write takes the room that opened.
+    memory_stream_completion make_room(int reader) {
         memory_stream_completion done;
+        auto& in = ends[static_cast<std::size_t>(reader)];
+        auto& writer = ends[static_cast<std::size_t>(1 - reader)];
+        const std::size_t room = (std::min)(in.room(), writer.write_size);
+        if (writer.pending_write && room > 0) {
+            std::string dropped;
+            done.n = writer.pending_write->drain(in.receive_shut ? dropped : in.input, room);
+            done.op = std::move(writer.pending_write);
+        }
+        return done;
+    }
+
+    /// Completes the side's waiting read with operation_aborted; only read `id` unless `any`, which also
+    /// aborts the side's waiting write.
+    void abort_read(int side, std::uint64_t id, bool any) {
+        memory_stream_completion read;
+        memory_stream_completion write;
         {
             std::lock_guard lock(mutex);
             auto& pending = ends[side].pending_read;
             if (pending && (any || pending->id == id)) {
-                done.op = std::move(pending);
-                done.ec = asio::error::operation_aborted;
+                read.op = std::move(pending);
+                read.ec = asio::error::operation_aborted;
+            }
+            if (any && ends[side].pending_write) {
+                write.op = std::move(ends[side].pending_write);
+                write.ec = asio::error::operation_aborted;
             }
         }
-        done.run();
+        read.run();
+        write.run();
     }
 };
 
@@ -206,7 +289,7 @@ struct memory_stream_read_cancellation {
     }
 };
 
-/// Knows the streams of one execution context, so that its shutdown destroys their waiting reads' handlers
+/// Knows the streams of one execution context, so that its shutdown destroys their waiting operations' handlers
 /// (as Asio does for its own objects) instead of leaking them, and whatever they own, with the stream.
 class memory_stream_service final : public asio::execution_context::service {
 public:
@@ -230,13 +313,16 @@ private:
             std::lock_guard lock(mutex_);
             states.swap(states_);
         }
-        std::vector<std::unique_ptr<memory_stream_read_op>> abandoned;
+        std::vector<std::unique_ptr<memory_stream_op>> abandoned;
         for (const auto& weak : states) {
             if (auto state = weak.lock()) {
                 std::lock_guard lock(state->mutex);
                 for (auto& end : state->ends) {
                     if (end.pending_read) {
                         abandoned.push_back(std::move(end.pending_read));
+                    }
+                    if (end.pending_write) {
+                        abandoned.push_back(std::move(end.pending_write));
                     }
                 }
             }
@@ -271,7 +357,10 @@ inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any
 /// its reads take only the bytes given to append_input(), and its writes fail with not_connected.
 ///
 /// Semantics, close to a TCP socket's:
-/// - Writes complete at once (buffering is unbounded), accepting min(buffer size, write size limit) bytes.
+/// - Writes complete at once, accepting min(buffer size, write size limit) bytes, unless the peer holds
+///   `capacity` unread bytes (set_capacity on the peer; unbounded by default): a write then waits until
+///   the peer reads, as a socket's does when the peer's receive window is full, and takes the room that
+///   opens. A synchronous write_some gets would_block instead.
 /// - A read completes as soon as bytes are waiting, with min(buffer size, read size limit, waiting) of them.
 ///   A zero-size read or write completes at once with 0 bytes, as on Asio's sockets.
 /// - close() on this end: its waiting read fails with operation_aborted, its unread bytes are dropped, and
@@ -288,9 +377,10 @@ inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any
 ///
 /// Completion handlers are never invoked by the call that starts or completes an operation: they are posted
 /// to the handler's associated executor (the end's executor by default). A waiting read counts as outstanding
-/// work on both executors, so io_context::run() does not return while a read waits; when the execution
-/// context shuts down, waiting reads are destroyed without being invoked (so ends may outlive their context).
-/// A waiting read is allocated with operator new, not with the handler's associated allocator.
+/// work on both executors, so io_context::run() does not return while a read waits (a write likewise); when
+/// the execution context shuts down, waiting operations are destroyed without being invoked (so ends may
+/// outlive their context). A waiting operation is allocated with operator new, not with the handler's
+/// associated allocator.
 ///
 /// Thread safety: the two ends may be used from different threads at once; on one end, at most one read and
 /// one write at a time (as with a socket; two reads at once are a bug the stream asserts on). The other
@@ -371,13 +461,20 @@ public:
     /// Counts as a read operation. Not a blocking SyncReadStream: asio::read() on it fails rather than waits.
     template <class MutableBufferSequence>
     std::size_t read_some(const MutableBufferSequence& buffers, std::error_code& ec) {
-        std::lock_guard lock(state_->mutex);
-        switch (begin_read(asio::buffer_size(buffers) == 0, ec)) {
-        case read_step::done: return 0;
-        case read_step::wait: ec = asio::error::would_block; return 0;
-        case read_step::copy: break;
+        detail::memory_stream_completion woken;
+        std::size_t n = 0;
+        {
+            std::lock_guard lock(state_->mutex);
+            switch (begin_read(asio::buffer_size(buffers) == 0, ec)) {
+            case read_step::done: return 0;
+            case read_step::wait: ec = asio::error::would_block; return 0;
+            case read_step::copy: break;
+            }
+            n = copy_out(end(), buffers);
+            woken = state_->make_room(side_);
         }
-        return copy_out(end(), buffers);
+        woken.run();
+        return n;
     }
 
     template <class MutableBufferSequence>
@@ -390,10 +487,16 @@ public:
         return n;
     }
 
-    /// Writes at once, as async_write_some does, and wakes the peer's waiting read.
+    /// Writes at once, as async_write_some does, and wakes the peer's waiting read; would_block where
+    /// async_write_some would wait for room.
     template <class ConstBufferSequence>
     std::size_t write_some(const ConstBufferSequence& buffers, std::error_code& ec) {
-        return write(*state_, side_, buffers, ec);
+        bool full = false;
+        const std::size_t n = write(*state_, side_, buffers, ec, full);
+        if (full) {
+            ec = asio::error::would_block;
+        }
+        return n;
     }
 
     template <class ConstBufferSequence>
@@ -409,7 +512,9 @@ public:
     /// Closes this end (see the class comment). Closing again does nothing.
     void close() {
         detail::memory_stream_completion mine;
+        detail::memory_stream_completion my_write;
         detail::memory_stream_completion theirs;
+        detail::memory_stream_completion their_write;
         {
             std::lock_guard lock(state_->mutex);
             auto& me = end();
@@ -421,12 +526,18 @@ public:
             me.consumed = 0;
             mine.op = std::move(me.pending_read);
             mine.ec = asio::error::operation_aborted;
+            my_write.op = std::move(me.pending_write);
+            my_write.ec = asio::error::operation_aborted;
             // A read waits only while nothing is available for it: it gets eof now.
             theirs.op = std::move(peer().pending_read);
             theirs.ec = asio::error::eof;
+            their_write.op = std::move(peer().pending_write);
+            their_write.ec = asio::error::broken_pipe;
         }
         mine.run();
+        my_write.run();
         theirs.run();
+        their_write.run();
     }
 
     /// Ends sending, receiving or both (see the class comment), as asio::basic_socket::shutdown does; a waiting
@@ -434,7 +545,9 @@ public:
     /// completes with eof. bad_descriptor once this end is closed. Not counted as an operation by fail_after.
     void shutdown(asio::socket_base::shutdown_type what, std::error_code& ec) {
         detail::memory_stream_completion mine;
+        detail::memory_stream_completion my_write;
         detail::memory_stream_completion theirs;
+        detail::memory_stream_completion their_write;
         {
             std::lock_guard lock(state_->mutex);
             auto& me = end();
@@ -447,6 +560,8 @@ public:
                 me.send_shut = true;
                 theirs.op = std::move(peer().pending_read); // it waits only while nothing is available
                 theirs.ec = asio::error::eof;
+                my_write.op = std::move(me.pending_write);
+                my_write.ec = asio::error::broken_pipe;
             }
             if (what != asio::socket_base::shutdown_send) {
                 me.receive_shut = true;
@@ -454,10 +569,13 @@ public:
                 me.consumed = 0;
                 mine.op = std::move(me.pending_read);
                 mine.ec = asio::error::eof;
+                their_write = state_->make_room(side_); // what it writes is dropped from now on
             }
         }
         mine.run();
+        my_write.run();
         theirs.run();
+        their_write.run();
     }
 
     void shutdown(asio::socket_base::shutdown_type what) {
@@ -504,6 +622,43 @@ public:
         assert(n > 0);
         std::lock_guard lock(state_->mutex);
         end().write_size = n;
+    }
+
+    /// At most `n` unread bytes at this end (n >= 1), like a socket's receive buffer: the peer's writes
+    /// wait while it is full. Unlimited by default.
+    void set_capacity(std::size_t n) {
+        assert(n > 0);
+        detail::memory_stream_completion woken;
+        {
+            std::lock_guard lock(state_->mutex);
+            end().capacity = n;
+            woken = state_->make_room(side_);
+        }
+        woken.run();
+    }
+
+    /// Whether a read of this end is waiting for bytes.
+    bool read_waiting() const {
+        std::lock_guard lock(state_->mutex);
+        return end().pending_read != nullptr;
+    }
+
+    /// Whether a write of this end is waiting for room at the peer.
+    bool write_waiting() const {
+        std::lock_guard lock(state_->mutex);
+        return end().pending_write != nullptr;
+    }
+
+    /// Whether a read of the peer's is waiting for bytes (false when there is no peer).
+    bool peer_read_waiting() const {
+        std::lock_guard lock(state_->mutex);
+        return peer().pending_read != nullptr;
+    }
+
+    /// Whether a write of the peer's is waiting for room at this end.
+    bool peer_write_waiting() const {
+        std::lock_guard lock(state_->mutex);
+        return peer().pending_write != nullptr;
     }
 
     /// Bytes waiting to be read at this end.
@@ -595,13 +750,27 @@ private:
         return n;
     }
 
+    // Writes what the peer has room for; `full` (and nothing written) when it has none.
     template <class ConstBufferSequence>
     static std::size_t write(detail::memory_stream_state& state, int side, const ConstBufferSequence& buffers,
-                             std::error_code& ec) {
+                             std::error_code& ec, bool& full) {
         detail::memory_stream_completion woken;
         std::size_t n = 0;
         {
             std::lock_guard lock(state.mutex);
+            n = write_locked(state, side, buffers, ec, full, woken);
+        }
+        woken.run();
+        return n;
+    }
+
+    // write() under the lock: the peer's waiting read, if the bytes complete it, goes to `woken`.
+    template <class ConstBufferSequence>
+    static std::size_t write_locked(detail::memory_stream_state& state, int side, const ConstBufferSequence& buffers,
+                                    std::error_code& ec, bool& full, detail::memory_stream_completion& woken) {
+        std::size_t n = 0;
+        full = false;
+        {
             auto& me = end_of(state, side);
             auto& other = end_of(state, 1 - side);
             ++me.nwrite;
@@ -624,20 +793,24 @@ private:
                 ec = asio::error::broken_pipe;
                 return 0;
             }
+            const std::size_t limit = (std::min)(me.write_size, other.room());
+            if (limit == 0) {
+                full = true;
+                return 0;
+            }
             for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers); ++it) {
                 const asio::const_buffer buffer(*it);
-                const std::size_t take = (std::min)(buffer.size(), me.write_size - n);
+                const std::size_t take = (std::min)(buffer.size(), limit - n);
                 if (!other.receive_shut) {
                     other.input.append(static_cast<const char*>(buffer.data()), take);
                 }
                 n += take;
-                if (n == me.write_size) {
+                if (n == limit) {
                     break;
                 }
             }
             woken = detail::memory_stream_state::deliver(other);
         }
-        woken.run();
         return n;
     }
 
@@ -653,12 +826,16 @@ private:
             handler_type h(std::forward<ReadHandler>(handler));
             std::error_code ec;
             std::size_t n = 0;
+            detail::memory_stream_completion woken;
             {
                 std::lock_guard lock(state->mutex);
                 auto& me = end_of(*state, side);
                 switch (begin_read(*state, side, asio::buffer_size(buffers) == 0, ec)) {
                 case read_step::done: break;
-                case read_step::copy: n = copy_out(me, buffers); break;
+                case read_step::copy:
+                    n = copy_out(me, buffers);
+                    woken = state->make_room(side);
+                    break;
                 case read_step::wait: {
                     assert(!me.pending_read && "memory_stream: two reads at once on one end");
                     const std::uint64_t id = ++me.read_ids;
@@ -675,6 +852,7 @@ private:
                 }
                 }
             }
+            woken.run();
             detail::post_completion(std::move(h), end_of(*state, side).executor, ec, n);
         }
     };
@@ -687,10 +865,26 @@ private:
 
         template <class WriteHandler, class ConstBufferSequence>
         void operator()(WriteHandler&& handler, const ConstBufferSequence& buffers) const {
+            using handler_type = std::decay_t<WriteHandler>;
+            handler_type h(std::forward<WriteHandler>(handler));
             std::error_code ec;
-            const std::size_t n = write(*state, side, buffers, ec);
-            detail::post_completion(std::decay_t<WriteHandler>(std::forward<WriteHandler>(handler)),
-                                    end_of(*state, side).executor, ec, n);
+            bool full = false;
+            std::size_t n = 0;
+            detail::memory_stream_completion woken;
+            {
+                std::lock_guard lock(state->mutex);
+                n = write_locked(*state, side, buffers, ec, full, woken);
+                if (full) {
+                    auto& me = end_of(*state, side);
+                    assert(!me.pending_write && "memory_stream: two writes at once on one end");
+                    me.pending_write =
+                        std::make_unique<detail::memory_stream_write_op_impl<handler_type, ConstBufferSequence>>(
+                            std::move(h), buffers, me.executor);
+                    return;
+                }
+            }
+            woken.run();
+            detail::post_completion(std::move(h), end_of(*state, side).executor, ec, n);
         }
     };
 

@@ -7,18 +7,27 @@
 // send() and close(), callable from any thread. A connection's handler calls run on its strand
 // (get_executor()), one at a time, in order.
 //
-// Sending is bounded: bytes queued behind the write under way may not pass the send limit (64 KiB by
-// default, the size of ASP.NET Core's TransportMaxBufferSize; the reference pauses the application at
-// that point, signalrpp has no one to pause, since sends do not wait). A send that would pass it
-// aborts the connection (the peer reads too slowly), so a slow consumer never makes the server's
-// memory grow: at most one write's worth plus the limit. A message larger than the limit is accepted
-// when nothing is waiting behind the write under way.
+// Sending is bounded as ASP.NET Core bounds it with TransportMaxBufferSize (64 KiB): past the send limit,
+// the connection is "backlogged", and
+// - what the connection's own input makes (sends during its handler's on_received: a hub's results,
+//   the caller's messages) is still queued, but the transport stops reading the peer until the queue
+//   is taken for writing (WebSockets stop reading; a long-polling or Server-Sent Events POST is answered
+//   only then): the peer that sends faster than it reads is paused, never cut off;
+// - what others send it (broadcasts, sends from other threads) is queued too, unless the queue would
+//   pass 16 times the limit, or has been backlogged for longer than the transport send timeout: the
+//   peer is then a slow consumer, and the connection is aborted (error::send_buffer_full).
+// So memory stays bounded (a stuck write ends at the send timeout, transport by transport), and a
+// burst is delayed, not fatal. A message larger than the limit is accepted when nothing is waiting.
+//
+// The handler's calls are guarded: one that throws aborts this connection (error::handler_failed) and
+// is logged; nothing escapes to the io_context. The connection's end is logged once, with its reason.
 //
 // For transports (the rest of the public members): attaching as the active transport, taking queued
 // messages, reporting that the transport ended.
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/error.hpp>
+#include <signalrpp/core/log.hpp>
 #include <signalrpp/transport/connection_handler.hpp>
 #include <signalrpp/transport/negotiate.hpp>
 #include <signalrpp/transport/outbound_message.hpp>
@@ -33,8 +42,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -74,6 +87,21 @@ public:
     /// The secret token ("connectionToken", sent as ?id=): the table's key. Equal to id() for
     /// negotiate version 0 and for WebSocket connections made without negotiating.
     const std::string& token() const noexcept { return token_; }
+
+    /// The endpoint (mapped path) that made the connection, as an opaque key: a request through any other
+    /// path must not find it. Set once, before the connection is shared.
+    const void* endpoint() const noexcept { return endpoint_; }
+    void set_endpoint(const void* endpoint) noexcept { endpoint_ = endpoint; }
+
+    /// The user id of the request that opened the transport ("" without a user), or nothing while no
+    /// transport has started. Any thread.
+    std::optional<std::string> opening_user_id() const {
+        std::lock_guard lock(mutex_);
+        if (kind_ == 0) {
+            return std::nullopt;
+        }
+        return request_.user ? request_.user->user_id : std::string();
+    }
 
     /// The transport that carries the connection; none (0) until one has started.
     transport_kind transport() const {
@@ -143,6 +171,7 @@ public:
     /// backpressure for a handler that cannot take more input now. Any thread.
     void pause_receiving(bool paused) {
         std::shared_ptr<transport_link> link;
+        std::function<void()> ready;
         {
             std::lock_guard lock(mutex_);
             if (receive_paused_ == paused) {
@@ -150,9 +179,15 @@ public:
             }
             receive_paused_ = paused;
             link = link_;
+            if (!paused && !backlogged_.load(std::memory_order_relaxed)) {
+                ready = std::move(receive_waiter_);
+            }
         }
         if (link) {
             link->receive_paused_changed(paused);
+        }
+        if (ready) {
+            ready();
         }
     }
 
@@ -165,6 +200,35 @@ public:
     /// on the strand only, in the handler's calls.
     const std::shared_ptr<void>& handler_state() const noexcept { return handler_state_; }
     void set_handler_state(std::shared_ptr<void> state) noexcept { handler_state_ = std::move(state); }
+
+    /// Whether more than the send limit is queued (see the header comment): the transport then stops
+    /// reading the peer. Any thread.
+    bool send_backlogged() const noexcept { return backlogged_.load(std::memory_order_relaxed); }
+
+    /// Whether the connection wants input now: not paused by its handler (pause_receiving) and not
+    /// backlogged. Any thread.
+    bool receiving() const {
+        std::lock_guard lock(mutex_);
+        return !receive_paused_ && !backlogged_.load(std::memory_order_relaxed);
+    }
+
+    /// Calls `ready` (on some thread, once) as soon as receiving() holds: at once if it does now.
+    /// Replaces a call still waiting. For the transports whose input comes in requests (a POST is
+    /// answered once its data was taken and the connection wants more).
+    void when_receiving(std::function<void()> ready) {
+        {
+            std::lock_guard lock(mutex_);
+            if (receive_paused_ || backlogged_.load(std::memory_order_relaxed)) {
+                receive_waiter_ = std::move(ready);
+                return;
+            }
+        }
+        ready();
+    }
+
+    /// Set by the connection manager before the connection is shared: how long it may stay backlogged
+    /// by others' sends (see the header comment).
+    void set_send_timeout(clock::duration timeout) noexcept { send_timeout_ = timeout; }
 
     /// Whether the connection has ended (on_disconnected has been or is being called).
     bool ended() const noexcept { return ended_.load(std::memory_order_acquire); }
@@ -218,7 +282,12 @@ public:
             }
         }
         if (start) {
-            asio::dispatch(executor_.get(), [self = shared_from_this()] { self->handler_->on_connected(self); });
+            log(log_level::debug, log_category::dispatcher, "ConnectionStarted", id_, [&] {
+                return std::string("the ") + std::string(transport_name(kind)) + " transport started";
+            });
+            asio::dispatch(executor_.get(), [self = shared_from_this()] {
+                self->guarded("on_connected", [&] { self->handler_->on_connected(self); });
+            });
         }
         if (previous) {
             previous->close_requested(transport_link::close_kind::superseded);
@@ -262,32 +331,84 @@ public:
         if (!queued_.load(std::memory_order_relaxed)) {
             return;
         }
-        std::lock_guard lock(mutex_);
-        queued_.store(false, std::memory_order_relaxed);
-        notified_ = false;
-        pending_bytes_ = 0;
-        if (out.empty()) {
-            out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
-        } else {
-            for (auto& m : pending_) {
-                out.push_back(std::move(m));
+        std::function<void()> ready;
+        {
+            std::lock_guard lock(mutex_);
+            queued_.store(false, std::memory_order_relaxed);
+            notified_ = false;
+            pending_bytes_ = 0;
+            if (backlogged_.load(std::memory_order_relaxed)) {
+                backlogged_.store(false, std::memory_order_relaxed);
+                if (!receive_paused_) {
+                    ready = std::move(receive_waiter_);
+                }
             }
-            pending_.clear();
+            if (out.empty()) {
+                out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
+            } else {
+                for (auto& m : pending_) {
+                    out.push_back(std::move(m));
+                }
+                pending_.clear();
+            }
+        }
+        if (ready) {
+            ready();
         }
     }
 
     /// Delivers received bytes to the handler, which may change them during the call. Call on the strand.
     void deliver(std::span<char> data, bool binary) {
         if (!ended()) {
-            handler_->on_received_writable(shared_from_this(), data, binary);
+            // Sends during the call are this connection's own (see the header comment).
+            const connection* outer = std::exchange(delivering(), this);
+            guarded("on_received", [&] { handler_->on_received_writable(shared_from_this(), data, binary); });
+            delivering() = outer;
         }
     }
 
-    /// Delivers a POST body: moves to the strand first (POSTs may come on several sockets at once).
-    void deliver_later(std::string data) {
-        asio::dispatch(executor_.get(), [self = shared_from_this(), data = std::move(data)]() mutable {
-            self->deliver(data, false);
+    /// The most POST bodies that may wait for delivery at once (a client sends one at a time).
+    static constexpr int max_waiting_posts = 8;
+
+    /// Delivers a POST body on the strand, in the order POSTs came, and calls `taken` once it was
+    /// delivered and the connection wants more input (receiving()): the POST is answered then, so a
+    /// peer that sends faster than the connection takes its input waits, as ASP.NET Core's POSTs wait
+    /// for room in the application's pipe. False, and nothing done, when max_waiting_posts wait already.
+    bool deliver_post(std::string data, std::function<void()> taken) {
+        if (waiting_posts_.fetch_add(1, std::memory_order_relaxed) >= max_waiting_posts) {
+            waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
+            return false;
+        }
+        asio::dispatch(executor_.get(), [self = shared_from_this(), data = std::move(data),
+                                         taken = std::move(taken)]() mutable {
+            self->posts_.push_back({std::move(data), std::move(taken), false});
+            if (self->posts_.size() == 1) {
+                self->deliver_posts();
+            }
         });
+        return true;
+    }
+
+    // On the strand: delivers the waiting POSTs in order, each answered once the connection wants more.
+    void deliver_posts() {
+        while (!posts_.empty()) {
+            auto& post = posts_.front();
+            if (!post.delivered) {
+                post.delivered = true;
+                deliver(post.data, false);
+                std::string().swap(post.data);
+            }
+            if (!receiving() && !ended()) {
+                when_receiving([self = shared_from_this()] {
+                    asio::post(self->executor_.get(), [self] { self->deliver_posts(); });
+                });
+                return;
+            }
+            auto taken = std::move(post.taken);
+            posts_.pop_front();
+            waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
+            taken();
+        }
     }
 
     /// For the manager's scan: ends the connection if it has had no transport since before `deadline`.
@@ -314,6 +435,7 @@ public:
             }
             ended_.store(true, std::memory_order_release);
             link = std::move(link_);
+            receive_waiter_ = nullptr;
             started = kind_ != 0;
             std::vector<outbound_message>().swap(pending_);
             pending_bytes_ = 0;
@@ -322,30 +444,70 @@ public:
         if (link) {
             link->close_requested(transport_link::close_kind::abort);
         }
+        log(reason && reason != make_error_code(error::server_stopping) ? log_level::warning : log_level::information,
+            log_category::connection_manager, "ConnectionEnded", id_, [&] {
+                return reason ? "the connection ended: " + reason.message() : std::string("the connection ended");
+            });
         if (auto owner = owner_.lock()) {
             owner->connection_ended(*this);
         }
         if (started) {
-            asio::dispatch(executor_.get(),
-                           [self = shared_from_this(), reason] { self->handler_->on_disconnected(self, reason); });
+            asio::dispatch(executor_.get(), [self = shared_from_this(), reason] {
+                self->guarded("on_disconnected", [&] { self->handler_->on_disconnected(self, reason); });
+            });
         }
     }
 
 private:
+    // Calls the handler's `what` through `call`: if it throws, the connection is aborted (unless it is
+    // ending already) and the exception logged.
+    template <class Call>
+    void guarded(std::string_view what, Call&& call) noexcept {
+        try {
+            call();
+            return;
+        } catch (const std::exception& e) {
+            handler_failed(what, e.what());
+        } catch (...) {
+            handler_failed(what, "an exception not derived from std::exception");
+        }
+    }
+
+    void handler_failed(std::string_view what, std::string_view why) noexcept {
+        try {
+            log(log_level::error, log_category::dispatcher, "ApplicationError", id_, [&] {
+                return "the connection handler's " + std::string(what) + " threw: " + std::string(why);
+            });
+            abort(error::handler_failed);
+        } catch (...) {
+            // (nothing escapes: the connection ends at its disconnect timeout at worst)
+        }
+    }
+
     // What both sends do: under the lock, unless the connection is closing or `size` more bytes would
     // pass the send limit, `put` queues the bytes; then the link hears of them if it has not yet.
     template <class Put>
     bool queue(std::size_t size, Put&& put) {
         std::shared_ptr<transport_link> notify;
         bool over_limit = false;
+        const bool own = delivering() == this;
         {
             std::lock_guard lock(mutex_);
             if (ended_ || closing_) {
                 return false;
             }
-            if (pending_bytes_ > 0 && pending_bytes_ + size > send_limit_) {
-                over_limit = true;
-            } else {
+            const bool past_limit = pending_bytes_ > 0 && pending_bytes_ + size > send_limit_;
+            const bool backlogged = backlogged_.load(std::memory_order_relaxed);
+            if (past_limit && !own) {
+                // Someone else's message, into a queue past the limit: a slow consumer, once that has lasted.
+                over_limit = pending_bytes_ + size > slow_consumer_factor * send_limit_ ||
+                             (backlogged && clock::now() - backlogged_since_ >= send_timeout_);
+            }
+            if (!over_limit) {
+                if (past_limit && !backlogged) {
+                    backlogged_since_ = clock::now();
+                    backlogged_.store(true, std::memory_order_relaxed);
+                }
                 if (pending_.empty()) {
                     last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
                     signalrpp::detail::spare_vector<outbound_message>::take(pending_);
@@ -399,7 +561,18 @@ private:
     session_executor executor_;
     std::shared_ptr<connection_handler> handler_;
     std::weak_ptr<connection_owner> owner_;
+    // A queue past this many times the send limit is a slow consumer's at once.
+    static constexpr std::size_t slow_consumer_factor = 16;
+
+    // The connection whose handler this thread is in (deliver()), if any.
+    static const connection*& delivering() {
+        thread_local const connection* current = nullptr;
+        return current;
+    }
+
     const std::size_t send_limit_;
+    clock::duration send_timeout_ = std::chrono::seconds(10);
+    const void* endpoint_ = nullptr;
     std::shared_ptr<void> handler_state_;
 
     mutable std::mutex mutex_;
@@ -413,6 +586,16 @@ private:
     std::atomic<bool> queued_{false}; // !pending_.empty(), readable without the lock
     bool closing_ = false;
     bool receive_paused_ = false;
+    std::atomic<bool> backlogged_{false}; // pending_bytes_ > send_limit_; written under the lock
+    clock::time_point backlogged_since_;
+    std::function<void()> receive_waiter_; // when_receiving()'s, until receiving() holds
+    struct waiting_post {
+        std::string data;
+        std::function<void()> taken;
+        bool delivered;
+    };
+    std::deque<waiting_post> posts_; // on the strand only: deliver_post()'s, in order
+    std::atomic<int> waiting_posts_{0};
     std::error_code close_reason_;
     clock::time_point inactive_since_;
     clock::time_point last_send_;

@@ -33,6 +33,8 @@ public:
         std::size_t send_limit = 64 * 1024;
         std::chrono::steady_clock::duration disconnect_timeout = std::chrono::seconds(15);
         bool separate_token = true; ///< negotiate version 1: a token distinct from the id
+        const void* endpoint = nullptr; ///< who made it (connection::endpoint()): the only one it answers
+        std::chrono::steady_clock::duration send_timeout = std::chrono::seconds(10); ///< connection::set_send_timeout
     };
 
     /// Makes and registers a connection with fresh ids.
@@ -41,6 +43,8 @@ public:
         std::string token = options.separate_token ? random_id() : id;
         auto c = std::make_shared<connection>(std::move(id), std::move(token), executor_, options.handler,
                                               options.send_limit, weak_from_this(), single_threaded_);
+        c->set_endpoint(options.endpoint);
+        c->set_send_timeout(options.send_timeout);
         std::lock_guard lock(mutex_);
         entries_.emplace(c->token(), entry{c, options.disconnect_timeout});
         start_scan_locked();

@@ -25,6 +25,11 @@ struct http_connection_options {
     /// Bytes queued for a peer and not yet written before the connection is aborted as a slow consumer
     /// (TransportMaxBufferSize).
     std::size_t send_limit = 64 * 1024;
+    /// TransportSendTimeout: a WebSocket write that has not finished after this long aborts the
+    /// connection (the peer stopped reading; on_disconnected gets error::send_timeout). Server-Sent Events
+    /// and long polling write through the HTTP layer, whose http_session_options::send_timeout applies.
+    /// 0: no limit.
+    std::chrono::milliseconds transport_send_timeout = std::chrono::seconds(10);
     /// The largest WebSocket message accepted (fragments joined); a larger one closes with 1009.
     std::size_t max_websocket_message = 1024 * 1024;
     /// Authenticates every request of the path (negotiate, WebSocket, event stream, polls, sends,

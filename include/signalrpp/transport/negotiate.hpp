@@ -25,6 +25,15 @@ enum transport_kind : unsigned {
     all_transports = 7,
 };
 
+/// A transport's name, as negotiate lists it ("WebSockets", "ServerSentEvents", "LongPolling").
+constexpr std::string_view transport_name(transport_kind kind) noexcept {
+    switch (kind) {
+    case websockets: return "WebSockets";
+    case server_sent_events: return "ServerSentEvents";
+    default: return "LongPolling";
+    }
+}
+
 struct negotiate_options {
     unsigned transports = all_transports;
     int minimum_protocol_version = 0;       ///< HttpConnectionDispatcherOptions.MinimumProtocolVersion
@@ -139,13 +148,13 @@ inline std::string write_negotiate_response(const negotiate_request& request, st
         w.EndObject();
     };
     if ((options.transports & websockets) != 0 && options.websockets_available) {
-        transport("WebSockets", true);
+        transport(transport_name(websockets), true);
     }
     if ((options.transports & server_sent_events) != 0) {
-        transport("ServerSentEvents", false);
+        transport(transport_name(server_sent_events), false);
     }
     if ((options.transports & long_polling) != 0) {
-        transport("LongPolling", true);
+        transport(transport_name(long_polling), true);
     }
     w.EndArray();
     w.EndObject();

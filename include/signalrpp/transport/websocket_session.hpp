@@ -5,10 +5,16 @@
 // - Each WebSocket message received goes to the handler as it is (text or binary).
 // - Queued messages go out as one frame each, all of a batch in one gather write: the frames for the
 //   messages handled in one read are written together.
-// - Pings are answered with pongs; pongs are ignored.
+// - Pings are answered with pongs; pongs are ignored. At most one pong waits to be written: a ping that
+//   comes while one waits replaces it (RFC 6455 5.5.3 allows answering only the latest), and the socket
+//   is not read while control output waits behind a blocked write, so a peer that pings and never reads
+//   cannot make the session hold more than one pong.
 // - A frame the RFC forbids closes with the frame reader's code (1002, 1007, 1009) and its reason.
 // - The peer's close is answered with the same code (1000 when it had none); a close requested here
 //   sends 1000 once what is queued is written, then waits up to the close timeout for the peer's.
+// - A write that has not finished after the send timeout (TransportSendTimeout, 10 s) aborts the
+//   connection with error::send_timeout: the peer stopped reading. A close frame stuck behind such a
+//   write ends the same way.
 // - Idle, it keeps no buffers: the frame reader's storage is released after each read.
 
 #include <signalrpp/core/asio_coroutines.hpp>
@@ -42,6 +48,7 @@ public:
     struct options {
         std::size_t max_message = 1024 * 1024;
         std::chrono::milliseconds close_timeout = std::chrono::seconds(5);
+        std::chrono::milliseconds send_timeout = std::chrono::seconds(10); ///< 0: none
     };
 
     websocket_session(std::shared_ptr<connection> conn, options opts)
@@ -54,6 +61,10 @@ public:
         asio::dispatch(conn_->get_executor(), [self = shared_from_this(), io = std::move(io),
                                                first = std::move(first_output),
                                                leftover = std::move(leftover)]() mutable {
+            if (self->state_ == state::done) {
+                io->close(); // the connection ended before the session started (its handler failed, say)
+                return;
+            }
             self->io_ = std::move(io);
             self->control_out_ = std::move(first);
             self->started_ = true;
@@ -93,6 +104,10 @@ public:
 
     void on_written(std::error_code ec, std::size_t) override {
         writing_ = false;
+        ++write_serial_;
+        if (send_timer_) {
+            send_timer_->cancel();
+        }
         for (auto& m : inflight_) {
             m.recycle();
         }
@@ -118,8 +133,15 @@ public:
             return;
         }
         flush();
+        if (held_input_ && !conn_->send_backlogged() && state_ == state::open) {
+            consume({}); // what consume() kept while the connection was backlogged
+            flush();
+        }
         if (!writing_) {
             release_idle_memory();
+        }
+        if (reading_allowed()) {
+            read(); // reading stopped while control output waited behind this write, or input was held
         }
     }
 
@@ -161,9 +183,11 @@ private:
         done,
     };
 
+    // Not while control frames wait behind a write that has not finished (the peer is not reading), nor
+    // while the connection is backlogged (its peer sends faster than it reads).
     bool reading_allowed() const {
-        return !reading_ && (state_ == state::closing || state_ == state::draining || (state_ == state::open && !paused_)) &&
-               io_;
+        return !reading_ && !(writing_ && !control_out_.empty()) && !held_input_ && !conn_->send_backlogged() &&
+               (state_ == state::closing || state_ == state::draining || (state_ == state::open && !paused_)) && io_;
     }
 
     void read() {
@@ -181,7 +205,14 @@ private:
             data = joined;
         }
         current_batch() = this;
+        held_input_ = false;
         while (!data.empty() && (state_ == state::open || state_ == state::closing)) {
+            if (state_ == state::open && conn_->send_backlogged()) {
+                // The replies to what came so far wait: keep the rest until they are taken for writing.
+                partial_.assign(data);
+                held_input_ = true;
+                break;
+            }
             websocket::frame_reader::status s{};
             const std::size_t used = reader_.parse(data, s);
             data.remove_prefix(used);
@@ -196,6 +227,10 @@ private:
                 }
                 break;
             case websocket::frame_reader::status::ping:
+                if (pong_at_ != std::string::npos) {
+                    control_out_.resize(pong_at_); // the unsent pong answers an older ping: replace it
+                }
+                pong_at_ = control_out_.size();
                 websocket::write_frame(control_out_, websocket::opcode::pong, reader_.payload());
                 break;
             case websocket::frame_reader::status::pong: break;
@@ -253,6 +288,7 @@ private:
         signalrpp::detail::spare_buffer<websocket_session>::take(frames_);
         frames_.append(control_out_);
         control_out_.clear();
+        pong_at_ = std::string::npos;
         cuts_.clear();
         for (const auto& m : inflight_) {
             websocket::append_frame_header(frames_, m.binary() ? websocket::opcode::binary : websocket::opcode::text,
@@ -300,11 +336,29 @@ private:
         }
         buffers_.erase(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(skip));
         buffers_.front() += sent;
+        arm_send_timer();
         if (buffers_.size() == 1) {
             io_->async_write(buffers_.front(), shared_from_this());
         } else {
             io_->async_write(buffers_, shared_from_this());
         }
+    }
+
+    // The write just started asynchronously (the socket did not take it all at once) must finish within
+    // the send timeout.
+    void arm_send_timer() {
+        if (options_.send_timeout.count() <= 0) {
+            return;
+        }
+        if (!send_timer_) {
+            send_timer_ = std::make_unique<asio::steady_timer>(conn_->get_executor());
+        }
+        send_timer_->expires_after(options_.send_timeout);
+        send_timer_->async_wait([self = shared_from_this(), serial = write_serial_](std::error_code ec) {
+            if (!ec && self->writing_ && serial == self->write_serial_) {
+                self->finish(make_error_code(error::send_timeout));
+            }
+        });
     }
 
     void arm_close_timer() {
@@ -332,6 +386,9 @@ private:
         if (close_timer_) {
             close_timer_->cancel();
         }
+        if (send_timer_) {
+            send_timer_->cancel();
+        }
         if (io_) {
             io_->close();
         }
@@ -350,6 +407,7 @@ private:
         if (control_out_.empty()) {
             signalrpp::detail::release_storage(control_out_); // (it held the 101 response)
         }
+        send_timer_.reset(); // (made again by the next write that has to wait)
         reader_.release_memory();
     }
 
@@ -357,8 +415,10 @@ private:
     options options_;
     std::unique_ptr<stream_io_base> io_;
     websocket::frame_reader reader_;
-    std::string partial_;      // the start of a frame header that has not all arrived
+    std::string partial_;      // the start of a frame header that has not all arrived, or held input
+    bool held_input_ = false;  // partial_ holds input kept while the connection was backlogged
     std::string control_out_;  // the 101 and pongs, to go first in the next write
+    std::size_t pong_at_ = std::string::npos; // where the pong in control_out_ starts, if there is one
     std::string close_out_;    // our close frame, once there is one: to go last
     // The write under way: the messages, and what is written of them.
     struct cut {
@@ -371,6 +431,8 @@ private:
     std::vector<cut> cuts_;
     std::vector<asio::const_buffer> buffers_;
     std::unique_ptr<asio::steady_timer> close_timer_; // only while closing: idle sessions keep none
+    std::unique_ptr<asio::steady_timer> send_timer_;  // only while a write waits for the socket
+    std::uint64_t write_serial_ = 0; // writes finished: tells a stale send timer from the current one's
     state state_ = state::open;
     bool started_ = false;
     bool reading_ = false;

@@ -43,6 +43,18 @@ export default function define(test, ctx) {
         expectEqual(await c.invoke('eChO', 'mixed'), 'mixed', "invoke('eChO')");
     });
 
+    test('bursts are delayed, not fatal: 17 and 100 concurrent Echo calls of 4,000 characters, 3 of 30,000', async () => {
+        // The security review's F3: past 64 KiB of answers queued at once the connection used to be
+        // aborted; as in ASP.NET Core, the caller is now paused until its answers are written.
+        const c = await ctx.connected();
+        for (const [count, size] of [[17, 4_000], [100, 4_000], [3, 30_000]]) {
+            const texts = Array.from({ length: count }, (_, i) => `${i}:` + 'x'.repeat(size));
+            const results = await Promise.all(texts.map((t) => c.invoke('Echo', t)));
+            expectTrue(results.every((r, i) => r === texts[i]), `all ${count} Echo results of ${size} characters`);
+        }
+        await expectUsable(c);
+    });
+
     test('Echo of a 20 000-character string', async () => {
         const c = await ctx.connected();
         const big = Array.from({ length: 20_000 }, (_, i) => String.fromCharCode(0x61 + (i % 26))).join('');
