@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <thread>
@@ -213,10 +214,13 @@ TEST_CASE("protocol violations close with the RFC's code for that peer only", "[
     }
     bystander.send_frame(ws::opcode::text, "still here");
     CHECK(bystander.read_frame().payload == "still here");
-    REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == cases.size(); }));
-    for (const auto& [id, ec] : server.handler->disconnected) {
-        CHECK(ec == signalrpp::error::transport_protocol_violation);
-    }
+    // (Read under the handler's lock, inside wait: its calls come on the server's threads.)
+    CHECK(server.handler->wait([&] {
+        const auto& ended = server.handler->disconnected;
+        return ended.size() == cases.size() && std::all_of(ended.begin(), ended.end(), [](const auto& d) {
+                   return d.second == signalrpp::error::transport_protocol_violation;
+               });
+    }));
 }
 
 TEST_CASE("a server-side close sends 1000 after what is queued, then waits for the peer", "[server]") {
