@@ -9,6 +9,7 @@
 #include <signalrpp/core/detail/concat.hpp>
 #include <signalrpp/core/detail/preprocessor.hpp>
 #include <signalrpp/core/error.hpp>
+#include <signalrpp/core/exception_message.hpp>
 #include <signalrpp/core/separate_compilation.hpp>
 #include <signalrpp/core/hub_exception.hpp>
 #include <signalrpp/core/log.hpp>

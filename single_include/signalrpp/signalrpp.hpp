@@ -361,6 +361,30 @@ inline std::string concat(std::initializer_list<std::string_view> pieces) {
 #define SIGNALRPP_DETAIL_NAMED_1(entry) SIGNALRPP_DETAIL_UNPAREN entry
 #define SIGNALRPP_DETAIL_UNPAREN(...) __VA_ARGS__
 // ---- end signalrpp/core/detail/preprocessor.hpp
+// ---- begin signalrpp/core/exception_message.hpp
+// exception_message: what an exception says, for the log lines of callbacks that threw.
+
+#include <exception>
+#include <string>
+
+namespace signalrpp {
+
+/// The what() of `failure` when it is a std::exception, else a note that it is not one; empty for null.
+inline std::string exception_message(const std::exception_ptr& failure) {
+    if (!failure) {
+        return {};
+    }
+    try {
+        std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "an exception not derived from std::exception";
+    }
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/core/exception_message.hpp
 // ---- begin signalrpp/core/separate_compilation.hpp
 // SIGNALRPP_SEPARATE_COMPILATION: the optional mode in which the server's machinery (HTTP sessions,
 // transports, connections, the hub runtime) is compiled once, in one source file of the program,
@@ -4217,9 +4241,7 @@ public:
             }
             receive_paused_ = paused;
             link = link_;
-            if (!paused && !backlogged_.load(std::memory_order_relaxed)) {
-                ready = std::move(receive_waiter_);
-            }
+            ready = take_waiter_if_receiving_locked();
         }
         if (link) {
             link->receive_paused_changed(paused);
@@ -4247,7 +4269,7 @@ public:
     /// backlogged. Any thread.
     bool receiving() const {
         std::lock_guard lock(mutex_);
-        return !receive_paused_ && !backlogged_.load(std::memory_order_relaxed);
+        return receiving_locked();
     }
 
     /// Calls `ready` (on some thread, once) as soon as receiving() holds: at once if it does now.
@@ -4256,7 +4278,7 @@ public:
     void when_receiving(std::function<void()> ready) {
         {
             std::lock_guard lock(mutex_);
-            if (receive_paused_ || backlogged_.load(std::memory_order_relaxed)) {
+            if (!receiving_locked()) {
                 receive_waiter_ = std::move(ready);
                 return;
             }
@@ -4265,7 +4287,7 @@ public:
     }
 
     /// Set by the connection manager before the connection is shared: how long it may stay backlogged
-    /// by others' sends (see the header comment).
+    /// by others' sends (see the header comment); zero: without a limit.
     void set_send_timeout(clock::duration timeout) noexcept { send_timeout_ = timeout; }
 
     /// Whether the connection has ended (on_disconnected has been or is being called).
@@ -4375,12 +4397,8 @@ public:
             queued_.store(false, std::memory_order_relaxed);
             notified_ = false;
             pending_bytes_ = 0;
-            if (backlogged_.load(std::memory_order_relaxed)) {
-                backlogged_.store(false, std::memory_order_relaxed);
-                if (!receive_paused_) {
-                    ready = std::move(receive_waiter_);
-                }
-            }
+            backlogged_.store(false, std::memory_order_relaxed);
+            ready = take_waiter_if_receiving_locked();
             if (out.empty()) {
                 out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
             } else {
@@ -4497,24 +4515,29 @@ public:
     }
 
 private:
+    // Under the lock: whether the connection wants input (receiving()).
+    bool receiving_locked() const { return !receive_paused_ && !backlogged_.load(std::memory_order_relaxed); }
+
+    // Under the lock: when_receiving()'s call, if it is due now (empty otherwise).
+    std::function<void()> take_waiter_if_receiving_locked() {
+        return receiving_locked() ? std::exchange(receive_waiter_, nullptr) : std::function<void()>();
+    }
+
     // Calls the handler's `what` through `call`: if it throws, the connection is aborted (unless it is
     // ending already) and the exception logged.
     template <class Call>
     void guarded(std::string_view what, Call&& call) noexcept {
         try {
             call();
-            return;
-        } catch (const std::exception& e) {
-            handler_failed(what, e.what());
         } catch (...) {
-            handler_failed(what, "an exception not derived from std::exception");
+            handler_failed(what, std::current_exception());
         }
     }
 
-    void handler_failed(std::string_view what, std::string_view why) noexcept {
+    void handler_failed(std::string_view what, const std::exception_ptr& failure) noexcept {
         try {
             log(log_level::error, log_category::dispatcher, "ApplicationError", id_, [&] {
-                return "the connection handler's " + std::string(what) + " threw: " + std::string(why);
+                return "the connection handler's " + std::string(what) + " threw: " + exception_message(failure);
             });
             abort(error::handler_failed);
         } catch (...) {
@@ -4538,8 +4561,9 @@ private:
             const bool backlogged = backlogged_.load(std::memory_order_relaxed);
             if (past_limit && !own) {
                 // Someone else's message, into a queue past the limit: a slow consumer, once that has lasted.
-                over_limit = pending_bytes_ + size > slow_consumer_factor * send_limit_ ||
-                             (backlogged && clock::now() - backlogged_since_ >= send_timeout_);
+                const bool timed_out = backlogged && send_timeout_.count() > 0 &&
+                                       clock::now() - backlogged_since_ >= send_timeout_;
+                over_limit = timed_out || pending_bytes_ + size > slow_consumer_factor * send_limit_;
             }
             if (!over_limit) {
                 if (past_limit && !backlogged) {
@@ -8698,16 +8722,8 @@ private:
 
     // Logs that the application's `what` threw `failure` (its caller answers for the call, if any).
     void application_error(std::string_view what, std::exception_ptr failure) const {
-        log(log_level::error, log_category::hub_connection_handler, "ApplicationError", connection()->id(), [&] {
-            std::string text = std::string(what) + " threw";
-            try {
-                std::rethrow_exception(failure);
-            } catch (const std::exception& e) {
-                text.append(": ").append(e.what());
-            } catch (...) {
-            }
-            return text;
-        });
+        log(log_level::error, log_category::hub_connection_handler, "ApplicationError", connection()->id(),
+            [&] { return std::string(what) + " threw: " + exception_message(failure); });
     }
 
     void refuse_handshake(std::string_view reason) {
@@ -10534,9 +10550,9 @@ private:
 // Core's authorization middleware runs before the dispatcher); a refusal is 401 with
 // `WWW-Authenticate: Bearer` and no body, and the identity of a request that opens a transport is kept
 // in the connection's request().user. A later request of the connection (a poll, a send, DELETE) made
-// by another user (another user id) is refused with 403: a connection does not change hands. Methods the path does not serve get their 405 without
-// authentication, as ASP.NET's routing answers them before authorization. CORS preflights never get
-// here: the router answers them.
+// by another user (another user id) is refused with 403: a connection does not change hands. Methods
+// the path does not serve get their 405 without authentication, as ASP.NET's routing answers them
+// before authorization. CORS preflights never get here: the router answers them.
 
 // ---- begin signalrpp/server/route_result.hpp
 // What the server decided for one HTTP request, for the HTTP session to carry out:
@@ -10656,12 +10672,15 @@ private:
                                      options_.disconnect_timeout),
                                  separate_token, this,
                                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                     options_.transport_send_timeout.count() > 0 ? options_.transport_send_timeout
-                                                                                 : std::chrono::hours(24 * 365))});
+                                     options_.transport_send_timeout)});
     }
 
-    // The connection ?id= names, or the answer when there is none.
-    std::shared_ptr<transport::connection> find(const http::request& r, route_result& refusal) const {
+    // The connection ?id= names, or the answer when there is none: 400 without an id; 404 for a token
+    // unknown here (made by another endpoint, too); 403 for a started connection and another user than
+    // the one who opened its transport (`user` is the request's, from authenticate).
+    std::shared_ptr<transport::connection> find(const http::request& r,
+                                                const std::optional<transport::user_identity>& user,
+                                                route_result& refusal) const {
         const auto id = http::query_parameter(r.query(), "id");
         if (!id || id->empty()) {
             refusal = route_result::respond(400, "Connection ID required");
@@ -10672,22 +10691,12 @@ private:
             refusal = route_result::respond(404, "No Connection with that ID");
             return nullptr;
         }
-        return c;
-    }
-
-    // The connection ?id= names, when `user` (the request's, from authenticate) may use it: a started
-    // connection is used only by the user who opened its transport (403 for another).
-    std::shared_ptr<transport::connection> find_for(const http::request& r,
-                                                    const std::optional<transport::user_identity>& user,
-                                                    route_result& refusal) const {
-        auto c = find(r, refusal);
-        if (!c || !options_.authenticate) {
-            return c;
-        }
-        const auto opener = c->opening_user_id();
-        if (opener && *opener != (user ? user->user_id : std::string())) {
-            refusal = route_result::respond(403);
-            return nullptr;
+        if (options_.authenticate) {
+            const auto opener = c->opening_user_id();
+            if (opener && *opener != (user ? user->user_id : std::string())) {
+                refusal = route_result::respond(403);
+                return nullptr;
+            }
         }
         return c;
     }
@@ -10752,7 +10761,7 @@ private:
         }
         std::shared_ptr<transport::connection> c;
         if (http::query_parameter(r.query(), "id")) {
-            c = find_for(r, user, refusal);
+            c = find(r, user, refusal);
             if (!c) {
                 return refusal;
             }
@@ -10780,7 +10789,7 @@ private:
         if (!allowed(transport::server_sent_events, refusal)) {
             return refusal;
         }
-        const auto c = find_for(r, user, refusal);
+        const auto c = find(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -10804,7 +10813,7 @@ private:
         if (!allowed(transport::long_polling, refusal)) {
             return refusal;
         }
-        const auto c = find_for(r, user, refusal);
+        const auto c = find(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -10836,7 +10845,7 @@ private:
     route_result receive(http::request& r, const request_context& context,
                          const std::optional<transport::user_identity>& user) const {
         route_result refusal;
-        const auto c = find_for(r, user, refusal);
+        const auto c = find(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -10875,7 +10884,7 @@ private:
 
     route_result terminate(const http::request& r, const std::optional<transport::user_identity>& user) const {
         route_result refusal;
-        const auto c = find_for(r, user, refusal);
+        const auto c = find(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -11827,9 +11836,9 @@ private:
     }
 
     // A route handler threw: 500 (unless it answered already), and the log says so.
-    static void route_failed(const http::request& r, std::string_view what) {
+    static void route_failed(const http::request& r, const std::exception_ptr& failure) {
         log(log_level::error, log_category::hosting, "RouteHandlerFailed", {}, [&] {
-            return "the HTTP route handler for " + std::string(r.path()) + " threw: " + std::string(what);
+            return "the HTTP route handler for " + std::string(r.path()) + " threw: " + exception_message(failure);
         });
     }
 
@@ -11843,11 +11852,8 @@ private:
             auto answer = std::make_shared<detail::route_answer>(exchange, watch);
             try {
                 handler(r, http_responder(answer));
-            } catch (const std::exception& e) {
-                route_failed(r, e.what());
-                answer->send(http::text_response(500));
             } catch (...) {
-                route_failed(r, "an exception not derived from std::exception");
+                route_failed(r, std::current_exception());
                 answer->send(http::text_response(500));
             }
         };

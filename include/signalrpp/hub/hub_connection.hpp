@@ -11,6 +11,7 @@
 // connection's strand.
 
 #include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/core/exception_message.hpp>
 #include <signalrpp/core/hub_exception.hpp>
 #include <signalrpp/core/log.hpp>
 #include <signalrpp/core/spare_buffer.hpp>
@@ -477,16 +478,8 @@ private:
 
     // Logs that the application's `what` threw `failure` (its caller answers for the call, if any).
     void application_error(std::string_view what, std::exception_ptr failure) const {
-        log(log_level::error, log_category::hub_connection_handler, "ApplicationError", connection()->id(), [&] {
-            std::string text = std::string(what) + " threw";
-            try {
-                std::rethrow_exception(failure);
-            } catch (const std::exception& e) {
-                text.append(": ").append(e.what());
-            } catch (...) {
-            }
-            return text;
-        });
+        log(log_level::error, log_category::hub_connection_handler, "ApplicationError", connection()->id(),
+            [&] { return std::string(what) + " threw: " + exception_message(failure); });
     }
 
     void refuse_handshake(std::string_view reason) {

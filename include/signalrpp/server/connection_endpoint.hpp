@@ -18,9 +18,9 @@
 // Core's authorization middleware runs before the dispatcher); a refusal is 401 with
 // `WWW-Authenticate: Bearer` and no body, and the identity of a request that opens a transport is kept
 // in the connection's request().user. A later request of the connection (a poll, a send, DELETE) made
-// by another user (another user id) is refused with 403: a connection does not change hands. Methods the path does not serve get their 405 without
-// authentication, as ASP.NET's routing answers them before authorization. CORS preflights never get
-// here: the router answers them.
+// by another user (another user id) is refused with 403: a connection does not change hands. Methods
+// the path does not serve get their 405 without authentication, as ASP.NET's routing answers them
+// before authorization. CORS preflights never get here: the router answers them.
 
 #include <signalrpp/http/message.hpp>
 #include <signalrpp/http/query.hpp>
@@ -106,12 +106,15 @@ private:
                                      options_.disconnect_timeout),
                                  separate_token, this,
                                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                     options_.transport_send_timeout.count() > 0 ? options_.transport_send_timeout
-                                                                                 : std::chrono::hours(24 * 365))});
+                                     options_.transport_send_timeout)});
     }
 
-    // The connection ?id= names, or the answer when there is none.
-    std::shared_ptr<transport::connection> find(const http::request& r, route_result& refusal) const {
+    // The connection ?id= names, or the answer when there is none: 400 without an id; 404 for a token
+    // unknown here (made by another endpoint, too); 403 for a started connection and another user than
+    // the one who opened its transport (`user` is the request's, from authenticate).
+    std::shared_ptr<transport::connection> find(const http::request& r,
+                                                const std::optional<transport::user_identity>& user,
+                                                route_result& refusal) const {
         const auto id = http::query_parameter(r.query(), "id");
         if (!id || id->empty()) {
             refusal = route_result::respond(400, "Connection ID required");
@@ -122,22 +125,12 @@ private:
             refusal = route_result::respond(404, "No Connection with that ID");
             return nullptr;
         }
-        return c;
-    }
-
-    // The connection ?id= names, when `user` (the request's, from authenticate) may use it: a started
-    // connection is used only by the user who opened its transport (403 for another).
-    std::shared_ptr<transport::connection> find_for(const http::request& r,
-                                                    const std::optional<transport::user_identity>& user,
-                                                    route_result& refusal) const {
-        auto c = find(r, refusal);
-        if (!c || !options_.authenticate) {
-            return c;
-        }
-        const auto opener = c->opening_user_id();
-        if (opener && *opener != (user ? user->user_id : std::string())) {
-            refusal = route_result::respond(403);
-            return nullptr;
+        if (options_.authenticate) {
+            const auto opener = c->opening_user_id();
+            if (opener && *opener != (user ? user->user_id : std::string())) {
+                refusal = route_result::respond(403);
+                return nullptr;
+            }
         }
         return c;
     }
@@ -202,7 +195,7 @@ private:
         }
         std::shared_ptr<transport::connection> c;
         if (http::query_parameter(r.query(), "id")) {
-            c = find_for(r, user, refusal);
+            c = find(r, user, refusal);
             if (!c) {
                 return refusal;
             }
@@ -230,7 +223,7 @@ private:
         if (!allowed(transport::server_sent_events, refusal)) {
             return refusal;
         }
-        const auto c = find_for(r, user, refusal);
+        const auto c = find(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -254,7 +247,7 @@ private:
         if (!allowed(transport::long_polling, refusal)) {
             return refusal;
         }
-        const auto c = find_for(r, user, refusal);
+        const auto c = find(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -286,7 +279,7 @@ private:
     route_result receive(http::request& r, const request_context& context,
                          const std::optional<transport::user_identity>& user) const {
         route_result refusal;
-        const auto c = find_for(r, user, refusal);
+        const auto c = find(r, user, refusal);
         if (!c) {
             return refusal;
         }
@@ -325,7 +318,7 @@ private:
 
     route_result terminate(const http::request& r, const std::optional<transport::user_identity>& user) const {
         route_result refusal;
-        const auto c = find_for(r, user, refusal);
+        const auto c = find(r, user, refusal);
         if (!c) {
             return refusal;
         }

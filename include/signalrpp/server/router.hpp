@@ -5,6 +5,7 @@
 // everything else with 404. Once stopping, it answers 503.
 
 #include <signalrpp/core/ascii.hpp>
+#include <signalrpp/core/exception_message.hpp>
 #include <signalrpp/core/log.hpp>
 #include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/cors.hpp>
@@ -118,9 +119,9 @@ private:
     }
 
     // A route handler threw: 500 (unless it answered already), and the log says so.
-    static void route_failed(const http::request& r, std::string_view what) {
+    static void route_failed(const http::request& r, const std::exception_ptr& failure) {
         log(log_level::error, log_category::hosting, "RouteHandlerFailed", {}, [&] {
-            return "the HTTP route handler for " + std::string(r.path()) + " threw: " + std::string(what);
+            return "the HTTP route handler for " + std::string(r.path()) + " threw: " + exception_message(failure);
         });
     }
 
@@ -134,11 +135,8 @@ private:
             auto answer = std::make_shared<detail::route_answer>(exchange, watch);
             try {
                 handler(r, http_responder(answer));
-            } catch (const std::exception& e) {
-                route_failed(r, e.what());
-                answer->send(http::text_response(500));
             } catch (...) {
-                route_failed(r, "an exception not derived from std::exception");
+                route_failed(r, std::current_exception());
                 answer->send(http::text_response(500));
             }
         };

@@ -27,6 +27,7 @@
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/error.hpp>
+#include <signalrpp/core/exception_message.hpp>
 #include <signalrpp/core/log.hpp>
 #include <signalrpp/transport/connection_handler.hpp>
 #include <signalrpp/transport/negotiate.hpp>
@@ -179,9 +180,7 @@ public:
             }
             receive_paused_ = paused;
             link = link_;
-            if (!paused && !backlogged_.load(std::memory_order_relaxed)) {
-                ready = std::move(receive_waiter_);
-            }
+            ready = take_waiter_if_receiving_locked();
         }
         if (link) {
             link->receive_paused_changed(paused);
@@ -209,7 +208,7 @@ public:
     /// backlogged. Any thread.
     bool receiving() const {
         std::lock_guard lock(mutex_);
-        return !receive_paused_ && !backlogged_.load(std::memory_order_relaxed);
+        return receiving_locked();
     }
 
     /// Calls `ready` (on some thread, once) as soon as receiving() holds: at once if it does now.
@@ -218,7 +217,7 @@ public:
     void when_receiving(std::function<void()> ready) {
         {
             std::lock_guard lock(mutex_);
-            if (receive_paused_ || backlogged_.load(std::memory_order_relaxed)) {
+            if (!receiving_locked()) {
                 receive_waiter_ = std::move(ready);
                 return;
             }
@@ -227,7 +226,7 @@ public:
     }
 
     /// Set by the connection manager before the connection is shared: how long it may stay backlogged
-    /// by others' sends (see the header comment).
+    /// by others' sends (see the header comment); zero: without a limit.
     void set_send_timeout(clock::duration timeout) noexcept { send_timeout_ = timeout; }
 
     /// Whether the connection has ended (on_disconnected has been or is being called).
@@ -337,12 +336,8 @@ public:
             queued_.store(false, std::memory_order_relaxed);
             notified_ = false;
             pending_bytes_ = 0;
-            if (backlogged_.load(std::memory_order_relaxed)) {
-                backlogged_.store(false, std::memory_order_relaxed);
-                if (!receive_paused_) {
-                    ready = std::move(receive_waiter_);
-                }
-            }
+            backlogged_.store(false, std::memory_order_relaxed);
+            ready = take_waiter_if_receiving_locked();
             if (out.empty()) {
                 out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
             } else {
@@ -459,24 +454,29 @@ public:
     }
 
 private:
+    // Under the lock: whether the connection wants input (receiving()).
+    bool receiving_locked() const { return !receive_paused_ && !backlogged_.load(std::memory_order_relaxed); }
+
+    // Under the lock: when_receiving()'s call, if it is due now (empty otherwise).
+    std::function<void()> take_waiter_if_receiving_locked() {
+        return receiving_locked() ? std::exchange(receive_waiter_, nullptr) : std::function<void()>();
+    }
+
     // Calls the handler's `what` through `call`: if it throws, the connection is aborted (unless it is
     // ending already) and the exception logged.
     template <class Call>
     void guarded(std::string_view what, Call&& call) noexcept {
         try {
             call();
-            return;
-        } catch (const std::exception& e) {
-            handler_failed(what, e.what());
         } catch (...) {
-            handler_failed(what, "an exception not derived from std::exception");
+            handler_failed(what, std::current_exception());
         }
     }
 
-    void handler_failed(std::string_view what, std::string_view why) noexcept {
+    void handler_failed(std::string_view what, const std::exception_ptr& failure) noexcept {
         try {
             log(log_level::error, log_category::dispatcher, "ApplicationError", id_, [&] {
-                return "the connection handler's " + std::string(what) + " threw: " + std::string(why);
+                return "the connection handler's " + std::string(what) + " threw: " + exception_message(failure);
             });
             abort(error::handler_failed);
         } catch (...) {
@@ -500,8 +500,9 @@ private:
             const bool backlogged = backlogged_.load(std::memory_order_relaxed);
             if (past_limit && !own) {
                 // Someone else's message, into a queue past the limit: a slow consumer, once that has lasted.
-                over_limit = pending_bytes_ + size > slow_consumer_factor * send_limit_ ||
-                             (backlogged && clock::now() - backlogged_since_ >= send_timeout_);
+                const bool timed_out = backlogged && send_timeout_.count() > 0 &&
+                                       clock::now() - backlogged_since_ >= send_timeout_;
+                over_limit = timed_out || pending_bytes_ + size > slow_consumer_factor * send_limit_;
             }
             if (!over_limit) {
                 if (past_limit && !backlogged) {
