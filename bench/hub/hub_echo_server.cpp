@@ -4,6 +4,8 @@
 // (WebSocket straight away, or negotiate first) with Echo(string) -> string and JoinGroup(string),
 // which adds the caller to a group (for the memory figure of idle connections that are in a group),
 // until SIGINT or SIGTERM. Hub options are the defaults (keep-alive pings, timeouts).
+// SIGUSR1 hands the heap's free pages back to the system (glibc's malloc_trim): bench/hub/long_haul.py
+// sends it after a load to tell the memory the server still holds from what the allocator keeps.
 
 #include <signalrpp/server/server.hpp>
 
@@ -11,7 +13,10 @@
 
 #include <asio/signal_set.hpp>
 
+#include <malloc.h>
+
 #include <cstdio>
+#include <functional>
 #include <string>
 
 namespace {
@@ -35,6 +40,17 @@ int main(int argc, char** argv) {
     std::printf("listening on http://127.0.0.1:%u\n", static_cast<unsigned>(bound.port()));
     std::fflush(stdout);
     asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](std::error_code, int) { server.stop(); });
+    asio::signal_set trim(io, SIGUSR1);
+    signals.async_wait([&](std::error_code, int) {
+        server.stop();
+        trim.cancel();
+    });
+    std::function<void(std::error_code, int)> on_trim = [&](std::error_code ec, int) {
+        if (!ec) {
+            ::malloc_trim(0);
+            trim.async_wait(on_trim);
+        }
+    };
+    trim.async_wait(on_trim);
     io.run();
 }

@@ -20,7 +20,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -393,15 +392,7 @@ int main(int argc, char** argv) {
     signalrpp::server server(io, options);
     server.map_hub<chat::chat_hub>("/chathub", {}, [&directory] { return chat::chat_hub(directory); });
     // The browser client, from the npm package: /lib/signalr.min.js (and its source map).
-    server.map_http("/lib", [dir = args.client](const signalrpp::http::request& r) {
-        if (r.method != "GET" && r.method != "HEAD") {
-            signalrpp::http::response refused;
-            refused.status = 405;
-            refused.fields.add("Allow", "GET, HEAD");
-            return refused;
-        }
-        return signalrpp::hosting::serve_static_file(dir, r.path().substr(std::strlen("/lib")));
-    });
+    server.map_static_files("/lib", args.client);
 
     // Ctrl-C (or SIGTERM) stops the server; io.run() then returns. Caught before the URL is printed.
     asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -30,6 +30,7 @@
 #include <signalrpp/json/value.hpp>
 #include <signalrpp/json/writer.hpp>
 
+#include <signalrpp/http/byte_range.hpp>
 #include <signalrpp/http/fields.hpp>
 #include <signalrpp/http/message.hpp>
 #include <signalrpp/http/parser.hpp>
@@ -90,6 +91,8 @@
 #include <signalrpp/server/router.hpp>
 #include <signalrpp/server/server.hpp>
 #include <signalrpp/server/session_registry.hpp>
+#include <signalrpp/server/static_file_options.hpp>
+#include <signalrpp/server/static_file_sender.hpp>
 #include <signalrpp/server/static_files.hpp>
 
 // TLS needs OpenSSL (-lssl -lcrypto), JSON Web Tokens its libcrypto (-lcrypto): opt in.

@@ -467,6 +467,7 @@ inline constexpr std::string_view dispatcher = "signalrpp.http_connections.dispa
 inline constexpr std::string_view transports = "signalrpp.http_connections.transports";
 inline constexpr std::string_view hub_connection_handler = "signalrpp.signalr.hub_connection_handler";
 inline constexpr std::string_view hosting = "signalrpp.hosting";
+inline constexpr std::string_view authentication = "signalrpp.authentication";
 } // namespace log_category
 
 struct log_record {
@@ -2096,6 +2097,101 @@ struct serializer<std::chrono::system_clock::time_point> {
 // ---- end signalrpp/json/time_point.hpp
 // ---- end signalrpp/json/mappings.hpp
 
+// ---- begin signalrpp/http/byte_range.hpp
+// http::requested_range: what a Range field (RFC 9110 14.2) asks of a representation of `size` bytes,
+// as a server that answers single ranges reads it:
+//   - "bytes=first-last", "bytes=first-" and "bytes=-suffix" name one range; a last past the end is
+//     cut to it, a suffix longer than the representation is all of it;
+//   - a first at or past the end (or a zero suffix) cannot be satisfied: 416, Content-Range "bytes */size";
+//   - anything else (no field, another unit, several ranges, a malformed one, an empty representation)
+//     is ignored: the whole representation is sent with 200, as RFC 9110 allows and ASP.NET Core's static
+//     files do for several ranges.
+
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::http {
+
+struct byte_range {
+    std::uint64_t first = 0;
+    std::uint64_t last = 0; ///< inclusive
+
+    std::uint64_t length() const noexcept { return last - first + 1; }
+    /// The Content-Range of a 206 carrying this range of a `size`-byte representation.
+    std::string content_range(std::uint64_t size) const {
+        return "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" + std::to_string(size);
+    }
+};
+
+struct range_request {
+    enum class kind { whole, range, unsatisfiable };
+    kind what = kind::whole;
+    byte_range range;
+};
+
+namespace detail {
+
+// Decimal digits only, no sign, no overflow; nullopt otherwise (empty included).
+inline std::optional<std::uint64_t> range_number(std::string_view s) {
+    if (s.empty() || s.size() > 19) {
+        return std::nullopt;
+    }
+    std::uint64_t n = 0;
+    for (const char c : s) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return n;
+}
+
+} // namespace detail
+
+/// What the Range field `field` (nullopt: none) asks of `size` bytes.
+inline range_request requested_range(std::optional<std::string_view> field, std::uint64_t size) {
+    constexpr std::string_view unit = "bytes=";
+    if (!field || size == 0) {
+        return {};
+    }
+    std::string_view spec = ascii::trim(*field);
+    if (spec.size() <= unit.size() || !ascii::iequals(spec.substr(0, unit.size()), unit)) {
+        return {};
+    }
+    spec = ascii::trim(spec.substr(unit.size()));
+    const std::size_t dash = spec.find('-');
+    if (dash == std::string_view::npos || spec.find(',') != std::string_view::npos) {
+        return {};
+    }
+    const std::string_view first_text = ascii::trim(spec.substr(0, dash));
+    const std::string_view last_text = ascii::trim(spec.substr(dash + 1));
+    const auto last = detail::range_number(last_text);
+    if (first_text.empty()) { // a suffix: the last N bytes
+        if (!last) {
+            return {};
+        }
+        if (*last == 0) {
+            return {range_request::kind::unsatisfiable, {}};
+        }
+        const std::uint64_t n = *last < size ? *last : size;
+        return {range_request::kind::range, {size - n, size - 1}};
+    }
+    const auto first = detail::range_number(first_text);
+    if (!first || (!last_text.empty() && (!last || *last < *first))) {
+        return {};
+    }
+    if (*first >= size) {
+        return {range_request::kind::unsatisfiable, {}};
+    }
+    const std::uint64_t end = last && *last < size ? *last : size - 1;
+    return {range_request::kind::range, {*first, end}};
+}
+
+} // namespace signalrpp::http
+// ---- end signalrpp/http/byte_range.hpp
 // ---- begin signalrpp/http/fields.hpp
 // http::fields: the header fields of an HTTP message, in the order received. Names compare
 // case-insensitively (RFC 9110); a name may repeat (find() gives the first, for_each() every one).
@@ -2239,8 +2335,10 @@ inline response text_response(int status, std::string body = {}, const char* con
 // Errors are final and carry the status code a server answers with (400, 413, 414, 431, 501, 505).
 
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -2343,6 +2441,11 @@ public:
     };
 
     explicit basic_parser(parser_limits limits = {}) : limits_(limits) {}
+
+    /// A smaller body limit for some messages: `limit_for(head)` is asked once each message's head is
+    /// parsed, before any of its body is kept; the smaller of its answer and limits.max_body applies
+    /// (a server answers a request whose path takes little, such as negotiate, with 413 early).
+    void set_body_limit(std::function<std::size_t(const Message&)> limit_for) { body_limit_for_ = std::move(limit_for); }
 
     /// For a response parser: the method of the request it answers (a HEAD response has no body).
     void set_request_method(std::string_view method) { head_request_ = method == "HEAD"; }
@@ -2526,6 +2629,10 @@ private:
 
     // Decides how the body is delimited, from the fields just read.
     bool choose_framing() {
+        body_limit_ = limits_.max_body;
+        if (body_limit_for_) {
+            body_limit_ = std::min(body_limit_, body_limit_for_(message_));
+        }
         const http::fields& f = message_.fields;
         const bool has_length = f.contains("Content-Length");
         if (f.contains("Transfer-Encoding")) {
@@ -2558,7 +2665,7 @@ private:
             if (!has_body() || length == 0) {
                 return finish();
             }
-            if (length > limits_.max_body) {
+            if (length > body_limit_) {
                 return fail(413, "Body too large");
             }
             remaining_ = static_cast<std::size_t>(length);
@@ -2625,7 +2732,7 @@ private:
             state_ = state::trailers;
             return true;
         }
-        if (size > limits_.max_body - message_.body.size()) {
+        if (size > body_limit_ - message_.body.size()) {
             return fail(413, "Body too large");
         }
         remaining_ = static_cast<std::size_t>(size);
@@ -2672,7 +2779,7 @@ private:
     }
 
     bool parse_until_eof(std::string_view data, std::size_t& used) {
-        if (data.size() > limits_.max_body - message_.body.size()) {
+        if (data.size() > body_limit_ - message_.body.size()) {
             return fail(413, "Body too large");
         }
         used = data.size();
@@ -2681,6 +2788,8 @@ private:
     }
 
     parser_limits limits_;
+    std::function<std::size_t(const Message&)> body_limit_for_;
+    std::size_t body_limit_ = limits_.max_body; // this message's
     Message message_;
     parse_error error_;
     state state_ = state::header;
@@ -2802,6 +2911,7 @@ constexpr std::string_view reason_phrase(int status) noexcept {
     case 200: return "OK";
     case 202: return "Accepted";
     case 204: return "No Content";
+    case 206: return "Partial Content";
     case 307: return "Temporary Redirect";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
@@ -2812,7 +2922,9 @@ constexpr std::string_view reason_phrase(int status) noexcept {
     case 409: return "Conflict";
     case 413: return "Content Too Large";
     case 414: return "URI Too Long";
+    case 416: return "Range Not Satisfiable";
     case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
@@ -4347,6 +4459,7 @@ public:
             });
             asio::dispatch(executor_.get(), [self = shared_from_this()] {
                 self->guarded("on_connected", [&] { self->handler_->on_connected(self); });
+                self->deliver_posts(); // any that came before the transport
             });
         }
         if (previous) {
@@ -4426,11 +4539,13 @@ public:
     /// The most POST bodies that may wait for delivery at once (a client sends one at a time).
     static constexpr int max_waiting_posts = 8;
 
-    /// Delivers a POST body on the strand, in the order POSTs came, and calls `taken` once it was
+    /// Delivers a POST body on the strand, in the order POSTs came, and calls `taken(true)` once it was
     /// delivered and the connection wants more input (receiving()): the POST is answered then, so a
     /// peer that sends faster than the connection takes its input waits, as ASP.NET Core's POSTs wait
-    /// for room in the application's pipe. False, and nothing done, when max_waiting_posts wait already.
-    bool deliver_post(std::string data, std::function<void()> taken) {
+    /// for room in the application's pipe. A body that comes before the transport has started (before
+    /// on_connected) waits for it, as it would in the reference's pipe; one that the connection ends
+    /// before delivering gets `taken(false)`. False, and nothing done, when max_waiting_posts wait already.
+    bool deliver_post(std::string data, std::function<void(bool delivered)> taken) {
         if (waiting_posts_.fetch_add(1, std::memory_order_relaxed) >= max_waiting_posts) {
             waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
             return false;
@@ -4446,24 +4561,31 @@ public:
     }
 
     // On the strand: delivers the waiting POSTs in order, each answered once the connection wants more.
+    // Called again by attach() once on_connected has run, and by end().
     void deliver_posts() {
         while (!posts_.empty()) {
             auto& post = posts_.front();
-            if (!post.delivered) {
-                post.delivered = true;
-                deliver(post.data, false);
-                std::string().swap(post.data);
-            }
-            if (!receiving() && !ended()) {
-                when_receiving([self = shared_from_this()] {
-                    asio::post(self->executor_.get(), [self] { self->deliver_posts(); });
-                });
-                return;
+            if (!ended()) {
+                if (transport() == 0) {
+                    return; // not started yet
+                }
+                if (!post.delivered) {
+                    post.delivered = true;
+                    deliver(post.data, false);
+                    std::string().swap(post.data);
+                }
+                if (!receiving() && !ended()) {
+                    when_receiving([self = shared_from_this()] {
+                        asio::post(self->executor_.get(), [self] { self->deliver_posts(); });
+                    });
+                    return;
+                }
             }
             auto taken = std::move(post.taken);
+            const bool delivered = post.delivered;
             posts_.pop_front();
             waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
-            taken();
+            taken(delivered);
         }
     }
 
@@ -4511,6 +4633,9 @@ public:
             asio::dispatch(executor_.get(), [self = shared_from_this(), reason] {
                 self->guarded("on_disconnected", [&] { self->handler_->on_disconnected(self, reason); });
             });
+        }
+        if (waiting_posts_.load(std::memory_order_relaxed) > 0) {
+            asio::post(executor_.get(), [self = shared_from_this()] { self->deliver_posts(); }); // answers them
         }
     }
 
@@ -4653,7 +4778,7 @@ private:
     std::function<void()> receive_waiter_; // when_receiving()'s, until receiving() holds
     struct waiting_post {
         std::string data;
-        std::function<void()> taken;
+        std::function<void(bool delivered)> taken;
         bool delivered;
     };
     std::deque<waiting_post> posts_; // on the strand only: deliver_post()'s, in order
@@ -5014,6 +5139,8 @@ private:
 
 #include <chrono>
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace signalrpp::transport {
 
@@ -5044,6 +5171,11 @@ struct http_connection_options {
     /// returns for the request that opens a transport is the connection's request().user. Empty: no
     /// authentication, every request is served and request().user stays empty.
     authenticator authenticate;
+    /// WebSocketOptions.AllowedOrigins: the Origin values a WebSocket upgrade may carry ("*": any),
+    /// compared without regard to case; an upgrade from another origin gets 403, so that a page of
+    /// another site cannot open a WebSocket with the user's cookies (cross-site WebSocket hijacking).
+    /// An upgrade without Origin (not from a browser) is allowed. Empty: any origin.
+    std::vector<std::string> websocket_allowed_origins;
 };
 
 } // namespace signalrpp::transport
@@ -5800,6 +5932,9 @@ private:
             case websocket::frame_reader::status::pong: break;
             case websocket::frame_reader::status::close: on_peer_close(); break;
             case websocket::frame_reader::status::error:
+                log(log_level::debug, log_category::transports, "WebSocketProtocolError", conn_->id(), [&] {
+                    return "closing with " + std::to_string(reader_.error_code()) + ": " + reader_.error_reason();
+                });
                 websocket::write_close(close_out_, reader_.error_code(), reader_.error_reason());
                 state_ = state::failed;
                 break;
@@ -8727,6 +8862,8 @@ private:
     }
 
     void refuse_handshake(std::string_view reason) {
+        log(log_level::debug, log_category::hub_connection_handler, "HandshakeFailed", connection()->id(),
+            [&] { return "the handshake failed: " + std::string(reason); });
         std::string response;
         protocol::write_handshake_response(response, reason);
         send_records(std::move(response));
@@ -8744,8 +8881,11 @@ private:
         connection()->close();
     }
 
-    // "Connection closed with an error." (with "<kind>: <message>" when detailed errors are on).
+    // "Connection closed with an error." (with "<kind>: <message>" when detailed errors are on), for a
+    // message the hub protocol cannot read; logged as the reference does (an error, ErrorProcessingRequest).
     void close_with_error(const protocol::protocol_error& error, bool allow_reconnect) {
+        log(log_level::error, log_category::hub_connection_handler, "ErrorProcessingRequest", connection()->id(),
+            [&] { return "a message the hub protocol cannot read (" + error.detail() + ")"; });
         send_close(reflect::detail::with_detail("Connection closed with an error.", detailed(), error.exception_type,
                                                 error.message),
                    allow_reconnect);
@@ -8868,7 +9008,10 @@ private:
                 return refuse(reflect::method_exception_error(call.target, detailed()));
             }
             if (!allowed) {
-                return refuse("Failed to invoke '" + std::string(call.target) + "' because user is unauthorized");
+                std::string refusal = "Failed to invoke '" + std::string(call.target) + "' because user is unauthorized";
+                log(log_level::debug, log_category::hub_connection_handler, "HubMethodNotAuthorized", connection()->id(),
+                    [&] { return refusal; });
+                return refuse(std::move(refusal));
             }
         }
         if (call.streaming && act().streams.count(std::string(call.invocation_id)) != 0) {
@@ -10552,7 +10695,9 @@ private:
 // in the connection's request().user. A later request of the connection (a poll, a send, DELETE) made
 // by another user (another user id) is refused with 403: a connection does not change hands. Methods
 // the path does not serve get their 405 without authentication, as ASP.NET's routing answers them
-// before authorization. CORS preflights never get here: the router answers them.
+// before authorization. CORS preflights never get here: the router answers them. An upgrade whose Origin
+// the options do not allow (websocket_allowed_origins) gets 403. Refusals of authentication, of a
+// change of user and of an origin are logged (category authentication).
 
 // ---- begin signalrpp/server/route_result.hpp
 // What the server decided for one HTTP request, for the HTTP session to carry out:
@@ -10563,6 +10708,7 @@ private:
 //             every part of the answer carries (the event stream's head, CORS fields).
 
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -10595,6 +10741,9 @@ class request_handler {
 public:
     virtual ~request_handler() = default;
     virtual route_result handle(http::request& request, const request_context& context) = 0;
+    /// The largest body the request whose head is `head` may have (the session's limit applies too);
+    /// a larger one is answered with 413 before it is read.
+    virtual std::size_t max_body(const http::request& /*head*/) const { return static_cast<std::size_t>(-1); }
 };
 
 } // namespace signalrpp::hosting
@@ -10694,6 +10843,10 @@ private:
         if (options_.authenticate) {
             const auto opener = c->opening_user_id();
             if (opener && *opener != (user ? user->user_id : std::string())) {
+                log(log_level::information, log_category::authentication, "UserChanged", c->id(), [&] {
+                    return r.method + " " + std::string(r.path()) + " refused (403): made by another user than the "
+                           "one who opened the connection";
+                });
                 refusal = route_result::respond(403);
                 return nullptr;
             }
@@ -10710,6 +10863,24 @@ private:
         return false;
     }
 
+    // Whether an upgrade's Origin is one the options allow (any, when they name none).
+    bool origin_allowed(const http::request& r) const {
+        const auto origin = r.fields.find("Origin");
+        if (options_.websocket_allowed_origins.empty() || !origin) {
+            return true;
+        }
+        for (const auto& allowed : options_.websocket_allowed_origins) {
+            if (allowed == "*" || ascii::iequals(allowed, *origin)) {
+                return true;
+            }
+        }
+        log(log_level::information, log_category::authentication, "OriginNotAllowed", {}, [&] {
+            return "WebSocket upgrade of " + std::string(r.path()) + " from origin " + std::string(*origin) +
+                   " refused (403): not among the allowed origins";
+        });
+        return false;
+    }
+
     // Whether `r` may be served: always without an authenticator; otherwise when it accepts the request,
     // with `user` set to who it says. A refusal is 401 (500 if the authenticator threw).
     bool authenticate(const http::request& r, std::optional<transport::user_identity>& user,
@@ -10721,10 +10892,18 @@ private:
         try {
             user = options_.authenticate(transport::authentication_request{token ? *token : std::string_view{}, r});
         } catch (...) {
+            log(log_level::error, log_category::authentication, "AuthenticatorFailed", {}, [&] {
+                return "the authenticator threw for " + r.method + " " + std::string(r.path()) + " (500): " +
+                       exception_message(std::current_exception());
+            });
             refusal = route_result::respond(500);
             return false;
         }
         if (!user) {
+            log(log_level::information, log_category::authentication, "AuthenticationFailed", {}, [&] {
+                return r.method + " " + std::string(r.path()) + " refused (401): " +
+                       (token ? "the authenticator did not accept its token" : "it carries no token");
+            });
             // As JwtBearer's challenge: no body (so no Content-Type), the scheme to use.
             refusal = route_result{};
             refusal.response.status = 401;
@@ -10758,6 +10937,9 @@ private:
         }
         if (const auto bad = websocket::check_upgrade_request(r)) {
             return {route_result::kind::respond, websocket::refusal_response(*bad), {}, {}, {}};
+        }
+        if (!origin_allowed(r)) {
+            return route_result::respond(403);
         }
         std::shared_ptr<transport::connection> c;
         if (http::query_parameter(r.query(), "id")) {
@@ -10859,8 +11041,9 @@ private:
         result.what = route_result::kind::exchange;
         result.user = std::make_shared<post_answer>();
         result.begin = [c, exchange = context.exchange, body = std::move(r.body)](const http::response&) mutable {
-            const bool taken = c->deliver_post(std::move(body), [exchange] {
-                asio::dispatch(exchange->get_executor(), [exchange] { exchange->respond(post_response(200)); });
+            const bool taken = c->deliver_post(std::move(body), [exchange](bool delivered) {
+                asio::dispatch(exchange->get_executor(),
+                               [exchange, delivered] { exchange->respond(post_response(delivered ? 200 : 404)); });
             });
             if (!taken) {
                 exchange->respond(post_response(429));
@@ -10869,7 +11052,8 @@ private:
         return result;
     }
 
-    // A POST's answer: 200 once its data was taken, or a refusal; empty text/plain.
+    // A POST's answer: 200 once its data was taken, 404 when the connection ended first, or a refusal;
+    // empty text/plain.
     static http::response post_response(int status) {
         http::response r = http::text_response(status, {});
         r.fields.set("Content-Type", "text/plain");
@@ -11139,7 +11323,9 @@ public:
                  std::shared_ptr<request_handler> handler, const http_session_options& options,
                  std::shared_ptr<session_registry> registry = nullptr, bool single_threaded = false)
         : io_(std::move(io)), executor_(ex, single_threaded), handler_(std::move(handler)), options_(options),
-          registry_(std::move(registry)), parser_(options.limits), timer_(executor_.get()) {}
+          registry_(std::move(registry)), parser_(options.limits), timer_(executor_.get()) {
+        parser_.set_body_limit([handler = handler_.get()](const http::request& head) { return handler->max_body(head); });
+    }
 
     ~http_session() override {
         if (registry_) {
@@ -11308,6 +11494,10 @@ private:
             read();
             break;
         case http::request_parser::status::error: {
+            log(log_level::debug, log_category::hosting, "ConnectionBadRequest", {}, [&] {
+                return "bad request data from " + remote_ + " (" + std::to_string(parser_.error().status) +
+                       "): " + parser_.error().reason;
+            });
             http::response r = http::text_response(parser_.error().status, parser_.error().reason);
             close_after_ = true;
             write_answer(r, false);
@@ -11521,8 +11711,9 @@ private:
 // ---- begin signalrpp/server/router.hpp
 // router: the server's request_handler. It sends each request to the mapped path it names (compared
 // case-insensitively; "/chat" and "/chat/negotiate") or to the HTTP route whose prefix it starts
-// with, answers CORS preflights, serves static files when a directory is configured, and answers
-// everything else with 404. Once stopping, it answers 503.
+// with, answers CORS preflights, serves GET and HEAD from the static file directories mapped (in the
+// order mapped; the first that has the file answers), and answers everything else with 404. Once
+// stopping, it answers 503.
 
 // ---- begin signalrpp/server/http_route.hpp
 // http_route: plain HTTP endpoints beside the hubs and connections (a token endpoint, a health check,
@@ -11624,23 +11815,114 @@ http_route_handler make_http_route_handler(F f) {
 // ---- end signalrpp/server/http_route.hpp
 // ---- begin signalrpp/server/static_files.hpp
 // Static files from a directory, for examples and small apps (GET and HEAD): "/" and directories
-// serve their index.html; the content type comes from the extension. A path that tries to leave the
-// directory (a ".." segment, an encoded one, a backslash, a NUL, a symlink pointing out) is refused
-// with 404, like any file that is not there.
+// serve their index.html; the content type comes from the extension, and a file whose extension has
+// none known is not served unless the options say so. A path that tries to leave the directory (a ".."
+// segment, an encoded one, a backslash, a NUL, a symlink pointing out) is refused with 404, like any
+// file that is not there. Bodies are streamed (static_file_sender); a single byte range is answered
+// (http::requested_range).
+
+// ---- begin signalrpp/server/static_file_options.hpp
+// static_file_options: how a directory of static files is served (server::map_static_files).
+
+#include <string>
+
+namespace signalrpp::hosting {
+
+/// How a directory's files are served.
+struct static_file_options {
+    /// Serves files whose extension has no known content type (ASP.NET Core's ServeUnknownFileTypes),
+    /// as `default_content_type`. Off by default: such files get 404, so that a stray file in the
+    /// directory (a backup, a key) is not handed out.
+    bool serve_unknown_file_types = false;
+    std::string default_content_type = "application/octet-stream";
+};
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/static_file_options.hpp
+// ---- begin signalrpp/server/static_file_sender.hpp
+// static_file_sender: the body of one static file's answer, streamed. It writes the head, then the
+// file's bytes in pieces of at most `piece_size`, reading each piece only when the last one is out, so
+// that a file costs one piece of memory however large it is and however slowly the client reads (the
+// HTTP session's send timeout ends a client that stops). A file that ends early (it shrank meanwhile)
+// cuts the answer short: the socket closes, and the client sees fewer bytes than Content-Length said.
 
 
 #include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace signalrpp::hosting {
+
+class static_file_sender final : public transport::exchange_user {
+public:
+    static constexpr std::size_t piece_size = 64 * 1024;
+
+    /// Sends `length` bytes of `file` from `first` on.
+    static_file_sender(std::ifstream file, std::uint64_t first, std::uint64_t length)
+        : file_(std::move(file)), left_(length) {
+        file_.seekg(static_cast<std::streamoff>(first));
+    }
+
+    /// Writes `head` (the answer's status line and fields) on `exchange`; the body follows.
+    void begin(const std::shared_ptr<transport::http_exchange>& exchange, std::string head) {
+        exchange_ = exchange;
+        exchange->write(std::move(head));
+    }
+
+    void on_sent(std::error_code ec) override {
+        const auto exchange = exchange_.lock();
+        if (ec || !exchange) {
+            return finish();
+        }
+        if (left_ == 0) {
+            finish();
+            exchange->end(true);
+            return;
+        }
+        std::string piece(static_cast<std::size_t>(std::min<std::uint64_t>(left_, piece_size)), '\0');
+        file_.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+        if (static_cast<std::size_t>(file_.gcount()) != piece.size()) {
+            finish();
+            exchange->end(false);
+            return;
+        }
+        left_ -= piece.size();
+        exchange->write(std::move(piece));
+    }
+
+    void on_peer_gone(std::error_code) override { finish(); }
+
+private:
+    void finish() {
+        exchange_.reset();
+        file_.close();
+    }
+
+    std::ifstream file_;
+    std::uint64_t left_;
+    std::weak_ptr<transport::http_exchange> exchange_;
+};
+
+} // namespace signalrpp::hosting
+// ---- end signalrpp/server/static_file_sender.hpp
+
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace signalrpp::hosting {
 
-/// The Content-Type for a file name's extension (application/octet-stream when unknown).
-inline std::string_view content_type_for(std::string_view name) {
+/// The Content-Type for a file name's extension; nullopt when it is not a known one.
+inline std::optional<std::string_view> content_type_for(std::string_view name) {
     const std::size_t dot = name.rfind('.');
     std::string ext;
     if (dot != std::string_view::npos) {
@@ -11665,7 +11947,7 @@ inline std::string_view content_type_for(std::string_view name) {
             return t.type;
         }
     }
-    return "application/octet-stream";
+    return std::nullopt;
 }
 
 /// The file under `root` that `path` (a request path, still percent-encoded) names, if it is one.
@@ -11709,22 +11991,63 @@ inline std::optional<std::filesystem::path> resolve_static_path(const std::files
     return real_file;
 }
 
-/// The answer to GET/HEAD `path` from `root`: 200 with the file, or 404.
-inline http::response serve_static_file(const std::filesystem::path& root, std::string_view path) {
-    http::response r;
+/// The answer to a GET or HEAD of `path` (the request's path below the directory's prefix, still
+/// percent-encoded) from `root`: nullopt when no file there may be served. A GET's body is streamed
+/// on `context`'s exchange; a single Range is answered with 206 or 416.
+inline std::optional<route_result> static_file_answer(const std::filesystem::path& root,
+                                                      const static_file_options& options, const http::request& request,
+                                                      std::string_view path, const request_context& context) {
     const auto file = resolve_static_path(root, path);
-    std::ifstream in;
-    if (file) {
-        in.open(*file, std::ios::binary);
+    if (!file) {
+        return std::nullopt;
     }
-    if (!file || !in) {
-        r.status = 404;
-        return r;
+    const auto type = content_type_for(file->filename().string());
+    if (!type && !options.serve_unknown_file_types) {
+        return std::nullopt;
     }
-    r.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    r.fields.add("Content-Type", std::string(content_type_for(file->filename().string())));
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(*file, ec);
+    std::ifstream in(*file, std::ios::binary);
+    if (ec || !in) {
+        return std::nullopt;
+    }
+    route_result result;
+    http::response& r = result.response;
+    r.fields.add("Content-Type", std::string(type ? *type : std::string_view(options.default_content_type)));
     r.fields.add("Cache-Control", "no-cache");
-    return r;
+    r.fields.add("Accept-Ranges", "bytes");
+    // If-Range would need a validator to compare; none is sent, so a conditional range is answered whole.
+    const auto range = request.method == "GET" && !request.fields.contains("If-Range")
+                           ? http::requested_range(request.fields.find("Range"), size)
+                           : http::range_request{};
+    http::byte_range part{0, size == 0 ? 0 : size - 1};
+    switch (range.what) {
+    case http::range_request::kind::whole: break;
+    case http::range_request::kind::unsatisfiable:
+        r.status = 416;
+        r.fields.add("Content-Range", "bytes */" + std::to_string(size));
+        r.fields.add("Content-Length", "0");
+        return result;
+    case http::range_request::kind::range:
+        r.status = 206;
+        part = range.range;
+        r.fields.add("Content-Range", part.content_range(size));
+        break;
+    }
+    const std::uint64_t length = size == 0 ? 0 : part.length();
+    r.fields.add("Content-Length", std::to_string(length));
+    if (request.method == "HEAD" || length == 0) {
+        return result; // the head alone: write_response keeps this Content-Length
+    }
+    auto sender = std::make_shared<static_file_sender>(std::move(in), part.first, length);
+    result.what = route_result::kind::exchange;
+    result.user = sender;
+    result.begin = [sender, exchange = context.exchange](const http::response& head) {
+        std::string out;
+        http::write_response_head(out, head);
+        sender->begin(exchange, std::move(out));
+    };
+    return result;
 }
 
 } // namespace signalrpp::hosting
@@ -11745,10 +12068,7 @@ namespace signalrpp::hosting {
 class router final : public request_handler {
 public:
     /// Throws std::invalid_argument for CORS options the protocol does not allow (cors_options::validate).
-    router(cors_options cors, std::optional<std::filesystem::path> static_root)
-        : cors_(std::move(cors)), static_root_(std::move(static_root)) {
-        cors_.validate();
-    }
+    explicit router(cors_options cors) : cors_(std::move(cors)) { cors_.validate(); }
 
     /// Maps `path` ("/chat"). Call before serving (not thread-safe with handle()).
     void map(std::string path, std::shared_ptr<connection_endpoint> endpoint) {
@@ -11766,11 +12086,31 @@ public:
         routes_.push_back({std::move(prefix), std::move(handler)});
     }
 
+    /// Serves the files under `root` for GET and HEAD requests of `prefix` ("/": every path) and below,
+    /// after the mapped paths and routes. Call before serving.
+    void map_static_files(std::string prefix, std::filesystem::path root, static_file_options options) {
+        while (prefix.size() > 1 && prefix.back() == '/') {
+            prefix.pop_back();
+        }
+        static_files_.push_back({std::move(prefix), std::move(root), std::move(options)});
+    }
+
     /// Serves every path that no mapped path or static file takes (negotiate is then "{path}/negotiate"
     /// for any path). For plain WebSocket servers such as the echo benchmark.
     void map_any(std::shared_ptr<connection_endpoint> endpoint) { fallback_ = std::move(endpoint); }
 
     void stop() { stopping_ = true; }
+
+    /// Negotiate requests carry no body the protocol reads (the clients send none): one of more than
+    /// this is refused with 413 before it is read, rather than kept up to the session's 1 MiB limit.
+    static constexpr std::size_t max_negotiate_body = 4 * 1024;
+
+    std::size_t max_body(const http::request& head) const override {
+        const std::string_view path = trimmed_path(head);
+        const destination d = destination_of(path);
+        const bool negotiate = d.endpoint ? d.negotiate : !d.route && fallback_ && is_negotiate(path);
+        return negotiate ? max_negotiate_body : request_handler::max_body(head);
+    }
 
     route_result handle(http::request& r, const request_context& context) override {
         route_result result = route(r, context);
@@ -11788,35 +12128,76 @@ private:
         if (cors_.enabled() && is_preflight(r)) {
             return {route_result::kind::respond, preflight_response(cors_, r), {}, {}, {}};
         }
-        std::string_view path = r.path();
-        while (path.size() > 1 && path.back() == '/') {
-            path.remove_suffix(1);
+        const std::string_view path = trimmed_path(r);
+        const destination d = destination_of(path);
+        if (d.endpoint) {
+            return d.negotiate ? d.endpoint->negotiate(r) : d.endpoint->handle(r, context);
         }
+        if (d.route) {
+            return answer_route(*d.route, r, context);
+        }
+        if (auto file = static_file(r, path, context)) {
+            return std::move(*file);
+        }
+        if (fallback_) {
+            return is_negotiate(path) ? fallback_->negotiate(r) : fallback_->handle(r, context);
+        }
+        return route_result::respond(404);
+    }
+
+    // The answer of the first static file directory whose prefix `path` lies below and that has the file.
+    std::optional<route_result> static_file(const http::request& r, std::string_view path,
+                                            const request_context& context) const {
+        if (r.method != "GET" && r.method != "HEAD") {
+            return std::nullopt;
+        }
+        for (const auto& files : static_files_) {
+            if (starts_with_segments(path, files.prefix)) {
+                std::string_view below = files.prefix == "/" ? r.path() : r.path().substr(files.prefix.size());
+                if (auto answer = static_file_answer(files.root, files.options, r, below.empty() ? "/" : below, context)) {
+                    return answer;
+                }
+            }
+        }
+        return std::nullopt;
+    }
+
+    // Where the mapped paths and routes send a request for `path` (trailing slashes dropped): a mapped
+    // path's endpoint (for negotiate, or the connection's requests), or a route; neither when none takes it.
+    struct destination {
+        connection_endpoint* endpoint = nullptr;
+        bool negotiate = false;
+        const http_route_handler* route = nullptr;
+    };
+
+    destination destination_of(std::string_view path) const {
         const std::string_view negotiated = negotiate_base(path);
         for (const auto& [base, endpoint] : endpoints_) {
             if (ascii::iequals(path, base)) {
-                return endpoint->handle(r, context);
+                return {endpoint.get(), false, nullptr};
             }
-            if (path.size() != negotiated.size() && ascii::iequals(negotiated, base)) {
-                return endpoint->negotiate(r);
+            if (negotiated.size() != path.size() && ascii::iequals(negotiated, base)) {
+                return {endpoint.get(), true, nullptr};
             }
         }
         for (const auto& [prefix, handler] : routes_) {
             if (starts_with_segments(path, prefix)) {
-                return answer_route(handler, r, context);
+                return {nullptr, false, &handler};
             }
         }
-        if (static_root_ && (r.method == "GET" || r.method == "HEAD")) {
-            auto file = serve_static_file(*static_root_, r.path());
-            if (file.status != 404 || !fallback_) {
-                return {route_result::kind::respond, std::move(file), {}, {}, {}};
-            }
-        }
-        if (fallback_) {
-            return path.size() != negotiated.size() ? fallback_->negotiate(r) : fallback_->handle(r, context);
-        }
-        return route_result::respond(404);
+        return {};
     }
+
+    // The request's path without trailing slashes ("/" stays).
+    static std::string_view trimmed_path(const http::request& r) {
+        std::string_view path = r.path();
+        while (path.size() > 1 && path.back() == '/') {
+            path.remove_suffix(1);
+        }
+        return path;
+    }
+
+    static bool is_negotiate(std::string_view path) { return negotiate_base(path).size() != path.size(); }
 
     // "/chat" for "/chat/negotiate" (any case); `path` itself when it does not end so.
     static std::string_view negotiate_base(std::string_view path) {
@@ -11871,7 +12252,13 @@ private:
     };
 
     cors_options cors_;
-    std::optional<std::filesystem::path> static_root_;
+    struct mapped_files {
+        std::string prefix;
+        std::filesystem::path root;
+        static_file_options options;
+    };
+
+    std::vector<mapped_files> static_files_;
     std::vector<mapped> endpoints_;
     std::vector<mapped_route> routes_;
     std::shared_ptr<connection_endpoint> fallback_;
@@ -11926,8 +12313,10 @@ class connection_manager;
 struct server_options {
     hosting::http_session_options http;
     hosting::cors_options cors;
-    /// A directory whose files are served for GET requests no mapped path takes (for examples).
+    /// A directory whose files are served for GET and HEAD requests no mapped path takes (for examples);
+    /// the same as map_static_files("/", directory, static_file_options).
     std::optional<std::filesystem::path> static_files;
+    hosting::static_file_options static_file_options;
     /// How long stop() lets connections close properly before aborting them.
     std::chrono::milliseconds shutdown_timeout = std::chrono::seconds(5);
     /// A promise that only one thread runs the server's io_context: sockets and connections then use
@@ -11986,6 +12375,12 @@ public:
     void map_http(std::string prefix, Handler handler) {
         map_route(std::move(prefix), make_http_route_handler(std::move(handler)));
     }
+
+    /// Serves the files under `root` for GET and HEAD requests of `prefix` and below ("/lib/x.js" is
+    /// root/x.js for "/lib"), streamed, with byte ranges; a file of an unknown type only if `options`
+    /// say so. Hubs, connections and HTTP routes mapped at the same path come first.
+    SIGNALRPP_DECL void map_static_files(std::string prefix, std::filesystem::path root,
+                                         hosting::static_file_options options = {});
 
     /// Serves connections on every path that nothing else takes (a plain WebSocket server).
     SIGNALRPP_DECL void map_any_path(std::shared_ptr<transport::connection_handler> handler,
@@ -12068,9 +12463,13 @@ namespace signalrpp {
 struct server::state : std::enable_shared_from_this<state> {
     state(const asio::any_io_executor& ex, server_options o)
         : executor(ex), control(asio::make_strand(ex)), options(std::move(o)),
-          router(std::make_shared<hosting::router>(options.cors, options.static_files)),
+          router(std::make_shared<hosting::router>(options.cors)),
           manager(std::make_shared<transport::connection_manager>(ex, options.single_threaded)),
-          sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {}
+          sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {
+        if (options.static_files) {
+            router->map_static_files("/", *options.static_files, options.static_file_options);
+        }
+    }
 
     void serve(std::unique_ptr<transport::stream_io_base> io) {
         std::make_shared<hosting::http_session>(std::move(io), executor, router, options.http, sessions,
@@ -12185,6 +12584,11 @@ SIGNALRPP_DECL std::shared_ptr<hub_shared_state> server::map_hub_instances(std::
 
 SIGNALRPP_DECL void server::map_route(std::string prefix, http_route_handler handler) {
     state_->router->map_route(std::move(prefix), std::move(handler));
+}
+
+SIGNALRPP_DECL void server::map_static_files(std::string prefix, std::filesystem::path root,
+                                             hosting::static_file_options options) {
+    state_->router->map_static_files(std::move(prefix), std::move(root), std::move(options));
 }
 
 SIGNALRPP_DECL void server::map_any_path(std::shared_ptr<transport::connection_handler> handler,

@@ -72,20 +72,12 @@ struct injected_hub : signalrpp::hub {
 };
 SIGNALRPP_HUB(injected_hub, greet);
 
-template <class F>
-bool eventually(F done) {
-    for (int i = 0; i < 400; ++i) {
-        if (done()) {
-            return true;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return done();
-}
 
 } // namespace hub_connection_tests
 
 using namespace hub_connection_tests;
+using server_test::eventually;
+using server_test::recorded_log;
 
 TEST_CASE("a handshake for json version 1 or 2 is answered with {} and a wrong one with its error") {
     HUB_TEST_EACH_CARRIER();
@@ -252,6 +244,7 @@ TEST_CASE("malformed messages and oversized ones end the connection with a Close
     signalrpp::hub_options o;
     o.maximum_receive_message_size = 100;
     SECTION("plain") {
+        recorded_log logged;
         hub_server<test_hub> server(carrier, o);
         hub_client c(server);
         c.send(R"({"type":1,"target":"echo"})");
@@ -260,6 +253,12 @@ TEST_CASE("malformed messages and oversized ones end the connection with a Close
         hub_client d(server); // the server goes on serving others
         d.send("{\"type\":1,\"invocationId\":\"1\",\"target\":\"echo\",\"arguments\":[\"" + std::string(200, 'x') + "\"]}");
         CHECK(d.read() == R"({"type":7,"error":"Connection closed with an error.","allowReconnect":true})");
+        // Each protocol error is logged once, as the reference logs it (an error, with the detail).
+        const auto errors = logged.of("ErrorProcessingRequest");
+        REQUIRE(errors.size() == 2);
+        CHECK(errors[0].level == signalrpp::log_level::error);
+        CHECK(errors[0].connection_id != errors[1].connection_id);
+        CHECK(errors[1].message.find("maximum message size") != std::string::npos);
         hub_client e(server);
         e.send(R"({"type":1,"invocationId":"1","target":"echo","arguments":["ok"]})");
         CHECK(e.read() == R"({"type":3,"invocationId":"1","result":"ok"})");
@@ -421,31 +420,11 @@ struct throwing_filter : signalrpp::hub_filter {
 };
 
 // The messages of the error records logged while it lives.
-class error_log {
-public:
-    error_log() {
-        signalrpp::set_log_sink(signalrpp::log_level::error, [this](const signalrpp::log_record& r) {
-            std::lock_guard lock(mutex_);
-            messages_.emplace_back(r.message);
-        });
-    }
-    ~error_log() { signalrpp::set_log_sink(signalrpp::log_level::none, nullptr); }
-    bool has(std::string_view text) {
-        std::lock_guard lock(mutex_);
-        return std::any_of(messages_.begin(), messages_.end(),
-                           [&](const std::string& m) { return m.find(text) != std::string::npos; });
-    }
-
-private:
-    std::mutex mutex_;
-    std::vector<std::string> messages_;
-};
-
 } // namespace hub_connection_tests
 
 TEST_CASE("an authorize or filter that throws fails that call only, and is logged; the connection goes on") {
     HUB_TEST_EACH_CARRIER();
-    error_log logged;
+    recorded_log logged(signalrpp::log_level::error);
     signalrpp::hub_options o;
     o.filters.push_back(std::make_shared<throwing_filter>());
     o.authorize = [](const signalrpp::hub_caller_context&, std::string_view method) -> bool {
@@ -472,7 +451,7 @@ TEST_CASE("an authorize or filter that throws fails that call only, and is logge
 
 TEST_CASE("a hub factory that throws aborts that connection only, and is logged") {
     HUB_TEST_EACH_CARRIER();
-    error_log logged;
+    recorded_log logged(signalrpp::log_level::error);
     auto service = std::make_shared<greeting_service>();
     service->greeting = "hi";
     auto made = std::make_shared<std::atomic<int>>(0);
@@ -485,13 +464,7 @@ TEST_CASE("a hub factory that throws aborts that connection only, and is logged"
     {
         // The connection ends as it starts: the socket closes (before or after the 101).
         server_test::client refused(server.server(), carrier, server.port);
-        bool closed = false;
-        try {
-            closed = refused.upgrade("/hub").status != 101 || refused.closed_by_server();
-        } catch (const std::exception&) {
-            closed = true; // (closed before a whole response)
-        }
-        CHECK(closed);
+        CHECK(refused.upgrade_ends_in_close("/hub"));
     }
     CHECK(eventually([&] { return logged.has("on_connected threw: no hub today"); }));
     hub_client c(server);

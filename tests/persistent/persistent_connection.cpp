@@ -61,17 +61,10 @@ struct persistent_server {
     unsigned short port = 0;
 };
 
-template <class F>
-bool eventually(F done) {
-    for (int i = 0; i < 400 && !done(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return done();
-}
-
 } // namespace persistent_tests
 
 using namespace persistent_tests;
+using server_test::eventually;
 namespace ws = signalrpp::websocket;
 
 TEST_CASE("a direct WebSocket: messages come back as sent, text as text and binary as binary") {

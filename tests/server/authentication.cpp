@@ -302,3 +302,25 @@ TEST_CASE("a connection does not change hands: another user's polls, sends and D
     CHECK(server.handler->received[0] == "alice's\x1e");
     CHECK(c.request("DELETE", target, {}, bearer("alice")).status == 202);
 }
+
+TEST_CASE("refused requests are logged once each, with the path and why", "[server]") {
+    recorded_log logged;
+    running_server server(authenticated_options());
+    client c(server.port);
+    check_unauthorized(c.request("POST", "/echo/negotiate?negotiateVersion=1"));
+    check_unauthorized(c.request("POST", "/echo/negotiate?negotiateVersion=1", {}, bearer("mallory")));
+    const auto refused = logged.of("AuthenticationFailed");
+    REQUIRE(refused.size() == 2);
+    CHECK(refused[0].level == signalrpp::log_level::information);
+    CHECK(refused[0].category == signalrpp::log_category::authentication);
+    CHECK(refused[0].message.find("/echo/negotiate") != std::string::npos);
+    CHECK(refused[0].message.find("no token") != std::string::npos);
+    CHECK(refused[1].message.find("did not accept its token") != std::string::npos);
+    // A user change on a started connection: 403, logged with the connection's id.
+    const auto token = negotiate_as(c, "alice");
+    REQUIRE(c.request("GET", "/echo?id=" + token, {}, bearer("alice")).status == 200);
+    CHECK(c.request("GET", "/echo?id=" + token, {}, bearer("bob")).status == 403);
+    const auto changed = logged.of("UserChanged");
+    REQUIRE(changed.size() == 1);
+    CHECK_FALSE(changed[0].connection_id.empty());
+}

@@ -1,10 +1,15 @@
 // Long polling through a real server, over each carrier: the first poll, waiting polls, timeouts,
-// superseding polls, DELETE, sends by POST, and the ids' status codes.
+// superseding polls, DELETE, sends by POST (those sent before the transport starts too), and the ids'
+// status codes.
 #include <signalrpp/transport/long_poll.hpp>
 
 #include "server_test_support.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <mutex>
+#include <string>
+#include <vector>
 
 using namespace server_test;
 
@@ -182,4 +187,60 @@ TEST_CASE("ids: none 400, unknown 404; a transport the path does not allow 404",
     CHECK(r.status == 404);
     CHECK(r.body == "No Connection with that ID");
     CHECK(d.request("DELETE", "/echo").status == 400);
+}
+
+namespace {
+
+// Records the order of what the connection's handler is told.
+class ordered_handler final : public transport::connection_handler {
+public:
+    void on_connected(const std::shared_ptr<transport::connection>&) override { add("connected"); }
+    void on_received(const std::shared_ptr<transport::connection>&, std::string_view data, bool) override {
+        add("received " + std::string(data));
+    }
+    void on_disconnected(const std::shared_ptr<transport::connection>&, std::error_code) override { add("disconnected"); }
+
+    std::vector<std::string> events() {
+        std::lock_guard lock(mutex_);
+        return events_;
+    }
+
+private:
+    void add(std::string event) {
+        std::lock_guard lock(mutex_);
+        events_.push_back(std::move(event));
+    }
+    std::mutex mutex_;
+    std::vector<std::string> events_;
+};
+
+} // namespace
+
+TEST_CASE("a POST before the transport starts waits for it, and reaches the connection after on_connected",
+          "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    auto handler = std::make_shared<ordered_handler>();
+    running_server server(carrier, {}, {}, 1, [&](signalrpp::server& s) { s.map_connection("/ordered", handler); });
+    client sender(server);
+    client poller(server);
+    const auto token = token_of(sender.request("POST", "/ordered/negotiate?negotiateVersion=1").body);
+    sender.send_request({"POST", "/ordered?id=" + token, 1, {}, "early\x1e"});
+    REQUIRE(poller.request("GET", "/ordered?id=" + token).status == 200); // the first poll starts it
+    CHECK(sender.read_response().status == 200);
+    CHECK(eventually([&] { return handler->events().size() == 2; }));
+    CHECK(handler->events() == std::vector<std::string>{"connected", "received early\x1e"});
+}
+
+TEST_CASE("a POST waiting for a transport that never starts is answered 404 when the connection ends",
+          "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    transport::http_connection_options options;
+    options.disconnect_timeout = std::chrono::milliseconds(200);
+    running_server server(carrier, options);
+    client c(server);
+    const auto token = negotiate(c);
+    c.send_request({"POST", "/echo?id=" + token, 1, {}, "lost\x1e"});
+    CHECK(c.read_response().status == 404); // (so it was not delivered: a delivered one is answered 200)
 }

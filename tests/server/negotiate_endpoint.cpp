@@ -94,3 +94,24 @@ TEST_CASE("a negotiated connection nobody uses is reaped after the disconnect ti
     CHECK(c.request("GET", "/echo?id=" + token).status == 404);
     CHECK(server.handler->connected_count() == 0); // never started, so never told
 }
+
+TEST_CASE("negotiate bodies are capped small: a larger one is refused with 413 before it is read", "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    running_server server(carrier);
+    client c(server);
+    CHECK(c.request("POST", "/echo/negotiate?negotiateVersion=1", std::string(100, 'x')).status == 200);
+    // Only the head of a large one is sent: the answer does not wait for its body.
+    client large(server);
+    large.send("POST /echo/negotiate HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n");
+    CHECK(large.read_response().status == 413);
+    CHECK(large.closed_by_server());
+    client chunked(server);
+    chunked.send("POST /echo/negotiate HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n" +
+                 std::string(5000, 'x') + "\r\n");
+    CHECK(chunked.read_response().status == 413);
+    // The connection's own requests keep the session's limit.
+    const auto token = negotiate(c);
+    REQUIRE(c.request("GET", "/echo?id=" + token).status == 200);
+    CHECK(c.request("POST", "/echo?id=" + token, std::string(100 * 1024, 'x')).status == 200);
+}

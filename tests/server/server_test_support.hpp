@@ -19,6 +19,8 @@
 #include <signalrpp/websocket/handshake.hpp>
 #include <signalrpp/test/memory_stream.hpp>
 
+#include "recorded_log.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <asio/io_context.hpp>
@@ -63,6 +65,20 @@ inline auto each_carrier() { return Catch::Generators::values({carrier::tcp, car
 
 /// How long a client read waits before giving up.
 inline constexpr std::chrono::seconds client_read_timeout{5};
+
+/// Whether `done()` holds within five seconds (checked every 5 ms): for state that another thread
+/// changes without telling the test.
+template <class F>
+bool eventually(F done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!done()) {
+        if (std::chrono::steady_clock::now() >= deadline) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+}
 
 /// Records what a handler sees, echoes what it receives (unless told otherwise), and lets a test wait.
 class recording_handler final : public transport::connection_handler {
@@ -414,6 +430,16 @@ public:
     bool bytes_arrive_within(std::chrono::milliseconds wait) {
         pollfd p{socket_->native_handle(), POLLIN, 0};
         return !buffer_.empty() || ::poll(&p, 1, static_cast<int>(wait.count())) > 0;
+    }
+
+    /// Whether an upgrade of `target` ends with the socket closed, before or after a 101 (a connection
+    /// whose handler refused it as it started).
+    bool upgrade_ends_in_close(const std::string& target) {
+        try {
+            return upgrade(target).status != 101 || closed_by_server();
+        } catch (const std::exception&) {
+            return true; // closed before a whole response
+        }
     }
 
     /// Whether the server closes the socket (within the read timeout), discarding what comes before.

@@ -368,3 +368,40 @@ TEST_CASE("records queued together share a frame; raw messages and other kinds d
         CHECK(e.payload == payload);
     }
 }
+
+TEST_CASE("websocket_allowed_origins: an upgrade from another origin is 403; listed ones, in any case, and none pass",
+          "[server]") {
+    const auto carrier = GENERATE(each_carrier());
+    CAPTURE(carrier);
+    recorded_log logged;
+    transport::http_connection_options options;
+    options.websocket_allowed_origins = {"https://app.example"};
+    running_server server(carrier, options);
+    const auto upgrade_from = [&](const char* origin) {
+        client c(server);
+        http::request r = ws::upgrade_request("/echo", "127.0.0.1", "dGhlIHNhbXBsZSBub25jZQ==");
+        if (origin != nullptr) {
+            r.fields.set("Origin", origin);
+        }
+        c.send_request(r);
+        return c.read_response().status;
+    };
+    CHECK(upgrade_from("https://evil.example") == 403);
+    CHECK(upgrade_from("https://app.example.evil") == 403);
+    CHECK(upgrade_from("HTTPS://APP.EXAMPLE") == 101);
+    CHECK(upgrade_from(nullptr) == 101); // not from a browser
+    const auto refused = logged.of("OriginNotAllowed");
+    REQUIRE(refused.size() == 2);
+    CHECK(refused[0].message.find("https://evil.example") != std::string::npos);
+}
+
+TEST_CASE("websocket_allowed_origins with \"*\" allows any origin", "[server]") {
+    transport::http_connection_options options;
+    options.websocket_allowed_origins = {"https://app.example", "*"};
+    running_server server(carrier::tcp, options);
+    client c(server);
+    http::request r = ws::upgrade_request("/echo", "127.0.0.1", "dGhlIHNhbXBsZSBub25jZQ==");
+    r.fields.set("Origin", "https://anywhere.example");
+    c.send_request(r);
+    CHECK(c.read_response().status == 101);
+}

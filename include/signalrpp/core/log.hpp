@@ -46,6 +46,7 @@ inline constexpr std::string_view dispatcher = "signalrpp.http_connections.dispa
 inline constexpr std::string_view transports = "signalrpp.http_connections.transports";
 inline constexpr std::string_view hub_connection_handler = "signalrpp.signalr.hub_connection_handler";
 inline constexpr std::string_view hosting = "signalrpp.hosting";
+inline constexpr std::string_view authentication = "signalrpp.authentication";
 } // namespace log_category
 
 struct log_record {

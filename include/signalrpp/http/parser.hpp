@@ -14,8 +14,10 @@
 #include <signalrpp/http/fields.hpp>
 #include <signalrpp/http/message.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -118,6 +120,11 @@ public:
     };
 
     explicit basic_parser(parser_limits limits = {}) : limits_(limits) {}
+
+    /// A smaller body limit for some messages: `limit_for(head)` is asked once each message's head is
+    /// parsed, before any of its body is kept; the smaller of its answer and limits.max_body applies
+    /// (a server answers a request whose path takes little, such as negotiate, with 413 early).
+    void set_body_limit(std::function<std::size_t(const Message&)> limit_for) { body_limit_for_ = std::move(limit_for); }
 
     /// For a response parser: the method of the request it answers (a HEAD response has no body).
     void set_request_method(std::string_view method) { head_request_ = method == "HEAD"; }
@@ -301,6 +308,10 @@ private:
 
     // Decides how the body is delimited, from the fields just read.
     bool choose_framing() {
+        body_limit_ = limits_.max_body;
+        if (body_limit_for_) {
+            body_limit_ = std::min(body_limit_, body_limit_for_(message_));
+        }
         const http::fields& f = message_.fields;
         const bool has_length = f.contains("Content-Length");
         if (f.contains("Transfer-Encoding")) {
@@ -333,7 +344,7 @@ private:
             if (!has_body() || length == 0) {
                 return finish();
             }
-            if (length > limits_.max_body) {
+            if (length > body_limit_) {
                 return fail(413, "Body too large");
             }
             remaining_ = static_cast<std::size_t>(length);
@@ -400,7 +411,7 @@ private:
             state_ = state::trailers;
             return true;
         }
-        if (size > limits_.max_body - message_.body.size()) {
+        if (size > body_limit_ - message_.body.size()) {
             return fail(413, "Body too large");
         }
         remaining_ = static_cast<std::size_t>(size);
@@ -447,7 +458,7 @@ private:
     }
 
     bool parse_until_eof(std::string_view data, std::size_t& used) {
-        if (data.size() > limits_.max_body - message_.body.size()) {
+        if (data.size() > body_limit_ - message_.body.size()) {
             return fail(413, "Body too large");
         }
         used = data.size();
@@ -456,6 +467,8 @@ private:
     }
 
     parser_limits limits_;
+    std::function<std::size_t(const Message&)> body_limit_for_;
+    std::size_t body_limit_ = limits_.max_body; // this message's
     Message message_;
     parse_error error_;
     state state_ = state::header;

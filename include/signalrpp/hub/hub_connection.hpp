@@ -483,6 +483,8 @@ private:
     }
 
     void refuse_handshake(std::string_view reason) {
+        log(log_level::debug, log_category::hub_connection_handler, "HandshakeFailed", connection()->id(),
+            [&] { return "the handshake failed: " + std::string(reason); });
         std::string response;
         protocol::write_handshake_response(response, reason);
         send_records(std::move(response));
@@ -500,8 +502,11 @@ private:
         connection()->close();
     }
 
-    // "Connection closed with an error." (with "<kind>: <message>" when detailed errors are on).
+    // "Connection closed with an error." (with "<kind>: <message>" when detailed errors are on), for a
+    // message the hub protocol cannot read; logged as the reference does (an error, ErrorProcessingRequest).
     void close_with_error(const protocol::protocol_error& error, bool allow_reconnect) {
+        log(log_level::error, log_category::hub_connection_handler, "ErrorProcessingRequest", connection()->id(),
+            [&] { return "a message the hub protocol cannot read (" + error.detail() + ")"; });
         send_close(reflect::detail::with_detail("Connection closed with an error.", detailed(), error.exception_type,
                                                 error.message),
                    allow_reconnect);
@@ -624,7 +629,10 @@ private:
                 return refuse(reflect::method_exception_error(call.target, detailed()));
             }
             if (!allowed) {
-                return refuse("Failed to invoke '" + std::string(call.target) + "' because user is unauthorized");
+                std::string refusal = "Failed to invoke '" + std::string(call.target) + "' because user is unauthorized";
+                log(log_level::debug, log_category::hub_connection_handler, "HubMethodNotAuthorized", connection()->id(),
+                    [&] { return refusal; });
+                return refuse(std::move(refusal));
             }
         }
         if (call.streaming && act().streams.count(std::string(call.invocation_id)) != 0) {

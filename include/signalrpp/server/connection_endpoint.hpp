@@ -20,8 +20,13 @@
 // in the connection's request().user. A later request of the connection (a poll, a send, DELETE) made
 // by another user (another user id) is refused with 403: a connection does not change hands. Methods
 // the path does not serve get their 405 without authentication, as ASP.NET's routing answers them
-// before authorization. CORS preflights never get here: the router answers them.
+// before authorization. CORS preflights never get here: the router answers them. An upgrade whose Origin
+// the options do not allow (websocket_allowed_origins) gets 403. Refusals of authentication, of a
+// change of user and of an origin are logged (category authentication).
 
+#include <signalrpp/core/ascii.hpp>
+#include <signalrpp/core/exception_message.hpp>
+#include <signalrpp/core/log.hpp>
 #include <signalrpp/http/message.hpp>
 #include <signalrpp/http/query.hpp>
 #include <signalrpp/server/route_result.hpp>
@@ -128,6 +133,10 @@ private:
         if (options_.authenticate) {
             const auto opener = c->opening_user_id();
             if (opener && *opener != (user ? user->user_id : std::string())) {
+                log(log_level::information, log_category::authentication, "UserChanged", c->id(), [&] {
+                    return r.method + " " + std::string(r.path()) + " refused (403): made by another user than the "
+                           "one who opened the connection";
+                });
                 refusal = route_result::respond(403);
                 return nullptr;
             }
@@ -144,6 +153,24 @@ private:
         return false;
     }
 
+    // Whether an upgrade's Origin is one the options allow (any, when they name none).
+    bool origin_allowed(const http::request& r) const {
+        const auto origin = r.fields.find("Origin");
+        if (options_.websocket_allowed_origins.empty() || !origin) {
+            return true;
+        }
+        for (const auto& allowed : options_.websocket_allowed_origins) {
+            if (allowed == "*" || ascii::iequals(allowed, *origin)) {
+                return true;
+            }
+        }
+        log(log_level::information, log_category::authentication, "OriginNotAllowed", {}, [&] {
+            return "WebSocket upgrade of " + std::string(r.path()) + " from origin " + std::string(*origin) +
+                   " refused (403): not among the allowed origins";
+        });
+        return false;
+    }
+
     // Whether `r` may be served: always without an authenticator; otherwise when it accepts the request,
     // with `user` set to who it says. A refusal is 401 (500 if the authenticator threw).
     bool authenticate(const http::request& r, std::optional<transport::user_identity>& user,
@@ -155,10 +182,18 @@ private:
         try {
             user = options_.authenticate(transport::authentication_request{token ? *token : std::string_view{}, r});
         } catch (...) {
+            log(log_level::error, log_category::authentication, "AuthenticatorFailed", {}, [&] {
+                return "the authenticator threw for " + r.method + " " + std::string(r.path()) + " (500): " +
+                       exception_message(std::current_exception());
+            });
             refusal = route_result::respond(500);
             return false;
         }
         if (!user) {
+            log(log_level::information, log_category::authentication, "AuthenticationFailed", {}, [&] {
+                return r.method + " " + std::string(r.path()) + " refused (401): " +
+                       (token ? "the authenticator did not accept its token" : "it carries no token");
+            });
             // As JwtBearer's challenge: no body (so no Content-Type), the scheme to use.
             refusal = route_result{};
             refusal.response.status = 401;
@@ -192,6 +227,9 @@ private:
         }
         if (const auto bad = websocket::check_upgrade_request(r)) {
             return {route_result::kind::respond, websocket::refusal_response(*bad), {}, {}, {}};
+        }
+        if (!origin_allowed(r)) {
+            return route_result::respond(403);
         }
         std::shared_ptr<transport::connection> c;
         if (http::query_parameter(r.query(), "id")) {
@@ -293,8 +331,9 @@ private:
         result.what = route_result::kind::exchange;
         result.user = std::make_shared<post_answer>();
         result.begin = [c, exchange = context.exchange, body = std::move(r.body)](const http::response&) mutable {
-            const bool taken = c->deliver_post(std::move(body), [exchange] {
-                asio::dispatch(exchange->get_executor(), [exchange] { exchange->respond(post_response(200)); });
+            const bool taken = c->deliver_post(std::move(body), [exchange](bool delivered) {
+                asio::dispatch(exchange->get_executor(),
+                               [exchange, delivered] { exchange->respond(post_response(delivered ? 200 : 404)); });
             });
             if (!taken) {
                 exchange->respond(post_response(429));
@@ -303,7 +342,8 @@ private:
         return result;
     }
 
-    // A POST's answer: 200 once its data was taken, or a refusal; empty text/plain.
+    // A POST's answer: 200 once its data was taken, 404 when the connection ended first, or a refusal;
+    // empty text/plain.
     static http::response post_response(int status) {
         http::response r = http::text_response(status, {});
         r.fields.set("Content-Type", "text/plain");

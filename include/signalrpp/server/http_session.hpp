@@ -11,6 +11,7 @@
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/error.hpp>
+#include <signalrpp/core/log.hpp>
 #include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/http/parser.hpp>
 #include <signalrpp/http/writer.hpp>
@@ -45,7 +46,9 @@ public:
                  std::shared_ptr<request_handler> handler, const http_session_options& options,
                  std::shared_ptr<session_registry> registry = nullptr, bool single_threaded = false)
         : io_(std::move(io)), executor_(ex, single_threaded), handler_(std::move(handler)), options_(options),
-          registry_(std::move(registry)), parser_(options.limits), timer_(executor_.get()) {}
+          registry_(std::move(registry)), parser_(options.limits), timer_(executor_.get()) {
+        parser_.set_body_limit([handler = handler_.get()](const http::request& head) { return handler->max_body(head); });
+    }
 
     ~http_session() override {
         if (registry_) {
@@ -214,6 +217,10 @@ private:
             read();
             break;
         case http::request_parser::status::error: {
+            log(log_level::debug, log_category::hosting, "ConnectionBadRequest", {}, [&] {
+                return "bad request data from " + remote_ + " (" + std::to_string(parser_.error().status) +
+                       "): " + parser_.error().reason;
+            });
             http::response r = http::text_response(parser_.error().status, parser_.error().reason);
             close_after_ = true;
             write_answer(r, false);

@@ -10,6 +10,7 @@
 #include <signalrpp/transport/http_exchange.hpp>
 #include <signalrpp/transport/websocket_session.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,6 +43,9 @@ class request_handler {
 public:
     virtual ~request_handler() = default;
     virtual route_result handle(http::request& request, const request_context& context) = 0;
+    /// The largest body the request whose head is `head` may have (the session's limit applies too);
+    /// a larger one is answered with 413 before it is read.
+    virtual std::size_t max_body(const http::request& /*head*/) const { return static_cast<std::size_t>(-1); }
 };
 
 } // namespace signalrpp::hosting

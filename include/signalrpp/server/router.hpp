@@ -1,8 +1,9 @@
 #pragma once
 // router: the server's request_handler. It sends each request to the mapped path it names (compared
 // case-insensitively; "/chat" and "/chat/negotiate") or to the HTTP route whose prefix it starts
-// with, answers CORS preflights, serves static files when a directory is configured, and answers
-// everything else with 404. Once stopping, it answers 503.
+// with, answers CORS preflights, serves GET and HEAD from the static file directories mapped (in the
+// order mapped; the first that has the file answers), and answers everything else with 404. Once
+// stopping, it answers 503.
 
 #include <signalrpp/core/ascii.hpp>
 #include <signalrpp/core/exception_message.hpp>
@@ -28,10 +29,7 @@ namespace signalrpp::hosting {
 class router final : public request_handler {
 public:
     /// Throws std::invalid_argument for CORS options the protocol does not allow (cors_options::validate).
-    router(cors_options cors, std::optional<std::filesystem::path> static_root)
-        : cors_(std::move(cors)), static_root_(std::move(static_root)) {
-        cors_.validate();
-    }
+    explicit router(cors_options cors) : cors_(std::move(cors)) { cors_.validate(); }
 
     /// Maps `path` ("/chat"). Call before serving (not thread-safe with handle()).
     void map(std::string path, std::shared_ptr<connection_endpoint> endpoint) {
@@ -49,11 +47,31 @@ public:
         routes_.push_back({std::move(prefix), std::move(handler)});
     }
 
+    /// Serves the files under `root` for GET and HEAD requests of `prefix` ("/": every path) and below,
+    /// after the mapped paths and routes. Call before serving.
+    void map_static_files(std::string prefix, std::filesystem::path root, static_file_options options) {
+        while (prefix.size() > 1 && prefix.back() == '/') {
+            prefix.pop_back();
+        }
+        static_files_.push_back({std::move(prefix), std::move(root), std::move(options)});
+    }
+
     /// Serves every path that no mapped path or static file takes (negotiate is then "{path}/negotiate"
     /// for any path). For plain WebSocket servers such as the echo benchmark.
     void map_any(std::shared_ptr<connection_endpoint> endpoint) { fallback_ = std::move(endpoint); }
 
     void stop() { stopping_ = true; }
+
+    /// Negotiate requests carry no body the protocol reads (the clients send none): one of more than
+    /// this is refused with 413 before it is read, rather than kept up to the session's 1 MiB limit.
+    static constexpr std::size_t max_negotiate_body = 4 * 1024;
+
+    std::size_t max_body(const http::request& head) const override {
+        const std::string_view path = trimmed_path(head);
+        const destination d = destination_of(path);
+        const bool negotiate = d.endpoint ? d.negotiate : !d.route && fallback_ && is_negotiate(path);
+        return negotiate ? max_negotiate_body : request_handler::max_body(head);
+    }
 
     route_result handle(http::request& r, const request_context& context) override {
         route_result result = route(r, context);
@@ -71,35 +89,76 @@ private:
         if (cors_.enabled() && is_preflight(r)) {
             return {route_result::kind::respond, preflight_response(cors_, r), {}, {}, {}};
         }
-        std::string_view path = r.path();
-        while (path.size() > 1 && path.back() == '/') {
-            path.remove_suffix(1);
+        const std::string_view path = trimmed_path(r);
+        const destination d = destination_of(path);
+        if (d.endpoint) {
+            return d.negotiate ? d.endpoint->negotiate(r) : d.endpoint->handle(r, context);
         }
+        if (d.route) {
+            return answer_route(*d.route, r, context);
+        }
+        if (auto file = static_file(r, path, context)) {
+            return std::move(*file);
+        }
+        if (fallback_) {
+            return is_negotiate(path) ? fallback_->negotiate(r) : fallback_->handle(r, context);
+        }
+        return route_result::respond(404);
+    }
+
+    // The answer of the first static file directory whose prefix `path` lies below and that has the file.
+    std::optional<route_result> static_file(const http::request& r, std::string_view path,
+                                            const request_context& context) const {
+        if (r.method != "GET" && r.method != "HEAD") {
+            return std::nullopt;
+        }
+        for (const auto& files : static_files_) {
+            if (starts_with_segments(path, files.prefix)) {
+                std::string_view below = files.prefix == "/" ? r.path() : r.path().substr(files.prefix.size());
+                if (auto answer = static_file_answer(files.root, files.options, r, below.empty() ? "/" : below, context)) {
+                    return answer;
+                }
+            }
+        }
+        return std::nullopt;
+    }
+
+    // Where the mapped paths and routes send a request for `path` (trailing slashes dropped): a mapped
+    // path's endpoint (for negotiate, or the connection's requests), or a route; neither when none takes it.
+    struct destination {
+        connection_endpoint* endpoint = nullptr;
+        bool negotiate = false;
+        const http_route_handler* route = nullptr;
+    };
+
+    destination destination_of(std::string_view path) const {
         const std::string_view negotiated = negotiate_base(path);
         for (const auto& [base, endpoint] : endpoints_) {
             if (ascii::iequals(path, base)) {
-                return endpoint->handle(r, context);
+                return {endpoint.get(), false, nullptr};
             }
-            if (path.size() != negotiated.size() && ascii::iequals(negotiated, base)) {
-                return endpoint->negotiate(r);
+            if (negotiated.size() != path.size() && ascii::iequals(negotiated, base)) {
+                return {endpoint.get(), true, nullptr};
             }
         }
         for (const auto& [prefix, handler] : routes_) {
             if (starts_with_segments(path, prefix)) {
-                return answer_route(handler, r, context);
+                return {nullptr, false, &handler};
             }
         }
-        if (static_root_ && (r.method == "GET" || r.method == "HEAD")) {
-            auto file = serve_static_file(*static_root_, r.path());
-            if (file.status != 404 || !fallback_) {
-                return {route_result::kind::respond, std::move(file), {}, {}, {}};
-            }
-        }
-        if (fallback_) {
-            return path.size() != negotiated.size() ? fallback_->negotiate(r) : fallback_->handle(r, context);
-        }
-        return route_result::respond(404);
+        return {};
     }
+
+    // The request's path without trailing slashes ("/" stays).
+    static std::string_view trimmed_path(const http::request& r) {
+        std::string_view path = r.path();
+        while (path.size() > 1 && path.back() == '/') {
+            path.remove_suffix(1);
+        }
+        return path;
+    }
+
+    static bool is_negotiate(std::string_view path) { return negotiate_base(path).size() != path.size(); }
 
     // "/chat" for "/chat/negotiate" (any case); `path` itself when it does not end so.
     static std::string_view negotiate_base(std::string_view path) {
@@ -154,7 +213,13 @@ private:
     };
 
     cors_options cors_;
-    std::optional<std::filesystem::path> static_root_;
+    struct mapped_files {
+        std::string prefix;
+        std::filesystem::path root;
+        static_file_options options;
+    };
+
+    std::vector<mapped_files> static_files_;
     std::vector<mapped> endpoints_;
     std::vector<mapped_route> routes_;
     std::shared_ptr<connection_endpoint> fallback_;

@@ -30,6 +30,7 @@
 #include <signalrpp/server/http_route.hpp>
 #include <signalrpp/server/http_session_options.hpp>
 #include <signalrpp/server/listener.hpp>
+#include <signalrpp/server/static_file_options.hpp>
 #include <signalrpp/transport/connection_handler.hpp>
 #include <signalrpp/transport/http_connection_options.hpp>
 #include <signalrpp/transport/stream_io.hpp>
@@ -57,8 +58,10 @@ class connection_manager;
 struct server_options {
     hosting::http_session_options http;
     hosting::cors_options cors;
-    /// A directory whose files are served for GET requests no mapped path takes (for examples).
+    /// A directory whose files are served for GET and HEAD requests no mapped path takes (for examples);
+    /// the same as map_static_files("/", directory, static_file_options).
     std::optional<std::filesystem::path> static_files;
+    hosting::static_file_options static_file_options;
     /// How long stop() lets connections close properly before aborting them.
     std::chrono::milliseconds shutdown_timeout = std::chrono::seconds(5);
     /// A promise that only one thread runs the server's io_context: sockets and connections then use
@@ -117,6 +120,12 @@ public:
     void map_http(std::string prefix, Handler handler) {
         map_route(std::move(prefix), make_http_route_handler(std::move(handler)));
     }
+
+    /// Serves the files under `root` for GET and HEAD requests of `prefix` and below ("/lib/x.js" is
+    /// root/x.js for "/lib"), streamed, with byte ranges; a file of an unknown type only if `options`
+    /// say so. Hubs, connections and HTTP routes mapped at the same path come first.
+    SIGNALRPP_DECL void map_static_files(std::string prefix, std::filesystem::path root,
+                                         hosting::static_file_options options = {});
 
     /// Serves connections on every path that nothing else takes (a plain WebSocket server).
     SIGNALRPP_DECL void map_any_path(std::shared_ptr<transport::connection_handler> handler,

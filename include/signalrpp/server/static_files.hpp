@@ -1,25 +1,33 @@
 #pragma once
 // Static files from a directory, for examples and small apps (GET and HEAD): "/" and directories
-// serve their index.html; the content type comes from the extension. A path that tries to leave the
-// directory (a ".." segment, an encoded one, a backslash, a NUL, a symlink pointing out) is refused
-// with 404, like any file that is not there.
+// serve their index.html; the content type comes from the extension, and a file whose extension has
+// none known is not served unless the options say so. A path that tries to leave the directory (a ".."
+// segment, an encoded one, a backslash, a NUL, a symlink pointing out) is refused with 404, like any
+// file that is not there. Bodies are streamed (static_file_sender); a single byte range is answered
+// (http::requested_range).
 
 #include <signalrpp/core/ascii.hpp>
+#include <signalrpp/http/byte_range.hpp>
 #include <signalrpp/http/message.hpp>
 #include <signalrpp/http/query.hpp>
+#include <signalrpp/http/writer.hpp>
+#include <signalrpp/server/route_result.hpp>
+#include <signalrpp/server/static_file_options.hpp>
+#include <signalrpp/server/static_file_sender.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace signalrpp::hosting {
 
-/// The Content-Type for a file name's extension (application/octet-stream when unknown).
-inline std::string_view content_type_for(std::string_view name) {
+/// The Content-Type for a file name's extension; nullopt when it is not a known one.
+inline std::optional<std::string_view> content_type_for(std::string_view name) {
     const std::size_t dot = name.rfind('.');
     std::string ext;
     if (dot != std::string_view::npos) {
@@ -44,7 +52,7 @@ inline std::string_view content_type_for(std::string_view name) {
             return t.type;
         }
     }
-    return "application/octet-stream";
+    return std::nullopt;
 }
 
 /// The file under `root` that `path` (a request path, still percent-encoded) names, if it is one.
@@ -88,22 +96,63 @@ inline std::optional<std::filesystem::path> resolve_static_path(const std::files
     return real_file;
 }
 
-/// The answer to GET/HEAD `path` from `root`: 200 with the file, or 404.
-inline http::response serve_static_file(const std::filesystem::path& root, std::string_view path) {
-    http::response r;
+/// The answer to a GET or HEAD of `path` (the request's path below the directory's prefix, still
+/// percent-encoded) from `root`: nullopt when no file there may be served. A GET's body is streamed
+/// on `context`'s exchange; a single Range is answered with 206 or 416.
+inline std::optional<route_result> static_file_answer(const std::filesystem::path& root,
+                                                      const static_file_options& options, const http::request& request,
+                                                      std::string_view path, const request_context& context) {
     const auto file = resolve_static_path(root, path);
-    std::ifstream in;
-    if (file) {
-        in.open(*file, std::ios::binary);
+    if (!file) {
+        return std::nullopt;
     }
-    if (!file || !in) {
-        r.status = 404;
-        return r;
+    const auto type = content_type_for(file->filename().string());
+    if (!type && !options.serve_unknown_file_types) {
+        return std::nullopt;
     }
-    r.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    r.fields.add("Content-Type", std::string(content_type_for(file->filename().string())));
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(*file, ec);
+    std::ifstream in(*file, std::ios::binary);
+    if (ec || !in) {
+        return std::nullopt;
+    }
+    route_result result;
+    http::response& r = result.response;
+    r.fields.add("Content-Type", std::string(type ? *type : std::string_view(options.default_content_type)));
     r.fields.add("Cache-Control", "no-cache");
-    return r;
+    r.fields.add("Accept-Ranges", "bytes");
+    // If-Range would need a validator to compare; none is sent, so a conditional range is answered whole.
+    const auto range = request.method == "GET" && !request.fields.contains("If-Range")
+                           ? http::requested_range(request.fields.find("Range"), size)
+                           : http::range_request{};
+    http::byte_range part{0, size == 0 ? 0 : size - 1};
+    switch (range.what) {
+    case http::range_request::kind::whole: break;
+    case http::range_request::kind::unsatisfiable:
+        r.status = 416;
+        r.fields.add("Content-Range", "bytes */" + std::to_string(size));
+        r.fields.add("Content-Length", "0");
+        return result;
+    case http::range_request::kind::range:
+        r.status = 206;
+        part = range.range;
+        r.fields.add("Content-Range", part.content_range(size));
+        break;
+    }
+    const std::uint64_t length = size == 0 ? 0 : part.length();
+    r.fields.add("Content-Length", std::to_string(length));
+    if (request.method == "HEAD" || length == 0) {
+        return result; // the head alone: write_response keeps this Content-Length
+    }
+    auto sender = std::make_shared<static_file_sender>(std::move(in), part.first, length);
+    result.what = route_result::kind::exchange;
+    result.user = sender;
+    result.begin = [sender, exchange = context.exchange](const http::response& head) {
+        std::string out;
+        http::write_response_head(out, head);
+        sender->begin(exchange, std::move(out));
+    };
+    return result;
 }
 
 } // namespace signalrpp::hosting

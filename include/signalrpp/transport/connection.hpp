@@ -286,6 +286,7 @@ public:
             });
             asio::dispatch(executor_.get(), [self = shared_from_this()] {
                 self->guarded("on_connected", [&] { self->handler_->on_connected(self); });
+                self->deliver_posts(); // any that came before the transport
             });
         }
         if (previous) {
@@ -365,11 +366,13 @@ public:
     /// The most POST bodies that may wait for delivery at once (a client sends one at a time).
     static constexpr int max_waiting_posts = 8;
 
-    /// Delivers a POST body on the strand, in the order POSTs came, and calls `taken` once it was
+    /// Delivers a POST body on the strand, in the order POSTs came, and calls `taken(true)` once it was
     /// delivered and the connection wants more input (receiving()): the POST is answered then, so a
     /// peer that sends faster than the connection takes its input waits, as ASP.NET Core's POSTs wait
-    /// for room in the application's pipe. False, and nothing done, when max_waiting_posts wait already.
-    bool deliver_post(std::string data, std::function<void()> taken) {
+    /// for room in the application's pipe. A body that comes before the transport has started (before
+    /// on_connected) waits for it, as it would in the reference's pipe; one that the connection ends
+    /// before delivering gets `taken(false)`. False, and nothing done, when max_waiting_posts wait already.
+    bool deliver_post(std::string data, std::function<void(bool delivered)> taken) {
         if (waiting_posts_.fetch_add(1, std::memory_order_relaxed) >= max_waiting_posts) {
             waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
             return false;
@@ -385,24 +388,31 @@ public:
     }
 
     // On the strand: delivers the waiting POSTs in order, each answered once the connection wants more.
+    // Called again by attach() once on_connected has run, and by end().
     void deliver_posts() {
         while (!posts_.empty()) {
             auto& post = posts_.front();
-            if (!post.delivered) {
-                post.delivered = true;
-                deliver(post.data, false);
-                std::string().swap(post.data);
-            }
-            if (!receiving() && !ended()) {
-                when_receiving([self = shared_from_this()] {
-                    asio::post(self->executor_.get(), [self] { self->deliver_posts(); });
-                });
-                return;
+            if (!ended()) {
+                if (transport() == 0) {
+                    return; // not started yet
+                }
+                if (!post.delivered) {
+                    post.delivered = true;
+                    deliver(post.data, false);
+                    std::string().swap(post.data);
+                }
+                if (!receiving() && !ended()) {
+                    when_receiving([self = shared_from_this()] {
+                        asio::post(self->executor_.get(), [self] { self->deliver_posts(); });
+                    });
+                    return;
+                }
             }
             auto taken = std::move(post.taken);
+            const bool delivered = post.delivered;
             posts_.pop_front();
             waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
-            taken();
+            taken(delivered);
         }
     }
 
@@ -450,6 +460,9 @@ public:
             asio::dispatch(executor_.get(), [self = shared_from_this(), reason] {
                 self->guarded("on_disconnected", [&] { self->handler_->on_disconnected(self, reason); });
             });
+        }
+        if (waiting_posts_.load(std::memory_order_relaxed) > 0) {
+            asio::post(executor_.get(), [self = shared_from_this()] { self->deliver_posts(); }); // answers them
         }
     }
 
@@ -592,7 +605,7 @@ private:
     std::function<void()> receive_waiter_; // when_receiving()'s, until receiving() holds
     struct waiting_post {
         std::string data;
-        std::function<void()> taken;
+        std::function<void(bool delivered)> taken;
         bool delivered;
     };
     std::deque<waiting_post> posts_; // on the strand only: deliver_post()'s, in order

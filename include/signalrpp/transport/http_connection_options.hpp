@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
+#include <vector>
 
 namespace signalrpp::transport {
 
@@ -37,6 +39,11 @@ struct http_connection_options {
     /// returns for the request that opens a transport is the connection's request().user. Empty: no
     /// authentication, every request is served and request().user stays empty.
     authenticator authenticate;
+    /// WebSocketOptions.AllowedOrigins: the Origin values a WebSocket upgrade may carry ("*": any),
+    /// compared without regard to case; an upgrade from another origin gets 403, so that a page of
+    /// another site cannot open a WebSocket with the user's cookies (cross-site WebSocket hijacking).
+    /// An upgrade without Origin (not from a browser) is allowed. Empty: any origin.
+    std::vector<std::string> websocket_allowed_origins;
 };
 
 } // namespace signalrpp::transport

@@ -19,6 +19,7 @@
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/error.hpp>
+#include <signalrpp/core/log.hpp>
 #include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/transport/connection.hpp>
 #include <signalrpp/transport/stream_io.hpp>
@@ -236,6 +237,9 @@ private:
             case websocket::frame_reader::status::pong: break;
             case websocket::frame_reader::status::close: on_peer_close(); break;
             case websocket::frame_reader::status::error:
+                log(log_level::debug, log_category::transports, "WebSocketProtocolError", conn_->id(), [&] {
+                    return "closing with " + std::to_string(reader_.error_code()) + ": " + reader_.error_reason();
+                });
                 websocket::write_close(close_out_, reader_.error_code(), reader_.error_reason());
                 state_ = state::failed;
                 break;

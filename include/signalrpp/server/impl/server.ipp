@@ -26,9 +26,13 @@ namespace signalrpp {
 struct server::state : std::enable_shared_from_this<state> {
     state(const asio::any_io_executor& ex, server_options o)
         : executor(ex), control(asio::make_strand(ex)), options(std::move(o)),
-          router(std::make_shared<hosting::router>(options.cors, options.static_files)),
+          router(std::make_shared<hosting::router>(options.cors)),
           manager(std::make_shared<transport::connection_manager>(ex, options.single_threaded)),
-          sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {}
+          sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {
+        if (options.static_files) {
+            router->map_static_files("/", *options.static_files, options.static_file_options);
+        }
+    }
 
     void serve(std::unique_ptr<transport::stream_io_base> io) {
         std::make_shared<hosting::http_session>(std::move(io), executor, router, options.http, sessions,
@@ -143,6 +147,11 @@ SIGNALRPP_DECL std::shared_ptr<hub_shared_state> server::map_hub_instances(std::
 
 SIGNALRPP_DECL void server::map_route(std::string prefix, http_route_handler handler) {
     state_->router->map_route(std::move(prefix), std::move(handler));
+}
+
+SIGNALRPP_DECL void server::map_static_files(std::string prefix, std::filesystem::path root,
+                                             hosting::static_file_options options) {
+    state_->router->map_static_files(std::move(prefix), std::move(root), std::move(options));
 }
 
 SIGNALRPP_DECL void server::map_any_path(std::shared_ptr<transport::connection_handler> handler,
