@@ -112,7 +112,8 @@ class Server:
     """An echo server on CPU 0, started with --port 0; its port read from its first line ("listening on
     ws://127.0.0.1:PORT", or http:// for the hub server)."""
 
-    def __init__(self, name, path):
+    def __init__(self, name, path, keep_output=False):
+        """keep_output: its later lines are left in self.output for the caller to read (otherwise dropped)."""
         self.name = name
         self.process = subprocess.Popen(
             ["taskset", "-c", "0", str(path), "--port", "0"],
@@ -129,7 +130,9 @@ class Server:
             self.stop()
             raise BenchError(f"{name}: expected 'listening on ws://127.0.0.1:PORT' first, got {line!r}")
         self.port = int(match.group(1))
-        output.drain()
+        self.output = output
+        if not keep_output:
+            output.drain()
 
     def check_alive(self):
         if self.process.poll() is not None:

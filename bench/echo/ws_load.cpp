@@ -21,6 +21,8 @@
 #include <signalrpp/websocket/frame.hpp>
 #include <signalrpp/websocket/handshake.hpp>
 
+#include "../file_limit.hpp"
+
 #include <asio/io_context.hpp>
 #include <asio/ip/address_v4.hpp>
 #include <asio/ip/tcp.hpp>
@@ -29,7 +31,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -690,14 +691,6 @@ void connection::flush() {
 void connection::fail(const std::string& what) {
     if (!owner_.stopping()) {
         owner_.fail("connection " + std::to_string(index_) + ": " + what);
-    }
-}
-
-void raise_file_limit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
     }
 }
 

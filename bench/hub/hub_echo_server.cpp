@@ -4,8 +4,9 @@
 // (WebSocket straight away, or negotiate first) with Echo(string) -> string and JoinGroup(string),
 // which adds the caller to a group (for the memory figure of idle connections that are in a group),
 // until SIGINT or SIGTERM. Hub options are the defaults (keep-alive pings, timeouts).
-// SIGUSR1 hands the heap's free pages back to the system (glibc's malloc_trim): bench/hub/long_haul.py
-// sends it after a load to tell the memory the server still holds from what the allocator keeps.
+// SIGUSR1 hands the heap's free pages back to the system (glibc's malloc_trim) and prints a line
+// "heap in use N B, free F B" (mallinfo2): bench/hub/long_haul.py sends it after a load to tell the
+// memory the server still holds from what the allocator keeps.
 
 #include <signalrpp/server/server.hpp>
 
@@ -48,6 +49,9 @@ int main(int argc, char** argv) {
     std::function<void(std::error_code, int)> on_trim = [&](std::error_code ec, int) {
         if (!ec) {
             ::malloc_trim(0);
+            const struct mallinfo2 heap = ::mallinfo2();
+            std::printf("heap in use %zu B, free %zu B\n", heap.uordblks, heap.fordblks);
+            std::fflush(stdout);
             trim.async_wait(on_trim);
         }
     };

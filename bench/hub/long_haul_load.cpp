@@ -28,6 +28,8 @@
 #include <signalrpp/websocket/frame_reader.hpp>
 #include <signalrpp/websocket/handshake.hpp>
 
+#include "../file_limit.hpp"
+
 #include <asio/connect.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/address_v4.hpp>
@@ -36,7 +38,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
 
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -690,14 +691,6 @@ void hub_client::end(outcome o, const std::string& why) {
     socket_.close(ignored);
     timer_.cancel();
     owner_.on_end(*this, o, was_open, why); // last: it may let go of this connection
-}
-
-void raise_file_limit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
-    }
 }
 
 [[noreturn]] void usage(const char* why) {

@@ -43,6 +43,7 @@ constexpr const char* version_string() noexcept {
 // matches JSON property names here (OrdinalIgnoreCase; names are ASCII in practice).
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace signalrpp::ascii {
@@ -88,6 +89,21 @@ constexpr std::string_view trim(std::string_view text, std::string_view chars = 
 /// The value of a hexadecimal digit (either case), or -1.
 constexpr int hex_value(char c) noexcept {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/// A decimal number of 1 to 19 digits (so it fits), with no sign or space; false if `s` is not that.
+constexpr bool parse_decimal(std::string_view s, std::uint64_t& out) noexcept {
+    if (s.empty() || s.size() > 19) {
+        return false;
+    }
+    out = 0;
+    for (const char c : s) {
+        if (c < '0' || c > '9') {
+            return false;
+        }
+        out = out * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return true;
 }
 
 } // namespace signalrpp::ascii
@@ -2134,19 +2150,10 @@ struct range_request {
 
 namespace detail {
 
-// Decimal digits only, no sign, no overflow; nullopt otherwise (empty included).
+// A number of a range spec; nullopt when it is not one.
 inline std::optional<std::uint64_t> range_number(std::string_view s) {
-    if (s.empty() || s.size() > 19) {
-        return std::nullopt;
-    }
     std::uint64_t n = 0;
-    for (const char c : s) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        n = n * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return n;
+    return ascii::parse_decimal(s, n) ? std::optional<std::uint64_t>(n) : std::nullopt;
 }
 
 } // namespace detail
@@ -2410,21 +2417,6 @@ constexpr int http_version_minor(std::string_view s) noexcept {
     return s[7] - '0';
 }
 
-// A decimal number with no sign, no more than the limit; false if not that.
-constexpr bool parse_decimal(std::string_view s, std::uint64_t& out) noexcept {
-    if (s.empty() || s.size() > 19) {
-        return false;
-    }
-    out = 0;
-    for (const char c : s) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-        out = out * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return true;
-}
-
 } // namespace detail
 
 template <class Message>
@@ -2656,7 +2648,7 @@ private:
                     continue;
                 }
                 std::uint64_t value = 0;
-                if (!detail::parse_decimal(field.value, value) || (!first && value != length)) {
+                if (!ascii::parse_decimal(field.value, value) || (!first && value != length)) {
                     return fail(400, "Invalid Content-Length");
                 }
                 length = value;

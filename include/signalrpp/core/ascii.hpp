@@ -3,6 +3,7 @@
 // matches JSON property names here (OrdinalIgnoreCase; names are ASCII in practice).
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace signalrpp::ascii {
@@ -48,6 +49,21 @@ constexpr std::string_view trim(std::string_view text, std::string_view chars = 
 /// The value of a hexadecimal digit (either case), or -1.
 constexpr int hex_value(char c) noexcept {
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/// A decimal number of 1 to 19 digits (so it fits), with no sign or space; false if `s` is not that.
+constexpr bool parse_decimal(std::string_view s, std::uint64_t& out) noexcept {
+    if (s.empty() || s.size() > 19) {
+        return false;
+    }
+    out = 0;
+    for (const char c : s) {
+        if (c < '0' || c > '9') {
+            return false;
+        }
+        out = out * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return true;
 }
 
 } // namespace signalrpp::ascii

@@ -36,19 +36,10 @@ struct range_request {
 
 namespace detail {
 
-// Decimal digits only, no sign, no overflow; nullopt otherwise (empty included).
+// A number of a range spec; nullopt when it is not one.
 inline std::optional<std::uint64_t> range_number(std::string_view s) {
-    if (s.empty() || s.size() > 19) {
-        return std::nullopt;
-    }
     std::uint64_t n = 0;
-    for (const char c : s) {
-        if (c < '0' || c > '9') {
-            return std::nullopt;
-        }
-        n = n * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return n;
+    return ascii::parse_decimal(s, n) ? std::optional<std::uint64_t>(n) : std::nullopt;
 }
 
 } // namespace detail

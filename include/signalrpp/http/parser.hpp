@@ -89,21 +89,6 @@ constexpr int http_version_minor(std::string_view s) noexcept {
     return s[7] - '0';
 }
 
-// A decimal number with no sign, no more than the limit; false if not that.
-constexpr bool parse_decimal(std::string_view s, std::uint64_t& out) noexcept {
-    if (s.empty() || s.size() > 19) {
-        return false;
-    }
-    out = 0;
-    for (const char c : s) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-        out = out * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return true;
-}
-
 } // namespace detail
 
 template <class Message>
@@ -335,7 +320,7 @@ private:
                     continue;
                 }
                 std::uint64_t value = 0;
-                if (!detail::parse_decimal(field.value, value) || (!first && value != length)) {
+                if (!ascii::parse_decimal(field.value, value) || (!first && value != length)) {
                     return fail(400, "Invalid Content-Length");
                 }
                 length = value;
