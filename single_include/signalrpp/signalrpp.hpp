@@ -6626,6 +6626,7 @@ private:
 #include <functional>
 #include <memory>
 #include <string>
+#include <optional>
 #include <string_view>
 
 namespace signalrpp {
@@ -6638,8 +6639,9 @@ class hub_instance {
 public:
     virtual ~hub_instance() = default;
 
-    /// Whether the hub describes a method of this wire name (any case).
-    virtual bool has_method(std::string_view wire_name) const = 0;
+    /// The wire name as the hub declares it of the method `wire_name` names (in any case), or nullopt
+    /// when the hub has none of that name.
+    virtual std::optional<std::string_view> method_name(std::string_view wire_name) const = 0;
 
     /// Runs a client's call (see reflect::dispatch).
     virtual reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,
@@ -8991,16 +8993,20 @@ private:
             }
             return true;
         };
-        if (o.authorize && hub_->has_method(call.target)) {
+        // A method the hub has is named as the hub declares it, in any case the client wrote (as ASP.NET
+        // Core names it once its binder has found the method; an unknown one keeps the client's spelling).
+        const auto declared = o.authorize || !o.filters.empty() ? hub_->method_name(call.target) : std::nullopt;
+        const std::string_view target = declared ? *declared : call.target;
+        if (o.authorize && declared) {
             bool allowed = false;
             try {
-                allowed = o.authorize(context_, call.target);
+                allowed = o.authorize(context_, target);
             } catch (...) {
                 application_error("authorize", std::current_exception());
-                return refuse(reflect::method_exception_error(call.target, detailed()));
+                return refuse(reflect::method_exception_error(target, detailed()));
             }
             if (!allowed) {
-                std::string refusal = "Failed to invoke '" + std::string(call.target) + "' because user is unauthorized";
+                std::string refusal = "Failed to invoke '" + std::string(target) + "' because user is unauthorized";
                 log(log_level::debug, log_category::hub_connection_handler, "HubMethodNotAuthorized", connection()->id(),
                     [&] { return refusal; });
                 return refuse(std::move(refusal));
@@ -9010,14 +9016,14 @@ private:
             return refuse("Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
         }
         if (!o.filters.empty()) { // (the context is made only for filters: most hubs have none)
-            const hub_invocation_context filter_context{context_, call.target};
+            const hub_invocation_context filter_context{context_, target};
             try {
                 for (const auto& filter : o.filters) {
                     filter->before_invoke(filter_context);
                 }
             } catch (...) {
                 application_error("a filter's before_invoke", std::current_exception());
-                return refuse(reflect::method_exception_error(call.target, detailed()));
+                return refuse(reflect::method_exception_error(target, detailed()));
             }
         }
 
@@ -9029,7 +9035,7 @@ private:
             connection()->send_records(out);
         }
         if (result.finished()) {
-            finish(record.get(), call.target);
+            finish(record.get(), target);
             if (record) {
                 recycle(std::move(record));
             }
@@ -9038,7 +9044,7 @@ private:
         if (!record) {
             record = new_record();
         }
-        record->target.assign(call.target); // for the filters, once it ends
+        record->target.assign(target); // for the filters, once it ends
         record->counted = takes_slot(call);
         if (record->counted) {
             ++running_;
@@ -10422,7 +10428,11 @@ dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, con
         }
         return {};
     }
-    return method->invoke(hub, call, dispatch_context{out, sink, options});
+    // From here on the method is named as the hub declares it (its errors say so), as ASP.NET Core
+    // names a method its binder has found, whatever case the client used.
+    invocation named = call;
+    named.target = method->name;
+    return method->invoke(hub, named, dispatch_context{out, sink, options});
 }
 
 } // namespace signalrpp::reflect
@@ -10444,8 +10454,9 @@ public:
         }
     }
 
-    bool has_method(std::string_view wire_name) const override {
-        return reflect::dispatch_table<Hub>::find(wire_name) != nullptr;
+    std::optional<std::string_view> method_name(std::string_view wire_name) const override {
+        const auto* method = reflect::dispatch_table<Hub>::find(wire_name);
+        return method != nullptr ? std::optional<std::string_view>(method->name) : std::nullopt;
     }
 
     reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,

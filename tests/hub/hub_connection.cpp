@@ -405,7 +405,8 @@ TEST_CASE("filters run around invocations (asynchronous ones too), connect and d
               R"({"type":3,"invocationId":"3","error":"An unexpected error occurred invoking 'fail_for_client' on the server. HubException: refused by filter"})");
     }
     CHECK(eventually([&] { return filter->seen().size() == 7; }));
-    CHECK(filter->seen() == std::vector<std::string>{"connected", "before echo", "after echo", "before later",
+    // Filters see the method as the hub declares it ("Echo"), whatever case the client called it in.
+    CHECK(filter->seen() == std::vector<std::string>{"connected", "before Echo", "after Echo", "before later",
                                                      "after later", "before fail_for_client", "disconnected"});
 }
 
@@ -482,6 +483,9 @@ TEST_CASE("the authorize option refuses methods with the reference's text; unkno
     hub_client c(server);
     c.send(R"({"type":1,"invocationId":"1","target":"add","arguments":[1,2]})");
     CHECK(c.read() == R"({"type":3,"invocationId":"1","error":"Failed to invoke 'add' because user is unauthorized"})");
+    // The policy and the refusal see the method's declared name, in whatever case it was called.
+    c.send(R"({"type":1,"invocationId":"4","target":"ADD","arguments":[1,2]})");
+    CHECK(c.read() == R"({"type":3,"invocationId":"4","error":"Failed to invoke 'add' because user is unauthorized"})");
     c.send(R"({"type":1,"invocationId":"2","target":"echo","arguments":["ok"]})");
     CHECK(c.read() == R"({"type":3,"invocationId":"2","result":"ok"})");
     c.send(R"({"type":1,"invocationId":"3","target":"nope","arguments":[]})");

@@ -62,6 +62,9 @@ TEST_CASE("a thrown exception: the reference's text; its detail with detailed er
     dispatch_test::harness<shaping::shaping_hub> h;
     const std::string plain = "An unexpected error occurred invoking 'throws_std' on the server.";
     CHECK(h.run(call("1", "throws_std", "[]")) == answers{error_completion("1", plain)});
+    // In whatever case the client calls it, the method is named as declared (as ASP.NET Core 10 does).
+    dispatch_test::harness<shaping::shaping_hub> any_case;
+    CHECK(any_case.run(call("2", "THROWS_Std", "[]")) == answers{error_completion("2", plain)});
 
     dispatch_test::harness<shaping::shaping_hub> detailed;
     detailed.options.detailed_errors = true;

@@ -620,16 +620,20 @@ private:
             }
             return true;
         };
-        if (o.authorize && hub_->has_method(call.target)) {
+        // A method the hub has is named as the hub declares it, in any case the client wrote (as ASP.NET
+        // Core names it once its binder has found the method; an unknown one keeps the client's spelling).
+        const auto declared = o.authorize || !o.filters.empty() ? hub_->method_name(call.target) : std::nullopt;
+        const std::string_view target = declared ? *declared : call.target;
+        if (o.authorize && declared) {
             bool allowed = false;
             try {
-                allowed = o.authorize(context_, call.target);
+                allowed = o.authorize(context_, target);
             } catch (...) {
                 application_error("authorize", std::current_exception());
-                return refuse(reflect::method_exception_error(call.target, detailed()));
+                return refuse(reflect::method_exception_error(target, detailed()));
             }
             if (!allowed) {
-                std::string refusal = "Failed to invoke '" + std::string(call.target) + "' because user is unauthorized";
+                std::string refusal = "Failed to invoke '" + std::string(target) + "' because user is unauthorized";
                 log(log_level::debug, log_category::hub_connection_handler, "HubMethodNotAuthorized", connection()->id(),
                     [&] { return refusal; });
                 return refuse(std::move(refusal));
@@ -639,14 +643,14 @@ private:
             return refuse("Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
         }
         if (!o.filters.empty()) { // (the context is made only for filters: most hubs have none)
-            const hub_invocation_context filter_context{context_, call.target};
+            const hub_invocation_context filter_context{context_, target};
             try {
                 for (const auto& filter : o.filters) {
                     filter->before_invoke(filter_context);
                 }
             } catch (...) {
                 application_error("a filter's before_invoke", std::current_exception());
-                return refuse(reflect::method_exception_error(call.target, detailed()));
+                return refuse(reflect::method_exception_error(target, detailed()));
             }
         }
 
@@ -658,7 +662,7 @@ private:
             connection()->send_records(out);
         }
         if (result.finished()) {
-            finish(record.get(), call.target);
+            finish(record.get(), target);
             if (record) {
                 recycle(std::move(record));
             }
@@ -667,7 +671,7 @@ private:
         if (!record) {
             record = new_record();
         }
-        record->target.assign(call.target); // for the filters, once it ends
+        record->target.assign(target); // for the filters, once it ends
         record->counted = takes_slot(call);
         if (record->counted) {
             ++running_;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <optional>
 #include <string_view>
 
 namespace signalrpp {
@@ -23,8 +24,9 @@ class hub_instance {
 public:
     virtual ~hub_instance() = default;
 
-    /// Whether the hub describes a method of this wire name (any case).
-    virtual bool has_method(std::string_view wire_name) const = 0;
+    /// The wire name as the hub declares it of the method `wire_name` names (in any case), or nullopt
+    /// when the hub has none of that name.
+    virtual std::optional<std::string_view> method_name(std::string_view wire_name) const = 0;
 
     /// Runs a client's call (see reflect::dispatch).
     virtual reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,

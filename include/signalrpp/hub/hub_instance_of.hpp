@@ -24,8 +24,9 @@ public:
         }
     }
 
-    bool has_method(std::string_view wire_name) const override {
-        return reflect::dispatch_table<Hub>::find(wire_name) != nullptr;
+    std::optional<std::string_view> method_name(std::string_view wire_name) const override {
+        const auto* method = reflect::dispatch_table<Hub>::find(wire_name);
+        return method != nullptr ? std::optional<std::string_view>(method->name) : std::nullopt;
     }
 
     reflect::dispatch_result dispatch(const reflect::invocation& call, std::string& out,

@@ -6,6 +6,12 @@ import WebSocket from 'ws';
 
 import { deferred, expectEqual, expectTrue, Inbox, signalR, withTimeout } from './harness.mjs';
 
+// Why the binary echo over WebSockets does not apply to the ASP.NET Core reference: a ConnectionHandler
+// is not told whether a frame was text or binary, and its WebSocket sends every message in the
+// connection's one active format (text unless the handler sets it), so bytes that are not UTF-8 come
+// back in a text frame the client rejects. Our /echo answers each frame in its own type.
+const FRAME_TYPES_UNSEEN = 'a ConnectionHandler does not see frame types, and ASP.NET Core answers in one format';
+
 /**
  * Reads text from `inbox` until it adds up to `expected`. Messages may arrive merged (a long poll
  * answers with everything queued, and a raw connection has no framing), so this compares the sum.
@@ -76,7 +82,7 @@ export default function define(test, ctx) {
             const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
             await c.send(bytes.buffer.slice(0));
             await expectBytes(inbox, bytes, 'the echo');
-        });
+        }, { notApplicable: ctx.againstReference && ctx.transportName === 'WebSockets' && FRAME_TYPES_UNSEEN });
     }
 
     /** Opens an HttpConnection to `path`, checks that `message` comes back, stops, and expects onclose without an error. */
@@ -136,6 +142,6 @@ export default function define(test, ctx) {
             } finally {
                 ws.terminate();
             }
-        });
+        }, { notApplicable: ctx.againstReference && FRAME_TYPES_UNSEEN });
     }
 }

@@ -100,15 +100,22 @@ export class CapturingLogger {
 // The runner
 
 /**
- * Runs `tests` ({ name, body, timeoutMs }) in order. `ctx.resetTest()` is called before each test
- * and `ctx.cleanUp()` after it. Resolves with { passed, failed: [names] }.
+ * Runs `tests` ({ name, body, timeoutMs, notApplicable }) in order. `ctx.resetTest()` is called before
+ * each test and `ctx.cleanUp()` after it. A test whose `notApplicable` names a reason is not run: it is
+ * reported as a TAP skip with that reason. Resolves with { passed, failed: [names], skipped: [names] }.
  */
 export async function runTests(label, tests, ctx) {
     let passed = 0;
     const failed = [];
+    const skipped = [];
     let number = 0;
     for (const test of tests) {
         number += 1;
+        if (test.notApplicable) {
+            skipped.push(test.name);
+            console.log(`ok ${number} - ${label}: ${test.name} # SKIP not applicable: ${test.notApplicable}`);
+            continue;
+        }
         ctx.resetTest();
         const started = Date.now();
         let error = null;
@@ -141,5 +148,5 @@ export async function runTests(label, tests, ctx) {
             console.log(`ok ${number} - ${label}: ${test.name} (${ms} ms)`);
         }
     }
-    return { passed, failed };
+    return { passed, failed, skipped };
 }

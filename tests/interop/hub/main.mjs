@@ -45,6 +45,8 @@ class SuiteContext {
         this.server = server;
         this.transportName = transportName;
         this.transport = signalR.HttpTransportType[transportName];
+        // SIGNALRPP_INTEROP_SERVER=reference: the server is the ASP.NET Core app of tests/reference.
+        this.againstReference = process.env.SIGNALRPP_INTEROP_SERVER === 'reference';
         this.logger = new CapturingLogger();
         this.HttpConnection = HttpConnection;
         this.opened = [];
@@ -127,7 +129,8 @@ async function main() {
 
     const result = await runTests(transportName, tests, ctx);
     const total = result.passed + result.failed.length;
-    console.log(`# ${transportName}: ${result.passed}/${total} tests passed` +
+    console.log(`# ${transportName}: ${result.passed}/${total - result.skipped.length} tests passed` +
+        (result.skipped.length ? `, ${result.skipped.length} not applicable to this server` : '') +
         (result.failed.length ? `; failed: ${result.failed.join('; ')}` : ''));
     return result.failed.length ? 1 : 0;
 }
