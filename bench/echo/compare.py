@@ -112,12 +112,14 @@ class Server:
     """An echo server on CPU 0, started with --port 0; its port read from its first line ("listening on
     ws://127.0.0.1:PORT", or http:// for the hub server)."""
 
-    def __init__(self, name, path, keep_output=False):
-        """keep_output: its later lines are left in self.output for the caller to read (otherwise dropped)."""
+    def __init__(self, name, path, keep_output=False, env=None):
+        """keep_output: its later lines are left in self.output for the caller to read (otherwise dropped).
+        env: variables to set for the server, beside this process's."""
         self.name = name
         self.process = subprocess.Popen(
             ["taskset", "-c", "0", str(path), "--port", "0"],
-            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, bufsize=0, preexec_fn=raise_file_limit)
+            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, bufsize=0, preexec_fn=raise_file_limit,
+            env={**os.environ, **env} if env else None)
         self.pid = self.process.pid  # taskset execs the server: same process
         output = Lines(self.process)
         try:
@@ -209,9 +211,9 @@ def measure_echo(server, ws_load_path, size, inflight, args, hub=False):
     }
 
 
-def measure_idle(name, path, ws_load_path, connections, hub=False):
+def measure_idle(name, path, ws_load_path, connections, hub=False, env=None):
     """Bytes of RSS a fresh server adds per idle connection (hub: past the handshake and in a group)."""
-    server = Server(name, path)
+    server = Server(name, path, env=env)
     try:
         time.sleep(0.2)
         before = rss_bytes(server.pid)

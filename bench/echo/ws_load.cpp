@@ -7,7 +7,8 @@
 // - Raw (default): each message is a text frame of S bytes, echoed as is, on path /.
 // - Hub (--hub): a SignalR JSON hub connection on /hub (handshake first); each message is an
 //   Invocation of Echo with an S-byte string argument and an increasing invocationId, each echo its
-//   Completion (keep-alive Pings are skipped). A server frame may carry several records.
+//   Completion (keep-alive Pings are skipped). A server frame may carry several records, and a message
+//   may come in fragments (ASP.NET Core sends large batches so).
 // Idle mode (--idle N): opens N connections (with --hub: each past the handshake and in a group, by
 // JoinGroup("idle")), prints "idle N open", holds them until stdin closes or a signal; the driver reads
 // the server's memory meanwhile.
@@ -157,6 +158,8 @@ private:
     bool reading_ = false; ///< a read is under way, or its handler runs (and reads again unless held)
     bool in_payload_ = false;
     bool in_ping_ = false;
+    bool fragmented_ = false;   ///< a message's frames have begun and its final one has not come
+    bool record_open_ = false;  ///< the record being checked goes on in the next frame (a fragment)
     std::string_view message_;
     std::size_t message_offset_ = 0;
     std::size_t frame_left_ = 0; ///< payload bytes of the frame being parsed not checked yet
@@ -574,7 +577,12 @@ void connection::on_frames(std::size_t n) {
             frame_left_ -= take;
             if (message_offset_ < message_.size()) {
                 if (frame_left_ == 0) {
-                    return fail("a frame ends inside a message: " + std::string(message_));
+                    if (!fragmented_) {
+                        return fail("a frame ends inside a message: " + std::string(message_));
+                    }
+                    record_open_ = true; // the record goes on in the next fragment
+                    in_payload_ = false;
+                    continue;
                 }
                 break;
             }
@@ -595,8 +603,11 @@ void connection::on_frames(std::size_t n) {
         }
         const auto b0 = static_cast<std::uint8_t>(p[0]);
         const auto b1 = static_cast<std::uint8_t>(p[1]);
-        if (b0 != 0x81) {
-            return fail("expected a final text frame, got first byte 0x" + std::to_string(b0) +
+        // A text frame starts a message, a continuation goes on with it (ASP.NET Core sends a large
+        // batch in fragments); the message ends with the frame whose FIN bit is set.
+        const bool continuation = (b0 & 0x0f) == 0x0;
+        if ((b0 & 0x70) != 0 || ((b0 & 0x0f) != 0x1 && !continuation) || continuation != fragmented_) {
+            return fail("expected a text frame or its continuation, got first byte 0x" + std::to_string(b0) +
                         (b0 == 0x88 ? " (close)" : ""));
         }
         if ((b1 & 0x80) != 0) {
@@ -614,18 +625,27 @@ void connection::on_frames(std::size_t n) {
                 length = length << 8 | static_cast<std::uint8_t>(p[2 + i]);
             }
         }
-        message_ = expected_message();
+        if (length == 0) {
+            if (!continuation) {
+                return fail("an empty frame");
+            }
+            p += 2 + extra; // an empty fragment (the end of a message, say): nothing to check
+            fragmented_ = (b0 & 0x80) == 0;
+            continue;
+        }
+        if (!record_open_) {
+            message_ = expected_message();
+            message_offset_ = 0;
+        }
         if (!owner_.hub() && length != message_.size()) {
             return fail("a message of " + std::to_string(length) + " bytes, expected " +
                         std::to_string(message_.size()) + ": " + std::string(message_));
         }
-        if (length == 0) {
-            return fail("an empty frame");
-        }
         p += 2 + extra;
         in_payload_ = true;
         frame_left_ = static_cast<std::size_t>(length);
-        message_offset_ = 0;
+        fragmented_ = (b0 & 0x80) == 0;
+        record_open_ = false;
     }
     in_size_ = static_cast<std::size_t>(end - p);
     std::memmove(in_.get(), p, in_size_);

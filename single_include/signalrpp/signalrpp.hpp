@@ -4208,7 +4208,6 @@ public:
 #include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -4556,15 +4555,14 @@ public:
     // Called again by attach() once on_connected has run, and by end().
     void deliver_posts() {
         while (!posts_.empty()) {
-            auto& post = posts_.front();
             if (!ended()) {
                 if (transport() == 0) {
                     return; // not started yet
                 }
-                if (!post.delivered) {
-                    post.delivered = true;
-                    deliver(post.data, false);
-                    std::string().swap(post.data);
+                if (!posts_.front().delivered) {
+                    posts_.front().delivered = true;
+                    std::string data = std::move(posts_.front().data); // (no reference into posts_ held across)
+                    deliver(data, false);
                 }
                 if (!receiving() && !ended()) {
                     when_receiving([self = shared_from_this()] {
@@ -4573,9 +4571,9 @@ public:
                     return;
                 }
             }
-            auto taken = std::move(post.taken);
-            const bool delivered = post.delivered;
-            posts_.pop_front();
+            auto taken = std::move(posts_.front().taken);
+            const bool delivered = posts_.front().delivered;
+            posts_.erase(posts_.begin());
             waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
             taken(delivered);
         }
@@ -4773,7 +4771,9 @@ private:
         std::function<void(bool delivered)> taken;
         bool delivered;
     };
-    std::deque<waiting_post> posts_; // on the strand only: deliver_post()'s, in order
+    // On the strand only: deliver_post()'s, in order (max_waiting_posts at most). A vector, which holds
+    // no memory while empty, as for most connections it stays (a deque allocates on construction).
+    std::vector<waiting_post> posts_;
     std::atomic<int> waiting_posts_{0};
     std::error_code close_reason_;
     clock::time_point inactive_since_;

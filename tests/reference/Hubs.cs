@@ -135,3 +135,12 @@ public sealed class ChatHub : Hub
     public Task Whisper(string connectionId, string text) =>
         Clients.Client(connectionId).SendAsync("whisper", Context.ConnectionId, text);
 }
+
+/// The benchmark hub at /hub: hub-echo-server's contract (bench/hub/hub_echo_server.cpp), so that
+/// bench/hub/compare_hub.py loads ASP.NET Core with the same ws-load runs as our hub.
+public sealed class EchoHub : Hub
+{
+    public string Echo(string text) => text;
+
+    public Task JoinGroup(string name) => Groups.AddToGroupAsync(Context.ConnectionId, name);
+}

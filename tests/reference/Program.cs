@@ -112,6 +112,7 @@ app.MapHub<TestHub>("/testhub");
 app.MapHub<TestHub>("/testhub-nowebsockets",
     o => o.Transports = HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling);
 app.MapHub<ChatHub>("/chathub");
+app.MapHub<EchoHub>("/hub"); // the benchmarks' hub (hub-echo-server's contract)
 app.MapHub<AuthorizedHub>("/authorizedhub");
 app.MapConnectionHandler<EchoConnectionHandler>("/echo");
 
