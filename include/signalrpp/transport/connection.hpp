@@ -429,6 +429,9 @@ public:
     /// Ends the connection now: the transport (if any) is aborted, on_disconnected is posted (if
     /// on_connected was), the owner forgets the connection.
     void end(std::error_code reason) {
+        // Alive to the end of this call: the owner forgets the connection below, and that may have been
+        // the last reference the caller counted on (null only while the connection is being destroyed).
+        const std::shared_ptr<connection> self = weak_from_this().lock();
         std::shared_ptr<transport_link> link;
         bool started = false;
         {
@@ -454,13 +457,16 @@ public:
         if (auto owner = owner_.lock()) {
             owner->connection_ended(*this);
         }
+        if (!self) {
+            return;
+        }
         if (started) {
-            asio::dispatch(executor_.get(), [self = shared_from_this(), reason] {
+            asio::dispatch(executor_.get(), [self, reason] {
                 self->guarded("on_disconnected", [&] { self->handler_->on_disconnected(self, reason); });
             });
         }
         if (waiting_posts_.load(std::memory_order_relaxed) > 0) {
-            asio::post(executor_.get(), [self = shared_from_this()] { self->deliver_posts(); }); // answers them
+            asio::post(executor_.get(), [self] { self->deliver_posts(); }); // answers them
         }
     }
 
