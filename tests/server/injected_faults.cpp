@@ -146,7 +146,7 @@ TEST_CASE("WebSocket frames read one byte at a time, right behind the upgrade re
     CHECK(e.payload == medium);
     e = c.read_frame();
     CHECK(e.status == status::close);
-    CHECK(e.close_code == 4000);
+    CHECK(e.close_code == 1000);
     CHECK(c.closed_by_server());
     REQUIRE(server.handler->wait([&] { return server.handler->disconnected.size() == 1; }));
     CHECK(!server.handler->disconnected[0].second);

@@ -10,8 +10,9 @@
 //   is not read while control output waits behind a blocked write, so a peer that pings and never reads
 //   cannot make the session hold more than one pong.
 // - A frame the RFC forbids closes with the frame reader's code (1002, 1007, 1009) and its reason.
-// - The peer's close is answered with the same code (1000 when it had none); a close requested here
-//   sends 1000 once what is queued is written, then waits up to the close timeout for the peer's.
+// - The peer's close is answered with 1000 whatever its code, once what is queued is written (as
+//   ASP.NET Core's transport does); a close requested here sends 1000 the same way, then waits up to
+//   the close timeout for the peer's.
 // - A write that has not finished after the send timeout (TransportSendTimeout, 10 s) aborts the
 //   connection with error::send_timeout: the peer stopped reading. A close frame stuck behind such a
 //   write ends the same way.
@@ -261,10 +262,7 @@ private:
             return;
         }
         state_ = state::closed_by_peer;
-        const std::uint16_t code =
-            reader_.close_status() == websocket::close_code::no_status ? websocket::close_code::normal
-                                                                       : reader_.close_status();
-        websocket::write_close(close_out_, code);
+        websocket::write_close(close_out_, websocket::close_code::normal);
     }
 
     // Writes control frames and queued messages, all in one gather write; sends our close frame once
