@@ -160,13 +160,12 @@ def ws_load(ws_load_path, port, *arguments):
         stdout=subprocess.PIPE, stdin=subprocess.PIPE, bufsize=0, preexec_fn=raise_file_limit)
 
 
-def measure_echo(server, ws_load_path, size, inflight, args, hub=False):
-    """Echoes per server CPU-second and per wall second, both processes' CPU use in the window, and the
-    echoes' latency (p50, p99, microseconds). hub: ws-load --hub (Echo invocations on /hub)."""
-    what = f"{server.name}, {size} B x {inflight}"
-    load = ws_load(ws_load_path, server.port, *(["--hub"] if hub else []), "--connections", args.connections,
-                   "--size", size, "--inflight", inflight, "--seconds", args.seconds, "--warmup", args.warmup)
-    deadline = time.monotonic() + args.seconds + args.warmup + 60
+def measure_window(server, load, what, deadline, count_line, time_line):
+    """Follows ws-load `load` to its end, reading the server's, ws-load's and the machine's CPU time at its
+    "window start" and "window end" lines. `count_line` matches the line after "window end" (group 1 the
+    count of messages, group 2 the seconds), `time_line` the next one (groups 1 and 2: p50 and p99 in
+    microseconds). Returns the count, per server CPU-second and per wall second, both processes' CPU use in
+    the window, and the p50 and p99."""
     output = Lines(load)
     try:
         while output.next(deadline, f"ws-load ({what})") != "window start":
@@ -177,14 +176,13 @@ def measure_echo(server, ws_load_path, size, inflight, args, hub=False):
             pass
         server_end, load_end, wall_end = cpu_seconds(server.pid), cpu_seconds(load.pid), time.monotonic()
         machine_end = machine_seconds()
-        line = output.next(deadline, f"ws-load ({what})")
-        match = re.fullmatch(r"echoes (\d+) in ([0-9.]+) s: ([0-9.]+) echoes/s", line)
-        if not match:
-            raise BenchError(f"ws-load ({what}): unexpected line {line!r}")
-        line = output.next(deadline, f"ws-load ({what})")
-        latency = re.match(r"latency p50 ([0-9.]+) us p99 ([0-9.]+) us", line)
-        if not latency:
-            raise BenchError(f"ws-load ({what}): expected the latency line, got {line!r}")
+        figures = []
+        for pattern in (count_line, time_line):
+            line = output.next(deadline, f"ws-load ({what})")
+            match = re.fullmatch(pattern, line)
+            if not match:
+                raise BenchError(f"ws-load ({what}): unexpected line {line!r}")
+            figures.append(match)
         load.stdin.close()
         if load.wait(timeout=30) != 0:
             raise BenchError(f"ws-load ({what}): exited with status {load.returncode}")
@@ -193,22 +191,34 @@ def measure_echo(server, ws_load_path, size, inflight, args, hub=False):
             load.kill()
             load.wait()
     server.check_alive()
-    echoes, seconds = int(match.group(1)), float(match.group(2))
+    count, seconds = int(figures[0].group(1)), float(figures[0].group(2))
     server_cpu = server_end - server_start
-    if echoes == 0 or server_cpu <= 0:
-        raise BenchError(f"{what}: no echoes")
+    if count == 0 or server_cpu <= 0:
+        raise BenchError(f"{what}: nothing measured (no messages, or no server CPU time in the window)")
     wall = wall_end - wall_start
     load_cpu = load_end - load_start
     return {
-        "per_cpu_second": echoes / server_cpu,
-        "per_second": echoes / seconds,
+        "count": count,
+        "per_cpu_second": count / server_cpu,
+        "per_second": count / seconds,
         "server_busy": server_cpu / wall,
         "load_busy": load_cpu / wall,
         "others_busy": max(0.0, machine_end[0] - machine_start[0] - server_cpu - load_cpu) / wall,
         "stolen": (machine_end[1] - machine_start[1]) / wall,
-        "p50_us": float(latency.group(1)),
-        "p99_us": float(latency.group(2)),
+        "p50_us": float(figures[1].group(1)),
+        "p99_us": float(figures[1].group(2)),
     }
+
+
+def measure_echo(server, ws_load_path, size, inflight, args, hub=False):
+    """Echoes per server CPU-second and per wall second, both processes' CPU use in the window, and the
+    echoes' latency (p50, p99, microseconds). hub: ws-load --hub (Echo invocations on /hub)."""
+    load = ws_load(ws_load_path, server.port, *(["--hub"] if hub else []), "--connections", args.connections,
+                   "--size", size, "--inflight", inflight, "--seconds", args.seconds, "--warmup", args.warmup)
+    return measure_window(server, load, f"{server.name}, {size} B x {inflight}",
+                          time.monotonic() + args.seconds + args.warmup + 60,
+                          r"echoes (\d+) in ([0-9.]+) s: ([0-9.]+) echoes/s",
+                          r"latency p50 ([0-9.]+) us p99 ([0-9.]+) us \(\d+ echoes\)")
 
 
 def measure_idle(name, path, ws_load_path, connections, hub=False, env=None):

@@ -1,5 +1,5 @@
-// ws-load: the WebSocket client that bench/echo/compare.py and bench/hub/compare_hub.py drive against
-// the echo servers.
+// ws-load: the WebSocket client that bench/echo/compare.py, bench/hub/compare_hub.py and
+// bench/hub/broadcast_compare.py drive against the echo servers.
 // Load mode: C connections, each keeping K messages in flight (one new message per echo, each echo
 // checked byte for byte). After a warm-up it prints "window start", counts echoes for T seconds, prints
 // "window end", the count, and the latency of the echoes that came in the window (send to echo, as the
@@ -12,12 +12,23 @@
 // Idle mode (--idle N): opens N connections (with --hub: each past the handshake and in a group, by
 // JoinGroup("idle")), prints "idle N open", holds them until stdin closes or a signal; the driver reads
 // the server's memory meanwhile.
+// Broadcast mode (--hub --broadcast N, for bench/hub/broadcast_compare.py): opens N hub connections,
+// each in a group as in idle mode (JoinGroup's Completion proves the server counts the connection among
+// all clients: ASP.NET Core answers the handshake before it does), then runs rounds one after the
+// other: the first connection sends an Invocation of Broadcast with an S-byte string argument and no
+// invocationId (no Completion comes back), and the round ends when each of the N connections has
+// received `{"type":1,"target":"tick","arguments":["<the string>"]}` (checked byte for byte, Pings
+// skipped; a second tick in a round is an error). After W warm-up rounds it prints "window start", runs
+// R rounds, prints "window end", the deliveries (N x R) and the time per round (first send to last
+// delivery: "round p50 X us p99 Y us").
 // It must outrun the servers it measures, on one thread: every frame a read makes due goes out in one
-// write, reads take 64 KiB, and server frames are parsed here (a header and a memcmp, no copy) rather
-// than with frame_reader, which assembles each message and validates its UTF-8.
+// write, reads take 64 KiB (4 KiB broadcasting), and server frames are parsed here (a header and a
+// memcmp, no copy) rather than with frame_reader, which assembles each message and validates its UTF-8.
 //
 // Usage: ws-load --port P [--hub] [--connections 100] [--size 20] [--inflight 1] [--seconds 5] [--warmup 1]
 //        ws-load --port P [--hub] --idle N [--handshakes 200]
+//        ws-load --port P --hub --broadcast N [--size 20] [--rounds 100] [--warmup-rounds 10]
+//                [--handshakes 200]
 #include <signalrpp/core/base64.hpp>
 #include <signalrpp/websocket/frame.hpp>
 #include <signalrpp/websocket/handshake.hpp>
@@ -28,6 +39,7 @@
 #include <asio/ip/address_v4.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/posix/stream_descriptor.hpp>
+#include <asio/post.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
@@ -65,24 +77,38 @@ struct options {
     double seconds = 5;
     double warmup = 1;
     std::size_t idle = 0;        ///< nonzero: idle mode with this many connections
+    std::size_t broadcast = 0;   ///< nonzero: broadcast mode with this many connections
+    std::size_t rounds = 100;    ///< broadcast rounds measured
+    std::size_t warmup_rounds = 10; ///< broadcast rounds before the measured ones
     std::size_t handshakes = 200; ///< connections being opened at once, at most
 };
 
 constexpr std::size_t read_chunk = 64 * 1024;
+// Broadcast mode's reads: thousands of connections, each getting one small record per round (a longer
+// one is checked across reads).
+constexpr std::size_t broadcast_read_chunk = 4 * 1024;
 constexpr std::size_t max_response_head = 8 * 1024;
 constexpr auto open_timeout = std::chrono::seconds(60);
+constexpr auto round_timeout = std::chrono::seconds(60);
 
 // The hub protocol's JSON records (reference section 2), each ending with the record separator.
 constexpr std::string_view hub_handshake_request = "{\"protocol\":\"json\",\"version\":1}\x1e";
 constexpr std::string_view hub_handshake_response = "{}\x1e";
 constexpr std::string_view hub_ping = "{\"type\":6}\x1e";
 constexpr std::string_view idle_group = "idle";
+constexpr std::string_view broadcast_method = "Broadcast";
+constexpr std::string_view broadcast_target = "tick"; ///< what Broadcast sends to every connection
 
-// An Invocation of `target` with one string argument (no character in it needs escaping).
+// An Invocation of `target` with one string argument (no character in it needs escaping); with an empty
+// `id`, a non-blocking one, which no Completion answers (what a server's send to clients is, too).
 void append_invocation(std::string& out, std::string_view id, std::string_view target, std::string_view argument) {
-    out += R"({"type":1,"invocationId":")";
-    out += id;
-    out += R"(","target":")";
+    out += R"({"type":1,)";
+    if (!id.empty()) {
+        out += R"("invocationId":")";
+        out += id;
+        out += R"(",)";
+    }
+    out += R"("target":")";
     out += target;
     out += R"(","arguments":[")";
     out += argument;
@@ -117,14 +143,16 @@ std::string lower(std::string_view s) {
 
 class load;
 
-// One client connection: connect, WebSocket handshake, (hub) hub handshake and, idle, JoinGroup; then,
-// in load mode, the echo loop.
+// One client connection: connect, WebSocket handshake, (hub) hub handshake and, idle or broadcasting,
+// JoinGroup; then, in load mode, the echo loop; in broadcast mode, the ticks (and, for the first
+// connection, the Broadcast calls).
 class connection {
 public:
     connection(load& owner, asio::io_context& io, std::size_t index) : owner_(owner), socket_(io), index_(index) {}
 
     void open(const tcp::endpoint& server, std::mt19937& random);
     void start_echoing(std::size_t inflight);
+    void send_record(std::string_view record);
 
 private:
     enum class phase { upgrading, hub_handshake, joining, open };
@@ -132,7 +160,6 @@ private:
     void on_connect(const asio::error_code& ec);
     void read_response();
     void on_response(std::size_t n);
-    void send_record(std::string_view record);
     void read_frames();
     void on_frames(std::size_t n);
     std::string_view expected_message();
@@ -169,20 +196,20 @@ private:
     // Echo loop: when each message in flight was queued (a ring of `inflight`), hub invocation ids.
     std::vector<clock_type::time_point> sent_at_;
     std::uint64_t sent_ = 0;
-    std::uint64_t received_ = 0;
+    std::uint64_t received_ = 0; ///< echoes, or (broadcast mode) ticks
     std::string pending_; ///< frames due, not yet written
     std::string writing_; ///< frames being written
     bool write_busy_ = false;
 };
 
-// The connections and the run: opening them (a bounded number at once), then the measured window or
-// the idle hold.
+// The connections and the run: opening them (a bounded number at once), then the measured window (of
+// echoes or of broadcast rounds) or the idle hold.
 class load {
 public:
     load(asio::io_context& io, const options& opt)
         : io_(io), opt_(opt), timer_(io), signals_(io, SIGINT, SIGTERM), input_(io),
           server_(asio::ip::address_v4::loopback(), opt.port) {
-        const std::size_t count = opt.idle > 0 ? opt.idle : opt.connections;
+        const std::size_t count = opt.idle > 0 ? opt.idle : opt.broadcast > 0 ? opt.broadcast : opt.connections;
         connections_.reserve(count);
         for (std::size_t i = 0; i < count; ++i) {
             connections_.push_back(std::make_unique<connection>(*this, io, i));
@@ -196,6 +223,8 @@ public:
         }
         ws::write_frame(frame_, ws::opcode::text, payload_, true, key_);
         echo_result_ = '"' + payload_ + '"';
+        append_invocation(broadcast_invocation_, "", broadcast_method, payload_);
+        append_invocation(tick_, "", broadcast_target, payload_);
     }
 
     void start() {
@@ -218,9 +247,14 @@ public:
     bool stopping() const noexcept { return stopping_; }
     bool hub() const noexcept { return opt_.hub; }
     bool idle() const noexcept { return opt_.idle > 0; }
+    bool broadcasting() const noexcept { return opt_.broadcast > 0; }
+    /// A hub connection is open once in a group (JoinGroup answered), not right after the handshake.
+    bool joins_group() const noexcept { return idle() || broadcasting(); }
+    std::size_t read_size() const noexcept { return broadcasting() ? broadcast_read_chunk : read_chunk; }
     std::string_view payload() const noexcept { return payload_; }
     std::string_view frame() const noexcept { return frame_; }
     std::string_view echo_result() const noexcept { return echo_result_; }
+    std::string_view tick() const noexcept { return tick_; }
     const ws::masking_key& key() const noexcept { return key_; }
 
     void on_open() {
@@ -234,7 +268,20 @@ public:
         }
     }
 
-    void count(std::size_t echoes) noexcept { echoes_ += echoes; }
+    void count(std::size_t echoes) noexcept { received_ += echoes; }
+
+    // Broadcast mode: a connection's `ticks`-th tick has come, at `now`; the round ends with the last
+    // connection's.
+    void on_tick(std::size_t index, std::uint64_t ticks, clock_type::time_point now) {
+        if (ticks > rounds_started_) {
+            return fail("connection " + std::to_string(index) + ": tick " + std::to_string(ticks) + " in round " +
+                        std::to_string(rounds_started_));
+        }
+        ++received_;
+        if (++round_deliveries_ == connections_.size()) {
+            end_round(now);
+        }
+    }
 
     void record_latency(clock_type::duration d) {
         if (recording_) {
@@ -266,6 +313,13 @@ private:
             return;
         }
         print_line("connections " + std::to_string(open_) + " open");
+        if (broadcasting()) {
+            if (opt_.warmup_rounds == 0) {
+                begin_window();
+            }
+            start_round();
+            return;
+        }
         for (auto& c : connections_) {
             c->start_echoing(opt_.inflight);
         }
@@ -274,10 +328,7 @@ private:
             if (ec) {
                 return;
             }
-            window_echoes_ = echoes_;
-            window_start_ = clock_type::now();
-            recording_ = true;
-            print_line("window start");
+            begin_window();
             timer_.expires_after(std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt_.seconds)));
             timer_.async_wait([this](const asio::error_code& ec) {
                 if (!ec) {
@@ -287,9 +338,74 @@ private:
         });
     }
 
+    void begin_window() {
+        window_received_ = received_;
+        window_start_ = clock_type::now();
+        recording_ = true;
+        print_line("window start");
+    }
+
+    // Broadcast mode: the first connection calls Broadcast; each connection's tick ends the round.
+    void start_round() {
+        ++rounds_started_;
+        round_deliveries_ = 0;
+        timer_.expires_after(round_timeout);
+        timer_.async_wait([this](const asio::error_code& ec) {
+            if (!ec) {
+                fail("round " + std::to_string(rounds_started_) + " timed out: " + std::to_string(round_deliveries_) +
+                     " of " + std::to_string(connections_.size()) + " connections got the tick");
+            }
+        });
+        round_start_ = clock_type::now();
+        connections_.front()->send_record(broadcast_invocation_);
+    }
+
+    // The next round starts once the reads under way are parsed: a second tick of this round in them
+    // is an error, not the next round's.
+    void end_round(clock_type::time_point now) {
+        record_latency(now - round_start_);
+        asio::post(io_, [this] {
+            if (!stopping_) {
+                next_round();
+            }
+        });
+    }
+
+    void next_round() {
+        if (rounds_started_ == opt_.warmup_rounds + opt_.rounds) {
+            end_broadcast_window();
+            return;
+        }
+        if (rounds_started_ == opt_.warmup_rounds) {
+            begin_window();
+        }
+        start_round();
+    }
+
+    void end_broadcast_window() {
+        recording_ = false;
+        const std::size_t deliveries = received_ - window_received_;
+        const double elapsed = std::chrono::duration<double>(clock_type::now() - window_start_).count();
+        print_line("window end");
+        std::array<char, 128> line{};
+        std::snprintf(line.data(), line.size(), "deliveries %zu in %.3f s: %.1f deliveries/s", deliveries, elapsed,
+                      static_cast<double>(deliveries) / elapsed);
+        print_line(line.data());
+        if (deliveries != connections_.size() * opt_.rounds) {
+            std::fprintf(stderr, "ws-load: %zu deliveries in the window, expected %zu connections x %zu rounds\n",
+                         deliveries, connections_.size(), opt_.rounds);
+            stop(1);
+            return;
+        }
+        std::snprintf(line.data(), line.size(), "round p50 %.1f us p99 %.1f us (%zu rounds)", percentile(0.50),
+                      percentile(0.99), latencies_.size());
+        print_line(line.data());
+        stop(0);
+    }
+
     void end_window() {
         recording_ = false;
-        const std::size_t echoes = echoes_ - window_echoes_;
+        const std::size_t echoes = received_ - window_received_;
         const double elapsed = std::chrono::duration<double>(clock_type::now() - window_start_).count();
         print_line("window end");
         std::array<char, 128> line{};
@@ -307,7 +423,7 @@ private:
         stop(0);
     }
 
-    // The q-quantile of the latencies recorded, in microseconds (nearest rank).
+    // The q-quantile of the latencies (or round times) recorded, in microseconds (nearest rank).
     double percentile(double q) {
         if (latencies_.empty()) {
             return 0;
@@ -360,14 +476,19 @@ private:
     std::string payload_;
     std::string frame_;       ///< raw: the frame every message is
     std::string echo_result_; ///< hub: the payload as a JSON string, the result of every Echo
+    std::string broadcast_invocation_; ///< broadcast: the record that starts a round
+    std::string tick_;                 ///< broadcast: the record every connection gets in a round
     std::vector<std::unique_ptr<connection>> connections_;
     std::size_t next_ = 0;
     std::size_t opening_ = 0;
     std::size_t open_ = 0;
-    std::size_t echoes_ = 0;
-    std::size_t window_echoes_ = 0;
+    std::size_t received_ = 0;        ///< echoes, or broadcast deliveries (ticks), of all connections
+    std::size_t window_received_ = 0; ///< received_ when the window started
+    std::size_t rounds_started_ = 0;
+    std::size_t round_deliveries_ = 0; ///< ticks received in the round under way
+    clock_type::time_point round_start_;
     bool recording_ = false;
-    std::vector<std::uint32_t> latencies_; ///< nanoseconds, of the echoes in the window
+    std::vector<std::uint32_t> latencies_; ///< nanoseconds, of the echoes (or rounds) in the window
     clock_type::time_point window_start_;
     bool stopping_ = false;
     int exit_code_ = 0;
@@ -445,9 +566,9 @@ void connection::on_response(std::size_t) {
     // Bytes after the head are frames; keep them for the frame parser (none are expected before we send).
     const std::string rest = response_.substr(end + 4);
     if (!rest.empty() || owner_.hub()) {
-        in_ = std::make_unique<char[]>(read_chunk);
-        std::memcpy(in_.get(), rest.data(), std::min(rest.size(), read_chunk));
-        in_size_ = std::min(rest.size(), read_chunk);
+        in_ = std::make_unique<char[]>(owner_.read_size());
+        in_size_ = std::min(rest.size(), owner_.read_size());
+        std::memcpy(in_.get(), rest.data(), in_size_);
     }
     std::string().swap(request_);
     std::string().swap(response_);
@@ -470,7 +591,7 @@ void connection::send_record(std::string_view record) {
 
 void connection::start_echoing(std::size_t inflight) {
     if (!in_) {
-        in_ = std::make_unique<char[]>(read_chunk);
+        in_ = std::make_unique<char[]>(owner_.read_size());
     }
     sent_at_.resize(inflight);
     pending_.reserve((owner_.frame().size() + 64) * inflight);
@@ -503,7 +624,7 @@ void connection::queue_echo(clock_type::time_point now) {
 
 void connection::read_frames() {
     reading_ = true;
-    socket_.async_read_some(asio::buffer(in_.get() + in_size_, read_chunk - in_size_),
+    socket_.async_read_some(asio::buffer(in_.get() + in_size_, owner_.read_size() - in_size_),
                             [this](const asio::error_code& ec, std::size_t n) {
                                 if (ec) {
                                     return fail(ec == asio::error::eof ? std::string("server closed the connection")
@@ -515,8 +636,8 @@ void connection::read_frames() {
 
 // The message due next: the raw payload (a whole frame), or, for a hub, the record due next in a frame
 // (a frame may carry several: the server joins what it has queued, as ASP.NET Core does): the handshake
-// answer or a Completion (JoinGroup's or the oldest Echo's). A Ping instead is noticed where it differs
-// (switch_to_ping).
+// answer, a Completion (JoinGroup's or the oldest Echo's) or, broadcasting, the tick. A Ping instead is
+// noticed where it differs (switch_to_ping).
 std::string_view connection::expected_message() {
     in_ping_ = false;
     if (!owner_.hub()) {
@@ -528,6 +649,9 @@ std::string_view connection::expected_message() {
     case phase::hub_handshake: return hub_handshake_response;
     case phase::joining: append_completion(expected_, "join", "null"); break;
     case phase::open: {
+        if (owner_.broadcasting()) {
+            return owner_.tick();
+        }
         std::array<char, 24> digits{};
         const int n = std::snprintf(digits.data(), digits.size(), "%llu", static_cast<unsigned long long>(received_ + 1));
         append_completion(expected_, std::string_view(digits.data(), static_cast<std::size_t>(n)), owner_.echo_result());
@@ -537,7 +661,7 @@ std::string_view connection::expected_message() {
     return expected_;
 }
 
-// A hub record that differs from the Completion due where a Ping does (its type, after `{"type":`) is a
+// A hub record that differs from the record due where a Ping does (its type, after `{"type":`) is a
 // Ping: checked from there on as one. False for any other difference.
 bool connection::switch_to_ping(const char* received, std::size_t size) {
     constexpr std::size_t type_at = 8; // {"type":
@@ -649,7 +773,7 @@ void connection::on_frames(std::size_t n) {
     }
     in_size_ = static_cast<std::size_t>(end - p);
     std::memmove(in_.get(), p, in_size_);
-    if (received_ > received_before) {
+    if (received_ > received_before && !owner_.broadcasting()) {
         owner_.count(received_ - received_before);
         for (std::uint64_t i = received_before; i < received_; ++i) {
             queue_echo(now);
@@ -669,7 +793,7 @@ void connection::on_message(clock_type::time_point now) {
     switch (phase_) {
     case phase::upgrading: break;
     case phase::hub_handshake:
-        if (!owner_.idle()) {
+        if (!owner_.joins_group()) {
             phase_ = phase::open;
             owner_.on_open();
             return;
@@ -686,6 +810,10 @@ void connection::on_message(clock_type::time_point now) {
         owner_.on_open();
         return;
     case phase::open:
+        if (owner_.broadcasting()) {
+            owner_.on_tick(index_, ++received_, now);
+            return;
+        }
         owner_.record_latency(now - sent_at_[received_ % sent_at_.size()]);
         ++received_;
         return;
@@ -718,7 +846,8 @@ void connection::fail(const std::string& what) {
     std::fprintf(stderr,
                  "ws-load: %s\n"
                  "usage: ws-load --port P [--hub] [--connections C] [--size S] [--inflight K] [--seconds T] [--warmup W]\n"
-                 "       ws-load --port P [--hub] --idle N [--handshakes H]\n",
+                 "       ws-load --port P [--hub] --idle N [--handshakes H]\n"
+                 "       ws-load --port P --hub --broadcast N [--size S] [--rounds R] [--warmup-rounds W] [--handshakes H]\n",
                  why);
     std::exit(2);
 }
@@ -760,6 +889,12 @@ options parse_options(int argc, char** argv) {
             opt.warmup = number;
         } else if (name == "--idle") {
             opt.idle = whole;
+        } else if (name == "--broadcast") {
+            opt.broadcast = whole;
+        } else if (name == "--rounds") {
+            opt.rounds = whole;
+        } else if (name == "--warmup-rounds") {
+            opt.warmup_rounds = whole;
         } else if (name == "--handshakes") {
             opt.handshakes = whole;
         } else {
@@ -771,6 +906,9 @@ options parse_options(int argc, char** argv) {
     }
     if ((opt.idle == 0 && (opt.connections == 0 || opt.inflight == 0)) || opt.handshakes == 0) {
         usage("--connections, --inflight and --handshakes must be positive");
+    }
+    if (opt.broadcast > 0 && (!opt.hub || opt.idle > 0 || opt.rounds == 0)) {
+        usage("--broadcast wants --hub, no --idle, and --rounds of at least 1");
     }
     return opt;
 }

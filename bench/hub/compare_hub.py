@@ -41,6 +41,20 @@ def hub_invocation_bytes(size):
                + "x" * size + '"]}\x1e')
 
 
+def reference_server_path(parser, args, program):
+    """The ASP.NET Core reference server to measure (--reference, or the build's when it is there), or None:
+    --no-reference, or not built (said on standard error)."""
+    if args.no_reference:
+        return None
+    path = args.reference or args.build_dir / "tests" / "reference" / "reference-server"
+    if path.is_file():
+        return path
+    if args.reference:
+        parser.error(f"{path} is not there")
+    print(f"{program}: no {path} (build it with the .NET SDK): ASP.NET Core left out", file=sys.stderr)
+    return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build-dir", type=Path, default=compare.REPO / "build")
@@ -55,15 +69,7 @@ def main():
     parser.add_argument("--reference-warmup", type=float, default=5,
                         help="seconds of load before each ASP.NET Core measurement (its JIT warms up)")
     args = parser.parse_args()
-    reference_path = None
-    if not args.no_reference:
-        reference_path = args.reference or args.build_dir / "tests" / "reference" / "reference-server"
-        if not reference_path.is_file():
-            if args.reference:
-                parser.error(f"{reference_path} is not there")
-            print(f"compare_hub: no {reference_path} (build it with the .NET SDK): ASP.NET Core left out",
-                  file=sys.stderr)
-            reference_path = None
+    reference_path = reference_server_path(parser, args, "compare_hub")
     reference_args = argparse.Namespace(**{**vars(args), "warmup": max(args.warmup, args.reference_warmup)})
 
     compare.raise_file_limit()

@@ -1,9 +1,11 @@
 // hub-echo-server: a SignalR hub server for the hub benchmarks (bench/hub/compare_hub.py), the hub
 // counterpart of raw-echo-server. The contract: `hub-echo-server --port N` (0: any free port), one
 // thread, 127.0.0.1, first line of standard output "listening on http://127.0.0.1:PORT", a hub at /hub
-// (WebSocket straight away, or negotiate first) with Echo(string) -> string and JoinGroup(string),
+// (WebSocket straight away, or negotiate first) with Echo(string) -> string, JoinGroup(string),
 // which adds the caller to a group (for the memory figure of idle connections that are in a group),
-// until SIGINT or SIGTERM. Hub options are the defaults (keep-alive pings, timeouts).
+// and Broadcast(string), which sends `tick` with that string to every connection (for
+// bench/hub/broadcast_compare.py), until SIGINT or SIGTERM. Hub options are the defaults (keep-alive
+// pings, timeouts).
 // SIGUSR1 hands the heap's free pages back to the system (glibc's malloc_trim) and prints a line
 // "heap in use N B, free F B" (mallinfo2): bench/hub/long_haul.py sends it after a load to tell the
 // memory the server still holds from what the allocator keeps.
@@ -25,8 +27,9 @@ namespace {
 struct echo_hub : signalrpp::hub {
     std::string echo(std::string text) { return text; }
     void join_group(std::string name) { groups().add(context().connection_id(), name); }
+    void broadcast(std::string payload) { clients().all().send("tick", payload); }
 };
-SIGNALRPP_HUB(echo_hub, (echo, "Echo"), (join_group, "JoinGroup"));
+SIGNALRPP_HUB(echo_hub, (echo, "Echo"), (join_group, "JoinGroup"), (broadcast, "Broadcast"));
 
 } // namespace
 

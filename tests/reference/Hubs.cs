@@ -137,10 +137,13 @@ public sealed class ChatHub : Hub
 }
 
 /// The benchmark hub at /hub: hub-echo-server's contract (bench/hub/hub_echo_server.cpp), so that
-/// bench/hub/compare_hub.py loads ASP.NET Core with the same ws-load runs as our hub.
+/// bench/hub/compare_hub.py and bench/hub/broadcast_compare.py load ASP.NET Core with the same ws-load
+/// runs as our hub.
 public sealed class EchoHub : Hub
 {
     public string Echo(string text) => text;
 
     public Task JoinGroup(string name) => Groups.AddToGroupAsync(Context.ConnectionId, name);
+
+    public Task Broadcast(string payload) => Clients.All.SendAsync("tick", payload);
 }
