@@ -30,6 +30,9 @@
 #include <signalrpp/json/value.hpp>
 #include <signalrpp/json/writer.hpp>
 
+#include <signalrpp/msgpack/format.hpp>
+#include <signalrpp/msgpack/reader.hpp>
+#include <signalrpp/msgpack/writer.hpp>
 #include <signalrpp/http/byte_range.hpp>
 #include <signalrpp/http/fields.hpp>
 #include <signalrpp/http/message.hpp>

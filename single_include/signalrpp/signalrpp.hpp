@@ -2113,6 +2113,633 @@ struct serializer<std::chrono::system_clock::time_point> {
 // ---- end signalrpp/json/time_point.hpp
 // ---- end signalrpp/json/mappings.hpp
 
+// ---- begin signalrpp/msgpack/format.hpp
+// The MessagePack format's markers: the first byte of every value (msgpack spec, "Formats"), and the
+// extension type of timestamps. The reader and the writer share them.
+//
+// A first byte either is a whole small value (positive fixint 0x00-0x7f, negative fixint 0xe0-0xff), or
+// holds a small length (fixmap 0x80-0x8f, fixarray 0x90-0x9f, fixstr 0xa0-0xbf), or names a format
+// whose length or value follows in big-endian bytes. 0xc1 is never used.
+
+#include <cstdint>
+
+namespace signalrpp::msgpack::format {
+
+inline constexpr std::uint8_t positive_fixint_max = 0x7f;
+inline constexpr std::uint8_t fixmap = 0x80;   ///< | count, count <= 15
+inline constexpr std::uint8_t fixarray = 0x90; ///< | count, count <= 15
+inline constexpr std::uint8_t fixstr = 0xa0;   ///< | length, length <= 31
+inline constexpr std::uint8_t nil = 0xc0;
+inline constexpr std::uint8_t never_used = 0xc1;
+inline constexpr std::uint8_t false_value = 0xc2;
+inline constexpr std::uint8_t true_value = 0xc3;
+inline constexpr std::uint8_t bin8 = 0xc4;
+inline constexpr std::uint8_t bin16 = 0xc5;
+inline constexpr std::uint8_t bin32 = 0xc6;
+inline constexpr std::uint8_t ext8 = 0xc7;
+inline constexpr std::uint8_t ext16 = 0xc8;
+inline constexpr std::uint8_t ext32 = 0xc9;
+inline constexpr std::uint8_t float32 = 0xca;
+inline constexpr std::uint8_t float64 = 0xcb;
+inline constexpr std::uint8_t uint8 = 0xcc;
+inline constexpr std::uint8_t uint16 = 0xcd;
+inline constexpr std::uint8_t uint32 = 0xce;
+inline constexpr std::uint8_t uint64 = 0xcf;
+inline constexpr std::uint8_t int8 = 0xd0;
+inline constexpr std::uint8_t int16 = 0xd1;
+inline constexpr std::uint8_t int32 = 0xd2;
+inline constexpr std::uint8_t int64 = 0xd3;
+inline constexpr std::uint8_t fixext1 = 0xd4; ///< fixextN: the type, then N bytes of data
+inline constexpr std::uint8_t fixext2 = 0xd5;
+inline constexpr std::uint8_t fixext4 = 0xd6;
+inline constexpr std::uint8_t fixext8 = 0xd7;
+inline constexpr std::uint8_t fixext16 = 0xd8;
+inline constexpr std::uint8_t str8 = 0xd9;
+inline constexpr std::uint8_t str16 = 0xda;
+inline constexpr std::uint8_t str32 = 0xdb;
+inline constexpr std::uint8_t array16 = 0xdc;
+inline constexpr std::uint8_t array32 = 0xdd;
+inline constexpr std::uint8_t map16 = 0xde;
+inline constexpr std::uint8_t map32 = 0xdf;
+inline constexpr std::uint8_t negative_fixint_min = 0xe0; ///< -32 .. -1
+
+inline constexpr std::uint8_t fixmap_max_count = 15;
+inline constexpr std::uint8_t fixarray_max_count = 15;
+inline constexpr std::uint8_t fixstr_max_length = 31;
+
+/// The extension type of timestamps: 4 bytes (seconds), 8 bytes (nanoseconds << 34 | seconds) or
+/// 12 bytes (nanoseconds, then signed seconds), seconds since 1970-01-01T00:00:00Z.
+inline constexpr std::int8_t timestamp_extension = -1;
+
+} // namespace signalrpp::msgpack::format
+// ---- end signalrpp/msgpack/format.hpp
+// ---- begin signalrpp/msgpack/reader.hpp
+// msgpack::reader: reads MessagePack values one after another from bytes that are all there (a hub
+// message, whose length its frame gave), without copying: strings, binary and extension data come back
+// as views into those bytes.
+//
+// Input comes from the network, so every read checks before it takes:
+// - A read that does not match what is next (another type, a number out of the target's range, bytes
+//   missing at the end) returns false and consumes nothing; the caller decides what that means.
+// - Lengths and element counts are checked against the bytes that are left before anything is taken:
+//   an array header claiming four billion elements in a 10-byte message is refused at once, so nothing
+//   sized from a header can be larger than the message.
+// - skip() and read_raw() walk nested containers without recursion, so no nesting depth can exhaust
+//   the stack.
+// Integers read from any of their encodings into the target's range (as .NET reads them); floating-point
+// reads also take integers; 0xc1, never used by the format, is an invalid value.
+
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp::msgpack {
+
+/// What the next value is.
+enum class kind : std::uint8_t {
+    end, ///< no bytes left
+    nil,
+    boolean,
+    integer,
+    float32,
+    float64,
+    string,
+    binary,
+    array,
+    map,
+    extension,
+    invalid, ///< 0xc1, which the format never uses
+};
+
+class reader {
+public:
+    explicit reader(std::string_view bytes) noexcept : data_(bytes) {}
+
+    std::size_t position() const noexcept { return pos_; }
+    std::size_t remaining() const noexcept { return data_.size() - pos_; }
+    bool at_end() const noexcept { return pos_ == data_.size(); }
+
+    /// The kind of the next value, from its first byte alone (it may still turn out truncated).
+    kind next_kind() const noexcept {
+        const auto h = header_at(pos_);
+        return h ? h->type : at_end() ? kind::end : kind::invalid;
+    }
+
+    /// Consumes a nil; false (consuming nothing) if the next value is not nil.
+    bool read_nil() noexcept {
+        if (at_end() || byte_at(pos_) != format::nil) {
+            return false;
+        }
+        ++pos_;
+        return true;
+    }
+
+    bool read_bool(bool& out) noexcept {
+        if (at_end() || (byte_at(pos_) != format::true_value && byte_at(pos_) != format::false_value)) {
+            return false;
+        }
+        out = byte_at(pos_++) == format::true_value;
+        return true;
+    }
+
+    /// Any integer encoding whose value fits in Integer (a signed or unsigned standard integer type).
+    template <class Integer>
+    bool read_integer(Integer& out) noexcept {
+        const auto h = whole_value(kind::integer);
+        if (!h) {
+            return false;
+        }
+        const auto [negative, bits] = integer_at(*h);
+        if (negative) {
+            const auto v = static_cast<std::int64_t>(bits);
+            if constexpr (std::numeric_limits<Integer>::is_signed) {
+                if (v < std::numeric_limits<Integer>::min()) {
+                    return false;
+                }
+                out = static_cast<Integer>(v);
+            } else {
+                return false;
+            }
+        } else {
+            if (bits > static_cast<std::uint64_t>(std::numeric_limits<Integer>::max())) {
+                return false;
+            }
+            out = static_cast<Integer>(bits);
+        }
+        pos_ += h->size + h->length;
+        return true;
+    }
+
+    /// float32, float64 or any integer, as a double.
+    bool read_double(double& out) noexcept {
+        const auto h = header_at(pos_);
+        if (!h || !fits(*h)) {
+            return false;
+        }
+        switch (h->type) {
+        case kind::float32: {
+            float f = 0;
+            const auto bits = static_cast<std::uint32_t>(load(pos_ + 1, 4));
+            std::memcpy(&f, &bits, sizeof f);
+            out = f;
+            break;
+        }
+        case kind::float64: {
+            const auto bits = load(pos_ + 1, 8);
+            std::memcpy(&out, &bits, sizeof out);
+            break;
+        }
+        case kind::integer: {
+            const auto [negative, bits] = integer_at(*h);
+            out = negative ? static_cast<double>(static_cast<std::int64_t>(bits)) : static_cast<double>(bits);
+            break;
+        }
+        default: return false;
+        }
+        pos_ += h->size + h->length;
+        return true;
+    }
+
+    /// A str value's bytes (UTF-8 is the caller's to check).
+    bool read_string(std::string_view& out) noexcept { return read_bytes(kind::string, out); }
+
+    /// A bin value's bytes.
+    bool read_binary(std::string_view& out) noexcept { return read_bytes(kind::binary, out); }
+
+    /// An array header: its element count, at most the bytes left (each element takes one at least).
+    bool read_array_header(std::size_t& count) noexcept { return read_container(kind::array, 1, count); }
+
+    /// A map header: its entry count, at most half the bytes left (each key and value takes one at least).
+    bool read_map_header(std::size_t& count) noexcept { return read_container(kind::map, 2, count); }
+
+    /// An extension value: its type and data.
+    bool read_extension(std::int8_t& type, std::string_view& data) noexcept {
+        const auto h = whole_value(kind::extension);
+        if (!h) {
+            return false;
+        }
+        type = static_cast<std::int8_t>(byte_at(pos_ + h->size - 1));
+        data = data_.substr(pos_ + h->size, static_cast<std::size_t>(h->length));
+        pos_ += h->size + h->length;
+        return true;
+    }
+
+    /// A timestamp (extension -1, in any of its three layouts): seconds since 1970-01-01T00:00:00Z and
+    /// nanoseconds in the second (below 1,000,000,000).
+    bool read_timestamp(std::int64_t& seconds, std::uint32_t& nanoseconds) noexcept {
+        const std::size_t start = pos_;
+        std::int8_t type = 0;
+        std::string_view data;
+        if (!read_extension(type, data) || type != format::timestamp_extension) {
+            pos_ = start;
+            return false;
+        }
+        std::uint64_t s = 0;
+        std::uint32_t ns = 0;
+        const auto at = static_cast<std::size_t>(data.data() - data_.data());
+        if (data.size() == 4) {
+            s = load(at, 4);
+        } else if (data.size() == 8) {
+            const auto packed = load(at, 8);
+            ns = static_cast<std::uint32_t>(packed >> 34);
+            s = packed & ((std::uint64_t{1} << 34) - 1);
+        } else if (data.size() == 12) {
+            ns = static_cast<std::uint32_t>(load(at, 4));
+            s = load(at + 4, 8);
+        } else {
+            pos_ = start;
+            return false;
+        }
+        if (ns >= 1'000'000'000) {
+            pos_ = start;
+            return false;
+        }
+        seconds = static_cast<std::int64_t>(s);
+        nanoseconds = ns;
+        return true;
+    }
+
+    /// Skips one whole value (a container with everything in it); false if it is invalid or truncated.
+    bool skip() noexcept {
+        const auto end = value_end(pos_);
+        if (!end) {
+            return false;
+        }
+        pos_ = *end;
+        return true;
+    }
+
+    /// The bytes of the next whole value, consumed; false if it is invalid or truncated.
+    bool read_raw(std::string_view& out) noexcept {
+        const auto end = value_end(pos_);
+        if (!end) {
+            return false;
+        }
+        out = data_.substr(pos_, *end - pos_);
+        pos_ = *end;
+        return true;
+    }
+
+private:
+    struct header {
+        kind type;
+        std::size_t size;     ///< the marker, any length bytes and an extension's type byte
+        std::uint64_t length; ///< what follows: bytes of the value, or elements of an array or map
+    };
+
+    std::uint8_t byte_at(std::size_t at) const noexcept { return static_cast<std::uint8_t>(data_[at]); }
+
+    // `n` bytes at `at`, big-endian (the caller has checked they are there).
+    std::uint64_t load(std::size_t at, std::size_t n) const noexcept {
+        std::uint64_t v = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            v = (v << 8) | byte_at(at + i);
+        }
+        return v;
+    }
+
+    // The header of the value at `at`, if its bytes (all of them) are there; its payload may still be
+    // missing (fits()).
+    std::optional<header> header_at(std::size_t at) const noexcept {
+        if (at >= data_.size()) {
+            return std::nullopt;
+        }
+        const std::uint8_t m = byte_at(at);
+        const std::size_t after = data_.size() - at - 1;
+        // A header with an n-byte length field (and `extra` bytes after it: an extension's type).
+        const auto with_length = [&](kind type, std::size_t n, std::size_t extra = 0) -> std::optional<header> {
+            if (after < n + extra) {
+                return std::nullopt;
+            }
+            return header{type, 1 + n + extra, load(at + 1, n)};
+        };
+        // A fixext header: the marker and the type byte, `n` bytes of data after them.
+        const auto fixext = [&](std::uint64_t n) -> std::optional<header> {
+            if (after < 1) {
+                return std::nullopt;
+            }
+            return header{kind::extension, 2, n};
+        };
+        if (m <= format::positive_fixint_max || m >= format::negative_fixint_min) {
+            return header{kind::integer, 1, 0};
+        }
+        if ((m & 0xf0) == format::fixmap) {
+            return header{kind::map, 1, std::uint64_t{m & 0x0fu}};
+        }
+        if ((m & 0xf0) == format::fixarray) {
+            return header{kind::array, 1, std::uint64_t{m & 0x0fu}};
+        }
+        if ((m & 0xe0) == format::fixstr) {
+            return header{kind::string, 1, std::uint64_t{m & 0x1fu}};
+        }
+        switch (m) {
+        case format::nil: return header{kind::nil, 1, 0};
+        case format::false_value:
+        case format::true_value: return header{kind::boolean, 1, 0};
+        case format::bin8: return with_length(kind::binary, 1);
+        case format::bin16: return with_length(kind::binary, 2);
+        case format::bin32: return with_length(kind::binary, 4);
+        case format::ext8: return with_length(kind::extension, 1, 1);
+        case format::ext16: return with_length(kind::extension, 2, 1);
+        case format::ext32: return with_length(kind::extension, 4, 1);
+        case format::float32: return header{kind::float32, 1, 4};
+        case format::float64: return header{kind::float64, 1, 8};
+        case format::uint8:
+        case format::int8: return header{kind::integer, 1, 1};
+        case format::uint16:
+        case format::int16: return header{kind::integer, 1, 2};
+        case format::uint32:
+        case format::int32: return header{kind::integer, 1, 4};
+        case format::uint64:
+        case format::int64: return header{kind::integer, 1, 8};
+        case format::fixext1: return fixext(1);
+        case format::fixext2: return fixext(2);
+        case format::fixext4: return fixext(4);
+        case format::fixext8: return fixext(8);
+        case format::fixext16: return fixext(16);
+        case format::str8: return with_length(kind::string, 1);
+        case format::str16: return with_length(kind::string, 2);
+        case format::str32: return with_length(kind::string, 4);
+        case format::array16: return with_length(kind::array, 2);
+        case format::array32: return with_length(kind::array, 4);
+        case format::map16: return with_length(kind::map, 2);
+        case format::map32: return with_length(kind::map, 4);
+        default: return std::nullopt; // 0xc1
+        }
+    }
+
+    // Whether a value that is not a container (header `h`, at the position) is all there.
+    bool fits(const header& h) const noexcept { return h.size + h.length <= remaining(); }
+
+    // The header of the next value if it is of `type`, not a container, and all there.
+    std::optional<header> whole_value(kind type) const noexcept {
+        auto h = header_at(pos_);
+        if (!h || h->type != type || !fits(*h)) {
+            return std::nullopt;
+        }
+        return h;
+    }
+
+    // An integer's sign and 64 bits (two's complement when negative), from its header at the position.
+    std::pair<bool, std::uint64_t> integer_at(const header& h) const noexcept {
+        const std::uint8_t m = byte_at(pos_);
+        if (h.length == 0) {
+            return m >= format::negative_fixint_min
+                       ? std::pair{true, static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int8_t>(m)))}
+                       : std::pair{false, std::uint64_t{m}};
+        }
+        const std::uint64_t bits = load(pos_ + 1, static_cast<std::size_t>(h.length));
+        if (m < format::int8) {
+            return {false, bits}; // uint8 .. uint64
+        }
+        // int8 .. int64: sign-extend from the value's width.
+        const unsigned width = static_cast<unsigned>(h.length) * 8;
+        const std::int64_t v = width == 64 ? static_cast<std::int64_t>(bits)
+                                           : static_cast<std::int64_t>(bits << (64 - width)) >> (64 - width);
+        return {v < 0, static_cast<std::uint64_t>(v)};
+    }
+
+    bool read_bytes(kind type, std::string_view& out) noexcept {
+        const auto h = whole_value(type);
+        if (!h) {
+            return false;
+        }
+        out = data_.substr(pos_ + h->size, static_cast<std::size_t>(h->length));
+        pos_ += h->size + h->length;
+        return true;
+    }
+
+    bool read_container(kind type, std::size_t bytes_per_element, std::size_t& count) noexcept {
+        const auto h = header_at(pos_);
+        if (!h || h->type != type || h->length > (remaining() - h->size) / bytes_per_element) {
+            return false;
+        }
+        count = static_cast<std::size_t>(h->length);
+        pos_ += h->size;
+        return true;
+    }
+
+    // Where the whole value at `at` ends, walking into containers with a count of the values still to
+    // pass, which may never exceed the bytes left.
+    std::optional<std::size_t> value_end(std::size_t at) const noexcept {
+        std::uint64_t values = 1;
+        while (values > 0) {
+            const auto h = header_at(at);
+            if (!h) {
+                return std::nullopt;
+            }
+            --values;
+            const std::size_t left = data_.size() - at - h->size;
+            if (h->type == kind::array || h->type == kind::map) {
+                const std::uint64_t elements = h->type == kind::map ? 2 * h->length : h->length;
+                if (elements > left || values + elements > left) {
+                    return std::nullopt;
+                }
+                values += elements;
+                at += h->size;
+            } else {
+                if (h->length > left) {
+                    return std::nullopt;
+                }
+                at += h->size + static_cast<std::size_t>(h->length);
+            }
+        }
+        return at;
+    }
+
+    std::string_view data_;
+    std::size_t pos_ = 0;
+};
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/reader.hpp
+// ---- begin signalrpp/msgpack/writer.hpp
+// msgpack::writer: appends MessagePack values to a std::string, each in the form the .NET MessagePack
+// library (the one ASP.NET Core's MessagePack hub protocol uses) writes:
+// - integers in their smallest form; a value of zero or more in an unsigned form (fixint, uint8 ..
+//   uint64), a negative one in a signed form (negative fixint, int8 .. int64);
+// - float and double as float32 and float64;
+// - strings (UTF-8, not checked here) and binary in the shortest str / bin form, array and map headers
+//   in the shortest form; a length past 2^32 - 1 has no MessagePack form and throws std::length_error;
+// - timestamps as extension -1 in the shortest of its three layouts.
+// Containers are written as a header (the element count) followed by the elements, which the caller
+// writes next: the writer keeps no state besides the string it appends to.
+
+
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace signalrpp::msgpack {
+
+class writer {
+public:
+    explicit writer(std::string& out) noexcept : out_(out) {}
+
+    std::string& output() noexcept { return out_; }
+
+    void write_nil() { byte(format::nil); }
+    void write_bool(bool v) { byte(v ? format::true_value : format::false_value); }
+
+    void write_uint(std::uint64_t v) {
+        if (v <= format::positive_fixint_max) {
+            byte(static_cast<std::uint8_t>(v));
+        } else if (v <= std::numeric_limits<std::uint8_t>::max()) {
+            marked(format::uint8, static_cast<std::uint8_t>(v));
+        } else if (v <= std::numeric_limits<std::uint16_t>::max()) {
+            marked(format::uint16, static_cast<std::uint16_t>(v));
+        } else if (v <= std::numeric_limits<std::uint32_t>::max()) {
+            marked(format::uint32, static_cast<std::uint32_t>(v));
+        } else {
+            marked(format::uint64, v);
+        }
+    }
+
+    void write_int(std::int64_t v) {
+        if (v >= 0) {
+            write_uint(static_cast<std::uint64_t>(v));
+        } else if (v >= -32) {
+            byte(static_cast<std::uint8_t>(v));
+        } else if (v >= std::numeric_limits<std::int8_t>::min()) {
+            marked(format::int8, static_cast<std::uint8_t>(v));
+        } else if (v >= std::numeric_limits<std::int16_t>::min()) {
+            marked(format::int16, static_cast<std::uint16_t>(v));
+        } else if (v >= std::numeric_limits<std::int32_t>::min()) {
+            marked(format::int32, static_cast<std::uint32_t>(v));
+        } else {
+            marked(format::int64, static_cast<std::uint64_t>(v));
+        }
+    }
+
+    void write_float32(float v) {
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, &v, sizeof bits);
+        marked(format::float32, bits);
+    }
+
+    void write_float64(double v) {
+        std::uint64_t bits = 0;
+        std::memcpy(&bits, &v, sizeof bits);
+        marked(format::float64, bits);
+    }
+
+    void write_string(std::string_view s) {
+        if (s.size() <= format::fixstr_max_length) {
+            byte(static_cast<std::uint8_t>(format::fixstr | s.size()));
+        } else {
+            sized(s.size(), format::str8, format::str16, format::str32);
+        }
+        out_.append(s);
+    }
+
+    void write_binary(std::string_view bytes) {
+        sized(bytes.size(), format::bin8, format::bin16, format::bin32);
+        out_.append(bytes);
+    }
+
+    /// The header of an array of `count` elements, which are written next.
+    void write_array_header(std::size_t count) {
+        if (count <= format::fixarray_max_count) {
+            byte(static_cast<std::uint8_t>(format::fixarray | count));
+        } else {
+            sized(count, 0, format::array16, format::array32);
+        }
+    }
+
+    /// The header of a map of `count` entries, whose keys and values are written next, alternately.
+    void write_map_header(std::size_t count) {
+        if (count <= format::fixmap_max_count) {
+            byte(static_cast<std::uint8_t>(format::fixmap | count));
+        } else {
+            sized(count, 0, format::map16, format::map32);
+        }
+    }
+
+    /// An extension value of `type` (negative types are reserved by the format: -1 is the timestamp).
+    void write_extension(std::int8_t type, std::string_view data) {
+        switch (data.size()) {
+        case 1: byte(format::fixext1); break;
+        case 2: byte(format::fixext2); break;
+        case 4: byte(format::fixext4); break;
+        case 8: byte(format::fixext8); break;
+        case 16: byte(format::fixext16); break;
+        default: sized(data.size(), format::ext8, format::ext16, format::ext32); break;
+        }
+        byte(static_cast<std::uint8_t>(type));
+        out_.append(data);
+    }
+
+    /// A timestamp: `seconds` since 1970-01-01T00:00:00Z (negative before) and `nanoseconds` in the
+    /// second (below 1,000,000,000), in the shortest layout that holds them.
+    void write_timestamp(std::int64_t seconds, std::uint32_t nanoseconds) {
+        char data[12];
+        if (seconds >= 0 && (static_cast<std::uint64_t>(seconds) >> 34) == 0) {
+            const std::uint64_t packed = (std::uint64_t{nanoseconds} << 34) | static_cast<std::uint64_t>(seconds);
+            if ((packed >> 32) == 0) {
+                store(data, static_cast<std::uint32_t>(packed));
+                write_extension(format::timestamp_extension, std::string_view(data, 4));
+            } else {
+                store(data, packed);
+                write_extension(format::timestamp_extension, std::string_view(data, 8));
+            }
+            return;
+        }
+        store(data, nanoseconds);
+        store(data + 4, static_cast<std::uint64_t>(seconds));
+        write_extension(format::timestamp_extension, std::string_view(data, 12));
+    }
+
+    /// Bytes that are already one or more whole MessagePack values, appended as they are.
+    void write_raw(std::string_view encoded) { out_.append(encoded); }
+
+private:
+    void byte(std::uint8_t b) { out_.push_back(static_cast<char>(b)); }
+
+    template <class Unsigned>
+    static void store(char* at, Unsigned v) noexcept {
+        for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
+            at[i] = static_cast<char>(static_cast<std::uint8_t>(v >> (8 * (sizeof(Unsigned) - 1 - i))));
+        }
+    }
+
+    // A marker followed by `v` in big-endian order.
+    template <class Unsigned>
+    void marked(std::uint8_t marker, Unsigned v) {
+        static_assert(std::is_unsigned_v<Unsigned>);
+        char bytes[1 + sizeof(Unsigned)];
+        bytes[0] = static_cast<char>(marker);
+        store(bytes + 1, v);
+        out_.append(bytes, sizeof bytes);
+    }
+
+    // The marker of the shortest of the 8-, 16- and 32-bit length forms (no 8-bit form: marker8 == 0),
+    // with the length.
+    void sized(std::size_t length, std::uint8_t marker8, std::uint8_t marker16, std::uint8_t marker32) {
+        if (marker8 != 0 && length <= std::numeric_limits<std::uint8_t>::max()) {
+            marked(marker8, static_cast<std::uint8_t>(length));
+        } else if (length <= std::numeric_limits<std::uint16_t>::max()) {
+            marked(marker16, static_cast<std::uint16_t>(length));
+        } else if (length <= std::numeric_limits<std::uint32_t>::max()) {
+            marked(marker32, static_cast<std::uint32_t>(length));
+        } else {
+            throw std::length_error("a MessagePack string, binary, extension or container holds at most 2^32 - 1 "
+                                    "bytes or elements");
+        }
+    }
+
+    std::string& out_;
+};
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/writer.hpp
 // ---- begin signalrpp/http/byte_range.hpp
 // http::requested_range: what a Range field (RFC 9110 14.2) asks of a representation of `size` bytes,
 // as a server that answers single ranges reads it:

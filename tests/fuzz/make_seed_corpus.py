@@ -5,7 +5,9 @@ the mode byte choosing what each target does with the payload (see the target's 
   inputs the unit tests name; mode % 4 picks the entry point (0: handshake request, 1: handshake
   response, 2: reader, 3: reader with a 256-byte limit), mode // 4 + 1 is the piece size;
 - http_parser_fuzzer: requests and responses, chunked and pipelined, and smuggling attempts;
-- websocket_frame_fuzzer: masked and unmasked frames of every kind, fragments and violations.
+- websocket_frame_fuzzer: masked and unmasked frames of every kind, fragments and violations;
+- msgpack_reader_fuzzer (no mode byte): the hub messages of the MessagePack protocol, values of every
+  format at their length edges, timestamps in their three layouts, deep nesting and truncations.
 Run it again after changing the seeds. The folder also holds found-<sha1>: inputs libFuzzer found
 to reach new code, kept (minimized with -merge=1) so that the regression run covers what fuzzing
 reached; and regression-<what>: inputs that once crashed."""
@@ -102,14 +104,57 @@ def websocket_seeds():
     yield 0, frame(9, b'p' * 126) + frame(8, b'\x03')
 
 
+def msgpack_str(text):
+    data = text.encode('utf-8')
+    if len(data) <= 31:
+        return bytes([0xa0 | len(data)]) + data
+    return (b'\xd9' + bytes([len(data)]) if len(data) <= 255 else b'\xda' + len(data).to_bytes(2, 'big')) + data
+
+
+def msgpack_seeds():
+    no_headers = b'\x80'
+    # Invocation, StreamInvocation (with stream ids), StreamItem, Completions of each kind, Cancel, Ping,
+    # Close, Ack, Sequence (reference 2.11).
+    yield None, b'\x96\x01' + no_headers + msgpack_str('1') + msgpack_str('Echo') + b'\x91' + msgpack_str('hello') + b'\x90'
+    yield None, b'\x96\x01\x81' + msgpack_str('k') + msgpack_str('v') + b'\xc0' + msgpack_str('Add') + b'\x92\x01\x02\x90'
+    yield None, b'\x96\x04' + no_headers + msgpack_str('2') + msgpack_str('Counter') + b'\x91\x03\x91' + msgpack_str('s1')
+    yield None, b'\x94\x02' + no_headers + msgpack_str('s1') + b'\xcb\x3f\xf8' + bytes(6)
+    yield None, b'\x95\x03' + no_headers + msgpack_str('3') + b'\x01' + msgpack_str('boom')
+    yield None, b'\x94\x03' + no_headers + msgpack_str('4') + b'\x02'
+    yield None, b'\x95\x03' + no_headers + msgpack_str('5') + b'\x03\x82' + msgpack_str('Name') + msgpack_str('n') + msgpack_str('When') + b'\xd6\xff\x00\x00\x00\x01'
+    yield None, b'\x93\x05' + no_headers + msgpack_str('2')
+    yield None, b'\x91\x06'
+    yield None, b'\x93\x07' + msgpack_str('Server closed') + b'\xc3'
+    yield None, b'\x92\x08\x01'
+    yield None, b'\x92\x09\xcd\x01\x00'
+    # Every integer form at its edges, floats, booleans, nil.
+    yield None, bytes.fromhex('00 7f cc 80 cc ff cd 01 00 cd ff ff ce 00 01 00 00 cf 00 00 00 01 00 00 00 00 '
+                              'ff e0 d0 df d0 80 d1 ff 7f d2 ff ff 7f ff d3 80 00 00 00 00 00 00 00 '
+                              'ca 3f c0 00 00 cb 7f f0 00 00 00 00 00 00 c0 c2 c3')
+    # Strings, binary and extensions in each length form.
+    yield None, msgpack_str('x' * 31) + msgpack_str('y' * 32) + msgpack_str('z' * 256)
+    yield None, b'\xc4\x03abc\xc5\x00\x02ab\xc6\x00\x00\x00\x01a'
+    yield None, b'\xd4\x05a\xd5\x05ab\xd8\x05' + bytes(16) + b'\xc7\x03\x05abc\xc8\x00\x01\x05a\xc9\x00\x00\x00\x00\x05'
+    # Timestamps: 32-, 64- and 96-bit, and nanoseconds out of range.
+    yield None, b'\xd6\xff\xff\xff\xff\xff\xd7\xff\x00\x00\x00\x04\x00\x00\x00\x01'
+    yield None, b'\xc7\x0c\xff\x00\x00\x01\xf4' + b'\xff' * 8 + b'\xd7\xff\xee\x6b\x28\x00\x00\x00\x00\x00'
+    # Maps and arrays in their 16- and 32-bit forms, deep nesting, and counts the bytes cannot hold.
+    yield None, b'\xdc\x00\x02\x01\x02\xdd\x00\x00\x00\x01\xc0\xde\x00\x01\xa1k\xa1v\xdf\x00\x00\x00\x00'
+    yield None, b'\x91' * 200 + b'\xc0'
+    yield None, b'\xdd\xff\xff\xff\xff\x00'
+    yield None, b'\x93\x01\xc1\x02'
+    yield None, b'\xdb\xff\xff\xff\xff'
+
+
 def write(target, seeds):
+    """Writes each (mode, payload) seed: the mode byte, when there is one, then the payload."""
     out = pathlib.Path(__file__).resolve().parent / 'corpus' / target
     out.mkdir(parents=True, exist_ok=True)
     count = 0
     for mode, payload in seeds:
         if isinstance(payload, str):
             payload = payload.encode('utf-8', 'surrogateescape')
-        data = bytes([mode]) + payload
+        data = (bytes([mode]) if mode is not None else b'') + payload
         (out / ('seed-' + hashlib.sha1(data).hexdigest()[:16])).write_bytes(data)
         count += 1
     print('wrote %d seeds to %s' % (count, out))
@@ -120,6 +165,7 @@ def main():
     write('http_parser_fuzzer', [(m, t) for t in HTTP for m in (0, 2, 4 * 3)] +
                                 [(m, t) for t in HTTP_RESPONSES for m in (1, 1 + 0x80, 3 + 4 * 5)])
     write('websocket_frame_fuzzer', websocket_seeds())
+    write('msgpack_reader_fuzzer', msgpack_seeds())
 
 
 if __name__ == '__main__':
