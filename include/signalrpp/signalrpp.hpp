@@ -6,8 +6,11 @@
 #include <signalrpp/core/ascii.hpp>
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/base64.hpp>
+#include <signalrpp/core/bytes.hpp>
+#include <signalrpp/core/define_type.hpp>
 #include <signalrpp/core/detail/concat.hpp>
 #include <signalrpp/core/detail/preprocessor.hpp>
+#include <signalrpp/core/detail/wire_integer.hpp>
 #include <signalrpp/core/error.hpp>
 #include <signalrpp/core/exception_message.hpp>
 #include <signalrpp/core/separate_compilation.hpp>
@@ -30,8 +33,16 @@
 #include <signalrpp/json/value.hpp>
 #include <signalrpp/json/writer.hpp>
 
+#include <signalrpp/msgpack/bytes.hpp>
+#include <signalrpp/msgpack/containers.hpp>
+#include <signalrpp/msgpack/define_type.hpp>
 #include <signalrpp/msgpack/format.hpp>
+#include <signalrpp/msgpack/mappings.hpp>
+#include <signalrpp/msgpack/raw_msgpack.hpp>
 #include <signalrpp/msgpack/reader.hpp>
+#include <signalrpp/msgpack/scalars.hpp>
+#include <signalrpp/msgpack/serializer.hpp>
+#include <signalrpp/msgpack/time_point.hpp>
 #include <signalrpp/msgpack/writer.hpp>
 #include <signalrpp/http/byte_range.hpp>
 #include <signalrpp/http/fields.hpp>

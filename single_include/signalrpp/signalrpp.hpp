@@ -315,33 +315,34 @@ inline std::error_code decode(std::string_view text, std::vector<std::byte>& out
 
 } // namespace signalrpp::base64
 // ---- end signalrpp/core/base64.hpp
-// ---- begin signalrpp/core/detail/concat.hpp
-// detail::concat({...}): joins string pieces into one string, sized once. Used to build error texts
-// instead of chains of std::string operator+, which cost a reallocation per piece and trip a false
-// -Wrestrict warning in g++ 12 at -O3 (a warning user builds with -Werror would stop on).
+// ---- begin signalrpp/core/bytes.hpp
+// signalrpp::bytes: a byte array, which each hub protocol writes in its own way: a base64 string in
+// JSON (as .NET writes byte[]), a bin value in MessagePack. (A std::vector<std::uint8_t> stays an array
+// of numbers in both.)
 
 #include <cstddef>
-#include <initializer_list>
-#include <string>
-#include <string_view>
+#include <vector>
 
-namespace signalrpp::detail {
+namespace signalrpp {
 
-inline std::string concat(std::initializer_list<std::string_view> pieces) {
-    std::size_t size = 0;
-    for (const auto piece : pieces) {
-        size += piece.size();
-    }
-    std::string out;
-    out.reserve(size);
-    for (const auto piece : pieces) {
-        out.append(piece);
-    }
-    return out;
-}
+using bytes = std::vector<std::byte>;
 
-} // namespace signalrpp::detail
-// ---- end signalrpp/core/detail/concat.hpp
+} // namespace signalrpp
+// ---- end signalrpp/core/bytes.hpp
+// ---- begin signalrpp/core/define_type.hpp
+// SIGNALRPP_DEFINE_TYPE(type, member, (member, "WireName"), ...) describes a user struct once for every
+// hub protocol: its listed public members, each with its wire name (its C++ name, or the name given
+// beside it: .NET peers write PascalCase or camelCase).
+//
+//     struct point { int x; int y; std::optional<std::string> label; };
+//     SIGNALRPP_DEFINE_TYPE(point, x, y, (label, "Label"))
+//
+// Use it in the namespace of the type (it defines a function found there by argument-dependent lookup).
+// The formats read the description: a JSON object (json/define_type.hpp) and a MessagePack map
+// (msgpack/define_type.hpp), one property or entry per member, keyed by wire name. Reading matches
+// names case-insensitively, as ASP.NET Core does; unknown names are skipped and members without one
+// keep their default value. Writing writes every listed member.
+
 // ---- begin signalrpp/core/detail/preprocessor.hpp
 // Preprocessor machinery behind the describing macros (SIGNALRPP_DEFINE_TYPE, SIGNALRPP_HUB):
 // applying a macro to each of up to 256 arguments, and reading an entry that is either `name`
@@ -377,6 +378,114 @@ inline std::string concat(std::initializer_list<std::string_view> pieces) {
 #define SIGNALRPP_DETAIL_NAMED_1(entry) SIGNALRPP_DETAIL_UNPAREN entry
 #define SIGNALRPP_DETAIL_UNPAREN(...) __VA_ARGS__
 // ---- end signalrpp/core/detail/preprocessor.hpp
+
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+
+namespace signalrpp::detail {
+
+/// One described member: where it is in its struct, and its wire name.
+template <class Owner, class Member>
+struct field {
+    using member_type = Member;
+    Member Owner::*pointer;
+    std::string_view name;
+};
+
+template <class Owner, class Member>
+field(Member Owner::*, std::string_view) -> field<Owner, Member>;
+
+template <class... Fields>
+constexpr auto fields_of(std::nullptr_t, Fields... fields) {
+    return std::make_tuple(fields...);
+}
+
+/// Whether no two of the fields have the same wire name, compared case-insensitively.
+template <class Tuple>
+constexpr bool names_unique(const Tuple& fields) {
+    return std::apply(
+        [](const auto&... f) {
+            const std::string_view names[] = {f.name...};
+            for (std::size_t i = 0; i < sizeof...(f); ++i) {
+                for (std::size_t j = i + 1; j < sizeof...(f); ++j) {
+                    if (ascii::iequals(names[i], names[j])) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        },
+        fields);
+}
+
+/// A type that SIGNALRPP_DEFINE_TYPE describes.
+template <class T>
+concept described = requires(const T* p) { signalrpp_type_fields(p); };
+
+/// The fields of a described type, as a tuple of field<T, Member>.
+template <class T>
+constexpr auto fields_of_type() {
+    return signalrpp_type_fields(static_cast<const T*>(nullptr));
+}
+
+} // namespace signalrpp::detail
+
+#define SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD(type, entry) \
+    SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_I(type, SIGNALRPP_DETAIL_NAMED(entry))
+#define SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_I(type, ...) SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_II(type, __VA_ARGS__)
+#define SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_II(type, member, name) \
+    , ::signalrpp::detail::field{&type::member, std::string_view{name}}
+
+/// Describes `type` for every hub protocol: each entry is a member name, or (member, "WireName").
+#define SIGNALRPP_DEFINE_TYPE(type, ...)                                                            \
+    [[maybe_unused]] constexpr auto signalrpp_type_fields(const type*) {                            \
+        return ::signalrpp::detail::fields_of(                                                      \
+            nullptr SIGNALRPP_DETAIL_FOR_EACH(SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD, type, __VA_ARGS__)); \
+    }
+// ---- end signalrpp/core/define_type.hpp
+// ---- begin signalrpp/core/detail/concat.hpp
+// detail::concat({...}): joins string pieces into one string, sized once. Used to build error texts
+// instead of chains of std::string operator+, which cost a reallocation per piece and trip a false
+// -Wrestrict warning in g++ 12 at -O3 (a warning user builds with -Werror would stop on).
+
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::detail {
+
+inline std::string concat(std::initializer_list<std::string_view> pieces) {
+    std::size_t size = 0;
+    for (const auto piece : pieces) {
+        size += piece.size();
+    }
+    std::string out;
+    out.reserve(size);
+    for (const auto piece : pieces) {
+        out.append(piece);
+    }
+    return out;
+}
+
+} // namespace signalrpp::detail
+// ---- end signalrpp/core/detail/concat.hpp
+// ---- begin signalrpp/core/detail/wire_integer.hpp
+// The integer types that every hub protocol writes as numbers: the standard integers, but not bool
+// (a boolean) nor the character types (which have no number form on the wire).
+
+#include <concepts>
+
+namespace signalrpp::detail {
+
+template <class T>
+concept wire_integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> &&
+                       !std::same_as<T, wchar_t> && !std::same_as<T, char8_t> && !std::same_as<T, char16_t> &&
+                       !std::same_as<T, char32_t>;
+
+} // namespace signalrpp::detail
+// ---- end signalrpp/core/detail/wire_integer.hpp
 // ---- begin signalrpp/core/exception_message.hpp
 // exception_message: what an exception says, for the log lines of callbacks that threw.
 
@@ -1213,11 +1322,7 @@ bool from_string(std::string_view text, T& out) {
 #include <string>
 #include <vector>
 
-namespace signalrpp {
-
-using bytes = std::vector<std::byte>;
-
-namespace json {
+namespace signalrpp::json {
 
 template <>
 struct serializer<bytes> {
@@ -1234,8 +1339,7 @@ struct serializer<bytes> {
     }
 };
 
-} // namespace json
-} // namespace signalrpp
+} // namespace signalrpp::json
 // ---- end signalrpp/json/bytes.hpp
 // ---- begin signalrpp/json/containers.hpp
 // JSON mappings of the standard containers:
@@ -1366,16 +1470,10 @@ struct serializer<std::unordered_map<std::string, T, Hash, Equal, Allocator>>
 } // namespace signalrpp::json
 // ---- end signalrpp/json/containers.hpp
 // ---- begin signalrpp/json/define_type.hpp
-// SIGNALRPP_DEFINE_TYPE(type, member, (member, "WireName"), ...) gives a user struct a JSON mapping:
-// a JSON object with one property per listed public member. A member's property name is its C++ name,
-// or the name given beside it (.NET peers write PascalCase or camelCase).
-//
-//     struct point { int x; int y; std::optional<std::string> label; };
-//     SIGNALRPP_DEFINE_TYPE(point, x, y, (label, "Label"))
-//
-// Use it in the namespace of the type (it defines a function found there by argument-dependent lookup).
-// Reading matches property names case-insensitively, as ASP.NET Core does; unknown properties are
-// ignored and members without a property keep their default value. Writing writes every listed member.
+// The JSON form of a type that SIGNALRPP_DEFINE_TYPE describes (core/define_type.hpp): a JSON object
+// with one property per listed member, named by its wire name. Reading matches property names
+// case-insensitively, as ASP.NET Core does; unknown properties are ignored and members without a
+// property keep their default value. Writing writes every listed member.
 
 
 #include <cstddef>
@@ -1384,61 +1482,22 @@ struct serializer<std::unordered_map<std::string, T, Hash, Equal, Allocator>>
 
 namespace signalrpp::json::detail {
 
-template <class Owner, class Member>
-struct field {
-    Member Owner::*pointer;
-    std::string_view name;
-};
-
-template <class Owner, class Member>
-field(Member Owner::*, std::string_view) -> field<Owner, Member>;
-
-template <class... Fields>
-constexpr auto fields_of(std::nullptr_t, Fields... fields) {
-    return std::make_tuple(fields...);
-}
-
-template <class Tuple>
-constexpr bool names_unique(const Tuple& fields) {
-    return std::apply(
-        [](const auto&... f) {
-            const std::string_view names[] = {f.name...};
-            for (std::size_t i = 0; i < sizeof...(f); ++i) {
-                for (std::size_t j = i + 1; j < sizeof...(f); ++j) {
-                    if (ascii::iequals(names[i], names[j])) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        },
-        fields);
-}
-
-template <class T>
-concept described = requires(const T* p) { signalrpp_json_fields(p); };
-
-template <class T>
-constexpr auto fields_of_type() {
-    return signalrpp_json_fields(static_cast<const T*>(nullptr));
-}
-
-template <class Owner, class Member>
-constexpr bool field_mapped(const field<Owner, Member>&) {
-    return mapped<Member>;
+template <class Field>
+constexpr bool field_mapped(const Field&) {
+    return mapped<typename Field::member_type>;
 }
 
 } // namespace signalrpp::json::detail
 
 namespace signalrpp::json {
 
-template <detail::described T>
+template <signalrpp::detail::described T>
 struct serializer<T> {
-    static constexpr auto fields = detail::fields_of_type<T>();
+    static constexpr auto fields = signalrpp::detail::fields_of_type<T>();
     static_assert(std::apply([](const auto&... f) { return (detail::field_mapped(f) && ...); }, fields),
                   "SIGNALRPP_DEFINE_TYPE: a listed member's type has no JSON mapping (describe it with "
                   "SIGNALRPP_DEFINE_TYPE or specialize signalrpp::json::serializer for it)");
-    static_assert(detail::names_unique(fields),
+    static_assert(signalrpp::detail::names_unique(fields),
                   "SIGNALRPP_DEFINE_TYPE: two members have the same JSON name (names are compared case-insensitively)");
 
     static bool read(const value& in, T& out) {
@@ -1474,19 +1533,6 @@ struct serializer<T> {
 };
 
 } // namespace signalrpp::json
-
-#define SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD(type, entry) \
-    SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_I(type, SIGNALRPP_DETAIL_NAMED(entry))
-#define SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_I(type, ...) SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_II(type, __VA_ARGS__)
-#define SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD_II(type, member, name) \
-    , ::signalrpp::json::detail::field{&type::member, std::string_view{name}}
-
-/// Describes `type`'s JSON form: each entry is a member name, or (member, "WireName").
-#define SIGNALRPP_DEFINE_TYPE(type, ...)                                                            \
-    [[maybe_unused]] constexpr auto signalrpp_json_fields(const type*) {                            \
-        return ::signalrpp::json::detail::fields_of(                                                \
-            nullptr SIGNALRPP_DETAIL_FOR_EACH(SIGNALRPP_DETAIL_DEFINE_TYPE_FIELD, type, __VA_ARGS__)); \
-    }
 // ---- end signalrpp/json/define_type.hpp
 // ---- begin signalrpp/json/insitu_document.hpp
 // json::insitu_document: parses one JSON text after another, in place (strings are decoded inside the
@@ -1863,17 +1909,7 @@ struct serializer<bool> {
     static void write(writer& out, bool v) { out.Bool(v); }
 };
 
-namespace detail {
-
-// Integer types that are numbers in JSON: not bool, not the character types.
-template <class T>
-concept json_integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> &&
-                       !std::same_as<T, wchar_t> && !std::same_as<T, char8_t> && !std::same_as<T, char16_t> &&
-                       !std::same_as<T, char32_t>;
-
-} // namespace detail
-
-template <detail::json_integer T>
+template <signalrpp::detail::wire_integer T>
 struct serializer<T> {
     static bool read(const value& in, T& out) {
         if constexpr (std::is_signed_v<T>) {
@@ -2113,6 +2149,40 @@ struct serializer<std::chrono::system_clock::time_point> {
 // ---- end signalrpp/json/time_point.hpp
 // ---- end signalrpp/json/mappings.hpp
 
+// ---- begin signalrpp/msgpack/bytes.hpp
+// Byte arrays: signalrpp::bytes (std::vector<std::byte>) is a bin value in MessagePack, as .NET writes
+// byte[]. (A std::vector<std::uint8_t> stays an array of numbers.)
+
+// ---- begin signalrpp/msgpack/serializer.hpp
+// The customization point that maps a C++ type to MessagePack and back (json::serializer's counterpart).
+//
+// A mapping is a specialization of signalrpp::msgpack::serializer<T> with two static functions:
+//     static bool read(msgpack::reader& in, T& out);   // false: the next value is not a T
+//     static void write(msgpack::writer& out, const T& v);
+// read() takes exactly one value. After a false, `out` may be partly set and the reader's position is
+// unspecified: the caller drops what it was reading (a hub message arrives whole, so the next one is
+// not affected). The input comes from the network: check every value's type before reading it, as the
+// reader's read_* functions do.
+// signalrpp maps scalars, strings, containers, byte arrays, time points and raw MessagePack; user
+// structs described with SIGNALRPP_DEFINE_TYPE are maps; any other type can be mapped by specializing
+// serializer<T> (for a type that both hub protocols carry, specialize json::serializer<T> too).
+
+// ---- begin signalrpp/msgpack/reader.hpp
+// msgpack::reader: reads MessagePack values one after another from bytes that are all there (a hub
+// message, whose length its frame gave), without copying: strings, binary and extension data come back
+// as views into those bytes.
+//
+// Input comes from the network, so every read checks before it takes:
+// - A read that does not match what is next (another type, a number out of the target's range, bytes
+//   missing at the end) returns false and consumes nothing; the caller decides what that means.
+// - Lengths and element counts are checked against the bytes that are left before anything is taken:
+//   an array header claiming four billion elements in a 10-byte message is refused at once, so nothing
+//   sized from a header can be larger than the message.
+// - skip() and read_raw() walk nested containers without recursion, so no nesting depth can exhaust
+//   the stack.
+// Integers read from any of their encodings into the target's range (as .NET reads them); floating-point
+// reads also take integers; 0xc1, never used by the format, is an invalid value.
+
 // ---- begin signalrpp/msgpack/format.hpp
 // The MessagePack format's markers: the first byte of every value (msgpack spec, "Formats"), and the
 // extension type of timestamps. The reader and the writer share them.
@@ -2173,22 +2243,6 @@ inline constexpr std::int8_t timestamp_extension = -1;
 
 } // namespace signalrpp::msgpack::format
 // ---- end signalrpp/msgpack/format.hpp
-// ---- begin signalrpp/msgpack/reader.hpp
-// msgpack::reader: reads MessagePack values one after another from bytes that are all there (a hub
-// message, whose length its frame gave), without copying: strings, binary and extension data come back
-// as views into those bytes.
-//
-// Input comes from the network, so every read checks before it takes:
-// - A read that does not match what is next (another type, a number out of the target's range, bytes
-//   missing at the end) returns false and consumes nothing; the caller decides what that means.
-// - Lengths and element counts are checked against the bytes that are left before anything is taken:
-//   an array header claiming four billion elements in a 10-byte message is refused at once, so nothing
-//   sized from a header can be larger than the message.
-// - skip() and read_raw() walk nested containers without recursion, so no nesting depth can exhaust
-//   the stack.
-// Integers read from any of their encodings into the target's range (as .NET reads them); floating-point
-// reads also take integers; 0xc1, never used by the format, is an invalid value.
-
 
 #include <cstdint>
 #include <cstring>
@@ -2740,6 +2794,483 @@ private:
 
 } // namespace signalrpp::msgpack
 // ---- end signalrpp/msgpack/writer.hpp
+
+#include <concepts>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::msgpack {
+
+/// Left undefined: a type has a MessagePack mapping only through a specialization (or SIGNALRPP_DEFINE_TYPE).
+template <class T>
+struct serializer;
+
+/// True when T has a MessagePack mapping in both directions.
+template <class T>
+concept mapped = requires(reader& in, T& out, writer& w, const T& v) {
+    { serializer<T>::read(in, out) } -> std::same_as<bool>;
+    serializer<T>::write(w, v);
+};
+
+/// Reads the next value into `out`; false if it does not hold a T.
+template <mapped T>
+bool read(reader& in, T& out) {
+    return serializer<T>::read(in, out);
+}
+
+/// Writes `v` as MessagePack.
+template <mapped T>
+void write(writer& out, const T& v) {
+    serializer<T>::write(out, v);
+}
+
+/// `v` as MessagePack bytes.
+template <mapped T>
+std::string to_bytes(const T& v) {
+    std::string data;
+    writer out(data);
+    write(out, v);
+    return data;
+}
+
+/// Reads `data`, which must be exactly one value, into `out`; false if it is not a T or has bytes after it.
+template <mapped T>
+bool from_bytes(std::string_view data, T& out) {
+    reader in(data);
+    return read(in, out) && in.at_end();
+}
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/serializer.hpp
+
+#include <cstddef>
+#include <cstring>
+#include <string_view>
+
+namespace signalrpp::msgpack {
+
+template <>
+struct serializer<bytes> {
+    static bool read(reader& in, bytes& out) {
+        std::string_view data;
+        if (!in.read_binary(data)) {
+            return false;
+        }
+        out.resize(data.size());
+        if (!data.empty()) {
+            std::memcpy(out.data(), data.data(), data.size());
+        }
+        return true;
+    }
+    static void write(writer& out, const bytes& v) {
+        out.write_binary(std::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+    }
+};
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/bytes.hpp
+// ---- begin signalrpp/msgpack/containers.hpp
+// MessagePack mappings of the standard containers:
+//   std::optional<T>                        T, or nil for an empty optional
+//   std::vector<T>, std::array<T, N>        arrays (std::array: exactly N elements)
+//   std::map / std::unordered_map<std::string, T>   maps with str keys (a repeated key: the last one wins)
+// std::vector<std::byte> (signalrpp::bytes) is the exception: a bin value, see bytes.hpp.
+// An array's element count is checked against the bytes left before anything is reserved for it.
+
+
+#include <array>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::msgpack {
+
+template <mapped T>
+struct serializer<std::optional<T>> {
+    static bool read(reader& in, std::optional<T>& out) {
+        if (in.read_nil()) {
+            out.reset();
+            return true;
+        }
+        return msgpack::read(in, out.emplace());
+    }
+    static void write(writer& out, const std::optional<T>& v) {
+        if (v) {
+            msgpack::write(out, *v);
+        } else {
+            out.write_nil();
+        }
+    }
+};
+
+template <mapped T, class Allocator>
+struct serializer<std::vector<T, Allocator>> {
+    static bool read(reader& in, std::vector<T, Allocator>& out) {
+        std::size_t count = 0;
+        if (!in.read_array_header(count)) {
+            return false;
+        }
+        out.clear();
+        out.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            T item{};
+            if (!msgpack::read(in, item)) {
+                return false;
+            }
+            out.push_back(std::move(item));
+        }
+        return true;
+    }
+    static void write(writer& out, const std::vector<T, Allocator>& v) {
+        out.write_array_header(v.size());
+        for (const auto& item : v) {
+            msgpack::write(out, static_cast<const T&>(item));
+        }
+    }
+};
+
+template <mapped T, std::size_t N>
+struct serializer<std::array<T, N>> {
+    static bool read(reader& in, std::array<T, N>& out) {
+        std::size_t count = 0;
+        if (!in.read_array_header(count) || count != N) {
+            return false;
+        }
+        for (auto& item : out) {
+            if (!msgpack::read(in, item)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    static void write(writer& out, const std::array<T, N>& v) {
+        out.write_array_header(N);
+        for (const auto& item : v) {
+            msgpack::write(out, item);
+        }
+    }
+};
+
+namespace detail {
+
+// Maps with str keys, for any map type with std::string keys.
+template <class Map>
+struct string_keyed_serializer {
+    using mapped_type = typename Map::mapped_type;
+
+    static bool read(reader& in, Map& out) {
+        std::size_t count = 0;
+        if (!in.read_map_header(count)) {
+            return false;
+        }
+        out.clear();
+        for (std::size_t i = 0; i < count; ++i) {
+            std::string_view key;
+            mapped_type item{};
+            if (!in.read_string(key) || !utf8::valid(key) || !msgpack::read(in, item)) {
+                return false;
+            }
+            out.insert_or_assign(std::string(key), std::move(item));
+        }
+        return true;
+    }
+    static void write(writer& out, const Map& v) {
+        out.write_map_header(v.size());
+        for (const auto& [key, item] : v) {
+            out.write_string(key);
+            msgpack::write(out, item);
+        }
+    }
+};
+
+} // namespace detail
+
+template <mapped T, class Compare, class Allocator>
+struct serializer<std::map<std::string, T, Compare, Allocator>>
+    : detail::string_keyed_serializer<std::map<std::string, T, Compare, Allocator>> {};
+
+template <mapped T, class Hash, class Equal, class Allocator>
+struct serializer<std::unordered_map<std::string, T, Hash, Equal, Allocator>>
+    : detail::string_keyed_serializer<std::unordered_map<std::string, T, Hash, Equal, Allocator>> {};
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/containers.hpp
+// ---- begin signalrpp/msgpack/define_type.hpp
+// The MessagePack form of a type that SIGNALRPP_DEFINE_TYPE describes (core/define_type.hpp): a map with
+// one entry per listed member, keyed by its wire name (a str), as ASP.NET Core's contractless resolver
+// writes a .NET object. Reading matches keys case-insensitively; entries with other keys (of any type)
+// are skipped and members without an entry keep their default value. Writing writes every member.
+
+
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+
+namespace signalrpp::msgpack::detail {
+
+template <class Field>
+constexpr bool field_mapped(const Field&) {
+    return mapped<typename Field::member_type>;
+}
+
+} // namespace signalrpp::msgpack::detail
+
+namespace signalrpp::msgpack {
+
+template <signalrpp::detail::described T>
+struct serializer<T> {
+    static constexpr auto fields = signalrpp::detail::fields_of_type<T>();
+    static_assert(std::apply([](const auto&... f) { return (detail::field_mapped(f) && ...); }, fields),
+                  "SIGNALRPP_DEFINE_TYPE: a listed member's type has no MessagePack mapping (describe it with "
+                  "SIGNALRPP_DEFINE_TYPE or specialize signalrpp::msgpack::serializer for it)");
+    static_assert(signalrpp::detail::names_unique(fields),
+                  "SIGNALRPP_DEFINE_TYPE: two members have the same wire name (names are compared case-insensitively)");
+
+    static bool read(reader& in, T& out) {
+        std::size_t count = 0;
+        if (!in.read_map_header(count)) {
+            return false;
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+            std::string_view name;
+            if (in.next_kind() != kind::string) {
+                if (!in.skip() || !in.skip()) { // a key of another type: not one of ours
+                    return false;
+                }
+                continue;
+            }
+            if (!in.read_string(name)) {
+                return false;
+            }
+            bool found = false;
+            bool ok = true;
+            std::apply(
+                [&](const auto&... f) {
+                    (void)((ascii::iequals(name, f.name) && ((found = true), (ok = msgpack::read(in, out.*(f.pointer))), true)) ||
+                           ...);
+                },
+                fields);
+            if (!ok || (!found && !in.skip())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static void write(writer& out, const T& v) {
+        out.write_map_header(std::tuple_size_v<decltype(fields)>);
+        std::apply([&](const auto&... f) { ((out.write_string(f.name), msgpack::write(out, v.*(f.pointer))), ...); },
+                   fields);
+    }
+};
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/define_type.hpp
+// ---- begin signalrpp/msgpack/mappings.hpp
+// Every MessagePack mapping signalrpp ships (an umbrella: it only includes), json/mappings.hpp's
+// counterpart: headers that write or read C++ values as MessagePack include this, so a type has the
+// same mapping wherever it is used.
+
+// ---- begin signalrpp/msgpack/raw_msgpack.hpp
+// signalrpp::msgpack::raw_msgpack: any MessagePack value, kept as its bytes (json::raw_json's
+// counterpart). A hub method parameter of this type receives the argument untouched, whatever its
+// shape; a result or argument of this type is written into the message as it is. The bytes are
+// always one whole value: they come from the reader or are checked.
+
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::msgpack {
+
+class raw_msgpack {
+public:
+    /// The value nil.
+    raw_msgpack() : bytes_(1, '\xc0') {}
+
+    /// `data` if it is exactly one whole MessagePack value, otherwise nothing.
+    static std::optional<raw_msgpack> parse(std::string_view data) {
+        reader in(data);
+        std::string_view value;
+        if (!in.read_raw(value) || !in.at_end()) {
+            return std::nullopt;
+        }
+        return raw_msgpack(value);
+    }
+
+    const std::string& bytes() const noexcept { return bytes_; }
+
+    friend bool operator==(const raw_msgpack&, const raw_msgpack&) = default;
+
+private:
+    friend struct serializer<raw_msgpack>;
+    explicit raw_msgpack(std::string_view value) : bytes_(value) {}
+
+    std::string bytes_;
+};
+
+template <>
+struct serializer<raw_msgpack> {
+    static bool read(reader& in, raw_msgpack& out) {
+        std::string_view value;
+        if (!in.read_raw(value)) {
+            return false;
+        }
+        out = raw_msgpack(value);
+        return true;
+    }
+    static void write(writer& out, const raw_msgpack& v) { out.write_raw(v.bytes()); }
+};
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/raw_msgpack.hpp
+// ---- begin signalrpp/msgpack/scalars.hpp
+// MessagePack mappings of bool, numbers, enums and std::string, as ASP.NET Core's MessagePack hub
+// protocol maps their .NET counterparts:
+// - integers in their smallest encoding, read from any encoding and range-checked (300 does not read
+//   into a std::uint8_t); a float or double reads from a float32, a float64 or an integer, and a float
+//   only when the value is within its range;
+// - float as float32, double as float64 (NaN and the infinities included: MessagePack has them);
+// - enums as their integer values (ASP.NET Core's default resolver writes .NET enums as their names,
+//   which a C++ enum does not have: a .NET peer that exchanges enums with us must map them as numbers);
+// - std::string as str, its UTF-8 checked when read (a string read here may be written out as JSON).
+
+
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace signalrpp::msgpack {
+
+template <>
+struct serializer<bool> {
+    static bool read(reader& in, bool& out) { return in.read_bool(out); }
+    static void write(writer& out, bool v) { out.write_bool(v); }
+};
+
+template <signalrpp::detail::wire_integer T>
+struct serializer<T> {
+    static bool read(reader& in, T& out) { return in.read_integer(out); }
+    static void write(writer& out, T v) {
+        if constexpr (std::is_signed_v<T>) {
+            out.write_int(v);
+        } else {
+            out.write_uint(v);
+        }
+    }
+};
+
+template <std::floating_point T>
+struct serializer<T> {
+    static bool read(reader& in, T& out) {
+        double d = 0;
+        if (!in.read_double(d)) {
+            return false;
+        }
+        if constexpr (sizeof(T) < sizeof(double)) {
+            if (std::isfinite(d) && std::abs(d) > static_cast<double>(std::numeric_limits<T>::max())) {
+                return false;
+            }
+        }
+        out = static_cast<T>(d);
+        return true;
+    }
+    static void write(writer& out, T v) {
+        if constexpr (sizeof(T) <= sizeof(float)) {
+            out.write_float32(static_cast<float>(v));
+        } else {
+            out.write_float64(static_cast<double>(v));
+        }
+    }
+};
+
+// std::byte is an enum too, but alone it has no MessagePack form; signalrpp::bytes is bin (bytes.hpp).
+template <class T>
+    requires std::is_enum_v<T> && (!std::same_as<T, std::byte>)
+struct serializer<T> {
+    using underlying = std::underlying_type_t<T>;
+    static bool read(reader& in, T& out) {
+        underlying n{};
+        if (!serializer<underlying>::read(in, n)) {
+            return false;
+        }
+        out = static_cast<T>(n);
+        return true;
+    }
+    static void write(writer& out, T v) { serializer<underlying>::write(out, static_cast<underlying>(v)); }
+};
+
+template <>
+struct serializer<std::string> {
+    static bool read(reader& in, std::string& out) {
+        std::string_view s;
+        if (!in.read_string(s) || !utf8::valid(s)) {
+            return false;
+        }
+        out.assign(s);
+        return true;
+    }
+    static void write(writer& out, const std::string& v) { out.write_string(v); }
+};
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/scalars.hpp
+// ---- begin signalrpp/msgpack/time_point.hpp
+// std::chrono::system_clock::time_point as a MessagePack timestamp (extension -1), as .NET writes a
+// DateTime: seconds since 1970-01-01T00:00:00Z and nanoseconds, in the shortest of the three layouts.
+// A timestamp the clock cannot hold is refused (libstdc++'s system_clock spans the years 1677 to 2262,
+// so .NET's DateTime.MinValue, 0001-01-01, does not read).
+
+
+#include <chrono>
+#include <cstdint>
+
+namespace signalrpp::msgpack {
+
+template <>
+struct serializer<std::chrono::system_clock::time_point> {
+    using time_point = std::chrono::system_clock::time_point;
+
+    static bool read(reader& in, time_point& out) {
+        using namespace std::chrono;
+        std::int64_t seconds = 0;
+        std::uint32_t nanoseconds = 0;
+        if (!in.read_timestamp(seconds, nanoseconds)) {
+            return false;
+        }
+        // Whole seconds the clock holds, with room for the nanoseconds.
+        constexpr auto first = duration_cast<std::chrono::seconds>(time_point::min().time_since_epoch()).count() + 1;
+        constexpr auto last = duration_cast<std::chrono::seconds>(time_point::max().time_since_epoch()).count() - 1;
+        if (seconds < first || seconds > last) {
+            return false;
+        }
+        out = time_point(duration_cast<system_clock::duration>(std::chrono::seconds(seconds) +
+                                                               std::chrono::nanoseconds(nanoseconds)));
+        return true;
+    }
+
+    static void write(writer& out, const time_point& v) {
+        using namespace std::chrono;
+        const auto seconds = floor<std::chrono::seconds>(v);
+        const auto nanoseconds = duration_cast<std::chrono::nanoseconds>(v - seconds);
+        out.write_timestamp(seconds.time_since_epoch().count(), static_cast<std::uint32_t>(nanoseconds.count()));
+    }
+};
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/time_point.hpp
+// ---- end signalrpp/msgpack/mappings.hpp
 // ---- begin signalrpp/http/byte_range.hpp
 // http::requested_range: what a Range field (RFC 9110 14.2) asks of a representation of `size` bytes,
 // as a server that answers single ranges reads it:

@@ -3,17 +3,14 @@
 // and as the JavaScript client expects. (A std::vector<std::uint8_t> stays an array of numbers.)
 
 #include <signalrpp/core/base64.hpp>
+#include <signalrpp/core/bytes.hpp>
 #include <signalrpp/json/serializer.hpp>
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
-namespace signalrpp {
-
-using bytes = std::vector<std::byte>;
-
-namespace json {
+namespace signalrpp::json {
 
 template <>
 struct serializer<bytes> {
@@ -30,5 +27,4 @@ struct serializer<bytes> {
     }
 };
 
-} // namespace json
-} // namespace signalrpp
+} // namespace signalrpp::json

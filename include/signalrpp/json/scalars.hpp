@@ -3,6 +3,7 @@
 // Integers are range-checked: 300 does not read into a std::uint8_t, 1.5 does not read into an int.
 // Non-finite floating-point values have no JSON form; writing one throws std::domain_error.
 
+#include <signalrpp/core/detail/wire_integer.hpp>
 #include <signalrpp/json/serializer.hpp>
 
 #include <cmath>
@@ -28,17 +29,7 @@ struct serializer<bool> {
     static void write(writer& out, bool v) { out.Bool(v); }
 };
 
-namespace detail {
-
-// Integer types that are numbers in JSON: not bool, not the character types.
-template <class T>
-concept json_integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> &&
-                       !std::same_as<T, wchar_t> && !std::same_as<T, char8_t> && !std::same_as<T, char16_t> &&
-                       !std::same_as<T, char32_t>;
-
-} // namespace detail
-
-template <detail::json_integer T>
+template <signalrpp::detail::wire_integer T>
 struct serializer<T> {
     static bool read(const value& in, T& out) {
         if constexpr (std::is_signed_v<T>) {
