@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "echo"))
 import compare  # noqa: E402  (bench/echo/compare.py)
-import compare_hub  # noqa: E402  (bench/hub/compare_hub.py: REFERENCE_ENV, reference_server_path)
+import compare_hub  # noqa: E402  (bench/hub/compare_hub.py: REFERENCE_ENV, the reference arguments)
 import long_haul  # noqa: E402  (bench/hub/long_haul.py: descriptors)
 
 SETTLE_TIMEOUT = 60  # seconds a server may take to let a run's connections go
@@ -75,9 +75,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=50, help="measured broadcast rounds per run")
     parser.add_argument("--runs", type=int, default=3, help="runs per server, alternating (medians reported)")
     parser.add_argument("--warmup-rounds", type=int, default=5, help="rounds before each measurement")
-    parser.add_argument("--reference", type=Path, help="the ASP.NET Core reference server "
-                        "(default: BUILD_DIR/tests/reference/reference-server, when it exists)")
-    parser.add_argument("--no-reference", action="store_true", help="leave ASP.NET Core out")
+    compare_hub.reference_arguments(parser)
     parser.add_argument("--reference-warmup-rounds", type=int, default=25,
                         help="rounds before each ASP.NET Core measurement (its JIT warms up)")
     args = parser.parse_args()

@@ -41,6 +41,13 @@ def hub_invocation_bytes(size):
                + "x" * size + '"]}\x1e')
 
 
+def reference_arguments(parser):
+    """--reference PATH and --no-reference, which reference_server_path() reads."""
+    parser.add_argument("--reference", type=Path, help="the ASP.NET Core reference server "
+                        "(default: BUILD_DIR/tests/reference/reference-server, when it exists)")
+    parser.add_argument("--no-reference", action="store_true", help="leave ASP.NET Core out")
+
+
 def reference_server_path(parser, args, program):
     """The ASP.NET Core reference server to measure (--reference, or the build's when it is there), or None:
     --no-reference, or not built (said on standard error)."""
@@ -63,9 +70,7 @@ def main():
     parser.add_argument("--warmup", type=float, default=1, help="seconds of load before each measurement")
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--idle", type=int, default=10000, help="idle connections for the memory figure (0: skip)")
-    parser.add_argument("--reference", type=Path, help="the ASP.NET Core reference server "
-                        "(default: BUILD_DIR/tests/reference/reference-server, when it exists)")
-    parser.add_argument("--no-reference", action="store_true", help="leave ASP.NET Core out")
+    reference_arguments(parser)
     parser.add_argument("--reference-warmup", type=float, default=5,
                         help="seconds of load before each ASP.NET Core measurement (its JIT warms up)")
     args = parser.parse_args()
