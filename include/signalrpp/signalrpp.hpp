@@ -117,6 +117,7 @@
 #include <signalrpp/server/jwt_hs256.hpp>
 #endif
 
+#include <signalrpp/protocol/binary_framing.hpp>
 #include <signalrpp/protocol/detail/envelope_scanner.hpp>
 #include <signalrpp/protocol/detail/message_fields.hpp>
 #include <signalrpp/protocol/detail/parse_object_record.hpp>
