@@ -332,7 +332,7 @@ private:
             timer_.expires_after(std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(opt_.seconds)));
             timer_.async_wait([this](const asio::error_code& ec) {
                 if (!ec) {
-                    end_window();
+                    end_window("echoes", "latency", "echoes", 0);
                 }
             });
         });
@@ -373,7 +373,7 @@ private:
 
     void next_round() {
         if (rounds_started_ == opt_.warmup_rounds + opt_.rounds) {
-            end_broadcast_window();
+            end_window("deliveries", "round", "rounds", connections_.size() * opt_.rounds);
             return;
         }
         if (rounds_started_ == opt_.warmup_rounds) {
@@ -382,43 +382,26 @@ private:
         start_round();
     }
 
-    void end_broadcast_window() {
+    // Ends the measured window: prints "window end", the count of what was `counted` ("echoes 123 in
+    // 5.000 s: 24.6 echoes/s") and the percentiles of what was `timed` ("latency p50 X us p99 Y us (123
+    // echoes)"), then stops: with an error if the count is not `expected` (0: if there was none).
+    void end_window(const char* counted, const char* timed, const char* samples, std::size_t expected) {
         recording_ = false;
-        const std::size_t deliveries = received_ - window_received_;
+        const std::size_t count = received_ - window_received_;
         const double elapsed = std::chrono::duration<double>(clock_type::now() - window_start_).count();
         print_line("window end");
         std::array<char, 128> line{};
-        std::snprintf(line.data(), line.size(), "deliveries %zu in %.3f s: %.1f deliveries/s", deliveries, elapsed,
-                      static_cast<double>(deliveries) / elapsed);
+        std::snprintf(line.data(), line.size(), "%s %zu in %.3f s: %.1f %s/s", counted, count, elapsed,
+                      static_cast<double>(count) / elapsed, counted);
         print_line(line.data());
-        if (deliveries != connections_.size() * opt_.rounds) {
-            std::fprintf(stderr, "ws-load: %zu deliveries in the window, expected %zu connections x %zu rounds\n",
-                         deliveries, connections_.size(), opt_.rounds);
+        if (expected == 0 ? count == 0 : count != expected) {
+            std::fprintf(stderr, "ws-load: %zu %s in the window, expected %s\n", count, counted,
+                         expected == 0 ? "some" : std::to_string(expected).c_str());
             stop(1);
             return;
         }
-        std::snprintf(line.data(), line.size(), "round p50 %.1f us p99 %.1f us (%zu rounds)", percentile(0.50),
-                      percentile(0.99), latencies_.size());
-        print_line(line.data());
-        stop(0);
-    }
-
-    void end_window() {
-        recording_ = false;
-        const std::size_t echoes = received_ - window_received_;
-        const double elapsed = std::chrono::duration<double>(clock_type::now() - window_start_).count();
-        print_line("window end");
-        std::array<char, 128> line{};
-        std::snprintf(line.data(), line.size(), "echoes %zu in %.3f s: %.1f echoes/s", echoes, elapsed,
-                      static_cast<double>(echoes) / elapsed);
-        print_line(line.data());
-        if (echoes == 0) {
-            std::fprintf(stderr, "ws-load: no echo in the window\n");
-            stop(1);
-            return;
-        }
-        std::snprintf(line.data(), line.size(), "latency p50 %.1f us p99 %.1f us (%zu echoes)", percentile(0.50),
-                      percentile(0.99), latencies_.size());
+        std::snprintf(line.data(), line.size(), "%s p50 %.1f us p99 %.1f us (%zu %s)", timed, percentile(0.50),
+                      percentile(0.99), latencies_.size(), samples);
         print_line(line.data());
         stop(0);
     }
