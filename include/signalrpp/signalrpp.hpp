@@ -118,6 +118,7 @@
 #endif
 
 #include <signalrpp/protocol/binary_framing.hpp>
+#include <signalrpp/protocol/detail/drop_handed_out.hpp>
 #include <signalrpp/protocol/detail/envelope_scanner.hpp>
 #include <signalrpp/protocol/detail/message_fields.hpp>
 #include <signalrpp/protocol/detail/parse_object_record.hpp>

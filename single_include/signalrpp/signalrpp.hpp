@@ -8228,6 +8228,32 @@ inline const json::value* parse_object_record(char* text, std::size_t size, json
 // than appended: the whole records in them are handed out where they are, without a copy, and only
 // what is left over (the start of a record) is copied in, by keep_lent(), before the bytes go away.
 
+// ---- begin signalrpp/protocol/detail/drop_handed_out.hpp
+// The framing readers' buffer upkeep (record_reader, length_prefixed_reader): each keeps the bytes it
+// received in a string, where unread bytes begin at `start` and the record or message handed out last,
+// `handed_out` bytes long, stays valid until the reader is next called.
+
+#include <cstddef>
+#include <string>
+
+namespace signalrpp::protocol::detail {
+
+/// Drops the record handed out last, and moves what remains to the front once that is worth it (more
+/// than 4 KiB consumed, and more than half the buffer): a copy then costs no more than the bytes read.
+inline void drop_handed_out(std::string& buffer, std::size_t& start, std::size_t& handed_out) {
+    start += handed_out;
+    handed_out = 0;
+    if (start == buffer.size()) {
+        buffer.clear();
+        start = 0;
+    } else if (start > 4096 && start * 2 > buffer.size()) {
+        buffer.erase(0, start);
+        start = 0;
+    }
+}
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/drop_handed_out.hpp
 
 #include <cstddef>
 #include <cstring>
@@ -8346,19 +8372,9 @@ private:
         return status::record;
     }
 
-    // Drops the record handed out last, and moves what remains to the front once it is worth it.
-    void compact() {
-        start_ += handed_out_;
-        handed_out_ = 0;
-        // (scanned_ counts from start_, which only moves past a record handed out, when it is reset.)
-        if (start_ == buffer_.size()) {
-            buffer_.clear();
-            start_ = 0;
-        } else if (start_ > 4096 && start_ * 2 > buffer_.size()) {
-            buffer_.erase(0, start_);
-            start_ = 0;
-        }
-    }
+    // Drops the record handed out last. (scanned_ counts from start_, which only moves past a record
+    // handed out, when it is reset.)
+    void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
 
     std::string buffer_;
     std::size_t start_ = 0;      // where unread bytes begin
@@ -14187,6 +14203,7 @@ private:
 // - A prefix longer than 5 bytes, or of 2 GiB or more, is malformed ("Messages over 2GB in size are not
 //   supported.", the reference's text); the connection must end.
 
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -14275,18 +14292,7 @@ public:
     }
 
 private:
-    // Drops the message handed out last, and moves what remains to the front once it is worth it.
-    void compact() {
-        start_ += handed_out_;
-        handed_out_ = 0;
-        if (start_ == buffer_.size()) {
-            buffer_.clear();
-            start_ = 0;
-        } else if (start_ > 4096 && start_ * 2 > buffer_.size()) {
-            buffer_.erase(0, start_);
-            start_ = 0;
-        }
-    }
+    void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
 
     std::string buffer_;
     std::size_t start_ = 0;      // where unread bytes begin

@@ -12,6 +12,8 @@
 // - A prefix longer than 5 bytes, or of 2 GiB or more, is malformed ("Messages over 2GB in size are not
 //   supported.", the reference's text); the connection must end.
 
+#include <signalrpp/protocol/detail/drop_handed_out.hpp>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -100,18 +102,7 @@ public:
     }
 
 private:
-    // Drops the message handed out last, and moves what remains to the front once it is worth it.
-    void compact() {
-        start_ += handed_out_;
-        handed_out_ = 0;
-        if (start_ == buffer_.size()) {
-            buffer_.clear();
-            start_ = 0;
-        } else if (start_ > 4096 && start_ * 2 > buffer_.size()) {
-            buffer_.erase(0, start_);
-            start_ = 0;
-        }
-    }
+    void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
 
     std::string buffer_;
     std::size_t start_ = 0;      // where unread bytes begin

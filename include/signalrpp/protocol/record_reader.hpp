@@ -11,6 +11,7 @@
 // what is left over (the start of a record) is copied in, by keep_lent(), before the bytes go away.
 
 #include <signalrpp/core/spare_buffer.hpp>
+#include <signalrpp/protocol/detail/drop_handed_out.hpp>
 
 #include <cstddef>
 #include <cstring>
@@ -129,19 +130,9 @@ private:
         return status::record;
     }
 
-    // Drops the record handed out last, and moves what remains to the front once it is worth it.
-    void compact() {
-        start_ += handed_out_;
-        handed_out_ = 0;
-        // (scanned_ counts from start_, which only moves past a record handed out, when it is reset.)
-        if (start_ == buffer_.size()) {
-            buffer_.clear();
-            start_ = 0;
-        } else if (start_ > 4096 && start_ * 2 > buffer_.size()) {
-            buffer_.erase(0, start_);
-            start_ = 0;
-        }
-    }
+    // Drops the record handed out last. (scanned_ counts from start_, which only moves past a record
+    // handed out, when it is reset.)
+    void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
 
     std::string buffer_;
     std::size_t start_ = 0;      // where unread bytes begin
