@@ -2873,17 +2873,113 @@ struct serializer<bytes> {
 // MessagePack mappings of the standard containers:
 //   std::optional<T>                        T, or nil for an empty optional
 //   std::vector<T>, std::array<T, N>        arrays (std::array: exactly N elements)
-//   std::map / std::unordered_map<std::string, T>   maps with str keys (a repeated key: the last one wins)
+//   std::map / std::unordered_map<std::string, T>   maps whose keys read as std::string does (str,
+//                                           UTF-8 checked; a repeated key: the last one wins)
 // std::vector<std::byte> (signalrpp::bytes) is the exception: a bin value, see bytes.hpp.
 // An array's element count is checked against the bytes left before anything is reserved for it.
 
+// ---- begin signalrpp/msgpack/scalars.hpp
+// MessagePack mappings of bool, numbers, enums and std::string, as ASP.NET Core's MessagePack hub
+// protocol maps their .NET counterparts:
+// - integers in their smallest encoding, read from any encoding and range-checked (300 does not read
+//   into a std::uint8_t); a float or double reads from a float32, a float64 or an integer, and a float
+//   only when the value is within its range;
+// - float as float32, double as float64 (NaN and the infinities included: MessagePack has them);
+// - enums as their integer values (ASP.NET Core's default resolver writes .NET enums as their names,
+//   which a C++ enum does not have: a .NET peer that exchanges enums with us must map them as numbers);
+// - std::string as str, its UTF-8 checked when read (a string read here may be written out as JSON).
+
+
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace signalrpp::msgpack {
+
+template <>
+struct serializer<bool> {
+    static bool read(reader& in, bool& out) { return in.read_bool(out); }
+    static void write(writer& out, bool v) { out.write_bool(v); }
+};
+
+template <signalrpp::detail::wire_integer T>
+struct serializer<T> {
+    static bool read(reader& in, T& out) { return in.read_integer(out); }
+    static void write(writer& out, T v) {
+        if constexpr (std::is_signed_v<T>) {
+            out.write_int(v);
+        } else {
+            out.write_uint(v);
+        }
+    }
+};
+
+template <std::floating_point T>
+struct serializer<T> {
+    static bool read(reader& in, T& out) {
+        double d = 0;
+        if (!in.read_double(d)) {
+            return false;
+        }
+        if constexpr (sizeof(T) < sizeof(double)) {
+            if (std::isfinite(d) && std::abs(d) > static_cast<double>(std::numeric_limits<T>::max())) {
+                return false;
+            }
+        }
+        out = static_cast<T>(d);
+        return true;
+    }
+    static void write(writer& out, T v) {
+        if constexpr (sizeof(T) <= sizeof(float)) {
+            out.write_float32(static_cast<float>(v));
+        } else {
+            out.write_float64(static_cast<double>(v));
+        }
+    }
+};
+
+// std::byte is an enum too, but alone it has no MessagePack form; signalrpp::bytes is bin (bytes.hpp).
+template <class T>
+    requires std::is_enum_v<T> && (!std::same_as<T, std::byte>)
+struct serializer<T> {
+    using underlying = std::underlying_type_t<T>;
+    static bool read(reader& in, T& out) {
+        underlying n{};
+        if (!serializer<underlying>::read(in, n)) {
+            return false;
+        }
+        out = static_cast<T>(n);
+        return true;
+    }
+    static void write(writer& out, T v) { serializer<underlying>::write(out, static_cast<underlying>(v)); }
+};
+
+template <>
+struct serializer<std::string> {
+    static bool read(reader& in, std::string& out) {
+        std::string_view s;
+        if (!in.read_string(s) || !utf8::valid(s)) {
+            return false;
+        }
+        out.assign(s);
+        return true;
+    }
+    static void write(writer& out, const std::string& v) { out.write_string(v); }
+};
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/scalars.hpp
 
 #include <array>
 #include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -2970,12 +3066,12 @@ struct string_keyed_serializer {
         }
         out.clear();
         for (std::size_t i = 0; i < count; ++i) {
-            std::string_view key;
+            std::string key;
             mapped_type item{};
-            if (!in.read_string(key) || !utf8::valid(key) || !msgpack::read(in, item)) {
+            if (!msgpack::read(in, key) || !msgpack::read(in, item)) {
                 return false;
             }
-            out.insert_or_assign(std::string(key), std::move(item));
+            out.insert_or_assign(std::move(key), std::move(item));
         }
         return true;
     }
@@ -3130,102 +3226,6 @@ struct serializer<raw_msgpack> {
 
 } // namespace signalrpp::msgpack
 // ---- end signalrpp/msgpack/raw_msgpack.hpp
-// ---- begin signalrpp/msgpack/scalars.hpp
-// MessagePack mappings of bool, numbers, enums and std::string, as ASP.NET Core's MessagePack hub
-// protocol maps their .NET counterparts:
-// - integers in their smallest encoding, read from any encoding and range-checked (300 does not read
-//   into a std::uint8_t); a float or double reads from a float32, a float64 or an integer, and a float
-//   only when the value is within its range;
-// - float as float32, double as float64 (NaN and the infinities included: MessagePack has them);
-// - enums as their integer values (ASP.NET Core's default resolver writes .NET enums as their names,
-//   which a C++ enum does not have: a .NET peer that exchanges enums with us must map them as numbers);
-// - std::string as str, its UTF-8 checked when read (a string read here may be written out as JSON).
-
-
-#include <cmath>
-#include <concepts>
-#include <cstddef>
-#include <cstdint>
-#include <limits>
-#include <string>
-#include <string_view>
-#include <type_traits>
-
-namespace signalrpp::msgpack {
-
-template <>
-struct serializer<bool> {
-    static bool read(reader& in, bool& out) { return in.read_bool(out); }
-    static void write(writer& out, bool v) { out.write_bool(v); }
-};
-
-template <signalrpp::detail::wire_integer T>
-struct serializer<T> {
-    static bool read(reader& in, T& out) { return in.read_integer(out); }
-    static void write(writer& out, T v) {
-        if constexpr (std::is_signed_v<T>) {
-            out.write_int(v);
-        } else {
-            out.write_uint(v);
-        }
-    }
-};
-
-template <std::floating_point T>
-struct serializer<T> {
-    static bool read(reader& in, T& out) {
-        double d = 0;
-        if (!in.read_double(d)) {
-            return false;
-        }
-        if constexpr (sizeof(T) < sizeof(double)) {
-            if (std::isfinite(d) && std::abs(d) > static_cast<double>(std::numeric_limits<T>::max())) {
-                return false;
-            }
-        }
-        out = static_cast<T>(d);
-        return true;
-    }
-    static void write(writer& out, T v) {
-        if constexpr (sizeof(T) <= sizeof(float)) {
-            out.write_float32(static_cast<float>(v));
-        } else {
-            out.write_float64(static_cast<double>(v));
-        }
-    }
-};
-
-// std::byte is an enum too, but alone it has no MessagePack form; signalrpp::bytes is bin (bytes.hpp).
-template <class T>
-    requires std::is_enum_v<T> && (!std::same_as<T, std::byte>)
-struct serializer<T> {
-    using underlying = std::underlying_type_t<T>;
-    static bool read(reader& in, T& out) {
-        underlying n{};
-        if (!serializer<underlying>::read(in, n)) {
-            return false;
-        }
-        out = static_cast<T>(n);
-        return true;
-    }
-    static void write(writer& out, T v) { serializer<underlying>::write(out, static_cast<underlying>(v)); }
-};
-
-template <>
-struct serializer<std::string> {
-    static bool read(reader& in, std::string& out) {
-        std::string_view s;
-        if (!in.read_string(s) || !utf8::valid(s)) {
-            return false;
-        }
-        out.assign(s);
-        return true;
-    }
-    static void write(writer& out, const std::string& v) { out.write_string(v); }
-};
-
-} // namespace signalrpp::msgpack
-// ---- end signalrpp/msgpack/scalars.hpp
 // ---- begin signalrpp/msgpack/time_point.hpp
 // std::chrono::system_clock::time_point as a MessagePack timestamp (extension -1), as .NET writes a
 // DateTime: seconds since 1970-01-01T00:00:00Z and nanoseconds, in the shortest of the three layouts.
@@ -14204,7 +14204,6 @@ private:
 //   supported.", the reference's text); the connection must end.
 
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14267,7 +14266,7 @@ public:
                 return status::malformed;
             }
         }
-        if (max_frame_size_ != 0 && length > max_frame_size_ - std::min(prefix, max_frame_size_)) {
+        if (max_frame_size_ != 0 && prefix + length > max_frame_size_) { // (length < 2^31: no overflow)
             return status::too_large;
         }
         if (available.size() - prefix < length) {

@@ -2,12 +2,13 @@
 // MessagePack mappings of the standard containers:
 //   std::optional<T>                        T, or nil for an empty optional
 //   std::vector<T>, std::array<T, N>        arrays (std::array: exactly N elements)
-//   std::map / std::unordered_map<std::string, T>   maps with str keys (a repeated key: the last one wins)
+//   std::map / std::unordered_map<std::string, T>   maps whose keys read as std::string does (str,
+//                                           UTF-8 checked; a repeated key: the last one wins)
 // std::vector<std::byte> (signalrpp::bytes) is the exception: a bin value, see bytes.hpp.
 // An array's element count is checked against the bytes left before anything is reserved for it.
 
-#include <signalrpp/core/utf8.hpp>
 #include <signalrpp/msgpack/bytes.hpp>
+#include <signalrpp/msgpack/scalars.hpp>
 #include <signalrpp/msgpack/serializer.hpp>
 
 #include <array>
@@ -15,7 +16,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -102,12 +102,12 @@ struct string_keyed_serializer {
         }
         out.clear();
         for (std::size_t i = 0; i < count; ++i) {
-            std::string_view key;
+            std::string key;
             mapped_type item{};
-            if (!in.read_string(key) || !utf8::valid(key) || !msgpack::read(in, item)) {
+            if (!msgpack::read(in, key) || !msgpack::read(in, item)) {
                 return false;
             }
-            out.insert_or_assign(std::string(key), std::move(item));
+            out.insert_or_assign(std::move(key), std::move(item));
         }
         return true;
     }

@@ -14,7 +14,6 @@
 
 #include <signalrpp/protocol/detail/drop_handed_out.hpp>
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -77,7 +76,7 @@ public:
                 return status::malformed;
             }
         }
-        if (max_frame_size_ != 0 && length > max_frame_size_ - std::min(prefix, max_frame_size_)) {
+        if (max_frame_size_ != 0 && prefix + length > max_frame_size_) { // (length < 2^31: no overflow)
             return status::too_large;
         }
         if (available.size() - prefix < length) {
