@@ -124,12 +124,20 @@
 #include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/handshake.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
+#include <signalrpp/protocol/hub_protocol.hpp>
 #include <signalrpp/protocol/json_hub_parser.hpp>
+#include <signalrpp/protocol/json_hub_protocol.hpp>
 #include <signalrpp/protocol/json_hub_reader.hpp>
 #include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/protocol/protocol_choice.hpp>
 #include <signalrpp/protocol/protocol_error.hpp>
 #include <signalrpp/protocol/raw_message.hpp>
+#include <signalrpp/protocol/record_framing.hpp>
 #include <signalrpp/protocol/record_reader.hpp>
+#include <signalrpp/protocol/serialized_message.hpp>
+#include <signalrpp/protocol/value_mappings.hpp>
+#include <signalrpp/protocol/value_ref.hpp>
+#include <signalrpp/protocol/wire_value.hpp>
 
 #include <signalrpp/reflect/dispatch_table.hpp>
 #include <signalrpp/reflect/hub_description.hpp>

@@ -1,4 +1,4 @@
-// expect: SIGNALRPP_HUB: a parameter of 'take' has no JSON mapping
+// expect: SIGNALRPP_HUB: a parameter of 'take' has no mapping
 #include <signalrpp/signalrpp.hpp>
 
 struct opaque {};

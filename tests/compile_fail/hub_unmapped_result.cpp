@@ -1,4 +1,4 @@
-// expect: SIGNALRPP_HUB: the result of 'give' has no JSON mapping
+// expect: SIGNALRPP_HUB: the result of 'give' has no mapping
 #include <signalrpp/signalrpp.hpp>
 
 struct opaque {};

@@ -48,6 +48,9 @@ struct fuzz_hub {
 SIGNALRPP_HUB(fuzz_hub, echo, add, take, raw, fail, counter, upload);
 
 struct null_sink : signalrpp::reflect::invocation_sink {
+    const signalrpp::protocol::hub_protocol& protocol() const noexcept override {
+        return signalrpp::protocol::json_protocol();
+    }
     void send(std::string) override {}
     void open_result_stream(std::shared_ptr<signalrpp::reflect::result_stream_state>) override {}
     void open_upload(std::string_view, std::shared_ptr<signalrpp::reflect::upload_channel_base>) override {}
@@ -69,11 +72,11 @@ void walk(const signalrpp::protocol::hub_message& m) {
                 }
             }
             if constexpr (std::is_same_v<T, stream_item_message>) {
-                (void)signalrpp::json::raw_json(*msg.item);
+                (void)signalrpp::json::raw_json(*msg.item.json());
             }
             if constexpr (std::is_same_v<T, completion_message>) {
-                if (msg.result) {
-                    (void)signalrpp::json::raw_json(*msg.result);
+                if (msg.result.present()) {
+                    (void)signalrpp::json::raw_json(*msg.result.json());
                 }
             }
         },
@@ -107,7 +110,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (mode == 0) {
             handshake_request request;
             if (parse_handshake_request(text.data(), text.size(), document, request, error)) {
-                (void)json_protocol_refusal(request);
+                const hub_protocol* accepted[] = {&json_protocol()};
+                (void)choose_protocol(request, accepted, mode == 0);
             }
         } else {
             handshake_response response;

@@ -16,6 +16,9 @@ struct greeter_hub {
 SIGNALRPP_HUB(greeter_hub, (greet, "Greet"));
 
 struct no_sink : signalrpp::reflect::invocation_sink {
+    const signalrpp::protocol::hub_protocol& protocol() const noexcept override {
+        return signalrpp::protocol::json_protocol();
+    }
     void send(std::string) override {}
     void open_result_stream(std::shared_ptr<signalrpp::reflect::result_stream_state>) override {}
     void open_upload(std::string_view, std::shared_ptr<signalrpp::reflect::upload_channel_base>) override {}

@@ -1,4 +1,6 @@
 #include <signalrpp/protocol/handshake.hpp>
+#include <signalrpp/protocol/json_hub_protocol.hpp>
+#include <signalrpp/protocol/protocol_choice.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -62,11 +64,15 @@ TEST_CASE("a handshake request with wrong types or bad JSON is refused") {
     CHECK(parse_request("[]").error.message == "Unexpected JSON Token Type 'Array'. Expected a JSON Object.");
 }
 
-TEST_CASE("the JSON protocol accepts versions up to 2 and nothing but json") {
-    CHECK_FALSE(protocol::json_protocol_refusal({"json", 1}));
-    CHECK_FALSE(protocol::json_protocol_refusal({"json", 2}));
-    CHECK(protocol::json_protocol_refusal({"json", 3}) == "The server does not support version 3 of the 'json' protocol.");
-    CHECK(protocol::json_protocol_refusal({"messagepack", 1}) == "The protocol 'messagepack' is not supported.");
+TEST_CASE("the handshake chooses an accepted protocol by name, up to its version") {
+    const protocol::hub_protocol* json_only[] = {&protocol::json_protocol()};
+    CHECK(protocol::choose_protocol({"json", 1}, json_only, true).protocol == &protocol::json_protocol());
+    CHECK(protocol::choose_protocol({"json", 2}, json_only, false).protocol == &protocol::json_protocol());
+    const auto too_new = protocol::choose_protocol({"json", 3}, json_only, true);
+    CHECK(too_new.protocol == nullptr);
+    CHECK(too_new.refusal == "The server does not support version 3 of the 'json' protocol.");
+    CHECK(protocol::choose_protocol({"messagepack", 1}, json_only, true).refusal ==
+          "The protocol 'messagepack' is not supported.");
 }
 
 TEST_CASE("handshake responses are written and read") {

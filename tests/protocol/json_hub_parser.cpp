@@ -77,11 +77,11 @@ TEST_CASE("completion with a result, a null result, an error, or nothing") {
     p = parse(R"({"type":3,"invocationId":"1","error":"boom"})");
     REQUIRE(p->status == parse_status::message);
     CHECK(p->as<protocol::completion_message>().error == "boom");
-    CHECK(p->as<protocol::completion_message>().result == nullptr);
+    CHECK_FALSE(p->as<protocol::completion_message>().result.present());
 
     p = parse(R"({"type":3,"invocationId":"1"})");
     REQUIRE(p->status == parse_status::message);
-    CHECK(p->as<protocol::completion_message>().result == nullptr);
+    CHECK_FALSE(p->as<protocol::completion_message>().result.present());
     CHECK_FALSE(p->as<protocol::completion_message>().error);
 }
 

@@ -39,8 +39,8 @@ inline std::string describe_parse(std::string_view record, parse_way way) {
         return "ignored";
     }
     std::string d = "message " + std::to_string(static_cast<int>(protocol::type_of(message)));
-    const auto value = [](const signalrpp::json::value* v) {
-        return v ? signalrpp::json::raw_json(*v).text() : std::string("<none>");
+    const auto value = [](const auto& v) {
+        return v.json() ? signalrpp::json::raw_json(*v.json()).text() : std::string("<none>");
     };
     std::visit(
         [&](const auto& m) {

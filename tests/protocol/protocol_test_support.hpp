@@ -45,5 +45,7 @@ inline std::string error_of(std::string_view record) {
 inline std::string text_of(const signalrpp::json::value* v) {
     return v ? signalrpp::json::raw_json(*v).text() : std::string("<none>");
 }
+inline std::string text_of(const signalrpp::protocol::wire_value& v) { return text_of(v.json()); }
+inline std::string text_of(const signalrpp::protocol::wire_list& v) { return text_of(v.json()); }
 
 } // namespace protocol_test

@@ -3,6 +3,7 @@
 // pending on an io_context, and records every message sent back, in order.
 
 #include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/protocol/json_hub_protocol.hpp>
 #include <signalrpp/protocol/json_hub_reader.hpp>
 #include <signalrpp/reflect/hub_dispatcher.hpp>
 
@@ -29,6 +30,7 @@ struct recording_sink : reflect::invocation_sink {
     std::vector<std::shared_ptr<reflect::result_stream_state>> streams;
     std::map<std::string, std::shared_ptr<reflect::upload_channel_base>, std::less<>> uploads;
 
+    const protocol::hub_protocol& protocol() const noexcept override { return protocol::json_protocol(); }
     void send(std::string message) override {
         std::string_view rest = message;
         while (!rest.empty()) {

@@ -109,7 +109,7 @@ std::string end_of(std::string_view id) {
 bool push(signalrpp::reflect::upload_channel_base& channel, const char* json) {
     signalrpp::json::document doc;
     doc.Parse(json);
-    return channel.push(doc);
+    return channel.push(signalrpp::protocol::wire_value(&doc));
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 #pragma once
 // client_proxy: calls a client method on the connections a send_target names (ASP.NET Core's
-// IClientProxy). send() serializes the Invocation once and queues the same bytes on every connection
-// it reaches; it does not wait, and a connection that cannot take the message (closing, or too far
+// IClientProxy). send() writes the Invocation once per hub protocol among the connections it reaches
+// (protocol::serialized_message) and queues the same bytes on each of them; it does not wait, and a connection that cannot take the message (closing, or too far
 // behind: see transport::connection::send) just misses it. Thread-safe.
 //
 // single_client_proxy, for one connection, can also invoke() a client method and await its result
@@ -13,9 +13,10 @@
 #include <signalrpp/hub/hub_connection.hpp>
 #include <signalrpp/hub/hub_shared_state.hpp>
 #include <signalrpp/hub/send_target.hpp>
-#include <signalrpp/json/mappings.hpp>
-#include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/protocol/serialized_message.hpp>
+#include <signalrpp/protocol/value_mappings.hpp>
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,15 +30,10 @@ public:
         : shared_(std::move(shared)), target_(std::move(target)) {}
 
     /// Calls `method` with `args` on every connection of the target; returns how many it was queued for.
-    template <json::mapped... Args>
+    template <hub_value... Args>
     std::size_t send(std::string_view method, const Args&... args) const {
-        std::string text;
-        protocol::write_invocation(text, protocol::invocation_header{{}, method}, args...);
-        return send_serialized(std::make_shared<const std::string>(std::move(text)));
-    }
-
-    /// Queues an already serialized message (with its record separator) on every connection of the target.
-    std::size_t send_serialized(const std::shared_ptr<const std::string>& message) const {
+        const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
+        protocol::serialized_message message(protocol::invocation_header{{}, method}, values);
         return shared_->registry.send(target_, message);
     }
 
@@ -60,7 +56,7 @@ public:
     /// Calls `method` on the client and awaits its result as T (void: just its completion). Throws
     /// hub_exception with the client's error, or when the connection does not exist or goes away, or
     /// after hub_options::client_result_timeout.
-    template <class T, json::mapped... Args>
+    template <class T, hub_value... Args>
     asio::awaitable<T> invoke(std::string_view method, const Args&... args) const {
         if (const auto caller = caller_.lock()) {
             if (caller->in_on_connected()) {
@@ -73,7 +69,8 @@ public:
             throw hub_exception("Connection '" + id_ + "' does not exist.");
         }
         std::string text; // the id comes later, from the connection (hub_connection::start_client_invocation)
-        protocol::write_invocation(text, protocol::invocation_header{{}, method}, args...);
+        const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
+        target->protocol().write_invocation(text, protocol::invocation_header{{}, method}, values);
         return detail::await_client_result<T>(std::move(target), std::move(text),
                                               shared_->options.client_result_timeout);
     }

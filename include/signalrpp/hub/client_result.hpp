@@ -9,7 +9,7 @@
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/hub_exception.hpp>
 #include <signalrpp/hub/hub_connection.hpp>
-#include <signalrpp/json/serializer.hpp>
+#include <signalrpp/protocol/wire_value.hpp>
 
 #include <asio/error.hpp>
 #include <asio/post.hpp>
@@ -51,7 +51,7 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, s
     }
     target->start_client_invocation(
         std::move(message), state.get(),
-        [state](const json::value* result, std::optional<std::string_view> error) {
+        [state](const protocol::wire_value& result, std::optional<std::string_view> error) {
             {
                 std::lock_guard lock(state->mutex);
                 state->done = true;
@@ -59,10 +59,10 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, s
                     state->error.emplace(*error);
                 } else if constexpr (!std::is_void_v<T>) {
                     T value{};
-                    if (result != nullptr && json::read(*result, value)) {
+                    if (result.present() && result.read(value)) {
                         state->value.emplace(std::move(value));
                     } else {
-                        state->error.emplace(result == nullptr ? "Client didn't provide a result."
+                        state->error.emplace(!result.present() ? "Client didn't provide a result."
                                                                : "Error trying to deserialize result to the expected type.");
                     }
                 }

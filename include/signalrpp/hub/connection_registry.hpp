@@ -7,6 +7,7 @@
 // unknown connection id is ignored; a connection leaves all its groups when it is removed.
 
 #include <signalrpp/hub/send_target.hpp>
+#include <signalrpp/protocol/serialized_message.hpp>
 #include <signalrpp/transport/connection.hpp>
 
 #include <algorithm>
@@ -26,12 +27,20 @@ class connection_registry {
 public:
     using connection_ptr = std::shared_ptr<transport::connection>;
 
-    /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state).
-    void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {}) {
+    /// A connection a send reaches, with the hub protocol it speaks (null for a persistent connection).
+    struct recipient {
+        connection_ptr connection;
+        const protocol::hub_protocol* protocol = nullptr;
+    };
+
+    /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state);
+    /// `protocol`: the hub protocol it speaks, if it is a hub connection.
+    void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {},
+             const protocol::hub_protocol* protocol = nullptr) {
         std::lock_guard lock(mutex_);
         const std::string_view id = c->id(); // the key views the id inside the connection the entry holds
         auto& e = entries_.try_emplace(id).first->second; // (ids are unique: a fresh entry)
-        e = entry{std::move(c), std::move(state), std::move(user_id), {}};
+        e = entry{std::move(c), std::move(state), std::move(user_id), {}, protocol};
         if (!e.user_id.empty()) {
             users_[e.user_id].insert(&e);
         }
@@ -90,13 +99,13 @@ public:
     }
 
     /// The connections `target` names, each once.
-    std::vector<connection_ptr> resolve(const send_target& target) const {
-        std::vector<connection_ptr> out;
+    std::vector<recipient> resolve(const send_target& target) const {
+        std::vector<recipient> out;
         std::lock_guard lock(mutex_);
         const auto take = [&](const entry& e) {
             const auto& id = e.connection->id();
             if (std::find(target.excluded.begin(), target.excluded.end(), id) == target.excluded.end()) {
-                out.push_back(e.connection);
+                out.push_back({e.connection, e.protocol});
             }
         };
         switch (target.what) {
@@ -129,8 +138,12 @@ public:
         }
         }
         if (target.names.size() > 1) { // several groups or users may name a connection twice
-            std::sort(out.begin(), out.end());
-            out.erase(std::unique(out.begin(), out.end()), out.end());
+            const auto by_connection = [](const recipient& a, const recipient& b) { return a.connection < b.connection; };
+            const auto same_connection = [](const recipient& a, const recipient& b) {
+                return a.connection == b.connection;
+            };
+            std::sort(out.begin(), out.end(), by_connection);
+            out.erase(std::unique(out.begin(), out.end(), same_connection), out.end());
         }
         return out;
     }
@@ -139,8 +152,21 @@ public:
     std::size_t send(const send_target& target, const std::shared_ptr<const std::string>& payload,
                      bool binary = false) const {
         std::size_t queued = 0;
-        for (const auto& c : resolve(target)) {
-            queued += c->send(transport::outbound_message(payload, binary)) ? 1 : 0;
+        for (const auto& r : resolve(target)) {
+            queued += r.connection->send(transport::outbound_message(payload, binary)) ? 1 : 0;
+        }
+        return queued;
+    }
+
+    /// Queues `message` on every hub connection `target` names, each in its protocol's bytes (written
+    /// once per protocol); returns how many took it.
+    std::size_t send(const send_target& target, protocol::serialized_message& message) const {
+        std::size_t queued = 0;
+        for (const auto& r : resolve(target)) {
+            if (r.protocol != nullptr) {
+                const auto& bytes = message.bytes(*r.protocol);
+                queued += r.connection->send(transport::outbound_message(bytes, r.protocol->binary())) ? 1 : 0;
+            }
         }
         return queued;
     }
@@ -156,6 +182,7 @@ private:
         std::shared_ptr<void> state;
         std::string user_id;
         std::vector<std::string> groups; // the groups it is in, to leave them when it goes
+        const protocol::hub_protocol* protocol = nullptr;
     };
 
     // Group or user name -> its connections (entries' addresses are stable in an unordered_map).

@@ -18,11 +18,10 @@
 #include <signalrpp/hub/hub_caller_context.hpp>
 #include <signalrpp/hub/hub_instance.hpp>
 #include <signalrpp/hub/hub_shared_state.hpp>
-#include <signalrpp/json/insitu_document.hpp>
 #include <signalrpp/protocol/handshake.hpp>
-#include <signalrpp/protocol/json_hub_parser.hpp>
-#include <signalrpp/protocol/json_hub_writer.hpp>
-#include <signalrpp/protocol/record_reader.hpp>
+#include <signalrpp/protocol/hub_protocol.hpp>
+#include <signalrpp/protocol/protocol_choice.hpp>
+#include <signalrpp/protocol/record_framing.hpp>
 #include <signalrpp/reflect/invocation_errors.hpp>
 #include <signalrpp/reflect/invocation_sink.hpp>
 #include <signalrpp/transport/connection.hpp>
@@ -56,12 +55,12 @@ public:
     using clock = std::chrono::steady_clock;
     /// How a client result arrives: the result (null for none) or the client's error. Called on the
     /// connection's strand; the views are valid during the call only.
-    using result_callback = std::function<void(const json::value* result, std::optional<std::string_view> error)>;
+    using result_callback = std::function<void(const protocol::wire_value& result, std::optional<std::string_view> error)>;
 
     hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
         : shared_(std::move(shared)), context_(std::move(c)),
-          records_(shared_->options.maximum_receive_message_size), started_(clock::now()),
-          last_received_(started_) {}
+          framing_(std::make_unique<protocol::record_framing>(shared_->options.maximum_receive_message_size)),
+          started_(clock::now()), last_received_(started_) {}
 
     /// Gives the connection its hub object (made after the connection, as it refers to the context).
     void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
@@ -70,17 +69,20 @@ public:
     const std::shared_ptr<transport::connection>& connection() const noexcept { return context_.connection(); }
     const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
 
+    /// The hub protocol the client chose; set once by the handshake, before the connection is registered.
+    const protocol::hub_protocol& protocol() const noexcept override { return *protocol_; }
+
     // ----- From the connection handler --------------------------------------------------------
 
     /// Bytes from the client.
     void receive(std::string_view data) {
-        receive_with([&] { records_.append(data); });
+        receive_with([&] { framing_->append(data); });
     }
 
     /// Bytes from the client that may be changed during the call: whole messages in them are parsed
     /// there, not copied first.
     void receive_in_place(std::span<char> data) {
-        receive_with([&] { records_.lend(data); });
+        receive_with([&] { framing_->lend(data); });
     }
 
     /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
@@ -104,7 +106,7 @@ public:
         }
         const std::string gone = "Connection '" + connection()->id() + "' disconnected.";
         for (auto& [id, pending] : results) {
-            pending.done(nullptr, gone);
+            pending.done({}, gone);
         }
         if (!hub_connected_) { // no handshake, or on_connected failed or had not finished
             shared_->registry.remove(connection()->id());
@@ -133,15 +135,15 @@ public:
     }
 
     /// The Close message to send when the connection is closed from outside the hub protocol (the
-    /// server stopping, context().abort()): once the handshake is done, `{"type":7,"allowReconnect":true}`
-    /// as ASP.NET Core sends when the transport ends under a connection, or `{"type":7}` after abort();
+    /// server stopping, context().abort()): once the handshake is done, a Close with allowReconnect
+    /// as ASP.NET Core sends when the transport ends under a connection, or a plain Close after abort();
     /// nothing if the hub is closing it itself (it sent its own Close), or over long polling.
     std::string closing_message() const {
         const phase p = phase_published_.load(std::memory_order_acquire);
         std::string close;
         // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
         if ((p == phase::connecting || p == phase::running) && !long_polling()) {
-            protocol::write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
+            protocol_->write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
         }
         return close;
     }
@@ -187,7 +189,7 @@ public:
             case action::ping:
                 if (self->phase_ == phase::running) {
                     std::string ping;
-                    protocol::write_ping(ping);
+                    self->protocol_->write_ping(ping);
                     self->send_records(std::move(ping));
                 }
                 break;
@@ -206,7 +208,7 @@ public:
         asio::dispatch(connection()->get_executor(), [self = shared_from_this(), message = std::move(message), owner,
                                                       done = std::move(done)]() mutable {
             if (self->phase_ == phase::ended) {
-                done(nullptr, "Connection '" + self->connection()->id() + "' disconnected.");
+                done({}, "Connection '" + self->connection()->id() + "' disconnected.");
                 return;
             }
             auto& a = self->act();
@@ -214,7 +216,7 @@ public:
             do {
                 id = self->shared_->next_server_invocation_id();
             } while (a.uploads.contains(id)); // (the counter never repeats an id of its own)
-            protocol::set_invocation_id(message, id);
+            self->protocol_->set_invocation_id(message, id);
             a.pending_results.emplace(std::move(id), pending_result{owner, std::move(done)});
             self->send_records(std::move(message));
         });
@@ -266,11 +268,14 @@ public:
     }
 
 private:
-    // Queues hub messages for the client: records, which may share a transport message with those
-    // queued next (outbound_message::records).
+    // Queues hub messages for the client: whole messages, which may share a transport message with
+    // those queued next (outbound_message::records). Binary for a binary protocol; a refused
+    // handshake's response, with no protocol, is text.
     void send_records(std::string messages) {
-        connection()->send(transport::outbound_message::records(std::move(messages)));
+        connection()->send(transport::outbound_message::records(std::move(messages), binary()));
     }
+
+    bool binary() const noexcept { return protocol_ != nullptr && protocol_->binary(); }
 
     enum class phase { handshake, connecting, running, closing, ended };
 
@@ -323,10 +328,6 @@ private:
         }
     }
 
-    static json::insitu_document& document() {
-        thread_local json::insitu_document d;
-        return d;
-    }
 
     std::size_t active_invocations() const noexcept { return running_ - released_; }
 
@@ -355,7 +356,7 @@ private:
         received_.store(true, std::memory_order_relaxed); // (the heartbeat stamps it: no clock read here)
         add_to_records();
         pump();
-        records_.keep_lent();
+        framing_->keep_lent();
         apply_backpressure();
     }
 
@@ -373,19 +374,21 @@ private:
             }
             char* text = nullptr;
             std::size_t size = 0;
-            const auto s = records_.next(text, size);
-            if (s == protocol::record_reader::status::incomplete) {
-                if (records_.buffered() == 0) {
-                    records_.release_memory();
+            const auto s = framing_->next(text, size);
+            if (s == protocol::message_framing::status::incomplete) {
+                if (framing_->buffered() == 0) {
+                    framing_->release_memory();
                 }
                 release_activity_if_idle();
                 return;
             }
-            if (s == protocol::record_reader::status::too_large) {
+            if (s != protocol::message_framing::status::message) {
                 if (phase_ == phase::handshake) {
                     refuse_handshake("Handshake was canceled.");
+                } else if (s == protocol::message_framing::status::too_large) {
+                    close_with_error(protocol::message_too_large_error(framing_->max_message_size()), true);
                 } else {
-                    close_with_error(protocol::message_too_large_error(records_.max_record_size()), true);
+                    close_with_error(framing_->malformed_error(), true);
                 }
                 return;
             }
@@ -393,7 +396,7 @@ private:
                 handshake(text, size);
                 continue;
             }
-            // A message that may have to wait is copied first (parsing destroys the text).
+            // A message that may have to wait is copied first (parsing may change it: hub_protocol.hpp).
             if (active_invocations() >= max_parallel() || any_upload_full()) {
                 std::string copy(text, size);
                 if (!process(text, size)) {
@@ -416,7 +419,7 @@ private:
     // the peer is then held back by TCP), and reads again once the pile is handled.
     void apply_backpressure() {
         const std::size_t limit = std::max<std::size_t>(64 * 1024, shared_->options.maximum_receive_message_size);
-        const bool pause = holding() && records_.buffered() >= limit && phase_ == phase::running;
+        const bool pause = holding() && framing_->buffered() >= limit && phase_ == phase::running;
         if (pause != receive_paused_) {
             receive_paused_ = pause;
             connection()->pause_receiving(pause);
@@ -435,19 +438,28 @@ private:
     void handshake(char* text, std::size_t size) {
         protocol::handshake_request request;
         protocol::protocol_error error;
-        if (!protocol::parse_handshake_request(text, size, document(), request, error)) {
+        if (!protocol::read_handshake_request(text, size, request, error)) {
             refuse_handshake(reflect::detail::with_detail("An unexpected error occurred during connection handshake.",
                                                           detailed(), error.exception_type, error.message));
             return;
         }
-        if (const auto refusal = protocol::json_protocol_refusal(request)) {
-            refuse_handshake(*refusal);
+        const bool binary_transport = connection()->transport() != transport::server_sent_events;
+        auto choice = protocol::choose_protocol(request, shared_->options.protocols, binary_transport);
+        if (choice.protocol == nullptr) {
+            refuse_handshake(choice.refusal);
             return;
         }
+        protocol_ = choice.protocol;
+        // (In the protocol's transfer format, as ASP.NET Core sets it before answering: binary frames for
+        // MessagePack over WebSockets.)
         std::string response;
         protocol::write_handshake_response(response);
         send_records(std::move(response));
-        shared_->registry.add(connection(), context_.user_id(), shared_from_this());
+        // What followed the handshake is the protocol's to frame.
+        const std::string rest = framing_->take_buffered();
+        framing_ = protocol_->make_framing(shared_->options.maximum_receive_message_size);
+        framing_->append(rest);
+        shared_->registry.add(connection(), context_.user_id(), shared_from_this(), protocol_);
         set_phase(phase::connecting);
         for (const auto& filter : shared_->options.filters) {
             filter->on_connected(context_);
@@ -496,7 +508,7 @@ private:
 
     void send_close(std::optional<std::string_view> error, bool allow_reconnect) {
         std::string close;
-        protocol::write_close(close, error, allow_reconnect);
+        protocol_->write_close(close, error, allow_reconnect);
         send_records(std::move(close));
         set_phase(phase::closing);
         connection()->close();
@@ -518,7 +530,7 @@ private:
     bool process(char* text, std::size_t size) {
         protocol::hub_message message;
         protocol::protocol_error error;
-        const auto parsed = protocol::parse_hub_message(text, size, document(), message, error);
+        const auto parsed = protocol_->parse(text, size, message, error);
         if (parsed == protocol::parse_status::error) {
             close_with_error(error, true);
             return true;
@@ -541,7 +553,7 @@ private:
         if (found->second->full()) {
             return false;
         }
-        if (!found->second->push(*m.item)) {
+        if (!found->second->push(m.item)) {
             uploads.erase(found); // the item did not bind: the stream has ended
         }
         return true;
@@ -615,8 +627,8 @@ private:
         // Answers `call` with `error` instead of invoking it (nothing for a call without an id).
         const auto refuse = [&](const std::string& error) {
             if (!call.invocation_id.empty()) {
-                protocol::write_completion_error(out, call.invocation_id, error);
-                connection()->send_records(out);
+                protocol_->write_completion_error(out, call.invocation_id, error);
+                connection()->send_records(out, binary());
             }
             return true;
         };
@@ -659,7 +671,7 @@ private:
         dispatching_ = false;
         auto record = std::move(current_); // null unless the method opened streams
         if (!out.empty()) {
-            connection()->send_records(out);
+            connection()->send_records(out, binary());
         }
         if (result.finished()) {
             finish(record.get(), target);
@@ -770,7 +782,8 @@ private:
     std::shared_ptr<hub_shared_state> shared_;
     hub_caller_context context_;
     std::unique_ptr<detail::hub_instance> hub_;
-    protocol::record_reader records_;
+    std::unique_ptr<protocol::message_framing> framing_; // the handshake's, then the protocol's
+    const protocol::hub_protocol* protocol_ = nullptr;    // chosen by the handshake
     const clock::time_point started_;
 
     phase phase_ = phase::handshake;

@@ -29,9 +29,6 @@ struct handshake_response {
     std::optional<std::string> error; ///< set: the server refused the connection, and why
 };
 
-inline constexpr std::string_view json_protocol_name = "json";
-inline constexpr int json_protocol_max_version = 2;
-
 /// Parses the handshake request record of `size` bytes at `text`, NUL-terminated (modified in place).
 inline bool parse_handshake_request(char* text, std::size_t size, json::insitu_document& document,
                                     handshake_request& out, protocol_error& error) {
@@ -71,6 +68,12 @@ inline bool parse_handshake_request(char* text, std::size_t size, json::insitu_d
     return true;
 }
 
+/// parse_handshake_request with a parse document of the thread's own (the server's side).
+inline bool read_handshake_request(char* text, std::size_t size, handshake_request& out, protocol_error& error) {
+    thread_local json::insitu_document document;
+    return parse_handshake_request(text, size, document, out, error);
+}
+
 /// Parses the handshake response record of `size` bytes at `text`, NUL-terminated (modified in place);
 /// the client side.
 inline bool parse_handshake_response(char* text, std::size_t size, json::insitu_document& document,
@@ -96,18 +99,6 @@ inline bool parse_handshake_response(char* text, std::size_t size, json::insitu_
         }
     }
     return true;
-}
-
-/// Why the JSON hub protocol refuses `request`, or nothing if it accepts it (the server's handshake check).
-inline std::optional<std::string> json_protocol_refusal(const handshake_request& request) {
-    if (request.protocol != json_protocol_name) {
-        return signalrpp::detail::concat({"The protocol '", request.protocol, "' is not supported."});
-    }
-    if (request.version > json_protocol_max_version) {
-        return signalrpp::detail::concat({"The server does not support version ", std::to_string(request.version),
-                                          " of the '", request.protocol, "' protocol."});
-    }
-    return std::nullopt;
 }
 
 /// Appends a handshake request record.

@@ -1,13 +1,17 @@
 #pragma once
-// The hub protocol's messages (types 1 to 9), as the reader hands them out. They are views: strings
-// and JSON values point into the reader's buffer and stay valid until the reader is used again.
-// Writing goes through the json_hub_writer functions instead, which take C++ values directly.
+// The hub protocol's messages (types 1 to 9), as a hub_protocol reads them, whatever the format. They
+// are views: strings and values point into the bytes the message was read from and stay valid as long
+// as those bytes. Values are wire_values, bound to C++ types by whoever handles the message. Writing goes
+// through the hub_protocol instead, which takes C++ values directly (value_ref).
 
 #include <signalrpp/json/value.hpp>
+#include <signalrpp/msgpack/reader.hpp>
+#include <signalrpp/protocol/wire_value.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <variant>
 
@@ -26,24 +30,30 @@ enum class message_type : int {
 };
 
 /// The `headers` of a message: string names to string values (checked when read). Empty when absent.
+/// A JSON object, or a MessagePack map's entries.
 class header_map {
 public:
     header_map() = default;
     explicit header_map(const json::value* object) noexcept : object_(object) {}
+    /// `count` entries of str keys and str values (the reader checked them), one after another.
+    static header_map msgpack(std::size_t count, std::string_view entries) noexcept {
+        header_map h;
+        h.count_ = count;
+        h.entries_ = entries;
+        return h;
+    }
 
-    std::size_t size() const noexcept { return object_ ? object_->MemberCount() : 0; }
+    std::size_t size() const noexcept { return object_ ? object_->MemberCount() : count_; }
     bool empty() const noexcept { return size() == 0; }
 
     /// The value of header `name` (the last one, if repeated), compared exactly.
-    std::optional<std::string_view> find(std::string_view name) const noexcept {
+    std::optional<std::string_view> find(std::string_view name) const {
         std::optional<std::string_view> found;
-        if (object_) {
-            for (const auto& member : object_->GetObject()) {
-                if (std::string_view(member.name.GetString(), member.name.GetStringLength()) == name) {
-                    found = std::string_view(member.value.GetString(), member.value.GetStringLength());
-                }
+        for_each([&](std::string_view n, std::string_view v) {
+            if (n == name) {
+                found = v;
             }
-        }
+        });
         return found;
     }
 
@@ -55,35 +65,67 @@ public:
                 f(std::string_view(member.name.GetString(), member.name.GetStringLength()),
                   std::string_view(member.value.GetString(), member.value.GetStringLength()));
             }
+            return;
+        }
+        msgpack::reader in(entries_);
+        for (std::size_t i = 0; i < count_; ++i) {
+            std::string_view name;
+            std::string_view value;
+            if (!in.read_string(name) || !in.read_string(value)) {
+                return; // (cannot happen: checked when read)
+            }
+            f(name, value);
         }
     }
 
 private:
     const json::value* object_ = nullptr;
+    std::size_t count_ = 0;
+    std::string_view entries_;
 };
 
-/// A JSON array of strings (checked when read), such as `streamIds`. Empty when absent.
+/// A list of strings (checked when read), such as `streamIds`: a JSON array, or a MessagePack array's
+/// elements. Empty when absent.
 class string_list {
 public:
     string_list() = default;
     explicit string_list(const json::value* array) noexcept : array_(array) {}
+    /// `count` str values (the reader checked them), one after another.
+    static string_list msgpack(std::size_t count, std::string_view elements) noexcept {
+        string_list l;
+        l.count_ = count;
+        l.elements_ = elements;
+        return l;
+    }
 
-    std::size_t size() const noexcept { return array_ ? array_->Size() : 0; }
+    std::size_t size() const noexcept { return array_ ? array_->Size() : count_; }
     bool empty() const noexcept { return size() == 0; }
     std::string_view operator[](std::size_t i) const noexcept {
-        const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
-        return {s.GetString(), s.GetStringLength()};
+        if (array_) {
+            const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
+            return {s.GetString(), s.GetStringLength()};
+        }
+        msgpack::reader in(elements_);
+        std::string_view s;
+        for (std::size_t k = 0; k <= i; ++k) {
+            if (!in.read_string(s)) {
+                return {}; // (cannot happen: checked when read)
+            }
+        }
+        return s;
     }
 
 private:
     const json::value* array_ = nullptr;
+    std::size_t count_ = 0;
+    std::string_view elements_;
 };
 
 /// Type 1: call `target` with `arguments`. No invocation id: the caller wants no Completion.
 struct invocation_message {
     std::string_view invocation_id;
     std::string_view target;
-    const json::value* arguments = nullptr; // a JSON array
+    wire_list arguments;
     string_list stream_ids;                 // ids of the client-to-server streams this call takes
     header_map headers;
 };
@@ -92,7 +134,7 @@ struct invocation_message {
 struct stream_invocation_message {
     std::string_view invocation_id;
     std::string_view target;
-    const json::value* arguments = nullptr;
+    wire_list arguments;
     string_list stream_ids;
     header_map headers;
 };
@@ -100,7 +142,7 @@ struct stream_invocation_message {
 /// Type 2: one item of a stream (server-to-client results, or a client-to-server stream by its id).
 struct stream_item_message {
     std::string_view invocation_id;
-    const json::value* item = nullptr;
+    wire_value item;
     header_map headers;
 };
 
@@ -108,7 +150,7 @@ struct stream_item_message {
 struct completion_message {
     std::string_view invocation_id;
     std::optional<std::string_view> error;
-    const json::value* result = nullptr; // null pointer: no result (a JSON null result is a value)
+    wire_value result; // absent: no result (a null result is a value)
     header_map headers;
 };
 
@@ -135,6 +177,27 @@ struct ack_message {
 /// Type 9: stateful reconnect: the messages that follow start at `sequence_id`.
 struct sequence_message {
     std::int64_t sequence_id = 0;
+};
+
+/// What reading one message gave.
+enum class parse_status {
+    message, ///< the message was read
+    ignored, ///< a message type this implementation does not know: skip it, as the reference does
+    error,   ///< the error says what is wrong; the connection must end
+};
+
+/// One message header to write.
+struct header {
+    std::string_view name;
+    std::string_view value;
+};
+
+/// What starts an Invocation or StreamInvocation besides its arguments.
+struct invocation_header {
+    std::string_view invocation_id;                  ///< empty: no Completion wanted (Invocation only)
+    std::string_view target;                         ///< the method to call
+    std::span<const std::string_view> stream_ids{};  ///< client-to-server streams passed to the method
+    std::span<const header> headers{};
 };
 
 using hub_message = std::variant<invocation_message, stream_item_message, completion_message,

@@ -23,12 +23,6 @@
 
 namespace signalrpp::protocol {
 
-enum class parse_status {
-    message, ///< `out` holds the message
-    ignored, ///< a message type this implementation does not know: skip it, as the reference does
-    error,   ///< `error` says what is wrong; the connection must end
-};
-
 namespace detail {
 
 inline std::string_view view_of(const json::value& s) noexcept {
@@ -139,9 +133,10 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
             return missing("target");
         }
         if (streaming) {
-            out = stream_invocation_message{invocation_id, *f.target, f.arguments, string_list(f.stream_ids), headers};
+            out = stream_invocation_message{invocation_id, *f.target, wire_list(f.arguments), string_list(f.stream_ids),
+                                            headers};
         } else {
-            out = invocation_message{invocation_id, *f.target, f.arguments, string_list(f.stream_ids), headers};
+            out = invocation_message{invocation_id, *f.target, wire_list(f.arguments), string_list(f.stream_ids), headers};
         }
         return {};
     }
@@ -152,7 +147,7 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
         if (!f.item) {
             return missing("item");
         }
-        out = stream_item_message{invocation_id, f.item, headers};
+        out = stream_item_message{invocation_id, wire_value(f.item), headers};
         return {};
     case static_cast<int>(message_type::completion): {
         if (invocation_id.empty()) {
@@ -161,7 +156,7 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
         if (f.error && f.result) {
             return "The 'error' and 'result' properties are mutually exclusive.";
         }
-        completion_message m{invocation_id, std::nullopt, f.result, headers};
+        completion_message m{invocation_id, std::nullopt, wire_value(f.result), headers};
         if (f.error) {
             m.error = *f.error;
         }

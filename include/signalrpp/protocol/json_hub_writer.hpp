@@ -1,7 +1,8 @@
 #pragma once
 // Writes JSON hub protocol messages, each appended to a std::string with its record separator, as
 // ASP.NET Core writes them: properties in the order type, headers, invocationId, then the rest.
-// Arguments, items and results are C++ values with a JSON mapping (json/serializer.hpp).
+// Arguments, items and results are C++ values with a JSON mapping (json/serializer.hpp), passed as
+// value_refs. These are the JSON protocol's own writers: everything else writes through hub_protocol.
 // If writing a value throws (a NaN, say), the string is left as it was and the exception propagates.
 
 #include <signalrpp/json/mappings.hpp>
@@ -10,7 +11,9 @@
 #include <signalrpp/json/value.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
 #include <signalrpp/protocol/record_reader.hpp>
+#include <signalrpp/protocol/value_ref.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -22,20 +25,6 @@
 #include <type_traits>
 
 namespace signalrpp::protocol {
-
-/// One message header to write.
-struct header {
-    std::string_view name;
-    std::string_view value;
-};
-
-/// What starts an Invocation or StreamInvocation besides its arguments.
-struct invocation_header {
-    std::string_view invocation_id;                  ///< empty: no Completion wanted (Invocation only)
-    std::string_view target;                         ///< the method to call
-    std::span<const std::string_view> stream_ids{};  ///< client-to-server streams passed to the method
-    std::span<const header> headers{};
-};
 
 namespace detail {
 
@@ -102,19 +91,18 @@ public:
     }
 
     /// Appends `v` as a JSON value.
-    template <class T>
-    void value(const T& v) {
-        if constexpr (std::is_same_v<T, std::string>) {
-            json::append_quoted(out_, v); // what json::write would write, without the writer
+    void value(value_ref v) {
+        if (const std::string* s = v.string()) {
+            json::append_quoted(out_, *s); // what json::write would write, without the writer
         } else {
             json::string_output output(out_);
             json::writer_lease lease(output);
-            json::write(lease.get(), v);
+            v.write(lease.get());
         }
     }
 
-    template <std::size_t N, class T>
-    void value(const char (&key_name)[N], const T& v) {
+    template <std::size_t N>
+    void value(const char (&key_name)[N], value_ref v) {
         key(key_name);
         value(v);
     }
@@ -157,22 +145,19 @@ void append_pieces(std::string& out, const Pieces&... pieces) {
     ((std::memcpy(p, piece(pieces).data(), piece(pieces).size()), p += piece(pieces).size()), ...);
 }
 
-template <class... Args>
-void write_call(std::string& out, message_type type, const invocation_header& h, const Args&... args) {
+inline void write_call(std::string& out, message_type type, const invocation_header& h,
+                       std::span<const value_ref> args) {
     message_writer m(out, type, h.headers);
     m.invocation_id(h.invocation_id);
     m.string("target", h.target);
     m.key("arguments");
     m.literal("[");
-    [[maybe_unused]] std::size_t written = 0; // (unused for a call without arguments)
-    (
-        [&] {
-            if (written++ > 0) {
-                m.literal(",");
-            }
-            m.value(args);
-        }(),
-        ...);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (i > 0) {
+            m.literal(",");
+        }
+        m.value(args[i]);
+    }
     m.literal("]");
     if (!h.stream_ids.empty()) {
         m.key("streamIds");
@@ -191,9 +176,13 @@ void write_call(std::string& out, message_type type, const invocation_header& h,
 } // namespace detail
 
 /// Type 1: `{"type":1,"invocationId":..,"target":..,"arguments":[..],"streamIds":[..]}`.
-template <json::mapped... Args>
+inline void write_invocation(std::string& out, const invocation_header& h, std::span<const value_ref> args) {
+    detail::write_call(out, message_type::invocation, h, args);
+}
+template <hub_value... Args>
 void write_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    detail::write_call(out, message_type::invocation, h, args...);
+    const std::array<value_ref, sizeof...(Args)> values{value_ref(args)...};
+    write_invocation(out, h, std::span<const value_ref>(values));
 }
 
 /// Gives an Invocation that write_invocation wrote without an id (no Completion wanted) the id
@@ -207,15 +196,18 @@ inline void set_invocation_id(std::string& message, std::string_view invocation_
 }
 
 /// Type 4: a streaming call (the client side; servers never send it).
-template <json::mapped... Args>
+inline void write_stream_invocation(std::string& out, const invocation_header& h, std::span<const value_ref> args) {
+    detail::write_call(out, message_type::stream_invocation, h, args);
+}
+template <hub_value... Args>
 void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    detail::write_call(out, message_type::stream_invocation, h, args...);
+    const std::array<value_ref, sizeof...(Args)> values{value_ref(args)...};
+    write_stream_invocation(out, h, std::span<const value_ref>(values));
 }
 
 /// Type 2: one stream item.
-template <json::mapped T>
-void write_stream_item(std::string& out, std::string_view invocation_id, const T& item,
-                       std::span<const header> headers = {}) {
+inline void write_stream_item(std::string& out, std::string_view invocation_id, value_ref item,
+                              std::span<const header> headers = {}) {
     detail::message_writer m(out, message_type::stream_item, headers);
     m.invocation_id(invocation_id);
     m.value("item", item);
@@ -223,12 +215,11 @@ void write_stream_item(std::string& out, std::string_view invocation_id, const T
 }
 
 /// Type 3 with a result: what an invocation of a method returning a value gets.
-template <json::mapped T>
-void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
-    if constexpr (std::is_same_v<T, std::string>) {
-        if (!invocation_id.empty() && detail::plain(invocation_id) && detail::plain(result)) {
+inline void write_completion_result(std::string& out, std::string_view invocation_id, value_ref result) {
+    if (const std::string* s = result.string()) {
+        if (!invocation_id.empty() && detail::plain(invocation_id) && detail::plain(*s)) {
             detail::append_pieces(out, R"({"type":3,"invocationId":")", invocation_id, R"(","result":")",
-                                  std::string_view(result), detail::string_end);
+                                  std::string_view(*s), detail::string_end);
             return;
         }
     }

@@ -99,6 +99,17 @@ public:
 
     std::size_t max_record_size() const noexcept { return max_record_size_; }
 
+    /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
+    std::string take_buffered() {
+        keep_lent();
+        compact();
+        std::string rest = buffer_.substr(start_);
+        buffer_.clear();
+        start_ = 0;
+        scanned_ = 0;
+        return rest;
+    }
+
     /// Gives the buffer's memory back (to the thread's spare) when nothing is buffered: an idle
     /// connection holds none.
     void release_memory() {

@@ -18,7 +18,7 @@
 
 #include <signalrpp/core/ascii.hpp>
 #include <signalrpp/core/detail/preprocessor.hpp>
-#include <signalrpp/json/mappings.hpp>
+#include <signalrpp/protocol/value_mappings.hpp>
 #include <signalrpp/reflect/method_traits.hpp>
 
 #include <boost/hana/tuple.hpp>
@@ -55,7 +55,7 @@ constexpr bool result_supported() {
     if constexpr (Streaming) {
         return std::is_void_v<Result>;
     } else {
-        return std::is_void_v<Result> || json::mapped<Result>;
+        return std::is_void_v<Result> || hub_value<Result>;
     }
 }
 
@@ -107,14 +107,14 @@ constexpr bool wire_names_unique() {
                 return ::signalrpp::reflect::invalid_method{std::string_view{wire_name}};                             \
             } else {                                                                                                  \
                 static_assert(signalrpp_traits::arguments_mapped, "SIGNALRPP_HUB: a parameter of '" #member         \
-                                                                  "' has no JSON mapping (describe its type with "   \
+                                                                  "' has no mapping (describe its type with "        \
                                                                   "SIGNALRPP_DEFINE_TYPE or specialize "             \
-                                                                  "signalrpp::json::serializer)");                   \
+                                                                  "serializer<T> in signalrpp's json or msgpack)");    \
                 static_assert(signalrpp_traits::count(::signalrpp::reflect::parameter_source::result_stream) <= 1, \
                               "SIGNALRPP_HUB: '" #member "' takes more than one stream_writer");                    \
                 static_assert(::signalrpp::reflect::detail::result_supported<typename signalrpp_traits::result,     \
                                                                              signalrpp_traits::is_streaming>(),     \
-                              "SIGNALRPP_HUB: the result of '" #member "' has no JSON mapping, or '" #member         \
+                              "SIGNALRPP_HUB: the result of '" #member "' has no mapping, or '" #member              \
                               "' streams (takes a stream_writer) and does not return void or "                       \
                               "asio::awaitable<void>");                                                              \
                 return ::signalrpp::reflect::method_ref<&signalrpp_hub::member>{std::string_view{wire_name}};       \

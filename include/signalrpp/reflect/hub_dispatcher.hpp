@@ -2,7 +2,6 @@
 // dispatch(): runs one client call on a hub object: finds the method by its wire name (any case) and
 // hands over to its invoker, or answers that the method does not exist.
 
-#include <signalrpp/protocol/json_hub_writer.hpp>
 #include <signalrpp/reflect/dispatch_table.hpp>
 #include <signalrpp/reflect/invocation.hpp>
 #include <signalrpp/reflect/invocation_errors.hpp>
@@ -23,7 +22,7 @@ dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, con
     const auto* method = dispatch_table<Hub>::find(call.target);
     if (method == nullptr) {
         if (!call.invocation_id.empty()) {
-            protocol::write_completion_error(out, call.invocation_id, unknown_method_error(call.target));
+            sink->protocol().write_completion_error(out, call.invocation_id, unknown_method_error(call.target));
         }
         return {};
     }

@@ -3,7 +3,6 @@
 // that shape its answers, and what it hands back.
 
 #include <signalrpp/core/asio_coroutines.hpp>
-#include <signalrpp/json/value.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
 
 
@@ -17,7 +16,7 @@ struct invocation {
     bool streaming = false;                 ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
     std::string_view invocation_id;         ///< empty: the client wants no answer
     std::string_view target;                ///< the method's wire name, any case
-    const json::value* arguments = nullptr; ///< a JSON array
+    protocol::wire_list arguments;          ///< as the hub protocol read them
     protocol::string_list stream_ids;       ///< client-to-server streams, in parameter order
 
     static invocation from(const protocol::invocation_message& m) noexcept {

@@ -4,6 +4,7 @@
 // runtime about the streams an invocation opens. The hub runtime implements it for each connection;
 // tests implement it to watch. Called on the connection's strand only.
 
+#include <signalrpp/protocol/hub_protocol.hpp>
 #include <signalrpp/reflect/upload_channel.hpp>
 
 #include <memory>
@@ -24,7 +25,10 @@ class invocation_sink {
 public:
     virtual ~invocation_sink() = default;
 
-    /// A whole serialized message (with its separator) for the caller.
+    /// The hub protocol the caller speaks: what the messages for it are written with.
+    virtual const protocol::hub_protocol& protocol() const noexcept = 0;
+
+    /// Whole messages (framing included), written with protocol(), for the caller.
     virtual void send(std::string message) = 0;
 
     /// The invocation is a stream: items go out through `stream` until the method returns.

@@ -1,5 +1,5 @@
 #pragma once
-// invoke_signature<Traits>: binds a call's JSON arguments to a method's parameters, checks the call
+// invoke_signature<Traits>: binds a call's arguments to a method's parameters, checks the call
 // against the method (counts, streaming or not), calls it and shapes its result into the Completion,
 // StreamItems and end of stream the caller gets -- each with ASP.NET Core's error texts.
 //
@@ -9,8 +9,7 @@
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/spare_buffer.hpp>
-#include <signalrpp/json/mappings.hpp>
-#include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/protocol/value_mappings.hpp>
 #include <signalrpp/reflect/invocation.hpp>
 #include <signalrpp/reflect/invocation_errors.hpp>
 #include <signalrpp/reflect/invocation_sink.hpp>
@@ -57,14 +56,14 @@ enum class refusal { argument_type, argument_count, streaming_method, non_stream
     case refusal::non_streaming_method: error = non_streaming_method_called_error(c.target); break;
     case refusal::stream_count: error = stream_count_error(c.target, got, expected); break;
     }
-    protocol::write_completion_error(ctx.out, c.invocation_id, error);
+    ctx.sink->protocol().write_completion_error(ctx.out, c.invocation_id, error);
 }
 
 // Answers a call whose method threw (call inside the catch block).
-[[gnu::noinline]] inline void answer_exception(std::string& out, std::string_view invocation_id,
-                                               std::string_view target, bool detailed) {
+[[gnu::noinline]] inline void answer_exception(const protocol::hub_protocol& protocol, std::string& out,
+                                               std::string_view invocation_id, std::string_view target, bool detailed) {
     if (!invocation_id.empty()) {
-        protocol::write_completion_error(out, invocation_id, method_exception_error(target, detailed));
+        protocol.write_completion_error(out, invocation_id, method_exception_error(target, detailed));
     }
 }
 
@@ -108,13 +107,13 @@ struct bound_strings {};
 // Reading one parameter's type, kept out of line: compiled and optimized once per type, not again in
 // every signature that has a parameter of that type (compile time per method; see the bench).
 template <class T>
-[[gnu::noinline]] bool read_parameter(const json::value& in, T& out) {
+[[gnu::noinline]] bool read_parameter(const protocol::wire_value& in, T& out) {
     if constexpr (std::is_same_v<T, std::string>) {
-        if (in.IsString() && in.GetStringLength() > out.capacity()) {
+        if (in.string_length() > out.capacity()) {
             signalrpp::detail::spare_strings<bound_strings>::take(out); // (out is a new parameter: no storage)
         }
     }
-    return json::read(in, out);
+    return in.read(out);
 }
 
 // Gives the storage of a string parameter or result back for the next call's arguments.
@@ -133,11 +132,11 @@ void give_back_parameters(Parameters& params) noexcept {
 // Reads the provided arguments into their parameters, in order; false at the first that does not fit.
 // Arguments past the parameters are not read (the count check reports them).
 template <class Traits, std::size_t... K>
-bool bind_arguments(const json::value& args, typename Traits::parameters& params, std::index_sequence<K...>) {
-    const std::size_t provided = args.Size();
-    return ((K >= provided || read_parameter(args[static_cast<rapidjson::SizeType>(K)],
-                                             std::get<Traits::argument_positions[K]>(params))) &&
-            ...);
+bool bind_arguments(const protocol::wire_list& args, typename Traits::parameters& params, std::index_sequence<K...>) {
+    const std::size_t provided = args.size();
+    [[maybe_unused]] auto values = args.values(); // (unused for a method without arguments)
+    // (A fold over && reads left to right: the values in order.)
+    return ((K >= provided || read_parameter(values.next(), std::get<Traits::argument_positions[K]>(params))) && ...);
 }
 
 template <class Traits, std::size_t... K>
@@ -169,21 +168,22 @@ std::shared_ptr<result_stream_state> open_result_stream(typename Traits::paramet
 // The Completion of a method that returned normally (`result` unused for void methods); out of line
 // for the same reason as read_parameter.
 template <class Result, class Value>
-[[gnu::noinline]] void write_result(std::string& out, std::string_view invocation_id, const Value& result) {
+[[gnu::noinline]] void write_result(const protocol::hub_protocol& protocol, std::string& out,
+                                    std::string_view invocation_id, const Value& result) {
     if constexpr (std::is_void_v<Result>) {
-        protocol::write_completion_void(out, invocation_id);
+        protocol.write_completion_void(out, invocation_id);
     } else {
-        protocol::write_completion_result(out, invocation_id, result);
+        protocol.write_completion_result(out, invocation_id, result);
     }
 }
 
 // The end of a stream: an empty Completion, or an error if it failed (and was not cancelled).
-inline void write_stream_end(std::string& out, const result_stream_state& stream, std::string_view target,
-                             bool failed, bool detailed) {
+inline void write_stream_end(const protocol::hub_protocol& protocol, std::string& out,
+                             const result_stream_state& stream, std::string_view target, bool failed, bool detailed) {
     if (!failed || stream.cancelled) {
-        protocol::write_completion_empty(out, stream.invocation_id);
+        protocol.write_completion_empty(out, stream.invocation_id);
     } else {
-        protocol::write_completion_error(out, stream.invocation_id,
+        protocol.write_completion_error(out, stream.invocation_id,
                                          stream.items_written == 0 ? method_exception_error(target, detailed)
                                                                    : stream_exception_error(detailed));
     }
@@ -201,16 +201,16 @@ asio::awaitable<void> run_async(typename Traits::hub_type& hub, thunk<Traits> ca
         if constexpr (std::is_void_v<typename Traits::result>) {
             co_await call(hub, params);
             if (!invocation_id.empty()) {
-                write_result<void>(out, invocation_id, no_value{});
+                write_result<void>(sink->protocol(), out, invocation_id, no_value{});
             }
         } else {
             const auto result = co_await call(hub, params);
             if (!invocation_id.empty()) {
-                write_result<typename Traits::result>(out, invocation_id, result);
+                write_result<typename Traits::result>(sink->protocol(), out, invocation_id, result);
             }
         }
     } catch (...) {
-        answer_exception(out, invocation_id, target, detailed);
+        answer_exception(sink->protocol(), out, invocation_id, target, detailed);
     }
     if (!out.empty()) {
         sink->send(std::move(out));
@@ -225,9 +225,9 @@ asio::awaitable<void> run_async_stream(typename Traits::hub_type& hub, thunk<Tra
     std::string out;
     try {
         co_await call(hub, params);
-        write_stream_end(out, *stream, target, false, detailed);
+        write_stream_end(sink->protocol(), out, *stream, target, false, detailed);
     } catch (...) {
-        write_stream_end(out, *stream, target, true, detailed);
+        write_stream_end(sink->protocol(), out, *stream, target, true, detailed);
     }
     sink->send(std::move(out));
 }
@@ -244,12 +244,12 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
     typename traits::parameters params{};
 
     using detail::refusal;
-    if (!detail::bind_arguments<traits>(*c.arguments, params, std::make_index_sequence<traits::argument_count>{})) {
+    if (!detail::bind_arguments<traits>(c.arguments, params, std::make_index_sequence<traits::argument_count>{})) {
         detail::refuse(ctx, c, refusal::argument_type);
         return {};
     }
-    if (c.arguments->Size() != traits::argument_count) {
-        detail::refuse(ctx, c, refusal::argument_count, c.arguments->Size(), traits::argument_count);
+    if (c.arguments.size() != traits::argument_count) {
+        detail::refuse(ctx, c, refusal::argument_count, c.arguments.size(), traits::argument_count);
         return {};
     }
     if (c.streaming != traits::is_streaming) {
@@ -273,9 +273,9 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
             std::string out;
             try {
                 call(hub, params);
-                detail::write_stream_end(out, *stream, c.target, false, detailed);
+                detail::write_stream_end(ctx.sink->protocol(), out, *stream, c.target, false, detailed);
             } catch (...) {
-                detail::write_stream_end(out, *stream, c.target, true, detailed);
+                detail::write_stream_end(ctx.sink->protocol(), out, *stream, c.target, true, detailed);
             }
             ctx.sink->send(std::move(out));
             return {};
@@ -288,17 +288,18 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
             if constexpr (std::is_void_v<typename traits::result>) {
                 call(hub, params);
                 if (answer) {
-                    detail::write_result<void>(ctx.out, c.invocation_id, detail::no_value{});
+                    detail::write_result<void>(ctx.sink->protocol(), ctx.out, c.invocation_id, detail::no_value{});
                 }
             } else {
                 auto result = call(hub, params);
                 if (answer) {
-                    detail::write_result<typename traits::result>(ctx.out, c.invocation_id, result);
+                    detail::write_result<typename traits::result>(ctx.sink->protocol(), ctx.out, c.invocation_id,
+                                                                  result);
                 }
                 detail::give_back(result);
             }
         } catch (...) {
-            detail::answer_exception(ctx.out, c.invocation_id, c.target, detailed);
+            detail::answer_exception(ctx.sink->protocol(), ctx.out, c.invocation_id, c.target, detailed);
         }
         detail::give_back_parameters(params);
         return {};

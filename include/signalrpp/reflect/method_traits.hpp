@@ -4,7 +4,7 @@
 // (stream_reader<T>), or as the sink of a server-to-client stream (stream_writer<T>).
 
 #include <signalrpp/core/asio_coroutines.hpp>
-#include <signalrpp/json/serializer.hpp>
+#include <signalrpp/protocol/wire_value.hpp>
 
 
 #include <array>
@@ -111,10 +111,10 @@ struct method_signature {
     static constexpr auto result_stream_positions =
         positions_of<result_stream_count>(sources_of<Params...>, parameter_source::result_stream);
 
-    // Every argument parameter must be readable from JSON.
+    // Every argument parameter must be readable from a hub protocol.
     static constexpr bool arguments_mapped =
         ((stream_item_of<std::remove_cvref_t<Params>>::source != parameter_source::argument ||
-          json::mapped<std::remove_cvref_t<Params>>) &&
+          hub_value<std::remove_cvref_t<Params>>) &&
          ...);
 };
 

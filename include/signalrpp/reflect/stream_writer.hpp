@@ -12,8 +12,7 @@
 // sends nothing, and an operation the method is awaiting is cancelled. Not thread-safe: use it from
 // the invocation's coroutine.
 
-#include <signalrpp/json/serializer.hpp>
-#include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/protocol/value_ref.hpp>
 #include <signalrpp/reflect/invocation_sink.hpp>
 
 #include <memory>
@@ -35,7 +34,7 @@ public:
             return false;
         }
         std::string message;
-        protocol::write_stream_item(message, state_->invocation_id, item);
+        sink_->protocol().write_stream_item(message, state_->invocation_id, item);
         sink_->send(std::move(message));
         ++state_->items_written;
         return true;

@@ -4,7 +4,7 @@
 // once full() (ASP.NET Core's StreamBufferCapacity, 10 by default). Used on one strand only.
 
 #include <signalrpp/core/asio_coroutines.hpp>
-#include <signalrpp/json/serializer.hpp>
+#include <signalrpp/protocol/wire_value.hpp>
 
 #include <asio/error.hpp>
 #include <asio/steady_timer.hpp>
@@ -24,7 +24,7 @@ public:
     virtual ~upload_channel_base() = default;
 
     /// Binds and queues one item; false if it does not hold the item type (the stream then ends).
-    virtual bool push(const json::value& item) = 0;
+    virtual bool push(const protocol::wire_value& item) = 0;
 
     /// The client ended the stream: cleanly, or with its error text.
     virtual void complete(std::optional<std::string> error = std::nullopt) = 0;
@@ -46,12 +46,12 @@ public:
 
     explicit upload_channel(std::size_t capacity = default_capacity) : capacity_(capacity) {}
 
-    bool push(const json::value& item) override {
+    bool push(const protocol::wire_value& item) override {
         if (done_) {
             return false;
         }
         T value{};
-        if (!json::read(item, value)) {
+        if (!item.read(value)) {
             complete(std::nullopt);
             return false;
         }

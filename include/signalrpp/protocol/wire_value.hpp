@@ -1,0 +1,122 @@
+#pragma once
+// The values a hub message carries (arguments, a stream item, a result), as the hub protocol read them:
+// a JSON value or the bytes of one MessagePack value, not bound to any C++ type yet. Everything above
+// protocol/ binds them through read() here, without knowing the format: the format-neutral face of the
+// two mappings (json::serializer<T>, msgpack::serializer<T>).
+//
+// A hub_value is a C++ type with a mapping in either format, usually both (SIGNALRPP_DEFINE_TYPE gives
+// both from one field list). Reading a value in a format the type has no mapping for fails like a
+// value of the wrong type; writing one throws unmapped_type_error (see value_ref.hpp).
+
+#include <signalrpp/json/serializer.hpp>
+#include <signalrpp/msgpack/serializer.hpp>
+
+#include <cstddef>
+#include <string_view>
+
+namespace signalrpp {
+
+/// A type one of the hub protocols can carry.
+template <class T>
+concept hub_value = json::mapped<T> || msgpack::mapped<T>;
+
+} // namespace signalrpp
+
+namespace signalrpp::protocol {
+
+/// One value as read: JSON, MessagePack, or absent. A view, valid as long as the message it is in.
+class wire_value {
+public:
+    wire_value() = default;
+    explicit wire_value(const json::value* v) noexcept : json_(v) {}
+    /// The bytes of exactly one whole MessagePack value (the reader checked it).
+    static wire_value msgpack(std::string_view value) noexcept {
+        wire_value v;
+        v.msgpack_ = value;
+        return v;
+    }
+
+    bool present() const noexcept { return json_ != nullptr || msgpack_.data() != nullptr; }
+    const json::value* json() const noexcept { return json_; }
+    std::string_view msgpack_bytes() const noexcept { return msgpack_; }
+
+    /// The length of the value if it is a string, else 0: room to make before binding it.
+    std::size_t string_length() const noexcept {
+        if (json_ != nullptr) {
+            return json_->IsString() ? json_->GetStringLength() : 0;
+        }
+        msgpack::reader in(msgpack_);
+        std::string_view s;
+        return in.next_kind() == msgpack::kind::string && in.read_string(s) ? s.size() : 0;
+    }
+
+    /// Binds the value to `out`; false if it is absent or does not hold a T.
+    template <hub_value T>
+    bool read(T& out) const {
+        if (json_ != nullptr) {
+            if constexpr (json::mapped<T>) {
+                return json::read(*json_, out);
+            }
+            return false;
+        }
+        if constexpr (msgpack::mapped<T>) {
+            return msgpack_.data() != nullptr && msgpack::from_bytes(msgpack_, out);
+        }
+        return false;
+    }
+
+private:
+    const json::value* json_ = nullptr;
+    std::string_view msgpack_;
+};
+
+/// A list of values (a call's arguments): a JSON array, or a MessagePack array's elements.
+class wire_list {
+public:
+    wire_list() = default;
+    explicit wire_list(const json::value* array) noexcept : json_(array) {}
+    /// `count` whole MessagePack values, one after another, in `elements` (the reader checked them).
+    static wire_list msgpack(std::size_t count, std::string_view elements) noexcept {
+        wire_list l;
+        l.count_ = count;
+        l.msgpack_ = elements;
+        return l;
+    }
+
+    std::size_t size() const noexcept { return json_ != nullptr ? json_->Size() : count_; }
+    bool empty() const noexcept { return size() == 0; }
+    const json::value* json() const noexcept { return json_; }
+
+    /// Reads the values in order, each one once.
+    class cursor {
+    public:
+        explicit cursor(const wire_list& list) noexcept : list_(list), msgpack_(list.msgpack_) {}
+
+        /// The next value; absent past the end.
+        wire_value next() {
+            if (index_ >= list_.size()) {
+                return {};
+            }
+            ++index_;
+            if (list_.json_ != nullptr) {
+                return wire_value(&(*list_.json_)[static_cast<rapidjson::SizeType>(index_ - 1)]);
+            }
+            std::string_view value;
+            return msgpack_.read_raw(value) ? wire_value::msgpack(value) : wire_value{};
+        }
+
+    private:
+        const wire_list& list_;
+        msgpack::reader msgpack_;
+        std::size_t index_ = 0;
+    };
+
+    cursor values() const noexcept { return cursor(*this); }
+
+private:
+    const json::value* json_ = nullptr;
+    std::size_t count_ = 0;
+    std::string_view msgpack_;
+};
+
+} // namespace signalrpp::protocol
