@@ -1,17 +1,29 @@
 #!/usr/bin/env python3
 """Compile time of a translation unit defining a hub with 1, 8, 32 and 64 methods (issue 3's figure:
-at most 50 ms of marginal cost per method with g++ -O2, growing linearly). Each method has its own
-signature mix (strings, numbers, a struct, vectors, optional, an awaitable), and the unit instantiates
-dispatch, so every method's invoker is compiled. Prints the median compiler CPU time of 5 compiles per size.
+at most 50 ms of marginal cost per method with g++ -O2, growing linearly). The unit instantiates
+dispatch, so every method's invoker is compiled, and it is compiled with both hub protocols: a call's
+protocol is chosen at run time (the sink's), so each parameter type is read, and each result type
+written, in JSON and in MessagePack. The unit asserts that every type it uses has both mappings, so
+that neither format's code can silently drop out of the figure. Prints the median compiler CPU time of
+5 compiles per size and the largest peak compiler memory.
 
-    python3 bench/hub_compile_time.py [--cxx g++] [--runs 5] [--sizes 1,8,32,64] [--distinct]
+    python3 bench/hub_compile_time.py [--cxx g++] [--runs 5] [--sizes 1,8,32,64]
+                                      [--signatures repeating|distinct|types] [--distinct]
 
-By default the methods cycle through 8 signatures (so most methods repeat a signature); with --distinct
-every method has a signature of its own: 1 to 3 parameters drawn from int, std::string, double, bool
-and std::int64_t, returning its first parameter.
+The methods' signatures (--signatures):
+- repeating (the default): the methods cycle through 8 signatures (strings, numbers, a struct, vectors,
+  optional, an awaitable, a map, bytes), so most methods repeat a signature: past 8 methods each adds
+  only its own call thunk, the signature's code being compiled once (reflect/method_invoker.hpp);
+- distinct (or --distinct): every method has a signature of its own, 1 to 3 parameters drawn from int,
+  std::string, double, bool and std::int64_t, returning its first parameter: each adds its signature's
+  binding code, the types' readers and writers being shared;
+- types: every method takes and returns a described struct of its own (SIGNALRPP_DEFINE_TYPE, three
+  fields), so each adds its signature and its type's readers and writers in both formats -- the most a
+  method can cost, and the share the second protocol grows.
 """
 
 import argparse
+import itertools
 import pathlib
 import statistics
 import tempfile
@@ -29,40 +41,64 @@ SIGNATURES = [
     ('signalrpp::bytes', 'signalrpp::bytes b, std::int64_t n', 'b.resize(static_cast<std::size_t>(n % 7)); return b;'),
 ]
 
+# Every parameter and result type the signatures above use: the unit asserts each has both mappings.
+SIGNATURE_TYPES = ['std::string', 'int', 'bool', 'double', 'std::int64_t', 'std::optional<double>',
+                   'std::vector<double>', 'record', 'std::vector<std::string>', 'std::map<std::string, int>',
+                   'signalrpp::bytes']
 
 DISTINCT_TYPES = ['int', 'std::string', 'double', 'bool', 'std::int64_t']
+
+KINDS = ('repeating', 'distinct', 'types')
 
 
 def distinct_signatures():
     """Every tuple of 1, 2, then 3 parameter types, in order."""
-    import itertools
     for count in (1, 2, 3):
         for types in itertools.product(DISTINCT_TYPES, repeat=count):
             params = ', '.join('%s p%d' % (t, k) for k, t in enumerate(types))
             yield types[0], params, 'return p0;'
 
 
-def unit(methods, distinct=False):
+def unit(methods, kind='repeating'):
+    """The translation unit: a hub of `methods` methods whose signatures are of `kind` (KINDS)."""
     lines = [
         '#include <signalrpp/signalrpp.hpp>',
         '#include <map>',
         '#include <optional>',
         'struct record { std::string name; int count = 0; std::vector<int> values; };',
         'SIGNALRPP_DEFINE_TYPE(record, name, count, values);',
-        'struct bench_hub {',
-        '    std::string last;',
     ]
+    types = list(SIGNATURE_TYPES)
+    if kind == 'types':
+        for i in range(methods):
+            lines.append('struct type%d { std::string name; int count = 0; std::vector<double> values; };' % i)
+            lines.append('SIGNALRPP_DEFINE_TYPE(type%d, name, count, values);' % i)
+            types.append('type%d' % i)
+    # Both protocols, or the figure would leave one out (wire_value reads a type only in the formats it
+    # has a mapping for).
+    lines.append('template <class T> constexpr bool both_formats = '
+                 'signalrpp::json::mapped<T> && signalrpp::msgpack::mapped<T>;')
+    for t in types:
+        lines.append('static_assert(both_formats<%s>, "%s: not mapped in both hub protocols");' % (t, t))
+    lines += ['struct bench_hub {', '    std::string last;']
     names = []
-    signatures = list(distinct_signatures()) if distinct else None
+    signatures = list(distinct_signatures()) if kind == 'distinct' else None
+    if signatures is not None and methods > len(signatures):
+        raise SystemExit('at most %d methods with distinct signatures' % len(signatures))
     for i in range(methods):
-        result, params, body = signatures[i] if distinct else SIGNATURES[i % len(SIGNATURES)]
+        if kind == 'types':
+            result, params, body = 'type%d' % i, 'type%d v, int n' % i, 'v.count += n + {i}; return v;'
+        elif kind == 'distinct':
+            result, params, body = signatures[i]
+        else:
+            result, params, body = SIGNATURES[i % len(SIGNATURES)]
         lines.append('    %s method%d(%s) { %s }' % (result, i, params, body.format(i=i)))
         names.append('method%d' % i)
     lines.append('};')
     lines.append('SIGNALRPP_HUB(bench_hub, %s);' % ', '.join(names))
     lines.append('signalrpp::reflect::dispatch_result run(bench_hub& hub, const signalrpp::reflect::invocation& call, '
                  'std::string& out, const std::shared_ptr<signalrpp::reflect::invocation_sink>& sink) {')
-    lines.append('    return signalrpp::reflect::dispatch(hub, call, out, sink);')
+    lines.append('    return signalrpp::reflect::dispatch(hub, call, out, sink); // in the sink\'s protocol')
     lines.append('}')
     return '\n'.join(lines) + '\n'
 
@@ -72,27 +108,33 @@ def main():
     parser.add_argument('--cxx', default='g++')
     parser.add_argument('--runs', type=int, default=5)
     parser.add_argument('--sizes', default='1,8,32,64')
-    parser.add_argument('--distinct', action='store_true', help='a signature of its own for every method')
+    parser.add_argument('--signatures', choices=KINDS, default='repeating', help='the methods\' signatures (see above)')
+    parser.add_argument('--distinct', action='store_true', help='the same as --signatures distinct')
     args = parser.parse_args()
+    kind = 'distinct' if args.distinct else args.signatures
     sizes = [int(s) for s in args.sizes.split(',')]
-    print('hub methods with %s signatures, %s -O2, median of %d' % ('distinct' if args.distinct else 'repeating',
-                                                                   args.cxx, args.runs))
+    if len(sizes) < 2 or sizes != sorted(set(sizes)) or sizes[0] < 1:
+        parser.error('--sizes takes two or more method counts, growing, from 1 up')
+    print('hub methods with %s signatures, both hub protocols (JSON, MessagePack), %s -O2, median CPU time of %d, '
+          'largest peak memory' % (kind, args.cxx, args.runs))
     times = {}
     with tempfile.TemporaryDirectory() as workdir:
         for n in sizes:
             source = pathlib.Path(workdir) / ('hub%d.cpp' % n)
-            source.write_text(unit(n, args.distinct))
-            times[n] = statistics.median(compile_usage(args.cxx, source, pathlib.Path(workdir) / 'unit.o')[0]
-                                         for _ in range(args.runs))
-            print('%3d methods: %6.2f s' % (n, times[n]), flush=True)
+            source.write_text(unit(n, kind))
+            usages = [compile_usage(args.cxx, source, pathlib.Path(workdir) / 'unit.o') for _ in range(args.runs)]
+            times[n] = statistics.median(u[0] for u in usages)
+            print('%3d methods: %6.2f s  %5.0f MB' % (n, times[n], max(u[1] for u in usages)), flush=True)
     first = sizes[0]
-    print('marginal cost per method, from %d methods:' % first)
+    print('marginal cost per method, from %d method%s:' % (first, '' if first == 1 else 's'))
     for n in sizes[1:]:
         print('  to %3d: %5.1f ms/method' % (n, 1000 * (times[n] - times[first]) / (n - first)))
     print('between successive sizes (linear growth keeps these alike):')
     for a, b in zip(sizes, sizes[1:]):
         print('  %3d -> %3d: %5.1f ms/method' % (a, b, 1000 * (times[b] - times[a]) / (b - a)))
-    print('(goal: at most 50 ms per method with g++ -O2)')
+    last = sizes[-1]
+    print('marginal cost per method, %d to %d methods: %.1f ms (goal: at most 50 ms per method with g++ -O2)'
+          % (first, last, 1000 * (times[last] - times[first]) / (last - first)))
 
 
 if __name__ == '__main__':

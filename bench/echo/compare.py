@@ -210,10 +210,20 @@ def measure_window(server, load, what, deadline, count_line, time_line):
     }
 
 
-def measure_echo(server, ws_load_path, size, inflight, args, hub=False):
+def load_mode(hub=False, protocol=None, binary=False):
+    """ws-load's arguments for a kind of connection: raw text frames (the default), raw binary frames
+    (binary), or a hub connection (hub) speaking `protocol` (json, messagepack, mixed; None: ws-load's
+    default, JSON)."""
+    if hub:
+        return ["--hub"] + (["--protocol", protocol] if protocol else [])
+    return ["--binary"] if binary else []
+
+
+def measure_echo(server, ws_load_path, size, inflight, args, hub=False, protocol=None, binary=False):
     """Echoes per server CPU-second and per wall second, both processes' CPU use in the window, and the
-    echoes' latency (p50, p99, microseconds). hub: ws-load --hub (Echo invocations on /hub)."""
-    load = ws_load(ws_load_path, server.port, *(["--hub"] if hub else []), "--connections", args.connections,
+    echoes' latency (p50, p99, microseconds). hub: ws-load --hub (Echo invocations on /hub) in `protocol`;
+    binary: raw binary frames rather than text (see load_mode)."""
+    load = ws_load(ws_load_path, server.port, *load_mode(hub, protocol, binary), "--connections", args.connections,
                    "--size", size, "--inflight", inflight, "--seconds", args.seconds, "--warmup", args.warmup)
     return measure_window(server, load, f"{server.name}, {size} B x {inflight}",
                           time.monotonic() + args.seconds + args.warmup + 60,
@@ -221,13 +231,14 @@ def measure_echo(server, ws_load_path, size, inflight, args, hub=False):
                           r"latency p50 ([0-9.]+) us p99 ([0-9.]+) us \(\d+ echoes\)")
 
 
-def measure_idle(name, path, ws_load_path, connections, hub=False, env=None):
-    """Bytes of RSS a fresh server adds per idle connection (hub: past the handshake and in a group)."""
+def measure_idle(name, path, ws_load_path, connections, hub=False, env=None, protocol=None):
+    """Bytes of RSS a fresh server adds per idle connection (hub: past the handshake and in a group,
+    speaking `protocol`, see load_mode)."""
     server = Server(name, path, env=env)
     try:
         time.sleep(0.2)
         before = rss_bytes(server.pid)
-        load = ws_load(ws_load_path, server.port, *(["--hub"] if hub else []), "--idle", connections)
+        load = ws_load(ws_load_path, server.port, *load_mode(hub, protocol), "--idle", connections)
         output = Lines(load)
         try:
             deadline = time.monotonic() + 120

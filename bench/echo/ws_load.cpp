@@ -4,11 +4,20 @@
 // checked byte for byte). After a warm-up it prints "window start", counts echoes for T seconds, prints
 // "window end", the count, and the latency of the echoes that came in the window (send to echo, as the
 // client sees it: "latency p50 X us p99 Y us"); the driver reads the server's CPU time at those lines.
-// - Raw (default): each message is a text frame of S bytes, echoed as is, on path /.
-// - Hub (--hub): a SignalR JSON hub connection on /hub (handshake first); each message is an
-//   Invocation of Echo with an S-byte string argument and an increasing invocationId, each echo its
-//   Completion (keep-alive Pings are skipped). A server frame may carry several records, and a message
-//   may come in fragments (ASP.NET Core sends large batches so).
+// - Raw (default): each message is a text frame (--binary: a binary frame) of S bytes, echoed as is,
+//   on path /.
+// - Hub (--hub): a SignalR hub connection on /hub (handshake first); each message is an Invocation of
+//   Echo with an S-byte string argument and an increasing invocationId, each echo its Completion
+//   (keep-alive Pings are skipped). A server frame may carry several records, and a message may come in
+//   fragments (ASP.NET Core sends large batches so).
+//   --protocol json (default): JSON records in text frames, `{"type":1,"invocationId":"7","target":"Echo",
+//   "arguments":["..."]}` answered by `{"type":3,"invocationId":"7","result":"..."}`.
+//   --protocol messagepack: the handshake `{"protocol":"messagepack","version":1}` (JSON, in a text frame,
+//   as the JavaScript client sends it), then VarInt-length-prefixed MessagePack arrays in binary frames,
+//   the server's included (its handshake answer `{}` too): `[1,{},"7","Echo",["..."],[]]` answered by
+//   `[3,{},"7",3,"..."]`, Pings `[6]`.
+//   --protocol mixed: every other connection (the second, the fourth, ...) speaks MessagePack, the others
+//   JSON; each is checked in its own format.
 // Idle mode (--idle N): opens N connections (with --hub: each past the handshake and in a group, by
 // JoinGroup("idle")), prints "idle N open", holds them until stdin closes or a signal; the driver reads
 // the server's memory meanwhile.
@@ -17,19 +26,22 @@
 // all clients: ASP.NET Core answers the handshake before it does), then runs rounds one after the
 // other: the first connection sends an Invocation of Broadcast with an S-byte string argument and no
 // invocationId (no Completion comes back), and the round ends when each of the N connections has
-// received `{"type":1,"target":"tick","arguments":["<the string>"]}` (checked byte for byte, Pings
-// skipped; a second tick in a round is an error). After W warm-up rounds it prints "window start", runs
-// R rounds, prints "window end", the deliveries (N x R) and the time per round (first send to last
-// delivery: "round p50 X us p99 Y us").
+// received `{"type":1,"target":"tick","arguments":["<the string>"]}` (MessagePack: `[1,{},nil,"tick",
+// ["<the string>"],[]]`; checked byte for byte, Pings skipped; a second tick in a round is an error).
+// After W warm-up rounds it prints "window start", runs R rounds, prints "window end", the deliveries
+// (N x R) and the time per round (first send to last delivery: "round p50 X us p99 Y us").
 // It must outrun the servers it measures, on one thread: every frame a read makes due goes out in one
 // write, reads take 64 KiB (4 KiB broadcasting), and server frames are parsed here (a header and a
 // memcmp, no copy) rather than with frame_reader, which assembles each message and validates its UTF-8.
 //
-// Usage: ws-load --port P [--hub] [--connections 100] [--size 20] [--inflight 1] [--seconds 5] [--warmup 1]
-//        ws-load --port P [--hub] --idle N [--handshakes 200]
-//        ws-load --port P --hub --broadcast N [--size 20] [--rounds 100] [--warmup-rounds 10]
-//                [--handshakes 200]
+// Usage: ws-load --port P [--binary | --hub [--protocol json|messagepack|mixed]] [--connections 100]
+//                [--size 20] [--inflight 1] [--seconds 5] [--warmup 1]
+//        ws-load --port P [--binary | --hub [--protocol PROTOCOL]] --idle N [--handshakes 200]
+//        ws-load --port P --hub [--protocol PROTOCOL] --broadcast N [--size 20] [--rounds 100]
+//                [--warmup-rounds 10] [--handshakes 200]
 #include <signalrpp/core/base64.hpp>
+#include <signalrpp/msgpack/writer.hpp>
+#include <signalrpp/protocol/binary_framing.hpp>
 #include <signalrpp/websocket/frame.hpp>
 #include <signalrpp/websocket/handshake.hpp>
 
@@ -57,6 +69,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -70,7 +83,9 @@ using clock_type = std::chrono::steady_clock;
 
 struct options {
     unsigned short port = 0;
-    bool hub = false;             ///< SignalR JSON hub protocol on /hub rather than plain echo on /
+    bool hub = false;             ///< SignalR hub protocol on /hub rather than plain echo on /
+    bool binary = false;          ///< raw: binary frames rather than text
+    enum class protocol_choice { json, messagepack, mixed } protocol = protocol_choice::json; ///< hub
     std::size_t connections = 100;
     std::size_t size = 20;
     std::size_t inflight = 1;
@@ -91,44 +106,137 @@ constexpr std::size_t max_response_head = 8 * 1024;
 constexpr auto open_timeout = std::chrono::seconds(60);
 constexpr auto round_timeout = std::chrono::seconds(60);
 
-// The hub protocol's JSON records (reference section 2), each ending with the record separator.
-constexpr std::string_view hub_handshake_request = "{\"protocol\":\"json\",\"version\":1}\x1e";
-constexpr std::string_view hub_handshake_response = "{}\x1e";
-constexpr std::string_view hub_ping = "{\"type\":6}\x1e";
+// What every hub connection sends or expects whatever its protocol (reference section 2).
+constexpr std::string_view hub_handshake_response = "{}\x1e"; ///< JSON text, in the protocol's frame type
 constexpr std::string_view idle_group = "idle";
 constexpr std::string_view broadcast_method = "Broadcast";
 constexpr std::string_view broadcast_target = "tick"; ///< what Broadcast sends to every connection
 
-// An Invocation of `target` with one string argument (no character in it needs escaping); with an empty
-// `id`, a non-blocking one, which no Completion answers (what a server's send to clients is, too).
-void append_invocation(std::string& out, std::string_view id, std::string_view target, std::string_view argument) {
-    out += R"({"type":1,)";
-    if (!id.empty()) {
-        out += R"("invocationId":")";
-        out += id;
-        out += R"(",)";
-    }
-    out += R"("target":")";
-    out += target;
-    out += R"(","arguments":[")";
-    out += argument;
-    out += "\"]}\x1e";
-}
+// One hub protocol as ws-load speaks it: the handshake it asks for, the records it writes and those it
+// expects (written here, byte for byte as the server must write them), and the frame type they go in.
+// Arguments and results are strings that need no escaping in JSON.
+class hub_format {
+public:
+    explicit constexpr hub_format(bool messagepack) noexcept : messagepack_(messagepack) {}
 
-// A Completion with `result`, already JSON ("null", "\"text\"").
-void append_completion(std::string& out, std::string_view id, std::string_view result) {
-    out += R"({"type":3,"invocationId":")";
-    out += id;
-    out += R"(","result":)";
-    out += result;
-    out += "}\x1e";
-}
+    bool messagepack() const noexcept { return messagepack_; }
+    ws::opcode opcode() const noexcept { return messagepack_ ? ws::opcode::binary : ws::opcode::text; }
+
+    std::string_view handshake_request() const noexcept {
+        return messagepack_ ? "{\"protocol\":\"messagepack\",\"version\":1}\x1e"
+                            : "{\"protocol\":\"json\",\"version\":1}\x1e";
+    }
+
+    std::string_view ping() const noexcept {
+        return messagepack_ ? std::string_view("\x02\x91\x06", 3) : "{\"type\":6}\x1e";
+    }
+
+    /// Where a Ping first differs from every other record the server sends here: the type after
+    /// `{"type":` in JSON; in MessagePack the length prefix (2, shorter than any Completion or Invocation).
+    std::size_t ping_differs_at() const noexcept { return messagepack_ ? 0 : 8; }
+
+    /// An Invocation of `target` with one string argument; with an empty `id`, a non-blocking one, which
+    /// no Completion answers (what a server's send to clients is, too).
+    void append_invocation(std::string& out, std::string_view id, std::string_view target,
+                           std::string_view argument) const {
+        if (!messagepack_) {
+            out += R"({"type":1,)";
+            if (!id.empty()) {
+                out += R"("invocationId":")";
+                out += id;
+                out += R"(",)";
+            }
+            out += R"("target":")";
+            out += target;
+            out += R"(","arguments":[")";
+            out += argument;
+            out += "\"]}\x1e";
+            return;
+        }
+        // [1, headers, id|nil, target, [arguments], [streamIds]]
+        body_.clear();
+        signalrpp::msgpack::writer w(body_);
+        w.write_array_header(6);
+        w.write_uint(1);
+        w.write_map_header(0);
+        if (id.empty()) {
+            w.write_nil();
+        } else {
+            w.write_string(id);
+        }
+        w.write_string(target);
+        w.write_array_header(1);
+        w.write_string(argument);
+        w.write_array_header(0);
+        append_framed(out);
+    }
+
+    /// A Completion with a string result, or with a null one (what a void method answers, as ASP.NET
+    /// Core answers it: a null result in JSON, result kind 3 with nil in MessagePack).
+    void append_completion(std::string& out, std::string_view id, std::optional<std::string_view> result) const {
+        if (!messagepack_) {
+            out += R"({"type":3,"invocationId":")";
+            out += id;
+            if (result) {
+                out += R"(","result":")";
+                out += *result;
+                out += "\"}\x1e";
+            } else {
+                out += "\",\"result\":null}\x1e";
+            }
+            return;
+        }
+        // [3, headers, id, result kind 3, result]
+        body_.clear();
+        signalrpp::msgpack::writer w(body_);
+        w.write_array_header(5);
+        w.write_uint(3);
+        w.write_map_header(0);
+        w.write_string(id);
+        w.write_uint(3);
+        if (result) {
+            w.write_string(*result);
+        } else {
+            w.write_nil();
+        }
+        append_framed(out);
+    }
+
+private:
+    // Appends body_ with its VarInt length prefix.
+    void append_framed(std::string& out) const {
+        signalrpp::protocol::write_length_prefix(out, body_.size());
+        out += body_;
+    }
+
+    bool messagepack_;
+    inline static std::string body_; // a MessagePack message being written (one thread)
+};
+
+constexpr hub_format json_format{false};
+constexpr hub_format messagepack_format{true};
 
 // Lines the driver waits for go out at once.
 void print_line(const std::string& line) {
     std::fputs(line.c_str(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
+}
+
+// `bytes` for an error message: bytes outside printable ASCII as \xNN (MessagePack, record separators).
+std::string printable(std::string_view bytes) {
+    std::string out;
+    for (const char c : bytes) {
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            out += c;
+        } else {
+            std::array<char, 8> escaped{};
+            std::snprintf(escaped.data(), escaped.size(), "\\x%02x",
+                          static_cast<unsigned>(static_cast<unsigned char>(c)));
+            out += escaped.data();
+        }
+    }
+    return out;
 }
 
 std::string lower(std::string_view s) {
@@ -148,7 +256,7 @@ class load;
 // connection, the Broadcast calls).
 class connection {
 public:
-    connection(load& owner, asio::io_context& io, std::size_t index) : owner_(owner), socket_(io), index_(index) {}
+    connection(load& owner, asio::io_context& io, std::size_t index);
 
     void open(const tcp::endpoint& server, std::mt19937& random);
     void start_echoing(std::size_t inflight);
@@ -172,6 +280,8 @@ private:
     load& owner_;
     tcp::socket socket_;
     std::size_t index_;
+    const hub_format& format_; ///< hub: the protocol this connection speaks
+    ws::opcode opcode_;        ///< the type of every frame sent and received (but the hub handshake's request)
     phase phase_ = phase::upgrading;
 
     // Handshake.
@@ -221,10 +331,11 @@ public:
         for (auto& b : key_) {
             b = static_cast<std::uint8_t>(random_());
         }
-        ws::write_frame(frame_, ws::opcode::text, payload_, true, key_);
-        echo_result_ = '"' + payload_ + '"';
-        append_invocation(broadcast_invocation_, "", broadcast_method, payload_);
-        append_invocation(tick_, "", broadcast_target, payload_);
+        ws::write_frame(frame_, opt.binary ? ws::opcode::binary : ws::opcode::text, payload_, true, key_);
+        for (const hub_format* f : {&json_format, &messagepack_format}) {
+            f->append_invocation(broadcast_invocation_[f->messagepack()], "", broadcast_method, payload_);
+            f->append_invocation(tick_[f->messagepack()], "", broadcast_target, payload_);
+        }
     }
 
     void start() {
@@ -246,6 +357,14 @@ public:
     int exit_code() const noexcept { return exit_code_; }
     bool stopping() const noexcept { return stopping_; }
     bool hub() const noexcept { return opt_.hub; }
+    /// The hub protocol of connection `index`: with --protocol mixed, MessagePack for every odd index.
+    const hub_format& format_of(std::size_t index) const noexcept {
+        const bool messagepack = opt_.protocol == options::protocol_choice::messagepack ||
+                                 (opt_.protocol == options::protocol_choice::mixed && index % 2 == 1);
+        return messagepack ? messagepack_format : json_format;
+    }
+    /// The frame type of raw messages.
+    ws::opcode raw_opcode() const noexcept { return opt_.binary ? ws::opcode::binary : ws::opcode::text; }
     bool idle() const noexcept { return opt_.idle > 0; }
     bool broadcasting() const noexcept { return opt_.broadcast > 0; }
     /// A hub connection is open once in a group (JoinGroup answered), not right after the handshake.
@@ -253,8 +372,7 @@ public:
     std::size_t read_size() const noexcept { return broadcasting() ? broadcast_read_chunk : read_chunk; }
     std::string_view payload() const noexcept { return payload_; }
     std::string_view frame() const noexcept { return frame_; }
-    std::string_view echo_result() const noexcept { return echo_result_; }
-    std::string_view tick() const noexcept { return tick_; }
+    std::string_view tick(const hub_format& f) const noexcept { return tick_[f.messagepack()]; }
     const ws::masking_key& key() const noexcept { return key_; }
 
     void on_open() {
@@ -357,7 +475,7 @@ private:
             }
         });
         round_start_ = clock_type::now();
-        connections_.front()->send_record(broadcast_invocation_);
+        connections_.front()->send_record(broadcast_invocation_[format_of(0).messagepack()]);
     }
 
     // The next round starts once the reads under way are parsed: a second tick of this round in them
@@ -458,9 +576,8 @@ private:
     ws::masking_key key_{};
     std::string payload_;
     std::string frame_;       ///< raw: the frame every message is
-    std::string echo_result_; ///< hub: the payload as a JSON string, the result of every Echo
-    std::string broadcast_invocation_; ///< broadcast: the record that starts a round
-    std::string tick_;                 ///< broadcast: the record every connection gets in a round
+    std::array<std::string, 2> broadcast_invocation_; ///< broadcast: the record that starts a round (JSON, MessagePack)
+    std::array<std::string, 2> tick_; ///< broadcast: the record every connection gets in a round (JSON, MessagePack)
     std::vector<std::unique_ptr<connection>> connections_;
     std::size_t next_ = 0;
     std::size_t opening_ = 0;
@@ -476,6 +593,10 @@ private:
     bool stopping_ = false;
     int exit_code_ = 0;
 };
+
+connection::connection(load& owner, asio::io_context& io, std::size_t index)
+    : owner_(owner), socket_(io), index_(index), format_(owner.format_of(index)),
+      opcode_(owner.hub() ? format_.opcode() : owner.raw_opcode()) {}
 
 void connection::open(const tcp::endpoint& server, std::mt19937& random) {
     std::array<std::byte, 16> nonce{};
@@ -562,13 +683,14 @@ void connection::on_response(std::size_t) {
         return;
     }
     phase_ = phase::hub_handshake;
-    send_record(hub_handshake_request);
+    ws::write_frame(pending_, ws::opcode::text, format_.handshake_request(), true, owner_.key());
+    flush();
     read_frames();
 }
 
-// Queues one hub record as a masked text frame and writes it.
+// Queues one hub record as a masked frame of the connection's protocol and writes it.
 void connection::send_record(std::string_view record) {
-    ws::write_frame(pending_, ws::opcode::text, record, true, owner_.key());
+    ws::write_frame(pending_, opcode_, record, true, owner_.key());
     flush();
 }
 
@@ -600,9 +722,9 @@ void connection::queue_echo(clock_type::time_point now) {
     std::array<char, 24> digits{};
     const int length = std::snprintf(digits.data(), digits.size(), "%llu", static_cast<unsigned long long>(id));
     record_.clear();
-    append_invocation(record_, std::string_view(digits.data(), static_cast<std::size_t>(length)), "Echo",
-                      owner_.payload());
-    ws::write_frame(pending_, ws::opcode::text, record_, true, owner_.key());
+    format_.append_invocation(record_, std::string_view(digits.data(), static_cast<std::size_t>(length)), "Echo",
+                              owner_.payload());
+    ws::write_frame(pending_, opcode_, record_, true, owner_.key());
 }
 
 void connection::read_frames() {
@@ -630,40 +752,41 @@ std::string_view connection::expected_message() {
     switch (phase_) {
     case phase::upgrading: break;
     case phase::hub_handshake: return hub_handshake_response;
-    case phase::joining: append_completion(expected_, "join", "null"); break;
+    case phase::joining: format_.append_completion(expected_, "join", std::nullopt); break;
     case phase::open: {
         if (owner_.broadcasting()) {
-            return owner_.tick();
+            return owner_.tick(format_);
         }
         std::array<char, 24> digits{};
         const int n = std::snprintf(digits.data(), digits.size(), "%llu", static_cast<unsigned long long>(received_ + 1));
-        append_completion(expected_, std::string_view(digits.data(), static_cast<std::size_t>(n)), owner_.echo_result());
+        format_.append_completion(expected_, std::string_view(digits.data(), static_cast<std::size_t>(n)),
+                                  owner_.payload());
         break;
     }
     }
     return expected_;
 }
 
-// A hub record that differs from the record due where a Ping does (its type, after `{"type":`) is a
+// A hub record that differs from the record due where a Ping does (hub_format::ping_differs_at) is a
 // Ping: checked from there on as one. False for any other difference.
 bool connection::switch_to_ping(const char* received, std::size_t size) {
-    constexpr std::size_t type_at = 8; // {"type":
     const std::size_t at = message_offset_;
     std::size_t i = 0;
     while (i < size && received[i] == message_[at + i]) {
         ++i;
     }
-    if (!owner_.hub() || in_ping_ || at + i != type_at || received[i] != hub_ping[type_at]) {
+    const std::size_t type_at = format_.ping_differs_at();
+    if (!owner_.hub() || in_ping_ || at + i != type_at || received[i] != format_.ping()[type_at]) {
         return false;
     }
-    message_ = hub_ping;
+    message_ = format_.ping();
     in_ping_ = true;
     return true;
 }
 
-// Parses every whole frame in in_: each must be an unmasked, final text frame carrying the messages
-// expected_message() names. A payload is checked as it arrives, so only a partial header is ever
-// carried over to the next read.
+// Parses every whole frame in in_: each must be an unmasked frame of the connection's type (or its
+// continuation) carrying the messages expected_message() names. A payload is checked as it arrives,
+// so only a partial header is ever carried over to the next read.
 void connection::on_frames(std::size_t n) {
     const auto now = clock_type::now();
     const char* p = in_.get();
@@ -677,7 +800,7 @@ void connection::on_frames(std::size_t n) {
                 if (switch_to_ping(p, take)) {
                     continue;
                 }
-                return fail("a message differs from the one expected: " + std::string(message_));
+                return fail("a message differs from the one expected: " + printable(message_));
             }
             p += take;
             message_offset_ += take;
@@ -685,7 +808,7 @@ void connection::on_frames(std::size_t n) {
             if (message_offset_ < message_.size()) {
                 if (frame_left_ == 0) {
                     if (!fragmented_) {
-                        return fail("a frame ends inside a message: " + std::string(message_));
+                        return fail("a frame ends inside a message: " + printable(message_));
                     }
                     record_open_ = true; // the record goes on in the next fragment
                     in_payload_ = false;
@@ -710,11 +833,13 @@ void connection::on_frames(std::size_t n) {
         }
         const auto b0 = static_cast<std::uint8_t>(p[0]);
         const auto b1 = static_cast<std::uint8_t>(p[1]);
-        // A text frame starts a message, a continuation goes on with it (ASP.NET Core sends a large
-        // batch in fragments); the message ends with the frame whose FIN bit is set.
+        // A text (binary) frame starts a message, a continuation goes on with it (ASP.NET Core sends a
+        // large batch in fragments); the message ends with the frame whose FIN bit is set.
         const bool continuation = (b0 & 0x0f) == 0x0;
-        if ((b0 & 0x70) != 0 || ((b0 & 0x0f) != 0x1 && !continuation) || continuation != fragmented_) {
-            return fail("expected a text frame or its continuation, got first byte 0x" + std::to_string(b0) +
+        if ((b0 & 0x70) != 0 || ((b0 & 0x0f) != static_cast<unsigned>(opcode_) && !continuation) ||
+            continuation != fragmented_) {
+            return fail(std::string("expected a ") + (opcode_ == ws::opcode::binary ? "binary" : "text") +
+                        " frame or its continuation, got first byte " + std::to_string(b0) +
                         (b0 == 0x88 ? " (close)" : ""));
         }
         if ((b1 & 0x80) != 0) {
@@ -746,7 +871,7 @@ void connection::on_frames(std::size_t n) {
         }
         if (!owner_.hub() && length != message_.size()) {
             return fail("a message of " + std::to_string(length) + " bytes, expected " +
-                        std::to_string(message_.size()) + ": " + std::string(message_));
+                        std::to_string(message_.size()) + ": " + printable(message_));
         }
         p += 2 + extra;
         in_payload_ = true;
@@ -784,7 +909,7 @@ void connection::on_message(clock_type::time_point now) {
         phase_ = phase::joining;
         {
             std::string record;
-            append_invocation(record, "join", "JoinGroup", idle_group);
+            format_.append_invocation(record, "join", "JoinGroup", idle_group);
             send_record(record);
         }
         return;
@@ -828,9 +953,11 @@ void connection::fail(const std::string& what) {
 [[noreturn]] void usage(const char* why) {
     std::fprintf(stderr,
                  "ws-load: %s\n"
-                 "usage: ws-load --port P [--hub] [--connections C] [--size S] [--inflight K] [--seconds T] [--warmup W]\n"
-                 "       ws-load --port P [--hub] --idle N [--handshakes H]\n"
-                 "       ws-load --port P --hub --broadcast N [--size S] [--rounds R] [--warmup-rounds W] [--handshakes H]\n",
+                 "usage: ws-load --port P [--binary | --hub [--protocol json|messagepack|mixed]] [--connections C]\n"
+                 "               [--size S] [--inflight K] [--seconds T] [--warmup W]\n"
+                 "       ws-load --port P [--binary | --hub [--protocol PROTOCOL]] --idle N [--handshakes H]\n"
+                 "       ws-load --port P --hub [--protocol PROTOCOL] --broadcast N [--size S] [--rounds R]\n"
+                 "               [--warmup-rounds W] [--handshakes H]\n",
                  why);
     std::exit(2);
 }
@@ -838,16 +965,35 @@ void connection::fail(const std::string& what) {
 options parse_options(int argc, char** argv) {
     options opt;
     bool have_port = false;
+    bool have_protocol = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view name = argv[i];
         if (name == "--hub") {
             opt.hub = true;
             continue;
         }
+        if (name == "--binary") {
+            opt.binary = true;
+            continue;
+        }
         if (i + 1 >= argc) {
-            usage("every option but --hub takes a value");
+            usage("every option but --hub and --binary takes a value");
         }
         const char* value = argv[++i];
+        if (name == "--protocol") {
+            const std::string_view protocol = value;
+            if (protocol == "json") {
+                opt.protocol = options::protocol_choice::json;
+            } else if (protocol == "messagepack") {
+                opt.protocol = options::protocol_choice::messagepack;
+            } else if (protocol == "mixed") {
+                opt.protocol = options::protocol_choice::mixed;
+            } else {
+                usage("--protocol is json, messagepack or mixed");
+            }
+            have_protocol = true;
+            continue;
+        }
         char* end = nullptr;
         const double number = std::strtod(value, &end);
         if (end == value || *end != '\0' || number < 0) {
@@ -892,6 +1038,9 @@ options parse_options(int argc, char** argv) {
     }
     if (opt.broadcast > 0 && (!opt.hub || opt.idle > 0 || opt.rounds == 0)) {
         usage("--broadcast wants --hub, no --idle, and --rounds of at least 1");
+    }
+    if ((have_protocol && !opt.hub) || (opt.binary && opt.hub)) {
+        usage("--protocol goes with --hub, --binary without it");
     }
     return opt;
 }

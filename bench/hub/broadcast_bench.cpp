@@ -1,7 +1,14 @@
 // broadcast-bench: deliveries per server CPU-second of a broadcast to many hub connections, through
 // the hub (hub_context.clients().all().send("tick", payload)) and raw (the same serialized message,
-// queued by transport::connection::send(outbound_message(shared_ptr<const std::string>)) on each of the
-// same connections, resolved once beforehand), and their ratio.
+// queued by transport::connection::send(outbound_message(shared_ptr<const std::string>, binary)) on each
+// of the same connections, resolved once beforehand), and their ratio.
+//
+// Hub protocols (--protocol): with `mixed` (the default) every other client speaks MessagePack and the
+// others JSON, so the hub writes each tick once per protocol and the raw round queues, on each
+// connection, the pre-built message of that connection's protocol (a text frame of JSON, a binary frame
+// of MessagePack); `json` and `messagepack` give every client that one. Each client asks for its protocol
+// in the handshake (JSON text, in a text frame) and then calls Register with the protocol's name (no
+// answer wanted): how the benchmark learns which server-side connection speaks which protocol.
 //
 // One process, two threads: the server (server_options::single_threaded, its own io_context) on one CPU
 // and the clients on another (--server-cpu, --client-cpu). Connections are in-memory streams
@@ -22,10 +29,15 @@
 // the medians are printed with the ratio. Every client must have received every message: the counts
 // are printed, and a mismatch (or any unexpected byte) is an error exit.
 //
+// The messages clients check are written here by hand (MessagePack: `[1,{},nil,"tick",["<payload>"],[]]`
+// behind its VarInt length), not by the hub protocols that the hub round runs.
+//
 // Usage: broadcast-bench [--connections 10000] [--size 32] [--rounds 50] [--batch 1] [--runs 5]
-//                        [--server-cpu 0] [--client-cpu 1]   (a CPU of -1: not pinned)
+//                        [--protocol json|messagepack|mixed] [--server-cpu 0] [--client-cpu 1]
+//                        (a CPU of -1: not pinned)
 
-#include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/msgpack/writer.hpp>
+#include <signalrpp/protocol/binary_framing.hpp>
 #include <signalrpp/server/server.hpp>
 #include <signalrpp/test/memory_stream.hpp>
 #include <signalrpp/websocket/frame.hpp>
@@ -52,6 +64,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -67,17 +80,107 @@ struct settings {
     std::size_t runs = 5;
     long server_cpu = 0;
     long client_cpu = 1;
+    enum class protocol_choice { json, messagepack, mixed } protocol = protocol_choice::mixed;
+
+    /// Whether client `index` speaks MessagePack.
+    bool messagepack(std::size_t index) const noexcept {
+        return protocol == protocol_choice::messagepack || (protocol == protocol_choice::mixed && index % 2 == 1);
+    }
 };
+
+// Which protocol each connection speaks, by connection id, as each client told Register (true:
+// MessagePack). Touched on the server thread only.
+std::unordered_map<std::string, bool> registered;
 
 struct tick_hub : signalrpp::hub {
-    void nothing() {}
+    void register_protocol(std::string name) { registered[context().connection_id()] = std::string_view(name) == "messagepack"; }
 };
-SIGNALRPP_HUB(tick_hub, nothing);
+SIGNALRPP_HUB(tick_hub, (register_protocol, "Register"));
 
-constexpr std::string_view handshake_request = "{\"protocol\":\"json\",\"version\":1}\x1e";
 constexpr std::string_view handshake_response = "{}\x1e";
-constexpr std::string_view ping = "{\"type\":6}\x1e";
 constexpr std::size_t read_size = 2048;
+
+// A non-blocking Invocation (no id) of `target` with one string argument that needs no JSON escaping,
+// written by hand in either protocol, framing included.
+std::string invocation(bool messagepack, std::string_view target, std::string_view argument) {
+    if (!messagepack) {
+        return std::string(R"({"type":1,"target":")")
+            .append(target)
+            .append(R"(","arguments":[")")
+            .append(argument)
+            .append("\"]}\x1e");
+    }
+    std::string body; // [1, headers, nil, target, [argument], [streamIds]]
+    signalrpp::msgpack::writer w(body);
+    w.write_array_header(6);
+    w.write_uint(1);
+    w.write_map_header(0);
+    w.write_nil();
+    w.write_string(target);
+    w.write_array_header(1);
+    w.write_string(argument);
+    w.write_array_header(0);
+    std::string framed;
+    signalrpp::protocol::write_length_prefix(framed, body.size());
+    return framed + body;
+}
+
+// `bytes` for an error message: bytes outside printable ASCII as \xNN (MessagePack, record separators).
+std::string printable(std::string_view bytes) {
+    std::string out;
+    for (const char c : bytes) {
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            out += c;
+        } else {
+            std::array<char, 8> escaped{};
+            std::snprintf(escaped.data(), escaped.size(), "\\x%02x",
+                          static_cast<unsigned>(static_cast<unsigned char>(c)));
+            out += escaped.data();
+        }
+    }
+    return out;
+}
+
+std::string_view handshake_request(bool messagepack) {
+    return messagepack ? "{\"protocol\":\"messagepack\",\"version\":1}\x1e"
+                       : "{\"protocol\":\"json\",\"version\":1}\x1e";
+}
+
+std::string_view ping(bool messagepack) {
+    return messagepack ? std::string_view("\x02\x91\x06", 3) : "{\"type\":6}\x1e";
+}
+
+// The next record of a frame's `payload` from `at`, framing included, and `at` moved past it: up to its
+// record separator (JSON, and the handshake answer in either protocol), or its VarInt length prefix
+// and that many bytes (MessagePack). Empty if the payload ends inside it.
+std::string_view next_record(std::string_view payload, std::size_t& at, bool separated) {
+    const std::size_t start = at;
+    if (separated) {
+        const std::size_t end = payload.find('\x1e', start);
+        if (end == std::string_view::npos) {
+            return {};
+        }
+        at = end + 1;
+        return payload.substr(start, at - start);
+    }
+    std::uint64_t length = 0;
+    std::size_t i = start;
+    for (unsigned shift = 0;; shift += 7) {
+        if (i == payload.size() || shift > 28) {
+            return {};
+        }
+        const auto byte = static_cast<std::uint8_t>(payload[i++]);
+        length |= std::uint64_t{byte & 0x7fu} << shift;
+        if ((byte & 0x80) == 0) {
+            break;
+        }
+    }
+    if (payload.size() - i < length) {
+        return {};
+    }
+    at = i + static_cast<std::size_t>(length);
+    return payload.substr(start, at - start);
+}
 
 [[noreturn]] void fail(const std::string& what) {
     std::fprintf(stderr, "broadcast-bench: %s\n", what.c_str());
@@ -112,7 +215,8 @@ class client_side;
 // One hub client on the client thread: upgrade, handshake, then reads and checks every message.
 class client {
 public:
-    client(client_side& owner, memory_stream stream) : owner_(owner), stream_(std::move(stream)) {}
+    client(client_side& owner, memory_stream stream, bool messagepack)
+        : owner_(owner), stream_(std::move(stream)), messagepack_(messagepack) {}
 
     void start();
     std::uint64_t received() const noexcept { return received_; }
@@ -124,6 +228,7 @@ private:
 
     client_side& owner_;
     memory_stream stream_;
+    bool messagepack_;
     std::string in_;
     std::string out_;
     bool upgraded_ = false;
@@ -134,15 +239,18 @@ private:
 // The clients and what they count; everything here runs on the client thread.
 class client_side {
 public:
-    client_side(std::string expected, std::size_t connections)
-        : expected_(std::move(expected)), connections_(connections) {}
+    client_side(const settings& opt, std::string expected_json, std::string expected_messagepack)
+        : opt_(opt), expected_{std::move(expected_json), std::move(expected_messagepack)},
+          connections_(opt.connections) {}
 
     void add(memory_stream stream) {
-        clients_.push_back(std::make_unique<client>(*this, std::move(stream)));
+        const bool messagepack = opt_.messagepack(clients_.size());
+        clients_.push_back(std::make_unique<client>(*this, std::move(stream), messagepack));
         clients_.back()->start();
     }
 
-    std::string_view expected() const noexcept { return expected_; }
+    /// The message every round brings, framing included.
+    std::string_view expected(bool messagepack) const noexcept { return expected_[messagepack]; }
 
     void on_open() {
         if (++open_ == connections_) {
@@ -179,7 +287,8 @@ public:
     }
 
 private:
-    std::string expected_;
+    const settings& opt_;
+    std::array<std::string, 2> expected_; ///< JSON, MessagePack
     std::size_t connections_;
     std::vector<std::unique_ptr<client>> clients_;
     std::size_t open_ = 0;
@@ -231,9 +340,13 @@ void client::parse() {
         }
         upgraded_ = true;
         at = end + 4;
-        std::string frame;
-        ws::write_frame(frame, ws::opcode::text, handshake_request, true, ws::masking_key{1, 2, 3, 4});
-        write(std::move(frame));
+        // The handshake, then Register in the protocol's frame type: one write (write() takes one at a time).
+        std::string frames;
+        ws::write_frame(frames, ws::opcode::text, handshake_request(messagepack_), true, ws::masking_key{1, 2, 3, 4});
+        ws::write_frame(frames, messagepack_ ? ws::opcode::binary : ws::opcode::text,
+                        invocation(messagepack_, "Register", messagepack_ ? "messagepack" : "json"), true,
+                        ws::masking_key{1, 2, 3, 4});
+        write(std::move(frames));
     }
     std::uint64_t messages = 0;
     for (;;) {
@@ -243,8 +356,9 @@ void client::parse() {
         }
         const auto b0 = static_cast<std::uint8_t>(rest[0]);
         const auto b1 = static_cast<std::uint8_t>(rest[1]);
-        if (b0 != 0x81 || (b1 & 0x80) != 0) {
-            fail("expected an unmasked final text frame, got first bytes " + std::to_string(b0) + " " + std::to_string(b1));
+        if (b0 != (messagepack_ ? 0x82 : 0x81) || (b1 & 0x80) != 0) {
+            fail(std::string("expected an unmasked final ") + (messagepack_ ? "binary" : "text") +
+                 " frame, got first bytes " + std::to_string(b0) + " " + std::to_string(b1));
         }
         std::size_t header = 2;
         std::uint64_t length = b1 & 0x7f;
@@ -264,16 +378,23 @@ void client::parse() {
         }
         const std::string_view payload = rest.substr(header, length);
         at += header + length;
-        if (!open_) {
-            if (payload != handshake_response) {
-                fail("handshake answered with " + std::string(payload));
+        // A frame may carry several records (the server joins what it has queued).
+        for (std::size_t in_frame = 0; in_frame < payload.size();) {
+            const std::string_view record = next_record(payload, in_frame, !open_ || !messagepack_);
+            if (record.empty()) {
+                fail("a frame ends inside a record: " + printable(payload));
             }
-            open_ = true;
-            owner_.on_open();
-        } else if (payload == owner_.expected()) {
-            ++messages;
-        } else if (payload != ping) {
-            fail("unexpected message: " + std::string(payload));
+            if (!open_) {
+                if (record != handshake_response) {
+                    fail("handshake answered with " + printable(record));
+                }
+                open_ = true;
+                owner_.on_open();
+            } else if (record == owner_.expected(messagepack_)) {
+                ++messages;
+            } else if (record != ping(messagepack_)) {
+                fail("unexpected message: " + printable(record));
+            }
         }
     }
     in_.erase(0, at);
@@ -287,7 +408,7 @@ void client::parse() {
     std::fprintf(stderr,
                  "broadcast-bench: %s\n"
                  "usage: broadcast-bench [--connections N] [--size BYTES] [--rounds R] [--batch B] [--runs PAIRS]\n"
-                 "                       [--server-cpu C] [--client-cpu C]\n",
+                 "                       [--protocol json|messagepack|mixed] [--server-cpu C] [--client-cpu C]\n",
                  why);
     std::exit(2);
 }
@@ -299,6 +420,19 @@ settings parse_settings(int argc, char** argv) {
             usage("every option takes a value");
         }
         const std::string_view name = argv[i];
+        if (name == "--protocol") {
+            const std::string_view protocol = argv[i + 1];
+            if (protocol == "json") {
+                s.protocol = settings::protocol_choice::json;
+            } else if (protocol == "messagepack") {
+                s.protocol = settings::protocol_choice::messagepack;
+            } else if (protocol == "mixed") {
+                s.protocol = settings::protocol_choice::mixed;
+            } else {
+                usage("--protocol is json, messagepack or mixed");
+            }
+            continue;
+        }
         char* end = nullptr;
         const long value = std::strtol(argv[i + 1], &end, 10);
         if (end == argv[i + 1] || *end != '\0' || value < -1) {
@@ -344,10 +478,14 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < opt.size; ++i) {
         payload[i] = static_cast<char>('a' + i % 26);
     }
-    // The message both modes deliver: what the hub serializes for send("tick", payload).
-    std::string text;
-    signalrpp::protocol::write_invocation(text, signalrpp::protocol::invocation_header{{}, "tick"}, payload);
-    const auto prebuilt = std::make_shared<const std::string>(text);
+    // The message both modes deliver, in each protocol: what the hub must write for send("tick", payload).
+    const std::array<std::shared_ptr<const std::string>, 2> prebuilt{
+        std::make_shared<const std::string>(invocation(false, "tick", payload)),
+        std::make_shared<const std::string>(invocation(true, "tick", payload))};
+    std::size_t messagepack_clients = 0;
+    for (std::size_t i = 0; i < opt.connections; ++i) {
+        messagepack_clients += opt.messagepack(i) ? 1 : 0;
+    }
 
     asio::io_context server_io(1);
     asio::io_context client_io(1);
@@ -357,7 +495,7 @@ int main(int argc, char** argv) {
     server_options.single_threaded = true;
     signalrpp::server server(server_io, server_options);
     auto hub = server.map_hub<tick_hub>("/hub");
-    client_side clients(text, opt.connections);
+    client_side clients(opt, *prebuilt[0], *prebuilt[1]);
 
     std::thread server_thread([&] {
         pin(opt.server_cpu);
@@ -392,11 +530,29 @@ int main(int argc, char** argv) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    std::vector<std::shared_ptr<signalrpp::transport::connection>> raw_targets;
+    // Each connection with its protocol, once every client's Register has run.
+    std::vector<std::pair<std::shared_ptr<signalrpp::transport::connection>, bool>> raw_targets;
+    for (int i = 0;; ++i) {
+        std::promise<std::size_t> counted;
+        asio::post(server_io, [&] { counted.set_value(registered.size()); });
+        if (counted.get_future().get() == opt.connections) {
+            break;
+        }
+        if (i == 1000) {
+            fail("not every client registered its protocol");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     {
         std::promise<void> done;
         asio::post(server_io, [&] {
-            raw_targets = server.connections().all();
+            for (auto& c : server.connections().all()) {
+                const auto found = registered.find(c->id());
+                if (found == registered.end()) {
+                    fail("connection " + c->id() + " did not register its protocol");
+                }
+                raw_targets.emplace_back(std::move(c), found->second);
+            }
             done.set_value();
         });
         done.get_future().wait();
@@ -405,10 +561,17 @@ int main(int argc, char** argv) {
         fail("the server has " + std::to_string(raw_targets.size()) + " connections, expected " +
              std::to_string(opt.connections));
     }
-    std::printf("%zu hub connections open in %.1f s (in-memory streams); message %zu bytes (payload %zu), "
-                "%zu rounds of %zu per run\n",
+    const auto raw_messagepack = static_cast<std::size_t>(
+        std::count_if(raw_targets.begin(), raw_targets.end(), [](const auto& t) { return t.second; }));
+    if (raw_messagepack != messagepack_clients) {
+        fail(std::to_string(raw_messagepack) + " connections registered MessagePack, expected " +
+             std::to_string(messagepack_clients));
+    }
+    std::printf("%zu hub connections open in %.1f s (in-memory streams): %zu JSON, %zu MessagePack; message "
+                "%zu bytes in JSON, %zu in MessagePack (payload %zu), %zu rounds of %zu per run\n",
                 opt.connections,
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count(), text.size(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count(),
+                opt.connections - messagepack_clients, messagepack_clients, prebuilt[0]->size(), prebuilt[1]->size(),
                 opt.size, opt.rounds, opt.batch);
     std::fflush(stdout);
 
@@ -420,8 +583,8 @@ int main(int argc, char** argv) {
     };
     const auto raw_round = [&] {
         for (std::size_t i = 0; i < opt.batch; ++i) {
-            for (const auto& c : raw_targets) {
-                c->send(signalrpp::transport::outbound_message(prebuilt));
+            for (const auto& [c, binary] : raw_targets) {
+                c->send(signalrpp::transport::outbound_message(prebuilt[binary], binary));
             }
         }
     };

@@ -5,7 +5,9 @@ server's /hub, EchoHub), both loaded by the same ws-load --broadcast runs.
 Each server runs on CPU 0 for the whole comparison, ws-load on CPU 1. A run opens 10,000 hub connections
 (each in a group: JoinGroup's answer proves the server counts it among all clients), then runs rounds one
 after the other: the first connection calls Broadcast with a 32-byte string, which sends `tick` with it to
-every connection, and the round ends when each connection has received that record. After warm-up rounds
+every connection, and the round ends when each connection has received that record (checked byte for
+byte in the connection's hub protocol: --protocol json, messagepack, or mixed, where every other
+connection speaks MessagePack and the others JSON, so the server writes each tick in both). After warm-up rounds
 ws-load measures R rounds; the server's CPU time (utime+stime from /proc/PID/stat) is read at ws-load's
 "window start" and "window end". It reports deliveries (ticks received) per second of the server's CPU
 time, the time per round (first send to last delivery, p50 and p99), and the ratio of our deliveries per
@@ -18,9 +20,13 @@ ASP.NET Core is held to one core as our server is (taskset on CPU 0, DOTNET_PROC
 workstation GC: DOTNET_gcServer=0) and gets more warm-up rounds (JIT). It is left out when its build is
 not found (default BUILD_DIR/tests/reference/reference-server) or with --no-reference.
 
+The hub against a raw broadcast of pre-built frames (the goal of 0.9x, with half the connections in
+each protocol) is build/bench/hub/broadcast-bench --protocol mixed, in one process.
+
 Usage: bench/hub/broadcast_compare.py [--connections 10000] [--size 32] [--rounds 50] [--runs 3]
-                                      [--warmup-rounds 5] [--build-dir build]
-                                      [--reference PATH | --no-reference] [--reference-warmup-rounds 25]
+                                      [--protocol json|messagepack|mixed] [--warmup-rounds 5]
+                                      [--build-dir build] [--reference PATH | --no-reference]
+                                      [--reference-warmup-rounds 25]
 """
 
 import argparse
@@ -55,9 +61,10 @@ def wait_for_descriptors(server, count):
 def measure_broadcast(server, ws_load_path, args, warmup_rounds):
     """Deliveries per server CPU-second and per wall second, both processes' CPU use in the window, and
     the time per round (p50, p99, microseconds)."""
-    what = f"{server.name}, broadcast to {args.connections}"
-    load = compare.ws_load(ws_load_path, server.port, "--hub", "--broadcast", args.connections, "--size", args.size,
-                           "--rounds", args.rounds, "--warmup-rounds", warmup_rounds)
+    what = f"{server.name}, broadcast to {args.connections} ({args.protocol})"
+    load = compare.ws_load(ws_load_path, server.port, "--hub", "--protocol", args.protocol, "--broadcast",
+                           args.connections, "--size", args.size, "--rounds", args.rounds, "--warmup-rounds",
+                           warmup_rounds)
     # A backstop only: ws-load gives up by itself on connections not open in 60 s or a round not done in 60 s.
     figures = compare.measure_window(server, load, what, time.monotonic() + 60 * (2 + warmup_rounds + args.rounds),
                                      r"deliveries (\d+) in ([0-9.]+) s: ([0-9.]+) deliveries/s",
@@ -75,6 +82,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=50, help="measured broadcast rounds per run")
     parser.add_argument("--runs", type=int, default=3, help="runs per server, alternating (medians reported)")
     parser.add_argument("--warmup-rounds", type=int, default=5, help="rounds before each measurement")
+    parser.add_argument("--protocol", choices=["json", "messagepack", "mixed"], default="json",
+                        help="the connections' hub protocol (mixed: every other one MessagePack, the others JSON)")
     compare_hub.reference_arguments(parser)
     parser.add_argument("--reference-warmup-rounds", type=int, default=25,
                         help="rounds before each ASP.NET Core measurement (its JIT warms up)")
@@ -123,8 +132,9 @@ def main():
         return statistics.median(f[key] for f in results[name])
 
     labels = {"hub": "hub-echo-server", "aspnet": "ASP.NET Core 10"}
-    print(f"\nBroadcast to {args.connections} connections, {args.size}-byte string; medians of {args.runs} run(s) "
-          f"of {args.rounds} rounds:")
+    protocols = {"json": "JSON", "messagepack": "MessagePack", "mixed": "half JSON, half MessagePack"}
+    print(f"\nBroadcast to {args.connections} connections ({protocols[args.protocol]}), {args.size}-byte string; "
+          f"medians of {args.runs} run(s) of {args.rounds} rounds:")
     print(f"  {'server':16} {'deliveries/CPU-s':>16} {'deliveries/s':>12} {'round p50 us':>12} {'round p99 us':>12}")
     for name in results:
         print(f"  {labels[name]:16} {median(name, 'per_cpu_second'):16.0f} {median(name, 'per_second'):12.0f}"

@@ -118,6 +118,7 @@
 #endif
 
 #include <signalrpp/protocol/binary_framing.hpp>
+#include <signalrpp/protocol/builtin_protocols.hpp>
 #include <signalrpp/protocol/detail/drop_handed_out.hpp>
 #include <signalrpp/protocol/detail/envelope_scanner.hpp>
 #include <signalrpp/protocol/detail/message_fields.hpp>
@@ -129,13 +130,14 @@
 #include <signalrpp/protocol/json_hub_protocol.hpp>
 #include <signalrpp/protocol/json_hub_reader.hpp>
 #include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/protocol/length_prefixed_framing.hpp>
+#include <signalrpp/protocol/messagepack_hub_protocol.hpp>
 #include <signalrpp/protocol/protocol_choice.hpp>
 #include <signalrpp/protocol/protocol_error.hpp>
 #include <signalrpp/protocol/raw_message.hpp>
 #include <signalrpp/protocol/record_framing.hpp>
 #include <signalrpp/protocol/record_reader.hpp>
 #include <signalrpp/protocol/serialized_message.hpp>
-#include <signalrpp/protocol/value_mappings.hpp>
 #include <signalrpp/protocol/value_ref.hpp>
 #include <signalrpp/protocol/wire_value.hpp>
 

@@ -7300,8 +7300,8 @@ private:
 
 // ---- begin signalrpp/hub/client_proxy.hpp
 // client_proxy: calls a client method on the connections a send_target names (ASP.NET Core's
-// IClientProxy). send() serializes the Invocation once and queues the same bytes on every connection
-// it reaches; it does not wait, and a connection that cannot take the message (closing, or too far
+// IClientProxy). send() writes the Invocation once per hub protocol among the connections it reaches
+// (protocol::serialized_message) and queues the same bytes on each of them; it does not wait, and a connection that cannot take the message (closing, or too far
 // behind: see transport::connection::send) just misses it. Thread-safe.
 //
 // single_client_proxy, for one connection, can also invoke() a client method and await its result
@@ -7409,14 +7409,140 @@ inline void hub_caller_context::abort() const {
 // that shape its answers, and what it hands back.
 
 // ---- begin signalrpp/protocol/hub_message.hpp
-// The hub protocol's messages (types 1 to 9), as the reader hands them out. They are views: strings
-// and JSON values point into the reader's buffer and stay valid until the reader is used again.
-// Writing goes through the json_hub_writer functions instead, which take C++ values directly.
+// The hub protocol's messages (types 1 to 9), as a hub_protocol reads them, whatever the format. They
+// are views: strings and values point into the bytes the message was read from and stay valid as long
+// as those bytes. Values are wire_values, bound to C++ types by whoever handles the message. Writing goes
+// through the hub_protocol instead, which takes C++ values directly (value_ref).
 
+// ---- begin signalrpp/protocol/wire_value.hpp
+// The values a hub message carries (arguments, a stream item, a result), as the hub protocol read them:
+// a JSON value or the bytes of one MessagePack value, not bound to any C++ type yet. Everything above
+// protocol/ binds them through read() here, without knowing the format: the format-neutral face of the
+// two mappings (json::serializer<T>, msgpack::serializer<T>).
+//
+// A hub_value is a C++ type with a mapping in either format, usually both (SIGNALRPP_DEFINE_TYPE gives
+// both from one field list). Reading a value in a format the type has no mapping for fails like a
+// value of the wrong type; writing one throws unmapped_type_error (see value_ref.hpp).
+
+// Every mapping signalrpp ships, in both formats, is included here: whether T has a mapping in a format
+// decides what read() and value_ref instantiate for it, and that must not depend on which headers a
+// translation unit happened to include (one program, one answer per type).
+
+#include <cstddef>
+#include <string_view>
+
+namespace signalrpp {
+
+/// A type one of the hub protocols can carry.
+template <class T>
+concept hub_value = json::mapped<T> || msgpack::mapped<T>;
+
+} // namespace signalrpp
+
+namespace signalrpp::protocol {
+
+/// One value as read: JSON, MessagePack, or absent. A view, valid as long as the message it is in.
+class wire_value {
+public:
+    wire_value() = default;
+    explicit wire_value(const json::value* v) noexcept : json_(v) {}
+    /// The bytes of exactly one whole MessagePack value (the reader checked it).
+    static wire_value msgpack(std::string_view value) noexcept {
+        wire_value v;
+        v.msgpack_ = value;
+        return v;
+    }
+
+    bool present() const noexcept { return json_ != nullptr || msgpack_.data() != nullptr; }
+    const json::value* json() const noexcept { return json_; }
+    std::string_view msgpack_bytes() const noexcept { return msgpack_; }
+
+    /// The length of the value if it is a string, else 0: room to make before binding it.
+    std::size_t string_length() const noexcept {
+        if (json_ != nullptr) {
+            return json_->IsString() ? json_->GetStringLength() : 0;
+        }
+        msgpack::reader in(msgpack_);
+        std::string_view s;
+        return in.next_kind() == msgpack::kind::string && in.read_string(s) ? s.size() : 0;
+    }
+
+    /// Binds the value to `out`; false if it is absent or does not hold a T.
+    template <hub_value T>
+    bool read(T& out) const {
+        if (json_ != nullptr) {
+            if constexpr (json::mapped<T>) {
+                return json::read(*json_, out);
+            }
+            return false;
+        }
+        if constexpr (msgpack::mapped<T>) {
+            return msgpack_.data() != nullptr && msgpack::from_bytes(msgpack_, out);
+        }
+        return false;
+    }
+
+private:
+    const json::value* json_ = nullptr;
+    std::string_view msgpack_;
+};
+
+/// A list of values (a call's arguments): a JSON array, or a MessagePack array's elements.
+class wire_list {
+public:
+    wire_list() = default;
+    explicit wire_list(const json::value* array) noexcept : json_(array) {}
+    /// `count` whole MessagePack values, one after another, in `elements` (the reader checked them).
+    static wire_list msgpack(std::size_t count, std::string_view elements) noexcept {
+        wire_list l;
+        l.count_ = count;
+        l.msgpack_ = elements;
+        return l;
+    }
+
+    std::size_t size() const noexcept { return json_ != nullptr ? json_->Size() : count_; }
+    bool empty() const noexcept { return size() == 0; }
+    const json::value* json() const noexcept { return json_; }
+
+    /// Reads the values in order, each one once.
+    class cursor {
+    public:
+        explicit cursor(const wire_list& list) noexcept : list_(list), msgpack_(list.msgpack_) {}
+
+        /// The next value; absent past the end.
+        wire_value next() {
+            if (index_ >= list_.size()) {
+                return {};
+            }
+            ++index_;
+            if (list_.json_ != nullptr) {
+                return wire_value(&(*list_.json_)[static_cast<rapidjson::SizeType>(index_ - 1)]);
+            }
+            std::string_view value;
+            return msgpack_.read_raw(value) ? wire_value::msgpack(value) : wire_value{};
+        }
+
+    private:
+        const wire_list& list_;
+        msgpack::reader msgpack_;
+        std::size_t index_ = 0;
+    };
+
+    cursor values() const noexcept { return cursor(*this); }
+
+private:
+    const json::value* json_ = nullptr;
+    std::size_t count_ = 0;
+    std::string_view msgpack_;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/wire_value.hpp
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <variant>
 
@@ -7435,24 +7561,30 @@ enum class message_type : int {
 };
 
 /// The `headers` of a message: string names to string values (checked when read). Empty when absent.
+/// A JSON object, or a MessagePack map's entries.
 class header_map {
 public:
     header_map() = default;
     explicit header_map(const json::value* object) noexcept : object_(object) {}
+    /// `count` entries of str keys and str values (the reader checked them), one after another.
+    static header_map msgpack(std::size_t count, std::string_view entries) noexcept {
+        header_map h;
+        h.count_ = count;
+        h.entries_ = entries;
+        return h;
+    }
 
-    std::size_t size() const noexcept { return object_ ? object_->MemberCount() : 0; }
+    std::size_t size() const noexcept { return object_ ? object_->MemberCount() : count_; }
     bool empty() const noexcept { return size() == 0; }
 
     /// The value of header `name` (the last one, if repeated), compared exactly.
-    std::optional<std::string_view> find(std::string_view name) const noexcept {
+    std::optional<std::string_view> find(std::string_view name) const {
         std::optional<std::string_view> found;
-        if (object_) {
-            for (const auto& member : object_->GetObject()) {
-                if (std::string_view(member.name.GetString(), member.name.GetStringLength()) == name) {
-                    found = std::string_view(member.value.GetString(), member.value.GetStringLength());
-                }
+        for_each([&](std::string_view n, std::string_view v) {
+            if (n == name) {
+                found = v;
             }
-        }
+        });
         return found;
     }
 
@@ -7464,35 +7596,75 @@ public:
                 f(std::string_view(member.name.GetString(), member.name.GetStringLength()),
                   std::string_view(member.value.GetString(), member.value.GetStringLength()));
             }
+            return;
+        }
+        msgpack::reader in(entries_);
+        for (std::size_t i = 0; i < count_; ++i) {
+            std::string_view name;
+            std::string_view value;
+            if (!in.read_string(name) || !in.read_string(value)) {
+                return; // (cannot happen: checked when read)
+            }
+            f(name, value);
         }
     }
 
 private:
     const json::value* object_ = nullptr;
+    std::size_t count_ = 0;
+    std::string_view entries_;
 };
 
-/// A JSON array of strings (checked when read), such as `streamIds`. Empty when absent.
+/// A list of strings (checked when read), such as `streamIds`: a JSON array, or a MessagePack array's
+/// elements. Empty when absent.
 class string_list {
 public:
     string_list() = default;
     explicit string_list(const json::value* array) noexcept : array_(array) {}
+    /// `count` str values (the reader checked them), one after another.
+    static string_list msgpack(std::size_t count, std::string_view elements) noexcept {
+        string_list l;
+        l.count_ = count;
+        l.elements_ = elements;
+        return l;
+    }
 
-    std::size_t size() const noexcept { return array_ ? array_->Size() : 0; }
+    std::size_t size() const noexcept { return array_ ? array_->Size() : count_; }
     bool empty() const noexcept { return size() == 0; }
     std::string_view operator[](std::size_t i) const noexcept {
-        const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
-        return {s.GetString(), s.GetStringLength()};
+        if (array_) {
+            const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
+            return {s.GetString(), s.GetStringLength()};
+        }
+        // Reads on from the element read last when it can: the ids in order cost one pass in all.
+        if (i < next_index_) {
+            next_index_ = 0;
+            next_offset_ = 0;
+        }
+        msgpack::reader in(elements_.substr(next_offset_));
+        std::string_view s;
+        for (; next_index_ <= i; ++next_index_) {
+            if (!in.read_string(s)) {
+                return {}; // (cannot happen: checked when read)
+            }
+        }
+        next_offset_ += in.position();
+        return s;
     }
 
 private:
     const json::value* array_ = nullptr;
+    std::size_t count_ = 0;
+    std::string_view elements_;
+    mutable std::size_t next_index_ = 0;  // the MessagePack element after the one read last...
+    mutable std::size_t next_offset_ = 0; // ... and where it starts in elements_
 };
 
 /// Type 1: call `target` with `arguments`. No invocation id: the caller wants no Completion.
 struct invocation_message {
     std::string_view invocation_id;
     std::string_view target;
-    const json::value* arguments = nullptr; // a JSON array
+    wire_list arguments;
     string_list stream_ids;                 // ids of the client-to-server streams this call takes
     header_map headers;
 };
@@ -7501,7 +7673,7 @@ struct invocation_message {
 struct stream_invocation_message {
     std::string_view invocation_id;
     std::string_view target;
-    const json::value* arguments = nullptr;
+    wire_list arguments;
     string_list stream_ids;
     header_map headers;
 };
@@ -7509,7 +7681,7 @@ struct stream_invocation_message {
 /// Type 2: one item of a stream (server-to-client results, or a client-to-server stream by its id).
 struct stream_item_message {
     std::string_view invocation_id;
-    const json::value* item = nullptr;
+    wire_value item;
     header_map headers;
 };
 
@@ -7517,7 +7689,7 @@ struct stream_item_message {
 struct completion_message {
     std::string_view invocation_id;
     std::optional<std::string_view> error;
-    const json::value* result = nullptr; // null pointer: no result (a JSON null result is a value)
+    wire_value result; // absent: no result (a null result is a value)
     header_map headers;
 };
 
@@ -7544,6 +7716,27 @@ struct ack_message {
 /// Type 9: stateful reconnect: the messages that follow start at `sequence_id`.
 struct sequence_message {
     std::int64_t sequence_id = 0;
+};
+
+/// What reading one message gave.
+enum class parse_status {
+    message, ///< the message was read
+    ignored, ///< a message type this implementation does not know: skip it, as the reference does
+    error,   ///< the error says what is wrong; the connection must end
+};
+
+/// One message header to write.
+struct header {
+    std::string_view name;
+    std::string_view value;
+};
+
+/// What starts an Invocation or StreamInvocation besides its arguments.
+struct invocation_header {
+    std::string_view invocation_id;                  ///< empty: no Completion wanted (Invocation only)
+    std::string_view target;                         ///< the method to call
+    std::span<const std::string_view> stream_ids{};  ///< client-to-server streams passed to the method
+    std::span<const header> headers{};
 };
 
 using hub_message = std::variant<invocation_message, stream_item_message, completion_message,
@@ -7575,7 +7768,7 @@ struct invocation {
     bool streaming = false;                 ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
     std::string_view invocation_id;         ///< empty: the client wants no answer
     std::string_view target;                ///< the method's wire name, any case
-    const json::value* arguments = nullptr; ///< a JSON array
+    protocol::wire_list arguments;          ///< as the hub protocol read them
     protocol::string_list stream_ids;       ///< client-to-server streams, in parameter order
 
     static invocation from(const protocol::invocation_message& m) noexcept {
@@ -7608,6 +7801,248 @@ struct dispatch_result {
 // runtime about the streams an invocation opens. The hub runtime implements it for each connection;
 // tests implement it to watch. Called on the connection's strand only.
 
+// ---- begin signalrpp/protocol/hub_protocol.hpp
+// hub_protocol: one hub protocol (ASP.NET Core's IHubProtocol), chosen per connection at the handshake:
+// its name and version, its transfer format, how its messages are framed and read, and how every
+// message type is written. Everything above protocol/ (reflect/, the hub runtime, the client) reads and
+// writes hub messages through it only, so it never knows JSON from MessagePack. The protocols are
+// stateless singletons (json_hub_protocol(), messagepack_hub_protocol()); per-connection state (the
+// bytes not yet read) lives in the message_framing each connection makes.
+//
+// What a protocol may do behind this seam, and its users must allow for:
+// - parse() may change the bytes it reads (the JSON protocol parses in place), and the message it gives
+//   views them: keep a copy of a message's bytes that must be read again later.
+// - the JSON protocol keeps per-thread parse state: a message read on a thread stays valid until the
+//   next parse() on that thread. Handle a message before reading the next one.
+
+// ---- begin signalrpp/protocol/protocol_error.hpp
+// protocol_error: why bytes from a peer could not be read as protocol messages. Such an error ends the
+// connection; the server's Close message says "Connection closed with an error." and, with detailed
+// errors on, adds "<exception_type>: <message>" -- the .NET exception type and text ASP.NET Core reports
+// for the same input, so .NET and JavaScript peers see the same words from either server.
+
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+struct protocol_error {
+    std::string_view exception_type = "InvalidDataException"; // a .NET type name: always a literal
+    std::string message;
+
+    /// "<exception_type>: <message>", the detail suffix of error texts.
+    std::string detail() const { return signalrpp::detail::concat({exception_type, ": ", message}); }
+};
+
+/// The error for a message (or handshake) longer than `limit` bytes (MaximumReceiveMessageSize).
+inline protocol_error message_too_large_error(std::size_t limit) {
+    return {"InvalidDataException",
+            signalrpp::detail::concat({"The maximum message size of ", std::to_string(limit),
+                                       "B was exceeded. The message size can be configured in AddHubOptions."})};
+}
+
+/// The error for a message (or handshake) that is not JSON (or not UTF-8, or nested too deeply).
+inline protocol_error reading_error() { return {"InvalidDataException", "Error reading JSON."}; }
+
+/// The error for a message (or handshake) that is JSON but not an object; `token` names what it is.
+inline protocol_error not_an_object_error(std::string_view token) {
+    return {"InvalidDataException",
+            signalrpp::detail::concat({"Unexpected JSON Token Type '", token, "'. Expected a JSON Object."})};
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/protocol_error.hpp
+// ---- begin signalrpp/protocol/value_ref.hpp
+// value_ref: a C++ value to be written into a hub message, in whichever format the message is written:
+// what a hub_protocol's write functions take for arguments, items and results. It refers to the value
+// (which must outlive it) and to the two writers of its type; no copy, no allocation.
+
+#include <signalrpp/protocol/wire_value.hpp> // (with every mapping: see there)
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace signalrpp::protocol {
+
+/// Writing a value in a format its type has no mapping for.
+class unmapped_type_error : public std::logic_error {
+public:
+    explicit unmapped_type_error(const char* format)
+        : std::logic_error(std::string("The value's type has no ") + format + " mapping.") {}
+};
+
+class value_ref {
+public:
+    template <hub_value T>
+    value_ref(const T& v) noexcept : object_(&v), writers_(&writers_of<T>) {} // NOLINT: converts on purpose
+
+    /// The value, when it is a std::string (writers may have a quicker way for those).
+    const std::string* string() const noexcept {
+        return writers_->is_string ? static_cast<const std::string*>(object_) : nullptr;
+    }
+
+    void write(json::writer& out) const { writers_->json(out, object_); }
+    void write(msgpack::writer& out) const { writers_->msgpack(out, object_); }
+
+private:
+    struct writers {
+        void (*json)(json::writer&, const void*);
+        void (*msgpack)(msgpack::writer&, const void*);
+        bool is_string;
+    };
+
+    template <class T>
+    static void write_json(json::writer& out, const void* v) {
+        if constexpr (json::mapped<T>) {
+            json::write(out, *static_cast<const T*>(v));
+        } else {
+            throw unmapped_type_error("JSON");
+        }
+    }
+
+    template <class T>
+    static void write_msgpack(msgpack::writer& out, const void* v) {
+        if constexpr (msgpack::mapped<T>) {
+            msgpack::write(out, *static_cast<const T*>(v));
+        } else {
+            throw unmapped_type_error("MessagePack");
+        }
+    }
+
+    template <class T>
+    static constexpr writers writers_of{&write_json<T>, &write_msgpack<T>, std::is_same_v<T, std::string>};
+
+    const void* object_;
+    const writers* writers_;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/value_ref.hpp
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+/// The kind of transport message a protocol needs (negotiate's transferFormats; the WebSocket frame type).
+enum class transfer_format { text, binary };
+
+/// "Text" or "Binary", as negotiate and the handshake's error texts name them.
+constexpr std::string_view name_of(transfer_format f) noexcept {
+    return f == transfer_format::binary ? "Binary" : "Text";
+}
+
+/// A connection's incoming bytes, cut into whole messages of one protocol's framing.
+class message_framing {
+public:
+    enum class status {
+        message,    ///< a whole message was handed out
+        incomplete, ///< no whole message yet: add more bytes
+        too_large,  ///< the next message is longer than the limit: the connection must end
+        malformed,  ///< the framing itself is invalid (malformed_error()): the connection must end
+    };
+
+    virtual ~message_framing() = default;
+
+    /// Adds received bytes (copied). Invalidates the message handed out last.
+    virtual void append(std::string_view bytes) = 0;
+
+    /// Adds received bytes that the framing may change and hand out in place, until keep_lent(),
+    /// which must be called before they go away. Invalidates the message handed out last.
+    virtual void lend(std::span<char> bytes) { append({bytes.data(), bytes.size()}); }
+
+    /// Copies what is left of lent bytes into the framing's own buffer.
+    virtual void keep_lent() {}
+
+    /// The next whole message, without its framing: `size` bytes at `data`, which parse() may change.
+    /// Valid until the next call to append(), lend() or next().
+    virtual status next(char*& data, std::size_t& size) = 0;
+
+    /// Bytes received and not yet handed out.
+    virtual std::size_t buffered() const noexcept = 0;
+
+    /// The bytes received and not yet handed out, taken out of the framing (a handshake's framing hands
+    /// what followed the handshake over to the protocol's).
+    virtual std::string take_buffered() = 0;
+
+    /// Gives buffer memory back when nothing is buffered: an idle connection holds none.
+    virtual void release_memory() = 0;
+
+    /// The longest message accepted, framing included (0: no limit).
+    virtual std::size_t max_message_size() const noexcept = 0;
+
+    /// Why the framing is malformed, after status::malformed.
+    virtual protocol_error malformed_error() const { return {"InvalidDataException", "The message framing is invalid."}; }
+};
+
+class hub_protocol {
+public:
+    virtual ~hub_protocol() = default;
+
+    /// The name clients ask for in the handshake ("json", "messagepack").
+    virtual std::string_view name() const noexcept = 0;
+    /// The highest protocol version it speaks; the handshake accepts this one and every one below.
+    virtual int version() const noexcept = 0;
+    virtual transfer_format format() const noexcept = 0;
+    bool binary() const noexcept { return format() == transfer_format::binary; }
+
+    // ----- Reading --------------------------------------------------------------------------------
+
+    /// A framing for one connection's messages, each at most `max_message_size` bytes (0: no limit).
+    virtual std::unique_ptr<message_framing> make_framing(std::size_t max_message_size) const = 0;
+
+    /// Reads one message that the framing handed out (see the seam's notes above).
+    virtual parse_status parse(char* data, std::size_t size, hub_message& out, protocol_error& error) const = 0;
+
+    // ----- Writing: each appends one whole message, framing included -----------------------------
+    // If writing a value throws (a NaN in JSON, a type without a mapping in this format), `out` is left
+    // as it was and the exception propagates.
+
+    /// Type 1.
+    virtual void write_invocation(std::string& out, const invocation_header& h, std::span<const value_ref> args) const = 0;
+    /// Type 4 (the client side; servers never send it).
+    virtual void write_stream_invocation(std::string& out, const invocation_header& h,
+                                         std::span<const value_ref> args) const = 0;
+    /// Type 2.
+    virtual void write_stream_item(std::string& out, std::string_view invocation_id, value_ref item) const = 0;
+    /// Type 3 with a result.
+    virtual void write_completion_result(std::string& out, std::string_view invocation_id, value_ref result) const = 0;
+    /// Type 3 for a void method: a null result, as ASP.NET Core answers one (`"result":null`; MessagePack's
+    /// result kind 3 with nil).
+    virtual void write_completion_void(std::string& out, std::string_view invocation_id) const = 0;
+    /// Type 3 with an error. (An empty `error`: JSON leaves it out, MessagePack writes it, each as the
+    /// reference's protocol does.)
+    virtual void write_completion_error(std::string& out, std::string_view invocation_id, std::string_view error) const = 0;
+    /// Type 3 with neither result nor error: the end of a stream (MessagePack's result kind 2).
+    virtual void write_completion_empty(std::string& out, std::string_view invocation_id) const = 0;
+    /// Type 5.
+    virtual void write_cancel_invocation(std::string& out, std::string_view invocation_id) const = 0;
+    /// Type 6.
+    virtual void write_ping(std::string& out) const = 0;
+    /// Type 7. `error` is written when set (even empty); `allowReconnect` only when true.
+    virtual void write_close(std::string& out, std::optional<std::string_view> error, bool allow_reconnect) const = 0;
+    /// Type 8.
+    virtual void write_ack(std::string& out, std::int64_t sequence_id) const = 0;
+    /// Type 9.
+    virtual void write_sequence(std::string& out, std::int64_t sequence_id) const = 0;
+
+    /// Gives `message`, one Invocation that write_invocation wrote without an invocation id, the id
+    /// `invocation_id`: for a sender that can choose the id only after the message is written (a server
+    /// picks one that the client's own streams do not use, on the connection's strand).
+    virtual void set_invocation_id(std::string& message, std::string_view invocation_id) const = 0;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/hub_protocol.hpp
 // ---- begin signalrpp/reflect/upload_channel.hpp
 // upload_channel<T>: the queue between a client-to-server stream's StreamItems and the stream_reader<T>
 // a hub method reads them from. Items are bound to T as they arrive; the runtime applies backpressure
@@ -7632,7 +8067,7 @@ public:
     virtual ~upload_channel_base() = default;
 
     /// Binds and queues one item; false if it does not hold the item type (the stream then ends).
-    virtual bool push(const json::value& item) = 0;
+    virtual bool push(const protocol::wire_value& item) = 0;
 
     /// The client ended the stream: cleanly, or with its error text.
     virtual void complete(std::optional<std::string> error = std::nullopt) = 0;
@@ -7654,12 +8089,12 @@ public:
 
     explicit upload_channel(std::size_t capacity = default_capacity) : capacity_(capacity) {}
 
-    bool push(const json::value& item) override {
+    bool push(const protocol::wire_value& item) override {
         if (done_) {
             return false;
         }
         T value{};
-        if (!json::read(item, value)) {
+        if (!item.read(value)) {
             complete(std::nullopt);
             return false;
         }
@@ -7749,7 +8184,10 @@ class invocation_sink {
 public:
     virtual ~invocation_sink() = default;
 
-    /// A whole serialized message (with its separator) for the caller.
+    /// The hub protocol the caller speaks: what the messages for it are written with.
+    virtual const protocol::hub_protocol& protocol() const noexcept = 0;
+
+    /// Whole messages (framing included), written with protocol(), for the caller.
     virtual void send(std::string message) = 0;
 
     /// The invocation is a stream: items go out through `stream` until the method returns.
@@ -7860,6 +8298,52 @@ struct send_target {
 
 } // namespace signalrpp
 // ---- end signalrpp/hub/send_target.hpp
+// ---- begin signalrpp/protocol/serialized_message.hpp
+// serialized_message: one Invocation for many connections (ASP.NET Core's SerializedHubMessage). Each
+// recipient asks for it in its own protocol's bytes; those are written the first time a protocol asks
+// and shared by every later recipient of that protocol, so a message to a group of JSON and MessagePack
+// members is written exactly twice, and one to a single protocol's members once. The arguments are
+// referred to, not copied: use it while they live (a send() call). Not thread-safe.
+
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace signalrpp::protocol {
+
+class serialized_message {
+public:
+    serialized_message(const invocation_header& header, std::span<const value_ref> arguments) noexcept
+        : header_(header), arguments_(arguments) {}
+
+    /// The message in `protocol`'s bytes, written on the first call for that protocol.
+    const std::shared_ptr<const std::string>& bytes(const hub_protocol& protocol) {
+        for (const auto& written : written_) {
+            if (written.protocol == &protocol) {
+                return written.bytes;
+            }
+        }
+        std::string out;
+        protocol.write_invocation(out, header_, arguments_);
+        written_.push_back({&protocol, std::make_shared<const std::string>(std::move(out))});
+        return written_.back().bytes;
+    }
+
+private:
+    struct written {
+        const hub_protocol* protocol;
+        std::shared_ptr<const std::string> bytes;
+    };
+
+    invocation_header header_;
+    std::span<const value_ref> arguments_;
+    std::vector<written> written_; // one per protocol asked for (two at most, today)
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/serialized_message.hpp
 
 #include <algorithm>
 #include <cstddef>
@@ -7878,12 +8362,20 @@ class connection_registry {
 public:
     using connection_ptr = std::shared_ptr<transport::connection>;
 
-    /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state).
-    void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {}) {
+    /// A connection a send reaches, with the hub protocol it speaks (null for a persistent connection).
+    struct recipient {
+        connection_ptr connection;
+        const protocol::hub_protocol* protocol = nullptr;
+    };
+
+    /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state);
+    /// `protocol`: the hub protocol it speaks, if it is a hub connection.
+    void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {},
+             const protocol::hub_protocol* protocol = nullptr) {
         std::lock_guard lock(mutex_);
         const std::string_view id = c->id(); // the key views the id inside the connection the entry holds
         auto& e = entries_.try_emplace(id).first->second; // (ids are unique: a fresh entry)
-        e = entry{std::move(c), std::move(state), std::move(user_id), {}};
+        e = entry{std::move(c), std::move(state), std::move(user_id), {}, protocol};
         if (!e.user_id.empty()) {
             users_[e.user_id].insert(&e);
         }
@@ -7942,13 +8434,13 @@ public:
     }
 
     /// The connections `target` names, each once.
-    std::vector<connection_ptr> resolve(const send_target& target) const {
-        std::vector<connection_ptr> out;
+    std::vector<recipient> resolve(const send_target& target) const {
+        std::vector<recipient> out;
         std::lock_guard lock(mutex_);
         const auto take = [&](const entry& e) {
             const auto& id = e.connection->id();
             if (std::find(target.excluded.begin(), target.excluded.end(), id) == target.excluded.end()) {
-                out.push_back(e.connection);
+                out.push_back({e.connection, e.protocol});
             }
         };
         switch (target.what) {
@@ -7981,8 +8473,12 @@ public:
         }
         }
         if (target.names.size() > 1) { // several groups or users may name a connection twice
-            std::sort(out.begin(), out.end());
-            out.erase(std::unique(out.begin(), out.end()), out.end());
+            const auto by_connection = [](const recipient& a, const recipient& b) { return a.connection < b.connection; };
+            const auto same_connection = [](const recipient& a, const recipient& b) {
+                return a.connection == b.connection;
+            };
+            std::sort(out.begin(), out.end(), by_connection);
+            out.erase(std::unique(out.begin(), out.end(), same_connection), out.end());
         }
         return out;
     }
@@ -7991,8 +8487,21 @@ public:
     std::size_t send(const send_target& target, const std::shared_ptr<const std::string>& payload,
                      bool binary = false) const {
         std::size_t queued = 0;
-        for (const auto& c : resolve(target)) {
-            queued += c->send(transport::outbound_message(payload, binary)) ? 1 : 0;
+        for (const auto& r : resolve(target)) {
+            queued += r.connection->send(transport::outbound_message(payload, binary)) ? 1 : 0;
+        }
+        return queued;
+    }
+
+    /// Queues `message` on every hub connection `target` names, each in its protocol's bytes (written
+    /// once per protocol); returns how many took it.
+    std::size_t send(const send_target& target, protocol::serialized_message& message) const {
+        std::size_t queued = 0;
+        for (const auto& r : resolve(target)) {
+            if (r.protocol != nullptr) {
+                const auto& bytes = message.bytes(*r.protocol);
+                queued += r.connection->send(transport::outbound_message(bytes, r.protocol->binary())) ? 1 : 0;
+            }
         }
         return queued;
     }
@@ -8008,6 +8517,7 @@ private:
         std::shared_ptr<void> state;
         std::string user_id;
         std::vector<std::string> groups; // the groups it is in, to leave them when it goes
+        const protocol::hub_protocol* protocol = nullptr;
     };
 
     // Group or user name -> its connections (entries' addresses are stable in an unordered_map).
@@ -8072,447 +8582,38 @@ public:
 
 } // namespace signalrpp
 // ---- end signalrpp/hub/hub_filter.hpp
+// ---- begin signalrpp/protocol/builtin_protocols.hpp
+// The hub protocols signalrpp ships, one object of each per process: what hub_options::protocols lists
+// and what code outside protocol/ names a protocol by. Declared here, defined with the protocols'
+// classes in impl/builtin_protocols.ipp: in separate-compilation mode that is compiled once (by
+// <signalrpp/src.hpp>), so a file that maps a hub does not compile both protocols again.
 
-#include <chrono>
-#include <cstddef>
-#include <functional>
-#include <memory>
-#include <string_view>
-#include <vector>
-
-namespace signalrpp {
-
-class hub_caller_context;
-
-struct hub_options {
-    /// The transports, limits and authentication of the path (negotiate, WebSockets, SSE, long polling).
-    transport::http_connection_options http;
-    /// How long a client has, once connected, to send its handshake request.
-    std::chrono::milliseconds handshake_timeout = std::chrono::seconds(15);
-    /// A Ping goes to a client the server has sent nothing to for this long (not over long polling).
-    std::chrono::milliseconds keep_alive_interval = std::chrono::seconds(15);
-    /// A client that has pinged once and then sends nothing for this long is disconnected.
-    std::chrono::milliseconds client_timeout_interval = std::chrono::seconds(30);
-    /// The largest message (and handshake) accepted from a client, separator included; 0: no limit.
-    std::size_t maximum_receive_message_size = 32 * 1024;
-    /// Append exception types and messages to the error texts clients receive.
-    bool enable_detailed_errors = false;
-    /// Items of a client-to-server stream held before the connection stops reading.
-    std::size_t stream_buffer_capacity = 10;
-    /// Invocations (not streams) of one connection that may run at the same time (at least 1).
-    std::size_t maximum_parallel_invocations_per_client = 1;
-    /// How long a client result (`invoke`) is awaited before it fails; zero: no limit.
-    std::chrono::milliseconds client_result_timeout = std::chrono::seconds(30);
-    /// Whether the caller may run `method` (its wire name as described); refused calls are answered
-    /// "Failed to invoke '<method>' because user is unauthorized". Unset: everyone may.
-    std::function<bool(const hub_caller_context&, std::string_view method)> authorize;
-    /// Filters run around each invocation and around connect / disconnect, in this order.
-    std::vector<std::shared_ptr<hub_filter>> filters;
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub_options.hpp
-
-#include <atomic>
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <utility>
-
-namespace signalrpp {
-
-struct hub_shared_state {
-    explicit hub_shared_state(hub_options o) : options(std::move(o)) {}
-
-    /// A fresh id for an invocation the server sends ("s1", "s2", ...): the "s" keeps it apart from
-    /// the ids the official clients choose for their own invocations and streams (numbers), and a
-    /// connection passes over any that its client's upload streams use (start_client_invocation).
-    std::string next_server_invocation_id() {
-        return "s" + std::to_string(next_invocation_id.fetch_add(1, std::memory_order_relaxed) + 1);
-    }
-
-    const hub_options options;
-    connection_registry registry;
-    std::atomic<std::uint64_t> next_invocation_id{0};
-};
-
-/// The registry of `shared`, keeping the whole state alive (for group managers handed to users).
-inline std::shared_ptr<connection_registry> registry_of(const std::shared_ptr<hub_shared_state>& shared) {
-    return {shared, &shared->registry};
-}
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub_shared_state.hpp
-// ---- begin signalrpp/protocol/handshake.hpp
-// The hub handshake, always JSON whatever protocol follows, each side's first record:
-//   client -> server  {"protocol":"json","version":1}<RS>
-//   server -> client  {}<RS>, or {"error":"<why>"}<RS> and the connection closes.
-// Parsing and error texts follow ASP.NET Core's HandshakeProtocol; the JSON hub protocol accepts
-// versions 1 and 2 (2 is what clients ask for with stateful reconnect).
-
-// ---- begin signalrpp/protocol/detail/parse_object_record.hpp
-// Parses a record that must hold a JSON object (every hub message and handshake does), with the
-// reference's errors for text that is not JSON and for JSON that is not an object.
-
-// ---- begin signalrpp/protocol/protocol_error.hpp
-// protocol_error: why bytes from a peer could not be read as protocol messages. Such an error ends the
-// connection; the server's Close message says "Connection closed with an error." and, with detailed
-// errors on, adds "<exception_type>: <message>" -- the .NET exception type and text ASP.NET Core reports
-// for the same input, so .NET and JavaScript peers see the same words from either server.
-
-
-#include <cstddef>
-#include <string>
-#include <string_view>
 
 namespace signalrpp::protocol {
 
-struct protocol_error {
-    std::string_view exception_type = "InvalidDataException"; // a .NET type name: always a literal
-    std::string message;
+/// The JSON hub protocol ("json"): json_hub_protocol.hpp.
+SIGNALRPP_DECL const hub_protocol& json_protocol();
 
-    /// "<exception_type>: <message>", the detail suffix of error texts.
-    std::string detail() const { return signalrpp::detail::concat({exception_type, ": ", message}); }
-};
-
-/// The error for a message (or handshake) longer than `limit` bytes (MaximumReceiveMessageSize).
-inline protocol_error message_too_large_error(std::size_t limit) {
-    return {"InvalidDataException",
-            signalrpp::detail::concat({"The maximum message size of ", std::to_string(limit),
-                                       "B was exceeded. The message size can be configured in AddHubOptions."})};
-}
-
-/// The error for a message (or handshake) that is not JSON (or not UTF-8, or nested too deeply).
-inline protocol_error reading_error() { return {"InvalidDataException", "Error reading JSON."}; }
-
-/// The error for a message (or handshake) that is JSON but not an object; `token` names what it is.
-inline protocol_error not_an_object_error(std::string_view token) {
-    return {"InvalidDataException",
-            signalrpp::detail::concat({"Unexpected JSON Token Type '", token, "'. Expected a JSON Object."})};
-}
+/// The MessagePack hub protocol ("messagepack"): messagepack_hub_protocol.hpp.
+SIGNALRPP_DECL const hub_protocol& messagepack_protocol();
 
 } // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/protocol_error.hpp
 
-#include <cstddef>
+#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+// ---- begin signalrpp/protocol/impl/builtin_protocols.ipp
+// The definitions of builtin_protocols.hpp: included by it when header-only; by <signalrpp/src.hpp>
+// alone in separate-compilation mode.
 
-namespace signalrpp::protocol::detail {
+// ---- begin signalrpp/protocol/json_hub_protocol.hpp
+// json_hub_protocol: the JSON hub protocol ("json", versions 1 and 2, text) behind the hub_protocol
+// seam. Its speed tricks stay on this side of it:
+// - framing lends: WebSocket messages are cut into records where they lie (record_reader::lend);
+// - parsing is in place, into one document per thread (json::insitu_document), through the envelope
+//   scanner for the usual shapes (json_hub_parser.hpp): a message read on a thread stays valid until
+//   the next parse() on that thread (hub_protocol.hpp's notes);
+// - writing appends the envelope directly and uses RapidJSON only for values, with a quick way for the
+//   commonest Completions (json_hub_writer.hpp).
 
-/// The object the record of `size` bytes at `text` holds (parsed in place into `document`), or null
-/// with `error` set.
-inline const json::value* parse_object_record(char* text, std::size_t size, json::insitu_document& document,
-                                              protocol_error& error) {
-    if (!document.parse(text, size)) {
-        error = reading_error();
-        return nullptr;
-    }
-    const json::value& root = document.root();
-    if (!root.IsObject()) {
-        error = not_an_object_error(json::token_name(root));
-        return nullptr;
-    }
-    return &root;
-}
-
-} // namespace signalrpp::protocol::detail
-// ---- end signalrpp/protocol/detail/parse_object_record.hpp
-// ---- begin signalrpp/protocol/record_reader.hpp
-// record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
-// the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
-// whole record at a time, in place and NUL-terminated (the separator is overwritten), ready for an
-// in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
-// a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
-// for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
-//
-// Bytes the caller may let the reader change (a WebSocket message just unmasked) can be lent rather
-// than appended: the whole records in them are handed out where they are, without a copy, and only
-// what is left over (the start of a record) is copied in, by keep_lent(), before the bytes go away.
-
-// ---- begin signalrpp/protocol/detail/drop_handed_out.hpp
-// The framing readers' buffer upkeep (record_reader, length_prefixed_reader): each keeps the bytes it
-// received in a string, where unread bytes begin at `start` and the record or message handed out last,
-// `handed_out` bytes long, stays valid until the reader is next called.
-
-#include <cstddef>
-#include <string>
-
-namespace signalrpp::protocol::detail {
-
-/// Drops the record handed out last, and moves what remains to the front once that is worth it (more
-/// than 4 KiB consumed, and more than half the buffer): a copy then costs no more than the bytes read.
-inline void drop_handed_out(std::string& buffer, std::size_t& start, std::size_t& handed_out) {
-    start += handed_out;
-    handed_out = 0;
-    if (start == buffer.size()) {
-        buffer.clear();
-        start = 0;
-    } else if (start > 4096 && start * 2 > buffer.size()) {
-        buffer.erase(0, start);
-        start = 0;
-    }
-}
-
-} // namespace signalrpp::protocol::detail
-// ---- end signalrpp/protocol/detail/drop_handed_out.hpp
-
-#include <cstddef>
-#include <cstring>
-#include <span>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-inline constexpr char record_separator = '\x1e';
-
-class record_reader {
-public:
-    enum class status {
-        record,     ///< a whole record was handed out
-        incomplete, ///< no whole record yet: append more
-        too_large,  ///< the next record is longer than the limit: the connection must end
-    };
-
-    explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
-
-    /// Adds received bytes (copied). Invalidates the record handed out last.
-    void append(std::string_view bytes) {
-        keep_lent();
-        compact();
-        signalrpp::detail::spare_buffer<record_reader>::take(buffer_);
-        buffer_.append(bytes);
-    }
-
-    /// Adds received bytes without copying them, when nothing is buffered before them (else they are
-    /// appended): next() hands out the records in them in place, writing their NULs there. Call
-    /// keep_lent() before the bytes go away. Invalidates the record handed out last.
-    void lend(std::span<char> bytes) {
-        keep_lent();
-        compact();
-        if (!buffer_.empty()) {
-            buffer_.append(bytes.data(), bytes.size());
-            return;
-        }
-        lent_ = bytes;
-        lending_ = true;
-    }
-
-    /// Copies what is left of the lent bytes (unread, or a record's start) into the reader's buffer.
-    void keep_lent() {
-        if (lending_) {
-            lending_ = false;
-            scanned_ = 0;
-            if (!lent_.empty()) {
-                append({lent_.data(), lent_.size()});
-            }
-        }
-    }
-
-    /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
-    /// Valid until the next call to append() or next(), or until lent bytes it is in go away.
-    status next(char*& text, std::size_t& size) {
-        if (lending_) {
-            return next_lent(text, size);
-        }
-        compact();
-        const std::size_t available = buffer_.size() - start_;
-        const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
-        char* begin = buffer_.data() + start_;
-        // The search resumes where the last one stopped: a record arriving a byte at a time costs
-        // linear work, not quadratic.
-        const std::size_t from = scanned_ < window ? scanned_ : window;
-        auto* end = static_cast<char*>(std::memchr(begin + from, record_separator, window - from));
-        if (end == nullptr) {
-            scanned_ = window;
-            return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
-        }
-        scanned_ = 0;
-        *end = '\0';
-        text = begin;
-        size = static_cast<std::size_t>(end - begin);
-        handed_out_ = size + 1;
-        return status::record;
-    }
-
-    /// Bytes received and not yet handed out as part of a record.
-    std::size_t buffered() const noexcept {
-        return buffer_.size() - start_ - handed_out_ + (lending_ ? lent_.size() : 0);
-    }
-
-    std::size_t max_record_size() const noexcept { return max_record_size_; }
-
-    /// Gives the buffer's memory back (to the thread's spare) when nothing is buffered: an idle
-    /// connection holds none.
-    void release_memory() {
-        compact();
-        if (buffer_.empty()) {
-            signalrpp::detail::spare_buffer<record_reader>::give(buffer_);
-        }
-    }
-
-private:
-    // next() over lent bytes (the buffer is empty meanwhile). A record not whole in them is moved to the
-    // buffer, to be completed by the next bytes.
-    status next_lent(char*& text, std::size_t& size) {
-        const std::size_t window = max_record_size_ == 0 || lent_.size() < max_record_size_ ? lent_.size()
-                                                                                             : max_record_size_;
-        auto* end = static_cast<char*>(std::memchr(lent_.data(), record_separator, window));
-        if (end == nullptr) {
-            if (max_record_size_ != 0 && lent_.size() >= max_record_size_) {
-                return status::too_large;
-            }
-            keep_lent();
-            scanned_ = buffer_.size(); // (all searched)
-            return status::incomplete;
-        }
-        *end = '\0';
-        text = lent_.data();
-        size = static_cast<std::size_t>(end - text);
-        lent_ = lent_.subspan(size + 1);
-        return status::record;
-    }
-
-    // Drops the record handed out last. (scanned_ counts from start_, which only moves past a record
-    // handed out, when it is reset.)
-    void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
-
-    std::string buffer_;
-    std::size_t start_ = 0;      // where unread bytes begin
-    std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
-    std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
-    std::size_t max_record_size_;
-    std::span<char> lent_; // the unread part of lent bytes, while lending_
-    bool lending_ = false;
-};
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/record_reader.hpp
-
-#include <cstddef>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-struct handshake_request {
-    std::string protocol;
-    int version = 0;
-};
-
-struct handshake_response {
-    std::optional<std::string> error; ///< set: the server refused the connection, and why
-};
-
-inline constexpr std::string_view json_protocol_name = "json";
-inline constexpr int json_protocol_max_version = 2;
-
-/// Parses the handshake request record of `size` bytes at `text`, NUL-terminated (modified in place).
-inline bool parse_handshake_request(char* text, std::size_t size, json::insitu_document& document,
-                                    handshake_request& out, protocol_error& error) {
-    const std::string content(text, size); // error texts quote the request as it came
-    const json::value* root = detail::parse_object_record(text, size, document, error);
-    if (root == nullptr) {
-        return false;
-    }
-    std::optional<std::string> protocol;
-    bool has_version = false; // (not std::optional<int>: g++ 12 warns it may be used uninitialized)
-    int version = 0;
-    for (const auto& member : root->GetObject()) {
-        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-        const json::value& v = member.value;
-        if (name == "protocol") {
-            if (!v.IsString()) {
-                error = {"InvalidDataException", "Expected 'protocol' to be of type String."};
-                return false;
-            }
-            protocol.emplace(v.GetString(), v.GetStringLength());
-        } else if (name == "version") {
-            if (!v.IsNull() && !v.IsInt()) {
-                error = {"InvalidDataException", "Expected 'version' to be of type Number."};
-                return false;
-            }
-            has_version = !v.IsNull();
-            version = has_version ? v.GetInt() : 0;
-        }
-    }
-    if (!protocol || !has_version) {
-        error = {"InvalidDataException", signalrpp::detail::concat({"Missing required property '",
-                                                                    protocol ? "version" : "protocol",
-                                                                    "'. Message content: ", content})};
-        return false;
-    }
-    out = {std::move(*protocol), version};
-    return true;
-}
-
-/// Parses the handshake response record of `size` bytes at `text`, NUL-terminated (modified in place);
-/// the client side.
-inline bool parse_handshake_response(char* text, std::size_t size, json::insitu_document& document,
-                                     handshake_response& out, protocol_error& error) {
-    const json::value* root = detail::parse_object_record(text, size, document, error);
-    if (root == nullptr) {
-        return false;
-    }
-    out.error.reset();
-    for (const auto& member : root->GetObject()) {
-        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-        if (name == "type") {
-            // A hub message where the handshake response belongs: the server skipped the handshake.
-            error = {"InvalidDataException", "Expected a handshake response from the server."};
-            return false;
-        }
-        if (name == "error") {
-            if (!member.value.IsString()) {
-                error = {"InvalidDataException", "Expected 'error' to be of type String."};
-                return false;
-            }
-            out.error.emplace(member.value.GetString(), member.value.GetStringLength());
-        }
-    }
-    return true;
-}
-
-/// Why the JSON hub protocol refuses `request`, or nothing if it accepts it (the server's handshake check).
-inline std::optional<std::string> json_protocol_refusal(const handshake_request& request) {
-    if (request.protocol != json_protocol_name) {
-        return signalrpp::detail::concat({"The protocol '", request.protocol, "' is not supported."});
-    }
-    if (request.version > json_protocol_max_version) {
-        return signalrpp::detail::concat({"The server does not support version ", std::to_string(request.version),
-                                          " of the '", request.protocol, "' protocol."});
-    }
-    return std::nullopt;
-}
-
-/// Appends a handshake request record.
-inline void write_handshake_request(std::string& out, std::string_view protocol, int version) {
-    json::string_output output(out);
-    json::writer w(output);
-    w.StartObject();
-    w.Key("protocol");
-    w.String(protocol.data(), static_cast<rapidjson::SizeType>(protocol.size()));
-    w.Key("version");
-    w.Int(version);
-    w.EndObject();
-    out += record_separator;
-}
-
-/// Appends a handshake response record: `{}` on success, `{"error":...}` when `error` is non-empty.
-inline void write_handshake_response(std::string& out, std::string_view error = {}) {
-    json::string_output output(out);
-    json::writer w(output);
-    w.StartObject();
-    if (!error.empty()) {
-        w.Key("error");
-        w.String(error.data(), static_cast<rapidjson::SizeType>(error.size()));
-    }
-    w.EndObject();
-    out += record_separator;
-}
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/handshake.hpp
 // ---- begin signalrpp/protocol/json_hub_parser.hpp
 // Parses one JSON hub protocol record (a message without its separator) the way ASP.NET Core's
 // JsonHubProtocol does: properties in any order, unknown properties ignored, unknown message types
@@ -8873,6 +8974,33 @@ private:
 
 } // namespace signalrpp::protocol::detail
 // ---- end signalrpp/protocol/detail/envelope_scanner.hpp
+// ---- begin signalrpp/protocol/detail/parse_object_record.hpp
+// Parses a record that must hold a JSON object (every hub message and handshake does), with the
+// reference's errors for text that is not JSON and for JSON that is not an object.
+
+
+#include <cstddef>
+
+namespace signalrpp::protocol::detail {
+
+/// The object the record of `size` bytes at `text` holds (parsed in place into `document`), or null
+/// with `error` set.
+inline const json::value* parse_object_record(char* text, std::size_t size, json::insitu_document& document,
+                                              protocol_error& error) {
+    if (!document.parse(text, size)) {
+        error = reading_error();
+        return nullptr;
+    }
+    const json::value& root = document.root();
+    if (!root.IsObject()) {
+        error = not_an_object_error(json::token_name(root));
+        return nullptr;
+    }
+    return &root;
+}
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/parse_object_record.hpp
 
 #include <cstdint>
 #include <limits>
@@ -8881,12 +9009,6 @@ private:
 #include <string_view>
 
 namespace signalrpp::protocol {
-
-enum class parse_status {
-    message, ///< `out` holds the message
-    ignored, ///< a message type this implementation does not know: skip it, as the reference does
-    error,   ///< `error` says what is wrong; the connection must end
-};
 
 namespace detail {
 
@@ -8998,9 +9120,10 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
             return missing("target");
         }
         if (streaming) {
-            out = stream_invocation_message{invocation_id, *f.target, f.arguments, string_list(f.stream_ids), headers};
+            out = stream_invocation_message{invocation_id, *f.target, wire_list(f.arguments), string_list(f.stream_ids),
+                                            headers};
         } else {
-            out = invocation_message{invocation_id, *f.target, f.arguments, string_list(f.stream_ids), headers};
+            out = invocation_message{invocation_id, *f.target, wire_list(f.arguments), string_list(f.stream_ids), headers};
         }
         return {};
     }
@@ -9011,7 +9134,7 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
         if (!f.item) {
             return missing("item");
         }
-        out = stream_item_message{invocation_id, f.item, headers};
+        out = stream_item_message{invocation_id, wire_value(f.item), headers};
         return {};
     case static_cast<int>(message_type::completion): {
         if (invocation_id.empty()) {
@@ -9020,7 +9143,7 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
         if (f.error && f.result) {
             return "The 'error' and 'result' properties are mutually exclusive.";
         }
-        completion_message m{invocation_id, std::nullopt, f.result, headers};
+        completion_message m{invocation_id, std::nullopt, wire_value(f.result), headers};
         if (f.error) {
             m.error = *f.error;
         }
@@ -9151,10 +9274,194 @@ inline parse_status parse_hub_message(char* text, std::size_t size, json::insitu
 // ---- begin signalrpp/protocol/json_hub_writer.hpp
 // Writes JSON hub protocol messages, each appended to a std::string with its record separator, as
 // ASP.NET Core writes them: properties in the order type, headers, invocationId, then the rest.
-// Arguments, items and results are C++ values with a JSON mapping (json/serializer.hpp).
+// Arguments, items and results are C++ values with a JSON mapping (json/serializer.hpp), passed as
+// value_refs. These are the JSON protocol's own writers: everything else writes through hub_protocol.
 // If writing a value throws (a NaN, say), the string is left as it was and the exception propagates.
 
+// ---- begin signalrpp/protocol/record_reader.hpp
+// record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
+// the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
+// whole record at a time, in place and NUL-terminated (the separator is overwritten), ready for an
+// in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
+// a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
+// for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
+//
+// Bytes the caller may let the reader change (a WebSocket message just unmasked) can be lent rather
+// than appended: the whole records in them are handed out where they are, without a copy, and only
+// what is left over (the start of a record) is copied in, by keep_lent(), before the bytes go away.
 
+// ---- begin signalrpp/protocol/detail/drop_handed_out.hpp
+// The framing readers' buffer upkeep (record_reader, length_prefixed_reader): each keeps the bytes it
+// received in a string, where unread bytes begin at `start` and the record or message handed out last,
+// `handed_out` bytes long, stays valid until the reader is next called.
+
+#include <cstddef>
+#include <string>
+
+namespace signalrpp::protocol::detail {
+
+/// Drops the record handed out last, and moves what remains to the front once that is worth it (more
+/// than 4 KiB consumed, and more than half the buffer): a copy then costs no more than the bytes read.
+inline void drop_handed_out(std::string& buffer, std::size_t& start, std::size_t& handed_out) {
+    start += handed_out;
+    handed_out = 0;
+    if (start == buffer.size()) {
+        buffer.clear();
+        start = 0;
+    } else if (start > 4096 && start * 2 > buffer.size()) {
+        buffer.erase(0, start);
+        start = 0;
+    }
+}
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/drop_handed_out.hpp
+
+#include <cstddef>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+inline constexpr char record_separator = '\x1e';
+
+class record_reader {
+public:
+    enum class status {
+        record,     ///< a whole record was handed out
+        incomplete, ///< no whole record yet: append more
+        too_large,  ///< the next record is longer than the limit: the connection must end
+    };
+
+    explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
+
+    /// Adds received bytes (copied). Invalidates the record handed out last.
+    void append(std::string_view bytes) {
+        keep_lent();
+        compact();
+        signalrpp::detail::spare_buffer<record_reader>::take(buffer_);
+        buffer_.append(bytes);
+    }
+
+    /// Adds received bytes without copying them, when nothing is buffered before them (else they are
+    /// appended): next() hands out the records in them in place, writing their NULs there. Call
+    /// keep_lent() before the bytes go away. Invalidates the record handed out last.
+    void lend(std::span<char> bytes) {
+        keep_lent();
+        compact();
+        if (!buffer_.empty()) {
+            buffer_.append(bytes.data(), bytes.size());
+            return;
+        }
+        lent_ = bytes;
+        lending_ = true;
+    }
+
+    /// Copies what is left of the lent bytes (unread, or a record's start) into the reader's buffer.
+    void keep_lent() {
+        if (lending_) {
+            lending_ = false;
+            scanned_ = 0;
+            if (!lent_.empty()) {
+                append({lent_.data(), lent_.size()});
+            }
+        }
+    }
+
+    /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
+    /// Valid until the next call to append() or next(), or until lent bytes it is in go away.
+    status next(char*& text, std::size_t& size) {
+        if (lending_) {
+            return next_lent(text, size);
+        }
+        compact();
+        const std::size_t available = buffer_.size() - start_;
+        const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
+        char* begin = buffer_.data() + start_;
+        // The search resumes where the last one stopped: a record arriving a byte at a time costs
+        // linear work, not quadratic.
+        const std::size_t from = scanned_ < window ? scanned_ : window;
+        auto* end = static_cast<char*>(std::memchr(begin + from, record_separator, window - from));
+        if (end == nullptr) {
+            scanned_ = window;
+            return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
+        }
+        scanned_ = 0;
+        *end = '\0';
+        text = begin;
+        size = static_cast<std::size_t>(end - begin);
+        handed_out_ = size + 1;
+        return status::record;
+    }
+
+    /// Bytes received and not yet handed out as part of a record.
+    std::size_t buffered() const noexcept {
+        return buffer_.size() - start_ - handed_out_ + (lending_ ? lent_.size() : 0);
+    }
+
+    std::size_t max_record_size() const noexcept { return max_record_size_; }
+
+    /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
+    std::string take_buffered() {
+        keep_lent();
+        compact();
+        std::string rest = buffer_.substr(start_);
+        buffer_.clear();
+        start_ = 0;
+        scanned_ = 0;
+        return rest;
+    }
+
+    /// Gives the buffer's memory back (to the thread's spare) when nothing is buffered: an idle
+    /// connection holds none.
+    void release_memory() {
+        compact();
+        if (buffer_.empty()) {
+            signalrpp::detail::spare_buffer<record_reader>::give(buffer_);
+        }
+    }
+
+private:
+    // next() over lent bytes (the buffer is empty meanwhile). A record not whole in them is moved to the
+    // buffer, to be completed by the next bytes.
+    status next_lent(char*& text, std::size_t& size) {
+        const std::size_t window = max_record_size_ == 0 || lent_.size() < max_record_size_ ? lent_.size()
+                                                                                             : max_record_size_;
+        auto* end = static_cast<char*>(std::memchr(lent_.data(), record_separator, window));
+        if (end == nullptr) {
+            if (max_record_size_ != 0 && lent_.size() >= max_record_size_) {
+                return status::too_large;
+            }
+            keep_lent();
+            scanned_ = buffer_.size(); // (all searched)
+            return status::incomplete;
+        }
+        *end = '\0';
+        text = lent_.data();
+        size = static_cast<std::size_t>(end - text);
+        lent_ = lent_.subspan(size + 1);
+        return status::record;
+    }
+
+    // Drops the record handed out last. (scanned_ counts from start_, which only moves past a record
+    // handed out, when it is reset.)
+    void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
+
+    std::string buffer_;
+    std::size_t start_ = 0;      // where unread bytes begin
+    std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
+    std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
+    std::size_t max_record_size_;
+    std::span<char> lent_; // the unread part of lent bytes, while lending_
+    bool lending_ = false;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/record_reader.hpp
+
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -9166,20 +9473,6 @@ inline parse_status parse_hub_message(char* text, std::size_t size, json::insitu
 #include <type_traits>
 
 namespace signalrpp::protocol {
-
-/// One message header to write.
-struct header {
-    std::string_view name;
-    std::string_view value;
-};
-
-/// What starts an Invocation or StreamInvocation besides its arguments.
-struct invocation_header {
-    std::string_view invocation_id;                  ///< empty: no Completion wanted (Invocation only)
-    std::string_view target;                         ///< the method to call
-    std::span<const std::string_view> stream_ids{};  ///< client-to-server streams passed to the method
-    std::span<const header> headers{};
-};
 
 namespace detail {
 
@@ -9246,19 +9539,18 @@ public:
     }
 
     /// Appends `v` as a JSON value.
-    template <class T>
-    void value(const T& v) {
-        if constexpr (std::is_same_v<T, std::string>) {
-            json::append_quoted(out_, v); // what json::write would write, without the writer
+    void value(value_ref v) {
+        if (const std::string* s = v.string()) {
+            json::append_quoted(out_, *s); // what json::write would write, without the writer
         } else {
             json::string_output output(out_);
             json::writer_lease lease(output);
-            json::write(lease.get(), v);
+            v.write(lease.get());
         }
     }
 
-    template <std::size_t N, class T>
-    void value(const char (&key_name)[N], const T& v) {
+    template <std::size_t N>
+    void value(const char (&key_name)[N], value_ref v) {
         key(key_name);
         value(v);
     }
@@ -9301,22 +9593,19 @@ void append_pieces(std::string& out, const Pieces&... pieces) {
     ((std::memcpy(p, piece(pieces).data(), piece(pieces).size()), p += piece(pieces).size()), ...);
 }
 
-template <class... Args>
-void write_call(std::string& out, message_type type, const invocation_header& h, const Args&... args) {
+inline void write_call(std::string& out, message_type type, const invocation_header& h,
+                       std::span<const value_ref> args) {
     message_writer m(out, type, h.headers);
     m.invocation_id(h.invocation_id);
     m.string("target", h.target);
     m.key("arguments");
     m.literal("[");
-    [[maybe_unused]] std::size_t written = 0; // (unused for a call without arguments)
-    (
-        [&] {
-            if (written++ > 0) {
-                m.literal(",");
-            }
-            m.value(args);
-        }(),
-        ...);
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (i > 0) {
+            m.literal(",");
+        }
+        m.value(args[i]);
+    }
     m.literal("]");
     if (!h.stream_ids.empty()) {
         m.key("streamIds");
@@ -9335,9 +9624,13 @@ void write_call(std::string& out, message_type type, const invocation_header& h,
 } // namespace detail
 
 /// Type 1: `{"type":1,"invocationId":..,"target":..,"arguments":[..],"streamIds":[..]}`.
-template <json::mapped... Args>
+inline void write_invocation(std::string& out, const invocation_header& h, std::span<const value_ref> args) {
+    detail::write_call(out, message_type::invocation, h, args);
+}
+template <hub_value... Args>
 void write_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    detail::write_call(out, message_type::invocation, h, args...);
+    const std::array<value_ref, sizeof...(Args)> values{value_ref(args)...};
+    write_invocation(out, h, std::span<const value_ref>(values));
 }
 
 /// Gives an Invocation that write_invocation wrote without an id (no Completion wanted) the id
@@ -9351,15 +9644,18 @@ inline void set_invocation_id(std::string& message, std::string_view invocation_
 }
 
 /// Type 4: a streaming call (the client side; servers never send it).
-template <json::mapped... Args>
+inline void write_stream_invocation(std::string& out, const invocation_header& h, std::span<const value_ref> args) {
+    detail::write_call(out, message_type::stream_invocation, h, args);
+}
+template <hub_value... Args>
 void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    detail::write_call(out, message_type::stream_invocation, h, args...);
+    const std::array<value_ref, sizeof...(Args)> values{value_ref(args)...};
+    write_stream_invocation(out, h, std::span<const value_ref>(values));
 }
 
 /// Type 2: one stream item.
-template <json::mapped T>
-void write_stream_item(std::string& out, std::string_view invocation_id, const T& item,
-                       std::span<const header> headers = {}) {
+inline void write_stream_item(std::string& out, std::string_view invocation_id, value_ref item,
+                              std::span<const header> headers = {}) {
     detail::message_writer m(out, message_type::stream_item, headers);
     m.invocation_id(invocation_id);
     m.value("item", item);
@@ -9367,12 +9663,11 @@ void write_stream_item(std::string& out, std::string_view invocation_id, const T
 }
 
 /// Type 3 with a result: what an invocation of a method returning a value gets.
-template <json::mapped T>
-void write_completion_result(std::string& out, std::string_view invocation_id, const T& result) {
-    if constexpr (std::is_same_v<T, std::string>) {
-        if (!invocation_id.empty() && detail::plain(invocation_id) && detail::plain(result)) {
+inline void write_completion_result(std::string& out, std::string_view invocation_id, value_ref result) {
+    if (const std::string* s = result.string()) {
+        if (!invocation_id.empty() && detail::plain(invocation_id) && detail::plain(*s)) {
             detail::append_pieces(out, R"({"type":3,"invocationId":")", invocation_id, R"(","result":")",
-                                  std::string_view(result), detail::string_end);
+                                  std::string_view(*s), detail::string_end);
             return;
         }
     }
@@ -9456,6 +9751,1269 @@ inline void write_sequence(std::string& out, std::int64_t sequence_id) {
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/json_hub_writer.hpp
+// ---- begin signalrpp/protocol/record_framing.hpp
+// record_framing: record_reader (records ending in 0x1E) as a message_framing: the JSON hub protocol's
+// framing, and the handshake's whatever protocol follows it.
+
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+class record_framing final : public message_framing {
+public:
+    explicit record_framing(std::size_t max_message_size) : records_(max_message_size) {}
+
+    void append(std::string_view bytes) override { records_.append(bytes); }
+    void lend(std::span<char> bytes) override { records_.lend(bytes); }
+    void keep_lent() override { records_.keep_lent(); }
+
+    status next(char*& data, std::size_t& size) override {
+        switch (records_.next(data, size)) {
+        case record_reader::status::record: return status::message;
+        case record_reader::status::incomplete: return status::incomplete;
+        case record_reader::status::too_large: break;
+        }
+        return status::too_large;
+    }
+
+    std::size_t buffered() const noexcept override { return records_.buffered(); }
+    std::string take_buffered() override { return records_.take_buffered(); }
+    void release_memory() override { records_.release_memory(); }
+    std::size_t max_message_size() const noexcept override { return records_.max_record_size(); }
+
+private:
+    record_reader records_;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/record_framing.hpp
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+class json_hub_protocol final : public hub_protocol {
+public:
+    static constexpr std::string_view protocol_name = "json";
+    static constexpr int protocol_version = 2;
+
+    std::string_view name() const noexcept override { return protocol_name; }
+    int version() const noexcept override { return protocol_version; }
+    transfer_format format() const noexcept override { return transfer_format::text; }
+
+    std::unique_ptr<message_framing> make_framing(std::size_t max_message_size) const override {
+        return std::make_unique<record_framing>(max_message_size);
+    }
+
+    parse_status parse(char* data, std::size_t size, hub_message& out, protocol_error& error) const override {
+        return parse_hub_message(data, size, document(), out, error);
+    }
+
+    void write_invocation(std::string& out, const invocation_header& h,
+                          std::span<const value_ref> args) const override {
+        protocol::write_invocation(out, h, args);
+    }
+    void write_stream_invocation(std::string& out, const invocation_header& h,
+                                 std::span<const value_ref> args) const override {
+        protocol::write_stream_invocation(out, h, args);
+    }
+    void write_stream_item(std::string& out, std::string_view invocation_id, value_ref item) const override {
+        protocol::write_stream_item(out, invocation_id, item);
+    }
+    void write_completion_result(std::string& out, std::string_view invocation_id, value_ref result) const override {
+        protocol::write_completion_result(out, invocation_id, result);
+    }
+    void write_completion_void(std::string& out, std::string_view invocation_id) const override {
+        protocol::write_completion_void(out, invocation_id);
+    }
+    void write_completion_error(std::string& out, std::string_view invocation_id,
+                                std::string_view error) const override {
+        protocol::write_completion_error(out, invocation_id, error);
+    }
+    void write_completion_empty(std::string& out, std::string_view invocation_id) const override {
+        protocol::write_completion_empty(out, invocation_id);
+    }
+    void write_cancel_invocation(std::string& out, std::string_view invocation_id) const override {
+        protocol::write_cancel_invocation(out, invocation_id);
+    }
+    void write_ping(std::string& out) const override { protocol::write_ping(out); }
+    void write_close(std::string& out, std::optional<std::string_view> error, bool allow_reconnect) const override {
+        protocol::write_close(out, error, allow_reconnect);
+    }
+    void write_ack(std::string& out, std::int64_t sequence_id) const override { protocol::write_ack(out, sequence_id); }
+    void write_sequence(std::string& out, std::int64_t sequence_id) const override {
+        protocol::write_sequence(out, sequence_id);
+    }
+    void set_invocation_id(std::string& message, std::string_view invocation_id) const override {
+        protocol::set_invocation_id(message, invocation_id);
+    }
+
+private:
+    // The parse document of this thread (see the notes above).
+    static json::insitu_document& document() {
+        thread_local json::insitu_document d;
+        return d;
+    }
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/json_hub_protocol.hpp
+// ---- begin signalrpp/protocol/messagepack_hub_protocol.hpp
+// messagepack_hub_protocol: the MessagePack hub protocol ("messagepack", version 2, binary) behind the
+// hub_protocol seam, read and written as ASP.NET Core's MessagePackHubProtocol does:
+// - each message is one MessagePack array, its type first, framed by its VarInt length (binary_framing.hpp):
+//   Invocation [1, headers, id|nil, target, [arguments], [streamIds]], StreamItem [2, headers, id, item],
+//   Completion [3, headers, id, kind, error|result] (kind 1: error, 2: void, 3: result),
+//   StreamInvocation [4, headers, id, target, [arguments], [streamIds]], CancelInvocation [5, headers, id],
+//   Ping [6], Close [7, error|nil, allowReconnect], Ack [8, sequenceId], Sequence [9, sequenceId];
+// - fields are read one after another whatever length the array declares, as the reference reads them:
+//   the length only says whether an optional last field is there (an Invocation's streamIds, which older
+//   clients omit; a Close's allowReconnect), and bytes after the last field read are ignored;
+// - unknown message types are ignored; malformed input gives the exception type and text the reference
+//   reports for it.
+// Values (arguments, a stream item, a result) are not bound here: each is checked to be one whole
+// MessagePack value and handed on as its bytes (wire_value), to be bound by whoever handles the message.
+//
+// Where reading differs from the reference, on input that no SignalR client sends:
+// - strings must be valid UTF-8 (a string read here may be written out again, as JSON too); the reference
+//   decodes bad bytes as U+FFFD. A bad one fails as "Reading '<field>' as String failed.";
+// - an argument, item or result that is not one whole MessagePack value ends the connection here; the
+//   reference, which binds values as it reads them, fails that call alone, with the text used here.
+
+// ---- begin signalrpp/protocol/length_prefixed_framing.hpp
+// length_prefixed_framing: length_prefixed_reader (VarInt length prefixes) as a message_framing: the
+// binary hub protocols' framing (MessagePack's).
+
+// ---- begin signalrpp/protocol/binary_framing.hpp
+// The binary protocols' framing (MessagePack): each message is preceded by its length as a VarInt,
+// 7 bits a byte, lowest bits first, the top bit set on every byte but the last. A length takes at most
+// 5 bytes and is below 2 GiB (the fifth byte at most 0x07), as ASP.NET Core reads it.
+//
+// write_length_prefix() writes a prefix; length_prefixed_reader hands out whole messages from bytes that
+// arrive in pieces of any size:
+// - A frame (prefix and message) must fit in `max_frame_size` bytes (0: no limit). The length is known
+//   from the prefix, so a frame too large is reported as soon as its prefix is there, before its
+//   message is waited for or stored: a peer cannot make the reader grow by more than the limit plus
+//   one appended piece.
+// - A prefix longer than 5 bytes, or of 2 GiB or more, is malformed ("Messages over 2GB in size are not
+//   supported.", the reference's text); the connection must end.
+
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+inline constexpr std::size_t max_length_prefix_size = 5;
+inline constexpr std::string_view oversized_length_prefix_error = "Messages over 2GB in size are not supported.";
+
+/// Appends `length`'s VarInt prefix to `out`.
+inline void write_length_prefix(std::string& out, std::size_t length) {
+    do {
+        auto byte = static_cast<unsigned char>(length & 0x7f);
+        length >>= 7;
+        if (length > 0) {
+            byte |= 0x80;
+        }
+        out.push_back(static_cast<char>(byte));
+    } while (length > 0);
+}
+
+class length_prefixed_reader {
+public:
+    enum class status {
+        message,    ///< a whole message was handed out
+        incomplete, ///< no whole message yet: append more
+        too_large,  ///< the next frame is longer than the limit: the connection must end
+        malformed,  ///< the next length prefix is invalid (oversized_length_prefix_error): the connection must end
+    };
+
+    explicit length_prefixed_reader(std::size_t max_frame_size = 0) noexcept : max_frame_size_(max_frame_size) {}
+
+    /// Adds received bytes (copied). Invalidates the message handed out last.
+    void append(std::string_view bytes) {
+        compact();
+        buffer_.append(bytes);
+    }
+
+    /// The next whole message, without its prefix. Valid until the next call to append() or next().
+    status next(std::string_view& message) {
+        compact();
+        const std::string_view available = std::string_view(buffer_).substr(start_);
+        std::uint64_t length = 0;
+        std::size_t prefix = 0;
+        for (;;) {
+            if (prefix == available.size()) {
+                return status::incomplete;
+            }
+            const auto byte = static_cast<unsigned char>(available[prefix]);
+            length |= std::uint64_t{byte & 0x7fu} << (7 * prefix);
+            ++prefix;
+            if ((byte & 0x80) == 0) {
+                if (prefix == max_length_prefix_size && byte > 0x07) {
+                    return status::malformed;
+                }
+                break;
+            }
+            if (prefix == max_length_prefix_size) {
+                return status::malformed;
+            }
+        }
+        if (max_frame_size_ != 0 && prefix + length > max_frame_size_) { // (length < 2^31: no overflow)
+            return status::too_large;
+        }
+        if (available.size() - prefix < length) {
+            return status::incomplete;
+        }
+        message = available.substr(prefix, static_cast<std::size_t>(length));
+        handed_out_ = prefix + static_cast<std::size_t>(length);
+        return status::message;
+    }
+
+    /// Bytes received and not yet handed out as part of a message.
+    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
+
+    std::size_t max_frame_size() const noexcept { return max_frame_size_; }
+
+    /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
+    std::string take_buffered() {
+        compact();
+        std::string rest = buffer_.substr(start_);
+        buffer_.clear();
+        start_ = 0;
+        return rest;
+    }
+
+    /// Gives the buffer's memory back when nothing is buffered: an idle connection holds none.
+    void release_memory() {
+        compact();
+        if (buffer_.empty()) {
+            std::string().swap(buffer_);
+        }
+    }
+
+private:
+    void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
+
+    std::string buffer_;
+    std::size_t start_ = 0;      // where unread bytes begin
+    std::size_t handed_out_ = 0; // length (with prefix) of the message handed out last
+    std::size_t max_frame_size_;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/binary_framing.hpp
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+class length_prefixed_framing final : public message_framing {
+public:
+    explicit length_prefixed_framing(std::size_t max_message_size) : messages_(max_message_size) {}
+
+    void append(std::string_view bytes) override { messages_.append(bytes); }
+
+    status next(char*& data, std::size_t& size) override {
+        std::string_view message;
+        switch (messages_.next(message)) {
+        case length_prefixed_reader::status::message:
+            // The view is into the reader's own std::string, which is not const and which nothing else
+            // reads before the next call: handing it out writable is what the seam promises parse().
+            data = const_cast<char*>(message.data());
+            size = message.size();
+            return status::message;
+        case length_prefixed_reader::status::incomplete: return status::incomplete;
+        case length_prefixed_reader::status::too_large: return status::too_large;
+        case length_prefixed_reader::status::malformed: break;
+        }
+        return status::malformed;
+    }
+
+    std::size_t buffered() const noexcept override { return messages_.buffered(); }
+    std::string take_buffered() override { return messages_.take_buffered(); }
+    void release_memory() override { messages_.release_memory(); }
+    std::size_t max_message_size() const noexcept override { return messages_.max_frame_size(); }
+
+    /// The reference's BinaryMessageParser throws a FormatException for a prefix it cannot read.
+    protocol_error malformed_error() const override {
+        return {"FormatException", std::string(oversized_length_prefix_error)};
+    }
+
+private:
+    length_prefixed_reader messages_;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/length_prefixed_framing.hpp
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace signalrpp::protocol {
+
+namespace detail::messagepack {
+
+// The result kinds of a Completion.
+inline constexpr std::int32_t error_result = 1;
+inline constexpr std::int32_t void_result = 2;
+inline constexpr std::int32_t non_void_result = 3;
+
+// ----- The errors the reference reports ----------------------------------------------------------
+
+// Failures of the hub protocol's own reads, which it wraps in InvalidDataExceptions.
+inline protocol_error invalid_data(std::string message) { return {"InvalidDataException", std::move(message)}; }
+
+inline protocol_error reading_failed(std::string_view field, std::string_view as) {
+    return invalid_data(signalrpp::detail::concat({"Reading '", field, "' as ", as, " failed."}));
+}
+
+inline protocol_error null_or_empty(std::string_view what) {
+    return invalid_data(signalrpp::detail::concat({"Null or empty ", what, "."}));
+}
+
+// The field name the reference gives the key or value of header `index` ("headers[0].Key").
+inline std::string header_field(std::size_t index, std::string_view part) {
+    return signalrpp::detail::concat({"headers[", std::to_string(index), "].", part});
+}
+
+// What the MessagePack library (MessagePack-CSharp) throws where the hub protocol does not wrap its
+// reads: at the message's array header, a stream id, and an item or result skipped whole.
+inline protocol_error end_of_stream() {
+    return {"EndOfStreamException", "Attempted to read past the end of the stream."};
+}
+
+// The library's name of the format a first byte starts (MessagePackCode.ToFormatName).
+inline std::string_view format_name(std::uint8_t code) noexcept {
+    if (code <= msgpack::format::positive_fixint_max) {
+        return "positive fixint";
+    }
+    if (code >= msgpack::format::negative_fixint_min) {
+        return "negative fixint";
+    }
+    if (code < msgpack::format::fixarray) {
+        return "fixmap";
+    }
+    if (code < msgpack::format::fixstr) {
+        return "fixarray";
+    }
+    if (code < msgpack::format::nil) {
+        return "fixstr";
+    }
+    static constexpr std::string_view named[] = {
+        "nil",      "(never used)", "false",    "true",     "bin 8",    "bin 16",    "bin 32",   "ext 8",
+        "ext 16",   "ext 32",       "float 32", "float 64", "uint 8",   "uint 16",   "uint 32",  "uint 64",
+        "int 8",    "int 16",       "int 32",   "int 64",   "fixext 1", "fixext 2",  "fixext 4", "fixext 8",
+        "fixext 16", "str 8",       "str 16",   "str 32",   "array 16", "array 32",  "map 16",   "map 32"};
+    return named[code - msgpack::format::nil];
+}
+
+inline protocol_error unexpected_code(std::uint8_t code) {
+    return {"MessagePackSerializationException",
+            signalrpp::detail::concat({"Unexpected msgpack code ", std::to_string(code), " (", format_name(code),
+                                       ") encountered."})};
+}
+
+// The library's error for a value at the start of `rest` that should be of a kind whose first bytes
+// `starts` recognizes, and could not be read: bytes missing, or another kind of value.
+template <class Starts>
+protocol_error unreadable(std::string_view rest, Starts starts) {
+    if (rest.empty()) {
+        return end_of_stream();
+    }
+    const auto code = static_cast<std::uint8_t>(rest[0]);
+    return starts(code) ? end_of_stream() : unexpected_code(code);
+}
+
+inline bool starts_array(std::uint8_t code) noexcept {
+    return (code & 0xf0) == msgpack::format::fixarray || code == msgpack::format::array16 ||
+           code == msgpack::format::array32;
+}
+
+inline bool starts_string(std::uint8_t code) noexcept {
+    return (code & 0xe0) == msgpack::format::fixstr || code == msgpack::format::str8 ||
+           code == msgpack::format::str16 || code == msgpack::format::str32;
+}
+
+// The library's error for skipping the value at the start of `rest`, which is not one whole value. It
+// walks the values in order, entering containers without comparing their counts with the bytes left,
+// so the error is the first 0xc1 it meets (never used by the format) or, before any, the end.
+inline protocol_error unskippable(std::string_view rest) {
+    std::uint64_t values = 1; // still to pass; each takes a byte at least, so the walk is linear
+    std::size_t at = 0;
+    while (values > 0 && at < rest.size()) {
+        --values;
+        const auto code = static_cast<std::uint8_t>(rest[at]);
+        if (code == msgpack::format::never_used) {
+            return unexpected_code(code);
+        }
+        const bool is_map = (code & 0xf0) == msgpack::format::fixmap || code == msgpack::format::map16 ||
+                            code == msgpack::format::map32;
+        if (is_map || starts_array(code)) {
+            const std::size_t length_bytes =
+                code == msgpack::format::array16 || code == msgpack::format::map16   ? 2
+                : code == msgpack::format::array32 || code == msgpack::format::map32 ? 4
+                                                                                     : 0;
+            if (rest.size() - at - 1 < length_bytes) {
+                break;
+            }
+            std::uint64_t count = length_bytes == 0 ? code & 0x0fu : 0;
+            for (std::size_t i = 0; i < length_bytes; ++i) {
+                count = (count << 8) | static_cast<std::uint8_t>(rest[at + 1 + i]);
+            }
+            values += is_map ? 2 * count : count;
+            at += 1 + length_bytes;
+            continue;
+        }
+        msgpack::reader value(rest.substr(at));
+        if (!value.skip()) {
+            break; // (not a container: only missing bytes stop it)
+        }
+        at += value.position();
+    }
+    return end_of_stream();
+}
+
+// ----- Reading ---------------------------------------------------------------------------------------
+
+// Reads one message's fields in order; each read_* returns false after setting `error`.
+class body_reader {
+public:
+    body_reader(std::string_view body, protocol_error& error) noexcept : body_(body), in_(body), error_(error) {}
+
+    // The message's array header: its declared length.
+    bool read_item_count(std::size_t& count) {
+        return in_.read_array_header(count) || fail(unreadable(rest(), starts_array));
+    }
+
+    bool read_int32(std::string_view field, std::int32_t& out) {
+        return in_.read_integer(out) || fail(reading_failed(field, "Int32"));
+    }
+
+    bool read_int64(std::string_view field, std::int64_t& out) {
+        return in_.read_integer(out) || fail(reading_failed(field, "Int64"));
+    }
+
+    bool read_bool(std::string_view field, bool& out) {
+        return in_.read_bool(out) || fail(reading_failed(field, "Boolean"));
+    }
+
+    // A str or nil (nullopt), as the reference reads strings.
+    bool read_string(std::string_view field, std::optional<std::string_view>& out) {
+        return read_string_or_nil(out) || fail(reading_failed(field, "String"));
+    }
+
+    // A string the reference requires to be neither nil nor empty ("Null or empty <what>.").
+    bool read_required(std::string_view field, std::string_view what, std::string_view& out) {
+        std::optional<std::string_view> s;
+        if (!read_string(field, s)) {
+            return false;
+        }
+        if (!s || s->empty()) {
+            return fail(null_or_empty(what));
+        }
+        out = *s;
+        return true;
+    }
+
+    bool read_headers(header_map& out) {
+        std::size_t count = 0;
+        if (!in_.read_map_header(count)) {
+            return fail(invalid_data("Reading map length for 'headers' failed."));
+        }
+        const std::size_t begin = in_.position();
+        // The reference adds each entry to a dictionary as soon as it has read it, so a key repeated
+        // among the entries before a bad one is reported first.
+        std::optional<protocol_error> wrong;
+        std::size_t whole = 0; // entries read and found right
+        for (; whole < count; ++whole) {
+            if ((wrong = header_entry_error(whole))) {
+                break;
+            }
+        }
+        const std::string_view entries = body_.substr(begin, in_.position() - begin);
+        if (const auto repeated = first_repeated_key(entries, whole)) {
+            constexpr std::string_view added = "An item with the same key has already been added. Key: ";
+            return fail({"ArgumentException", signalrpp::detail::concat({added, *repeated})});
+        }
+        if (wrong) {
+            return fail(std::move(*wrong));
+        }
+        out = header_map::msgpack(count, entries);
+        return true;
+    }
+
+    // The arguments array: its values, each checked to be whole.
+    bool read_arguments(wire_list& out) {
+        std::size_t count = 0;
+        if (!in_.read_array_header(count)) {
+            return fail(invalid_data("Reading array length for 'arguments' failed."));
+        }
+        const std::size_t begin = in_.position();
+        for (std::size_t i = 0; i < count; ++i) {
+            std::string_view value;
+            if (!in_.read_raw(value)) {
+                return fail(invalid_data(signalrpp::detail::concat(
+                    {"Error binding argument ", std::to_string(i + 1),
+                     ". Make sure that the types of the provided values match the types of the hub method being "
+                     "invoked."})));
+            }
+        }
+        out = wire_list::msgpack(count, body_.substr(begin, in_.position() - begin));
+        return true;
+    }
+
+    // The streamIds array: strings, neither nil nor empty.
+    bool read_stream_ids(string_list& out) {
+        std::size_t count = 0;
+        if (!in_.read_array_header(count)) {
+            return fail(invalid_data("Reading array length for 'streamIds' failed."));
+        }
+        const std::size_t begin = in_.position();
+        for (std::size_t i = 0; i < count; ++i) {
+            if (in_.read_nil()) {
+                return fail(null_or_empty("value in streamIds received"));
+            }
+            std::string_view id;
+            if (!in_.read_string(id)) {
+                return fail(unreadable(rest(), starts_string)); // (a read the reference does not wrap)
+            }
+            if (id.empty()) {
+                return fail(null_or_empty("value in streamIds received"));
+            }
+            if (!utf8::valid(id)) {
+                const std::string field = signalrpp::detail::concat({"streamIds[", std::to_string(i), "]"});
+                return fail(reading_failed(field, "String"));
+            }
+        }
+        out = string_list::msgpack(count, body_.substr(begin, in_.position() - begin));
+        return true;
+    }
+
+    // One whole value of any kind (an item, a result).
+    bool read_value(wire_value& out) {
+        std::string_view value;
+        if (!in_.read_raw(value)) {
+            return fail(unskippable(rest()));
+        }
+        out = wire_value::msgpack(value);
+        return true;
+    }
+
+    bool fail(protocol_error e) {
+        error_ = std::move(e);
+        return false;
+    }
+
+private:
+    std::string_view rest() const noexcept { return body_.substr(in_.position()); }
+
+    bool read_string_or_nil(std::optional<std::string_view>& out) {
+        if (in_.read_nil()) {
+            out.reset();
+            return true;
+        }
+        std::string_view s;
+        if (!in_.read_string(s) || !utf8::valid(s)) {
+            return false;
+        }
+        out = s;
+        return true;
+    }
+
+    // Reads header entry `index`; what is wrong with it, if anything.
+    std::optional<protocol_error> header_entry_error(std::size_t index) {
+        std::optional<std::string_view> key;
+        std::optional<std::string_view> value;
+        if (!read_string_or_nil(key)) {
+            return reading_failed(header_field(index, "Key"), "String");
+        }
+        if (!key || key->empty()) {
+            return null_or_empty("key in header");
+        }
+        if (!read_string_or_nil(value)) {
+            return reading_failed(header_field(index, "Value"), "String");
+        }
+        if (!value || value->empty()) {
+            return null_or_empty("value in header");
+        }
+        return std::nullopt;
+    }
+
+    // The key of the first of `count` header entries (str key, str value) whose key an earlier entry
+    // has; pairs compared directly when few, sorted when many (a message can hold many thousands).
+    static std::optional<std::string_view> first_repeated_key(std::string_view entries, std::size_t count) {
+        if (count < 2) {
+            return std::nullopt;
+        }
+        const auto key_at = [](msgpack::reader& in) {
+            std::string_view key;
+            std::string_view value;
+            (void)in.read_string(key); // (checked when read)
+            (void)in.read_string(value);
+            return key;
+        };
+        msgpack::reader in(entries);
+        constexpr std::size_t few = 16;
+        if (count <= few) {
+            std::array<std::string_view, few> keys;
+            for (std::size_t j = 0; j < count; ++j) {
+                keys[j] = key_at(in);
+                for (std::size_t i = 0; i < j; ++i) {
+                    if (keys[i] == keys[j]) {
+                        return keys[j];
+                    }
+                }
+            }
+            return std::nullopt;
+        }
+        std::vector<std::pair<std::string_view, std::size_t>> keys; // key, index
+        keys.reserve(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            keys.emplace_back(key_at(in), i);
+        }
+        std::sort(keys.begin(), keys.end());
+        // In each run of one key, the reference fails at the run's second index; the first such wins.
+        std::optional<std::pair<std::string_view, std::size_t>> first;
+        for (std::size_t i = 1; i < keys.size(); ++i) {
+            if (keys[i].first == keys[i - 1].first && (i < 2 || keys[i - 2].first != keys[i].first) &&
+                (!first || keys[i].second < first->second)) {
+                first = keys[i];
+            }
+        }
+        if (!first) {
+            return std::nullopt;
+        }
+        return first->first;
+    }
+
+    std::string_view body_;
+    msgpack::reader in_;
+    protocol_error& error_;
+};
+
+// The fields of an Invocation or a StreamInvocation, which differ in their type and in what they require.
+struct call_fields {
+    header_map headers;
+    std::string_view invocation_id;
+    std::string_view target;
+    wire_list arguments;
+    string_list stream_ids;
+};
+
+inline bool read_call(body_reader& in, std::size_t item_count, bool streaming, call_fields& f) {
+    std::optional<std::string_view> id;
+    if (!in.read_headers(f.headers) || !in.read_string("invocationId", id)) {
+        return false;
+    }
+    if (streaming && (!id || id->empty())) {
+        return in.fail(null_or_empty("invocation ID for StreamInvocation message"));
+    }
+    f.invocation_id = id.value_or(std::string_view{}); // an Invocation's nil or empty id: no Completion wanted
+    const std::string_view what = streaming ? "target for StreamInvocation message" : "target for Invocation message";
+    return in.read_required("target", what, f.target) &&
+           in.read_arguments(f.arguments) &&
+           (item_count <= 5 || in.read_stream_ids(f.stream_ids)); // (older clients send five items)
+}
+
+inline parse_status parse_body(std::string_view body, hub_message& out, protocol_error& error) {
+    body_reader in(body, error);
+    std::size_t item_count = 0;
+    std::int32_t type = 0;
+    if (!in.read_item_count(item_count) || !in.read_int32("messageType", type)) {
+        return parse_status::error;
+    }
+    bool ok = false;
+    switch (type) {
+    case static_cast<int>(message_type::invocation):
+    case static_cast<int>(message_type::stream_invocation): {
+        const bool streaming = type == static_cast<int>(message_type::stream_invocation);
+        call_fields f;
+        ok = read_call(in, item_count, streaming, f);
+        if (ok && streaming) {
+            out = stream_invocation_message{f.invocation_id, f.target, f.arguments, f.stream_ids, f.headers};
+        } else if (ok) {
+            out = invocation_message{f.invocation_id, f.target, f.arguments, f.stream_ids, f.headers};
+        }
+        break;
+    }
+    case static_cast<int>(message_type::stream_item): {
+        stream_item_message m;
+        ok = in.read_headers(m.headers) &&
+             in.read_required("invocationId", "invocation ID for StreamItem message", m.invocation_id) &&
+             in.read_value(m.item);
+        if (ok) {
+            out = m;
+        }
+        break;
+    }
+    case static_cast<int>(message_type::completion): {
+        completion_message m;
+        std::int32_t kind = 0;
+        ok = in.read_headers(m.headers) &&
+             in.read_required("invocationId", "invocation ID for Completion message", m.invocation_id) &&
+             in.read_int32("resultKind", kind);
+        if (ok) {
+            switch (kind) {
+            case error_result: ok = in.read_string("error", m.error); break; // (nil: no error either)
+            case void_result: break;
+            case non_void_result: ok = in.read_value(m.result); break;
+            default: ok = in.fail(invalid_data("Invalid invocation result kind.")); break;
+            }
+        }
+        if (ok) {
+            out = m;
+        }
+        break;
+    }
+    case static_cast<int>(message_type::cancel_invocation): {
+        cancel_invocation_message m;
+        ok = in.read_headers(m.headers) &&
+             in.read_required("invocationId", "invocation ID for CancelInvocation message", m.invocation_id);
+        if (ok) {
+            out = m;
+        }
+        break;
+    }
+    case static_cast<int>(message_type::ping):
+        out = ping_message{};
+        ok = true;
+        break;
+    case static_cast<int>(message_type::close): {
+        close_message m;
+        ok = in.read_string("error", m.error) && (item_count <= 2 || in.read_bool("allowReconnect", m.allow_reconnect));
+        if (ok) {
+            out = m;
+        }
+        break;
+    }
+    case static_cast<int>(message_type::ack):
+    case static_cast<int>(message_type::sequence): {
+        std::int64_t sequence_id = 0;
+        ok = in.read_int64("sequenceId", sequence_id);
+        if (ok) {
+            if (type == static_cast<int>(message_type::ack)) {
+                out = ack_message{sequence_id};
+            } else {
+                out = sequence_message{sequence_id};
+            }
+        }
+        break;
+    }
+    default: return parse_status::ignored; // a newer protocol's message: older peers skip them
+    }
+    return ok ? parse_status::message : parse_status::error;
+}
+
+// ----- Writing ---------------------------------------------------------------------------------------
+
+// Appends one framed message whose body `write_body` writes, leaving `out` as it was if that throws.
+// The body goes straight into `out` behind one byte kept for the length prefix, which is all most
+// messages (under 128 bytes) need; a longer prefix is made room for by moving the body once.
+template <class WriteBody>
+void append_framed(std::string& out, WriteBody&& write_body) {
+    const std::size_t start = out.size();
+    try {
+        out.push_back('\0');
+        msgpack::writer w(out);
+        write_body(w);
+        const std::size_t length = out.size() - start - 1;
+        if (length < 0x80) {
+            out[start] = static_cast<char>(length);
+            return;
+        }
+        if (length > 0x7fffffff) {
+            throw std::length_error("a MessagePack hub message is at most 2 GiB - 1 bytes long");
+        }
+        std::string prefix; // (at most 5 bytes: no allocation)
+        write_length_prefix(prefix, length);
+        out.replace(start, 1, prefix);
+    } catch (...) {
+        out.resize(start);
+        throw;
+    }
+}
+
+inline void write_headers(msgpack::writer& w, std::span<const header> headers) {
+    w.write_map_header(headers.size()); // an empty map when there are none, as the reference writes
+    for (const auto& h : headers) {
+        w.write_string(h.name);
+        w.write_string(h.value);
+    }
+}
+
+inline void write_call(std::string& out, message_type type, const invocation_header& h,
+                       std::span<const value_ref> args) {
+    append_framed(out, [&](msgpack::writer& w) {
+        w.write_array_header(6);
+        w.write_uint(static_cast<std::uint64_t>(type));
+        write_headers(w, h.headers);
+        if (type == message_type::invocation && h.invocation_id.empty()) {
+            w.write_nil(); // no Completion wanted
+        } else {
+            w.write_string(h.invocation_id);
+        }
+        w.write_string(h.target);
+        w.write_array_header(args.size());
+        for (const auto& arg : args) {
+            arg.write(w);
+        }
+        w.write_array_header(h.stream_ids.size());
+        for (const auto id : h.stream_ids) {
+            w.write_string(id);
+        }
+    });
+}
+
+// [3, headers, id, kind] and, written by `write_last`, the error or result.
+template <class WriteLast>
+void write_completion(std::string& out, std::string_view invocation_id, std::int32_t kind, WriteLast&& write_last) {
+    append_framed(out, [&](msgpack::writer& w) {
+        w.write_array_header(kind == void_result ? 4 : 5);
+        w.write_uint(static_cast<std::uint64_t>(message_type::completion));
+        w.write_map_header(0);
+        w.write_string(invocation_id);
+        w.write_uint(static_cast<std::uint64_t>(kind));
+        write_last(w);
+    });
+}
+
+// Where write_call put the nil invocation id in `body` (an Invocation), if it is one such.
+inline std::optional<std::size_t> nil_invocation_id_at(std::string_view body) {
+    msgpack::reader in(body);
+    std::size_t count = 0;
+    std::int32_t type = 0;
+    if (!in.read_array_header(count) || count != 6 || !in.read_integer(type) ||
+        type != static_cast<int>(message_type::invocation) || in.next_kind() != msgpack::kind::map || !in.skip()) {
+        return std::nullopt;
+    }
+    const std::size_t at = in.position();
+    if (!in.read_nil()) {
+        return std::nullopt;
+    }
+    return at;
+}
+
+} // namespace detail::messagepack
+
+class messagepack_hub_protocol final : public hub_protocol {
+public:
+    static constexpr std::string_view protocol_name = "messagepack";
+    static constexpr int protocol_version = 2;
+
+    std::string_view name() const noexcept override { return protocol_name; }
+    int version() const noexcept override { return protocol_version; }
+    transfer_format format() const noexcept override { return transfer_format::binary; }
+
+    std::unique_ptr<message_framing> make_framing(std::size_t max_message_size) const override {
+        return std::make_unique<length_prefixed_framing>(max_message_size);
+    }
+
+    /// Reads without changing the bytes; the message views them.
+    parse_status parse(char* data, std::size_t size, hub_message& out, protocol_error& error) const override {
+        return detail::messagepack::parse_body(std::string_view(data, size), out, error);
+    }
+
+    void write_invocation(std::string& out, const invocation_header& h,
+                          std::span<const value_ref> args) const override {
+        detail::messagepack::write_call(out, message_type::invocation, h, args);
+    }
+
+    void write_stream_invocation(std::string& out, const invocation_header& h,
+                                 std::span<const value_ref> args) const override {
+        detail::messagepack::write_call(out, message_type::stream_invocation, h, args);
+    }
+
+    void write_stream_item(std::string& out, std::string_view invocation_id, value_ref item) const override {
+        detail::messagepack::append_framed(out, [&](msgpack::writer& w) {
+            w.write_array_header(4);
+            w.write_uint(static_cast<std::uint64_t>(message_type::stream_item));
+            w.write_map_header(0);
+            w.write_string(invocation_id);
+            item.write(w);
+        });
+    }
+
+    void write_completion_result(std::string& out, std::string_view invocation_id, value_ref result) const override {
+        detail::messagepack::write_completion(out, invocation_id, detail::messagepack::non_void_result,
+                                              [&](msgpack::writer& w) { result.write(w); });
+    }
+
+    /// Kind 3 with a nil result, as ASP.NET Core answers a void method (a result of null; clients
+    /// resolve it as null, where kind 2 would give them no value at all).
+    void write_completion_void(std::string& out, std::string_view invocation_id) const override {
+        detail::messagepack::write_completion(out, invocation_id, detail::messagepack::non_void_result,
+                                              [](msgpack::writer& w) { w.write_nil(); });
+    }
+
+    /// Kind 1 with `error`, even empty: the reference writes any error that is not null (unlike its
+    /// JSON protocol, which leaves an empty one out).
+    void write_completion_error(std::string& out, std::string_view invocation_id,
+                                std::string_view error) const override {
+        detail::messagepack::write_completion(out, invocation_id, detail::messagepack::error_result,
+                                              [&](msgpack::writer& w) { w.write_string(error); });
+    }
+
+    /// Kind 2 (void): a Completion without a result, the end of a stream.
+    void write_completion_empty(std::string& out, std::string_view invocation_id) const override {
+        detail::messagepack::write_completion(out, invocation_id, detail::messagepack::void_result,
+                                              [](msgpack::writer&) {});
+    }
+
+    void write_cancel_invocation(std::string& out, std::string_view invocation_id) const override {
+        detail::messagepack::append_framed(out, [&](msgpack::writer& w) {
+            w.write_array_header(3);
+            w.write_uint(static_cast<std::uint64_t>(message_type::cancel_invocation));
+            w.write_map_header(0);
+            w.write_string(invocation_id);
+        });
+    }
+
+    /// Always the same three bytes: the spec has a Ping "always exactly encoded" as 0x91 0x06.
+    void write_ping(std::string& out) const override { out.append("\x02\x91\x06", 3); }
+
+    /// [7, error or nil, allowReconnect]: the reference always writes all three, and nil for an empty
+    /// error (so an empty error reads back as none).
+    void write_close(std::string& out, std::optional<std::string_view> error, bool allow_reconnect) const override {
+        detail::messagepack::append_framed(out, [&](msgpack::writer& w) {
+            w.write_array_header(3);
+            w.write_uint(static_cast<std::uint64_t>(message_type::close));
+            if (error && !error->empty()) {
+                w.write_string(*error);
+            } else {
+                w.write_nil();
+            }
+            w.write_bool(allow_reconnect);
+        });
+    }
+
+    void write_ack(std::string& out, std::int64_t sequence_id) const override {
+        write_sequence_number(out, message_type::ack, sequence_id);
+    }
+
+    void write_sequence(std::string& out, std::int64_t sequence_id) const override {
+        write_sequence_number(out, message_type::sequence, sequence_id);
+    }
+
+    /// Replaces the nil id of `message` (one whole framed Invocation from write_invocation without an
+    /// id) with `invocation_id`, and its length prefix with the new length. Throws std::invalid_argument,
+    /// leaving `message` as it was, if it is not such a message.
+    void set_invocation_id(std::string& message, std::string_view invocation_id) const override {
+        length_prefixed_reader frame;
+        frame.append(message);
+        std::string_view body;
+        if (frame.next(body) != length_prefixed_reader::status::message || frame.buffered() != 0) {
+            throw std::invalid_argument("set_invocation_id: not one whole framed message");
+        }
+        const auto nil_at = detail::messagepack::nil_invocation_id_at(body);
+        if (!nil_at) {
+            throw std::invalid_argument("set_invocation_id: not an Invocation without an invocation id");
+        }
+        const std::size_t old_prefix = message.size() - body.size();
+        std::string id;
+        msgpack::writer(id).write_string(invocation_id);
+        const std::size_t length = body.size() - 1 + id.size();
+        if (length > 0x7fffffff) {
+            throw std::length_error("a MessagePack hub message is at most 2 GiB - 1 bytes long");
+        }
+        std::string prefix;
+        write_length_prefix(prefix, length);
+        // Reserving first leaves the two replacements nothing that can fail halfway.
+        message.reserve(prefix.size() + length);
+        message.replace(old_prefix + *nil_at, 1, id);
+        message.replace(0, old_prefix, prefix);
+    }
+
+private:
+    static void write_sequence_number(std::string& out, message_type type, std::int64_t sequence_id) {
+        detail::messagepack::append_framed(out, [&](msgpack::writer& w) {
+            w.write_array_header(2);
+            w.write_uint(static_cast<std::uint64_t>(type));
+            w.write_int(sequence_id);
+        });
+    }
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/messagepack_hub_protocol.hpp
+
+namespace signalrpp::protocol {
+
+SIGNALRPP_DECL const hub_protocol& json_protocol() {
+    static const json_hub_protocol protocol;
+    return protocol;
+}
+
+SIGNALRPP_DECL const hub_protocol& messagepack_protocol() {
+    static const messagepack_hub_protocol protocol;
+    return protocol;
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/impl/builtin_protocols.ipp
+#endif
+// ---- end signalrpp/protocol/builtin_protocols.hpp
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace signalrpp {
+
+class hub_caller_context;
+
+struct hub_options {
+    /// The transports, limits and authentication of the path (negotiate, WebSockets, SSE, long polling).
+    transport::http_connection_options http;
+    /// How long a client has, once connected, to send its handshake request.
+    std::chrono::milliseconds handshake_timeout = std::chrono::seconds(15);
+    /// A Ping goes to a client the server has sent nothing to for this long (not over long polling).
+    std::chrono::milliseconds keep_alive_interval = std::chrono::seconds(15);
+    /// A client that has pinged once and then sends nothing for this long is disconnected.
+    std::chrono::milliseconds client_timeout_interval = std::chrono::seconds(30);
+    /// The largest message (and handshake) accepted from a client, separator included; 0: no limit.
+    std::size_t maximum_receive_message_size = 32 * 1024;
+    /// Append exception types and messages to the error texts clients receive.
+    bool enable_detailed_errors = false;
+    /// Items of a client-to-server stream held before the connection stops reading.
+    std::size_t stream_buffer_capacity = 10;
+    /// Invocations (not streams) of one connection that may run at the same time (at least 1).
+    std::size_t maximum_parallel_invocations_per_client = 1;
+    /// How long a client result (`invoke`) is awaited before it fails; zero: no limit.
+    std::chrono::milliseconds client_result_timeout = std::chrono::seconds(30);
+    /// Whether the caller may run `method` (its wire name as described); refused calls are answered
+    /// "Failed to invoke '<method>' because user is unauthorized". Unset: everyone may.
+    std::function<bool(const hub_caller_context&, std::string_view method)> authorize;
+    /// Filters run around each invocation and around connect / disconnect, in this order.
+    std::vector<std::shared_ptr<hub_filter>> filters;
+    /// The hub protocols a client may choose in its handshake (ASP.NET Core's SupportedProtocols): JSON
+    /// and MessagePack.
+    std::vector<const protocol::hub_protocol*> protocols = {&protocol::json_protocol(),
+                                                            &protocol::messagepack_protocol()};
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_options.hpp
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace signalrpp {
+
+struct hub_shared_state {
+    explicit hub_shared_state(hub_options o) : options(std::move(o)) {}
+
+    /// A fresh id for an invocation the server sends ("s1", "s2", ...): the "s" keeps it apart from
+    /// the ids the official clients choose for their own invocations and streams (numbers), and a
+    /// connection passes over any that its client's upload streams use (start_client_invocation).
+    std::string next_server_invocation_id() {
+        return "s" + std::to_string(next_invocation_id.fetch_add(1, std::memory_order_relaxed) + 1);
+    }
+
+    const hub_options options;
+    connection_registry registry;
+    std::atomic<std::uint64_t> next_invocation_id{0};
+};
+
+/// The registry of `shared`, keeping the whole state alive (for group managers handed to users).
+inline std::shared_ptr<connection_registry> registry_of(const std::shared_ptr<hub_shared_state>& shared) {
+    return {shared, &shared->registry};
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_shared_state.hpp
+// ---- begin signalrpp/protocol/handshake.hpp
+// The hub handshake, always JSON whatever protocol follows, each side's first record:
+//   client -> server  {"protocol":"json","version":1}<RS>
+//   server -> client  {}<RS>, or {"error":"<why>"}<RS> and the connection closes.
+// Parsing and error texts follow ASP.NET Core's HandshakeProtocol; the JSON hub protocol accepts
+// versions 1 and 2 (2 is what clients ask for with stateful reconnect).
+
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+struct handshake_request {
+    std::string protocol;
+    int version = 0;
+};
+
+struct handshake_response {
+    std::optional<std::string> error; ///< set: the server refused the connection, and why
+};
+
+/// Parses the handshake request record of `size` bytes at `text`, NUL-terminated (modified in place).
+inline bool parse_handshake_request(char* text, std::size_t size, json::insitu_document& document,
+                                    handshake_request& out, protocol_error& error) {
+    const std::string content(text, size); // error texts quote the request as it came
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
+        return false;
+    }
+    std::optional<std::string> protocol;
+    bool has_version = false; // (not std::optional<int>: g++ 12 warns it may be used uninitialized)
+    int version = 0;
+    for (const auto& member : root->GetObject()) {
+        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        const json::value& v = member.value;
+        if (name == "protocol") {
+            if (!v.IsString()) {
+                error = {"InvalidDataException", "Expected 'protocol' to be of type String."};
+                return false;
+            }
+            protocol.emplace(v.GetString(), v.GetStringLength());
+        } else if (name == "version") {
+            if (!v.IsNull() && !v.IsInt()) {
+                error = {"InvalidDataException", "Expected 'version' to be of type Number."};
+                return false;
+            }
+            has_version = !v.IsNull();
+            version = has_version ? v.GetInt() : 0;
+        }
+    }
+    if (!protocol || !has_version) {
+        error = {"InvalidDataException", signalrpp::detail::concat({"Missing required property '",
+                                                                    protocol ? "version" : "protocol",
+                                                                    "'. Message content: ", content})};
+        return false;
+    }
+    out = {std::move(*protocol), version};
+    return true;
+}
+
+/// parse_handshake_request with a parse document of the thread's own (the server's side).
+inline bool read_handshake_request(char* text, std::size_t size, handshake_request& out, protocol_error& error) {
+    thread_local json::insitu_document document;
+    return parse_handshake_request(text, size, document, out, error);
+}
+
+/// Parses the handshake response record of `size` bytes at `text`, NUL-terminated (modified in place);
+/// the client side.
+inline bool parse_handshake_response(char* text, std::size_t size, json::insitu_document& document,
+                                     handshake_response& out, protocol_error& error) {
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
+        return false;
+    }
+    out.error.reset();
+    for (const auto& member : root->GetObject()) {
+        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        if (name == "type") {
+            // A hub message where the handshake response belongs: the server skipped the handshake.
+            error = {"InvalidDataException", "Expected a handshake response from the server."};
+            return false;
+        }
+        if (name == "error") {
+            if (!member.value.IsString()) {
+                error = {"InvalidDataException", "Expected 'error' to be of type String."};
+                return false;
+            }
+            out.error.emplace(member.value.GetString(), member.value.GetStringLength());
+        }
+    }
+    return true;
+}
+
+/// Appends a handshake request record.
+inline void write_handshake_request(std::string& out, std::string_view protocol, int version) {
+    json::string_output output(out);
+    json::writer w(output);
+    w.StartObject();
+    w.Key("protocol");
+    w.String(protocol.data(), static_cast<rapidjson::SizeType>(protocol.size()));
+    w.Key("version");
+    w.Int(version);
+    w.EndObject();
+    out += record_separator;
+}
+
+/// Appends a handshake response record: `{}` on success, `{"error":...}` when `error` is non-empty.
+inline void write_handshake_response(std::string& out, std::string_view error = {}) {
+    json::string_output output(out);
+    json::writer w(output);
+    w.StartObject();
+    if (!error.empty()) {
+        w.Key("error");
+        w.String(error.data(), static_cast<rapidjson::SizeType>(error.size()));
+    }
+    w.EndObject();
+    out += record_separator;
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/handshake.hpp
+// ---- begin signalrpp/protocol/protocol_choice.hpp
+// choose_protocol(): the server's side of the handshake request: which of the hub protocols it accepts
+// the client asked for, or why none (ASP.NET Core's texts: an unknown name, a version above the
+// protocol's, a transfer format the transport cannot carry -- checked in that order).
+
+
+#include <span>
+#include <string>
+
+namespace signalrpp::protocol {
+
+struct protocol_choice {
+    const hub_protocol* protocol = nullptr; ///< null: refused
+    std::string refusal;                    ///< why, when refused
+};
+
+/// `accepted`: the protocols the endpoint offers; `binary_transport`: whether the connection's
+/// transport carries binary messages (Server-Sent Events does not).
+inline protocol_choice choose_protocol(const handshake_request& request, std::span<const hub_protocol* const> accepted,
+                                       bool binary_transport) {
+    for (const hub_protocol* p : accepted) {
+        if (p->name() != request.protocol) {
+            continue;
+        }
+        if (request.version > p->version()) {
+            return {nullptr, signalrpp::detail::concat({"The server does not support version ",
+                                                        std::to_string(request.version), " of the '", request.protocol,
+                                                        "' protocol."})};
+        }
+        if (p->binary() && !binary_transport) {
+            return {nullptr, signalrpp::detail::concat({"Cannot use the '", p->name(),
+                                                        "' protocol on the current transport. The transport does not "
+                                                        "support '",
+                                                        name_of(p->format()), "' transfer format."})};
+        }
+        return {p, {}};
+    }
+    return {nullptr, signalrpp::detail::concat({"The protocol '", request.protocol, "' is not supported."})};
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/protocol_choice.hpp
 // ---- begin signalrpp/reflect/invocation_errors.hpp
 // The error texts a caller gets in a Completion when an invocation fails, worded as ASP.NET Core words
 // them, so clients written against it (and their tests) see the same strings. "Detail" is the
@@ -9607,12 +11165,12 @@ public:
     using clock = std::chrono::steady_clock;
     /// How a client result arrives: the result (null for none) or the client's error. Called on the
     /// connection's strand; the views are valid during the call only.
-    using result_callback = std::function<void(const json::value* result, std::optional<std::string_view> error)>;
+    using result_callback = std::function<void(const protocol::wire_value& result, std::optional<std::string_view> error)>;
 
     hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
         : shared_(std::move(shared)), context_(std::move(c)),
-          records_(shared_->options.maximum_receive_message_size), started_(clock::now()),
-          last_received_(started_) {}
+          framing_(std::make_unique<protocol::record_framing>(shared_->options.maximum_receive_message_size)),
+          started_(clock::now()), last_received_(started_) {}
 
     /// Gives the connection its hub object (made after the connection, as it refers to the context).
     void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
@@ -9621,17 +11179,20 @@ public:
     const std::shared_ptr<transport::connection>& connection() const noexcept { return context_.connection(); }
     const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
 
+    /// The hub protocol the client chose; set once by the handshake, before the connection is registered.
+    const protocol::hub_protocol& protocol() const noexcept override { return *protocol_; }
+
     // ----- From the connection handler --------------------------------------------------------
 
     /// Bytes from the client.
     void receive(std::string_view data) {
-        receive_with([&] { records_.append(data); });
+        receive_with([&] { framing_->append(data); });
     }
 
     /// Bytes from the client that may be changed during the call: whole messages in them are parsed
     /// there, not copied first.
     void receive_in_place(std::span<char> data) {
-        receive_with([&] { records_.lend(data); });
+        receive_with([&] { framing_->lend(data); });
     }
 
     /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
@@ -9655,7 +11216,7 @@ public:
         }
         const std::string gone = "Connection '" + connection()->id() + "' disconnected.";
         for (auto& [id, pending] : results) {
-            pending.done(nullptr, gone);
+            pending.done({}, gone);
         }
         if (!hub_connected_) { // no handshake, or on_connected failed or had not finished
             shared_->registry.remove(connection()->id());
@@ -9684,15 +11245,15 @@ public:
     }
 
     /// The Close message to send when the connection is closed from outside the hub protocol (the
-    /// server stopping, context().abort()): once the handshake is done, `{"type":7,"allowReconnect":true}`
-    /// as ASP.NET Core sends when the transport ends under a connection, or `{"type":7}` after abort();
+    /// server stopping, context().abort()): once the handshake is done, a Close with allowReconnect
+    /// as ASP.NET Core sends when the transport ends under a connection, or a plain Close after abort();
     /// nothing if the hub is closing it itself (it sent its own Close), or over long polling.
     std::string closing_message() const {
         const phase p = phase_published_.load(std::memory_order_acquire);
         std::string close;
         // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
         if ((p == phase::connecting || p == phase::running) && !long_polling()) {
-            protocol::write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
+            protocol_->write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
         }
         return close;
     }
@@ -9738,7 +11299,7 @@ public:
             case action::ping:
                 if (self->phase_ == phase::running) {
                     std::string ping;
-                    protocol::write_ping(ping);
+                    self->protocol_->write_ping(ping);
                     self->send_records(std::move(ping));
                 }
                 break;
@@ -9757,7 +11318,7 @@ public:
         asio::dispatch(connection()->get_executor(), [self = shared_from_this(), message = std::move(message), owner,
                                                       done = std::move(done)]() mutable {
             if (self->phase_ == phase::ended) {
-                done(nullptr, "Connection '" + self->connection()->id() + "' disconnected.");
+                done({}, "Connection '" + self->connection()->id() + "' disconnected.");
                 return;
             }
             auto& a = self->act();
@@ -9765,7 +11326,7 @@ public:
             do {
                 id = self->shared_->next_server_invocation_id();
             } while (a.uploads.contains(id)); // (the counter never repeats an id of its own)
-            protocol::set_invocation_id(message, id);
+            self->protocol_->set_invocation_id(message, id);
             a.pending_results.emplace(std::move(id), pending_result{owner, std::move(done)});
             self->send_records(std::move(message));
         });
@@ -9817,11 +11378,14 @@ public:
     }
 
 private:
-    // Queues hub messages for the client: records, which may share a transport message with those
-    // queued next (outbound_message::records).
+    // Queues hub messages for the client: whole messages, which may share a transport message with
+    // those queued next (outbound_message::records). Binary for a binary protocol; a refused
+    // handshake's response, with no protocol, is text.
     void send_records(std::string messages) {
-        connection()->send(transport::outbound_message::records(std::move(messages)));
+        connection()->send(transport::outbound_message::records(std::move(messages), binary()));
     }
+
+    bool binary() const noexcept { return protocol_ != nullptr && protocol_->binary(); }
 
     enum class phase { handshake, connecting, running, closing, ended };
 
@@ -9874,10 +11438,6 @@ private:
         }
     }
 
-    static json::insitu_document& document() {
-        thread_local json::insitu_document d;
-        return d;
-    }
 
     std::size_t active_invocations() const noexcept { return running_ - released_; }
 
@@ -9906,7 +11466,7 @@ private:
         received_.store(true, std::memory_order_relaxed); // (the heartbeat stamps it: no clock read here)
         add_to_records();
         pump();
-        records_.keep_lent();
+        framing_->keep_lent();
         apply_backpressure();
     }
 
@@ -9924,19 +11484,21 @@ private:
             }
             char* text = nullptr;
             std::size_t size = 0;
-            const auto s = records_.next(text, size);
-            if (s == protocol::record_reader::status::incomplete) {
-                if (records_.buffered() == 0) {
-                    records_.release_memory();
+            const auto s = framing_->next(text, size);
+            if (s == protocol::message_framing::status::incomplete) {
+                if (framing_->buffered() == 0) {
+                    framing_->release_memory();
                 }
                 release_activity_if_idle();
                 return;
             }
-            if (s == protocol::record_reader::status::too_large) {
+            if (s != protocol::message_framing::status::message) {
                 if (phase_ == phase::handshake) {
                     refuse_handshake("Handshake was canceled.");
+                } else if (s == protocol::message_framing::status::too_large) {
+                    close_with_error(protocol::message_too_large_error(framing_->max_message_size()), true);
                 } else {
-                    close_with_error(protocol::message_too_large_error(records_.max_record_size()), true);
+                    close_with_error(framing_->malformed_error(), true);
                 }
                 return;
             }
@@ -9944,7 +11506,7 @@ private:
                 handshake(text, size);
                 continue;
             }
-            // A message that may have to wait is copied first (parsing destroys the text).
+            // A message that may have to wait is copied first (parsing may change it: hub_protocol.hpp).
             if (active_invocations() >= max_parallel() || any_upload_full()) {
                 std::string copy(text, size);
                 if (!process(text, size)) {
@@ -9967,7 +11529,7 @@ private:
     // the peer is then held back by TCP), and reads again once the pile is handled.
     void apply_backpressure() {
         const std::size_t limit = std::max<std::size_t>(64 * 1024, shared_->options.maximum_receive_message_size);
-        const bool pause = holding() && records_.buffered() >= limit && phase_ == phase::running;
+        const bool pause = holding() && framing_->buffered() >= limit && phase_ == phase::running;
         if (pause != receive_paused_) {
             receive_paused_ = pause;
             connection()->pause_receiving(pause);
@@ -9986,19 +11548,28 @@ private:
     void handshake(char* text, std::size_t size) {
         protocol::handshake_request request;
         protocol::protocol_error error;
-        if (!protocol::parse_handshake_request(text, size, document(), request, error)) {
+        if (!protocol::read_handshake_request(text, size, request, error)) {
             refuse_handshake(reflect::detail::with_detail("An unexpected error occurred during connection handshake.",
                                                           detailed(), error.exception_type, error.message));
             return;
         }
-        if (const auto refusal = protocol::json_protocol_refusal(request)) {
-            refuse_handshake(*refusal);
+        const bool binary_transport = connection()->transport() != transport::server_sent_events;
+        auto choice = protocol::choose_protocol(request, shared_->options.protocols, binary_transport);
+        if (choice.protocol == nullptr) {
+            refuse_handshake(choice.refusal);
             return;
         }
+        protocol_ = choice.protocol;
+        // (In the protocol's transfer format, as ASP.NET Core sets it before answering: binary frames for
+        // MessagePack over WebSockets.)
         std::string response;
         protocol::write_handshake_response(response);
         send_records(std::move(response));
-        shared_->registry.add(connection(), context_.user_id(), shared_from_this());
+        // What followed the handshake is the protocol's to frame.
+        const std::string rest = framing_->take_buffered();
+        framing_ = protocol_->make_framing(shared_->options.maximum_receive_message_size);
+        framing_->append(rest);
+        shared_->registry.add(connection(), context_.user_id(), shared_from_this(), protocol_);
         set_phase(phase::connecting);
         for (const auto& filter : shared_->options.filters) {
             filter->on_connected(context_);
@@ -10047,7 +11618,7 @@ private:
 
     void send_close(std::optional<std::string_view> error, bool allow_reconnect) {
         std::string close;
-        protocol::write_close(close, error, allow_reconnect);
+        protocol_->write_close(close, error, allow_reconnect);
         send_records(std::move(close));
         set_phase(phase::closing);
         connection()->close();
@@ -10069,7 +11640,7 @@ private:
     bool process(char* text, std::size_t size) {
         protocol::hub_message message;
         protocol::protocol_error error;
-        const auto parsed = protocol::parse_hub_message(text, size, document(), message, error);
+        const auto parsed = protocol_->parse(text, size, message, error);
         if (parsed == protocol::parse_status::error) {
             close_with_error(error, true);
             return true;
@@ -10092,7 +11663,7 @@ private:
         if (found->second->full()) {
             return false;
         }
-        if (!found->second->push(*m.item)) {
+        if (!found->second->push(m.item)) {
             uploads.erase(found); // the item did not bind: the stream has ended
         }
         return true;
@@ -10166,8 +11737,8 @@ private:
         // Answers `call` with `error` instead of invoking it (nothing for a call without an id).
         const auto refuse = [&](const std::string& error) {
             if (!call.invocation_id.empty()) {
-                protocol::write_completion_error(out, call.invocation_id, error);
-                connection()->send_records(out);
+                protocol_->write_completion_error(out, call.invocation_id, error);
+                connection()->send_records(out, binary());
             }
             return true;
         };
@@ -10210,7 +11781,7 @@ private:
         dispatching_ = false;
         auto record = std::move(current_); // null unless the method opened streams
         if (!out.empty()) {
-            connection()->send_records(out);
+            connection()->send_records(out, binary());
         }
         if (result.finished()) {
             finish(record.get(), target);
@@ -10321,7 +11892,8 @@ private:
     std::shared_ptr<hub_shared_state> shared_;
     hub_caller_context context_;
     std::unique_ptr<detail::hub_instance> hub_;
-    protocol::record_reader records_;
+    std::unique_ptr<protocol::message_framing> framing_; // the handshake's, then the protocol's
+    const protocol::hub_protocol* protocol_ = nullptr;    // chosen by the handshake
     const clock::time_point started_;
 
     phase phase_ = phase::handshake;
@@ -10384,7 +11956,7 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, s
     }
     target->start_client_invocation(
         std::move(message), state.get(),
-        [state](const json::value* result, std::optional<std::string_view> error) {
+        [state](const protocol::wire_value& result, std::optional<std::string_view> error) {
             {
                 std::lock_guard lock(state->mutex);
                 state->done = true;
@@ -10392,10 +11964,10 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, s
                     state->error.emplace(*error);
                 } else if constexpr (!std::is_void_v<T>) {
                     T value{};
-                    if (result != nullptr && json::read(*result, value)) {
+                    if (result.present() && result.read(value)) {
                         state->value.emplace(std::move(value));
                     } else {
-                        state->error.emplace(result == nullptr ? "Client didn't provide a result."
+                        state->error.emplace(!result.present() ? "Client didn't provide a result."
                                                                : "Error trying to deserialize result to the expected type.");
                     }
                 }
@@ -10421,6 +11993,7 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, s
 } // namespace signalrpp::detail
 // ---- end signalrpp/hub/client_result.hpp
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10434,15 +12007,10 @@ public:
         : shared_(std::move(shared)), target_(std::move(target)) {}
 
     /// Calls `method` with `args` on every connection of the target; returns how many it was queued for.
-    template <json::mapped... Args>
+    template <hub_value... Args>
     std::size_t send(std::string_view method, const Args&... args) const {
-        std::string text;
-        protocol::write_invocation(text, protocol::invocation_header{{}, method}, args...);
-        return send_serialized(std::make_shared<const std::string>(std::move(text)));
-    }
-
-    /// Queues an already serialized message (with its record separator) on every connection of the target.
-    std::size_t send_serialized(const std::shared_ptr<const std::string>& message) const {
+        const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
+        protocol::serialized_message message(protocol::invocation_header{{}, method}, values);
         return shared_->registry.send(target_, message);
     }
 
@@ -10465,7 +12033,7 @@ public:
     /// Calls `method` on the client and awaits its result as T (void: just its completion). Throws
     /// hub_exception with the client's error, or when the connection does not exist or goes away, or
     /// after hub_options::client_result_timeout.
-    template <class T, json::mapped... Args>
+    template <class T, hub_value... Args>
     asio::awaitable<T> invoke(std::string_view method, const Args&... args) const {
         if (const auto caller = caller_.lock()) {
             if (caller->in_on_connected()) {
@@ -10478,7 +12046,8 @@ public:
             throw hub_exception("Connection '" + id_ + "' does not exist.");
         }
         std::string text; // the id comes later, from the connection (hub_connection::start_client_invocation)
-        protocol::write_invocation(text, protocol::invocation_header{{}, method}, args...);
+        const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
+        target->protocol().write_invocation(text, protocol::invocation_header{{}, method}, values);
         return detail::await_client_result<T>(std::move(target), std::move(text),
                                               shared_->options.client_result_timeout);
     }
@@ -10984,10 +12553,10 @@ struct method_signature {
     static constexpr auto result_stream_positions =
         positions_of<result_stream_count>(sources_of<Params...>, parameter_source::result_stream);
 
-    // Every argument parameter must be readable from JSON.
+    // Every argument parameter must be readable from a hub protocol.
     static constexpr bool arguments_mapped =
         ((stream_item_of<std::remove_cvref_t<Params>>::source != parameter_source::argument ||
-          json::mapped<std::remove_cvref_t<Params>>) &&
+          hub_value<std::remove_cvref_t<Params>>) &&
          ...);
 };
 
@@ -11048,7 +12617,7 @@ constexpr bool result_supported() {
     if constexpr (Streaming) {
         return std::is_void_v<Result>;
     } else {
-        return std::is_void_v<Result> || json::mapped<Result>;
+        return std::is_void_v<Result> || hub_value<Result>;
     }
 }
 
@@ -11100,14 +12669,14 @@ constexpr bool wire_names_unique() {
                 return ::signalrpp::reflect::invalid_method{std::string_view{wire_name}};                             \
             } else {                                                                                                  \
                 static_assert(signalrpp_traits::arguments_mapped, "SIGNALRPP_HUB: a parameter of '" #member         \
-                                                                  "' has no JSON mapping (describe its type with "   \
+                                                                  "' has no mapping (describe its type with "        \
                                                                   "SIGNALRPP_DEFINE_TYPE or specialize "             \
-                                                                  "signalrpp::json::serializer)");                   \
+                                                                  "serializer<T> in signalrpp's json or msgpack)");    \
                 static_assert(signalrpp_traits::count(::signalrpp::reflect::parameter_source::result_stream) <= 1, \
                               "SIGNALRPP_HUB: '" #member "' takes more than one stream_writer");                    \
                 static_assert(::signalrpp::reflect::detail::result_supported<typename signalrpp_traits::result,     \
                                                                              signalrpp_traits::is_streaming>(),     \
-                              "SIGNALRPP_HUB: the result of '" #member "' has no JSON mapping, or '" #member         \
+                              "SIGNALRPP_HUB: the result of '" #member "' has no mapping, or '" #member              \
                               "' streams (takes a stream_writer) and does not return void or "                       \
                               "asio::awaitable<void>");                                                              \
                 return ::signalrpp::reflect::method_ref<&signalrpp_hub::member>{std::string_view{wire_name}};       \
@@ -11128,7 +12697,7 @@ constexpr bool wire_names_unique() {
                   "SIGNALRPP_HUB: two methods of the hub have the same wire name (names are matched case-insensitively)")
 // ---- end signalrpp/reflect/hub_description.hpp
 // ---- begin signalrpp/reflect/method_invoker.hpp
-// invoke_signature<Traits>: binds a call's JSON arguments to a method's parameters, checks the call
+// invoke_signature<Traits>: binds a call's arguments to a method's parameters, checks the call
 // against the method (counts, streaming or not), calls it and shapes its result into the Completion,
 // StreamItems and end of stream the caller gets -- each with ASP.NET Core's error texts.
 //
@@ -11222,7 +12791,7 @@ public:
             return false;
         }
         std::string message;
-        protocol::write_stream_item(message, state_->invocation_id, item);
+        sink_->protocol().write_stream_item(message, state_->invocation_id, item);
         sink_->send(std::move(message));
         ++state_->items_written;
         return true;
@@ -11277,14 +12846,14 @@ enum class refusal { argument_type, argument_count, streaming_method, non_stream
     case refusal::non_streaming_method: error = non_streaming_method_called_error(c.target); break;
     case refusal::stream_count: error = stream_count_error(c.target, got, expected); break;
     }
-    protocol::write_completion_error(ctx.out, c.invocation_id, error);
+    ctx.sink->protocol().write_completion_error(ctx.out, c.invocation_id, error);
 }
 
 // Answers a call whose method threw (call inside the catch block).
-[[gnu::noinline]] inline void answer_exception(std::string& out, std::string_view invocation_id,
-                                               std::string_view target, bool detailed) {
+[[gnu::noinline]] inline void answer_exception(const protocol::hub_protocol& protocol, std::string& out,
+                                               std::string_view invocation_id, std::string_view target, bool detailed) {
     if (!invocation_id.empty()) {
-        protocol::write_completion_error(out, invocation_id, method_exception_error(target, detailed));
+        protocol.write_completion_error(out, invocation_id, method_exception_error(target, detailed));
     }
 }
 
@@ -11328,13 +12897,13 @@ struct bound_strings {};
 // Reading one parameter's type, kept out of line: compiled and optimized once per type, not again in
 // every signature that has a parameter of that type (compile time per method; see the bench).
 template <class T>
-[[gnu::noinline]] bool read_parameter(const json::value& in, T& out) {
+[[gnu::noinline]] bool read_parameter(const protocol::wire_value& in, T& out) {
     if constexpr (std::is_same_v<T, std::string>) {
-        if (in.IsString() && in.GetStringLength() > out.capacity()) {
+        if (in.string_length() > out.capacity()) {
             signalrpp::detail::spare_strings<bound_strings>::take(out); // (out is a new parameter: no storage)
         }
     }
-    return json::read(in, out);
+    return in.read(out);
 }
 
 // Gives the storage of a string parameter or result back for the next call's arguments.
@@ -11353,11 +12922,11 @@ void give_back_parameters(Parameters& params) noexcept {
 // Reads the provided arguments into their parameters, in order; false at the first that does not fit.
 // Arguments past the parameters are not read (the count check reports them).
 template <class Traits, std::size_t... K>
-bool bind_arguments(const json::value& args, typename Traits::parameters& params, std::index_sequence<K...>) {
-    const std::size_t provided = args.Size();
-    return ((K >= provided || read_parameter(args[static_cast<rapidjson::SizeType>(K)],
-                                             std::get<Traits::argument_positions[K]>(params))) &&
-            ...);
+bool bind_arguments(const protocol::wire_list& args, typename Traits::parameters& params, std::index_sequence<K...>) {
+    const std::size_t provided = args.size();
+    [[maybe_unused]] auto values = args.values(); // (unused for a method without arguments)
+    // (A fold over && reads left to right: the values in order.)
+    return ((K >= provided || read_parameter(values.next(), std::get<Traits::argument_positions[K]>(params))) && ...);
 }
 
 template <class Traits, std::size_t... K>
@@ -11389,21 +12958,22 @@ std::shared_ptr<result_stream_state> open_result_stream(typename Traits::paramet
 // The Completion of a method that returned normally (`result` unused for void methods); out of line
 // for the same reason as read_parameter.
 template <class Result, class Value>
-[[gnu::noinline]] void write_result(std::string& out, std::string_view invocation_id, const Value& result) {
+[[gnu::noinline]] void write_result(const protocol::hub_protocol& protocol, std::string& out,
+                                    std::string_view invocation_id, const Value& result) {
     if constexpr (std::is_void_v<Result>) {
-        protocol::write_completion_void(out, invocation_id);
+        protocol.write_completion_void(out, invocation_id);
     } else {
-        protocol::write_completion_result(out, invocation_id, result);
+        protocol.write_completion_result(out, invocation_id, result);
     }
 }
 
 // The end of a stream: an empty Completion, or an error if it failed (and was not cancelled).
-inline void write_stream_end(std::string& out, const result_stream_state& stream, std::string_view target,
-                             bool failed, bool detailed) {
+inline void write_stream_end(const protocol::hub_protocol& protocol, std::string& out,
+                             const result_stream_state& stream, std::string_view target, bool failed, bool detailed) {
     if (!failed || stream.cancelled) {
-        protocol::write_completion_empty(out, stream.invocation_id);
+        protocol.write_completion_empty(out, stream.invocation_id);
     } else {
-        protocol::write_completion_error(out, stream.invocation_id,
+        protocol.write_completion_error(out, stream.invocation_id,
                                          stream.items_written == 0 ? method_exception_error(target, detailed)
                                                                    : stream_exception_error(detailed));
     }
@@ -11421,16 +12991,16 @@ asio::awaitable<void> run_async(typename Traits::hub_type& hub, thunk<Traits> ca
         if constexpr (std::is_void_v<typename Traits::result>) {
             co_await call(hub, params);
             if (!invocation_id.empty()) {
-                write_result<void>(out, invocation_id, no_value{});
+                write_result<void>(sink->protocol(), out, invocation_id, no_value{});
             }
         } else {
             const auto result = co_await call(hub, params);
             if (!invocation_id.empty()) {
-                write_result<typename Traits::result>(out, invocation_id, result);
+                write_result<typename Traits::result>(sink->protocol(), out, invocation_id, result);
             }
         }
     } catch (...) {
-        answer_exception(out, invocation_id, target, detailed);
+        answer_exception(sink->protocol(), out, invocation_id, target, detailed);
     }
     if (!out.empty()) {
         sink->send(std::move(out));
@@ -11445,9 +13015,9 @@ asio::awaitable<void> run_async_stream(typename Traits::hub_type& hub, thunk<Tra
     std::string out;
     try {
         co_await call(hub, params);
-        write_stream_end(out, *stream, target, false, detailed);
+        write_stream_end(sink->protocol(), out, *stream, target, false, detailed);
     } catch (...) {
-        write_stream_end(out, *stream, target, true, detailed);
+        write_stream_end(sink->protocol(), out, *stream, target, true, detailed);
     }
     sink->send(std::move(out));
 }
@@ -11464,12 +13034,12 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
     typename traits::parameters params{};
 
     using detail::refusal;
-    if (!detail::bind_arguments<traits>(*c.arguments, params, std::make_index_sequence<traits::argument_count>{})) {
+    if (!detail::bind_arguments<traits>(c.arguments, params, std::make_index_sequence<traits::argument_count>{})) {
         detail::refuse(ctx, c, refusal::argument_type);
         return {};
     }
-    if (c.arguments->Size() != traits::argument_count) {
-        detail::refuse(ctx, c, refusal::argument_count, c.arguments->Size(), traits::argument_count);
+    if (c.arguments.size() != traits::argument_count) {
+        detail::refuse(ctx, c, refusal::argument_count, c.arguments.size(), traits::argument_count);
         return {};
     }
     if (c.streaming != traits::is_streaming) {
@@ -11493,9 +13063,9 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
             std::string out;
             try {
                 call(hub, params);
-                detail::write_stream_end(out, *stream, c.target, false, detailed);
+                detail::write_stream_end(ctx.sink->protocol(), out, *stream, c.target, false, detailed);
             } catch (...) {
-                detail::write_stream_end(out, *stream, c.target, true, detailed);
+                detail::write_stream_end(ctx.sink->protocol(), out, *stream, c.target, true, detailed);
             }
             ctx.sink->send(std::move(out));
             return {};
@@ -11508,17 +13078,18 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
             if constexpr (std::is_void_v<typename traits::result>) {
                 call(hub, params);
                 if (answer) {
-                    detail::write_result<void>(ctx.out, c.invocation_id, detail::no_value{});
+                    detail::write_result<void>(ctx.sink->protocol(), ctx.out, c.invocation_id, detail::no_value{});
                 }
             } else {
                 auto result = call(hub, params);
                 if (answer) {
-                    detail::write_result<typename traits::result>(ctx.out, c.invocation_id, result);
+                    detail::write_result<typename traits::result>(ctx.sink->protocol(), ctx.out, c.invocation_id,
+                                                                  result);
                 }
                 detail::give_back(result);
             }
         } catch (...) {
-            detail::answer_exception(ctx.out, c.invocation_id, c.target, detailed);
+            detail::answer_exception(ctx.sink->protocol(), ctx.out, c.invocation_id, c.target, detailed);
         }
         detail::give_back_parameters(params);
         return {};
@@ -11602,7 +13173,7 @@ dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, con
     const auto* method = dispatch_table<Hub>::find(call.target);
     if (method == nullptr) {
         if (!call.invocation_id.empty()) {
-            protocol::write_completion_error(out, call.invocation_id, unknown_method_error(call.target));
+            sink->protocol().write_completion_error(out, call.invocation_id, unknown_method_error(call.target));
         }
         return {};
     }
@@ -14189,118 +15760,6 @@ private:
 // ---- end signalrpp/server/jwt_hs256.hpp
 #endif
 
-// ---- begin signalrpp/protocol/binary_framing.hpp
-// The binary protocols' framing (MessagePack): each message is preceded by its length as a VarInt,
-// 7 bits a byte, lowest bits first, the top bit set on every byte but the last. A length takes at most
-// 5 bytes and is below 2 GiB (the fifth byte at most 0x07), as ASP.NET Core reads it.
-//
-// write_length_prefix() writes a prefix; length_prefixed_reader hands out whole messages from bytes that
-// arrive in pieces of any size:
-// - A frame (prefix and message) must fit in `max_frame_size` bytes (0: no limit). The length is known
-//   from the prefix, so a frame too large is reported as soon as its prefix is there, before its
-//   message is waited for or stored: a peer cannot make the reader grow by more than the limit plus
-//   one appended piece.
-// - A prefix longer than 5 bytes, or of 2 GiB or more, is malformed ("Messages over 2GB in size are not
-//   supported.", the reference's text); the connection must end.
-
-
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-inline constexpr std::size_t max_length_prefix_size = 5;
-inline constexpr std::string_view oversized_length_prefix_error = "Messages over 2GB in size are not supported.";
-
-/// Appends `length`'s VarInt prefix to `out`.
-inline void write_length_prefix(std::string& out, std::size_t length) {
-    do {
-        auto byte = static_cast<unsigned char>(length & 0x7f);
-        length >>= 7;
-        if (length > 0) {
-            byte |= 0x80;
-        }
-        out.push_back(static_cast<char>(byte));
-    } while (length > 0);
-}
-
-class length_prefixed_reader {
-public:
-    enum class status {
-        message,    ///< a whole message was handed out
-        incomplete, ///< no whole message yet: append more
-        too_large,  ///< the next frame is longer than the limit: the connection must end
-        malformed,  ///< the next length prefix is invalid (oversized_length_prefix_error): the connection must end
-    };
-
-    explicit length_prefixed_reader(std::size_t max_frame_size = 0) noexcept : max_frame_size_(max_frame_size) {}
-
-    /// Adds received bytes (copied). Invalidates the message handed out last.
-    void append(std::string_view bytes) {
-        compact();
-        buffer_.append(bytes);
-    }
-
-    /// The next whole message, without its prefix. Valid until the next call to append() or next().
-    status next(std::string_view& message) {
-        compact();
-        const std::string_view available = std::string_view(buffer_).substr(start_);
-        std::uint64_t length = 0;
-        std::size_t prefix = 0;
-        for (;;) {
-            if (prefix == available.size()) {
-                return status::incomplete;
-            }
-            const auto byte = static_cast<unsigned char>(available[prefix]);
-            length |= std::uint64_t{byte & 0x7fu} << (7 * prefix);
-            ++prefix;
-            if ((byte & 0x80) == 0) {
-                if (prefix == max_length_prefix_size && byte > 0x07) {
-                    return status::malformed;
-                }
-                break;
-            }
-            if (prefix == max_length_prefix_size) {
-                return status::malformed;
-            }
-        }
-        if (max_frame_size_ != 0 && prefix + length > max_frame_size_) { // (length < 2^31: no overflow)
-            return status::too_large;
-        }
-        if (available.size() - prefix < length) {
-            return status::incomplete;
-        }
-        message = available.substr(prefix, static_cast<std::size_t>(length));
-        handed_out_ = prefix + static_cast<std::size_t>(length);
-        return status::message;
-    }
-
-    /// Bytes received and not yet handed out as part of a message.
-    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
-
-    std::size_t max_frame_size() const noexcept { return max_frame_size_; }
-
-    /// Gives the buffer's memory back when nothing is buffered: an idle connection holds none.
-    void release_memory() {
-        compact();
-        if (buffer_.empty()) {
-            std::string().swap(buffer_);
-        }
-    }
-
-private:
-    void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
-
-    std::string buffer_;
-    std::size_t start_ = 0;      // where unread bytes begin
-    std::size_t handed_out_ = 0; // length (with prefix) of the message handed out last
-    std::size_t max_frame_size_;
-};
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/binary_framing.hpp
 // ---- begin signalrpp/protocol/json_hub_reader.hpp
 // json_hub_reader: turns the bytes of one connection, as they arrive in pieces, into hub messages:
 // first the handshake record, then hub protocol messages. Several messages may come in one piece,

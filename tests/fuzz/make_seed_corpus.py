@@ -7,7 +7,10 @@ the mode byte choosing what each target does with the payload (see the target's 
 - http_parser_fuzzer: requests and responses, chunked and pipelined, and smuggling attempts;
 - websocket_frame_fuzzer: masked and unmasked frames of every kind, fragments and violations;
 - msgpack_reader_fuzzer (no mode byte): the hub messages of the MessagePack protocol, values of every
-  format at their length edges, timestamps in their three layouts, deep nesting and truncations.
+  format at their length edges, timestamps in their three layouts, deep nesting and truncations;
+- messagepack_hub_protocol_fuzzer: MessagePack hub messages of every type and shape, and the malformed
+  ones the unit tests name; an even mode gives the payload to parse() as one message body, an odd one
+  feeds it through the framing (mode & 2: a 256-byte limit) in pieces of mode // 4 + 1 bytes.
 Run it again after changing the seeds. The folder also holds found-<sha1>: inputs libFuzzer found
 to reach new code, kept (minimized with -merge=1) so that the regression run covers what fuzzing
 reached; and regression-<what>: inputs that once crashed."""
@@ -146,6 +149,61 @@ def msgpack_seeds():
     yield None, b'\xdb\xff\xff\xff\xff'
 
 
+def varint(n):
+    out = b''
+    while True:
+        byte = n & 0x7f
+        n >>= 7
+        if n:
+            out += bytes([byte | 0x80])
+        else:
+            return out + bytes([byte])
+
+
+def messagepack_hub_seeds():
+    s = msgpack_str
+    headers = b'\x82' + s('traceparent') + s('00-ab') + s('k') + s('v')
+    bodies = [
+        # Every message type (HubProtocol.md's examples and the reference's layouts).
+        b'\x96\x01\x80' + s('xyz') + s('method') + b'\x91\x2a\x90',
+        b'\x96\x01\x80\xc0' + s('method') + b'\x91\x2a\x90',
+        b'\x96\x01' + headers + s('xyz') + s('method') + b'\x92\x2a' + s('a') + b'\x92' + s('s1') + s('s2'),
+        b'\x95\x01\x80\xc0' + s('method') + b'\x90',  # an older client: no streamIds
+        b'\x96\x04\x80' + s('xyz') + s('method') + b'\x91\x2a\x91' + s('1'),
+        b'\x94\x02\x80' + s('xyz') + b'\x82' + s('a') + b'\x92\xc0\xc3' + s('b') + b'\xcb' + bytes(8),
+        b'\x95\x03\x80' + s('xyz') + b'\x01' + s('Error'),
+        b'\x94\x03' + headers + s('xyz') + b'\x02',
+        b'\x95\x03\x80' + s('xyz') + b'\x03\x2a',
+        b'\x95\x03\x80' + s('xyz') + b'\x03\xc0',
+        b'\x93\x05\x80' + s('xyz'),
+        b'\x91\x06',
+        b'\x92\x07' + s('xyz'),
+        b'\x93\x07\xc0\xc3',
+        b'\x92\x08\xcc\x24',
+        b'\x92\x09\xcf' + b'\x7f' + b'\xff' * 7,
+        b'\x92\x0a\xc0',  # a type from a newer protocol
+        b'\x98\x01\x80' + s('xyz') + s('method') + b'\x90\x90\xc3' + s('ex'),  # more items than read
+        # Malformed: each the reference reports with its own text.
+        b'', b'\x91', b'\xc1', b'\x91\xa3foo', b'\x92\x01\xa3foo', b'\x92\x01\x82\x2a\xa3foo',
+        b'\x96\x01\x82' + s('a') + s('b') + s('a') + s('c') + b'\xc0' + s('m') + b'\x90\x90',
+        b'\x96\x01\x81\xa0' + s('v') + b'\xc0' + s('m') + b'\x90\x90',
+        b'\x95\x01\x80' + s('abc') + b'\xa0\x90', b'\x96\x04\x80\xc0' + s('m') + b'\x90\x90',
+        b'\x96\x01\x80\xc0' + s('m') + b'\x92\x01', b'\x96\x01\x80\xc0' + s('m') + b'\x91\xc1\x90',
+        b'\x96\x01\x80\xc0' + s('m') + b'\x90\x91\xc0', b'\x96\x01\x80\xc0' + s('m') + b'\x90\x91\x2a',
+        b'\x95\x03\x80' + s('xyz') + b'\x2a', b'\x95\x03\x80' + s('xyz') + b'\x03\x92\xc1',
+        b'\x93\x07\xc0' + s('no'), b'\x92\x08' + s('1'), b'\x94\x02\x80' + s('x') + b'\xdd\xff\xff\xff\xff',
+        b'\x93\x05\x80\xa1\xff',  # not UTF-8
+    ]
+    for body in bodies:
+        yield 0, body
+    stream = b''.join(varint(len(b)) + b for b in bodies[:18])
+    for piece in (1, 2, 7, 64):
+        yield 1 + 4 * (piece - 1), stream
+    yield 3, stream + varint(300) + b'\x91' + b'\x06' * 299
+    yield 1, b'\xff\xff\xff\xff\x08'
+    yield 1, varint(2) + b'\x91\x06' + b'\x80\x80'
+
+
 def write(target, seeds):
     """Writes each (mode, payload) seed: the mode byte, when there is one, then the payload."""
     out = pathlib.Path(__file__).resolve().parent / 'corpus' / target
@@ -166,6 +224,7 @@ def main():
                                 [(m, t) for t in HTTP_RESPONSES for m in (1, 1 + 0x80, 3 + 4 * 5)])
     write('websocket_frame_fuzzer', websocket_seeds())
     write('msgpack_reader_fuzzer', msgpack_seeds())
+    write('messagepack_hub_protocol_fuzzer', messagepack_hub_seeds())
 
 
 if __name__ == '__main__':

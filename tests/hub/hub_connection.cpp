@@ -90,8 +90,8 @@ TEST_CASE("a handshake for json version 1 or 2 is answered with {} and a wrong o
     }
     SECTION("unknown protocol") {
         hub_client c(server, "/hub", false);
-        c.send(R"({"protocol":"messagepack","version":1})");
-        CHECK(c.read() == R"({"error":"The protocol 'messagepack' is not supported."})");
+        c.send(R"({"protocol":"protobuf","version":1})");
+        CHECK(c.read() == R"({"error":"The protocol 'protobuf' is not supported."})");
         CHECK(c.closed_by_server());
     }
     SECTION("version too high") {

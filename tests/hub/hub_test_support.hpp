@@ -1,10 +1,15 @@
 #pragma once
 // A hub served on 127.0.0.1 (any free port) by its own threads (two unless told otherwise: the
 // ThreadSanitizer build checks the runtime across threads), and a blocking hub-protocol client over
-// a WebSocket (no negotiation), on loopback TCP or an in-memory stream (the test's carrier), that sends and reads whole hub messages as JSON text, so that
-// tests see exactly what a client would. Reads give up after a few seconds (server_test::client).
+// a WebSocket (no negotiation), on loopback TCP or an in-memory stream (the test's carrier), that sends
+// and reads whole hub messages as text, so that tests see exactly what a client would: JSON as it is;
+// MessagePack (binary frames, length prefixes) spelled as JSON-like text (msgpack_text.hpp). Reads give
+// up after a few seconds (server_test::client).
 
+#include "../msgpack/msgpack_text.hpp"
 #include "../server/server_test_support.hpp"
+
+#include <signalrpp/protocol/binary_framing.hpp>
 
 #include <signalrpp/server/server.hpp>
 
@@ -48,19 +53,24 @@ public:
     unsigned short port = 0;
 };
 
-/// A hub client: a WebSocket to `path` (no negotiate) over the server's carrier, records split at the
-/// separator.
+/// The hub protocol a hub_client speaks.
+enum class wire { json, messagepack };
+
+/// A hub client: a WebSocket to `path` (no negotiate) over the server's carrier, messages split at the
+/// separator (JSON, and the handshake) or by their length prefixes (MessagePack).
 class hub_client {
 public:
     template <class Hub>
-    explicit hub_client(hub_server<Hub>& server, const std::string& path = "/hub", bool handshake = true)
-        : socket_(server.server(), server.via, server.port) {
+    explicit hub_client(hub_server<Hub>& server, const std::string& path = "/hub", bool handshake = true,
+                        wire protocol = wire::json)
+        : socket_(server.server(), server.via, server.port), protocol_(protocol) {
         const auto response = socket_.upgrade(path);
         if (response.status != 101) {
             throw std::runtime_error("upgrade refused: " + std::to_string(response.status));
         }
         if (handshake) {
-            send_raw("{\"protocol\":\"json\",\"version\":1}\x1e");
+            send_raw(protocol == wire::json ? "{\"protocol\":\"json\",\"version\":1}\x1e"
+                                            : "{\"protocol\":\"messagepack\",\"version\":1}\x1e");
             const auto answer = read();
             if (answer != "{}") {
                 throw std::runtime_error("handshake refused: " + answer);
@@ -68,10 +78,28 @@ public:
         }
     }
 
-    /// Sends one message (the separator is added).
-    void send(const std::string& json) { send_raw(json + '\x1e'); }
+    /// A MessagePack client.
+    template <class Hub>
+    static hub_client messagepack(hub_server<Hub>& server, const std::string& path = "/hub") {
+        return hub_client(server, path, true, wire::messagepack);
+    }
+
+    /// Sends one message: JSON (the separator is added), or for MessagePack its JSON-like spelling
+    /// (written as MessagePack with its length prefix, in a binary message).
+    void send(const std::string& text) {
+        if (protocol_ == wire::json) {
+            send_raw(text + '\x1e');
+            return;
+        }
+        const std::string body = msgpack_test::to_msgpack(text);
+        std::string framed;
+        signalrpp::protocol::write_length_prefix(framed, body.size());
+        socket_.send_frame(signalrpp::websocket::opcode::binary, framed + body);
+    }
     /// Sends bytes as one WebSocket text message.
     void send_raw(const std::string& bytes) { socket_.send_frame(signalrpp::websocket::opcode::text, bytes); }
+    /// Sends bytes as one WebSocket binary message.
+    void send_binary(const std::string& bytes) { socket_.send_frame(signalrpp::websocket::opcode::binary, bytes); }
 
     /// The next message from the server (without its separator). Throws if the connection ends first.
     std::string read() {
@@ -84,14 +112,30 @@ public:
             if (e.status != signalrpp::websocket::frame_reader::status::message) {
                 continue;
             }
+            // Frames of the protocol's type; the handshake's answer too (ASP.NET Core sets the transfer
+            // format before answering), but a refusal, with no protocol chosen, comes as text.
+            const bool binary = e.op == signalrpp::websocket::opcode::binary;
+            if (binary != (protocol_ == wire::messagepack) && handshake_answered_) {
+                throw std::runtime_error("a message in the wrong frame type");
+            }
             std::string_view rest = e.payload;
             while (!rest.empty()) {
+                if (protocol_ == wire::messagepack && handshake_answered_) {
+                    frames_.append(rest);
+                    rest = {};
+                    std::string_view message;
+                    while (frames_.next(message) == signalrpp::protocol::length_prefixed_reader::status::message) {
+                        records_.push_back(msgpack_test::to_text(message));
+                    }
+                    break;
+                }
                 const auto end = rest.find('\x1e');
                 if (end == std::string_view::npos) {
                     throw std::runtime_error("a message without separator: " + std::string(rest));
                 }
                 records_.emplace_back(rest.substr(0, end));
                 rest.remove_prefix(end + 1);
+                handshake_answered_ = true;
             }
         }
         auto next = std::move(records_.front());
@@ -103,7 +147,7 @@ public:
     std::string read_skipping_pings() {
         for (;;) {
             auto m = read();
-            if (m != "{\"type\":6}") {
+            if (m != "{\"type\":6}" && m != "[6]") {
                 return m;
             }
         }
@@ -126,6 +170,9 @@ public:
 
 private:
     server_test::client socket_;
+    wire protocol_;
+    bool handshake_answered_ = false;
+    signalrpp::protocol::length_prefixed_reader frames_;
     std::deque<std::string> records_;
     std::vector<std::string> seen_;
     bool closed_ = false;

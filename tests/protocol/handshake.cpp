@@ -1,5 +1,5 @@
 #include <signalrpp/protocol/handshake.hpp>
-#include <signalrpp/protocol/json_hub_protocol.hpp>
+#include <signalrpp/protocol/builtin_protocols.hpp>
 #include <signalrpp/protocol/protocol_choice.hpp>
 
 #include <catch2/catch.hpp>

@@ -91,8 +91,12 @@ builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJw
 });
 builder.Services.AddAuthorization();
 
+// Both hub protocols, each as the client asks in its handshake: JSON with PascalCase property names
+// (as the tests expect), and MessagePack with its defaults (objects as maps keyed by the property
+// names, byte[] as bin, DateTime as the timestamp extension).
 builder.Services.AddSignalR(o => o.EnableDetailedErrors = true)
-    .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = null); // PascalCase, as the tests expect
+    .AddJsonProtocol(o => o.PayloadSerializerOptions.PropertyNamingPolicy = null)
+    .AddMessagePackProtocol();
 
 foreach (var service in builder.Services
              .Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.Name == "DataProtectionHostedService")

@@ -3,7 +3,7 @@
 // pending on an io_context, and records every message sent back, in order.
 
 #include <signalrpp/core/asio_coroutines.hpp>
-#include <signalrpp/protocol/json_hub_protocol.hpp>
+#include <signalrpp/protocol/builtin_protocols.hpp>
 #include <signalrpp/protocol/json_hub_reader.hpp>
 #include <signalrpp/reflect/hub_dispatcher.hpp>
 

@@ -2,7 +2,8 @@
 """Shows that the source-tree checks fail on the mistakes they exist for, on a scratch copy of include/:
 - tools/amalgamate --check fails when a header changed and single_include/ was not regenerated;
 - tools/amalgamate fails when a header is not reachable from the umbrella header;
-- tools/check-headers fails, naming the header, when a header does not compile on its own.
+- tools/check-headers fails, naming the header, when a header does not compile on its own;
+- tools/check-format-neutral fails, naming the line, when reflect/ or hub/ names a wire format.
 
     checks_catch_mistakes.py -- COMPILER [FLAGS...]
 """
@@ -57,6 +58,14 @@ def main():
         code, out = tool('check-headers', '--include', root / 'include', '--', *compiler)
         expect('a header missing an include of its own fails the header check, by name',
                code == 1 and 'FAIL signalrpp/core/stray.hpp' in out and 'do not: signalrpp/core/stray.hpp' in out, out)
+
+        code, out = tool('check-format-neutral', '--include', root / 'include')
+        expect('untouched layers pass the format-neutral check', code == 0, out)
+        with open(include / 'hub' / 'hub.hpp', 'a') as header:
+            header.write('// reads json::value directly\n')
+        code, out = tool('check-format-neutral', '--include', root / 'include')
+        expect('a hub header naming json:: fails the format-neutral check, by line',
+               code == 1 and 'signalrpp/hub/hub.hpp:' in out, out)
 
     print('checks_catch_mistakes: %d failed' % len(failures))
     return 1 if failures else 0

@@ -14,7 +14,7 @@
 #include <signalrpp/hub/hub_shared_state.hpp>
 #include <signalrpp/hub/send_target.hpp>
 #include <signalrpp/protocol/serialized_message.hpp>
-#include <signalrpp/protocol/value_mappings.hpp>
+#include <signalrpp/protocol/value_ref.hpp>
 
 #include <array>
 #include <memory>

@@ -2,8 +2,8 @@
 // hub_options: the options of one mapped hub (ASP.NET Core's HubOptions), with the reference's defaults.
 
 #include <signalrpp/hub/hub_filter.hpp>
+#include <signalrpp/protocol/builtin_protocols.hpp>
 #include <signalrpp/protocol/hub_protocol.hpp>
-#include <signalrpp/protocol/json_hub_protocol.hpp>
 #include <signalrpp/transport/http_connection_options.hpp>
 
 #include <chrono>
@@ -41,8 +41,10 @@ struct hub_options {
     std::function<bool(const hub_caller_context&, std::string_view method)> authorize;
     /// Filters run around each invocation and around connect / disconnect, in this order.
     std::vector<std::shared_ptr<hub_filter>> filters;
-    /// The hub protocols a client may choose in its handshake (ASP.NET Core's SupportedProtocols).
-    std::vector<const protocol::hub_protocol*> protocols = {&protocol::json_protocol()};
+    /// The hub protocols a client may choose in its handshake (ASP.NET Core's SupportedProtocols): JSON
+    /// and MessagePack.
+    std::vector<const protocol::hub_protocol*> protocols = {&protocol::json_protocol(),
+                                                            &protocol::messagepack_protocol()};
 };
 
 } // namespace signalrpp

@@ -92,6 +92,15 @@ public:
 
     std::size_t max_frame_size() const noexcept { return max_frame_size_; }
 
+    /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
+    std::string take_buffered() {
+        compact();
+        std::string rest = buffer_.substr(start_);
+        buffer_.clear();
+        start_ = 0;
+        return rest;
+    }
+
     /// Gives the buffer's memory back when nothing is buffered: an idle connection holds none.
     void release_memory() {
         compact();

@@ -105,13 +105,19 @@ public:
             const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
             return {s.GetString(), s.GetStringLength()};
         }
-        msgpack::reader in(elements_);
+        // Reads on from the element read last when it can: the ids in order cost one pass in all.
+        if (i < next_index_) {
+            next_index_ = 0;
+            next_offset_ = 0;
+        }
+        msgpack::reader in(elements_.substr(next_offset_));
         std::string_view s;
-        for (std::size_t k = 0; k <= i; ++k) {
+        for (; next_index_ <= i; ++next_index_) {
             if (!in.read_string(s)) {
                 return {}; // (cannot happen: checked when read)
             }
         }
+        next_offset_ += in.position();
         return s;
     }
 
@@ -119,6 +125,8 @@ private:
     const json::value* array_ = nullptr;
     std::size_t count_ = 0;
     std::string_view elements_;
+    mutable std::size_t next_index_ = 0;  // the MessagePack element after the one read last...
+    mutable std::size_t next_offset_ = 0; // ... and where it starts in elements_
 };
 
 /// Type 1: call `target` with `arguments`. No invocation id: the caller wants no Completion.

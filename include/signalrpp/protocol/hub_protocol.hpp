@@ -109,11 +109,13 @@ public:
     virtual void write_stream_item(std::string& out, std::string_view invocation_id, value_ref item) const = 0;
     /// Type 3 with a result.
     virtual void write_completion_result(std::string& out, std::string_view invocation_id, value_ref result) const = 0;
-    /// Type 3 for a void method: a null result in JSON (as from ASP.NET Core), result kind 2 in MessagePack.
+    /// Type 3 for a void method: a null result, as ASP.NET Core answers one (`"result":null`; MessagePack's
+    /// result kind 3 with nil).
     virtual void write_completion_void(std::string& out, std::string_view invocation_id) const = 0;
-    /// Type 3 with an error. An empty `error` is not written (as ASP.NET Core), leaving an empty Completion.
+    /// Type 3 with an error. (An empty `error`: JSON leaves it out, MessagePack writes it, each as the
+    /// reference's protocol does.)
     virtual void write_completion_error(std::string& out, std::string_view invocation_id, std::string_view error) const = 0;
-    /// Type 3 with neither result nor error: the end of a stream.
+    /// Type 3 with neither result nor error: the end of a stream (MessagePack's result kind 2).
     virtual void write_completion_empty(std::string& out, std::string_view invocation_id) const = 0;
     /// Type 5.
     virtual void write_cancel_invocation(std::string& out, std::string_view invocation_id) const = 0;

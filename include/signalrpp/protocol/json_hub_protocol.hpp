@@ -84,10 +84,4 @@ private:
     }
 };
 
-/// The process's JSON hub protocol.
-inline const hub_protocol& json_protocol() {
-    static const json_hub_protocol protocol;
-    return protocol;
-}
-
 } // namespace signalrpp::protocol

@@ -3,9 +3,7 @@
 // what a hub_protocol's write functions take for arguments, items and results. It refers to the value
 // (which must outlive it) and to the two writers of its type; no copy, no allocation.
 
-#include <signalrpp/json/serializer.hpp>
-#include <signalrpp/msgpack/serializer.hpp>
-#include <signalrpp/protocol/wire_value.hpp>
+#include <signalrpp/protocol/wire_value.hpp> // (with every mapping: see there)
 
 #include <stdexcept>
 #include <string>

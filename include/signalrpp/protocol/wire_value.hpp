@@ -8,8 +8,11 @@
 // both from one field list). Reading a value in a format the type has no mapping for fails like a
 // value of the wrong type; writing one throws unmapped_type_error (see value_ref.hpp).
 
-#include <signalrpp/json/serializer.hpp>
-#include <signalrpp/msgpack/serializer.hpp>
+// Every mapping signalrpp ships, in both formats, is included here: whether T has a mapping in a format
+// decides what read() and value_ref instantiate for it, and that must not depend on which headers a
+// translation unit happened to include (one program, one answer per type).
+#include <signalrpp/json/mappings.hpp>
+#include <signalrpp/msgpack/mappings.hpp>
 
 #include <cstddef>
 #include <string_view>

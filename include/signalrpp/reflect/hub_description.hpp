@@ -18,7 +18,7 @@
 
 #include <signalrpp/core/ascii.hpp>
 #include <signalrpp/core/detail/preprocessor.hpp>
-#include <signalrpp/protocol/value_mappings.hpp>
+#include <signalrpp/protocol/value_ref.hpp>
 #include <signalrpp/reflect/method_traits.hpp>
 
 #include <boost/hana/tuple.hpp>

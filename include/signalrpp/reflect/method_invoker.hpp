@@ -9,7 +9,7 @@
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/spare_buffer.hpp>
-#include <signalrpp/protocol/value_mappings.hpp>
+#include <signalrpp/protocol/value_ref.hpp>
 #include <signalrpp/reflect/invocation.hpp>
 #include <signalrpp/reflect/invocation_errors.hpp>
 #include <signalrpp/reflect/invocation_sink.hpp>

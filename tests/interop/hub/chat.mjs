@@ -1,21 +1,38 @@
-// /chathub with several clients at once: rooms (groups), broadcasts and whispers, and leaving a room
-// by disconnecting.
+// /chathub with several clients at once: rooms (groups), broadcasts and whispers, leaving a room by
+// disconnecting, and a room whose members speak different hub protocols (JSON and MessagePack).
 //
 // To show that a client did NOT get a call, the sender then broadcasts a marker and each client
 // waits for it: a client receives one sender's calls in the order the sender made them, so a call
 // that was going to arrive would have arrived before the marker.
 
-import { expectEqual, Inbox } from './harness.mjs';
+import { expectEqual, Inbox, signalR } from './harness.mjs';
 
-/** A started /chathub client whose received calls are queued as [method, ...arguments]. */
-async function chatClient(ctx, name) {
-    const c = ctx.hub('/chathub');
+/**
+ * A started /chathub client whose received calls are queued as [method, ...arguments]. By default it
+ * uses the run's hub protocol and transport; `protocol` ('json' or 'messagepack') and `transport`
+ * pick others. `formats` collects what the client's hub protocol was given to read: 'text' (a string)
+ * or 'binary' (an ArrayBuffer).
+ */
+async function chatClient(ctx, name, { protocol = ctx.protocolName, transport = ctx.transport } = {}) {
+    const formats = new Set();
+    const inner = ctx.hubProtocol(protocol);
+    const watched = {
+        name: inner.name,
+        version: inner.version,
+        transferFormat: inner.transferFormat,
+        parseMessages(input, logger) {
+            formats.add(typeof input === 'string' ? 'text' : 'binary');
+            return inner.parseMessages(input, logger);
+        },
+        writeMessage: (message) => inner.writeMessage(message),
+    };
+    const c = ctx.hub('/chathub', { transport }, (b) => b.withHubProtocol(watched));
     const inbox = new Inbox();
     for (const method of ['message', 'broadcast', 'whisper']) {
         c.on(method, (...args) => inbox.push([method, ...args]));
     }
     await c.start();
-    return { name, c, id: c.connectionId, inbox };
+    return { name, c, id: c.connectionId, inbox, formats };
 }
 
 /** Chat clients named `names`, started one after another. */
@@ -38,6 +55,10 @@ async function expectCalls(sender, clients, expected, marker) {
         expectEqual(calls, expected[client.name] ?? [], `calls ${client.name} received before '${marker}'`);
     }
 }
+
+// Text the mixed room carries: non-ASCII, an emoji, quotes, a backslash, and the JSON protocol's record
+// separator (escaped in JSON, as is in MessagePack).
+const MIXED_TEXT = 'Grüße, 你好 \u{1F600} "quoted" \\ and \u001e inside';
 
 export default function define(test, ctx) {
     test('a room message reaches the other members only', async () => {
@@ -134,4 +155,37 @@ export default function define(test, ctx) {
             expectEqual(received.map(key).sort(), expected.map(key).sort(), `messages ${client.name} received`);
         }
     }, { timeoutMs: 20_000 });
+
+    // The members use the run's transport, but MessagePack never goes over Server-Sent Events (the
+    // client refuses): there the MessagePack clients come in by WebSockets. The sender, outside the
+    // room, speaks the run's protocol.
+    test('a room with a JSON member and a MessagePack member: both get the same calls, each in its own format', async () => {
+        const binaryTransport = ctx.transportName === 'ServerSentEvents'
+            ? signalR.HttpTransportType.WebSockets : ctx.transport;
+        const json = await chatClient(ctx, 'json', { protocol: 'json' });
+        const msgpack = await chatClient(ctx, 'msgpack', { protocol: 'messagepack', transport: binaryTransport });
+        const sender = ctx.protocolName === 'messagepack'
+            ? await chatClient(ctx, 'sender', { protocol: 'messagepack', transport: binaryTransport })
+            : await chatClient(ctx, 'sender', { protocol: 'json' });
+        await json.c.invoke('JoinRoom', 'mixed');
+        await msgpack.c.invoke('JoinRoom', 'mixed');
+        expectEqual(await sender.c.invoke('SendToRoom', 'mixed', MIXED_TEXT), null, 'SendToRoom result');
+        expectEqual(await sender.c.invoke('Broadcast', MIXED_TEXT), null, 'Broadcast result');
+        const room = ['message', sender.id, 'mixed', MIXED_TEXT];
+        const broadcast = ['broadcast', sender.id, MIXED_TEXT];
+        for (const member of [json, msgpack]) {
+            expectEqual(await member.inbox.next(`the room message at ${member.name}`), room, `room call at ${member.name}`);
+            expectEqual(await member.inbox.next(`the broadcast at ${member.name}`), broadcast, `broadcast at ${member.name}`);
+        }
+        expectEqual(await sender.inbox.next('the broadcast at the sender'), broadcast, 'broadcast at the sender');
+        // A member's own room message reaches the other member, across the protocols.
+        await msgpack.c.invoke('SendToRoom', 'mixed', 'from msgpack');
+        await json.c.invoke('SendToRoom', 'mixed', 'from json');
+        expectEqual(await json.inbox.next("the MessagePack member's message"),
+            ['message', msgpack.id, 'mixed', 'from msgpack'], 'call at the JSON member');
+        expectEqual(await msgpack.inbox.next("the JSON member's message"),
+            ['message', json.id, 'mixed', 'from json'], 'call at the MessagePack member');
+        expectEqual([...json.formats], ['text'], 'what the JSON member read');
+        expectEqual([...msgpack.formats], ['binary'], 'what the MessagePack member read');
+    }, { needsRunHub: false }); // it picks its clients' protocols and transports
 }

@@ -103,17 +103,38 @@ export default function define(test, ctx) {
         await expectUsable(first, 'the first connection');
     });
 
+    // Negotiate fails before the client picks a transport: these apply to MessagePack over
+    // Server-Sent Events too.
     test("a negotiate answered with 400 fails start() with the server's text", async () => {
         const c = ctx.hub('/bad-negotiate');
         await expectRejects(c.start(),
             "Failed to complete negotiation with the server: Error: Some response from server: Status code '400'", 'start()');
         expectEqual(c.state, 'Disconnected', 'state');
-    });
+    }, { needsRunHub: false });
 
     test('a path with no hub fails start() with 404', async () => {
         const c = ctx.hub('/no-such-hub');
         await expectRejects(c.start(),
             "Failed to complete negotiation with the server: Error: Not Found: Status code '404' " +
             'Either this is not a SignalR endpoint or there is a proxy blocking the connection.', 'start()');
-    });
+    }, { needsRunHub: false });
+
+    if (ctx.protocolName === 'messagepack' && ctx.transportName === 'ServerSentEvents') {
+        // The server offers Server-Sent Events for text only (transferFormats ["Text"] in its negotiate
+        // answer), and the client skips it for a binary protocol; the other transports are disabled.
+        test('MessagePack over Server-Sent Events: start() fails, the transport not supporting Binary', async () => {
+            const c = ctx.hub();
+            await expectRejects(c.start(),
+                'Unable to connect to the server with any of the available transports. ' +
+                "WebSockets failed: Error: 'WebSockets' is disabled by the client. " +
+                "ServerSentEvents failed: Error: 'ServerSentEvents' does not support Binary. " +
+                "LongPolling failed: Error: 'LongPolling' is disabled by the client.", 'start()');
+            expectEqual(c.state, 'Disconnected', 'state');
+            const n = ctx.hub('/testhub-nowebsockets');
+            await expectRejects(n.start(),
+                'Unable to connect to the server with any of the available transports. ' +
+                "ServerSentEvents failed: Error: 'ServerSentEvents' does not support Binary. " +
+                "LongPolling failed: Error: 'LongPolling' is disabled by the client.", 'start() on /testhub-nowebsockets');
+        }, { needsRunHub: false });
+    }
 }

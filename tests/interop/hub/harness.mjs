@@ -4,10 +4,11 @@
 // stopped by ../support.mjs, which also holds the assertions the other scripts share.
 
 import * as signalR from '@microsoft/signalr';
+import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
 
 import { errorText, expectEqual, expectRejects, expectTrue, fail, withTimeout } from '../support.mjs';
 
-export { expectEqual, expectRejects, expectTrue, fail, signalR, withTimeout };
+export { expectEqual, expectRejects, expectTrue, fail, MessagePackHubProtocol, signalR, withTimeout };
 
 export const TEST_TIMEOUT_MS = 10_000;
 
