@@ -7857,9 +7857,9 @@ inline protocol_error not_an_object_error(std::string_view token) {
 // ---- begin signalrpp/protocol/value_ref.hpp
 // value_ref: a C++ value to be written into a hub message, in whichever format the message is written:
 // what a hub_protocol's write functions take for arguments, items and results. It refers to the value
-// (which must outlive it) and to the two writers of its type; no copy, no allocation.
+// (which must outlive it) and to the two writers of its type; no copy, no allocation. (wire_value.hpp
+// brings every mapping of both formats: see why there.)
 
-#include <signalrpp/protocol/wire_value.hpp> // (with every mapping: see there)
 
 #include <stdexcept>
 #include <string>

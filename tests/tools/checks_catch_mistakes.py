@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Shows that the source-tree checks fail on the mistakes they exist for, on a scratch copy of include/:
 - tools/amalgamate --check fails when a header changed and single_include/ was not regenerated;
-- tools/amalgamate fails when a header is not reachable from the umbrella header;
+- tools/amalgamate fails when a header is not reachable from the umbrella header, and when an include of
+  a signalrpp header has a form it cannot inline;
 - tools/check-headers fails, naming the header, when a header does not compile on its own;
 - tools/check-format-neutral fails, naming the line, when reflect/ or hub/ names a wire format.
 
@@ -52,6 +53,13 @@ def main():
         code, out = tool('amalgamate', '--root', root)
         expect('a header the umbrella does not reach fails the amalgamation',
                code != 0 and 'signalrpp/core/stray.hpp' in out, out)
+
+        version = (include / 'version.hpp').read_text()
+        (include / 'version.hpp').write_text(version + '#include <signalrpp/core/ascii.hpp> // a comment\n')
+        code, out = tool('amalgamate', '--root', root)
+        expect('an include the amalgamation cannot inline fails it, by file',
+               code != 0 and 'signalrpp/version.hpp' in out and 'cannot inline' in out, out)
+        (include / 'version.hpp').write_text(version)
 
         (include / 'core' / 'stray.hpp').write_text(
             '#pragma once\nnamespace signalrpp { inline std::string stray() { return {}; } }\n')

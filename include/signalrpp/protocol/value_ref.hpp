@@ -1,9 +1,10 @@
 #pragma once
 // value_ref: a C++ value to be written into a hub message, in whichever format the message is written:
 // what a hub_protocol's write functions take for arguments, items and results. It refers to the value
-// (which must outlive it) and to the two writers of its type; no copy, no allocation.
+// (which must outlive it) and to the two writers of its type; no copy, no allocation. (wire_value.hpp
+// brings every mapping of both formats: see why there.)
 
-#include <signalrpp/protocol/wire_value.hpp> // (with every mapping: see there)
+#include <signalrpp/protocol/wire_value.hpp>
 
 #include <stdexcept>
 #include <string>
