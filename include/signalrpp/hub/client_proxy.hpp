@@ -1,8 +1,9 @@
 #pragma once
 // client_proxy: calls a client method on the connections a send_target names (ASP.NET Core's
 // IClientProxy). send() writes the Invocation once per hub protocol among the connections it reaches
-// (protocol::serialized_message) and queues the same bytes on each of them; it does not wait, and a connection that cannot take the message (closing, or too far
-// behind: see transport::connection::send) just misses it. Thread-safe.
+// (protocol::serialized_message) and queues the same bytes on each of them; it does not wait, and a
+// connection that cannot take the message (closing, or too far behind: see transport::connection::send)
+// just misses it. Thread-safe.
 //
 // single_client_proxy, for one connection, can also invoke() a client method and await its result
 // (ISingleClientProxy.InvokeAsync).
