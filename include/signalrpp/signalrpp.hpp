@@ -81,7 +81,7 @@
 #include <signalrpp/hub/hub.hpp>
 #include <signalrpp/hub/hub_caller_context.hpp>
 #include <signalrpp/hub/hub_clients.hpp>
-#include <signalrpp/hub/hub_connection.hpp>
+#include <signalrpp/hub/hub_server_connection.hpp>
 #include <signalrpp/hub/hub_context.hpp>
 #include <signalrpp/hub/hub_endpoint.hpp>
 #include <signalrpp/hub/hub_filter.hpp>
@@ -152,5 +152,7 @@
 #include <signalrpp/reflect/stream_reader.hpp>
 #include <signalrpp/reflect/stream_writer.hpp>
 #include <signalrpp/reflect/upload_channel.hpp>
+#include <signalrpp/session/hub_session.hpp>
+#include <signalrpp/session/session_owner.hpp>
 
 #include <signalrpp/test/memory_stream.hpp>

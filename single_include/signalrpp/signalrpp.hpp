@@ -7316,14 +7316,16 @@ private:
 // comes within the timeout ("Invocation canceled by the server."). The awaiting coroutine may run on
 // any executor.
 
-// ---- begin signalrpp/hub/hub_connection.hpp
-// hub_connection: the hub protocol on one connection, as ASP.NET Core's HubConnectionHandler and
-// HubConnectionContext run it: the handshake (with its timeout and error texts), then messages in
-// order: invocations dispatched to the hub (at most maximum_parallel_invocations_per_client at a time;
-// an awaiting method does not stop the reading of stream items, completions, pings and cancels),
-// server-to-client streams and their cancellation, client-to-server streams with bounded buffering,
-// client results, pings, the client timeout and Close messages. Compiled once for every hub; the hub
-// object is behind detail::hub_instance.
+// ---- begin signalrpp/hub/hub_server_connection.hpp
+// hub_server_connection: a hub connection as the server runs it (ASP.NET Core's HubConnectionHandler
+// and HubConnectionContext): the handshake's server half (the request read, the protocol chosen, its
+// timeout and error texts), then invocations dispatched to the hub (at most
+// maximum_parallel_invocations_per_client at a time; an awaiting method does not stop the reading of
+// stream items, completions, pings and cancels), the hub's lifecycle, filters and authorization, client
+// results, keep-alive pings, the client timeout, and Close messages with the reference's texts. What a
+// client runs alike (intake and framing, routing of stream items, completions and cancels, awaited
+// results, timing) is its session::hub_session. Compiled once for every hub; the hub object is behind
+// detail::hub_instance. (`hub_connection` is the client's name, as in ASP.NET Core.)
 //
 // Everything but heartbeat(), start_client_invocation() and cancel_client_invocation() runs on the
 // connection's strand.
@@ -7403,7 +7405,7 @@ inline void hub_caller_context::abort() const {
 // ---- begin signalrpp/hub/hub_instance.hpp
 // hub_instance: the one part of a hub connection that depends on the hub's type: the user's hub object
 // and the calls into it (dispatch, on_connected, on_disconnected). The rest of the runtime
-// (hub_connection) is compiled once for every hub.
+// (hub_server_connection) is compiled once for every hub.
 
 // ---- begin signalrpp/reflect/invocation.hpp
 // What the dispatcher is asked to run (an Invocation or StreamInvocation, already parsed), the options
@@ -8001,6 +8003,10 @@ public:
     /// A framing for one connection's messages, each at most `max_message_size` bytes (0: no limit).
     virtual std::unique_ptr<message_framing> make_framing(std::size_t max_message_size) const = 0;
 
+    /// True if its messages are framed as the handshake is (records ending in 0x1E, record_framing):
+    /// the handshake's framing then goes on after it, rather than a new one from make_framing().
+    virtual bool frames_like_handshake() const noexcept { return false; }
+
     /// Reads one message that the framing handed out (see the seam's notes above).
     virtual parse_status parse(char* data, std::size_t size, hub_message& out, protocol_error& error) const = 0;
 
@@ -8231,7 +8237,7 @@ private:
 #include <string_view>
 
 namespace signalrpp {
-class hub_connection;
+class hub_server_connection;
 }
 
 namespace signalrpp::detail {
@@ -8255,7 +8261,7 @@ public:
 };
 
 /// Makes the hub object of a new connection's runtime: map_hub's factory, with the hub's type erased.
-using hub_instance_factory = std::function<std::unique_ptr<hub_instance>(hub_connection&)>;
+using hub_instance_factory = std::function<std::unique_ptr<hub_instance>(hub_server_connection&)>;
 
 } // namespace signalrpp::detail
 // ---- end signalrpp/hub/hub_instance.hpp
@@ -9323,6 +9329,7 @@ inline void drop_handed_out(std::string& buffer, std::size_t& start, std::size_t
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace signalrpp::protocol {
 
@@ -9356,17 +9363,16 @@ public:
             buffer_.append(bytes.data(), bytes.size());
             return;
         }
-        lent_ = bytes;
-        lending_ = true;
+        lent_ = bytes; // (lending: null bytes are none to lend)
     }
 
     /// Copies what is left of the lent bytes (unread, or a record's start) into the reader's buffer.
     void keep_lent() {
-        if (lending_) {
-            lending_ = false;
+        if (lending()) {
+            const std::span<char> rest = std::exchange(lent_, {});
             scanned_ = 0;
-            if (!lent_.empty()) {
-                append({lent_.data(), lent_.size()});
+            if (!rest.empty()) {
+                append({rest.data(), rest.size()});
             }
         }
     }
@@ -9374,7 +9380,7 @@ public:
     /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
     /// Valid until the next call to append() or next(), or until lent bytes it is in go away.
     status next(char*& text, std::size_t& size) {
-        if (lending_) {
+        if (lending()) {
             return next_lent(text, size);
         }
         compact();
@@ -9399,10 +9405,13 @@ public:
 
     /// Bytes received and not yet handed out as part of a record.
     std::size_t buffered() const noexcept {
-        return buffer_.size() - start_ - handed_out_ + (lending_ ? lent_.size() : 0);
+        return buffer_.size() - start_ - handed_out_ + lent_.size();
     }
 
     std::size_t max_record_size() const noexcept { return max_record_size_; }
+
+    /// Whether records are handed out of lent bytes (from lend() to keep_lent()).
+    bool lending() const noexcept { return lent_.data() != nullptr; }
 
     /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
     std::string take_buffered() {
@@ -9455,8 +9464,7 @@ private:
     std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
     std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
     std::size_t max_record_size_;
-    std::span<char> lent_; // the unread part of lent bytes, while lending_
-    bool lending_ = false;
+    std::span<char> lent_; // the unread part of lent bytes while lending() (set, if empty, once all is read)
 };
 
 } // namespace signalrpp::protocol
@@ -9811,6 +9819,8 @@ public:
     std::unique_ptr<message_framing> make_framing(std::size_t max_message_size) const override {
         return std::make_unique<record_framing>(max_message_size);
     }
+
+    bool frames_like_handshake() const noexcept override { return true; }
 
     parse_status parse(char* data, std::size_t size, hub_message& out, protocol_error& error) const override {
         return parse_hub_message(data, size, document(), out, error);
@@ -11136,6 +11146,522 @@ inline std::string stream_count_error(std::string_view target, std::size_t sent,
 
 } // namespace signalrpp::reflect
 // ---- end signalrpp/reflect/invocation_errors.hpp
+// ---- begin signalrpp/session/hub_session.hpp
+// hub_session: the hub protocol on one connection, the half that a server and a client run alike
+// (ASP.NET Core writes it twice, in HubConnectionContext and HubConnection): records in through the
+// handshake's framing, then the chosen protocol's; messages read in order, one at a time, those that
+// must wait kept (an invocation with no free slot, an item for a full upload) and input paused past a
+// limit; stream items and Completions routed to the streams the peer feeds and to the results awaited
+// from it (by invocation id); CancelInvocation routed to the streams sent to the peer; pings and the
+// peer's silence timed; the peer's Close. The rest is the owner's (session_owner.hpp).
+//
+// Runs on one strand (the owner's), except heartbeat(), which any thread may call: it reads only what
+// the strand publishes for it. Nothing here knows a socket, a server or a wire format: the session's
+// tests run it on one thread over an in-memory link (tests/session/).
+
+// ---- begin signalrpp/session/session_owner.hpp
+// session_owner: what a hub_session runs in. The session routes what both roles route alike (stream
+// items, completions, cancels, pings, Close) and hands its owner the rest: the link that carries its
+// messages (the server's transport connection; an in-memory link in the session's tests; the client's
+// transport next), and what only a role knows: the handshake (a server reads a request, a client a
+// response), invocations from the peer (a server dispatches them to its hub, a client to its handlers),
+// errors in what the peer sent, and the ids of the invocations it sends. Called on the session's strand.
+
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::session {
+
+class session_owner {
+public:
+    virtual ~session_owner() = default;
+
+    // ----- The link --------------------------------------------------------------------------------
+
+    /// Queues whole messages (framing included) for the peer, copied; binary frames for a binary protocol.
+    virtual void send_records(std::string_view records, bool binary) = 0;
+    /// The same, for messages the caller gives away.
+    virtual void send_owned_records(std::string records, bool binary) = 0;
+    /// Ends the link gracefully: what is queued still goes out.
+    virtual void close_link() = 0;
+    /// Stops reading the peer (`paused`: input waits unhandled past a limit), or reads it again.
+    virtual void pause_receiving(bool paused) = 0;
+
+    // ----- The role --------------------------------------------------------------------------------
+
+    /// The first message: the handshake, as the handshake framing cut it (its bytes may be changed).
+    virtual void handshake(char* text, std::size_t size) = 0;
+    /// An Invocation or StreamInvocation from the peer. False if it has to wait (nothing of it was
+    /// done): the session keeps it and offers it again at resume().
+    virtual bool invocation(const protocol::invocation_message& m) = 0;
+    virtual bool invocation(const protocol::stream_invocation_message& m) = 0;
+    /// True if an invocation arriving now might have to wait (the session then copies it first).
+    virtual bool busy() const noexcept { return false; }
+    /// The peer sent what cannot be read: bad framing, a message too large, a malformed message.
+    virtual void protocol_error(const protocol::protocol_error& error) = 0;
+    /// The peer cancelled `stream` (CancelInvocation), or the session ended under it; `stream` is
+    /// already marked cancelled.
+    virtual void stream_cancelled(reflect::result_stream_state& /*stream*/) {}
+    /// A fresh id for an invocation that awaits the peer's Completion.
+    virtual std::string next_invocation_id() = 0;
+};
+
+} // namespace signalrpp::session
+// ---- end signalrpp/session/session_owner.hpp
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace signalrpp::session {
+
+class hub_session {
+public:
+    using clock = std::chrono::steady_clock;
+    /// How an awaited result arrives: the result (null for none) or the peer's error. Called on the
+    /// strand; the views are valid during the call only.
+    using result_callback =
+        std::function<void(const protocol::wire_value& result, std::optional<std::string_view> error)>;
+
+    enum class phase : std::uint8_t {
+        handshake,  ///< waiting for the handshake
+        connecting, ///< handshake done; the owner is not yet ready for messages (they wait)
+        running,
+        closing, ///< a Close was sent or received: input is ignored
+        ended,   ///< the link has ended (end())
+    };
+
+    /// When heartbeat() asks for something to be done.
+    struct timing {
+        clock::duration handshake_timeout;
+        clock::duration keep_alive;        ///< a Ping after this much sending silence; zero: never
+        clock::duration peer_timeout;      ///< the peer's silence that ends the session
+        bool timeout_after_first_ping = false; ///< (a server times a client out only once it has pinged)
+    };
+    enum class due { nothing, handshake_timeout, ping, peer_timeout };
+
+    hub_session(session_owner& owner, std::size_t max_message_size)
+        : owner_(owner), framing_(std::make_unique<protocol::record_framing>(max_message_size)),
+          last_received_(clock::now()) {}
+
+    hub_session(const hub_session&) = delete;
+    hub_session& operator=(const hub_session&) = delete;
+
+    // ----- State ----------------------------------------------------------------------------------
+
+    phase current_phase() const noexcept { return phase_; }
+    /// current_phase(), for other threads (the strand publishes each change with release).
+    phase published_phase() const noexcept { return phase_published_.load(std::memory_order_acquire); }
+    void enter(phase p) noexcept {
+        phase_ = p;
+        phase_published_.store(p, std::memory_order_release);
+    }
+
+    /// The protocol chosen at the handshake (null before): read by other threads only once
+    /// published_phase() is past the handshake.
+    const protocol::hub_protocol* protocol() const noexcept { return protocol_; }
+
+    /// The handshake chose `p`: the bytes that followed the handshake, and all later ones, are framed
+    /// by it, and messages go out in its transfer format (the handshake's answer included: send it after).
+    void start_protocol(const protocol::hub_protocol& p) {
+        protocol_ = &p;
+        binary_ = p.binary();
+        if (!p.frames_like_handshake()) {
+            const std::string rest = framing_->take_buffered();
+            framing_ = p.make_framing(framing_->max_message_size());
+            framing_->append(rest);
+        }
+    }
+
+    // ----- Input ----------------------------------------------------------------------------------
+
+    /// Bytes from the peer.
+    void receive(std::string_view data) {
+        receive_with([&] { framing_->append(data); });
+    }
+
+    /// Bytes from the peer that may be changed during the call: whole messages in them are parsed
+    /// there, not copied first.
+    void receive_in_place(std::span<char> data) {
+        receive_with([&] { framing_->lend(data); });
+    }
+
+    /// Goes on with messages that waited (the owner freed a slot, an upload has room, the owner is
+    /// ready after the handshake).
+    void resume() {
+        pump();
+        apply_backpressure();
+    }
+
+    /// True while a message waits.
+    bool holding() const noexcept { return activity_ && activity_->held; }
+
+    // ----- Output ---------------------------------------------------------------------------------
+
+    /// Whole messages written with protocol() (or a handshake answer), for the peer.
+    void send(std::string_view records) { owner_.send_records(records, binary_); }
+    void send(std::string records) { owner_.send_owned_records(std::move(records), binary_); }
+
+    void send_ping() {
+        std::string ping;
+        protocol_->write_ping(ping);
+        send(std::move(ping));
+    }
+
+    /// Sends a Close and ends the link once it is out; input is ignored from now.
+    void send_close(std::optional<std::string_view> error, bool allow_reconnect) {
+        std::string close;
+        protocol_->write_close(close, error, allow_reconnect);
+        send(std::move(close));
+        enter(phase::closing);
+        owner_.close_link();
+    }
+
+    // ----- Streams --------------------------------------------------------------------------------
+
+    /// The peer's stream `id` now feeds `channel`, which holds `capacity` items before input waits;
+    /// `on_space` is called when a full channel has room again (it should lead to resume() on the strand).
+    void open_inbound_stream(std::string_view id, std::shared_ptr<reflect::upload_channel_base> channel,
+                             std::size_t capacity, std::function<void()> on_space) {
+        channel->set_capacity(capacity);
+        channel->on_space(std::move(on_space));
+        act().inbound[std::string(id)] = std::move(channel);
+    }
+
+    /// Ends the inbound stream `id` cleanly, if it is still open (its invocation returned).
+    void end_inbound_stream(const std::string& id) {
+        if (!activity_) {
+            return;
+        }
+        auto& inbound = activity_->inbound;
+        if (const auto found = inbound.find(id); found != inbound.end()) {
+            found->second->complete(std::nullopt);
+            inbound.erase(found);
+        }
+        release_activity_if_idle();
+    }
+
+    /// `stream` goes to the peer, until close_outbound_stream(); a CancelInvocation for its id cancels it.
+    void open_outbound_stream(std::shared_ptr<reflect::result_stream_state> stream) {
+        auto& outbound = act().outbound;
+        auto& slot = outbound[stream->invocation_id];
+        slot = std::move(stream);
+    }
+
+    void close_outbound_stream(const std::string& invocation_id) {
+        if (activity_) {
+            activity_->outbound.erase(invocation_id);
+        }
+        release_activity_if_idle();
+    }
+
+    bool has_outbound_stream(const std::string& invocation_id) const {
+        return activity_ && activity_->outbound.contains(invocation_id);
+    }
+
+    // ----- Results awaited from the peer ----------------------------------------------------------
+
+    /// Sends `message` (an Invocation written without an invocation id) under a fresh id from the owner,
+    /// one that no inbound stream uses (the peer chose those: a Completion must never be taken for the
+    /// other), and calls `done` with the peer's answer. `waiter` names the call for forget_result().
+    void expect_result(std::string message, const void* waiter, result_callback done) {
+        auto& a = act();
+        std::string id;
+        do {
+            id = owner_.next_invocation_id();
+        } while (a.inbound.contains(id));
+        protocol_->set_invocation_id(message, id);
+        a.results.emplace(std::move(id), awaited_result{waiter, std::move(done)});
+        send(std::move(message));
+    }
+
+    /// Forgets the results that `waiter` awaits (nobody waits for them any more).
+    void forget_result(const void* waiter) {
+        if (activity_) {
+            std::erase_if(activity_->results, [waiter](const auto& entry) { return entry.second.waiter == waiter; });
+        }
+        release_activity_if_idle();
+    }
+
+    // ----- Time -------------------------------------------------------------------------------------
+
+    /// What is due at `now` (any thread; call it from one heartbeat at a time): the handshake's end,
+    /// a Ping after keep_alive without sending (`last_send`: when the link last sent), or the end of a
+    /// peer silent for peer_timeout. Do it on the strand, checking the phase again.
+    due heartbeat(clock::time_point now, const timing& t, clock::time_point last_send) {
+        const phase p = published_phase();
+        if (p == phase::handshake) { // (last_received_ is still the session's start)
+            return now - last_received_ >= t.handshake_timeout ? due::handshake_timeout : due::nothing;
+        }
+        if (p != phase::running) {
+            return due::nothing;
+        }
+        if (received_.exchange(false, std::memory_order_relaxed)) {
+            last_received_ = now; // (up to a tick late, for a timeout of many ticks)
+        }
+        const bool timed = !t.timeout_after_first_ping || pinged_.load(std::memory_order_relaxed);
+        if (timed && now - last_received_ >= t.peer_timeout) {
+            return due::peer_timeout;
+        }
+        if (t.keep_alive != clock::duration::zero() && now - last_send >= t.keep_alive) {
+            return due::ping;
+        }
+        return due::nothing;
+    }
+
+    // ----- The end ----------------------------------------------------------------------------------
+
+    /// The link has ended: outbound streams are cancelled, inbound streams fail ("The underlying
+    /// connection was closed."), awaited results fail with `gone`. Returns the error of the peer's
+    /// Close, if it sent one with an error. Idempotent.
+    std::optional<std::string> end(std::string_view gone) {
+        enter(phase::ended);
+        if (!activity_) {
+            return std::nullopt;
+        }
+        auto a = std::move(activity_);
+        a->held.reset();
+        for (auto& [id, stream] : a->outbound) {
+            cancel(*stream);
+        }
+        for (auto& [id, stream] : a->inbound) {
+            stream->complete("The underlying connection was closed.");
+        }
+        for (auto& [id, result] : a->results) {
+            result.done({}, gone);
+        }
+        return std::move(a->peer_close_error);
+    }
+
+private:
+    // A result awaited from the peer: who waits (expect_result's waiter) and what to call.
+    struct awaited_result {
+        const void* waiter;
+        result_callback done;
+    };
+
+    // What a session holds only while streams, awaited results or a waiting message exist (an idle
+    // connection keeps none of it).
+    struct activity {
+        std::optional<std::string> held; // a message waiting for a slot or for room in an inbound stream
+        std::optional<std::string> peer_close_error;
+        std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> inbound;   // by stream id
+        std::map<std::string, std::shared_ptr<reflect::result_stream_state>> outbound; // by invocation id
+        std::map<std::string, awaited_result> results;                                  // by invocation id
+
+        bool idle() const {
+            return !held && !peer_close_error && inbound.empty() && outbound.empty() && results.empty();
+        }
+    };
+
+    activity& act() {
+        if (!activity_) {
+            activity_ = std::make_unique<activity>();
+        }
+        return *activity_;
+    }
+
+    void release_activity_if_idle() {
+        if (activity_ && activity_->idle()) {
+            activity_.reset();
+        }
+    }
+
+    bool any_inbound_full() const {
+        if (!activity_) {
+            return false;
+        }
+        return std::any_of(activity_->inbound.begin(), activity_->inbound.end(),
+                           [](const auto& entry) { return entry.second->full(); });
+    }
+
+    template <class Add>
+    void receive_with(const Add& add_to_framing) {
+        if (phase_ == phase::ended || phase_ == phase::closing) {
+            return;
+        }
+        received_.store(true, std::memory_order_relaxed); // (the heartbeat stamps it: no clock read here)
+        add_to_framing();
+        pump();
+        framing_->keep_lent();
+        apply_backpressure();
+    }
+
+    // Handles every whole message received, in order, until one has to wait or the session stops.
+    void pump() {
+        while (phase_ == phase::handshake || phase_ == phase::running) {
+            if (holding()) {
+                std::string work = *activity_->held; // parsing works in place: keep the copy for another try
+                if (!process(work.data(), work.size())) {
+                    return;
+                }
+                activity_->held.reset();
+                continue;
+            }
+            char* text = nullptr;
+            std::size_t size = 0;
+            const auto s = framing_->next(text, size);
+            if (s == protocol::message_framing::status::incomplete) {
+                if (framing_->buffered() == 0) {
+                    framing_->release_memory();
+                }
+                release_activity_if_idle();
+                return;
+            }
+            if (s == protocol::message_framing::status::too_large) {
+                owner_.protocol_error(protocol::message_too_large_error(framing_->max_message_size()));
+                return;
+            }
+            if (s == protocol::message_framing::status::malformed) {
+                owner_.protocol_error(framing_->malformed_error());
+                return;
+            }
+            if (phase_ == phase::handshake) {
+                owner_.handshake(text, size);
+                continue;
+            }
+            // A message that may have to wait is copied first (parsing may change it: hub_protocol.hpp).
+            if (owner_.busy() || any_inbound_full()) {
+                std::string copy(text, size);
+                if (!process(text, size)) {
+                    act().held = std::move(copy);
+                    return;
+                }
+            } else {
+                process(text, size);
+            }
+        }
+    }
+
+    // While a message waits, input piles up: past a limit the link stops reading (the peer is then
+    // held back by TCP), and reads again once the pile is handled.
+    void apply_backpressure() {
+        const std::size_t limit = std::max<std::size_t>(64 * 1024, framing_->max_message_size());
+        const bool pause = holding() && framing_->buffered() >= limit && phase_ == phase::running;
+        if (pause != receive_paused_) {
+            receive_paused_ = pause;
+            owner_.pause_receiving(pause);
+        }
+    }
+
+    // Handles one message; false if it has to wait (nothing of it was done).
+    bool process(char* text, std::size_t size) {
+        protocol::hub_message message;
+        protocol::protocol_error error;
+        const auto parsed = protocol_->parse(text, size, message, error);
+        if (parsed == protocol::parse_status::error) {
+            owner_.protocol_error(error);
+            return true;
+        }
+        if (parsed != protocol::parse_status::message) {
+            return true; // a message type from the future: skipped
+        }
+        return std::visit([this](const auto& m) { return handle(m); }, message);
+    }
+
+    bool handle(const protocol::invocation_message& m) { return owner_.invocation(m); }
+    bool handle(const protocol::stream_invocation_message& m) { return owner_.invocation(m); }
+
+    bool handle(const protocol::stream_item_message& m) {
+        if (!activity_) {
+            return true; // no such stream: ignored, as the reference does
+        }
+        auto& inbound = activity_->inbound;
+        const auto found = inbound.find(std::string(m.invocation_id));
+        if (found == inbound.end()) {
+            return true;
+        }
+        if (found->second->full()) {
+            return false;
+        }
+        if (!found->second->push(m.item)) {
+            inbound.erase(found); // the item did not bind: the stream has ended
+        }
+        return true;
+    }
+
+    bool handle(const protocol::completion_message& m) {
+        if (!activity_) {
+            return true; // nothing awaited: ignored
+        }
+        const std::string id(m.invocation_id);
+        auto& a = *activity_;
+        if (const auto awaited = a.results.find(id); awaited != a.results.end()) {
+            auto done = std::move(awaited->second.done);
+            a.results.erase(awaited);
+            done(m.result, m.error);
+            return true;
+        }
+        if (const auto stream = a.inbound.find(id); stream != a.inbound.end()) {
+            stream->second->complete(m.error ? std::optional<std::string>(*m.error) : std::nullopt);
+            a.inbound.erase(stream);
+        }
+        return true;
+    }
+
+    bool handle(const protocol::cancel_invocation_message& m) {
+        if (activity_) {
+            const auto& outbound = activity_->outbound;
+            if (const auto found = outbound.find(std::string(m.invocation_id)); found != outbound.end()) {
+                cancel(*found->second);
+            }
+        }
+        return true;
+    }
+
+    bool handle(const protocol::ping_message&) {
+        pinged_.store(true, std::memory_order_relaxed);
+        return true;
+    }
+
+    bool handle(const protocol::close_message& m) {
+        if (m.error) {
+            act().peer_close_error.emplace(*m.error);
+        }
+        enter(phase::closing);
+        owner_.close_link();
+        return true;
+    }
+
+    bool handle(const protocol::ack_message&) { return true; }      // stateful reconnect: not offered
+    bool handle(const protocol::sequence_message&) { return true; } // (negotiate never enables it)
+
+    void cancel(reflect::result_stream_state& stream) {
+        stream.cancelled = true;
+        owner_.stream_cancelled(stream);
+    }
+
+    session_owner& owner_;
+    std::unique_ptr<protocol::message_framing> framing_; // the handshake's, then the protocol's
+    const protocol::hub_protocol* protocol_ = nullptr;    // chosen by the handshake
+    // When the peer last sent something, as the heartbeat saw it (its own: its ticks run one at a time);
+    // the session's start until the handshake is done.
+    clock::time_point last_received_;
+
+    phase phase_ = phase::handshake;
+    std::atomic<phase> phase_published_{phase::handshake}; // phase_, for the heartbeat's thread
+    std::atomic<bool> received_{false}; // set by input, taken by the heartbeat
+    std::atomic<bool> pinged_{false};
+    bool binary_ = false;         // the protocol's transfer format is binary
+    bool receive_paused_ = false; // the link was asked to stop reading (apply_backpressure)
+    std::unique_ptr<activity> activity_; // null while idle
+};
+
+} // namespace signalrpp::session
+// ---- end signalrpp/session/hub_session.hpp
 
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/cancellation_signal.hpp>
@@ -11143,11 +11669,9 @@ inline std::string stream_count_error(std::string_view target, std::size_t sent,
 #include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <exception>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11156,22 +11680,20 @@ inline std::string stream_count_error(std::string_view target, std::size_t sent,
 #include <string_view>
 #include <system_error>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace signalrpp {
 
-class hub_connection final : public reflect::invocation_sink, public std::enable_shared_from_this<hub_connection> {
+class hub_server_connection final : public reflect::invocation_sink,
+                                    private session::session_owner,
+                                    public std::enable_shared_from_this<hub_server_connection> {
 public:
-    using clock = std::chrono::steady_clock;
-    /// How a client result arrives: the result (null for none) or the client's error. Called on the
-    /// connection's strand; the views are valid during the call only.
-    using result_callback = std::function<void(const protocol::wire_value& result, std::optional<std::string_view> error)>;
+    using clock = session::hub_session::clock;
+    using result_callback = session::hub_session::result_callback;
 
-    hub_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
+    hub_server_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
         : shared_(std::move(shared)), context_(std::move(c)),
-          framing_(std::make_unique<protocol::record_framing>(shared_->options.maximum_receive_message_size)),
-          started_(clock::now()), last_received_(started_) {}
+          session_(*this, shared_->options.maximum_receive_message_size) {}
 
     /// Gives the connection its hub object (made after the connection, as it refers to the context).
     void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
@@ -11181,51 +11703,31 @@ public:
     const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
 
     /// The hub protocol the client chose; set once by the handshake, before the connection is registered.
-    const protocol::hub_protocol& protocol() const noexcept override { return *protocol_; }
+    const protocol::hub_protocol& protocol() const noexcept override { return *session_.protocol(); }
 
     // ----- From the connection handler --------------------------------------------------------
 
     /// Bytes from the client.
-    void receive(std::string_view data) {
-        receive_with([&] { framing_->append(data); });
-    }
+    void receive(std::string_view data) { session_.receive(data); }
 
-    /// Bytes from the client that may be changed during the call: whole messages in them are parsed
-    /// there, not copied first.
-    void receive_in_place(std::span<char> data) {
-        receive_with([&] { framing_->lend(data); });
-    }
+    /// Bytes from the client that may be changed during the call (see hub_session::receive_in_place).
+    void receive_in_place(std::span<char> data) { session_.receive_in_place(data); }
 
     /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
     /// hub's on_disconnected runs, then the connection leaves its groups.
     void disconnected(std::error_code ec) {
-        if (phase_ == phase::ended) {
+        if (session_.current_phase() == phase::ended) {
             return;
         }
-        set_phase(phase::ended);
-        std::map<std::string, pending_result> results;
-        if (activity_) {
-            activity_->held.reset();
-            for (auto& [id, stream] : activity_->streams) {
-                cancel_stream(*stream);
-            }
-            for (auto& [id, upload] : activity_->uploads) {
-                upload->complete("The underlying connection was closed.");
-            }
-            activity_->uploads.clear();
-            results.swap(activity_->pending_results);
-        }
-        const std::string gone = "Connection '" + connection()->id() + "' disconnected.";
-        for (auto& [id, pending] : results) {
-            pending.done({}, gone);
-        }
+        const auto client_close_error = session_.end("Connection '" + connection()->id() + "' disconnected.");
+        stream_invocations_.reset();
         if (!hub_connected_) { // no handshake, or on_connected failed or had not finished
             shared_->registry.remove(connection()->id());
             return;
         }
         std::exception_ptr error;
-        if (activity_ && activity_->client_close_error) {
-            error = std::make_exception_ptr(hub_exception(*activity_->client_close_error));
+        if (client_close_error) {
+            error = std::make_exception_ptr(hub_exception(*client_close_error));
         } else if (ec) {
             error = std::make_exception_ptr(std::system_error(ec));
         }
@@ -11250,11 +11752,11 @@ public:
     /// as ASP.NET Core sends when the transport ends under a connection, or a plain Close after abort();
     /// nothing if the hub is closing it itself (it sent its own Close), or over long polling.
     std::string closing_message() const {
-        const phase p = phase_published_.load(std::memory_order_acquire);
+        const phase p = session_.published_phase();
         std::string close;
         // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
         if ((p == phase::connecting || p == phase::running) && !long_polling()) {
-            protocol_->write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
+            session_.protocol()->write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
         }
         return close;
     }
@@ -11265,84 +11767,63 @@ public:
     /// client silent for client_timeout_interval after its first ping.
     void heartbeat(clock::time_point now) {
         const auto& o = shared_->options;
-        enum class action { none, handshake_timeout, ping, client_timeout } todo = action::none;
-        const phase p = phase_published_.load(std::memory_order_acquire);
-        if (p == phase::handshake && now - started_ >= o.handshake_timeout) {
-            todo = action::handshake_timeout;
-        } else if (p == phase::running) {
-            if (received_.exchange(false, std::memory_order_relaxed)) {
-                last_received_ = now;
-            }
-            if (client_timeout_armed_.load(std::memory_order_relaxed) && now - last_received_ >= o.client_timeout_interval) {
-                todo = action::client_timeout;
-            } else if (!long_polling() && now - connection()->last_send() >= o.keep_alive_interval) {
-                todo = action::ping;
-            }
-        }
-        if (todo == action::none) {
+        const clock::duration keep_alive = long_polling() ? clock::duration::zero() : o.keep_alive_interval;
+        const session::hub_session::timing timing{o.handshake_timeout, keep_alive, o.client_timeout_interval, true};
+        const auto todo = session_.heartbeat(now, timing, connection()->last_send());
+        if (todo == due::nothing) {
             return;
         }
         asio::dispatch(connection()->get_executor(), [self = shared_from_this(), todo] {
+            const phase p = self->session_.current_phase();
             switch (todo) {
-            case action::handshake_timeout:
-                if (self->phase_ == phase::handshake) {
+            case due::handshake_timeout:
+                if (p == phase::handshake) {
                     self->refuse_handshake("Handshake was canceled.");
                 }
                 break;
-            case action::client_timeout:
-                if (self->phase_ == phase::running) {
+            case due::peer_timeout:
+                if (p == phase::running) {
                     self->close_with_error(
                         {"OperationCanceledException",
                          "Client hasn't sent a message/ping within the configured ClientTimeoutInterval."},
                         true);
                 }
                 break;
-            case action::ping:
-                if (self->phase_ == phase::running) {
-                    std::string ping;
-                    self->protocol_->write_ping(ping);
-                    self->send_records(std::move(ping));
+            case due::ping:
+                if (p == phase::running) {
+                    self->session_.send_ping();
                 }
                 break;
-            case action::none: break;
+            case due::nothing: break;
             }
         });
     }
 
     // ----- Client results (any thread) ----------------------------------------------------------
 
-    /// Sends `message` (an Invocation written without an invocation id) under a fresh server id, one
-    /// that none of this connection's upload streams uses (the client chose those; a Completion must
-    /// never be taken for the other), and calls `done` with the client's answer. `owner` names the
-    /// call for cancel_client_invocation.
+    /// Sends `message` (an Invocation written without an invocation id) under a fresh server id (see
+    /// hub_session::expect_result) and calls `done` with the client's answer. `owner` names the call for
+    /// cancel_client_invocation.
     void start_client_invocation(std::string message, const void* owner, result_callback done) {
         asio::dispatch(connection()->get_executor(), [self = shared_from_this(), message = std::move(message), owner,
                                                       done = std::move(done)]() mutable {
-            if (self->phase_ == phase::ended) {
+            if (self->session_.current_phase() == phase::ended) {
                 done({}, "Connection '" + self->connection()->id() + "' disconnected.");
                 return;
             }
-            auto& a = self->act();
-            std::string id;
-            do {
-                id = self->shared_->next_server_invocation_id();
-            } while (a.uploads.contains(id)); // (the counter never repeats an id of its own)
-            self->protocol_->set_invocation_id(message, id);
-            a.pending_results.emplace(std::move(id), pending_result{owner, std::move(done)});
-            self->send_records(std::move(message));
+            self->session_.expect_result(std::move(message), owner, std::move(done));
         });
     }
 
     /// Forgets the client result that `owner` waits for, when nobody waits for it any more (timed out).
     void cancel_client_invocation(const void* owner) {
         asio::dispatch(connection()->get_executor(), [self = shared_from_this(), owner] {
-            std::erase_if(self->act().pending_results,
-                          [owner](const auto& entry) { return entry.second.owner == owner; });
+            self->session_.forget_result(owner);
         });
     }
 
     /// True while the hub's on_connected runs (client results are not allowed there).
-    bool in_on_connected() const noexcept { return phase_ == phase::connecting; }
+    bool in_on_connected() const noexcept { return session_.current_phase() == phase::connecting; }
 
     /// A method of this connection awaits a client result: it stops counting against the parallel
     /// invocation limit, so that the connection goes on reading (the result may come behind other
@@ -11350,45 +11831,37 @@ public:
     void release_invocation_slot() {
         if (running_ > released_) {
             ++released_;
-            asio::post(connection()->get_executor(), [self = shared_from_this()] { self->resume(); });
+            asio::post(connection()->get_executor(), [self = shared_from_this()] { self->session_.resume(); });
         }
     }
 
     // ----- invocation_sink ----------------------------------------------------------------------
 
-    void send(std::string message) override { send_records(std::move(message)); }
+    void send(std::string message) override { session_.send(std::move(message)); }
 
     void open_result_stream(std::shared_ptr<reflect::result_stream_state> stream) override {
         if (dispatching_) {
             current_record().stream = stream;
         }
-        act().streams[stream->invocation_id] = std::move(stream);
+        session_.open_outbound_stream(std::move(stream));
     }
 
     void open_upload(std::string_view stream_id, std::shared_ptr<reflect::upload_channel_base> channel) override {
-        channel->set_capacity(shared_->options.stream_buffer_capacity);
-        channel->on_space([weak = weak_from_this()] {
-            if (auto self = weak.lock()) {
-                asio::post(self->connection()->get_executor(), [self] { self->resume(); });
-            }
-        });
         if (dispatching_) {
             current_record().uploads.emplace_back(stream_id);
         }
-        act().uploads[std::string(stream_id)] = std::move(channel);
+        session_.open_inbound_stream(stream_id, std::move(channel), shared_->options.stream_buffer_capacity,
+                                     [weak = weak_from_this()] {
+                                         if (auto self = weak.lock()) {
+                                             asio::post(self->connection()->get_executor(),
+                                                        [self] { self->session_.resume(); });
+                                         }
+                                     });
     }
 
 private:
-    // Queues hub messages for the client: whole messages, which may share a transport message with
-    // those queued next (outbound_message::records). Binary for a binary protocol; a refused
-    // handshake's response, with no protocol, is text.
-    void send_records(std::string messages) {
-        connection()->send(transport::outbound_message::records(std::move(messages), binary()));
-    }
-
-    bool binary() const noexcept { return protocol_ != nullptr && protocol_->binary(); }
-
-    enum class phase { handshake, connecting, running, closing, ended };
+    using phase = session::hub_session::phase;
+    using due = session::hub_session::due;
 
     // One invocation that has not finished yet.
     struct running_invocation {
@@ -11399,143 +11872,55 @@ private:
         asio::cancellation_signal cancel;
     };
 
-    // A client result awaited: who waits (start_client_invocation's owner) and what to call.
-    struct pending_result {
-        const void* owner;
-        result_callback done;
-    };
+    using stream_invocation_map = std::map<std::string, std::shared_ptr<running_invocation>>;
 
-    // What a connection holds only while streams, client results or a waiting message exist (idle
-    // connections keep none of it: memory per idle connection).
-    struct activity {
-        std::optional<std::string> held; // a message waiting for a slot or for room in an upload stream
-        std::optional<std::string> client_close_error;
-        std::map<std::string, std::shared_ptr<reflect::result_stream_state>> streams;
-        std::map<std::string, std::shared_ptr<running_invocation>> stream_invocations;
-        std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> uploads;
-        std::map<std::string, pending_result> pending_results; // by the server's invocation id
+    // ----- session_owner ----------------------------------------------------------------------------
 
-        bool idle() const {
-            return !held && !client_close_error && streams.empty() && stream_invocations.empty() && uploads.empty() &&
-                   pending_results.empty();
-        }
-    };
+    // Hub messages for the client: whole messages, which may share a transport message with those
+    // queued next (outbound_message::records).
+    void send_records(std::string_view records, bool binary) override { connection()->send_records(records, binary); }
+    void send_owned_records(std::string records, bool binary) override {
+        connection()->send(transport::outbound_message::records(std::move(records), binary));
+    }
+    void close_link() override { connection()->close(); }
+    void pause_receiving(bool paused) override { connection()->pause_receiving(paused); }
 
-    activity& act() {
-        if (!activity_) {
-            activity_ = std::make_unique<activity>();
-        }
-        return *activity_;
+    bool invocation(const protocol::invocation_message& m) override { return invoke(reflect::invocation::from(m)); }
+    bool invocation(const protocol::stream_invocation_message& m) override {
+        return invoke(reflect::invocation::from(m));
     }
 
-    bool holding() const noexcept { return activity_ && activity_->held; }
+    bool busy() const noexcept override { return active_invocations() >= max_parallel(); }
+
+    // A framing error before the handshake ends it ("Handshake was canceled.", as the reference's
+    // handshake read ends); after it, a message the hub protocol cannot read closes the connection.
+    void protocol_error(const protocol::protocol_error& error) override {
+        if (session_.current_phase() == phase::handshake) {
+            refuse_handshake("Handshake was canceled.");
+        } else {
+            close_with_error(error, true);
+        }
+    }
+
+    void stream_cancelled(reflect::result_stream_state& stream) override {
+        if (!stream_invocations_) {
+            return;
+        }
+        const auto running = stream_invocations_->find(stream.invocation_id);
+        if (running != stream_invocations_->end()) {
+            running->second->cancel.emit(asio::cancellation_type::all);
+        }
+    }
+
+    // Server ids for client results: unique among the server's connections (ASP.NET Core's counter).
+    std::string next_invocation_id() override { return shared_->next_server_invocation_id(); }
+
+    // ----- State --------------------------------------------------------------------------------------
 
     // No pings and no closing Close there (polls keep the connection alive; see closing_message()).
     bool long_polling() const { return connection()->transport() == transport::long_polling; }
 
-    void release_activity_if_idle() {
-        if (activity_ && activity_->idle()) {
-            activity_.reset();
-        }
-    }
-
-
     std::size_t active_invocations() const noexcept { return running_ - released_; }
-
-    bool any_upload_full() const {
-        if (!activity_) {
-            return false;
-        }
-        for (const auto& [id, upload] : activity_->uploads) {
-            if (upload->full()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    void set_phase(phase p) {
-        phase_ = p;
-        phase_published_.store(p, std::memory_order_release);
-    }
-
-    template <class Add>
-    void receive_with(const Add& add_to_records) {
-        if (phase_ == phase::ended || phase_ == phase::closing) {
-            return;
-        }
-        received_.store(true, std::memory_order_relaxed); // (the heartbeat stamps it: no clock read here)
-        add_to_records();
-        pump();
-        framing_->keep_lent();
-        apply_backpressure();
-    }
-
-    // Handles every whole message received, in order, until one has to wait (no invocation slot, a
-    // full upload stream) or the connection stops.
-    void pump() {
-        while (phase_ == phase::handshake || phase_ == phase::running) {
-            if (holding()) {
-                std::string work = *activity_->held; // parsing works in place: keep the copy for another try
-                if (!process(work.data(), work.size())) {
-                    return;
-                }
-                activity_->held.reset();
-                continue;
-            }
-            char* text = nullptr;
-            std::size_t size = 0;
-            const auto s = framing_->next(text, size);
-            if (s == protocol::message_framing::status::incomplete) {
-                if (framing_->buffered() == 0) {
-                    framing_->release_memory();
-                }
-                release_activity_if_idle();
-                return;
-            }
-            if (s != protocol::message_framing::status::message) {
-                if (phase_ == phase::handshake) {
-                    refuse_handshake("Handshake was canceled.");
-                } else if (s == protocol::message_framing::status::too_large) {
-                    close_with_error(protocol::message_too_large_error(framing_->max_message_size()), true);
-                } else {
-                    close_with_error(framing_->malformed_error(), true);
-                }
-                return;
-            }
-            if (phase_ == phase::handshake) {
-                handshake(text, size);
-                continue;
-            }
-            // A message that may have to wait is copied first (parsing may change it: hub_protocol.hpp).
-            if (active_invocations() >= max_parallel() || any_upload_full()) {
-                std::string copy(text, size);
-                if (!process(text, size)) {
-                    act().held = std::move(copy);
-                    return;
-                }
-            } else {
-                process(text, size);
-            }
-        }
-    }
-
-    // Goes on with messages that waited.
-    void resume() {
-        pump();
-        apply_backpressure();
-    }
-
-    // While a message waits, input piles up: past a limit the transport stops reading (WebSockets;
-    // the peer is then held back by TCP), and reads again once the pile is handled.
-    void apply_backpressure() {
-        const std::size_t limit = std::max<std::size_t>(64 * 1024, shared_->options.maximum_receive_message_size);
-        const bool pause = holding() && framing_->buffered() >= limit && phase_ == phase::running;
-        if (pause != receive_paused_) {
-            receive_paused_ = pause;
-            connection()->pause_receiving(pause);
-        }
-    }
 
     std::size_t max_parallel() const noexcept {
         const std::size_t n = shared_->options.maximum_parallel_invocations_per_client;
@@ -11544,9 +11929,25 @@ private:
 
     bool detailed() const noexcept { return shared_->options.enable_detailed_errors; }
 
+    stream_invocation_map& stream_invocations() {
+        if (!stream_invocations_) {
+            stream_invocations_ = std::make_unique<stream_invocation_map>();
+        }
+        return *stream_invocations_;
+    }
+
+    void forget_stream_invocation(const std::string& invocation_id) {
+        if (stream_invocations_) {
+            stream_invocations_->erase(invocation_id);
+            if (stream_invocations_->empty()) {
+                stream_invocations_.reset();
+            }
+        }
+    }
+
     // ----- Handshake ------------------------------------------------------------------------------
 
-    void handshake(char* text, std::size_t size) {
+    void handshake(char* text, std::size_t size) override {
         protocol::handshake_request request;
         protocol::protocol_error error;
         if (!protocol::read_handshake_request(text, size, request, error)) {
@@ -11560,18 +11961,14 @@ private:
             refuse_handshake(choice.refusal);
             return;
         }
-        protocol_ = choice.protocol;
-        // (In the protocol's transfer format, as ASP.NET Core sets it before answering: binary frames for
-        // MessagePack over WebSockets.)
+        // The answer goes in the protocol's transfer format, as ASP.NET Core sets it before answering:
+        // binary frames for MessagePack over WebSockets.
+        session_.start_protocol(*choice.protocol);
         std::string response;
         protocol::write_handshake_response(response);
-        send_records(std::move(response));
-        // What followed the handshake is the protocol's to frame.
-        const std::string rest = framing_->take_buffered();
-        framing_ = protocol_->make_framing(shared_->options.maximum_receive_message_size);
-        framing_->append(rest);
-        shared_->registry.add(connection(), context_.user_id(), shared_from_this(), protocol_);
-        set_phase(phase::connecting);
+        session_.send(std::move(response));
+        shared_->registry.add(connection(), context_.user_id(), shared_from_this(), choice.protocol);
+        session_.enter(phase::connecting);
         for (const auto& filter : shared_->options.filters) {
             filter->on_connected(context_);
         }
@@ -11580,7 +11977,7 @@ private:
     }
 
     void connected(std::exception_ptr failure) {
-        if (phase_ != phase::connecting) {
+        if (session_.current_phase() != phase::connecting) {
             return; // ended meanwhile
         }
         if (failure) {
@@ -11591,12 +11988,12 @@ private:
             } catch (...) {
                 reason = reflect::detail::with_exception_detail(std::move(reason), detailed());
             }
-            send_close(reason, false);
+            session_.send_close(reason, false);
             return;
         }
         hub_connected_ = true;
-        set_phase(phase::running);
-        resume();
+        session_.enter(phase::running);
+        session_.resume();
     }
 
     // Logs that the application's `what` threw `failure` (its caller answers for the call, if any).
@@ -11605,23 +12002,14 @@ private:
             [&] { return std::string(what) + " threw: " + exception_message(failure); });
     }
 
+    // (A refusal is text, with no protocol chosen.)
     void refuse_handshake(std::string_view reason) {
         log(log_level::debug, log_category::hub_connection_handler, "HandshakeFailed", connection()->id(),
             [&] { return "the handshake failed: " + std::string(reason); });
         std::string response;
         protocol::write_handshake_response(response, reason);
-        send_records(std::move(response));
-        set_phase(phase::closing);
-        connection()->close();
-    }
-
-    // ----- Closing --------------------------------------------------------------------------------
-
-    void send_close(std::optional<std::string_view> error, bool allow_reconnect) {
-        std::string close;
-        protocol_->write_close(close, error, allow_reconnect);
-        send_records(std::move(close));
-        set_phase(phase::closing);
+        session_.send(std::move(response));
+        session_.enter(phase::closing);
         connection()->close();
     }
 
@@ -11630,93 +12018,9 @@ private:
     void close_with_error(const protocol::protocol_error& error, bool allow_reconnect) {
         log(log_level::error, log_category::hub_connection_handler, "ErrorProcessingRequest", connection()->id(),
             [&] { return "a message the hub protocol cannot read (" + error.detail() + ")"; });
-        send_close(reflect::detail::with_detail("Connection closed with an error.", detailed(), error.exception_type,
-                                                error.message),
-                   allow_reconnect);
-    }
-
-    // ----- Messages -------------------------------------------------------------------------------
-
-    // Handles one message; false if it has to wait (nothing of it was done).
-    bool process(char* text, std::size_t size) {
-        protocol::hub_message message;
-        protocol::protocol_error error;
-        const auto parsed = protocol_->parse(text, size, message, error);
-        if (parsed == protocol::parse_status::error) {
-            close_with_error(error, true);
-            return true;
-        }
-        if (parsed != protocol::parse_status::message) {
-            return true; // a message type from the future: skipped
-        }
-        return std::visit([this](const auto& m) { return handle(m); }, message);
-    }
-
-    bool handle(const protocol::invocation_message& m) { return invoke(reflect::invocation::from(m)); }
-    bool handle(const protocol::stream_invocation_message& m) { return invoke(reflect::invocation::from(m)); }
-
-    bool handle(const protocol::stream_item_message& m) {
-        auto& uploads = act().uploads;
-        const auto found = uploads.find(std::string(m.invocation_id));
-        if (found == uploads.end()) {
-            return true; // no such stream: ignored, as the reference does
-        }
-        if (found->second->full()) {
-            return false;
-        }
-        if (!found->second->push(m.item)) {
-            uploads.erase(found); // the item did not bind: the stream has ended
-        }
-        return true;
-    }
-
-    bool handle(const protocol::completion_message& m) {
-        const std::string id(m.invocation_id);
-        auto& a = act();
-        if (const auto pending = a.pending_results.find(id); pending != a.pending_results.end()) {
-            auto done = std::move(pending->second.done);
-            a.pending_results.erase(pending);
-            done(m.result, m.error);
-            return true;
-        }
-        if (const auto upload = a.uploads.find(id); upload != a.uploads.end()) {
-            upload->second->complete(m.error ? std::optional<std::string>(*m.error) : std::nullopt);
-            a.uploads.erase(upload);
-        }
-        return true;
-    }
-
-    bool handle(const protocol::cancel_invocation_message& m) {
-        auto& streams = act().streams;
-        if (const auto found = streams.find(std::string(m.invocation_id)); found != streams.end()) {
-            cancel_stream(*found->second);
-        }
-        return true;
-    }
-
-    bool handle(const protocol::ping_message&) {
-        client_timeout_armed_.store(true, std::memory_order_relaxed);
-        return true;
-    }
-
-    bool handle(const protocol::close_message& m) {
-        if (m.error) {
-            act().client_close_error.emplace(*m.error);
-        }
-        set_phase(phase::closing);
-        connection()->close();
-        return true;
-    }
-
-    bool handle(const protocol::ack_message&) { return true; }      // stateful reconnect: not offered
-    bool handle(const protocol::sequence_message&) { return true; } // (negotiate never enables it)
-
-    void cancel_stream(reflect::result_stream_state& stream) {
-        stream.cancelled = true;
-        auto& running_streams = act().stream_invocations;
-        if (const auto running = running_streams.find(stream.invocation_id); running != running_streams.end()) {
-            running->second->cancel.emit(asio::cancellation_type::all);
-        }
+        session_.send_close(reflect::detail::with_detail("Connection closed with an error.", detailed(),
+                                                         error.exception_type, error.message),
+                            allow_reconnect);
     }
 
     // ----- Invocations ------------------------------------------------------------------------------
@@ -11733,13 +12037,13 @@ private:
             return false;
         }
         const auto& o = shared_->options;
-        signalrpp::detail::scratch_string<hub_connection> scratch; // (copied into the send queue)
+        signalrpp::detail::scratch_string<hub_server_connection> scratch; // (copied into the send queue)
         std::string& out = scratch.get();
         // Answers `call` with `error` instead of invoking it (nothing for a call without an id).
         const auto refuse = [&](const std::string& error) {
             if (!call.invocation_id.empty()) {
-                protocol_->write_completion_error(out, call.invocation_id, error);
-                connection()->send_records(out, binary());
+                session_.protocol()->write_completion_error(out, call.invocation_id, error);
+                session_.send(std::string_view(out));
             }
             return true;
         };
@@ -11762,7 +12066,7 @@ private:
                 return refuse(std::move(refusal));
             }
         }
-        if (call.streaming && act().streams.count(std::string(call.invocation_id)) != 0) {
+        if (call.streaming && session_.has_outbound_stream(std::string(call.invocation_id))) {
             return refuse("Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
         }
         if (!o.filters.empty()) { // (the context is made only for filters: most hubs have none)
@@ -11782,7 +12086,7 @@ private:
         dispatching_ = false;
         auto record = std::move(current_); // null unless the method opened streams
         if (!out.empty()) {
-            connection()->send_records(out, binary());
+            session_.send(std::string_view(out));
         }
         if (result.finished()) {
             finish(record.get(), target);
@@ -11800,7 +12104,7 @@ private:
             ++running_;
         }
         if (record->stream) {
-            act().stream_invocations[record->stream->invocation_id] = record;
+            stream_invocations()[record->stream->invocation_id] = record;
         }
         auto slot = record->cancel.slot();
         asio::co_spawn(connection()->get_executor(), std::move(*result.pending),
@@ -11811,7 +12115,7 @@ private:
     }
 
     static std::shared_ptr<reflect::invocation_sink> share_sink(reflect::invocation_sink& self) {
-        return static_cast<hub_connection&>(self).shared_from_this();
+        return static_cast<hub_server_connection&>(self).shared_from_this();
     }
 
     // The record of the invocation being dispatched, made when it first needs one (most never do).
@@ -11853,13 +12157,12 @@ private:
             --running_;
         }
         if (record->stream) {
-            act().stream_invocations.erase(record->stream->invocation_id);
+            forget_stream_invocation(record->stream->invocation_id);
         }
         finish(record.get(), record->target);
-        if (holding() && phase_ == phase::running) {
-            resume();
+        if (session_.holding() && session_.current_phase() == phase::running) {
+            session_.resume();
         }
-        release_activity_if_idle();
     }
 
     // What every invocation's end does: its streams close (`record`: null if it opened none and did not
@@ -11867,14 +12170,10 @@ private:
     void finish(const running_invocation* record, std::string_view target) {
         if (record != nullptr) {
             for (const auto& id : record->uploads) {
-                auto& uploads = act().uploads;
-                if (const auto upload = uploads.find(id); upload != uploads.end()) {
-                    upload->second->complete(std::nullopt);
-                    uploads.erase(upload);
-                }
+                session_.end_inbound_stream(id);
             }
             if (record->stream) {
-                act().streams.erase(record->stream->invocation_id);
+                session_.close_outbound_stream(record->stream->invocation_id);
             }
         }
         const auto& filters = shared_->options.filters;
@@ -11893,29 +12192,19 @@ private:
     std::shared_ptr<hub_shared_state> shared_;
     hub_caller_context context_;
     std::unique_ptr<detail::hub_instance> hub_;
-    std::unique_ptr<protocol::message_framing> framing_; // the handshake's, then the protocol's
-    const protocol::hub_protocol* protocol_ = nullptr;    // chosen by the handshake
-    const clock::time_point started_;
+    session::hub_session session_;
 
-    phase phase_ = phase::handshake;
-    std::atomic<phase> phase_published_{phase::handshake}; // phase_, for the heartbeat's thread
-    // When the client last sent something, as the heartbeat saw it: a tick that finds received_ set
-    // stamps last_received_ with its own time (up to a tick late, for a timeout of many ticks).
-    clock::time_point last_received_; // the heartbeat's own (its ticks run one at a time)
-    std::atomic<bool> received_{false};
-    std::atomic<bool> client_timeout_armed_{false};
-    bool hub_connected_ = false;  // the hub's on_connected has finished
-    bool receive_paused_ = false; // the transport was asked to stop reading (apply_backpressure)
-    bool dispatching_ = false; // an invocation is being dispatched: the sink's calls are its own
+    bool hub_connected_ = false; // the hub's on_connected has finished
+    bool dispatching_ = false;   // an invocation is being dispatched: the sink's calls are its own
 
-    std::size_t running_ = 0;  // asynchronous non-stream invocations running
-    std::size_t released_ = 0; // ... of which released their slot awaiting a client result
+    std::uint32_t running_ = 0;  // asynchronous non-stream invocations running
+    std::uint32_t released_ = 0; // ... of which released their slot awaiting a client result
     std::shared_ptr<running_invocation> current_; // the record of the one being dispatched (current_record())
-    std::unique_ptr<activity> activity_; // null while idle
+    std::unique_ptr<stream_invocation_map> stream_invocations_; // streams running, by invocation id (or null)
 };
 
 } // namespace signalrpp
-// ---- end signalrpp/hub/hub_connection.hpp
+// ---- end signalrpp/hub/hub_server_connection.hpp
 
 #include <asio/error.hpp>
 #include <asio/post.hpp>
@@ -11947,7 +12236,7 @@ struct client_result_state {
 };
 
 template <class T>
-asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, std::string message,
+asio::awaitable<T> await_client_result(std::shared_ptr<hub_server_connection> target, std::string message,
                                        std::chrono::milliseconds timeout) {
     auto state = std::make_shared<client_result_state<T>>(co_await asio::this_coro::executor);
     if (timeout.count() > 0) {
@@ -12027,7 +12316,7 @@ public:
     /// `caller`: the connection whose hub method makes the call, if any (client results are refused
     /// in its on_connected, and the call stops counting against its parallel-invocation limit).
     single_client_proxy(std::shared_ptr<hub_shared_state> shared, std::string connection_id,
-                        std::weak_ptr<hub_connection> caller = {})
+                        std::weak_ptr<hub_server_connection> caller = {})
         : client_proxy(std::move(shared), send_target::connections({connection_id})),
           id_(std::move(connection_id)), caller_(std::move(caller)) {}
 
@@ -12042,11 +12331,11 @@ public:
             }
             caller->release_invocation_slot();
         }
-        auto target = std::static_pointer_cast<hub_connection>(shared_->registry.find_state(id_));
+        auto target = std::static_pointer_cast<hub_server_connection>(shared_->registry.find_state(id_));
         if (!target) {
             throw hub_exception("Connection '" + id_ + "' does not exist.");
         }
-        std::string text; // the id comes later, from the connection (hub_connection::start_client_invocation)
+        std::string text; // the id comes later, from the connection (hub_server_connection::start_client_invocation)
         const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
         target->protocol().write_invocation(text, protocol::invocation_header{{}, method}, values);
         return detail::await_client_result<T>(std::move(target), std::move(text),
@@ -12055,7 +12344,7 @@ public:
 
 private:
     std::string id_;
-    std::weak_ptr<hub_connection> caller_;
+    std::weak_ptr<hub_server_connection> caller_;
 };
 
 } // namespace signalrpp
@@ -12162,7 +12451,7 @@ protected:
 
 class hub_caller_clients : public hub_clients {
 public:
-    hub_caller_clients(std::shared_ptr<hub_shared_state> shared, std::weak_ptr<hub_connection> caller,
+    hub_caller_clients(std::shared_ptr<hub_shared_state> shared, std::weak_ptr<hub_server_connection> caller,
                        std::string caller_id)
         : hub_clients(std::move(shared)), caller_(std::move(caller)), caller_id_(std::move(caller_id)) {}
 
@@ -12175,7 +12464,7 @@ public:
     single_client_proxy client(std::string connection_id) const { return {shared_, std::move(connection_id), caller_}; }
 
 private:
-    std::weak_ptr<hub_connection> caller_;
+    std::weak_ptr<hub_server_connection> caller_;
     std::string caller_id_;
 };
 
@@ -12211,12 +12500,12 @@ private:
     template <class Hub>
     friend class detail::hub_instance_of;
 
-    hub_connection& runtime() const {
+    hub_server_connection& runtime() const {
         assert(runtime_ != nullptr && "a hub's context(), clients() and groups() work in calls from the runtime only");
         return *runtime_;
     }
 
-    hub_connection* runtime_ = nullptr;
+    hub_server_connection* runtime_ = nullptr;
 };
 
 } // namespace signalrpp
@@ -12254,13 +12543,13 @@ private:
 } // namespace signalrpp
 // ---- end signalrpp/hub/hub_context.hpp
 // ---- begin signalrpp/hub/hub_endpoint.hpp
-// hub_endpoint: the connection handler of a mapped hub: gives each connection a hub_connection (the
+// hub_endpoint: the connection handler of a mapped hub: gives each connection a hub_server_connection (the
 // protocol runtime) with its own hub object, made by the hub's factory (map_hub wraps the user's
 // factory so that nothing here depends on the hub's type), and feeds it the connection's bytes.
 
 // ---- begin signalrpp/hub/hub_heartbeat.hpp
 // hub_heartbeat: the once-a-second tick of one mapped hub (ASP.NET Core's connection heartbeat): each
-// connection checks its handshake timeout, keep-alive ping and client timeout (hub_connection::
+// connection checks its handshake timeout, keep-alive ping and client timeout (hub_server_connection::
 // heartbeat). The timer runs only while the hub has connections (it is cancelled with the last one),
 // so that a stopped server's io_context runs out of work at once.
 
@@ -12282,7 +12571,7 @@ class hub_heartbeat : public std::enable_shared_from_this<hub_heartbeat> {
 public:
     explicit hub_heartbeat(const asio::any_io_executor& ex) : timer_(asio::make_strand(ex)) {}
 
-    void add(std::shared_ptr<hub_connection> c) {
+    void add(std::shared_ptr<hub_server_connection> c) {
         bool start = false;
         {
             std::lock_guard lock(mutex_);
@@ -12296,7 +12585,7 @@ public:
     }
 
     /// Forgets a connection; the timer stops with the last one (no wait is left pending).
-    void remove(const std::shared_ptr<hub_connection>& c) {
+    void remove(const std::shared_ptr<hub_server_connection>& c) {
         bool last = false;
         {
             std::lock_guard lock(mutex_);
@@ -12328,7 +12617,7 @@ private:
     }
 
     void tick() {
-        std::vector<std::shared_ptr<hub_connection>> now_connected;
+        std::vector<std::shared_ptr<hub_server_connection>> now_connected;
         {
             std::lock_guard lock(mutex_);
             if (connections_.empty()) {
@@ -12337,7 +12626,7 @@ private:
             }
             now_connected.assign(connections_.begin(), connections_.end());
         }
-        const auto now = hub_connection::clock::now();
+        const auto now = hub_server_connection::clock::now();
         for (const auto& c : now_connected) {
             c->heartbeat(now);
         }
@@ -12346,7 +12635,7 @@ private:
 
     asio::steady_timer timer_;
     std::mutex mutex_;
-    std::unordered_set<std::shared_ptr<hub_connection>> connections_;
+    std::unordered_set<std::shared_ptr<hub_server_connection>> connections_;
     bool ticking_ = false;
 };
 
@@ -12372,7 +12661,7 @@ public:
     const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
 
     void on_connected(const std::shared_ptr<transport::connection>& c) override {
-        auto runtime = std::make_shared<hub_connection>(c, shared_);
+        auto runtime = std::make_shared<hub_server_connection>(c, shared_);
         runtime->set_hub(make_(*runtime));
         heartbeat_->add(runtime);
         c->set_handler_state(std::move(runtime));
@@ -12380,23 +12669,23 @@ public:
 
     void on_received(const std::shared_ptr<transport::connection>& c, std::string_view data, bool) override {
         if (const auto& state = c->handler_state()) {
-            static_cast<hub_connection*>(state.get())->receive(data);
+            static_cast<hub_server_connection*>(state.get())->receive(data);
         }
     }
 
     void on_received_writable(const std::shared_ptr<transport::connection>& c, std::span<char> data, bool) override {
         if (const auto& state = c->handler_state()) {
-            static_cast<hub_connection*>(state.get())->receive_in_place(data);
+            static_cast<hub_server_connection*>(state.get())->receive_in_place(data);
         }
     }
 
     std::string closing_message(const transport::connection& c) override {
-        const auto runtime = std::static_pointer_cast<hub_connection>(shared_->registry.find_state(c.id()));
+        const auto runtime = std::static_pointer_cast<hub_server_connection>(shared_->registry.find_state(c.id()));
         return runtime ? runtime->closing_message() : std::string();
     }
 
     void on_disconnected(const std::shared_ptr<transport::connection>& c, std::error_code ec) override {
-        auto runtime = std::static_pointer_cast<hub_connection>(c->handler_state());
+        auto runtime = std::static_pointer_cast<hub_server_connection>(c->handler_state());
         if (runtime) {
             heartbeat_->remove(runtime);
             runtime->disconnected(ec);
@@ -13198,7 +13487,7 @@ class hub_instance_of final : public hub_instance {
 public:
     /// The hub object is what `make` returns (map_hub's factory), made in place.
     template <class Make>
-    hub_instance_of(hub_connection& runtime, const Make& make) : hub_(make()) {
+    hub_instance_of(hub_server_connection& runtime, const Make& make) : hub_(make()) {
         if constexpr (std::is_base_of_v<signalrpp::hub, Hub>) {
             static_cast<signalrpp::hub&>(hub_).runtime_ = &runtime;
         }
@@ -15116,7 +15405,7 @@ public:
         static_assert(std::is_invocable_r_v<Hub, const Factory&>, "map_hub's factory is callable as Hub()");
         return hub_context<Hub>(map_hub_instances(
             std::move(path), std::move(options),
-            [make_hub = std::move(make_hub)](hub_connection& runtime) -> std::unique_ptr<detail::hub_instance> {
+            [make_hub = std::move(make_hub)](hub_server_connection& runtime) -> std::unique_ptr<detail::hub_instance> {
                 return std::make_unique<detail::hub_instance_of<Hub>>(runtime, make_hub);
             }));
     }

@@ -1,4 +1,4 @@
-#include <signalrpp/hub/hub_connection.hpp>
+#include <signalrpp/hub/hub_server_connection.hpp>
 
 #include "hub_test_support.hpp"
 

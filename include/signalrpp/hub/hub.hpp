@@ -18,7 +18,7 @@
 #include <signalrpp/hub/group_manager.hpp>
 #include <signalrpp/hub/hub_caller_context.hpp>
 #include <signalrpp/hub/hub_clients.hpp>
-#include <signalrpp/hub/hub_connection.hpp>
+#include <signalrpp/hub/hub_server_connection.hpp>
 
 #include <cassert>
 #include <memory>
@@ -49,12 +49,12 @@ private:
     template <class Hub>
     friend class detail::hub_instance_of;
 
-    hub_connection& runtime() const {
+    hub_server_connection& runtime() const {
         assert(runtime_ != nullptr && "a hub's context(), clients() and groups() work in calls from the runtime only");
         return *runtime_;
     }
 
-    hub_connection* runtime_ = nullptr;
+    hub_server_connection* runtime_ = nullptr;
 };
 
 } // namespace signalrpp

@@ -1,10 +1,10 @@
 #pragma once
 // hub_heartbeat: the once-a-second tick of one mapped hub (ASP.NET Core's connection heartbeat): each
-// connection checks its handshake timeout, keep-alive ping and client timeout (hub_connection::
+// connection checks its handshake timeout, keep-alive ping and client timeout (hub_server_connection::
 // heartbeat). The timer runs only while the hub has connections (it is cancelled with the last one),
 // so that a stopped server's io_context runs out of work at once.
 
-#include <signalrpp/hub/hub_connection.hpp>
+#include <signalrpp/hub/hub_server_connection.hpp>
 
 #include <asio/any_io_executor.hpp>
 #include <asio/post.hpp>
@@ -23,7 +23,7 @@ class hub_heartbeat : public std::enable_shared_from_this<hub_heartbeat> {
 public:
     explicit hub_heartbeat(const asio::any_io_executor& ex) : timer_(asio::make_strand(ex)) {}
 
-    void add(std::shared_ptr<hub_connection> c) {
+    void add(std::shared_ptr<hub_server_connection> c) {
         bool start = false;
         {
             std::lock_guard lock(mutex_);
@@ -37,7 +37,7 @@ public:
     }
 
     /// Forgets a connection; the timer stops with the last one (no wait is left pending).
-    void remove(const std::shared_ptr<hub_connection>& c) {
+    void remove(const std::shared_ptr<hub_server_connection>& c) {
         bool last = false;
         {
             std::lock_guard lock(mutex_);
@@ -69,7 +69,7 @@ private:
     }
 
     void tick() {
-        std::vector<std::shared_ptr<hub_connection>> now_connected;
+        std::vector<std::shared_ptr<hub_server_connection>> now_connected;
         {
             std::lock_guard lock(mutex_);
             if (connections_.empty()) {
@@ -78,7 +78,7 @@ private:
             }
             now_connected.assign(connections_.begin(), connections_.end());
         }
-        const auto now = hub_connection::clock::now();
+        const auto now = hub_server_connection::clock::now();
         for (const auto& c : now_connected) {
             c->heartbeat(now);
         }
@@ -87,7 +87,7 @@ private:
 
     asio::steady_timer timer_;
     std::mutex mutex_;
-    std::unordered_set<std::shared_ptr<hub_connection>> connections_;
+    std::unordered_set<std::shared_ptr<hub_server_connection>> connections_;
     bool ticking_ = false;
 };
 

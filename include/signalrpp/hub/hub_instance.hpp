@@ -1,7 +1,7 @@
 #pragma once
 // hub_instance: the one part of a hub connection that depends on the hub's type: the user's hub object
 // and the calls into it (dispatch, on_connected, on_disconnected). The rest of the runtime
-// (hub_connection) is compiled once for every hub.
+// (hub_server_connection) is compiled once for every hub.
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/reflect/invocation.hpp>
@@ -15,7 +15,7 @@
 #include <string_view>
 
 namespace signalrpp {
-class hub_connection;
+class hub_server_connection;
 }
 
 namespace signalrpp::detail {
@@ -39,6 +39,6 @@ public:
 };
 
 /// Makes the hub object of a new connection's runtime: map_hub's factory, with the hub's type erased.
-using hub_instance_factory = std::function<std::unique_ptr<hub_instance>(hub_connection&)>;
+using hub_instance_factory = std::function<std::unique_ptr<hub_instance>(hub_server_connection&)>;
 
 } // namespace signalrpp::detail

@@ -93,6 +93,10 @@ public:
     /// A framing for one connection's messages, each at most `max_message_size` bytes (0: no limit).
     virtual std::unique_ptr<message_framing> make_framing(std::size_t max_message_size) const = 0;
 
+    /// True if its messages are framed as the handshake is (records ending in 0x1E, record_framing):
+    /// the handshake's framing then goes on after it, rather than a new one from make_framing().
+    virtual bool frames_like_handshake() const noexcept { return false; }
+
     /// Reads one message that the framing handed out (see the seam's notes above).
     virtual parse_status parse(char* data, std::size_t size, hub_message& out, protocol_error& error) const = 0;
 

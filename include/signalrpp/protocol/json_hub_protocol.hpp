@@ -33,6 +33,8 @@ public:
         return std::make_unique<record_framing>(max_message_size);
     }
 
+    bool frames_like_handshake() const noexcept override { return true; }
+
     parse_status parse(char* data, std::size_t size, hub_message& out, protocol_error& error) const override {
         return parse_hub_message(data, size, document(), out, error);
     }

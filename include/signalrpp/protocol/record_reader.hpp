@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace signalrpp::protocol {
 
@@ -51,17 +52,16 @@ public:
             buffer_.append(bytes.data(), bytes.size());
             return;
         }
-        lent_ = bytes;
-        lending_ = true;
+        lent_ = bytes; // (lending: null bytes are none to lend)
     }
 
     /// Copies what is left of the lent bytes (unread, or a record's start) into the reader's buffer.
     void keep_lent() {
-        if (lending_) {
-            lending_ = false;
+        if (lending()) {
+            const std::span<char> rest = std::exchange(lent_, {});
             scanned_ = 0;
-            if (!lent_.empty()) {
-                append({lent_.data(), lent_.size()});
+            if (!rest.empty()) {
+                append({rest.data(), rest.size()});
             }
         }
     }
@@ -69,7 +69,7 @@ public:
     /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
     /// Valid until the next call to append() or next(), or until lent bytes it is in go away.
     status next(char*& text, std::size_t& size) {
-        if (lending_) {
+        if (lending()) {
             return next_lent(text, size);
         }
         compact();
@@ -94,10 +94,13 @@ public:
 
     /// Bytes received and not yet handed out as part of a record.
     std::size_t buffered() const noexcept {
-        return buffer_.size() - start_ - handed_out_ + (lending_ ? lent_.size() : 0);
+        return buffer_.size() - start_ - handed_out_ + lent_.size();
     }
 
     std::size_t max_record_size() const noexcept { return max_record_size_; }
+
+    /// Whether records are handed out of lent bytes (from lend() to keep_lent()).
+    bool lending() const noexcept { return lent_.data() != nullptr; }
 
     /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
     std::string take_buffered() {
@@ -150,8 +153,7 @@ private:
     std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
     std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
     std::size_t max_record_size_;
-    std::span<char> lent_; // the unread part of lent bytes, while lending_
-    bool lending_ = false;
+    std::span<char> lent_; // the unread part of lent bytes while lending() (set, if empty, once all is read)
 };
 
 } // namespace signalrpp::protocol

@@ -108,7 +108,7 @@ public:
         static_assert(std::is_invocable_r_v<Hub, const Factory&>, "map_hub's factory is callable as Hub()");
         return hub_context<Hub>(map_hub_instances(
             std::move(path), std::move(options),
-            [make_hub = std::move(make_hub)](hub_connection& runtime) -> std::unique_ptr<detail::hub_instance> {
+            [make_hub = std::move(make_hub)](hub_server_connection& runtime) -> std::unique_ptr<detail::hub_instance> {
                 return std::make_unique<detail::hub_instance_of<Hub>>(runtime, make_hub);
             }));
     }

@@ -1,4 +1,4 @@
-#include <signalrpp/hub/hub_connection.hpp>
+#include <signalrpp/hub/hub_server_connection.hpp>
 
 #include <signalrpp/core/log.hpp>
 
@@ -19,7 +19,7 @@
 // The hub protocol on one connection: handshake, invocations and their answers, lifecycle hooks,
 // context, closing, limits and keep-alive.
 
-namespace hub_connection_tests {
+namespace hub_server_connection_tests {
 
 using hub_test::hub_client;
 using hub_test::hub_server;
@@ -73,9 +73,9 @@ struct injected_hub : signalrpp::hub {
 SIGNALRPP_HUB(injected_hub, greet);
 
 
-} // namespace hub_connection_tests
+} // namespace hub_server_connection_tests
 
-using namespace hub_connection_tests;
+using namespace hub_server_connection_tests;
 using server_test::eventually;
 using server_test::recorded_log;
 
@@ -361,7 +361,7 @@ TEST_CASE("an awaiting invocation holds the only slot: the next waits, in order;
     }
 }
 
-namespace hub_connection_tests {
+namespace hub_server_connection_tests {
 
 // Records what it sees; refuses the method named "fail_for_client".
 struct recording_filter : signalrpp::hub_filter {
@@ -386,7 +386,7 @@ struct recording_filter : signalrpp::hub_filter {
     }
 };
 
-} // namespace hub_connection_tests
+} // namespace hub_server_connection_tests
 
 TEST_CASE("filters run around invocations (asynchronous ones too), connect and disconnect, and may refuse") {
     HUB_TEST_EACH_CARRIER();
@@ -410,7 +410,7 @@ TEST_CASE("filters run around invocations (asynchronous ones too), connect and d
                                                      "after later", "before fail_for_client", "disconnected"});
 }
 
-namespace hub_connection_tests {
+namespace hub_server_connection_tests {
 
 // Throws from after_invoke and on_disconnected.
 struct throwing_filter : signalrpp::hub_filter {
@@ -421,7 +421,7 @@ struct throwing_filter : signalrpp::hub_filter {
 };
 
 // The messages of the error records logged while it lives.
-} // namespace hub_connection_tests
+} // namespace hub_server_connection_tests
 
 TEST_CASE("an authorize or filter that throws fails that call only, and is logged; the connection goes on") {
     HUB_TEST_EACH_CARRIER();
