@@ -7415,6 +7415,61 @@ inline void hub_caller_context::abort() const {
 // as those bytes. Values are wire_values, bound to C++ types by whoever handles the message. Writing goes
 // through the hub_protocol instead, which takes C++ values directly (value_ref).
 
+// ---- begin signalrpp/protocol/detail/container_view.hpp
+// container_view: a JSON array or object, or the bytes of one whole MessagePack array or map, in two
+// words: what wire_list, string_list and header_map hold. A call's message carries three of them and
+// is built, then read, on every dispatch, so they are kept as small as the format-neutral view allows
+// (bench/hub_dispatch_bench.cpp).
+
+
+#include <cstddef>
+#include <string_view>
+
+namespace signalrpp::protocol::detail {
+
+class container_view {
+public:
+    container_view() = default;
+    explicit container_view(const json::value* v) noexcept : data_(v) {}
+    /// `bytes`: one whole MessagePack array or map, its header included (so never empty), whose
+    /// elements the reader checked.
+    static container_view msgpack(std::string_view bytes) noexcept {
+        container_view c;
+        c.data_ = bytes.data();
+        c.msgpack_size_ = bytes.size();
+        return c;
+    }
+
+    /// The JSON value; null if absent or MessagePack.
+    const json::value* json() const noexcept {
+        return msgpack_size_ == 0 ? static_cast<const json::value*>(data_) : nullptr;
+    }
+    bool is_msgpack() const noexcept { return msgpack_size_ != 0; }
+
+    /// A reader at the first element (or entry) of the MessagePack container, and their count.
+    msgpack::reader msgpack_elements(std::size_t& count) const noexcept {
+        msgpack::reader in(std::string_view(static_cast<const char*>(data_), msgpack_size_));
+        count = 0;
+        if (!(in.next_kind() == msgpack::kind::map ? in.read_map_header(count) : in.read_array_header(count))) {
+            count = 0; // (cannot happen: checked when read)
+        }
+        return in;
+    }
+
+    /// The MessagePack container's element (or entry) count.
+    std::size_t msgpack_count() const noexcept {
+        std::size_t count = 0;
+        (void)msgpack_elements(count);
+        return count;
+    }
+
+private:
+    const void* data_ = nullptr;
+    std::size_t msgpack_size_ = 0; // 0: data_ is the JSON value (null: absent)
+};
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/container_view.hpp
 // ---- begin signalrpp/protocol/wire_value.hpp
 // The values a hub message carries (arguments, a stream item, a result), as the hub protocol read them:
 // a JSON value or the bytes of one MessagePack value, not bound to any C++ type yet. Everything above
@@ -7488,43 +7543,55 @@ private:
     std::string_view msgpack_;
 };
 
-/// A list of values (a call's arguments): a JSON array, or a MessagePack array's elements.
+/// A list of values (a call's arguments): a JSON array, or a MessagePack array. Two words (see
+/// detail/container_view.hpp).
 class wire_list {
 public:
     wire_list() = default;
-    explicit wire_list(const json::value* array) noexcept : json_(array) {}
-    /// `count` whole MessagePack values, one after another, in `elements` (the reader checked them).
-    static wire_list msgpack(std::size_t count, std::string_view elements) noexcept {
+    explicit wire_list(const json::value* array) noexcept : view_(array) {}
+    /// `array`: one whole MessagePack array, its header included, whose elements the reader checked.
+    static wire_list msgpack(std::string_view array) noexcept {
         wire_list l;
-        l.count_ = count;
-        l.msgpack_ = elements;
+        l.view_ = detail::container_view::msgpack(array);
         return l;
     }
 
-    std::size_t size() const noexcept { return json_ != nullptr ? json_->Size() : count_; }
+    std::size_t size() const noexcept {
+        if (const json::value* array = view_.json()) {
+            return array->Size();
+        }
+        return view_.is_msgpack() ? view_.msgpack_count() : 0;
+    }
     bool empty() const noexcept { return size() == 0; }
-    const json::value* json() const noexcept { return json_; }
+    const json::value* json() const noexcept { return view_.json(); }
 
     /// Reads the values in order, each one once.
     class cursor {
     public:
-        explicit cursor(const wire_list& list) noexcept : list_(list), msgpack_(list.msgpack_) {}
+        explicit cursor(const wire_list& list) noexcept
+            : json_(list.view_.json()), msgpack_(list.view_.is_msgpack() ? list.view_.msgpack_elements(count_)
+                                                                         : msgpack::reader({})) {
+            if (json_ != nullptr) {
+                count_ = json_->Size();
+            }
+        }
 
         /// The next value; absent past the end.
         wire_value next() {
-            if (index_ >= list_.size()) {
+            if (index_ >= count_) {
                 return {};
             }
             ++index_;
-            if (list_.json_ != nullptr) {
-                return wire_value(&(*list_.json_)[static_cast<rapidjson::SizeType>(index_ - 1)]);
+            if (json_ != nullptr) {
+                return wire_value(&(*json_)[static_cast<rapidjson::SizeType>(index_ - 1)]);
             }
             std::string_view value;
             return msgpack_.read_raw(value) ? wire_value::msgpack(value) : wire_value{};
         }
 
     private:
-        const wire_list& list_;
+        const json::value* json_;
+        std::size_t count_ = 0;
         msgpack::reader msgpack_;
         std::size_t index_ = 0;
     };
@@ -7532,9 +7599,7 @@ public:
     cursor values() const noexcept { return cursor(*this); }
 
 private:
-    const json::value* json_ = nullptr;
-    std::size_t count_ = 0;
-    std::string_view msgpack_;
+    detail::container_view view_;
 };
 
 } // namespace signalrpp::protocol
@@ -7562,20 +7627,25 @@ enum class message_type : int {
 };
 
 /// The `headers` of a message: string names to string values (checked when read). Empty when absent.
-/// A JSON object, or a MessagePack map's entries.
+/// A JSON object, or a MessagePack map. Two words (see detail/container_view.hpp).
 class header_map {
 public:
     header_map() = default;
-    explicit header_map(const json::value* object) noexcept : object_(object) {}
-    /// `count` entries of str keys and str values (the reader checked them), one after another.
-    static header_map msgpack(std::size_t count, std::string_view entries) noexcept {
+    explicit header_map(const json::value* object) noexcept : view_(object) {}
+    /// `map`: one whole MessagePack map, its header included, of str keys and str values (the reader
+    /// checked them).
+    static header_map msgpack(std::string_view map) noexcept {
         header_map h;
-        h.count_ = count;
-        h.entries_ = entries;
+        h.view_ = detail::container_view::msgpack(map);
         return h;
     }
 
-    std::size_t size() const noexcept { return object_ ? object_->MemberCount() : count_; }
+    std::size_t size() const noexcept {
+        if (const json::value* object = view_.json()) {
+            return object->MemberCount();
+        }
+        return view_.is_msgpack() ? view_.msgpack_count() : 0;
+    }
     bool empty() const noexcept { return size() == 0; }
 
     /// The value of header `name` (the last one, if repeated), compared exactly.
@@ -7592,15 +7662,19 @@ public:
     /// Calls f(name, value) for each header, in order.
     template <class F>
     void for_each(F&& f) const {
-        if (object_) {
-            for (const auto& member : object_->GetObject()) {
+        if (const json::value* object = view_.json()) {
+            for (const auto& member : object->GetObject()) {
                 f(std::string_view(member.name.GetString(), member.name.GetStringLength()),
                   std::string_view(member.value.GetString(), member.value.GetStringLength()));
             }
             return;
         }
-        msgpack::reader in(entries_);
-        for (std::size_t i = 0; i < count_; ++i) {
+        if (!view_.is_msgpack()) {
+            return;
+        }
+        std::size_t count = 0;
+        msgpack::reader in = view_.msgpack_elements(count);
+        for (std::size_t i = 0; i < count; ++i) {
             std::string_view name;
             std::string_view value;
             if (!in.read_string(name) || !in.read_string(value)) {
@@ -7611,54 +7685,73 @@ public:
     }
 
 private:
-    const json::value* object_ = nullptr;
-    std::size_t count_ = 0;
-    std::string_view entries_;
+    detail::container_view view_;
 };
 
-/// A list of strings (checked when read), such as `streamIds`: a JSON array, or a MessagePack array's
-/// elements. Empty when absent.
+/// A list of strings (checked when read), such as `streamIds`: a JSON array, or a MessagePack array.
+/// Empty when absent. Two words (see detail/container_view.hpp): with MessagePack, operator[] reads
+/// from the first element on, so for_each is the way to read them all.
 class string_list {
 public:
     string_list() = default;
-    explicit string_list(const json::value* array) noexcept : array_(array) {}
-    /// `count` str values (the reader checked them), one after another.
-    static string_list msgpack(std::size_t count, std::string_view elements) noexcept {
+    explicit string_list(const json::value* array) noexcept : view_(array) {}
+    /// `array`: one whole MessagePack array, its header included, of str values (the reader checked them).
+    static string_list msgpack(std::string_view array) noexcept {
         string_list l;
-        l.count_ = count;
-        l.elements_ = elements;
+        l.view_ = detail::container_view::msgpack(array);
         return l;
     }
 
-    std::size_t size() const noexcept { return array_ ? array_->Size() : count_; }
+    std::size_t size() const noexcept {
+        if (const json::value* array = view_.json()) {
+            return array->Size();
+        }
+        return view_.is_msgpack() ? view_.msgpack_count() : 0;
+    }
     bool empty() const noexcept { return size() == 0; }
+
+    /// String `i` (< size()).
     std::string_view operator[](std::size_t i) const noexcept {
-        if (array_) {
-            const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
+        if (const json::value* array = view_.json()) {
+            const auto& s = (*array)[static_cast<rapidjson::SizeType>(i)];
             return {s.GetString(), s.GetStringLength()};
         }
-        // Reads on from the element read last when it can: the ids in order cost one pass in all.
-        if (i < next_index_) {
-            next_index_ = 0;
-            next_offset_ = 0;
-        }
-        msgpack::reader in(elements_.substr(next_offset_));
+        std::size_t count = 0;
+        msgpack::reader in = view_.msgpack_elements(count);
         std::string_view s;
-        for (; next_index_ <= i; ++next_index_) {
+        for (std::size_t k = 0; k <= i && k < count; ++k) {
             if (!in.read_string(s)) {
                 return {}; // (cannot happen: checked when read)
             }
         }
-        next_offset_ += in.position();
         return s;
     }
 
+    /// Calls f(string) for each string, in order.
+    template <class F>
+    void for_each(F&& f) const {
+        if (const json::value* array = view_.json()) {
+            for (const auto& s : array->GetArray()) {
+                f(std::string_view(s.GetString(), s.GetStringLength()));
+            }
+            return;
+        }
+        if (!view_.is_msgpack()) {
+            return;
+        }
+        std::size_t count = 0;
+        msgpack::reader in = view_.msgpack_elements(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            std::string_view s;
+            if (!in.read_string(s)) {
+                return; // (cannot happen: checked when read)
+            }
+            f(s);
+        }
+    }
+
 private:
-    const json::value* array_ = nullptr;
-    std::size_t count_ = 0;
-    std::string_view elements_;
-    mutable std::size_t next_index_ = 0;  // the MessagePack element after the one read last...
-    mutable std::size_t next_offset_ = 0; // ... and where it starts in elements_
+    detail::container_view view_;
 };
 
 /// Type 1: call `target` with `arguments`. No invocation id: the caller wants no Completion.
@@ -10238,6 +10331,7 @@ public:
     }
 
     bool read_headers(header_map& out) {
+        const std::size_t map_begin = in_.position();
         std::size_t count = 0;
         if (!in_.read_map_header(count)) {
             return fail(invalid_data("Reading map length for 'headers' failed."));
@@ -10260,17 +10354,17 @@ public:
         if (wrong) {
             return fail(std::move(*wrong));
         }
-        out = header_map::msgpack(count, entries);
+        out = header_map::msgpack(body_.substr(map_begin, in_.position() - map_begin));
         return true;
     }
 
     // The arguments array: its values, each checked to be whole.
     bool read_arguments(wire_list& out) {
+        const std::size_t begin = in_.position();
         std::size_t count = 0;
         if (!in_.read_array_header(count)) {
             return fail(invalid_data("Reading array length for 'arguments' failed."));
         }
-        const std::size_t begin = in_.position();
         for (std::size_t i = 0; i < count; ++i) {
             std::string_view value;
             if (!in_.read_raw(value)) {
@@ -10280,17 +10374,17 @@ public:
                      "invoked."})));
             }
         }
-        out = wire_list::msgpack(count, body_.substr(begin, in_.position() - begin));
+        out = wire_list::msgpack(body_.substr(begin, in_.position() - begin));
         return true;
     }
 
     // The streamIds array: strings, neither nil nor empty.
     bool read_stream_ids(string_list& out) {
+        const std::size_t begin = in_.position();
         std::size_t count = 0;
         if (!in_.read_array_header(count)) {
             return fail(invalid_data("Reading array length for 'streamIds' failed."));
         }
-        const std::size_t begin = in_.position();
         for (std::size_t i = 0; i < count; ++i) {
             if (in_.read_nil()) {
                 return fail(null_or_empty("value in streamIds received"));
@@ -10307,7 +10401,7 @@ public:
                 return fail(reading_failed(field, "String"));
             }
         }
-        out = string_list::msgpack(count, body_.substr(begin, in_.position() - begin));
+        out = string_list::msgpack(body_.substr(begin, in_.position() - begin));
         return true;
     }
 
