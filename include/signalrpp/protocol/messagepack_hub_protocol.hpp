@@ -425,10 +425,18 @@ inline parse_status parse_body(std::string_view body, hub_message& out, protocol
         const bool streaming = type == static_cast<int>(message_type::stream_invocation);
         call_fields f;
         ok = read_call(in, item_count, streaming, f);
+        // (Made in place, not built aside and copied in: see json_hub_parser.hpp's build_message.)
+        const auto set = [&f](auto& m) {
+            m.invocation_id = f.invocation_id;
+            m.target = f.target;
+            m.arguments = f.arguments;
+            m.stream_ids = f.stream_ids;
+            m.headers = f.headers;
+        };
         if (ok && streaming) {
-            out = stream_invocation_message{f.invocation_id, f.target, f.arguments, f.stream_ids, f.headers};
+            set(out.emplace<stream_invocation_message>());
         } else if (ok) {
-            out = invocation_message{f.invocation_id, f.target, f.arguments, f.stream_ids, f.headers};
+            set(out.emplace<invocation_message>());
         }
         break;
     }
