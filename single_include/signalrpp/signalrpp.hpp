@@ -7857,13 +7857,16 @@ inline message_type type_of(const hub_message& m) noexcept {
 
 namespace signalrpp::reflect {
 
-/// One call of a hub method, as a client asked for it. Views: valid during dispatch() only.
+/// One call of a hub method, as a client asked for it: a view of the message it came in, whose members
+/// it refers to (valid during dispatch() only, and while the message lives). It copies none of them:
+/// the dispatcher reads them right after the parser wrote them, and copying them then (wide loads of
+/// what narrow stores just wrote) cost more than the rest of the call's dispatch.
 struct invocation {
-    bool streaming = false;                 ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
-    std::string_view invocation_id;         ///< empty: the client wants no answer
-    std::string_view target;                ///< the method's wire name, any case
-    protocol::wire_list arguments;          ///< as the hub protocol read them
-    protocol::string_list stream_ids;       ///< client-to-server streams, in parameter order
+    bool streaming = false;                     ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
+    const std::string_view& invocation_id;      ///< empty: the client wants no answer
+    const std::string_view& target;             ///< the method's wire name, any case
+    const protocol::wire_list& arguments;       ///< as the hub protocol read them
+    const protocol::string_list& stream_ids;    ///< client-to-server streams, in parameter order
 
     static invocation from(const protocol::invocation_message& m) noexcept {
         return {false, m.invocation_id, m.target, m.arguments, m.stream_ids};
@@ -12942,6 +12945,9 @@ struct dispatch_context {
     std::string& out;                              ///< an immediate answer is appended here
     const sink_ref& sink;                          ///< later answers and streams go here
     const dispatch_options& options;
+    /// The method's name as the hub declares it, which its answers use (the call's own spelling may
+    /// differ in case): passed here rather than in a copy of the invocation.
+    std::string_view method_name;
 };
 
 namespace detail {
@@ -12957,13 +12963,14 @@ enum class refusal { argument_type, argument_count, streaming_method, non_stream
         return;
     }
     const bool detailed = ctx.options.detailed_errors;
+    const std::string_view name = ctx.method_name;
     std::string error;
     switch (why) {
-    case refusal::argument_type: error = argument_type_error(c.target, detailed); break;
-    case refusal::argument_count: error = argument_count_error(c.target, got, expected, detailed); break;
-    case refusal::streaming_method: error = streaming_method_called_error(c.target); break;
-    case refusal::non_streaming_method: error = non_streaming_method_called_error(c.target); break;
-    case refusal::stream_count: error = stream_count_error(c.target, got, expected); break;
+    case refusal::argument_type: error = argument_type_error(name, detailed); break;
+    case refusal::argument_count: error = argument_count_error(name, got, expected, detailed); break;
+    case refusal::streaming_method: error = streaming_method_called_error(name); break;
+    case refusal::non_streaming_method: error = non_streaming_method_called_error(name); break;
+    case refusal::stream_count: error = stream_count_error(name, got, expected); break;
     }
     ctx.sink->protocol().write_completion_error(ctx.out, c.invocation_id, error);
 }
@@ -13177,21 +13184,21 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
         auto stream = detail::open_result_stream<traits>(params, c, ctx.sink.share());
         if constexpr (traits::is_async) {
             return {detail::run_async_stream<traits>(hub, call, std::move(params), std::move(stream),
-                                                     std::string(c.target), ctx.sink.share(), detailed)};
+                                                     std::string(ctx.method_name), ctx.sink.share(), detailed)};
         } else {
             std::string out;
             try {
                 call(hub, params);
-                detail::write_stream_end(ctx.sink->protocol(), out, *stream, c.target, false, detailed);
+                detail::write_stream_end(ctx.sink->protocol(), out, *stream, ctx.method_name, false, detailed);
             } catch (...) {
-                detail::write_stream_end(ctx.sink->protocol(), out, *stream, c.target, true, detailed);
+                detail::write_stream_end(ctx.sink->protocol(), out, *stream, ctx.method_name, true, detailed);
             }
             ctx.sink->send(std::move(out));
             return {};
         }
     } else if constexpr (traits::is_async) {
         return {detail::run_async<traits>(hub, call, std::move(params), std::string(c.invocation_id),
-                                          std::string(c.target), ctx.sink.share(), detailed)};
+                                          std::string(ctx.method_name), ctx.sink.share(), detailed)};
     } else {
         try {
             if constexpr (std::is_void_v<typename traits::result>) {
@@ -13208,7 +13215,7 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
                 detail::give_back(result);
             }
         } catch (...) {
-            detail::answer_exception(ctx.sink->protocol(), ctx.out, c.invocation_id, c.target, detailed);
+            detail::answer_exception(ctx.sink->protocol(), ctx.out, c.invocation_id, ctx.method_name, detailed);
         }
         detail::give_back_parameters(params);
         return {};
@@ -13298,9 +13305,7 @@ dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, con
     }
     // From here on the method is named as the hub declares it (its errors say so), as ASP.NET Core
     // names a method its binder has found, whatever case the client used.
-    invocation named = call;
-    named.target = method->name;
-    return method->invoke(hub, named, dispatch_context{out, sink, options});
+    return method->invoke(hub, call, dispatch_context{out, sink, options, method->name});
 }
 
 } // namespace signalrpp::reflect
