@@ -7958,6 +7958,7 @@ inline protocol_error not_an_object_error(std::string_view token) {
 // brings every mapping of both formats: see why there.)
 
 
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -8016,6 +8017,13 @@ private:
     const void* object_;
     const writers* writers_;
 };
+
+/// value_refs to each of `values`, in order: what the write functions' spans take. The array refers to
+/// the values, which must outlive it.
+template <hub_value... T>
+std::array<value_ref, sizeof...(T)> value_refs(const T&... values) noexcept {
+    return {value_ref(values)...};
+}
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/value_ref.hpp
@@ -9574,7 +9582,6 @@ private:
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/record_reader.hpp
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -9742,7 +9749,7 @@ inline void write_invocation(std::string& out, const invocation_header& h, std::
 }
 template <hub_value... Args>
 void write_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    const std::array<value_ref, sizeof...(Args)> values{value_ref(args)...};
+    const auto values = value_refs(args...);
     write_invocation(out, h, std::span<const value_ref>(values));
 }
 
@@ -9762,7 +9769,7 @@ inline void write_stream_invocation(std::string& out, const invocation_header& h
 }
 template <hub_value... Args>
 void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    const std::array<value_ref, sizeof...(Args)> values{value_ref(args)...};
+    const auto values = value_refs(args...);
     write_stream_invocation(out, h, std::span<const value_ref>(values));
 }
 
@@ -12115,7 +12122,6 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_connection> target, s
 } // namespace signalrpp::detail
 // ---- end signalrpp/hub/client_result.hpp
 
-#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12131,7 +12137,7 @@ public:
     /// Calls `method` with `args` on every connection of the target; returns how many it was queued for.
     template <hub_value... Args>
     std::size_t send(std::string_view method, const Args&... args) const {
-        const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
+        const auto values = protocol::value_refs(args...);
         protocol::serialized_message message(protocol::invocation_header{{}, method}, values);
         return shared_->registry.send(target_, message);
     }
@@ -12168,7 +12174,7 @@ public:
             throw hub_exception("Connection '" + id_ + "' does not exist.");
         }
         std::string text; // the id comes later, from the connection (hub_connection::start_client_invocation)
-        const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
+        const auto values = protocol::value_refs(args...);
         target->protocol().write_invocation(text, protocol::invocation_header{{}, method}, values);
         return detail::await_client_result<T>(std::move(target), std::move(text),
                                               shared_->options.client_result_timeout);
