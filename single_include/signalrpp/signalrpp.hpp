@@ -7417,6 +7417,61 @@ inline void hub_caller_context::abort() const {
 // as those bytes. Values are wire_values, bound to C++ types by whoever handles the message. Writing goes
 // through the hub_protocol instead, which takes C++ values directly (value_ref).
 
+// ---- begin signalrpp/protocol/detail/container_view.hpp
+// container_view: a JSON array or object, or the bytes of one whole MessagePack array or map, in two
+// words: what wire_list, string_list and header_map hold. A call's message carries three of them and
+// is built, then read, on every dispatch, so they are kept as small as the format-neutral view allows
+// (bench/hub_dispatch_bench.cpp).
+
+
+#include <cstddef>
+#include <string_view>
+
+namespace signalrpp::protocol::detail {
+
+class container_view {
+public:
+    container_view() = default;
+    explicit container_view(const json::value* v) noexcept : data_(v) {}
+    /// `bytes`: one whole MessagePack array or map, its header included (so never empty), whose
+    /// elements the reader checked.
+    static container_view msgpack(std::string_view bytes) noexcept {
+        container_view c;
+        c.data_ = bytes.data();
+        c.msgpack_size_ = bytes.size();
+        return c;
+    }
+
+    /// The JSON value; null if absent or MessagePack.
+    const json::value* json() const noexcept {
+        return msgpack_size_ == 0 ? static_cast<const json::value*>(data_) : nullptr;
+    }
+    bool is_msgpack() const noexcept { return msgpack_size_ != 0; }
+
+    /// A reader at the first element (or entry) of the MessagePack container, and their count.
+    msgpack::reader msgpack_elements(std::size_t& count) const noexcept {
+        msgpack::reader in(std::string_view(static_cast<const char*>(data_), msgpack_size_));
+        count = 0;
+        if (!(in.next_kind() == msgpack::kind::map ? in.read_map_header(count) : in.read_array_header(count))) {
+            count = 0; // (cannot happen: checked when read)
+        }
+        return in;
+    }
+
+    /// The MessagePack container's element (or entry) count.
+    std::size_t msgpack_count() const noexcept {
+        std::size_t count = 0;
+        (void)msgpack_elements(count);
+        return count;
+    }
+
+private:
+    const void* data_ = nullptr;
+    std::size_t msgpack_size_ = 0; // 0: data_ is the JSON value (null: absent)
+};
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/container_view.hpp
 // ---- begin signalrpp/protocol/wire_value.hpp
 // The values a hub message carries (arguments, a stream item, a result), as the hub protocol read them:
 // a JSON value or the bytes of one MessagePack value, not bound to any C++ type yet. Everything above
@@ -7490,43 +7545,55 @@ private:
     std::string_view msgpack_;
 };
 
-/// A list of values (a call's arguments): a JSON array, or a MessagePack array's elements.
+/// A list of values (a call's arguments): a JSON array, or a MessagePack array. Two words (see
+/// detail/container_view.hpp).
 class wire_list {
 public:
     wire_list() = default;
-    explicit wire_list(const json::value* array) noexcept : json_(array) {}
-    /// `count` whole MessagePack values, one after another, in `elements` (the reader checked them).
-    static wire_list msgpack(std::size_t count, std::string_view elements) noexcept {
+    explicit wire_list(const json::value* array) noexcept : view_(array) {}
+    /// `array`: one whole MessagePack array, its header included, whose elements the reader checked.
+    static wire_list msgpack(std::string_view array) noexcept {
         wire_list l;
-        l.count_ = count;
-        l.msgpack_ = elements;
+        l.view_ = detail::container_view::msgpack(array);
         return l;
     }
 
-    std::size_t size() const noexcept { return json_ != nullptr ? json_->Size() : count_; }
+    std::size_t size() const noexcept {
+        if (const json::value* array = view_.json()) {
+            return array->Size();
+        }
+        return view_.is_msgpack() ? view_.msgpack_count() : 0;
+    }
     bool empty() const noexcept { return size() == 0; }
-    const json::value* json() const noexcept { return json_; }
+    const json::value* json() const noexcept { return view_.json(); }
 
     /// Reads the values in order, each one once.
     class cursor {
     public:
-        explicit cursor(const wire_list& list) noexcept : list_(list), msgpack_(list.msgpack_) {}
+        explicit cursor(const wire_list& list) noexcept
+            : json_(list.view_.json()), msgpack_(list.view_.is_msgpack() ? list.view_.msgpack_elements(count_)
+                                                                         : msgpack::reader({})) {
+            if (json_ != nullptr) {
+                count_ = json_->Size();
+            }
+        }
 
         /// The next value; absent past the end.
         wire_value next() {
-            if (index_ >= list_.size()) {
+            if (index_ >= count_) {
                 return {};
             }
             ++index_;
-            if (list_.json_ != nullptr) {
-                return wire_value(&(*list_.json_)[static_cast<rapidjson::SizeType>(index_ - 1)]);
+            if (json_ != nullptr) {
+                return wire_value(&(*json_)[static_cast<rapidjson::SizeType>(index_ - 1)]);
             }
             std::string_view value;
             return msgpack_.read_raw(value) ? wire_value::msgpack(value) : wire_value{};
         }
 
     private:
-        const wire_list& list_;
+        const json::value* json_;
+        std::size_t count_ = 0;
         msgpack::reader msgpack_;
         std::size_t index_ = 0;
     };
@@ -7534,9 +7601,7 @@ public:
     cursor values() const noexcept { return cursor(*this); }
 
 private:
-    const json::value* json_ = nullptr;
-    std::size_t count_ = 0;
-    std::string_view msgpack_;
+    detail::container_view view_;
 };
 
 } // namespace signalrpp::protocol
@@ -7564,20 +7629,25 @@ enum class message_type : int {
 };
 
 /// The `headers` of a message: string names to string values (checked when read). Empty when absent.
-/// A JSON object, or a MessagePack map's entries.
+/// A JSON object, or a MessagePack map. Two words (see detail/container_view.hpp).
 class header_map {
 public:
     header_map() = default;
-    explicit header_map(const json::value* object) noexcept : object_(object) {}
-    /// `count` entries of str keys and str values (the reader checked them), one after another.
-    static header_map msgpack(std::size_t count, std::string_view entries) noexcept {
+    explicit header_map(const json::value* object) noexcept : view_(object) {}
+    /// `map`: one whole MessagePack map, its header included, of str keys and str values (the reader
+    /// checked them).
+    static header_map msgpack(std::string_view map) noexcept {
         header_map h;
-        h.count_ = count;
-        h.entries_ = entries;
+        h.view_ = detail::container_view::msgpack(map);
         return h;
     }
 
-    std::size_t size() const noexcept { return object_ ? object_->MemberCount() : count_; }
+    std::size_t size() const noexcept {
+        if (const json::value* object = view_.json()) {
+            return object->MemberCount();
+        }
+        return view_.is_msgpack() ? view_.msgpack_count() : 0;
+    }
     bool empty() const noexcept { return size() == 0; }
 
     /// The value of header `name` (the last one, if repeated), compared exactly.
@@ -7594,15 +7664,19 @@ public:
     /// Calls f(name, value) for each header, in order.
     template <class F>
     void for_each(F&& f) const {
-        if (object_) {
-            for (const auto& member : object_->GetObject()) {
+        if (const json::value* object = view_.json()) {
+            for (const auto& member : object->GetObject()) {
                 f(std::string_view(member.name.GetString(), member.name.GetStringLength()),
                   std::string_view(member.value.GetString(), member.value.GetStringLength()));
             }
             return;
         }
-        msgpack::reader in(entries_);
-        for (std::size_t i = 0; i < count_; ++i) {
+        if (!view_.is_msgpack()) {
+            return;
+        }
+        std::size_t count = 0;
+        msgpack::reader in = view_.msgpack_elements(count);
+        for (std::size_t i = 0; i < count; ++i) {
             std::string_view name;
             std::string_view value;
             if (!in.read_string(name) || !in.read_string(value)) {
@@ -7613,54 +7687,73 @@ public:
     }
 
 private:
-    const json::value* object_ = nullptr;
-    std::size_t count_ = 0;
-    std::string_view entries_;
+    detail::container_view view_;
 };
 
-/// A list of strings (checked when read), such as `streamIds`: a JSON array, or a MessagePack array's
-/// elements. Empty when absent.
+/// A list of strings (checked when read), such as `streamIds`: a JSON array, or a MessagePack array.
+/// Empty when absent. Two words (see detail/container_view.hpp): with MessagePack, operator[] reads
+/// from the first element on, so for_each is the way to read them all.
 class string_list {
 public:
     string_list() = default;
-    explicit string_list(const json::value* array) noexcept : array_(array) {}
-    /// `count` str values (the reader checked them), one after another.
-    static string_list msgpack(std::size_t count, std::string_view elements) noexcept {
+    explicit string_list(const json::value* array) noexcept : view_(array) {}
+    /// `array`: one whole MessagePack array, its header included, of str values (the reader checked them).
+    static string_list msgpack(std::string_view array) noexcept {
         string_list l;
-        l.count_ = count;
-        l.elements_ = elements;
+        l.view_ = detail::container_view::msgpack(array);
         return l;
     }
 
-    std::size_t size() const noexcept { return array_ ? array_->Size() : count_; }
+    std::size_t size() const noexcept {
+        if (const json::value* array = view_.json()) {
+            return array->Size();
+        }
+        return view_.is_msgpack() ? view_.msgpack_count() : 0;
+    }
     bool empty() const noexcept { return size() == 0; }
+
+    /// String `i` (< size()).
     std::string_view operator[](std::size_t i) const noexcept {
-        if (array_) {
-            const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
+        if (const json::value* array = view_.json()) {
+            const auto& s = (*array)[static_cast<rapidjson::SizeType>(i)];
             return {s.GetString(), s.GetStringLength()};
         }
-        // Reads on from the element read last when it can: the ids in order cost one pass in all.
-        if (i < next_index_) {
-            next_index_ = 0;
-            next_offset_ = 0;
-        }
-        msgpack::reader in(elements_.substr(next_offset_));
+        std::size_t count = 0;
+        msgpack::reader in = view_.msgpack_elements(count);
         std::string_view s;
-        for (; next_index_ <= i; ++next_index_) {
+        for (std::size_t k = 0; k <= i && k < count; ++k) {
             if (!in.read_string(s)) {
                 return {}; // (cannot happen: checked when read)
             }
         }
-        next_offset_ += in.position();
         return s;
     }
 
+    /// Calls f(string) for each string, in order.
+    template <class F>
+    void for_each(F&& f) const {
+        if (const json::value* array = view_.json()) {
+            for (const auto& s : array->GetArray()) {
+                f(std::string_view(s.GetString(), s.GetStringLength()));
+            }
+            return;
+        }
+        if (!view_.is_msgpack()) {
+            return;
+        }
+        std::size_t count = 0;
+        msgpack::reader in = view_.msgpack_elements(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            std::string_view s;
+            if (!in.read_string(s)) {
+                return; // (cannot happen: checked when read)
+            }
+            f(s);
+        }
+    }
+
 private:
-    const json::value* array_ = nullptr;
-    std::size_t count_ = 0;
-    std::string_view elements_;
-    mutable std::size_t next_index_ = 0;  // the MessagePack element after the one read last...
-    mutable std::size_t next_offset_ = 0; // ... and where it starts in elements_
+    detail::container_view view_;
 };
 
 /// Type 1: call `target` with `arguments`. No invocation id: the caller wants no Completion.
@@ -7766,13 +7859,16 @@ inline message_type type_of(const hub_message& m) noexcept {
 
 namespace signalrpp::reflect {
 
-/// One call of a hub method, as a client asked for it. Views: valid during dispatch() only.
+/// One call of a hub method, as a client asked for it: a view of the message it came in, whose members
+/// it refers to (valid during dispatch() only, and while the message lives). It copies none of them:
+/// the dispatcher reads them right after the parser wrote them, and copying them then (wide loads of
+/// what narrow stores just wrote) cost more than the rest of the call's dispatch.
 struct invocation {
-    bool streaming = false;                 ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
-    std::string_view invocation_id;         ///< empty: the client wants no answer
-    std::string_view target;                ///< the method's wire name, any case
-    protocol::wire_list arguments;          ///< as the hub protocol read them
-    protocol::string_list stream_ids;       ///< client-to-server streams, in parameter order
+    bool streaming = false;                     ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
+    const std::string_view& invocation_id;      ///< empty: the client wants no answer
+    const std::string_view& target;             ///< the method's wire name, any case
+    const protocol::wire_list& arguments;       ///< as the hub protocol read them
+    const protocol::string_list& stream_ids;    ///< client-to-server streams, in parameter order
 
     static invocation from(const protocol::invocation_message& m) noexcept {
         return {false, m.invocation_id, m.target, m.arguments, m.stream_ids};
@@ -7864,6 +7960,7 @@ inline protocol_error not_an_object_error(std::string_view token) {
 // brings every mapping of both formats: see why there.)
 
 
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -7922,6 +8019,13 @@ private:
     const void* object_;
     const writers* writers_;
 };
+
+/// value_refs to each of `values`, in order: what the write functions' spans take. The array refers to
+/// the values, which must outlive it.
+template <hub_value... T>
+std::array<value_ref, sizeof...(T)> value_refs(const T&... values) noexcept {
+    return {value_ref(values)...};
+}
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/value_ref.hpp
@@ -9102,11 +9206,22 @@ inline bool read_property(std::string_view name, const json::value& v, message_f
     return true;
 }
 
+// An Invocation's or StreamInvocation's fields, set where the message lies (no copy of a whole one).
+template <class Call>
+void set_call(Call& m, std::string_view invocation_id, const message_fields& f) noexcept {
+    m.invocation_id = invocation_id;
+    m.target = *f.target;
+    m.arguments = wire_list(f.arguments);
+    m.stream_ids = string_list(f.stream_ids);
+    m.headers = header_map(f.headers);
+}
+
 // Fills `out` from the fields, or says which required one is missing (in the reference's order).
+// Messages are made in place in `out`: building one aside and copying it in costs a call's dispatch
+// more than the rest of its parse (bench/hub_dispatch_bench.cpp).
 inline std::string build_message(const message_fields& f, hub_message& out, bool& known) {
     known = true;
     const std::string_view invocation_id = f.invocation_id.value_or(std::string_view{});
-    const header_map headers(f.headers);
     switch (*f.type) {
     case static_cast<int>(message_type::invocation):
     case static_cast<int>(message_type::stream_invocation): {
@@ -9127,22 +9242,25 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
             return missing("target");
         }
         if (streaming) {
-            out = stream_invocation_message{invocation_id, *f.target, wire_list(f.arguments), string_list(f.stream_ids),
-                                            headers};
+            set_call(out.emplace<stream_invocation_message>(), invocation_id, f);
         } else {
-            out = invocation_message{invocation_id, *f.target, wire_list(f.arguments), string_list(f.stream_ids), headers};
+            set_call(out.emplace<invocation_message>(), invocation_id, f);
         }
         return {};
     }
-    case static_cast<int>(message_type::stream_item):
+    case static_cast<int>(message_type::stream_item): {
         if (invocation_id.empty()) {
             return missing("invocationId");
         }
         if (!f.item) {
             return missing("item");
         }
-        out = stream_item_message{invocation_id, wire_value(f.item), headers};
+        auto& m = out.emplace<stream_item_message>();
+        m.invocation_id = invocation_id;
+        m.item = wire_value(f.item);
+        m.headers = header_map(f.headers);
         return {};
+    }
     case static_cast<int>(message_type::completion): {
         if (invocation_id.empty()) {
             return missing("invocationId");
@@ -9150,18 +9268,20 @@ inline std::string build_message(const message_fields& f, hub_message& out, bool
         if (f.error && f.result) {
             return "The 'error' and 'result' properties are mutually exclusive.";
         }
-        completion_message m{invocation_id, std::nullopt, wire_value(f.result), headers};
+        auto& m = out.emplace<completion_message>();
+        m.invocation_id = invocation_id;
         if (f.error) {
             m.error = *f.error;
         }
-        out = m;
+        m.result = wire_value(f.result);
+        m.headers = header_map(f.headers);
         return {};
     }
     case static_cast<int>(message_type::cancel_invocation):
         if (invocation_id.empty()) {
             return missing("invocationId");
         }
-        out = cancel_invocation_message{invocation_id, headers};
+        out = cancel_invocation_message{invocation_id, header_map(f.headers)};
         return {};
     case static_cast<int>(message_type::ping):
         out = ping_message{};
@@ -9470,7 +9590,6 @@ private:
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/record_reader.hpp
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -9638,7 +9757,7 @@ inline void write_invocation(std::string& out, const invocation_header& h, std::
 }
 template <hub_value... Args>
 void write_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    const std::array<value_ref, sizeof...(Args)> values{value_ref(args)...};
+    const auto values = value_refs(args...);
     write_invocation(out, h, std::span<const value_ref>(values));
 }
 
@@ -9658,7 +9777,7 @@ inline void write_stream_invocation(std::string& out, const invocation_header& h
 }
 template <hub_value... Args>
 void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    const std::array<value_ref, sizeof...(Args)> values{value_ref(args)...};
+    const auto values = value_refs(args...);
     write_stream_invocation(out, h, std::span<const value_ref>(values));
 }
 
@@ -10248,6 +10367,7 @@ public:
     }
 
     bool read_headers(header_map& out) {
+        const std::size_t map_begin = in_.position();
         std::size_t count = 0;
         if (!in_.read_map_header(count)) {
             return fail(invalid_data("Reading map length for 'headers' failed."));
@@ -10270,17 +10390,17 @@ public:
         if (wrong) {
             return fail(std::move(*wrong));
         }
-        out = header_map::msgpack(count, entries);
+        out = header_map::msgpack(body_.substr(map_begin, in_.position() - map_begin));
         return true;
     }
 
     // The arguments array: its values, each checked to be whole.
     bool read_arguments(wire_list& out) {
+        const std::size_t begin = in_.position();
         std::size_t count = 0;
         if (!in_.read_array_header(count)) {
             return fail(invalid_data("Reading array length for 'arguments' failed."));
         }
-        const std::size_t begin = in_.position();
         for (std::size_t i = 0; i < count; ++i) {
             std::string_view value;
             if (!in_.read_raw(value)) {
@@ -10290,17 +10410,17 @@ public:
                      "invoked."})));
             }
         }
-        out = wire_list::msgpack(count, body_.substr(begin, in_.position() - begin));
+        out = wire_list::msgpack(body_.substr(begin, in_.position() - begin));
         return true;
     }
 
     // The streamIds array: strings, neither nil nor empty.
     bool read_stream_ids(string_list& out) {
+        const std::size_t begin = in_.position();
         std::size_t count = 0;
         if (!in_.read_array_header(count)) {
             return fail(invalid_data("Reading array length for 'streamIds' failed."));
         }
-        const std::size_t begin = in_.position();
         for (std::size_t i = 0; i < count; ++i) {
             if (in_.read_nil()) {
                 return fail(null_or_empty("value in streamIds received"));
@@ -10317,7 +10437,7 @@ public:
                 return fail(reading_failed(field, "String"));
             }
         }
-        out = string_list::msgpack(count, body_.substr(begin, in_.position() - begin));
+        out = string_list::msgpack(body_.substr(begin, in_.position() - begin));
         return true;
     }
 
@@ -10461,10 +10581,18 @@ inline parse_status parse_body(std::string_view body, hub_message& out, protocol
         const bool streaming = type == static_cast<int>(message_type::stream_invocation);
         call_fields f;
         ok = read_call(in, item_count, streaming, f);
+        // (Made in place, not built aside and copied in: see json_hub_parser.hpp's build_message.)
+        const auto set = [&f](auto& m) {
+            m.invocation_id = f.invocation_id;
+            m.target = f.target;
+            m.arguments = f.arguments;
+            m.stream_ids = f.stream_ids;
+            m.headers = f.headers;
+        };
         if (ok && streaming) {
-            out = stream_invocation_message{f.invocation_id, f.target, f.arguments, f.stream_ids, f.headers};
+            set(out.emplace<stream_invocation_message>());
         } else if (ok) {
-            out = invocation_message{f.invocation_id, f.target, f.arguments, f.stream_ids, f.headers};
+            set(out.emplace<invocation_message>());
         }
         break;
     }
@@ -12283,7 +12411,6 @@ asio::awaitable<T> await_client_result(std::shared_ptr<hub_server_connection> ta
 } // namespace signalrpp::detail
 // ---- end signalrpp/hub/client_result.hpp
 
-#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12299,7 +12426,7 @@ public:
     /// Calls `method` with `args` on every connection of the target; returns how many it was queued for.
     template <hub_value... Args>
     std::size_t send(std::string_view method, const Args&... args) const {
-        const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
+        const auto values = protocol::value_refs(args...);
         protocol::serialized_message message(protocol::invocation_header{{}, method}, values);
         return shared_->registry.send(target_, message);
     }
@@ -12336,7 +12463,7 @@ public:
             throw hub_exception("Connection '" + id_ + "' does not exist.");
         }
         std::string text; // the id comes later, from the connection (hub_server_connection::start_client_invocation)
-        const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
+        const auto values = protocol::value_refs(args...);
         target->protocol().write_invocation(text, protocol::invocation_header{{}, method}, values);
         return detail::await_client_result<T>(std::move(target), std::move(text),
                                               shared_->options.client_result_timeout);
@@ -13113,6 +13240,9 @@ struct dispatch_context {
     std::string& out;                              ///< an immediate answer is appended here
     const sink_ref& sink;                          ///< later answers and streams go here
     const dispatch_options& options;
+    /// The method's name as the hub declares it, which its answers use (the call's own spelling may
+    /// differ in case): passed here rather than in a copy of the invocation.
+    std::string_view method_name;
 };
 
 namespace detail {
@@ -13128,13 +13258,14 @@ enum class refusal { argument_type, argument_count, streaming_method, non_stream
         return;
     }
     const bool detailed = ctx.options.detailed_errors;
+    const std::string_view name = ctx.method_name;
     std::string error;
     switch (why) {
-    case refusal::argument_type: error = argument_type_error(c.target, detailed); break;
-    case refusal::argument_count: error = argument_count_error(c.target, got, expected, detailed); break;
-    case refusal::streaming_method: error = streaming_method_called_error(c.target); break;
-    case refusal::non_streaming_method: error = non_streaming_method_called_error(c.target); break;
-    case refusal::stream_count: error = stream_count_error(c.target, got, expected); break;
+    case refusal::argument_type: error = argument_type_error(name, detailed); break;
+    case refusal::argument_count: error = argument_count_error(name, got, expected, detailed); break;
+    case refusal::streaming_method: error = streaming_method_called_error(name); break;
+    case refusal::non_streaming_method: error = non_streaming_method_called_error(name); break;
+    case refusal::stream_count: error = stream_count_error(name, got, expected); break;
     }
     ctx.sink->protocol().write_completion_error(ctx.out, c.invocation_id, error);
 }
@@ -13348,21 +13479,21 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
         auto stream = detail::open_result_stream<traits>(params, c, ctx.sink.share());
         if constexpr (traits::is_async) {
             return {detail::run_async_stream<traits>(hub, call, std::move(params), std::move(stream),
-                                                     std::string(c.target), ctx.sink.share(), detailed)};
+                                                     std::string(ctx.method_name), ctx.sink.share(), detailed)};
         } else {
             std::string out;
             try {
                 call(hub, params);
-                detail::write_stream_end(ctx.sink->protocol(), out, *stream, c.target, false, detailed);
+                detail::write_stream_end(ctx.sink->protocol(), out, *stream, ctx.method_name, false, detailed);
             } catch (...) {
-                detail::write_stream_end(ctx.sink->protocol(), out, *stream, c.target, true, detailed);
+                detail::write_stream_end(ctx.sink->protocol(), out, *stream, ctx.method_name, true, detailed);
             }
             ctx.sink->send(std::move(out));
             return {};
         }
     } else if constexpr (traits::is_async) {
         return {detail::run_async<traits>(hub, call, std::move(params), std::string(c.invocation_id),
-                                          std::string(c.target), ctx.sink.share(), detailed)};
+                                          std::string(ctx.method_name), ctx.sink.share(), detailed)};
     } else {
         try {
             if constexpr (std::is_void_v<typename traits::result>) {
@@ -13379,7 +13510,7 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
                 detail::give_back(result);
             }
         } catch (...) {
-            detail::answer_exception(ctx.sink->protocol(), ctx.out, c.invocation_id, c.target, detailed);
+            detail::answer_exception(ctx.sink->protocol(), ctx.out, c.invocation_id, ctx.method_name, detailed);
         }
         detail::give_back_parameters(params);
         return {};
@@ -13469,9 +13600,7 @@ dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, con
     }
     // From here on the method is named as the hub declares it (its errors say so), as ASP.NET Core
     // names a method its binder has found, whatever case the client used.
-    invocation named = call;
-    named.target = method->name;
-    return method->invoke(hub, named, dispatch_context{out, sink, options});
+    return method->invoke(hub, call, dispatch_context{out, sink, options, method->name});
 }
 
 } // namespace signalrpp::reflect

@@ -70,6 +70,7 @@ void walk(const signalrpp::protocol::hub_message& m) {
                 for (std::size_t i = 0; i < msg.stream_ids.size(); ++i) {
                     (void)msg.stream_ids[i];
                 }
+                msg.stream_ids.for_each([](std::string_view) {});
             }
             if constexpr (std::is_same_v<T, stream_item_message>) {
                 (void)signalrpp::json::raw_json(*msg.item.json());

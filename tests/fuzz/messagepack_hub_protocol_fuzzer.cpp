@@ -96,10 +96,15 @@ std::string describe(const protocol::hub_message& m, std::string_view body) {
                     value("arg", value_of(values.next(), body));
                 }
                 require(!values.next().present());
-                for (std::size_t i = 0; i < msg.stream_ids.size(); ++i) {
-                    require(!msg.stream_ids[i].empty());
-                    text("stream", msg.stream_ids[i]);
-                }
+                std::size_t ids = 0;
+                msg.stream_ids.for_each([&](std::string_view id) {
+                    require(!id.empty());
+                    // operator[] reads from the first id on: compared on the first few only.
+                    require(ids >= 4 || msg.stream_ids[ids] == id);
+                    text("stream", id);
+                    ++ids;
+                });
+                require(ids == msg.stream_ids.size());
             }
             if constexpr (std::is_same_v<T, protocol::stream_item_message>) {
                 value("item", value_of(msg.item, body));
@@ -161,9 +166,7 @@ std::string write(const protocol::hub_message& m, std::string_view body) {
     std::vector<protocol::value_ref> refs;
     const auto call = [&](const auto& msg) {
         msg.headers.for_each([&](std::string_view n, std::string_view v) { headers.push_back({n, v}); });
-        for (std::size_t i = 0; i < msg.stream_ids.size(); ++i) {
-            stream_ids.push_back(msg.stream_ids[i]);
-        }
+        msg.stream_ids.for_each([&](std::string_view id) { stream_ids.push_back(id); });
         auto cursor = msg.arguments.values();
         for (std::size_t i = 0; i < msg.arguments.size(); ++i) {
             values.push_back(value_of(cursor.next(), body));

@@ -298,6 +298,10 @@ TEST_CASE("invocations are read, with their headers, arguments and stream ids") 
     REQUIRE(n.stream_ids.size() == 2);
     CHECK(n.stream_ids[0] == "__test_id__");
     CHECK(n.stream_ids[1] == "2");
+    CHECK(n.stream_ids[0] == "__test_id__"); // (out of order too)
+    std::vector<std::string_view> ids;
+    n.stream_ids.for_each([&](std::string_view id) { ids.push_back(id); });
+    CHECK(ids == std::vector<std::string_view>{"__test_id__", "2"});
 
     p = parse("96 01 80 a0 a1 6d 90 90"); // an empty id is no id, as the reference reads it
     REQUIRE(p->status == parse_status::message);

@@ -167,11 +167,11 @@ private:
                 session.send(std::move(out));
             }
         } else if (m.target == "upload") {
-            for (std::size_t i = 0; i < m.stream_ids.size(); ++i) {
-                auto channel = std::make_shared<test_channel>(std::string(m.stream_ids[i]), stream_ends);
+            m.stream_ids.for_each([&](std::string_view id) {
+                auto channel = std::make_shared<test_channel>(std::string(id), stream_ends);
                 channels.push_back(channel);
-                session.open_inbound_stream(m.stream_ids[i], channel, 2, [this] { session.resume(); });
-            }
+                session.open_inbound_stream(id, channel, 2, [this] { session.resume(); });
+            });
         }
         return true;
     }

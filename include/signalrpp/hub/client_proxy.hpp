@@ -17,7 +17,6 @@
 #include <signalrpp/protocol/serialized_message.hpp>
 #include <signalrpp/protocol/value_ref.hpp>
 
-#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,7 +32,7 @@ public:
     /// Calls `method` with `args` on every connection of the target; returns how many it was queued for.
     template <hub_value... Args>
     std::size_t send(std::string_view method, const Args&... args) const {
-        const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
+        const auto values = protocol::value_refs(args...);
         protocol::serialized_message message(protocol::invocation_header{{}, method}, values);
         return shared_->registry.send(target_, message);
     }
@@ -70,7 +69,7 @@ public:
             throw hub_exception("Connection '" + id_ + "' does not exist.");
         }
         std::string text; // the id comes later, from the connection (hub_server_connection::start_client_invocation)
-        const std::array<protocol::value_ref, sizeof...(Args)> values{protocol::value_ref(args)...};
+        const auto values = protocol::value_refs(args...);
         target->protocol().write_invocation(text, protocol::invocation_header{{}, method}, values);
         return detail::await_client_result<T>(std::move(target), std::move(text),
                                               shared_->options.client_result_timeout);

@@ -6,6 +6,7 @@
 
 #include <signalrpp/json/value.hpp>
 #include <signalrpp/msgpack/reader.hpp>
+#include <signalrpp/protocol/detail/container_view.hpp>
 #include <signalrpp/protocol/wire_value.hpp>
 
 #include <cstddef>
@@ -30,20 +31,25 @@ enum class message_type : int {
 };
 
 /// The `headers` of a message: string names to string values (checked when read). Empty when absent.
-/// A JSON object, or a MessagePack map's entries.
+/// A JSON object, or a MessagePack map. Two words (see detail/container_view.hpp).
 class header_map {
 public:
     header_map() = default;
-    explicit header_map(const json::value* object) noexcept : object_(object) {}
-    /// `count` entries of str keys and str values (the reader checked them), one after another.
-    static header_map msgpack(std::size_t count, std::string_view entries) noexcept {
+    explicit header_map(const json::value* object) noexcept : view_(object) {}
+    /// `map`: one whole MessagePack map, its header included, of str keys and str values (the reader
+    /// checked them).
+    static header_map msgpack(std::string_view map) noexcept {
         header_map h;
-        h.count_ = count;
-        h.entries_ = entries;
+        h.view_ = detail::container_view::msgpack(map);
         return h;
     }
 
-    std::size_t size() const noexcept { return object_ ? object_->MemberCount() : count_; }
+    std::size_t size() const noexcept {
+        if (const json::value* object = view_.json()) {
+            return object->MemberCount();
+        }
+        return view_.is_msgpack() ? view_.msgpack_count() : 0;
+    }
     bool empty() const noexcept { return size() == 0; }
 
     /// The value of header `name` (the last one, if repeated), compared exactly.
@@ -60,15 +66,19 @@ public:
     /// Calls f(name, value) for each header, in order.
     template <class F>
     void for_each(F&& f) const {
-        if (object_) {
-            for (const auto& member : object_->GetObject()) {
+        if (const json::value* object = view_.json()) {
+            for (const auto& member : object->GetObject()) {
                 f(std::string_view(member.name.GetString(), member.name.GetStringLength()),
                   std::string_view(member.value.GetString(), member.value.GetStringLength()));
             }
             return;
         }
-        msgpack::reader in(entries_);
-        for (std::size_t i = 0; i < count_; ++i) {
+        if (!view_.is_msgpack()) {
+            return;
+        }
+        std::size_t count = 0;
+        msgpack::reader in = view_.msgpack_elements(count);
+        for (std::size_t i = 0; i < count; ++i) {
             std::string_view name;
             std::string_view value;
             if (!in.read_string(name) || !in.read_string(value)) {
@@ -79,54 +89,73 @@ public:
     }
 
 private:
-    const json::value* object_ = nullptr;
-    std::size_t count_ = 0;
-    std::string_view entries_;
+    detail::container_view view_;
 };
 
-/// A list of strings (checked when read), such as `streamIds`: a JSON array, or a MessagePack array's
-/// elements. Empty when absent.
+/// A list of strings (checked when read), such as `streamIds`: a JSON array, or a MessagePack array.
+/// Empty when absent. Two words (see detail/container_view.hpp): with MessagePack, operator[] reads
+/// from the first element on, so for_each is the way to read them all.
 class string_list {
 public:
     string_list() = default;
-    explicit string_list(const json::value* array) noexcept : array_(array) {}
-    /// `count` str values (the reader checked them), one after another.
-    static string_list msgpack(std::size_t count, std::string_view elements) noexcept {
+    explicit string_list(const json::value* array) noexcept : view_(array) {}
+    /// `array`: one whole MessagePack array, its header included, of str values (the reader checked them).
+    static string_list msgpack(std::string_view array) noexcept {
         string_list l;
-        l.count_ = count;
-        l.elements_ = elements;
+        l.view_ = detail::container_view::msgpack(array);
         return l;
     }
 
-    std::size_t size() const noexcept { return array_ ? array_->Size() : count_; }
+    std::size_t size() const noexcept {
+        if (const json::value* array = view_.json()) {
+            return array->Size();
+        }
+        return view_.is_msgpack() ? view_.msgpack_count() : 0;
+    }
     bool empty() const noexcept { return size() == 0; }
+
+    /// String `i` (< size()).
     std::string_view operator[](std::size_t i) const noexcept {
-        if (array_) {
-            const auto& s = (*array_)[static_cast<rapidjson::SizeType>(i)];
+        if (const json::value* array = view_.json()) {
+            const auto& s = (*array)[static_cast<rapidjson::SizeType>(i)];
             return {s.GetString(), s.GetStringLength()};
         }
-        // Reads on from the element read last when it can: the ids in order cost one pass in all.
-        if (i < next_index_) {
-            next_index_ = 0;
-            next_offset_ = 0;
-        }
-        msgpack::reader in(elements_.substr(next_offset_));
+        std::size_t count = 0;
+        msgpack::reader in = view_.msgpack_elements(count);
         std::string_view s;
-        for (; next_index_ <= i; ++next_index_) {
+        for (std::size_t k = 0; k <= i && k < count; ++k) {
             if (!in.read_string(s)) {
                 return {}; // (cannot happen: checked when read)
             }
         }
-        next_offset_ += in.position();
         return s;
     }
 
+    /// Calls f(string) for each string, in order.
+    template <class F>
+    void for_each(F&& f) const {
+        if (const json::value* array = view_.json()) {
+            for (const auto& s : array->GetArray()) {
+                f(std::string_view(s.GetString(), s.GetStringLength()));
+            }
+            return;
+        }
+        if (!view_.is_msgpack()) {
+            return;
+        }
+        std::size_t count = 0;
+        msgpack::reader in = view_.msgpack_elements(count);
+        for (std::size_t i = 0; i < count; ++i) {
+            std::string_view s;
+            if (!in.read_string(s)) {
+                return; // (cannot happen: checked when read)
+            }
+            f(s);
+        }
+    }
+
 private:
-    const json::value* array_ = nullptr;
-    std::size_t count_ = 0;
-    std::string_view elements_;
-    mutable std::size_t next_index_ = 0;  // the MessagePack element after the one read last...
-    mutable std::size_t next_offset_ = 0; // ... and where it starts in elements_
+    detail::container_view view_;
 };
 
 /// Type 1: call `target` with `arguments`. No invocation id: the caller wants no Completion.

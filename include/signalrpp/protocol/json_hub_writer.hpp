@@ -13,7 +13,6 @@
 #include <signalrpp/protocol/record_reader.hpp>
 #include <signalrpp/protocol/value_ref.hpp>
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -181,7 +180,7 @@ inline void write_invocation(std::string& out, const invocation_header& h, std::
 }
 template <hub_value... Args>
 void write_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    const std::array<value_ref, sizeof...(Args)> values{value_ref(args)...};
+    const auto values = value_refs(args...);
     write_invocation(out, h, std::span<const value_ref>(values));
 }
 
@@ -201,7 +200,7 @@ inline void write_stream_invocation(std::string& out, const invocation_header& h
 }
 template <hub_value... Args>
 void write_stream_invocation(std::string& out, const invocation_header& h, const Args&... args) {
-    const std::array<value_ref, sizeof...(Args)> values{value_ref(args)...};
+    const auto values = value_refs(args...);
     write_stream_invocation(out, h, std::span<const value_ref>(values));
 }
 

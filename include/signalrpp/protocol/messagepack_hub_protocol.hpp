@@ -211,6 +211,7 @@ public:
     }
 
     bool read_headers(header_map& out) {
+        const std::size_t map_begin = in_.position();
         std::size_t count = 0;
         if (!in_.read_map_header(count)) {
             return fail(invalid_data("Reading map length for 'headers' failed."));
@@ -233,17 +234,17 @@ public:
         if (wrong) {
             return fail(std::move(*wrong));
         }
-        out = header_map::msgpack(count, entries);
+        out = header_map::msgpack(body_.substr(map_begin, in_.position() - map_begin));
         return true;
     }
 
     // The arguments array: its values, each checked to be whole.
     bool read_arguments(wire_list& out) {
+        const std::size_t begin = in_.position();
         std::size_t count = 0;
         if (!in_.read_array_header(count)) {
             return fail(invalid_data("Reading array length for 'arguments' failed."));
         }
-        const std::size_t begin = in_.position();
         for (std::size_t i = 0; i < count; ++i) {
             std::string_view value;
             if (!in_.read_raw(value)) {
@@ -253,17 +254,17 @@ public:
                      "invoked."})));
             }
         }
-        out = wire_list::msgpack(count, body_.substr(begin, in_.position() - begin));
+        out = wire_list::msgpack(body_.substr(begin, in_.position() - begin));
         return true;
     }
 
     // The streamIds array: strings, neither nil nor empty.
     bool read_stream_ids(string_list& out) {
+        const std::size_t begin = in_.position();
         std::size_t count = 0;
         if (!in_.read_array_header(count)) {
             return fail(invalid_data("Reading array length for 'streamIds' failed."));
         }
-        const std::size_t begin = in_.position();
         for (std::size_t i = 0; i < count; ++i) {
             if (in_.read_nil()) {
                 return fail(null_or_empty("value in streamIds received"));
@@ -280,7 +281,7 @@ public:
                 return fail(reading_failed(field, "String"));
             }
         }
-        out = string_list::msgpack(count, body_.substr(begin, in_.position() - begin));
+        out = string_list::msgpack(body_.substr(begin, in_.position() - begin));
         return true;
     }
 
@@ -424,10 +425,18 @@ inline parse_status parse_body(std::string_view body, hub_message& out, protocol
         const bool streaming = type == static_cast<int>(message_type::stream_invocation);
         call_fields f;
         ok = read_call(in, item_count, streaming, f);
+        // (Made in place, not built aside and copied in: see json_hub_parser.hpp's build_message.)
+        const auto set = [&f](auto& m) {
+            m.invocation_id = f.invocation_id;
+            m.target = f.target;
+            m.arguments = f.arguments;
+            m.stream_ids = f.stream_ids;
+            m.headers = f.headers;
+        };
         if (ok && streaming) {
-            out = stream_invocation_message{f.invocation_id, f.target, f.arguments, f.stream_ids, f.headers};
+            set(out.emplace<stream_invocation_message>());
         } else if (ok) {
-            out = invocation_message{f.invocation_id, f.target, f.arguments, f.stream_ids, f.headers};
+            set(out.emplace<invocation_message>());
         }
         break;
     }

@@ -6,6 +6,7 @@
 
 #include <signalrpp/protocol/wire_value.hpp>
 
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -64,5 +65,12 @@ private:
     const void* object_;
     const writers* writers_;
 };
+
+/// value_refs to each of `values`, in order: what the write functions' spans take. The array refers to
+/// the values, which must outlive it.
+template <hub_value... T>
+std::array<value_ref, sizeof...(T)> value_refs(const T&... values) noexcept {
+    return {value_ref(values)...};
+}
 
 } // namespace signalrpp::protocol

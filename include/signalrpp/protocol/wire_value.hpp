@@ -13,6 +13,7 @@
 // translation unit happened to include (one program, one answer per type).
 #include <signalrpp/json/mappings.hpp>
 #include <signalrpp/msgpack/mappings.hpp>
+#include <signalrpp/protocol/detail/container_view.hpp>
 
 #include <cstddef>
 #include <string_view>
@@ -73,43 +74,55 @@ private:
     std::string_view msgpack_;
 };
 
-/// A list of values (a call's arguments): a JSON array, or a MessagePack array's elements.
+/// A list of values (a call's arguments): a JSON array, or a MessagePack array. Two words (see
+/// detail/container_view.hpp).
 class wire_list {
 public:
     wire_list() = default;
-    explicit wire_list(const json::value* array) noexcept : json_(array) {}
-    /// `count` whole MessagePack values, one after another, in `elements` (the reader checked them).
-    static wire_list msgpack(std::size_t count, std::string_view elements) noexcept {
+    explicit wire_list(const json::value* array) noexcept : view_(array) {}
+    /// `array`: one whole MessagePack array, its header included, whose elements the reader checked.
+    static wire_list msgpack(std::string_view array) noexcept {
         wire_list l;
-        l.count_ = count;
-        l.msgpack_ = elements;
+        l.view_ = detail::container_view::msgpack(array);
         return l;
     }
 
-    std::size_t size() const noexcept { return json_ != nullptr ? json_->Size() : count_; }
+    std::size_t size() const noexcept {
+        if (const json::value* array = view_.json()) {
+            return array->Size();
+        }
+        return view_.is_msgpack() ? view_.msgpack_count() : 0;
+    }
     bool empty() const noexcept { return size() == 0; }
-    const json::value* json() const noexcept { return json_; }
+    const json::value* json() const noexcept { return view_.json(); }
 
     /// Reads the values in order, each one once.
     class cursor {
     public:
-        explicit cursor(const wire_list& list) noexcept : list_(list), msgpack_(list.msgpack_) {}
+        explicit cursor(const wire_list& list) noexcept
+            : json_(list.view_.json()), msgpack_(list.view_.is_msgpack() ? list.view_.msgpack_elements(count_)
+                                                                         : msgpack::reader({})) {
+            if (json_ != nullptr) {
+                count_ = json_->Size();
+            }
+        }
 
         /// The next value; absent past the end.
         wire_value next() {
-            if (index_ >= list_.size()) {
+            if (index_ >= count_) {
                 return {};
             }
             ++index_;
-            if (list_.json_ != nullptr) {
-                return wire_value(&(*list_.json_)[static_cast<rapidjson::SizeType>(index_ - 1)]);
+            if (json_ != nullptr) {
+                return wire_value(&(*json_)[static_cast<rapidjson::SizeType>(index_ - 1)]);
             }
             std::string_view value;
             return msgpack_.read_raw(value) ? wire_value::msgpack(value) : wire_value{};
         }
 
     private:
-        const wire_list& list_;
+        const json::value* json_;
+        std::size_t count_ = 0;
         msgpack::reader msgpack_;
         std::size_t index_ = 0;
     };
@@ -117,9 +130,7 @@ public:
     cursor values() const noexcept { return cursor(*this); }
 
 private:
-    const json::value* json_ = nullptr;
-    std::size_t count_ = 0;
-    std::string_view msgpack_;
+    detail::container_view view_;
 };
 
 } // namespace signalrpp::protocol

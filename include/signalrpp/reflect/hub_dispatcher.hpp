@@ -28,9 +28,7 @@ dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, con
     }
     // From here on the method is named as the hub declares it (its errors say so), as ASP.NET Core
     // names a method its binder has found, whatever case the client used.
-    invocation named = call;
-    named.target = method->name;
-    return method->invoke(hub, named, dispatch_context{out, sink, options});
+    return method->invoke(hub, call, dispatch_context{out, sink, options, method->name});
 }
 
 } // namespace signalrpp::reflect

@@ -11,13 +11,16 @@
 
 namespace signalrpp::reflect {
 
-/// One call of a hub method, as a client asked for it. Views: valid during dispatch() only.
+/// One call of a hub method, as a client asked for it: a view of the message it came in, whose members
+/// it refers to (valid during dispatch() only, and while the message lives). It copies none of them:
+/// the dispatcher reads them right after the parser wrote them, and copying them then (wide loads of
+/// what narrow stores just wrote) cost more than the rest of the call's dispatch.
 struct invocation {
-    bool streaming = false;                 ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
-    std::string_view invocation_id;         ///< empty: the client wants no answer
-    std::string_view target;                ///< the method's wire name, any case
-    protocol::wire_list arguments;          ///< as the hub protocol read them
-    protocol::string_list stream_ids;       ///< client-to-server streams, in parameter order
+    bool streaming = false;                     ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
+    const std::string_view& invocation_id;      ///< empty: the client wants no answer
+    const std::string_view& target;             ///< the method's wire name, any case
+    const protocol::wire_list& arguments;       ///< as the hub protocol read them
+    const protocol::string_list& stream_ids;    ///< client-to-server streams, in parameter order
 
     static invocation from(const protocol::invocation_message& m) noexcept {
         return {false, m.invocation_id, m.target, m.arguments, m.stream_ids};

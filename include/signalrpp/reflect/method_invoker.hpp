@@ -33,6 +33,9 @@ struct dispatch_context {
     std::string& out;                              ///< an immediate answer is appended here
     const sink_ref& sink;                          ///< later answers and streams go here
     const dispatch_options& options;
+    /// The method's name as the hub declares it, which its answers use (the call's own spelling may
+    /// differ in case): passed here rather than in a copy of the invocation.
+    std::string_view method_name;
 };
 
 namespace detail {
@@ -48,13 +51,14 @@ enum class refusal { argument_type, argument_count, streaming_method, non_stream
         return;
     }
     const bool detailed = ctx.options.detailed_errors;
+    const std::string_view name = ctx.method_name;
     std::string error;
     switch (why) {
-    case refusal::argument_type: error = argument_type_error(c.target, detailed); break;
-    case refusal::argument_count: error = argument_count_error(c.target, got, expected, detailed); break;
-    case refusal::streaming_method: error = streaming_method_called_error(c.target); break;
-    case refusal::non_streaming_method: error = non_streaming_method_called_error(c.target); break;
-    case refusal::stream_count: error = stream_count_error(c.target, got, expected); break;
+    case refusal::argument_type: error = argument_type_error(name, detailed); break;
+    case refusal::argument_count: error = argument_count_error(name, got, expected, detailed); break;
+    case refusal::streaming_method: error = streaming_method_called_error(name); break;
+    case refusal::non_streaming_method: error = non_streaming_method_called_error(name); break;
+    case refusal::stream_count: error = stream_count_error(name, got, expected); break;
     }
     ctx.sink->protocol().write_completion_error(ctx.out, c.invocation_id, error);
 }
@@ -268,21 +272,21 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
         auto stream = detail::open_result_stream<traits>(params, c, ctx.sink.share());
         if constexpr (traits::is_async) {
             return {detail::run_async_stream<traits>(hub, call, std::move(params), std::move(stream),
-                                                     std::string(c.target), ctx.sink.share(), detailed)};
+                                                     std::string(ctx.method_name), ctx.sink.share(), detailed)};
         } else {
             std::string out;
             try {
                 call(hub, params);
-                detail::write_stream_end(ctx.sink->protocol(), out, *stream, c.target, false, detailed);
+                detail::write_stream_end(ctx.sink->protocol(), out, *stream, ctx.method_name, false, detailed);
             } catch (...) {
-                detail::write_stream_end(ctx.sink->protocol(), out, *stream, c.target, true, detailed);
+                detail::write_stream_end(ctx.sink->protocol(), out, *stream, ctx.method_name, true, detailed);
             }
             ctx.sink->send(std::move(out));
             return {};
         }
     } else if constexpr (traits::is_async) {
         return {detail::run_async<traits>(hub, call, std::move(params), std::string(c.invocation_id),
-                                          std::string(c.target), ctx.sink.share(), detailed)};
+                                          std::string(ctx.method_name), ctx.sink.share(), detailed)};
     } else {
         try {
             if constexpr (std::is_void_v<typename traits::result>) {
@@ -299,7 +303,7 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
                 detail::give_back(result);
             }
         } catch (...) {
-            detail::answer_exception(ctx.sink->protocol(), ctx.out, c.invocation_id, c.target, detailed);
+            detail::answer_exception(ctx.sink->protocol(), ctx.out, c.invocation_id, ctx.method_name, detailed);
         }
         detail::give_back_parameters(params);
         return {};
