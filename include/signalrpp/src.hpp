@@ -6,7 +6,7 @@
 //     #include <signalrpp/src.hpp>
 //
 // It defines the server's non-template functions (and with them compiles the HTTP sessions,
-// transports and hub runtime) and the built-in hub protocols once for the program.
+// transports and hub runtime), the built-in hub protocols and base64 once for the program.
 
 #if !defined(SIGNALRPP_SEPARATE_COMPILATION)
 #define SIGNALRPP_SEPARATE_COMPILATION
@@ -15,5 +15,6 @@
 #error "<signalrpp/src.hpp> needs SIGNALRPP_SEPARATE_COMPILATION defined before any signalrpp header is included"
 #endif
 
+#include <signalrpp/core/impl/base64.ipp>
 #include <signalrpp/protocol/impl/builtin_protocols.ipp>
 #include <signalrpp/server/impl/server.ipp>

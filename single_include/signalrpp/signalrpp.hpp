@@ -134,6 +134,8 @@ constexpr bool parse_decimal(std::string_view s, std::uint64_t& out) noexcept {
 // - standard, padded with '=': how .NET and JavaScript peers write byte arrays in JSON;
 // - url, unpadded: connection ids and tokens, which travel in query strings.
 // Decoding is strict: no whitespace, no characters of the other alphabet, padding only where it belongs.
+// The functions are defined in impl/base64.ipp: compiled once in separate-compilation mode (by
+// <signalrpp/src.hpp>), so a file whose hub takes or returns bytes does not compile them again.
 
 // ---- begin signalrpp/core/error.hpp
 // signalrpp's own error codes, reported through std::error_code with a category of their own.
@@ -201,6 +203,22 @@ inline std::error_code make_error_code(error e) noexcept {
 template <>
 struct std::is_error_code_enum<signalrpp::error> : std::true_type {};
 // ---- end signalrpp/core/error.hpp
+// ---- begin signalrpp/core/separate_compilation.hpp
+// SIGNALRPP_SEPARATE_COMPILATION: the optional mode in which the server's machinery (HTTP sessions,
+// transports, connections, the hub runtime) is compiled once, in one source file of the program,
+// instead of in every translation unit that maps a hub or listens. Define the macro for the whole
+// program (every translation unit), and compile one source file that includes <signalrpp/src.hpp>.
+// Without the macro the library is header-only: nothing else to build.
+//
+// SIGNALRPP_DECL marks the functions that source file defines: inline when header-only, ordinary
+// (defined once) in separate compilation.
+
+#if defined(SIGNALRPP_SEPARATE_COMPILATION)
+#define SIGNALRPP_DECL
+#else
+#define SIGNALRPP_DECL inline
+#endif
+// ---- end signalrpp/core/separate_compilation.hpp
 
 #include <array>
 #include <cstddef>
@@ -244,7 +262,26 @@ constexpr auto url_table = make_decode_table(url_chars);
 } // namespace detail
 
 /// Appends the encoding of `data` to `out`.
-inline void encode(std::span<const std::byte> data, std::string& out, alphabet a = alphabet::standard) {
+SIGNALRPP_DECL void encode(std::span<const std::byte> data, std::string& out, alphabet a = alphabet::standard);
+
+/// The encoding of `data`.
+SIGNALRPP_DECL std::string encode(std::span<const std::byte> data, alphabet a = alphabet::standard);
+
+/// Appends the bytes that `text` encodes to `out`. On error returns error::invalid_base64 and leaves `out` as it was.
+SIGNALRPP_DECL std::error_code decode(std::string_view text, std::vector<std::byte>& out,
+                                      alphabet a = alphabet::standard);
+
+} // namespace signalrpp::base64
+
+#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+// ---- begin signalrpp/core/impl/base64.ipp
+// The definitions of base64.hpp: included by it when header-only; by <signalrpp/src.hpp> alone in
+// separate-compilation mode.
+
+
+namespace signalrpp::base64 {
+
+SIGNALRPP_DECL void encode(std::span<const std::byte> data, std::string& out, alphabet a) {
     const std::string_view chars = a == alphabet::standard ? detail::standard_chars : detail::url_chars;
     const auto at = [&](std::size_t i) { return static_cast<unsigned>(data[i]); };
     out.reserve(out.size() + encoded_size(data.size(), a));
@@ -271,15 +308,13 @@ inline void encode(std::span<const std::byte> data, std::string& out, alphabet a
     }
 }
 
-/// The encoding of `data`.
-inline std::string encode(std::span<const std::byte> data, alphabet a = alphabet::standard) {
+SIGNALRPP_DECL std::string encode(std::span<const std::byte> data, alphabet a) {
     std::string out;
     encode(data, out, a);
     return out;
 }
 
-/// Appends the bytes that `text` encodes to `out`. On error returns error::invalid_base64 and leaves `out` as it was.
-inline std::error_code decode(std::string_view text, std::vector<std::byte>& out, alphabet a = alphabet::standard) {
+SIGNALRPP_DECL std::error_code decode(std::string_view text, std::vector<std::byte>& out, alphabet a) {
     const auto& table = a == alphabet::standard ? detail::standard_table : detail::url_table;
     if (a == alphabet::standard) {
         if (text.size() % 4 != 0) {
@@ -314,6 +349,8 @@ inline std::error_code decode(std::string_view text, std::vector<std::byte>& out
 }
 
 } // namespace signalrpp::base64
+// ---- end signalrpp/core/impl/base64.ipp
+#endif
 // ---- end signalrpp/core/base64.hpp
 // ---- begin signalrpp/core/bytes.hpp
 // signalrpp::bytes: a byte array, which each hub protocol writes in its own way: a base64 string in
@@ -510,22 +547,6 @@ inline std::string exception_message(const std::exception_ptr& failure) {
 
 } // namespace signalrpp
 // ---- end signalrpp/core/exception_message.hpp
-// ---- begin signalrpp/core/separate_compilation.hpp
-// SIGNALRPP_SEPARATE_COMPILATION: the optional mode in which the server's machinery (HTTP sessions,
-// transports, connections, the hub runtime) is compiled once, in one source file of the program,
-// instead of in every translation unit that maps a hub or listens. Define the macro for the whole
-// program (every translation unit), and compile one source file that includes <signalrpp/src.hpp>.
-// Without the macro the library is header-only: nothing else to build.
-//
-// SIGNALRPP_DECL marks the functions that source file defines: inline when header-only, ordinary
-// (defined once) in separate compilation.
-
-#if defined(SIGNALRPP_SEPARATE_COMPILATION)
-#define SIGNALRPP_DECL
-#else
-#define SIGNALRPP_DECL inline
-#endif
-// ---- end signalrpp/core/separate_compilation.hpp
 // ---- begin signalrpp/core/hub_exception.hpp
 // signalrpp::hub_exception: an error meant for the client. Thrown from a hub method, its message always
 // reaches the caller ("... HubException: <message>"), where any other exception's message is only

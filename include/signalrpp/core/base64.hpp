@@ -3,8 +3,11 @@
 // - standard, padded with '=': how .NET and JavaScript peers write byte arrays in JSON;
 // - url, unpadded: connection ids and tokens, which travel in query strings.
 // Decoding is strict: no whitespace, no characters of the other alphabet, padding only where it belongs.
+// The functions are defined in impl/base64.ipp: compiled once in separate-compilation mode (by
+// <signalrpp/src.hpp>), so a file whose hub takes or returns bytes does not compile them again.
 
 #include <signalrpp/core/error.hpp>
+#include <signalrpp/core/separate_compilation.hpp>
 
 #include <array>
 #include <cstddef>
@@ -48,73 +51,17 @@ constexpr auto url_table = make_decode_table(url_chars);
 } // namespace detail
 
 /// Appends the encoding of `data` to `out`.
-inline void encode(std::span<const std::byte> data, std::string& out, alphabet a = alphabet::standard) {
-    const std::string_view chars = a == alphabet::standard ? detail::standard_chars : detail::url_chars;
-    const auto at = [&](std::size_t i) { return static_cast<unsigned>(data[i]); };
-    out.reserve(out.size() + encoded_size(data.size(), a));
-    std::size_t i = 0;
-    for (; i + 3 <= data.size(); i += 3) {
-        const unsigned n = at(i) << 16 | at(i + 1) << 8 | at(i + 2);
-        out += chars[n >> 18 & 63];
-        out += chars[n >> 12 & 63];
-        out += chars[n >> 6 & 63];
-        out += chars[n & 63];
-    }
-    const std::size_t rest = data.size() - i;
-    if (rest == 0) {
-        return;
-    }
-    const unsigned n = at(i) << 16 | (rest == 2 ? at(i + 1) << 8 : 0u);
-    out += chars[n >> 18 & 63];
-    out += chars[n >> 12 & 63];
-    if (rest == 2) {
-        out += chars[n >> 6 & 63];
-    }
-    if (a == alphabet::standard) {
-        out.append(3 - rest, '=');
-    }
-}
+SIGNALRPP_DECL void encode(std::span<const std::byte> data, std::string& out, alphabet a = alphabet::standard);
 
 /// The encoding of `data`.
-inline std::string encode(std::span<const std::byte> data, alphabet a = alphabet::standard) {
-    std::string out;
-    encode(data, out, a);
-    return out;
-}
+SIGNALRPP_DECL std::string encode(std::span<const std::byte> data, alphabet a = alphabet::standard);
 
 /// Appends the bytes that `text` encodes to `out`. On error returns error::invalid_base64 and leaves `out` as it was.
-inline std::error_code decode(std::string_view text, std::vector<std::byte>& out, alphabet a = alphabet::standard) {
-    const auto& table = a == alphabet::standard ? detail::standard_table : detail::url_table;
-    if (a == alphabet::standard) {
-        if (text.size() % 4 != 0) {
-            return error::invalid_base64;
-        }
-        // At most two '=' and only at the end.
-        for (int pad = 0; pad < 2 && !text.empty() && text.back() == '='; ++pad) {
-            text.remove_suffix(1);
-        }
-    }
-    if (text.size() % 4 == 1) {
-        return error::invalid_base64;
-    }
-    const std::size_t old_size = out.size();
-    out.reserve(old_size + text.size() / 4 * 3 + 2);
-    unsigned buffer = 0;
-    int bits = 0;
-    for (const char c : text) {
-        const std::uint8_t value = table[static_cast<unsigned char>(c)];
-        if (value == detail::invalid) {
-            out.resize(old_size);
-            return error::invalid_base64;
-        }
-        buffer = (buffer << 6 | value) & 0xffffff;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<std::byte>(buffer >> bits & 0xff));
-        }
-    }
-    return {};
-}
+SIGNALRPP_DECL std::error_code decode(std::string_view text, std::vector<std::byte>& out,
+                                      alphabet a = alphabet::standard);
 
 } // namespace signalrpp::base64
+
+#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+#include <signalrpp/core/impl/base64.ipp>
+#endif
