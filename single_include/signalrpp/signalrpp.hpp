@@ -9462,15 +9462,64 @@ inline void drop_handed_out(std::string& buffer, std::size_t& start, std::size_t
     }
 }
 
+/// The unread bytes, taken out of the buffer, which is left empty (call after drop_handed_out()).
+inline std::string take_unread(std::string& buffer, std::size_t& start) {
+    std::string rest = buffer.substr(start);
+    buffer.clear();
+    start = 0;
+    return rest;
+}
+
 } // namespace signalrpp::protocol::detail
 // ---- end signalrpp/protocol/detail/drop_handed_out.hpp
+// ---- begin signalrpp/protocol/detail/lent_bytes.hpp
+// Bytes lent to a framing reader (record_reader::lend, length_prefixed_reader::lend): received bytes
+// the caller lets the reader change, whose whole records or messages the reader hands out where they
+// are. Lending starts only when the reader's own buffer is empty (bytes behind buffered ones join
+// them, in order), and ends with the unread rest, which the reader copies in before the bytes go away.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <utility>
+
+namespace signalrpp::protocol::detail {
+
+class lent_bytes {
+public:
+    /// Lends `bytes` if `buffer` is empty, else appends them to it.
+    void lend_or_append(std::string& buffer, std::span<char> bytes) {
+        if (buffer.empty()) {
+            rest_ = bytes; // (lending: null bytes are none to lend)
+        } else {
+            buffer.append(bytes.data(), bytes.size());
+        }
+    }
+
+    /// From lend_or_append() lending to end().
+    bool lending() const noexcept { return rest_.data() != nullptr; }
+
+    /// The lent bytes not read yet.
+    std::span<char> rest() const noexcept { return rest_; }
+
+    /// Marks the first `size` bytes of the rest read.
+    void consume(std::size_t size) noexcept { rest_ = rest_.subspan(size); }
+
+    /// Ends lending: the bytes not read, for the reader to copy in (none when it was not lending).
+    std::span<char> end() noexcept { return std::exchange(rest_, {}); }
+
+private:
+    std::span<char> rest_;
+};
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/lent_bytes.hpp
 
 #include <cstddef>
 #include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace signalrpp::protocol {
 
@@ -9500,18 +9549,14 @@ public:
     void lend(std::span<char> bytes) {
         keep_lent();
         compact();
-        if (!buffer_.empty()) {
-            buffer_.append(bytes.data(), bytes.size());
-            return;
-        }
-        lent_ = bytes; // (lending: null bytes are none to lend)
+        lent_.lend_or_append(buffer_, bytes);
     }
 
     /// Copies what is left of the lent bytes (unread, or a record's start) into the reader's buffer.
     void keep_lent() {
         if (lending()) {
-            const std::span<char> rest = std::exchange(lent_, {});
             scanned_ = 0;
+            const std::span<char> rest = lent_.end();
             if (!rest.empty()) {
                 append({rest.data(), rest.size()});
             }
@@ -9546,23 +9591,20 @@ public:
 
     /// Bytes received and not yet handed out as part of a record.
     std::size_t buffered() const noexcept {
-        return buffer_.size() - start_ - handed_out_ + lent_.size();
+        return buffer_.size() - start_ - handed_out_ + lent_.rest().size();
     }
 
     std::size_t max_record_size() const noexcept { return max_record_size_; }
 
     /// Whether records are handed out of lent bytes (from lend() to keep_lent()).
-    bool lending() const noexcept { return lent_.data() != nullptr; }
+    bool lending() const noexcept { return lent_.lending(); }
 
     /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
     std::string take_buffered() {
         keep_lent();
         compact();
-        std::string rest = buffer_.substr(start_);
-        buffer_.clear();
-        start_ = 0;
         scanned_ = 0;
-        return rest;
+        return detail::take_unread(buffer_, start_);
     }
 
     /// Gives the buffer's memory back (to the thread's spare) when nothing is buffered: an idle
@@ -9578,11 +9620,12 @@ private:
     // next() over lent bytes (the buffer is empty meanwhile). A record not whole in them is moved to the
     // buffer, to be completed by the next bytes.
     status next_lent(char*& text, std::size_t& size) {
-        const std::size_t window = max_record_size_ == 0 || lent_.size() < max_record_size_ ? lent_.size()
-                                                                                             : max_record_size_;
-        auto* end = static_cast<char*>(std::memchr(lent_.data(), record_separator, window));
+        const std::span<char> lent = lent_.rest();
+        const std::size_t window = max_record_size_ == 0 || lent.size() < max_record_size_ ? lent.size()
+                                                                                            : max_record_size_;
+        auto* end = static_cast<char*>(std::memchr(lent.data(), record_separator, window));
         if (end == nullptr) {
-            if (max_record_size_ != 0 && lent_.size() >= max_record_size_) {
+            if (max_record_size_ != 0 && lent.size() >= max_record_size_) {
                 return status::too_large;
             }
             keep_lent();
@@ -9590,9 +9633,9 @@ private:
             return status::incomplete;
         }
         *end = '\0';
-        text = lent_.data();
+        text = lent.data();
         size = static_cast<std::size_t>(end - text);
-        lent_ = lent_.subspan(size + 1);
+        lent_.consume(size + 1);
         return status::record;
     }
 
@@ -9605,7 +9648,7 @@ private:
     std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
     std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
     std::size_t max_record_size_;
-    std::span<char> lent_; // the unread part of lent bytes while lending() (set, if empty, once all is read)
+    detail::lent_bytes lent_;
 };
 
 } // namespace signalrpp::protocol
@@ -10054,10 +10097,14 @@ private:
 //   one appended piece.
 // - A prefix longer than 5 bytes, or of 2 GiB or more, is malformed ("Messages over 2GB in size are not
 //   supported.", the reference's text); the connection must end.
+// - Bytes the caller may let the reader change (a WebSocket message just unmasked) can be lent rather
+//   than appended: the whole messages in them are handed out where they are, without a copy, and only
+//   what is left over (the start of a message) is copied in, by keep_lent(), before the bytes go away.
 
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -10091,14 +10138,73 @@ public:
 
     /// Adds received bytes (copied). Invalidates the message handed out last.
     void append(std::string_view bytes) {
+        keep_lent();
         compact();
         buffer_.append(bytes);
     }
 
-    /// The next whole message, without its prefix. Valid until the next call to append() or next().
-    status next(std::string_view& message) {
+    /// Adds received bytes without copying them, when nothing is buffered before them (else they are
+    /// appended): next() hands out the messages in them where they are. Call keep_lent() before the
+    /// bytes go away. Invalidates the message handed out last.
+    void lend(std::span<char> bytes) {
+        keep_lent();
         compact();
-        const std::string_view available = std::string_view(buffer_).substr(start_);
+        lent_.lend_or_append(buffer_, bytes);
+    }
+
+    /// Copies what is left of the lent bytes (unread, or a message's start) into the reader's buffer.
+    void keep_lent() {
+        const std::span<char> rest = lent_.end();
+        buffer_.append(rest.data(), rest.size());
+    }
+
+    /// Whether messages are handed out of lent bytes (from lend() to keep_lent()).
+    bool lending() const noexcept { return lent_.lending(); }
+
+    /// The next whole message, without its prefix. Valid until the next call to append(), lend() or
+    /// next(), or until lent bytes it is in go away.
+    status next(std::string_view& message) {
+        if (lending()) {
+            const std::span<char> lent = lent_.rest();
+            const status got = next_in({lent.data(), lent.size()}, message);
+            if (got == status::message) {
+                lent_.consume(static_cast<std::size_t>(message.data() + message.size() - lent.data()));
+            } else if (got == status::incomplete) {
+                keep_lent(); // the start of a message: completed by the next bytes
+            }
+            return got;
+        }
+        compact();
+        const status got = next_in(std::string_view(buffer_).substr(start_), message);
+        if (got == status::message) {
+            handed_out_ = static_cast<std::size_t>(message.data() + message.size() - (buffer_.data() + start_));
+        }
+        return got;
+    }
+
+    /// Bytes received and not yet handed out as part of a message.
+    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_ + lent_.rest().size(); }
+
+    std::size_t max_frame_size() const noexcept { return max_frame_size_; }
+
+    /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
+    std::string take_buffered() {
+        keep_lent();
+        compact();
+        return detail::take_unread(buffer_, start_);
+    }
+
+    /// Gives the buffer's memory back when nothing is buffered: an idle connection holds none.
+    void release_memory() {
+        compact();
+        if (buffer_.empty()) {
+            std::string().swap(buffer_);
+        }
+    }
+
+private:
+    // The first whole message in `available`, which starts with its prefix.
+    status next_in(std::string_view available, std::string_view& message) const {
         std::uint64_t length = 0;
         std::size_t prefix = 0;
         for (;;) {
@@ -10125,45 +10231,23 @@ public:
             return status::incomplete;
         }
         message = available.substr(prefix, static_cast<std::size_t>(length));
-        handed_out_ = prefix + static_cast<std::size_t>(length);
         return status::message;
     }
 
-    /// Bytes received and not yet handed out as part of a message.
-    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
-
-    std::size_t max_frame_size() const noexcept { return max_frame_size_; }
-
-    /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
-    std::string take_buffered() {
-        compact();
-        std::string rest = buffer_.substr(start_);
-        buffer_.clear();
-        start_ = 0;
-        return rest;
-    }
-
-    /// Gives the buffer's memory back when nothing is buffered: an idle connection holds none.
-    void release_memory() {
-        compact();
-        if (buffer_.empty()) {
-            std::string().swap(buffer_);
-        }
-    }
-
-private:
     void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
 
     std::string buffer_;
     std::size_t start_ = 0;      // where unread bytes begin
     std::size_t handed_out_ = 0; // length (with prefix) of the message handed out last
     std::size_t max_frame_size_;
+    detail::lent_bytes lent_;
 };
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/binary_framing.hpp
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -10174,13 +10258,16 @@ public:
     explicit length_prefixed_framing(std::size_t max_message_size) : messages_(max_message_size) {}
 
     void append(std::string_view bytes) override { messages_.append(bytes); }
+    void lend(std::span<char> bytes) override { messages_.lend(bytes); }
+    void keep_lent() override { messages_.keep_lent(); }
 
     status next(char*& data, std::size_t& size) override {
         std::string_view message;
         switch (messages_.next(message)) {
         case length_prefixed_reader::status::message:
-            // The view is into the reader's own std::string, which is not const and which nothing else
-            // reads before the next call: handing it out writable is what the seam promises parse().
+            // The view is into the reader's own std::string or into lent bytes, neither const, and
+            // nothing else reads them before the next call: handing it out writable is what the seam
+            // promises parse().
             data = const_cast<char*>(message.data());
             size = message.size();
             return status::message;

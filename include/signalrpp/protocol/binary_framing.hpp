@@ -11,11 +11,16 @@
 //   one appended piece.
 // - A prefix longer than 5 bytes, or of 2 GiB or more, is malformed ("Messages over 2GB in size are not
 //   supported.", the reference's text); the connection must end.
+// - Bytes the caller may let the reader change (a WebSocket message just unmasked) can be lent rather
+//   than appended: the whole messages in them are handed out where they are, without a copy, and only
+//   what is left over (the start of a message) is copied in, by keep_lent(), before the bytes go away.
 
 #include <signalrpp/protocol/detail/drop_handed_out.hpp>
+#include <signalrpp/protocol/detail/lent_bytes.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -49,14 +54,73 @@ public:
 
     /// Adds received bytes (copied). Invalidates the message handed out last.
     void append(std::string_view bytes) {
+        keep_lent();
         compact();
         buffer_.append(bytes);
     }
 
-    /// The next whole message, without its prefix. Valid until the next call to append() or next().
-    status next(std::string_view& message) {
+    /// Adds received bytes without copying them, when nothing is buffered before them (else they are
+    /// appended): next() hands out the messages in them where they are. Call keep_lent() before the
+    /// bytes go away. Invalidates the message handed out last.
+    void lend(std::span<char> bytes) {
+        keep_lent();
         compact();
-        const std::string_view available = std::string_view(buffer_).substr(start_);
+        lent_.lend_or_append(buffer_, bytes);
+    }
+
+    /// Copies what is left of the lent bytes (unread, or a message's start) into the reader's buffer.
+    void keep_lent() {
+        const std::span<char> rest = lent_.end();
+        buffer_.append(rest.data(), rest.size());
+    }
+
+    /// Whether messages are handed out of lent bytes (from lend() to keep_lent()).
+    bool lending() const noexcept { return lent_.lending(); }
+
+    /// The next whole message, without its prefix. Valid until the next call to append(), lend() or
+    /// next(), or until lent bytes it is in go away.
+    status next(std::string_view& message) {
+        if (lending()) {
+            const std::span<char> lent = lent_.rest();
+            const status got = next_in({lent.data(), lent.size()}, message);
+            if (got == status::message) {
+                lent_.consume(static_cast<std::size_t>(message.data() + message.size() - lent.data()));
+            } else if (got == status::incomplete) {
+                keep_lent(); // the start of a message: completed by the next bytes
+            }
+            return got;
+        }
+        compact();
+        const status got = next_in(std::string_view(buffer_).substr(start_), message);
+        if (got == status::message) {
+            handed_out_ = static_cast<std::size_t>(message.data() + message.size() - (buffer_.data() + start_));
+        }
+        return got;
+    }
+
+    /// Bytes received and not yet handed out as part of a message.
+    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_ + lent_.rest().size(); }
+
+    std::size_t max_frame_size() const noexcept { return max_frame_size_; }
+
+    /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
+    std::string take_buffered() {
+        keep_lent();
+        compact();
+        return detail::take_unread(buffer_, start_);
+    }
+
+    /// Gives the buffer's memory back when nothing is buffered: an idle connection holds none.
+    void release_memory() {
+        compact();
+        if (buffer_.empty()) {
+            std::string().swap(buffer_);
+        }
+    }
+
+private:
+    // The first whole message in `available`, which starts with its prefix.
+    status next_in(std::string_view available, std::string_view& message) const {
         std::uint64_t length = 0;
         std::size_t prefix = 0;
         for (;;) {
@@ -83,39 +147,16 @@ public:
             return status::incomplete;
         }
         message = available.substr(prefix, static_cast<std::size_t>(length));
-        handed_out_ = prefix + static_cast<std::size_t>(length);
         return status::message;
     }
 
-    /// Bytes received and not yet handed out as part of a message.
-    std::size_t buffered() const noexcept { return buffer_.size() - start_ - handed_out_; }
-
-    std::size_t max_frame_size() const noexcept { return max_frame_size_; }
-
-    /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
-    std::string take_buffered() {
-        compact();
-        std::string rest = buffer_.substr(start_);
-        buffer_.clear();
-        start_ = 0;
-        return rest;
-    }
-
-    /// Gives the buffer's memory back when nothing is buffered: an idle connection holds none.
-    void release_memory() {
-        compact();
-        if (buffer_.empty()) {
-            std::string().swap(buffer_);
-        }
-    }
-
-private:
     void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
 
     std::string buffer_;
     std::size_t start_ = 0;      // where unread bytes begin
     std::size_t handed_out_ = 0; // length (with prefix) of the message handed out last
     std::size_t max_frame_size_;
+    detail::lent_bytes lent_;
 };
 
 } // namespace signalrpp::protocol

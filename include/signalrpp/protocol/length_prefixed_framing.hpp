@@ -6,6 +6,7 @@
 #include <signalrpp/protocol/hub_protocol.hpp>
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -16,13 +17,16 @@ public:
     explicit length_prefixed_framing(std::size_t max_message_size) : messages_(max_message_size) {}
 
     void append(std::string_view bytes) override { messages_.append(bytes); }
+    void lend(std::span<char> bytes) override { messages_.lend(bytes); }
+    void keep_lent() override { messages_.keep_lent(); }
 
     status next(char*& data, std::size_t& size) override {
         std::string_view message;
         switch (messages_.next(message)) {
         case length_prefixed_reader::status::message:
-            // The view is into the reader's own std::string, which is not const and which nothing else
-            // reads before the next call: handing it out writable is what the seam promises parse().
+            // The view is into the reader's own std::string or into lent bytes, neither const, and
+            // nothing else reads them before the next call: handing it out writable is what the seam
+            // promises parse().
             data = const_cast<char*>(message.data());
             size = message.size();
             return status::message;

@@ -12,13 +12,13 @@
 
 #include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/protocol/detail/drop_handed_out.hpp>
+#include <signalrpp/protocol/detail/lent_bytes.hpp>
 
 #include <cstddef>
 #include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace signalrpp::protocol {
 
@@ -48,18 +48,14 @@ public:
     void lend(std::span<char> bytes) {
         keep_lent();
         compact();
-        if (!buffer_.empty()) {
-            buffer_.append(bytes.data(), bytes.size());
-            return;
-        }
-        lent_ = bytes; // (lending: null bytes are none to lend)
+        lent_.lend_or_append(buffer_, bytes);
     }
 
     /// Copies what is left of the lent bytes (unread, or a record's start) into the reader's buffer.
     void keep_lent() {
         if (lending()) {
-            const std::span<char> rest = std::exchange(lent_, {});
             scanned_ = 0;
+            const std::span<char> rest = lent_.end();
             if (!rest.empty()) {
                 append({rest.data(), rest.size()});
             }
@@ -94,23 +90,20 @@ public:
 
     /// Bytes received and not yet handed out as part of a record.
     std::size_t buffered() const noexcept {
-        return buffer_.size() - start_ - handed_out_ + lent_.size();
+        return buffer_.size() - start_ - handed_out_ + lent_.rest().size();
     }
 
     std::size_t max_record_size() const noexcept { return max_record_size_; }
 
     /// Whether records are handed out of lent bytes (from lend() to keep_lent()).
-    bool lending() const noexcept { return lent_.data() != nullptr; }
+    bool lending() const noexcept { return lent_.lending(); }
 
     /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
     std::string take_buffered() {
         keep_lent();
         compact();
-        std::string rest = buffer_.substr(start_);
-        buffer_.clear();
-        start_ = 0;
         scanned_ = 0;
-        return rest;
+        return detail::take_unread(buffer_, start_);
     }
 
     /// Gives the buffer's memory back (to the thread's spare) when nothing is buffered: an idle
@@ -126,11 +119,12 @@ private:
     // next() over lent bytes (the buffer is empty meanwhile). A record not whole in them is moved to the
     // buffer, to be completed by the next bytes.
     status next_lent(char*& text, std::size_t& size) {
-        const std::size_t window = max_record_size_ == 0 || lent_.size() < max_record_size_ ? lent_.size()
-                                                                                             : max_record_size_;
-        auto* end = static_cast<char*>(std::memchr(lent_.data(), record_separator, window));
+        const std::span<char> lent = lent_.rest();
+        const std::size_t window = max_record_size_ == 0 || lent.size() < max_record_size_ ? lent.size()
+                                                                                            : max_record_size_;
+        auto* end = static_cast<char*>(std::memchr(lent.data(), record_separator, window));
         if (end == nullptr) {
-            if (max_record_size_ != 0 && lent_.size() >= max_record_size_) {
+            if (max_record_size_ != 0 && lent.size() >= max_record_size_) {
                 return status::too_large;
             }
             keep_lent();
@@ -138,9 +132,9 @@ private:
             return status::incomplete;
         }
         *end = '\0';
-        text = lent_.data();
+        text = lent.data();
         size = static_cast<std::size_t>(end - text);
-        lent_ = lent_.subspan(size + 1);
+        lent_.consume(size + 1);
         return status::record;
     }
 
@@ -153,7 +147,7 @@ private:
     std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
     std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
     std::size_t max_record_size_;
-    std::span<char> lent_; // the unread part of lent bytes while lending() (set, if empty, once all is read)
+    detail::lent_bytes lent_;
 };
 
 } // namespace signalrpp::protocol

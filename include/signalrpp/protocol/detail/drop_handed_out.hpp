@@ -22,4 +22,12 @@ inline void drop_handed_out(std::string& buffer, std::size_t& start, std::size_t
     }
 }
 
+/// The unread bytes, taken out of the buffer, which is left empty (call after drop_handed_out()).
+inline std::string take_unread(std::string& buffer, std::size_t& start) {
+    std::string rest = buffer.substr(start);
+    buffer.clear();
+    start = 0;
+    return rest;
+}
+
 } // namespace signalrpp::protocol::detail
