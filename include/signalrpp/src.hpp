@@ -6,7 +6,8 @@
 //     #include <signalrpp/src.hpp>
 //
 // It defines the server's non-template functions (and with them compiles the HTTP sessions,
-// transports and hub runtime), the built-in hub protocols and base64 once for the program.
+// transports and hub runtime), the built-in hub protocols, the JSON and MessagePack writers' and the
+// MessagePack reader's non-template functions and base64 once for the program.
 
 #if !defined(SIGNALRPP_SEPARATE_COMPILATION)
 #define SIGNALRPP_SEPARATE_COMPILATION
@@ -16,5 +17,8 @@
 #endif
 
 #include <signalrpp/core/impl/base64.ipp>
+#include <signalrpp/json/impl/writer.ipp>
+#include <signalrpp/msgpack/impl/reader.ipp>
+#include <signalrpp/msgpack/impl/writer.ipp>
 #include <signalrpp/protocol/impl/builtin_protocols.ipp>
 #include <signalrpp/server/impl/server.ipp>

@@ -936,6 +936,11 @@ inline bool valid(std::string_view text) noexcept {
 // the same as RapidJSON's: only '"', '\\' and control characters are escaped (\b \t \n \f \r, else
 // \u00XX); other characters, non-ASCII included, are written as they are (like ASP.NET Core's relaxed
 // escaping).
+//
+// The writer's value functions shadow RapidJSON's and are defined in impl/writer.ipp: compiled once in
+// separate-compilation mode (by <signalrpp/src.hpp>), so a file whose hub takes or returns numbers,
+// structs or containers does not compile RapidJSON's number formatting and nesting stack again (compile
+// time per hub method: bench/hub_compile_time.py).
 
 // ---- begin signalrpp/json/string_output.hpp
 // json::string_output: a RapidJSON output stream that appends to a std::string, so a message is
@@ -1172,6 +1177,7 @@ inline std::size_t plain_ascii_prefix(const char* text, std::size_t size) noexce
 #include <rapidjson/writer.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -1207,17 +1213,29 @@ public:
     writer() = default;
     explicit writer(string_output& output) : base(output) {}
 
-    bool String(const char* text, rapidjson::SizeType length, bool = false) {
-        Prefix(rapidjson::kStringType);
-        write_quoted(text, length);
-        return EndValue(true);
-    }
+    SIGNALRPP_DECL bool Null();
+    SIGNALRPP_DECL bool Bool(bool v);
+    SIGNALRPP_DECL bool Int(int v);
+    SIGNALRPP_DECL bool Uint(unsigned v);
+    SIGNALRPP_DECL bool Int64(std::int64_t v);
+    SIGNALRPP_DECL bool Uint64(std::uint64_t v);
+    /// A finite double (RapidJSON writes nothing for NaN and infinities, and returns false).
+    SIGNALRPP_DECL bool Double(double v);
+    /// JSON text written as it is, as a value of `type`.
+    SIGNALRPP_DECL bool RawValue(const char* json, std::size_t length, rapidjson::Type type);
+
+    SIGNALRPP_DECL bool String(const char* text, rapidjson::SizeType length, bool copy = false);
     bool String(std::string_view text) { return String(text.data(), static_cast<rapidjson::SizeType>(text.size())); }
     bool String(const char* text) { return String(std::string_view(text)); }
 
     bool Key(const char* text, rapidjson::SizeType length, bool copy = false) { return String(text, length, copy); }
     bool Key(std::string_view text) { return String(text); }
     bool Key(const char* text) { return String(std::string_view(text)); }
+
+    SIGNALRPP_DECL bool StartObject();
+    SIGNALRPP_DECL bool EndObject(rapidjson::SizeType member_count = 0);
+    SIGNALRPP_DECL bool StartArray();
+    SIGNALRPP_DECL bool EndArray(rapidjson::SizeType element_count = 0);
 
 private:
     void write_quoted(const char* text, std::size_t length) { append_quoted(os_->target(), {text, length}); }
@@ -1263,6 +1281,41 @@ private:
 };
 
 } // namespace signalrpp::json
+
+#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+// ---- begin signalrpp/json/impl/writer.ipp
+// The definitions of writer.hpp: included by it when header-only; by <signalrpp/src.hpp> alone in
+// separate-compilation mode.
+
+
+namespace signalrpp::json {
+
+SIGNALRPP_DECL bool writer::Null() { return base::Null(); }
+SIGNALRPP_DECL bool writer::Bool(bool v) { return base::Bool(v); }
+SIGNALRPP_DECL bool writer::Int(int v) { return base::Int(v); }
+SIGNALRPP_DECL bool writer::Uint(unsigned v) { return base::Uint(v); }
+SIGNALRPP_DECL bool writer::Int64(std::int64_t v) { return base::Int64(v); }
+SIGNALRPP_DECL bool writer::Uint64(std::uint64_t v) { return base::Uint64(v); }
+SIGNALRPP_DECL bool writer::Double(double v) { return base::Double(v); }
+
+SIGNALRPP_DECL bool writer::RawValue(const char* json, std::size_t length, rapidjson::Type type) {
+    return base::RawValue(json, length, type);
+}
+
+SIGNALRPP_DECL bool writer::String(const char* text, rapidjson::SizeType length, bool) {
+    Prefix(rapidjson::kStringType);
+    write_quoted(text, length);
+    return EndValue(true);
+}
+
+SIGNALRPP_DECL bool writer::StartObject() { return base::StartObject(); }
+SIGNALRPP_DECL bool writer::EndObject(rapidjson::SizeType member_count) { return base::EndObject(member_count); }
+SIGNALRPP_DECL bool writer::StartArray() { return base::StartArray(); }
+SIGNALRPP_DECL bool writer::EndArray(rapidjson::SizeType element_count) { return base::EndArray(element_count); }
+
+} // namespace signalrpp::json
+// ---- end signalrpp/json/impl/writer.ipp
+#endif
 // ---- end signalrpp/json/writer.hpp
 
 #include <rapidjson/document.h>
@@ -2203,6 +2256,8 @@ struct serializer<std::chrono::system_clock::time_point> {
 //   the stack.
 // Integers read from any of their encodings into the target's range (as .NET reads them); floating-point
 // reads also take integers; 0xc1, never used by the format, is an invalid value.
+// Decoding a header and walking a whole value are defined in impl/reader.ipp: compiled once in
+// separate-compilation mode (by <signalrpp/src.hpp>).
 
 // ---- begin signalrpp/msgpack/format.hpp
 // The MessagePack format's markers: the first byte of every value (msgpack spec, "Formats"), and the
@@ -2479,73 +2534,7 @@ private:
 
     // The header of the value at `at`, if its bytes (all of them) are there; its payload may still be
     // missing (fits()).
-    std::optional<header> header_at(std::size_t at) const noexcept {
-        if (at >= data_.size()) {
-            return std::nullopt;
-        }
-        const std::uint8_t m = byte_at(at);
-        const std::size_t after = data_.size() - at - 1;
-        // A header with an n-byte length field (and `extra` bytes after it: an extension's type).
-        const auto with_length = [&](kind type, std::size_t n, std::size_t extra = 0) -> std::optional<header> {
-            if (after < n + extra) {
-                return std::nullopt;
-            }
-            return header{type, 1 + n + extra, load(at + 1, n)};
-        };
-        // A fixext header: the marker and the type byte, `n` bytes of data after them.
-        const auto fixext = [&](std::uint64_t n) -> std::optional<header> {
-            if (after < 1) {
-                return std::nullopt;
-            }
-            return header{kind::extension, 2, n};
-        };
-        if (m <= format::positive_fixint_max || m >= format::negative_fixint_min) {
-            return header{kind::integer, 1, 0};
-        }
-        if ((m & 0xf0) == format::fixmap) {
-            return header{kind::map, 1, std::uint64_t{m & 0x0fu}};
-        }
-        if ((m & 0xf0) == format::fixarray) {
-            return header{kind::array, 1, std::uint64_t{m & 0x0fu}};
-        }
-        if ((m & 0xe0) == format::fixstr) {
-            return header{kind::string, 1, std::uint64_t{m & 0x1fu}};
-        }
-        switch (m) {
-        case format::nil: return header{kind::nil, 1, 0};
-        case format::false_value:
-        case format::true_value: return header{kind::boolean, 1, 0};
-        case format::bin8: return with_length(kind::binary, 1);
-        case format::bin16: return with_length(kind::binary, 2);
-        case format::bin32: return with_length(kind::binary, 4);
-        case format::ext8: return with_length(kind::extension, 1, 1);
-        case format::ext16: return with_length(kind::extension, 2, 1);
-        case format::ext32: return with_length(kind::extension, 4, 1);
-        case format::float32: return header{kind::float32, 1, 4};
-        case format::float64: return header{kind::float64, 1, 8};
-        case format::uint8:
-        case format::int8: return header{kind::integer, 1, 1};
-        case format::uint16:
-        case format::int16: return header{kind::integer, 1, 2};
-        case format::uint32:
-        case format::int32: return header{kind::integer, 1, 4};
-        case format::uint64:
-        case format::int64: return header{kind::integer, 1, 8};
-        case format::fixext1: return fixext(1);
-        case format::fixext2: return fixext(2);
-        case format::fixext4: return fixext(4);
-        case format::fixext8: return fixext(8);
-        case format::fixext16: return fixext(16);
-        case format::str8: return with_length(kind::string, 1);
-        case format::str16: return with_length(kind::string, 2);
-        case format::str32: return with_length(kind::string, 4);
-        case format::array16: return with_length(kind::array, 2);
-        case format::array32: return with_length(kind::array, 4);
-        case format::map16: return with_length(kind::map, 2);
-        case format::map32: return with_length(kind::map, 4);
-        default: return std::nullopt; // 0xc1
-        }
-    }
+    SIGNALRPP_DECL std::optional<header> header_at(std::size_t at) const noexcept;
 
     // Whether a value that is not a container (header `h`, at the position) is all there.
     bool fits(const header& h) const noexcept { return h.size + h.length <= remaining(); }
@@ -2600,37 +2589,119 @@ private:
 
     // Where the whole value at `at` ends, walking into containers with a count of the values still to
     // pass, which may never exceed the bytes left.
-    std::optional<std::size_t> value_end(std::size_t at) const noexcept {
-        std::uint64_t values = 1;
-        while (values > 0) {
-            const auto h = header_at(at);
-            if (!h) {
-                return std::nullopt;
-            }
-            --values;
-            const std::size_t left = data_.size() - at - h->size;
-            if (h->type == kind::array || h->type == kind::map) {
-                const std::uint64_t elements = h->type == kind::map ? 2 * h->length : h->length;
-                if (elements > left || values + elements > left) {
-                    return std::nullopt;
-                }
-                values += elements;
-                at += h->size;
-            } else {
-                if (h->length > left) {
-                    return std::nullopt;
-                }
-                at += h->size + static_cast<std::size_t>(h->length);
-            }
-        }
-        return at;
-    }
+    SIGNALRPP_DECL std::optional<std::size_t> value_end(std::size_t at) const noexcept;
 
     std::string_view data_;
     std::size_t pos_ = 0;
 };
 
 } // namespace signalrpp::msgpack
+
+#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+// ---- begin signalrpp/msgpack/impl/reader.ipp
+// The definitions of reader.hpp: included by it when header-only; by <signalrpp/src.hpp> alone in
+// separate-compilation mode.
+
+
+namespace signalrpp::msgpack {
+
+SIGNALRPP_DECL std::optional<reader::header> reader::header_at(std::size_t at) const noexcept {
+    if (at >= data_.size()) {
+        return std::nullopt;
+    }
+    const std::uint8_t m = byte_at(at);
+    const std::size_t after = data_.size() - at - 1;
+    // A header with an n-byte length field (and `extra` bytes after it: an extension's type).
+    const auto with_length = [&](kind type, std::size_t n, std::size_t extra = 0) -> std::optional<header> {
+        if (after < n + extra) {
+            return std::nullopt;
+        }
+        return header{type, 1 + n + extra, load(at + 1, n)};
+    };
+    // A fixext header: the marker and the type byte, `n` bytes of data after them.
+    const auto fixext = [&](std::uint64_t n) -> std::optional<header> {
+        if (after < 1) {
+            return std::nullopt;
+        }
+        return header{kind::extension, 2, n};
+    };
+    if (m <= format::positive_fixint_max || m >= format::negative_fixint_min) {
+        return header{kind::integer, 1, 0};
+    }
+    if ((m & 0xf0) == format::fixmap) {
+        return header{kind::map, 1, std::uint64_t{m & 0x0fu}};
+    }
+    if ((m & 0xf0) == format::fixarray) {
+        return header{kind::array, 1, std::uint64_t{m & 0x0fu}};
+    }
+    if ((m & 0xe0) == format::fixstr) {
+        return header{kind::string, 1, std::uint64_t{m & 0x1fu}};
+    }
+    switch (m) {
+    case format::nil: return header{kind::nil, 1, 0};
+    case format::false_value:
+    case format::true_value: return header{kind::boolean, 1, 0};
+    case format::bin8: return with_length(kind::binary, 1);
+    case format::bin16: return with_length(kind::binary, 2);
+    case format::bin32: return with_length(kind::binary, 4);
+    case format::ext8: return with_length(kind::extension, 1, 1);
+    case format::ext16: return with_length(kind::extension, 2, 1);
+    case format::ext32: return with_length(kind::extension, 4, 1);
+    case format::float32: return header{kind::float32, 1, 4};
+    case format::float64: return header{kind::float64, 1, 8};
+    case format::uint8:
+    case format::int8: return header{kind::integer, 1, 1};
+    case format::uint16:
+    case format::int16: return header{kind::integer, 1, 2};
+    case format::uint32:
+    case format::int32: return header{kind::integer, 1, 4};
+    case format::uint64:
+    case format::int64: return header{kind::integer, 1, 8};
+    case format::fixext1: return fixext(1);
+    case format::fixext2: return fixext(2);
+    case format::fixext4: return fixext(4);
+    case format::fixext8: return fixext(8);
+    case format::fixext16: return fixext(16);
+    case format::str8: return with_length(kind::string, 1);
+    case format::str16: return with_length(kind::string, 2);
+    case format::str32: return with_length(kind::string, 4);
+    case format::array16: return with_length(kind::array, 2);
+    case format::array32: return with_length(kind::array, 4);
+    case format::map16: return with_length(kind::map, 2);
+    case format::map32: return with_length(kind::map, 4);
+    default: return std::nullopt; // 0xc1
+    }
+}
+
+SIGNALRPP_DECL std::optional<std::size_t> reader::value_end(std::size_t at) const noexcept {
+    std::uint64_t values = 1;
+    while (values > 0) {
+        const auto h = header_at(at);
+        if (!h) {
+            return std::nullopt;
+        }
+        --values;
+        const std::size_t left = data_.size() - at - h->size;
+        if (h->type == kind::array || h->type == kind::map) {
+            const std::uint64_t elements = h->type == kind::map ? 2 * h->length : h->length;
+            if (elements > left || values + elements > left) {
+                return std::nullopt;
+            }
+            values += elements;
+            at += h->size;
+        } else {
+            if (h->length > left) {
+                return std::nullopt;
+            }
+            at += h->size + static_cast<std::size_t>(h->length);
+        }
+    }
+    return at;
+}
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/impl/reader.ipp
+#endif
 // ---- end signalrpp/msgpack/reader.hpp
 // ---- begin signalrpp/msgpack/writer.hpp
 // msgpack::writer: appends MessagePack values to a std::string, each in the form the .NET MessagePack
@@ -2643,6 +2714,8 @@ private:
 // - timestamps as extension -1 in the shortest of its three layouts.
 // Containers are written as a header (the element count) followed by the elements, which the caller
 // writes next: the writer keeps no state besides the string it appends to.
+// The writing functions with branches are defined in impl/writer.ipp: compiled once in
+// separate-compilation mode (by <signalrpp/src.hpp>), not again in every file that writes a hub type.
 
 
 #include <cstdint>
@@ -2664,35 +2737,8 @@ public:
     void write_nil() { byte(format::nil); }
     void write_bool(bool v) { byte(v ? format::true_value : format::false_value); }
 
-    void write_uint(std::uint64_t v) {
-        if (v <= format::positive_fixint_max) {
-            byte(static_cast<std::uint8_t>(v));
-        } else if (v <= std::numeric_limits<std::uint8_t>::max()) {
-            marked(format::uint8, static_cast<std::uint8_t>(v));
-        } else if (v <= std::numeric_limits<std::uint16_t>::max()) {
-            marked(format::uint16, static_cast<std::uint16_t>(v));
-        } else if (v <= std::numeric_limits<std::uint32_t>::max()) {
-            marked(format::uint32, static_cast<std::uint32_t>(v));
-        } else {
-            marked(format::uint64, v);
-        }
-    }
-
-    void write_int(std::int64_t v) {
-        if (v >= 0) {
-            write_uint(static_cast<std::uint64_t>(v));
-        } else if (v >= -32) {
-            byte(static_cast<std::uint8_t>(v));
-        } else if (v >= std::numeric_limits<std::int8_t>::min()) {
-            marked(format::int8, static_cast<std::uint8_t>(v));
-        } else if (v >= std::numeric_limits<std::int16_t>::min()) {
-            marked(format::int16, static_cast<std::uint16_t>(v));
-        } else if (v >= std::numeric_limits<std::int32_t>::min()) {
-            marked(format::int32, static_cast<std::uint32_t>(v));
-        } else {
-            marked(format::int64, static_cast<std::uint64_t>(v));
-        }
-    }
+    SIGNALRPP_DECL void write_uint(std::uint64_t v);
+    SIGNALRPP_DECL void write_int(std::int64_t v);
 
     void write_float32(float v) {
         std::uint32_t bits = 0;
@@ -2706,71 +2752,21 @@ public:
         marked(format::float64, bits);
     }
 
-    void write_string(std::string_view s) {
-        if (s.size() <= format::fixstr_max_length) {
-            byte(static_cast<std::uint8_t>(format::fixstr | s.size()));
-        } else {
-            sized(s.size(), format::str8, format::str16, format::str32);
-        }
-        out_.append(s);
-    }
-
-    void write_binary(std::string_view bytes) {
-        sized(bytes.size(), format::bin8, format::bin16, format::bin32);
-        out_.append(bytes);
-    }
+    SIGNALRPP_DECL void write_string(std::string_view s);
+    SIGNALRPP_DECL void write_binary(std::string_view bytes);
 
     /// The header of an array of `count` elements, which are written next.
-    void write_array_header(std::size_t count) {
-        if (count <= format::fixarray_max_count) {
-            byte(static_cast<std::uint8_t>(format::fixarray | count));
-        } else {
-            sized(count, 0, format::array16, format::array32);
-        }
-    }
+    SIGNALRPP_DECL void write_array_header(std::size_t count);
 
     /// The header of a map of `count` entries, whose keys and values are written next, alternately.
-    void write_map_header(std::size_t count) {
-        if (count <= format::fixmap_max_count) {
-            byte(static_cast<std::uint8_t>(format::fixmap | count));
-        } else {
-            sized(count, 0, format::map16, format::map32);
-        }
-    }
+    SIGNALRPP_DECL void write_map_header(std::size_t count);
 
     /// An extension value of `type` (negative types are reserved by the format: -1 is the timestamp).
-    void write_extension(std::int8_t type, std::string_view data) {
-        switch (data.size()) {
-        case 1: byte(format::fixext1); break;
-        case 2: byte(format::fixext2); break;
-        case 4: byte(format::fixext4); break;
-        case 8: byte(format::fixext8); break;
-        case 16: byte(format::fixext16); break;
-        default: sized(data.size(), format::ext8, format::ext16, format::ext32); break;
-        }
-        byte(static_cast<std::uint8_t>(type));
-        out_.append(data);
-    }
+    SIGNALRPP_DECL void write_extension(std::int8_t type, std::string_view data);
 
     /// A timestamp: `seconds` since 1970-01-01T00:00:00Z (negative before) and `nanoseconds` in the
     /// second (below 1,000,000,000), in the shortest layout that holds them.
-    void write_timestamp(std::int64_t seconds, std::uint32_t nanoseconds) {
-        char data[12];
-        if (seconds >= 0 && (static_cast<std::uint64_t>(seconds) >> 34) == 0) {
-            const std::uint64_t packed = (std::uint64_t{nanoseconds} << 34) | static_cast<std::uint64_t>(seconds);
-            if ((packed >> 32) == 0) {
-                store(data, static_cast<std::uint32_t>(packed));
-                write_extension(format::timestamp_extension, std::string_view(data, 4));
-            } else {
-                store(data, packed);
-                write_extension(format::timestamp_extension, std::string_view(data, 8));
-            }
-            return;
-        }
-        store(data, nanoseconds);
-        store(data + 4, static_cast<std::uint64_t>(seconds));
-        write_extension(format::timestamp_extension, std::string_view(data, 12));
-    }
+    SIGNALRPP_DECL void write_timestamp(std::int64_t seconds, std::uint32_t nanoseconds);
 
     /// Bytes that are already one or more whole MessagePack values, appended as they are.
     void write_raw(std::string_view encoded) { out_.append(encoded); }
@@ -2797,23 +2793,128 @@ private:
 
     // The marker of the shortest of the 8-, 16- and 32-bit length forms (no 8-bit form: marker8 == 0),
     // with the length.
-    void sized(std::size_t length, std::uint8_t marker8, std::uint8_t marker16, std::uint8_t marker32) {
-        if (marker8 != 0 && length <= std::numeric_limits<std::uint8_t>::max()) {
-            marked(marker8, static_cast<std::uint8_t>(length));
-        } else if (length <= std::numeric_limits<std::uint16_t>::max()) {
-            marked(marker16, static_cast<std::uint16_t>(length));
-        } else if (length <= std::numeric_limits<std::uint32_t>::max()) {
-            marked(marker32, static_cast<std::uint32_t>(length));
-        } else {
-            throw std::length_error("a MessagePack string, binary, extension or container holds at most 2^32 - 1 "
-                                    "bytes or elements");
-        }
-    }
+    SIGNALRPP_DECL void sized(std::size_t length, std::uint8_t marker8, std::uint8_t marker16, std::uint8_t marker32);
 
     std::string& out_;
 };
 
 } // namespace signalrpp::msgpack
+
+#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+// ---- begin signalrpp/msgpack/impl/writer.ipp
+// The definitions of writer.hpp: included by it when header-only; by <signalrpp/src.hpp> alone in
+// separate-compilation mode.
+
+
+namespace signalrpp::msgpack {
+
+SIGNALRPP_DECL void writer::write_uint(std::uint64_t v) {
+    if (v <= format::positive_fixint_max) {
+        byte(static_cast<std::uint8_t>(v));
+    } else if (v <= std::numeric_limits<std::uint8_t>::max()) {
+        marked(format::uint8, static_cast<std::uint8_t>(v));
+    } else if (v <= std::numeric_limits<std::uint16_t>::max()) {
+        marked(format::uint16, static_cast<std::uint16_t>(v));
+    } else if (v <= std::numeric_limits<std::uint32_t>::max()) {
+        marked(format::uint32, static_cast<std::uint32_t>(v));
+    } else {
+        marked(format::uint64, v);
+    }
+}
+
+SIGNALRPP_DECL void writer::write_int(std::int64_t v) {
+    if (v >= 0) {
+        write_uint(static_cast<std::uint64_t>(v));
+    } else if (v >= -32) {
+        byte(static_cast<std::uint8_t>(v));
+    } else if (v >= std::numeric_limits<std::int8_t>::min()) {
+        marked(format::int8, static_cast<std::uint8_t>(v));
+    } else if (v >= std::numeric_limits<std::int16_t>::min()) {
+        marked(format::int16, static_cast<std::uint16_t>(v));
+    } else if (v >= std::numeric_limits<std::int32_t>::min()) {
+        marked(format::int32, static_cast<std::uint32_t>(v));
+    } else {
+        marked(format::int64, static_cast<std::uint64_t>(v));
+    }
+}
+
+SIGNALRPP_DECL void writer::write_string(std::string_view s) {
+    if (s.size() <= format::fixstr_max_length) {
+        byte(static_cast<std::uint8_t>(format::fixstr | s.size()));
+    } else {
+        sized(s.size(), format::str8, format::str16, format::str32);
+    }
+    out_.append(s);
+}
+
+SIGNALRPP_DECL void writer::write_binary(std::string_view bytes) {
+    sized(bytes.size(), format::bin8, format::bin16, format::bin32);
+    out_.append(bytes);
+}
+
+SIGNALRPP_DECL void writer::write_array_header(std::size_t count) {
+    if (count <= format::fixarray_max_count) {
+        byte(static_cast<std::uint8_t>(format::fixarray | count));
+    } else {
+        sized(count, 0, format::array16, format::array32);
+    }
+}
+
+SIGNALRPP_DECL void writer::write_map_header(std::size_t count) {
+    if (count <= format::fixmap_max_count) {
+        byte(static_cast<std::uint8_t>(format::fixmap | count));
+    } else {
+        sized(count, 0, format::map16, format::map32);
+    }
+}
+
+SIGNALRPP_DECL void writer::write_extension(std::int8_t type, std::string_view data) {
+    switch (data.size()) {
+    case 1: byte(format::fixext1); break;
+    case 2: byte(format::fixext2); break;
+    case 4: byte(format::fixext4); break;
+    case 8: byte(format::fixext8); break;
+    case 16: byte(format::fixext16); break;
+    default: sized(data.size(), format::ext8, format::ext16, format::ext32); break;
+    }
+    byte(static_cast<std::uint8_t>(type));
+    out_.append(data);
+}
+
+SIGNALRPP_DECL void writer::write_timestamp(std::int64_t seconds, std::uint32_t nanoseconds) {
+    char data[12];
+    if (seconds >= 0 && (static_cast<std::uint64_t>(seconds) >> 34) == 0) {
+        const std::uint64_t packed = (std::uint64_t{nanoseconds} << 34) | static_cast<std::uint64_t>(seconds);
+        if ((packed >> 32) == 0) {
+            store(data, static_cast<std::uint32_t>(packed));
+            write_extension(format::timestamp_extension, std::string_view(data, 4));
+        } else {
+            store(data, packed);
+            write_extension(format::timestamp_extension, std::string_view(data, 8));
+        }
+        return;
+    }
+    store(data, nanoseconds);
+    store(data + 4, static_cast<std::uint64_t>(seconds));
+    write_extension(format::timestamp_extension, std::string_view(data, 12));
+}
+
+SIGNALRPP_DECL void writer::sized(std::size_t length, std::uint8_t marker8, std::uint8_t marker16, std::uint8_t marker32) {
+    if (marker8 != 0 && length <= std::numeric_limits<std::uint8_t>::max()) {
+        marked(marker8, static_cast<std::uint8_t>(length));
+    } else if (length <= std::numeric_limits<std::uint16_t>::max()) {
+        marked(marker16, static_cast<std::uint16_t>(length));
+    } else if (length <= std::numeric_limits<std::uint32_t>::max()) {
+        marked(marker32, static_cast<std::uint32_t>(length));
+    } else {
+        throw std::length_error("a MessagePack string, binary, extension or container holds at most 2^32 - 1 "
+                                "bytes or elements");
+    }
+}
+
+} // namespace signalrpp::msgpack
+// ---- end signalrpp/msgpack/impl/writer.ipp
+#endif
 // ---- end signalrpp/msgpack/writer.hpp
 
 #include <concepts>

@@ -4,13 +4,20 @@
 // the same as RapidJSON's: only '"', '\\' and control characters are escaped (\b \t \n \f \r, else
 // \u00XX); other characters, non-ASCII included, are written as they are (like ASP.NET Core's relaxed
 // escaping).
+//
+// The writer's value functions shadow RapidJSON's and are defined in impl/writer.ipp: compiled once in
+// separate-compilation mode (by <signalrpp/src.hpp>), so a file whose hub takes or returns numbers,
+// structs or containers does not compile RapidJSON's number formatting and nesting stack again (compile
+// time per hub method: bench/hub_compile_time.py).
 
 #include <signalrpp/json/string_output.hpp>
+#include <signalrpp/core/separate_compilation.hpp>
 #include <signalrpp/json/string_scan.hpp>
 
 #include <rapidjson/writer.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,17 +53,29 @@ public:
     writer() = default;
     explicit writer(string_output& output) : base(output) {}
 
-    bool String(const char* text, rapidjson::SizeType length, bool = false) {
-        Prefix(rapidjson::kStringType);
-        write_quoted(text, length);
-        return EndValue(true);
-    }
+    SIGNALRPP_DECL bool Null();
+    SIGNALRPP_DECL bool Bool(bool v);
+    SIGNALRPP_DECL bool Int(int v);
+    SIGNALRPP_DECL bool Uint(unsigned v);
+    SIGNALRPP_DECL bool Int64(std::int64_t v);
+    SIGNALRPP_DECL bool Uint64(std::uint64_t v);
+    /// A finite double (RapidJSON writes nothing for NaN and infinities, and returns false).
+    SIGNALRPP_DECL bool Double(double v);
+    /// JSON text written as it is, as a value of `type`.
+    SIGNALRPP_DECL bool RawValue(const char* json, std::size_t length, rapidjson::Type type);
+
+    SIGNALRPP_DECL bool String(const char* text, rapidjson::SizeType length, bool copy = false);
     bool String(std::string_view text) { return String(text.data(), static_cast<rapidjson::SizeType>(text.size())); }
     bool String(const char* text) { return String(std::string_view(text)); }
 
     bool Key(const char* text, rapidjson::SizeType length, bool copy = false) { return String(text, length, copy); }
     bool Key(std::string_view text) { return String(text); }
     bool Key(const char* text) { return String(std::string_view(text)); }
+
+    SIGNALRPP_DECL bool StartObject();
+    SIGNALRPP_DECL bool EndObject(rapidjson::SizeType member_count = 0);
+    SIGNALRPP_DECL bool StartArray();
+    SIGNALRPP_DECL bool EndArray(rapidjson::SizeType element_count = 0);
 
 private:
     void write_quoted(const char* text, std::size_t length) { append_quoted(os_->target(), {text, length}); }
@@ -102,3 +121,7 @@ private:
 };
 
 } // namespace signalrpp::json
+
+#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+#include <signalrpp/json/impl/writer.ipp>
+#endif
