@@ -60,8 +60,7 @@ public:
     enum class due { nothing, handshake_timeout, ping, peer_timeout };
 
     hub_session(session_owner& owner, std::size_t max_message_size)
-        : owner_(owner), framing_(std::make_unique<protocol::record_framing>(max_message_size)),
-          last_received_(clock::now()) {}
+        : owner_(owner), max_message_size_(max_message_size), last_received_(clock::now()) {}
 
     hub_session(const hub_session&) = delete;
     hub_session& operator=(const hub_session&) = delete;
@@ -85,10 +84,12 @@ public:
     void start_protocol(const protocol::hub_protocol& p) {
         protocol_ = &p;
         binary_ = p.binary();
-        if (!p.frames_like_handshake()) {
+        if (!p.frames_like_handshake() && framing_) {
             const std::string rest = framing_->take_buffered();
-            framing_ = p.make_framing(framing_->max_message_size());
-            framing_->append(rest);
+            framing_.reset();
+            if (!rest.empty()) {
+                framing().append(rest);
+            }
         }
     }
 
@@ -96,13 +97,13 @@ public:
 
     /// Bytes from the peer.
     void receive(std::string_view data) {
-        receive_with([&] { framing_->append(data); });
+        receive_with([&] { framing().append(data); });
     }
 
     /// Bytes from the peer that may be changed during the call: whole messages in them are parsed
     /// there, not copied first.
     void receive_in_place(std::span<char> data) {
-        receive_with([&] { framing_->lend(data); });
+        receive_with([&] { framing().lend(data); });
     }
 
     /// Goes on with messages that waited (the owner freed a slot, an upload has room, the owner is
@@ -110,6 +111,7 @@ public:
     void resume() {
         pump();
         apply_backpressure();
+        release_framing_if_empty();
     }
 
     /// True while a message waits.
@@ -302,8 +304,33 @@ private:
         received_.store(true, std::memory_order_relaxed); // (the heartbeat stamps it: no clock read here)
         add_to_framing();
         pump();
-        framing_->keep_lent();
+        if (framing_) {
+            framing_->keep_lent();
+        }
         apply_backpressure();
+        release_framing_if_empty();
+    }
+
+    // The framing of the bytes received, made when bytes come: the handshake's until the protocol is
+    // chosen, then the protocol's (or the handshake's still, for a protocol framed like it).
+    protocol::message_framing& framing() {
+        if (!framing_) {
+            if (protocol_ && !protocol_->frames_like_handshake()) {
+                framing_ = protocol_->make_framing(max_message_size_);
+            } else {
+                framing_ = std::make_unique<protocol::record_framing>(max_message_size_);
+            }
+        }
+        return *framing_;
+    }
+
+    // A framing with nothing in it is dropped: an idle connection holds none (it is most of the
+    // connections a server holds). Making one again on the next receive costs less than a system call.
+    void release_framing_if_empty() noexcept {
+        if (framing_ && framing_->buffered() == 0) {
+            framing_->release_memory(); // (its buffer may go to a spare for the next connection's bytes)
+            framing_.reset();
+        }
     }
 
     // Handles every whole message received, in order, until one has to wait or the session stops.
@@ -319,16 +346,13 @@ private:
             }
             char* text = nullptr;
             std::size_t size = 0;
-            const auto s = framing_->next(text, size);
+            const auto s = framing_ ? framing_->next(text, size) : protocol::message_framing::status::incomplete;
             if (s == protocol::message_framing::status::incomplete) {
-                if (framing_->buffered() == 0) {
-                    framing_->release_memory();
-                }
                 release_activity_if_idle();
                 return;
             }
             if (s == protocol::message_framing::status::too_large) {
-                owner_.protocol_error(protocol::message_too_large_error(framing_->max_message_size()));
+                owner_.protocol_error(protocol::message_too_large_error(max_message_size_));
                 return;
             }
             if (s == protocol::message_framing::status::malformed) {
@@ -355,8 +379,9 @@ private:
     // While a message waits, input piles up: past a limit the link stops reading (the peer is then
     // held back by TCP), and reads again once the pile is handled.
     void apply_backpressure() {
-        const std::size_t limit = std::max<std::size_t>(64 * 1024, framing_->max_message_size());
-        const bool pause = holding() && framing_->buffered() >= limit && phase_ == phase::running;
+        const std::size_t limit = std::max<std::size_t>(64 * 1024, max_message_size_);
+        const std::size_t buffered = framing_ ? framing_->buffered() : 0;
+        const bool pause = holding() && buffered >= limit && phase_ == phase::running;
         if (pause != receive_paused_) {
             receive_paused_ = pause;
             owner_.pause_receiving(pause);
@@ -451,7 +476,8 @@ private:
     }
 
     session_owner& owner_;
-    std::unique_ptr<protocol::message_framing> framing_; // the handshake's, then the protocol's
+    std::unique_ptr<protocol::message_framing> framing_; // framing(): null while nothing is buffered
+    std::size_t max_message_size_;                       // the framing's limit (0: none)
     const protocol::hub_protocol* protocol_ = nullptr;    // chosen by the handshake
     // When the peer last sent something, as the heartbeat saw it (its own: its ticks run one at a time);
     // the session's start until the handshake is done.
