@@ -51,7 +51,7 @@ public:
         }
         msgpack::reader in(msgpack_);
         std::string_view s;
-        return in.next_kind() == msgpack::kind::string && in.read_string(s) ? s.size() : 0;
+        return in.read_string(s) ? s.size() : 0;
     }
 
     /// Binds the value to `out`; false if it is absent or does not hold a T.

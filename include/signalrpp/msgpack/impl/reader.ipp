@@ -4,74 +4,87 @@
 
 #include <signalrpp/msgpack/reader.hpp>
 
+#include <array>
+
 namespace signalrpp::msgpack {
+
+namespace detail {
+
+// What a value's first byte says of its header: its kind, the header's size (the marker, any length
+// bytes and an extension's type byte), and the length that follows it -- read from `length_bytes`
+// big-endian bytes after the marker, or `fixed_length` when there are none.
+struct marker_layout {
+    kind type = kind::invalid;
+    std::uint8_t size = 1;
+    std::uint8_t length_bytes = 0;
+    std::uint8_t fixed_length = 0;
+};
+
+constexpr std::array<marker_layout, 256> make_marker_layouts() {
+    std::array<marker_layout, 256> t{};
+    const auto set = [&](std::uint8_t m, kind type, std::uint8_t size, std::uint8_t length_bytes,
+                         std::uint8_t fixed_length) { t[m] = {type, size, length_bytes, fixed_length}; };
+    for (unsigned m = 0; m <= format::positive_fixint_max; ++m) {
+        set(static_cast<std::uint8_t>(m), kind::integer, 1, 0, 0);
+    }
+    for (unsigned m = format::negative_fixint_min; m <= 0xff; ++m) {
+        set(static_cast<std::uint8_t>(m), kind::integer, 1, 0, 0);
+    }
+    for (unsigned n = 0; n <= format::fixmap_max_count; ++n) {
+        set(static_cast<std::uint8_t>(format::fixmap | n), kind::map, 1, 0, static_cast<std::uint8_t>(n));
+        set(static_cast<std::uint8_t>(format::fixarray | n), kind::array, 1, 0, static_cast<std::uint8_t>(n));
+    }
+    for (unsigned n = 0; n <= format::fixstr_max_length; ++n) {
+        set(static_cast<std::uint8_t>(format::fixstr | n), kind::string, 1, 0, static_cast<std::uint8_t>(n));
+    }
+    set(format::nil, kind::nil, 1, 0, 0);
+    set(format::false_value, kind::boolean, 1, 0, 0);
+    set(format::true_value, kind::boolean, 1, 0, 0);
+    set(format::bin8, kind::binary, 2, 1, 0);
+    set(format::bin16, kind::binary, 3, 2, 0);
+    set(format::bin32, kind::binary, 5, 4, 0);
+    set(format::ext8, kind::extension, 3, 1, 0);
+    set(format::ext16, kind::extension, 4, 2, 0);
+    set(format::ext32, kind::extension, 6, 4, 0);
+    set(format::float32, kind::float32, 1, 0, 4);
+    set(format::float64, kind::float64, 1, 0, 8);
+    set(format::uint8, kind::integer, 1, 0, 1);
+    set(format::int8, kind::integer, 1, 0, 1);
+    set(format::uint16, kind::integer, 1, 0, 2);
+    set(format::int16, kind::integer, 1, 0, 2);
+    set(format::uint32, kind::integer, 1, 0, 4);
+    set(format::int32, kind::integer, 1, 0, 4);
+    set(format::uint64, kind::integer, 1, 0, 8);
+    set(format::int64, kind::integer, 1, 0, 8);
+    set(format::fixext1, kind::extension, 2, 0, 1);
+    set(format::fixext2, kind::extension, 2, 0, 2);
+    set(format::fixext4, kind::extension, 2, 0, 4);
+    set(format::fixext8, kind::extension, 2, 0, 8);
+    set(format::fixext16, kind::extension, 2, 0, 16);
+    set(format::str8, kind::string, 2, 1, 0);
+    set(format::str16, kind::string, 3, 2, 0);
+    set(format::str32, kind::string, 5, 4, 0);
+    set(format::array16, kind::array, 3, 2, 0);
+    set(format::array32, kind::array, 5, 4, 0);
+    set(format::map16, kind::map, 3, 2, 0);
+    set(format::map32, kind::map, 5, 4, 0);
+    return t; // (0xc1, never used, stays invalid)
+}
+
+inline constexpr std::array<marker_layout, 256> marker_layouts = make_marker_layouts();
+
+} // namespace detail
 
 SIGNALRPP_DECL std::optional<reader::header> reader::header_at(std::size_t at) const noexcept {
     if (at >= data_.size()) {
         return std::nullopt;
     }
-    const std::uint8_t m = byte_at(at);
-    const std::size_t after = data_.size() - at - 1;
-    // A header with an n-byte length field (and `extra` bytes after it: an extension's type).
-    const auto with_length = [&](kind type, std::size_t n, std::size_t extra = 0) -> std::optional<header> {
-        if (after < n + extra) {
-            return std::nullopt;
-        }
-        return header{type, 1 + n + extra, load(at + 1, n)};
-    };
-    // A fixext header: the marker and the type byte, `n` bytes of data after them.
-    const auto fixext = [&](std::uint64_t n) -> std::optional<header> {
-        if (after < 1) {
-            return std::nullopt;
-        }
-        return header{kind::extension, 2, n};
-    };
-    if (m <= format::positive_fixint_max || m >= format::negative_fixint_min) {
-        return header{kind::integer, 1, 0};
+    const detail::marker_layout& layout = detail::marker_layouts[byte_at(at)];
+    if (layout.type == kind::invalid || data_.size() - at < layout.size) {
+        return std::nullopt; // (a header's own bytes missing: its length bytes, an extension's type)
     }
-    if ((m & 0xf0) == format::fixmap) {
-        return header{kind::map, 1, std::uint64_t{m & 0x0fu}};
-    }
-    if ((m & 0xf0) == format::fixarray) {
-        return header{kind::array, 1, std::uint64_t{m & 0x0fu}};
-    }
-    if ((m & 0xe0) == format::fixstr) {
-        return header{kind::string, 1, std::uint64_t{m & 0x1fu}};
-    }
-    switch (m) {
-    case format::nil: return header{kind::nil, 1, 0};
-    case format::false_value:
-    case format::true_value: return header{kind::boolean, 1, 0};
-    case format::bin8: return with_length(kind::binary, 1);
-    case format::bin16: return with_length(kind::binary, 2);
-    case format::bin32: return with_length(kind::binary, 4);
-    case format::ext8: return with_length(kind::extension, 1, 1);
-    case format::ext16: return with_length(kind::extension, 2, 1);
-    case format::ext32: return with_length(kind::extension, 4, 1);
-    case format::float32: return header{kind::float32, 1, 4};
-    case format::float64: return header{kind::float64, 1, 8};
-    case format::uint8:
-    case format::int8: return header{kind::integer, 1, 1};
-    case format::uint16:
-    case format::int16: return header{kind::integer, 1, 2};
-    case format::uint32:
-    case format::int32: return header{kind::integer, 1, 4};
-    case format::uint64:
-    case format::int64: return header{kind::integer, 1, 8};
-    case format::fixext1: return fixext(1);
-    case format::fixext2: return fixext(2);
-    case format::fixext4: return fixext(4);
-    case format::fixext8: return fixext(8);
-    case format::fixext16: return fixext(16);
-    case format::str8: return with_length(kind::string, 1);
-    case format::str16: return with_length(kind::string, 2);
-    case format::str32: return with_length(kind::string, 4);
-    case format::array16: return with_length(kind::array, 2);
-    case format::array32: return with_length(kind::array, 4);
-    case format::map16: return with_length(kind::map, 2);
-    case format::map32: return with_length(kind::map, 4);
-    default: return std::nullopt; // 0xc1
-    }
+    const std::uint64_t length = layout.length_bytes == 0 ? layout.fixed_length : load(at + 1, layout.length_bytes);
+    return header{layout.type, layout.size, length};
 }
 
 SIGNALRPP_DECL std::optional<std::size_t> reader::value_end(std::size_t at) const noexcept {
