@@ -2579,7 +2579,9 @@ private:
 
     bool read_container(kind type, std::size_t bytes_per_element, std::size_t& count) noexcept {
         const auto h = header_at(pos_);
-        if (!h || h->type != type || h->length > (remaining() - h->size) / bytes_per_element) {
+        // (A multiplication, not a division: this runs for every container read. The count is below
+        // 2^32 and bytes_per_element at most 2: no overflow.)
+        if (!h || h->type != type || h->length * bytes_per_element > remaining() - h->size) {
             return false;
         }
         count = static_cast<std::size_t>(h->length);
@@ -2766,6 +2768,10 @@ public:
     }
 
     SIGNALRPP_DECL void write_string(std::string_view s);
+    /// The bytes write_string() puts before a string of `length` bytes (below 2^32).
+    static constexpr std::size_t string_header_size(std::size_t length) noexcept {
+        return length <= format::fixstr_max_length ? 1 : length <= 0xff ? 2 : length <= 0xffff ? 3 : 5;
+    }
     SIGNALRPP_DECL void write_binary(std::string_view bytes);
 
     /// The header of an array of `count` elements, which are written next.
@@ -7587,7 +7593,7 @@ public:
     msgpack::reader msgpack_elements(std::size_t& count) const noexcept {
         msgpack::reader in(std::string_view(static_cast<const char*>(data_), msgpack_size_));
         count = 0;
-        if (!(in.next_kind() == msgpack::kind::map ? in.read_map_header(count) : in.read_array_header(count))) {
+        if (!in.read_array_header(count) && !in.read_map_header(count)) {
             count = 0; // (cannot happen: checked when read)
         }
         return in;
@@ -7595,6 +7601,9 @@ public:
 
     /// The MessagePack container's element (or entry) count.
     std::size_t msgpack_count() const noexcept {
+        if (msgpack_size_ == 1) {
+            return 0; // (a container of one byte is its header alone: an empty one, as most are)
+        }
         std::size_t count = 0;
         (void)msgpack_elements(count);
         return count;
@@ -10789,7 +10798,66 @@ inline bool read_call(body_reader& in, std::size_t item_count, bool streaming, c
            (item_count <= 5 || in.read_stream_ids(f.stream_ids)); // (older clients send five items)
 }
 
-inline parse_status parse_body(std::string_view body, hub_message& out, protocol_error& error) {
+// The Invocation most calls are, recognized from its bytes and read at once: 5 or 6 items, type 1, no
+// headers, a fixstr id (or nil), a fixstr target, a fixarray of whole arguments and, with 6 items, no
+// stream ids. False (`out` untouched) for anything else, flawed or not: read_fields then reads it field
+// by field, with the reference's errors. The two read the same message into the same fields (the tests
+// hold them to it), as the JSON protocol's envelope scanner and document do.
+inline bool read_plain_invocation(std::string_view body, hub_message& out) {
+    namespace format = msgpack::format;
+    const auto byte = [&](std::size_t at) { return static_cast<std::uint8_t>(body[at]); };
+    // A fixstr at `at` (whose first byte is there), read into `s` if whole and UTF-8.
+    const auto fixstr = [&](std::size_t& at, std::string_view& s) {
+        const std::size_t length = byte(at) & 0x1fu;
+        if ((byte(at) & 0xe0) != format::fixstr || body.size() - at - 1 < length) {
+            return false;
+        }
+        s = std::string_view(body.data() + at + 1, length);
+        at += 1 + length;
+        return utf8::valid(s);
+    };
+    const std::size_t items = body.size() >= 6 ? byte(0) : 0; // (the shortest: 95 01 80 c0 a1 xx 90)
+    if ((items != (format::fixarray | 5) && items != (format::fixarray | 6)) || byte(1) != 1 ||
+        byte(2) != format::fixmap) {
+        return false;
+    }
+    std::size_t at = 3;
+    std::string_view id;
+    std::string_view target;
+    if (byte(at) == format::nil) {
+        ++at;
+    } else if (!fixstr(at, id)) {
+        return false;
+    }
+    if (at == body.size() || !fixstr(at, target) || target.empty() || at == body.size() ||
+        (byte(at) & 0xf0) != format::fixarray) {
+        return false;
+    }
+    const std::size_t arguments_begin = at;
+    msgpack::reader arguments(body.substr(at + 1));
+    for (std::size_t i = byte(at) & 0x0fu; i > 0; --i) {
+        if (!arguments.skip()) {
+            return false;
+        }
+    }
+    at += 1 + arguments.position();
+    const bool has_stream_ids = items == (format::fixarray | 6);
+    if (has_stream_ids && (at == body.size() || byte(at) != format::fixarray)) {
+        return false;
+    }
+    auto& m = out.emplace<invocation_message>();
+    m.invocation_id = id;
+    m.target = target;
+    m.arguments = wire_list::msgpack(body.substr(arguments_begin, at - arguments_begin));
+    if (has_stream_ids) {
+        m.stream_ids = string_list::msgpack(body.substr(at, 1));
+    }
+    m.headers = header_map::msgpack(body.substr(2, 1));
+    return true;
+}
+
+// Reads any message field by field (parse_body's general way).
+inline parse_status read_fields(std::string_view body, hub_message& out, protocol_error& error) {
     body_reader in(body, error);
     std::size_t item_count = 0;
     std::int32_t type = 0;
@@ -10886,7 +10954,18 @@ inline parse_status parse_body(std::string_view body, hub_message& out, protocol
     return ok ? parse_status::message : parse_status::error;
 }
 
+inline parse_status parse_body(std::string_view body, hub_message& out, protocol_error& error) {
+    return read_plain_invocation(body, out) ? parse_status::message : read_fields(body, out, error);
+}
+
 // ----- Writing ---------------------------------------------------------------------------------------
+
+// Throws if a message of `length` bytes is longer than a length prefix can say.
+inline void check_message_length(std::size_t length) {
+    if (length > 0x7fffffff) {
+        throw std::length_error("a MessagePack hub message is at most 2 GiB - 1 bytes long");
+    }
+}
 
 // Appends one framed message whose body `write_body` writes, leaving `out` as it was if that throws.
 // The body goes straight into `out` behind one byte kept for the length prefix, which is all most
@@ -10903,9 +10982,7 @@ void append_framed(std::string& out, WriteBody&& write_body) {
             out[start] = static_cast<char>(length);
             return;
         }
-        if (length > 0x7fffffff) {
-            throw std::length_error("a MessagePack hub message is at most 2 GiB - 1 bytes long");
-        }
+        check_message_length(length);
         std::string prefix; // (at most 5 bytes: no allocation)
         write_length_prefix(prefix, length);
         out.replace(start, 1, prefix);
@@ -10957,6 +11034,26 @@ void write_completion(std::string& out, std::string_view invocation_id, std::int
         w.write_uint(static_cast<std::uint64_t>(kind));
         write_last(w);
     });
+}
+
+// A Completion with a string result (what echoes and most methods answer), written in one pass: its
+// length is known before its bytes, so its prefix goes first whatever its size (append_framed moves a
+// body of 128 bytes or more once).
+inline void write_string_completion(std::string& out, std::string_view invocation_id, std::string_view result) {
+    using w = msgpack::writer;
+    // The array, type and headers' bytes, the id, the result kind, the result.
+    const std::size_t length = 3 + w::string_header_size(invocation_id.size()) + invocation_id.size() + 1 +
+                               w::string_header_size(result.size()) + result.size();
+    check_message_length(length);
+    out.reserve(out.size() + 5 + length); // (then nothing below throws: `out` stays whole if this does)
+    write_length_prefix(out, length);
+    msgpack::writer body(out);
+    body.write_array_header(5);
+    body.write_uint(static_cast<std::uint64_t>(message_type::completion));
+    body.write_map_header(0);
+    body.write_string(invocation_id);
+    body.write_uint(static_cast<std::uint64_t>(non_void_result));
+    body.write_string(result);
 }
 
 // Where write_call put the nil invocation id in `body` (an Invocation), if it is one such.
@@ -11016,6 +11113,10 @@ public:
     }
 
     void write_completion_result(std::string& out, std::string_view invocation_id, value_ref result) const override {
+        if (const std::string* text = result.string()) {
+            detail::messagepack::write_string_completion(out, invocation_id, *text);
+            return;
+        }
         detail::messagepack::write_completion(out, invocation_id, detail::messagepack::non_void_result,
                                               [&](msgpack::writer& w) { result.write(w); });
     }

@@ -271,6 +271,28 @@ TEST_CASE("a message is appended after what is there, with a prefix as long as i
     }
 }
 
+TEST_CASE("a Completion with a std::string result has the bytes any string result has") {
+    // (std::string results take a quicker way: the generic one writes the same string through an
+    // optional, which is written as its value.)
+    for (const std::string& id : {std::string(), std::string("7"), std::string(40, 'i')}) {
+        for (const std::size_t length : {0, 3, 31, 32, 100, 116, 117, 200, 255, 256, 16370, 20000, 65535, 65536, 70000}) {
+            CAPTURE(id.size(), length);
+            const std::string result(length, 'r');
+            std::string quick = "kept";
+            mp().write_completion_result(quick, id, result);
+            std::string generic = "kept";
+            mp().write_completion_result(generic, id, std::optional<std::string>(result));
+            CHECK(quick == generic);
+            if (id.empty()) {
+                continue; // (written alike; a Completion read needs an id)
+            }
+            const auto p = parse_bytes(body_of(quick.substr(4)));
+            REQUIRE(p->status == parse_status::message);
+            CHECK(read_value<std::string>(p->as<protocol::completion_message>().result) == result);
+        }
+    }
+}
+
 // ----- Reading -------------------------------------------------------------------------------------
 
 TEST_CASE("invocations are read, with their headers, arguments and stream ids") {
@@ -319,6 +341,75 @@ TEST_CASE("older clients' invocations have five items, without stream ids") {
     p = parse("95 01 80 c0 a1 6d 90 2a");
     REQUIRE(p->status == parse_status::message);
     CHECK(p->as<protocol::invocation_message>().stream_ids.empty());
+}
+
+// The fields of an Invocation, as text: what the quick and the general reading must agree on.
+std::string fields_of(const protocol::invocation_message& m) {
+    std::string out = std::string(m.invocation_id) + "|" + std::string(m.target) + "|" + std::to_string(m.stream_ids.size()) +
+                      "|" + std::to_string(m.headers.size()) + "|" + std::to_string(m.arguments.size());
+    auto values = m.arguments.values();
+    for (std::size_t i = 0; i < m.arguments.size(); ++i) {
+        out += "|" + hex(values.next().msgpack_bytes());
+    }
+    return out;
+}
+
+TEST_CASE("the common Invocation's quick reading agrees with the general one, or leaves it to it") {
+    namespace mp_detail = protocol::detail::messagepack;
+    std::vector<std::string> bodies;
+    const std::vector<int> numbers{1, 2, 3};
+    const protocol::header traced[] = {{"traceparent", "00-abc-01"}};
+    const std::string_view ids[] = {"s1"};
+    for (const std::string_view id : {std::string_view(), std::string_view("7"), std::string_view("1234567890123456789012345678901")}) {
+        for (const std::string_view target : {std::string_view("Echo"), std::string_view("a-target-of-thirty-two-bytes-xyz")}) {
+            std::string out;
+            mp().write_invocation(out, {id, target}, {});
+            mp().write_invocation(out, {id, target}, protocol::value_refs(std::string("hello"), 42, numbers));
+            mp().write_invocation(out, {id, target}, protocol::value_refs(std::string(300, 'x')));
+            mp().write_invocation(out, {id, target, ids}, protocol::value_refs(1)); // stream ids: the general way
+            mp().write_invocation(out, {id, target, {}, traced}, protocol::value_refs(1)); // headers: the same
+            mp().write_stream_invocation(out, {id.empty() ? "9" : id, target}, protocol::value_refs(1));
+            protocol::length_prefixed_reader frames;
+            frames.append(out);
+            std::string_view body;
+            while (frames.next(body) == protocol::length_prefixed_reader::status::message) {
+                bodies.emplace_back(body);
+            }
+        }
+    }
+    bodies.push_back(bytes("95 01 80 c0 a4 45 63 68 6f 90"));       // five items (older clients)
+    bodies.push_back(bytes("96 01 80 a0 a4 45 63 68 6f 91 01 90 c3")); // an empty id; a byte after the fields
+    bodies.push_back(bytes("96 01 80 c0 a0 90 90"));                // an empty target: an error
+    std::size_t quick = 0;
+    for (const std::string& whole : bodies) {
+        // The message, every cut of it, and every one-byte change of it.
+        std::vector<std::string> variants{whole};
+        for (std::size_t cut = 0; cut < whole.size(); ++cut) {
+            variants.push_back(whole.substr(0, cut));
+        }
+        for (std::size_t at = 0; at < whole.size(); ++at) {
+            for (const unsigned char b : {0x00, 0x01, 0x1f, 0x7f, 0x80, 0x90, 0x91, 0x9f, 0xa0, 0xa5, 0xbf, 0xc0, 0xc1, 0xd9, 0xdc, 0xff}) {
+                std::string changed = whole;
+                changed[at] = static_cast<char>(b);
+                variants.push_back(std::move(changed));
+            }
+        }
+        for (const std::string& body : variants) {
+            CAPTURE(hex(body));
+            protocol::hub_message fast;
+            if (!mp_detail::read_plain_invocation(body, fast)) {
+                continue;
+            }
+            ++quick;
+            protocol::hub_message general;
+            protocol::protocol_error error;
+            REQUIRE(mp_detail::read_fields(body, general, error) == parse_status::message);
+            REQUIRE(std::holds_alternative<protocol::invocation_message>(general));
+            CHECK(fields_of(std::get<protocol::invocation_message>(fast)) ==
+                  fields_of(std::get<protocol::invocation_message>(general)));
+        }
+    }
+    CHECK(quick > bodies.size()); // (the quick way was taken, for the messages and some changes of them)
 }
 
 TEST_CASE("fields are read in order whatever the array's length says; what follows them is ignored") {

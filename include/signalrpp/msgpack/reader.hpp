@@ -278,7 +278,9 @@ private:
 
     bool read_container(kind type, std::size_t bytes_per_element, std::size_t& count) noexcept {
         const auto h = header_at(pos_);
-        if (!h || h->type != type || h->length > (remaining() - h->size) / bytes_per_element) {
+        // (A multiplication, not a division: this runs for every container read. The count is below
+        // 2^32 and bytes_per_element at most 2: no overflow.)
+        if (!h || h->type != type || h->length * bytes_per_element > remaining() - h->size) {
             return false;
         }
         count = static_cast<std::size_t>(h->length);

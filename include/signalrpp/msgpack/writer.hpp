@@ -50,6 +50,10 @@ public:
     }
 
     SIGNALRPP_DECL void write_string(std::string_view s);
+    /// The bytes write_string() puts before a string of `length` bytes (below 2^32).
+    static constexpr std::size_t string_header_size(std::size_t length) noexcept {
+        return length <= format::fixstr_max_length ? 1 : length <= 0xff ? 2 : length <= 0xffff ? 3 : 5;
+    }
     SIGNALRPP_DECL void write_binary(std::string_view bytes);
 
     /// The header of an array of `count` elements, which are written next.

@@ -35,7 +35,7 @@ public:
     msgpack::reader msgpack_elements(std::size_t& count) const noexcept {
         msgpack::reader in(std::string_view(static_cast<const char*>(data_), msgpack_size_));
         count = 0;
-        if (!(in.next_kind() == msgpack::kind::map ? in.read_map_header(count) : in.read_array_header(count))) {
+        if (!in.read_array_header(count) && !in.read_map_header(count)) {
             count = 0; // (cannot happen: checked when read)
         }
         return in;
@@ -43,6 +43,9 @@ public:
 
     /// The MessagePack container's element (or entry) count.
     std::size_t msgpack_count() const noexcept {
+        if (msgpack_size_ == 1) {
+            return 0; // (a container of one byte is its header alone: an empty one, as most are)
+        }
         std::size_t count = 0;
         (void)msgpack_elements(count);
         return count;
