@@ -637,14 +637,19 @@ inline void write_call(std::string& out, message_type type, const invocation_hea
 }
 
 // [3, headers, id, kind] and, written by `write_last`, the error or result.
+// A Completion's items up to its result kind (the result, if any, comes next).
+inline void write_completion_head(msgpack::writer& w, std::string_view invocation_id, std::int32_t kind) {
+    w.write_array_header(kind == void_result ? 4 : 5);
+    w.write_uint(static_cast<std::uint64_t>(message_type::completion));
+    w.write_map_header(0);
+    w.write_string(invocation_id);
+    w.write_uint(static_cast<std::uint64_t>(kind));
+}
+
 template <class WriteLast>
 void write_completion(std::string& out, std::string_view invocation_id, std::int32_t kind, WriteLast&& write_last) {
     append_framed(out, [&](msgpack::writer& w) {
-        w.write_array_header(kind == void_result ? 4 : 5);
-        w.write_uint(static_cast<std::uint64_t>(message_type::completion));
-        w.write_map_header(0);
-        w.write_string(invocation_id);
-        w.write_uint(static_cast<std::uint64_t>(kind));
+        write_completion_head(w, invocation_id, kind);
         write_last(w);
     });
 }
@@ -661,11 +666,7 @@ inline void write_string_completion(std::string& out, std::string_view invocatio
     out.reserve(out.size() + 5 + length); // (then nothing below throws: `out` stays whole if this does)
     write_length_prefix(out, length);
     msgpack::writer body(out);
-    body.write_array_header(5);
-    body.write_uint(static_cast<std::uint64_t>(message_type::completion));
-    body.write_map_header(0);
-    body.write_string(invocation_id);
-    body.write_uint(static_cast<std::uint64_t>(non_void_result));
+    write_completion_head(body, invocation_id, non_void_result);
     body.write_string(result);
 }
 
