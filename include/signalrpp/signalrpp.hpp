@@ -134,7 +134,6 @@
 #include <signalrpp/protocol/messagepack_hub_protocol.hpp>
 #include <signalrpp/protocol/protocol_choice.hpp>
 #include <signalrpp/protocol/protocol_error.hpp>
-#include <signalrpp/protocol/raw_message.hpp>
 #include <signalrpp/protocol/record_framing.hpp>
 #include <signalrpp/protocol/record_reader.hpp>
 #include <signalrpp/protocol/serialized_message.hpp>

@@ -3890,7 +3890,7 @@ private:
         return true;
     }
 
-    // Fields of `block` (each line ending with CRLF) into `out`; `count` says whether they count
+    // Fields of `block` (each line ending with CRLF) into `out`; `keep` says whether they are kept and count
     // against max_fields (trailers are parsed and dropped).
     bool parse_fields(std::string_view block, http::fields& out, bool keep) {
         while (!block.empty()) {
@@ -4504,7 +4504,7 @@ public:
     /// Leaves `s` empty; keeps its storage if there is room and it is not over `max_kept` (else `s`
     /// keeps it, to be freed with it).
     static void give(std::string& s) noexcept {
-        slots& spare = pool();
+        pool_slots& spare = pool();
         if (spare.count < max_count && has_storage(s) && s.capacity() <= max_kept) {
             s.clear();
             spare.strings[spare.count++] = std::move(s);
@@ -4521,20 +4521,20 @@ public:
 
     /// Gives `s`, empty and without storage of its own, the storage of one given before, if any is kept.
     static void take(std::string& s) noexcept {
-        slots& spare = pool();
+        pool_slots& spare = pool();
         if (spare.count > 0) {
             s = std::move(spare.strings[--spare.count]);
         }
     }
 
 private:
-    struct slots {
+    struct pool_slots {
         std::array<std::string, max_count> strings;
         std::size_t count = 0;
     };
 
-    static slots& pool() noexcept {
-        thread_local slots spare;
+    static pool_slots& pool() noexcept {
+        thread_local pool_slots spare;
         return spare;
     }
 };
@@ -12386,7 +12386,17 @@ private:
         }
         const auto running = stream_invocations_->find(stream.invocation_id);
         if (running != stream_invocations_->end()) {
+// Qt's `emit` keyword macro would empty this call's name: set it aside as Asio's push_options.hpp does.
+#if defined(emit)
+#pragma push_macro("emit")
+#undef emit
+#define SIGNALRPP_DETAIL_EMIT_SET_ASIDE
+#endif
             running->second->cancel.emit(asio::cancellation_type::all);
+#if defined(SIGNALRPP_DETAIL_EMIT_SET_ASIDE)
+#pragma pop_macro("emit")
+#undef SIGNALRPP_DETAIL_EMIT_SET_ASIDE
+#endif
         }
     }
 
@@ -16625,35 +16635,6 @@ private:
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/json_hub_reader.hpp
-// ---- begin signalrpp/protocol/raw_message.hpp
-// Messages of persistent connections (map_connection): no hub protocol, no handshake, no framing of
-// their own. Each message is the payload of one transport message (a WebSocket message, an SSE event,
-// a POST body or a poll response) and keeps its format: text stays text, binary stays binary.
-
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-/// How a raw message travels: as UTF-8 text or as bytes (WebSocket text or binary frames).
-enum class message_format { text, binary };
-
-/// A raw message to send; owns its payload.
-struct raw_message {
-    message_format format = message_format::text;
-    std::string payload;
-
-    friend bool operator==(const raw_message&, const raw_message&) = default;
-};
-
-/// A raw message received; a view valid during the on_received call that gets it.
-struct raw_message_view {
-    message_format format = message_format::text;
-    std::string_view payload;
-};
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/raw_message.hpp
 
 
 // ---- begin signalrpp/test/memory_stream.hpp

@@ -72,7 +72,7 @@ public:
     /// Leaves `s` empty; keeps its storage if there is room and it is not over `max_kept` (else `s`
     /// keeps it, to be freed with it).
     static void give(std::string& s) noexcept {
-        slots& spare = pool();
+        pool_slots& spare = pool();
         if (spare.count < max_count && has_storage(s) && s.capacity() <= max_kept) {
             s.clear();
             spare.strings[spare.count++] = std::move(s);
@@ -89,20 +89,20 @@ public:
 
     /// Gives `s`, empty and without storage of its own, the storage of one given before, if any is kept.
     static void take(std::string& s) noexcept {
-        slots& spare = pool();
+        pool_slots& spare = pool();
         if (spare.count > 0) {
             s = std::move(spare.strings[--spare.count]);
         }
     }
 
 private:
-    struct slots {
+    struct pool_slots {
         std::array<std::string, max_count> strings;
         std::size_t count = 0;
     };
 
-    static slots& pool() noexcept {
-        thread_local slots spare;
+    static pool_slots& pool() noexcept {
+        thread_local pool_slots spare;
         return spare;
     }
 };

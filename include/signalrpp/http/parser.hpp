@@ -263,7 +263,7 @@ private:
         return true;
     }
 
-    // Fields of `block` (each line ending with CRLF) into `out`; `count` says whether they count
+    // Fields of `block` (each line ending with CRLF) into `out`; `keep` says whether they are kept and count
     // against max_fields (trailers are parsed and dropped).
     bool parse_fields(std::string_view block, http::fields& out, bool keep) {
         while (!block.empty()) {

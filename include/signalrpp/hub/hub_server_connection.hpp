@@ -274,7 +274,17 @@ private:
         }
         const auto running = stream_invocations_->find(stream.invocation_id);
         if (running != stream_invocations_->end()) {
+// Qt's `emit` keyword macro would empty this call's name: set it aside as Asio's push_options.hpp does.
+#if defined(emit)
+#pragma push_macro("emit")
+#undef emit
+#define SIGNALRPP_DETAIL_EMIT_SET_ASIDE
+#endif
             running->second->cancel.emit(asio::cancellation_type::all);
+#if defined(SIGNALRPP_DETAIL_EMIT_SET_ASIDE)
+#pragma pop_macro("emit")
+#undef SIGNALRPP_DETAIL_EMIT_SET_ASIDE
+#endif
         }
     }
 
