@@ -16,6 +16,7 @@
 #include <signalrpp/core/separate_compilation.hpp>
 #include <signalrpp/core/hub_exception.hpp>
 #include <signalrpp/core/log.hpp>
+#include <signalrpp/core/metrics.hpp>
 #include <signalrpp/core/random_id.hpp>
 #include <signalrpp/core/sha1.hpp>
 #include <signalrpp/core/utf8.hpp>
@@ -101,6 +102,7 @@
 #include <signalrpp/server/http_session.hpp>
 #include <signalrpp/server/http_session_options.hpp>
 #include <signalrpp/server/listener.hpp>
+#include <signalrpp/server/prometheus_text.hpp>
 #include <signalrpp/server/route_result.hpp>
 #include <signalrpp/server/router.hpp>
 #include <signalrpp/server/server.hpp>

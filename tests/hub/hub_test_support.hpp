@@ -14,6 +14,7 @@
 #include <signalrpp/server/server.hpp>
 
 #include <deque>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,8 +30,13 @@ template <class Hub>
 class hub_server {
 public:
     explicit hub_server(server_test::carrier via = server_test::carrier::tcp, signalrpp::hub_options options = {},
-                        int threads = 2, std::string path = "/hub")
-        : context(runner_.server().map_hub<Hub>(std::move(path), std::move(options))), via(via) {
+                        int threads = 2, std::string path = "/hub", signalrpp::server_options server_options = {},
+                        const std::function<void(signalrpp::server&)>& configure = {}) // maps more before starting
+        : runner_(std::move(server_options)),
+          context(runner_.server().map_hub<Hub>(std::move(path), std::move(options))), via(via) {
+        if (configure) {
+            configure(runner_.server());
+        }
         port = runner_.start(threads);
     }
 

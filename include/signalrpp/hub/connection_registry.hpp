@@ -165,7 +165,12 @@ public:
         for (const auto& r : resolve(target)) {
             if (r.protocol != nullptr) {
                 const auto& bytes = message.bytes(*r.protocol);
-                queued += r.connection->send(transport::outbound_message(bytes, r.protocol->binary())) ? 1 : 0;
+                if (r.connection->send(transport::outbound_message(bytes, r.protocol->binary()))) {
+                    ++queued;
+                    if (auto* metrics = r.connection->metrics()) {
+                        server_metrics::add(metrics->hub_messages_sent);
+                    }
+                }
             }
         }
         return queued;

@@ -59,7 +59,11 @@ public:
 
     hub_server_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
         : shared_(std::move(shared)), context_(std::move(c)),
-          session_(*this, shared_->options.maximum_receive_message_size) {}
+          session_(*this, shared_->options.maximum_receive_message_size) {
+        if (auto* metrics = connection()->metrics()) {
+            session_.count_received_in(&metrics->hub_messages_received);
+        }
+    }
 
     /// Gives the connection its hub object (made after the connection, as it refers to the context).
     void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
@@ -123,6 +127,7 @@ public:
         // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
         if ((p == phase::connecting || p == phase::running) && !long_polling()) {
             session_.protocol()->write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
+            count_sent(); // (the connection queues it next)
         }
         return close;
     }
@@ -212,6 +217,12 @@ public:
         session_.open_outbound_stream(std::move(stream));
     }
 
+    void invocation_failed() noexcept override {
+        if (auto* metrics = connection()->metrics()) {
+            server_metrics::add(metrics->hub_invocation_errors);
+        }
+    }
+
     void open_upload(std::string_view stream_id, std::shared_ptr<reflect::upload_channel_base> channel) override {
         if (dispatching_) {
             current_record().uploads.emplace_back(stream_id);
@@ -244,9 +255,21 @@ private:
 
     // Hub messages for the client: whole messages, which may share a transport message with those
     // queued next (outbound_message::records).
-    void send_records(std::string_view records, bool binary) override { connection()->send_records(records, binary); }
+    // (Each call queues one hub message, or the handshake's answer, which metrics do not count as one.)
+    void send_records(std::string_view records, bool binary) override {
+        if (connection()->send_records(records, binary)) {
+            count_sent();
+        }
+    }
     void send_owned_records(std::string records, bool binary) override {
-        connection()->send(transport::outbound_message::records(std::move(records), binary));
+        if (connection()->send(transport::outbound_message::records(std::move(records), binary))) {
+            count_sent();
+        }
+    }
+    void count_sent() const noexcept {
+        if (auto* metrics = connection()->metrics(); metrics != nullptr && session_.current_phase() != phase::handshake) {
+            server_metrics::add(metrics->hub_messages_sent);
+        }
     }
     void close_link() override { connection()->close(); }
     void pause_receiving(bool paused) override { connection()->pause_receiving(paused); }
@@ -412,13 +435,16 @@ private:
         if (takes_slot(call) && active_invocations() >= max_parallel()) {
             return false;
         }
+        if (auto* metrics = connection()->metrics()) {
+            server_metrics::add(metrics->hub_invocations);
+        }
         const auto& o = shared_->options;
         signalrpp::detail::scratch_string<hub_server_connection> scratch; // (copied into the send queue)
         std::string& out = scratch.get();
         // Answers `call` with `error` instead of invoking it (nothing for a call without an id).
         const auto refuse = [&](const std::string& error) {
             if (!call.invocation_id.empty()) {
-                session_.protocol()->write_completion_error(out, call.invocation_id, error);
+                reflect::write_error_completion(*this, out, call.invocation_id, error);
                 session_.send(std::string_view(out));
             }
             return true;

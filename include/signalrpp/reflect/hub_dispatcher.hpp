@@ -22,7 +22,7 @@ dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, con
     const auto* method = dispatch_table<Hub>::find(call.target);
     if (method == nullptr) {
         if (!call.invocation_id.empty()) {
-            sink->protocol().write_completion_error(out, call.invocation_id, unknown_method_error(call.target));
+            write_error_completion(*sink, out, call.invocation_id, unknown_method_error(call.target));
         }
         return {};
     }

@@ -36,7 +36,19 @@ public:
 
     /// The client-to-server stream `stream_id` now feeds `channel`.
     virtual void open_upload(std::string_view stream_id, std::shared_ptr<upload_channel_base> channel) = 0;
+
+    /// An invocation's answer is a Completion with an error (written by write_error_completion, the one
+    /// place that writes them): for the runtime's metrics. Nothing by default.
+    virtual void invocation_failed() noexcept {}
 };
+
+/// Appends to `out` the Completion with `error` of invocation `invocation_id`, in the sink's protocol,
+/// and tells the sink (invocation_failed). Every error answer to an invocation is written here.
+inline void write_error_completion(invocation_sink& sink, std::string& out, std::string_view invocation_id,
+                                   std::string_view error) {
+    sink.protocol().write_completion_error(out, invocation_id, error);
+    sink.invocation_failed();
+}
 
 /// The sink as dispatch() takes it: the sink itself, and a way to share it, which only what outlives
 /// dispatch() needs (an asynchronous method, a stream). A runtime passes itself with a function that

@@ -60,14 +60,14 @@ enum class refusal { argument_type, argument_count, streaming_method, non_stream
     case refusal::non_streaming_method: error = non_streaming_method_called_error(name); break;
     case refusal::stream_count: error = stream_count_error(name, got, expected); break;
     }
-    ctx.sink->protocol().write_completion_error(ctx.out, c.invocation_id, error);
+    write_error_completion(*ctx.sink, ctx.out, c.invocation_id, error);
 }
 
 // Answers a call whose method threw (call inside the catch block).
-[[gnu::noinline]] inline void answer_exception(const protocol::hub_protocol& protocol, std::string& out,
-                                               std::string_view invocation_id, std::string_view target, bool detailed) {
+[[gnu::noinline]] inline void answer_exception(invocation_sink& sink, std::string& out, std::string_view invocation_id,
+                                               std::string_view target, bool detailed) {
     if (!invocation_id.empty()) {
-        protocol.write_completion_error(out, invocation_id, method_exception_error(target, detailed));
+        write_error_completion(sink, out, invocation_id, method_exception_error(target, detailed));
     }
 }
 
@@ -182,14 +182,14 @@ template <class Result, class Value>
 }
 
 // The end of a stream: an empty Completion, or an error if it failed (and was not cancelled).
-inline void write_stream_end(const protocol::hub_protocol& protocol, std::string& out,
-                             const result_stream_state& stream, std::string_view target, bool failed, bool detailed) {
+inline void write_stream_end(invocation_sink& sink, std::string& out, const result_stream_state& stream,
+                             std::string_view target, bool failed, bool detailed) {
     if (!failed || stream.cancelled) {
-        protocol.write_completion_empty(out, stream.invocation_id);
+        sink.protocol().write_completion_empty(out, stream.invocation_id);
     } else {
-        protocol.write_completion_error(out, stream.invocation_id,
-                                         stream.items_written == 0 ? method_exception_error(target, detailed)
-                                                                   : stream_exception_error(detailed));
+        write_error_completion(sink, out, stream.invocation_id,
+                               stream.items_written == 0 ? method_exception_error(target, detailed)
+                                                         : stream_exception_error(detailed));
     }
 }
 
@@ -214,7 +214,7 @@ asio::awaitable<void> run_async(typename Traits::hub_type& hub, thunk<Traits> ca
             }
         }
     } catch (...) {
-        answer_exception(sink->protocol(), out, invocation_id, target, detailed);
+        answer_exception(*sink, out, invocation_id, target, detailed);
     }
     if (!out.empty()) {
         sink->send(std::move(out));
@@ -229,9 +229,9 @@ asio::awaitable<void> run_async_stream(typename Traits::hub_type& hub, thunk<Tra
     std::string out;
     try {
         co_await call(hub, params);
-        write_stream_end(sink->protocol(), out, *stream, target, false, detailed);
+        write_stream_end(*sink, out, *stream, target, false, detailed);
     } catch (...) {
-        write_stream_end(sink->protocol(), out, *stream, target, true, detailed);
+        write_stream_end(*sink, out, *stream, target, true, detailed);
     }
     sink->send(std::move(out));
 }
@@ -277,9 +277,9 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
             std::string out;
             try {
                 call(hub, params);
-                detail::write_stream_end(ctx.sink->protocol(), out, *stream, ctx.method_name, false, detailed);
+                detail::write_stream_end(*ctx.sink, out, *stream, ctx.method_name, false, detailed);
             } catch (...) {
-                detail::write_stream_end(ctx.sink->protocol(), out, *stream, ctx.method_name, true, detailed);
+                detail::write_stream_end(*ctx.sink, out, *stream, ctx.method_name, true, detailed);
             }
             ctx.sink->send(std::move(out));
             return {};
@@ -303,7 +303,7 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
                 detail::give_back(result);
             }
         } catch (...) {
-            detail::answer_exception(ctx.sink->protocol(), ctx.out, c.invocation_id, ctx.method_name, detailed);
+            detail::answer_exception(*ctx.sink, ctx.out, c.invocation_id, ctx.method_name, detailed);
         }
         detail::give_back_parameters(params);
         return {};

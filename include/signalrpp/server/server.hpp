@@ -20,6 +20,7 @@
 // included at the end of this header, or compiled once per program in separate-compilation mode
 // (see <signalrpp/core/separate_compilation.hpp>).
 
+#include <signalrpp/core/metrics.hpp>
 #include <signalrpp/core/separate_compilation.hpp>
 #include <signalrpp/hub/hub_context.hpp>
 #include <signalrpp/hub/hub_instance.hpp>
@@ -67,6 +68,9 @@ struct server_options {
     /// A promise that only one thread runs the server's io_context: sockets and connections then use
     /// the executor itself rather than strands, which saves work on every operation. Wrong if broken.
     bool single_threaded = false;
+    /// Count metrics (<signalrpp/core/metrics.hpp>), read with server::metrics(). Off by default, and then
+    /// free but for one branch per counting site; map_metrics() turns them on as well.
+    bool metrics = false;
 };
 
 class server {
@@ -163,6 +167,15 @@ public:
 
     /// Adopts a socket already wrapped for the sessions.
     SIGNALRPP_DECL void accept(std::unique_ptr<transport::stream_io_base> io);
+
+    /// Serves the metrics as Prometheus text (<signalrpp/server/prometheus_text.hpp>) for GET and HEAD
+    /// requests of `path` (an HTTP route, as map_http's), and turns metrics on if server_options did not.
+    /// Like every map call, before listening. Other methods get 405.
+    SIGNALRPP_DECL void map_metrics(std::string path);
+
+    /// The metrics counted so far (any thread; see metrics_snapshot for what a snapshot is under load).
+    /// With metrics off, a snapshot that says so (enabled false) and holds zeros.
+    SIGNALRPP_DECL metrics_snapshot metrics() const noexcept;
 
     /// Stops accepting and closes every connection (any thread); see above.
     SIGNALRPP_DECL void stop();

@@ -117,6 +117,10 @@ public:
     /// True while a message waits.
     bool holding() const noexcept { return activity_ && activity_->held; }
 
+    /// Counts every message of the peer handled from now on (after the handshake, whatever its type)
+    /// in `counter` (a server's metrics; null: none). The counter must outlive the session.
+    void count_received_in(std::atomic<std::uint64_t>* counter) noexcept { received_counter_ = counter; }
+
     // ----- Output ---------------------------------------------------------------------------------
 
     /// Whole messages written with protocol() (or a handshake answer), for the peer.
@@ -400,7 +404,11 @@ private:
         if (parsed != protocol::parse_status::message) {
             return true; // a message type from the future: skipped
         }
-        return std::visit([this](const auto& m) { return handle(m); }, message);
+        const bool handled = std::visit([this](const auto& m) { return handle(m); }, message);
+        if (handled && received_counter_ != nullptr) { // (one that waits is handled, and counted, later)
+            received_counter_->fetch_add(1, std::memory_order_relaxed);
+        }
+        return handled;
     }
 
     bool handle(const protocol::invocation_message& m) { return owner_.invocation(m); }
@@ -490,6 +498,7 @@ private:
     bool binary_ = false;         // the protocol's transfer format is binary
     bool receive_paused_ = false; // the link was asked to stop reading (apply_backpressure)
     std::unique_ptr<activity> activity_; // null while idle
+    std::atomic<std::uint64_t>* received_counter_ = nullptr; // count_received_in()
 };
 
 } // namespace signalrpp::session

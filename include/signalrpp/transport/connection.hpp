@@ -22,6 +22,10 @@
 // The handler's calls are guarded: one that throws aborts this connection (error::handler_failed) and
 // is logged; nothing escapes to the io_context. The connection's end is logged once, with its reason.
 //
+// Metrics (<signalrpp/core/metrics.hpp>), when the server counts them: the connection counts its start,
+// its end (status, duration, and a slow consumer dropped), and the bytes of the messages delivered to
+// its handler and taken from its queue for writing; hub runtimes count through metrics().
+//
 // For transports (the rest of the public members): attaching as the active transport, taking queued
 // messages, reporting that the transport ended.
 
@@ -29,6 +33,7 @@
 #include <signalrpp/core/error.hpp>
 #include <signalrpp/core/exception_message.hpp>
 #include <signalrpp/core/log.hpp>
+#include <signalrpp/core/metrics.hpp>
 #include <signalrpp/transport/connection_handler.hpp>
 #include <signalrpp/transport/negotiate.hpp>
 #include <signalrpp/transport/outbound_message.hpp>
@@ -231,6 +236,14 @@ public:
     /// Whether the connection has ended (on_disconnected has been or is being called).
     bool ended() const noexcept { return ended_.load(std::memory_order_acquire); }
 
+    /// Set by the connection manager before the connection is shared, when the server counts metrics.
+    void set_metrics(std::shared_ptr<server_metrics> metrics) {
+        meter_ = metrics ? std::make_unique<meter>(meter{std::move(metrics), {}, {}}) : nullptr;
+    }
+
+    /// The server's metrics, or null when it counts none (for the hub runtime's counting). Any thread.
+    server_metrics* metrics() const noexcept { return meter_ ? meter_->metrics.get() : nullptr; }
+
     // ----- For transports -----------------------------------------------------------------------
 
     enum class attach_result {
@@ -263,6 +276,13 @@ public:
                 kind_ = kind;
                 request_ = std::move(snapshot);
                 start = true;
+                if (meter_) {
+                    meter_->started = clock::now();
+                    meter_->transport = kind == websockets           ? metrics_transport::web_sockets
+                                        : kind == server_sent_events ? metrics_transport::server_sent_events
+                                                                     : metrics_transport::long_polling;
+                    meter_->metrics->connection_started(meter_->transport);
+                }
                 if (kind == long_polling) {
                     result = attach_result::first_poll;
                     inactive_since_ = clock::now();
@@ -335,6 +355,9 @@ public:
             std::lock_guard lock(mutex_);
             queued_.store(false, std::memory_order_relaxed);
             notified_ = false;
+            if (meter_) {
+                server_metrics::add(meter_->metrics->bytes_sent, pending_bytes_);
+            }
             pending_bytes_ = 0;
             backlogged_.store(false, std::memory_order_relaxed);
             ready = take_waiter_if_receiving_locked();
@@ -355,6 +378,9 @@ public:
     /// Delivers received bytes to the handler, which may change them during the call. Call on the strand.
     void deliver(std::span<char> data, bool binary) {
         if (!ended()) {
+            if (meter_) {
+                server_metrics::add(meter_->metrics->bytes_received, data.size());
+            }
             // Sends during the call are this connection's own (see the header comment).
             const connection* outer = std::exchange(delivering(), this);
             guarded("on_received", [&] { handler_->on_received_writable(shared_from_this(), data, binary); });
@@ -454,6 +480,9 @@ public:
             log_category::connection_manager, "ConnectionEnded", id_, [&] {
                 return reason ? "the connection ended: " + reason.message() : std::string("the connection ended");
             });
+        if (meter_) {
+            count_end(started, reason);
+        }
         if (auto owner = owner_.lock()) {
             owner->connection_ended(*this);
         }
@@ -471,6 +500,29 @@ public:
     }
 
 private:
+    // What a connection keeps for metrics, when the server counts them (null otherwise).
+    struct meter {
+        std::shared_ptr<server_metrics> metrics;
+        clock::time_point started; // when the transport started (written in attach(), under the lock)
+        metrics_transport transport;
+    };
+
+    // end()'s counting, once: the status and duration of a started connection, a slow consumer dropped.
+    void count_end(bool started, std::error_code reason) noexcept {
+        server_metrics& m = *meter_->metrics;
+        if (reason == make_error_code(error::send_buffer_full) || reason == make_error_code(error::send_timeout)) {
+            server_metrics::add(m.slow_consumers_dropped);
+        }
+        if (started) {
+            const metrics_status status =
+                m.stopping.load(std::memory_order_relaxed) || reason == make_error_code(error::server_stopping)
+                    ? metrics_status::app_shutdown
+                : reason == make_error_code(error::disconnect_timeout) ? metrics_status::timeout
+                                                                       : metrics_status::normal_closure;
+            m.connection_ended(meter_->transport, status, clock::now() - meter_->started);
+        }
+    }
+
     // Under the lock: whether the connection wants input (receiving()).
     bool receiving_locked() const { return !receive_paused_ && !backlogged_.load(std::memory_order_relaxed); }
 
@@ -592,6 +644,7 @@ private:
     clock::duration send_timeout_ = std::chrono::seconds(10);
     const void* endpoint_ = nullptr;
     std::shared_ptr<void> handler_state_;
+    std::unique_ptr<meter> meter_; // set before the connection is shared; its fields under the lock
 
     mutable std::mutex mutex_;
     request_snapshot request_;

@@ -44,12 +44,18 @@ public:
         auto c = std::make_shared<connection>(std::move(id), std::move(token), executor_, options.handler,
                                               options.send_limit, weak_from_this(), single_threaded_);
         c->set_endpoint(options.endpoint);
+        c->set_metrics(metrics_);
         c->set_send_timeout(options.send_timeout);
         std::lock_guard lock(mutex_);
         entries_.emplace(c->token(), entry{c, options.disconnect_timeout});
         start_scan_locked();
         return c;
     }
+
+    /// Gives the connections made from now on the server's metrics to count in (null: none). Call
+    /// before any connection is made (the server does, when it is built or as a path is mapped).
+    void set_metrics(std::shared_ptr<server_metrics> metrics) { metrics_ = std::move(metrics); }
+    const std::shared_ptr<server_metrics>& metrics() const noexcept { return metrics_; }
 
     /// The connection with this token, or null.
     std::shared_ptr<connection> find(std::string_view token) const {
@@ -135,6 +141,7 @@ private:
     asio::steady_timer timer_; // guarded by mutex_
     std::unordered_map<std::string, entry> entries_;
     bool single_threaded_;
+    std::shared_ptr<server_metrics> metrics_; // null unless the server counts metrics
     bool scanning_ = false;
     bool stopped_ = false;
 };

@@ -8,6 +8,7 @@
 #include <signalrpp/hub/hub_shared_state.hpp>
 #include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/http_session.hpp>
+#include <signalrpp/server/prometheus_text.hpp>
 #include <signalrpp/server/router.hpp>
 #include <signalrpp/server/server.hpp>
 #include <signalrpp/server/session_registry.hpp>
@@ -31,6 +32,9 @@ struct server::state : std::enable_shared_from_this<state> {
           sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {
         if (options.static_files) {
             router->map_static_files("/", *options.static_files, options.static_file_options);
+        }
+        if (options.metrics) {
+            manager->set_metrics(std::make_shared<server_metrics>());
         }
     }
 
@@ -82,6 +86,9 @@ struct server::state : std::enable_shared_from_this<state> {
                 return;
             }
             self->stopped = true;
+            if (const auto& metrics = self->manager->metrics()) {
+                metrics->stopping.store(true, std::memory_order_relaxed);
+            }
             for (const auto& listener : self->listeners) {
                 listener->close();
             }
@@ -147,6 +154,31 @@ SIGNALRPP_DECL std::shared_ptr<hub_shared_state> server::map_hub_instances(std::
 
 SIGNALRPP_DECL void server::map_route(std::string prefix, http_route_handler handler) {
     state_->router->map_route(std::move(prefix), std::move(handler));
+}
+
+SIGNALRPP_DECL void server::map_metrics(std::string path) {
+    auto metrics = state_->manager->metrics();
+    if (!metrics) {
+        metrics = std::make_shared<server_metrics>();
+        state_->manager->set_metrics(metrics);
+    }
+    map_route(std::move(path), [metrics](const http::request& request, http_responder answer) {
+        if (request.method != "GET" && request.method != "HEAD") {
+            http::response refusal = http::text_response(405);
+            refusal.fields.add("Allow", "GET, HEAD");
+            answer.respond(std::move(refusal));
+            return;
+        }
+        http::response r;
+        r.fields.add("Content-Type", std::string(prometheus_content_type));
+        r.body = prometheus_text(metrics->snapshot());
+        answer.respond(std::move(r));
+    });
+}
+
+SIGNALRPP_DECL metrics_snapshot server::metrics() const noexcept {
+    const auto& metrics = state_->manager->metrics();
+    return metrics ? metrics->snapshot() : metrics_snapshot{};
 }
 
 SIGNALRPP_DECL void server::map_static_files(std::string prefix, std::filesystem::path root,
