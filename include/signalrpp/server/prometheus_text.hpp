@@ -12,6 +12,7 @@
 #include <signalrpp/core/metrics.hpp>
 
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>

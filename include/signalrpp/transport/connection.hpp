@@ -156,6 +156,12 @@ public:
     /// delivered, then the transport ends the way it ends normally (WebSocket close 1000, the end of the
     /// event stream, a 204 to the next poll).
     void close() {
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_ || closing_) {
+                return; // (its closing message would not be queued: not asked for, so not counted in metrics)
+            }
+        }
         if (auto last = handler_->closing_message(*this); !last.empty()) {
             send(std::move(last));
         }
