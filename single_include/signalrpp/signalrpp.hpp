@@ -4700,7 +4700,9 @@ public:
     const asio::any_io_executor* strand() const noexcept { return executor_.strand(); }
 
     /// Queues `message` for the peer. Returns false if the connection is closing or has ended, or if the
-    /// message would pass the send limit (the connection is then aborted with error::send_buffer_full).
+    /// message, sent from outside the connection's own handling, finds it a slow consumer (past 16 times
+    /// the send limit, or backlogged for the send timeout; the connection is then aborted with
+    /// error::send_buffer_full).
     /// Records (outbound_message::records) join the records queued last, as one transport message.
     bool send(outbound_message message) {
         return queue(message.size(), [&] {
@@ -5228,8 +5230,9 @@ struct http_connection_options {
     std::chrono::milliseconds disconnect_timeout = std::chrono::seconds(15);
     /// How long the server waits for the peer's close frame after sending its own.
     std::chrono::milliseconds websocket_close_timeout = std::chrono::seconds(5);
-    /// Bytes queued for a peer and not yet written before the connection is aborted as a slow consumer
-    /// (TransportMaxBufferSize).
+    /// TransportMaxBufferSize: past this many bytes queued for a peer and not yet written, the peer's
+    /// input is paused (the answers to its own messages still queue); others' messages abort it as a slow
+    /// consumer only past 16 times this, or once the backlog has lasted the send timeout.
     std::size_t send_limit = 64 * 1024;
     /// TransportSendTimeout: a WebSocket write that has not finished after this long aborts the
     /// connection (the peer stopped reading; on_disconnected gets error::send_timeout). Server-Sent Events
