@@ -1,5 +1,9 @@
 #pragma once
 // Everything signalrpp offers, in one include. This file only includes; see each header for what it does.
+// In separate-compilation mode (<signalrpp/core/separate_compilation.hpp>) a file that does not compile
+// the implementation gets the API only: the machinery at the end (HTTP sessions, transports, WebSocket
+// framing, the hub protocols' classes) is compiled by the one file that does.
+// The in-memory test stream is not included here: <signalrpp/test/memory_stream.hpp>.
 
 #include <signalrpp/version.hpp>
 
@@ -8,9 +12,6 @@
 #include <signalrpp/core/base64.hpp>
 #include <signalrpp/core/bytes.hpp>
 #include <signalrpp/core/define_type.hpp>
-#include <signalrpp/core/detail/concat.hpp>
-#include <signalrpp/core/detail/preprocessor.hpp>
-#include <signalrpp/core/detail/wire_integer.hpp>
 #include <signalrpp/core/error.hpp>
 #include <signalrpp/core/exception_message.hpp>
 #include <signalrpp/core/separate_compilation.hpp>
@@ -51,29 +52,19 @@
 #include <signalrpp/http/parser.hpp>
 #include <signalrpp/http/query.hpp>
 #include <signalrpp/http/status.hpp>
-#include <signalrpp/http/writer.hpp>
-
-#include <signalrpp/websocket/frame.hpp>
-#include <signalrpp/websocket/frame_reader.hpp>
-#include <signalrpp/websocket/handshake.hpp>
 
 #include <signalrpp/transport/authentication.hpp>
 #include <signalrpp/transport/connection.hpp>
 #include <signalrpp/transport/connection_handler.hpp>
-#include <signalrpp/transport/connection_manager.hpp>
-#include <signalrpp/transport/event_stream.hpp>
 #include <signalrpp/transport/http_connection_options.hpp>
 #include <signalrpp/transport/http_exchange.hpp>
-#include <signalrpp/transport/long_poll.hpp>
 #include <signalrpp/transport/negotiate.hpp>
 #include <signalrpp/transport/outbound_message.hpp>
 #include <signalrpp/transport/request_snapshot.hpp>
 #include <signalrpp/transport/session_executor.hpp>
-#include <signalrpp/transport/sse_format.hpp>
 #include <signalrpp/transport/stream_io.hpp>
 #include <signalrpp/transport/transport_link.hpp>
 #include <signalrpp/transport/user_identity.hpp>
-#include <signalrpp/transport/websocket_session.hpp>
 
 #include <signalrpp/hub/client_proxy.hpp>
 #include <signalrpp/hub/client_result.hpp>
@@ -84,9 +75,7 @@
 #include <signalrpp/hub/hub_clients.hpp>
 #include <signalrpp/hub/hub_server_connection.hpp>
 #include <signalrpp/hub/hub_context.hpp>
-#include <signalrpp/hub/hub_endpoint.hpp>
 #include <signalrpp/hub/hub_filter.hpp>
-#include <signalrpp/hub/hub_heartbeat.hpp>
 #include <signalrpp/hub/hub_instance.hpp>
 #include <signalrpp/hub/hub_instance_of.hpp>
 #include <signalrpp/hub/hub_options.hpp>
@@ -97,19 +86,12 @@
 #include <signalrpp/persistent/persistent_endpoint.hpp>
 #include <signalrpp/persistent/raw_proxy.hpp>
 
-#include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/cors.hpp>
-#include <signalrpp/server/http_session.hpp>
 #include <signalrpp/server/http_session_options.hpp>
 #include <signalrpp/server/listener.hpp>
 #include <signalrpp/server/prometheus_text.hpp>
-#include <signalrpp/server/route_result.hpp>
-#include <signalrpp/server/router.hpp>
 #include <signalrpp/server/server.hpp>
-#include <signalrpp/server/session_registry.hpp>
 #include <signalrpp/server/static_file_options.hpp>
-#include <signalrpp/server/static_file_sender.hpp>
-#include <signalrpp/server/static_files.hpp>
 
 // TLS needs OpenSSL (-lssl -lcrypto), JSON Web Tokens its libcrypto (-lcrypto): opt in.
 #if defined(SIGNALRPP_ENABLE_TLS)
@@ -119,21 +101,10 @@
 #include <signalrpp/server/jwt_hs256.hpp>
 #endif
 
-#include <signalrpp/protocol/binary_framing.hpp>
 #include <signalrpp/protocol/builtin_protocols.hpp>
-#include <signalrpp/protocol/detail/drop_handed_out.hpp>
-#include <signalrpp/protocol/detail/envelope_scanner.hpp>
-#include <signalrpp/protocol/detail/message_fields.hpp>
-#include <signalrpp/protocol/detail/parse_object_record.hpp>
 #include <signalrpp/protocol/handshake.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
 #include <signalrpp/protocol/hub_protocol.hpp>
-#include <signalrpp/protocol/json_hub_parser.hpp>
-#include <signalrpp/protocol/json_hub_protocol.hpp>
-#include <signalrpp/protocol/json_hub_reader.hpp>
-#include <signalrpp/protocol/json_hub_writer.hpp>
-#include <signalrpp/protocol/length_prefixed_framing.hpp>
-#include <signalrpp/protocol/messagepack_hub_protocol.hpp>
 #include <signalrpp/protocol/protocol_choice.hpp>
 #include <signalrpp/protocol/protocol_error.hpp>
 #include <signalrpp/protocol/record_framing.hpp>
@@ -156,4 +127,31 @@
 #include <signalrpp/session/hub_session.hpp>
 #include <signalrpp/session/session_owner.hpp>
 
-#include <signalrpp/test/memory_stream.hpp>
+// The machinery behind server, map_hub and map_connection.
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+#include <signalrpp/http/writer.hpp>
+#include <signalrpp/websocket/frame.hpp>
+#include <signalrpp/websocket/frame_reader.hpp>
+#include <signalrpp/websocket/handshake.hpp>
+#include <signalrpp/transport/connection_manager.hpp>
+#include <signalrpp/transport/event_stream.hpp>
+#include <signalrpp/transport/long_poll.hpp>
+#include <signalrpp/transport/sse_format.hpp>
+#include <signalrpp/transport/websocket_session.hpp>
+#include <signalrpp/hub/hub_endpoint.hpp>
+#include <signalrpp/hub/hub_heartbeat.hpp>
+#include <signalrpp/server/connection_endpoint.hpp>
+#include <signalrpp/server/http_session.hpp>
+#include <signalrpp/server/route_result.hpp>
+#include <signalrpp/server/router.hpp>
+#include <signalrpp/server/session_registry.hpp>
+#include <signalrpp/server/static_file_sender.hpp>
+#include <signalrpp/server/static_files.hpp>
+#include <signalrpp/protocol/binary_framing.hpp>
+#include <signalrpp/protocol/json_hub_parser.hpp>
+#include <signalrpp/protocol/json_hub_protocol.hpp>
+#include <signalrpp/protocol/json_hub_reader.hpp>
+#include <signalrpp/protocol/json_hub_writer.hpp>
+#include <signalrpp/protocol/length_prefixed_framing.hpp>
+#include <signalrpp/protocol/messagepack_hub_protocol.hpp>
+#endif

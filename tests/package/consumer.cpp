@@ -36,14 +36,17 @@ int main(int argc, char** argv) {
         return 1;
     }
     using namespace signalrpp;
-    protocol::json_hub_reader reader;
-    reader.append("{\"protocol\":\"json\",\"version\":1}\x1e{\"type\":1,\"invocationId\":\"1\",\"target\":\"greet\","
-                  "\"arguments\":[\"consumer\"]}\x1e");
-    protocol::handshake_request handshake;
+    // An invocation read as a connection reads it: the JSON protocol's framing, then its parser.
+    const protocol::hub_protocol& json = protocol::json_protocol();
+    const auto framing = json.make_framing(32 * 1024);
+    framing->append("{\"type\":1,\"invocationId\":\"1\",\"target\":\"greet\",\"arguments\":[\"consumer\"]}\x1e");
+    char* data = nullptr;
+    std::size_t size = 0;
     protocol::hub_message message;
-    if (reader.next_handshake_request(handshake) != protocol::json_hub_reader::status::message ||
-        reader.next(message) != protocol::json_hub_reader::status::message) {
-        std::fprintf(stderr, "consumer: could not read the messages: %s\n", reader.error().message.c_str());
+    protocol::protocol_error error;
+    if (framing->next(data, size) != protocol::message_framing::status::message ||
+        json.parse(data, size, message, error) != protocol::parse_status::message) {
+        std::fprintf(stderr, "consumer: could not read the invocation: %s\n", error.message.c_str());
         return 1;
     }
     greeter_hub hub;

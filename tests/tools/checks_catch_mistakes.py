@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Shows that the source-tree checks fail on the mistakes they exist for, on a scratch copy of include/:
 - tools/amalgamate --check fails when a header changed and single_include/ was not regenerated;
-- tools/amalgamate fails when a header is not reachable from the umbrella header, and when an include of
-  a signalrpp header has a form it cannot inline;
+- tools/amalgamate fails when a header is not reachable from the umbrella header, when an include of
+  a signalrpp header has a form it cannot inline, and when a header it inlined under an `#if` is
+  included again where that condition may not hold (and takes one included twice under the same one);
 - tools/check-headers fails, naming the header, when a header does not compile on its own;
 - tools/check-format-neutral fails, naming the line, when reflect/ or hub/ names a wire format.
 
@@ -60,6 +61,25 @@ def main():
         expect('an include the amalgamation cannot inline fails it, by file',
                code != 0 and 'signalrpp/version.hpp' in out and 'cannot inline' in out, out)
         (include / 'version.hpp').write_text(version)
+
+        umbrella = (include / 'signalrpp.hpp').read_text()
+        conditional = '#if defined(SIGNALRPP_SOME_OPTION)\n#include <signalrpp/core/stray.hpp>\n#endif\n'
+        (include / 'version.hpp').write_text(version + conditional)
+        (include / 'signalrpp.hpp').write_text(umbrella + '#include <signalrpp/core/stray.hpp>\n')
+        code, out = tool('amalgamate', '--root', root)
+        expect('a header inlined under #if and included again unconditionally fails the amalgamation, naming both',
+               code != 0 and 'includes <signalrpp/core/stray.hpp> under no condition' in out
+               and 'SIGNALRPP_SOME_OPTION' in out and 'signalrpp/version.hpp' in out, out)
+        (include / 'signalrpp.hpp').write_text(umbrella + conditional.replace('SOME_OPTION', 'OTHER_OPTION'))
+        code, out = tool('amalgamate', '--root', root)
+        expect('a header included under two different conditions fails the amalgamation',
+               code != 0 and 'SIGNALRPP_OTHER_OPTION' in out and 'may not hold' in out, out)
+        (include / 'signalrpp.hpp').write_text(umbrella + conditional)
+        code, out = tool('amalgamate', '--root', root)
+        expect('a header included twice under the same condition passes that rule',
+               'may not hold' not in out and 'signalrpp/core/stray.hpp' not in out, out)
+        (include / 'version.hpp').write_text(version)
+        (include / 'signalrpp.hpp').write_text(umbrella)
 
         (include / 'core' / 'stray.hpp').write_text(
             '#pragma once\nnamespace signalrpp { inline std::string stray() { return {}; } }\n')

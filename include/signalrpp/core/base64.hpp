@@ -62,6 +62,6 @@ SIGNALRPP_DECL std::error_code decode(std::string_view text, std::vector<std::by
 
 } // namespace signalrpp::base64
 
-#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
 #include <signalrpp/core/impl/base64.ipp>
 #endif

@@ -122,6 +122,6 @@ private:
 
 } // namespace signalrpp::json
 
-#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
 #include <signalrpp/json/impl/writer.ipp>
 #endif

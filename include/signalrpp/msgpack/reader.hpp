@@ -298,6 +298,6 @@ private:
 
 } // namespace signalrpp::msgpack
 
-#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
 #include <signalrpp/msgpack/impl/reader.ipp>
 #endif

@@ -101,6 +101,6 @@ private:
 
 } // namespace signalrpp::msgpack
 
-#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
 #include <signalrpp/msgpack/impl/writer.ipp>
 #endif

@@ -17,6 +17,6 @@ SIGNALRPP_DECL const hub_protocol& messagepack_protocol();
 
 } // namespace signalrpp::protocol
 
-#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
 #include <signalrpp/protocol/impl/builtin_protocols.ipp>
 #endif

@@ -200,7 +200,9 @@ private:
 
 } // namespace signalrpp
 
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
 #if !defined(SIGNALRPP_SEPARATE_COMPILATION)
 #define SIGNALRPP_DETAIL_SERVER_HEADER_ONLY
+#endif
 #include <signalrpp/server/impl/server.ipp>
 #endif

@@ -124,7 +124,9 @@ public:
     const asio::any_io_executor* strand() const noexcept { return executor_.strand(); }
 
     /// Queues `message` for the peer. Returns false if the connection is closing or has ended, or if the
-    /// message would pass the send limit (the connection is then aborted with error::send_buffer_full).
+    /// message, sent from outside the connection's own handling, finds it a slow consumer (past 16 times
+    /// the send limit, or backlogged for the send timeout; the connection is then aborted with
+    /// error::send_buffer_full).
     /// Records (outbound_message::records) join the records queued last, as one transport message.
     bool send(outbound_message message) {
         return queue(message.size(), [&] {

@@ -24,8 +24,9 @@ struct http_connection_options {
     std::chrono::milliseconds disconnect_timeout = std::chrono::seconds(15);
     /// How long the server waits for the peer's close frame after sending its own.
     std::chrono::milliseconds websocket_close_timeout = std::chrono::seconds(5);
-    /// Bytes queued for a peer and not yet written before the connection is aborted as a slow consumer
-    /// (TransportMaxBufferSize).
+    /// TransportMaxBufferSize: past this many bytes queued for a peer and not yet written, the peer's
+    /// input is paused (the answers to its own messages still queue); others' messages abort it as a slow
+    /// consumer only past 16 times this, or once the backlog has lasted the send timeout.
     std::size_t send_limit = 64 * 1024;
     /// TransportSendTimeout: a WebSocket write that has not finished after this long aborts the
     /// connection (the peer stopped reading; on_disconnected gets error::send_timeout). Server-Sent Events

@@ -1,13 +1,16 @@
-// Serves a hub in separate-compilation mode, where the server's functions come from the
-// signalrpp-separate library: maps it, listens on a free port, stops, and checks that a negotiate
-// request made in between was answered by the mapped hub. Prints "works" when all went well.
-#include <signalrpp/server/server.hpp>
+// Serves a hub: maps it, listens on a free port, stops, and checks that a negotiate request made in
+// between was answered by the mapped hub. Prints "works" when all went well.
+// Usage: server-consumer header-only|separate (the mode it must have been built in: in separate
+// compilation the server's functions come from another file, signalrpp-separate's library or the
+// single header's SIGNALRPP_IMPLEMENTATION file).
+#include <signalrpp/signalrpp.hpp>
 
 #include <asio/connect.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <thread>
 
@@ -20,11 +23,16 @@ SIGNALRPP_HUB(greeter_hub, (greet, "Greet"));
 
 } // namespace
 
-int main() {
-#if !defined(SIGNALRPP_SEPARATE_COMPILATION)
-    std::fprintf(stderr, "server-consumer: built without SIGNALRPP_SEPARATE_COMPILATION\n");
-    return 1;
+int main(int argc, char** argv) {
+#if defined(SIGNALRPP_SEPARATE_COMPILATION)
+    const char* const mode = "separate";
+#else
+    const char* const mode = "header-only";
 #endif
+    if (argc != 2 || std::strcmp(argv[1], mode) != 0) {
+        std::fprintf(stderr, "server-consumer: built %s, expected %s\n", mode, argc == 2 ? argv[1] : "(none given)");
+        return 1;
+    }
     asio::io_context io(1);
     signalrpp::server server(io);
     server.map_hub<greeter_hub>("/greeter");
@@ -47,6 +55,6 @@ int main() {
         std::fprintf(stderr, "server-consumer: unexpected negotiate answer:\n%s\n", answer.c_str());
         return 1;
     }
-    std::printf("server-consumer: the separately compiled server answered negotiate: works\n");
+    std::printf("server-consumer: the server (%s) answered negotiate: works\n", mode);
     return 0;
 }
