@@ -596,6 +596,198 @@ inline log_sink stderr_log_sink() {
 
 } // namespace signalrpp
 // ---- end signalrpp/core/log.hpp
+// ---- begin signalrpp/core/metrics.hpp
+// Metrics: what ASP.NET Core's meters publish about connections (Microsoft.AspNetCore.Http.Connections:
+// signalr.server.active_connections by transport, signalr.server.connection.duration), and counters of
+// our own for hub invocations, their errors, hub messages, transport bytes and slow consumers dropped.
+//
+// Off unless asked for (server_options::metrics, or server::map_metrics): until then no server_metrics
+// exists, connections hold no meter (one null pointer), and every counting site is one predictable
+// branch on that pointer. When on, each site is one relaxed atomic add on a server_metrics shared by
+// the server's connections; a connection reads the clock twice in its life (start, end) for the
+// duration histogram.
+//
+// server::metrics() reads them into a metrics_snapshot, a plain copyable struct. The reads are relaxed
+// and one by one: under load a snapshot is not a consistent cut (a connection may be counted as started
+// and not yet as active); each counter is exact on its own, and exact as a whole once the server is quiet.
+// <signalrpp/server/prometheus_text.hpp> writes a snapshot as Prometheus text.
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace signalrpp {
+
+/// The transports, as ASP.NET Core's `signalr.transport` attribute names them, in the order of the
+/// active-connection counters.
+enum class metrics_transport : std::uint8_t { web_sockets, server_sent_events, long_polling };
+inline constexpr std::size_t metrics_transport_count = 3;
+
+constexpr std::string_view to_string(metrics_transport t) noexcept {
+    switch (t) {
+    case metrics_transport::web_sockets: return "web_sockets";
+    case metrics_transport::server_sent_events: return "server_sent_events";
+    case metrics_transport::long_polling: return "long_polling";
+    }
+    return "unknown";
+}
+
+/// How a connection ended, as ASP.NET Core's `signalr.connection.status` attribute says it and with the
+/// reference's meanings: `timeout` for the disconnect timeout (no transport for too long), `app_shutdown`
+/// for connections that end once the server is stopping, `normal_closure` for every other end, errors
+/// included (slow consumers have a counter of their own).
+enum class metrics_status : std::uint8_t { normal_closure, timeout, app_shutdown };
+inline constexpr std::size_t metrics_status_count = 3;
+
+constexpr std::string_view to_string(metrics_status s) noexcept {
+    switch (s) {
+    case metrics_status::normal_closure: return "normal_closure";
+    case metrics_status::timeout: return "timeout";
+    case metrics_status::app_shutdown: return "app_shutdown";
+    }
+    return "unknown";
+}
+
+/// The upper bounds (seconds) of the connection-duration histogram's buckets: the OpenTelemetry
+/// convention's for signalr.server.connection.duration (0.01 ... 300), then 10 minutes, 30 minutes and
+/// an hour of our own, as connections often last that long; +Inf after them.
+inline constexpr std::array<double, 17> connection_duration_bounds{
+    0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600};
+
+/// A copy of the counters at one moment (see the header comment). Plain values.
+struct metrics_snapshot {
+    /// False when the server counts nothing (metrics off): every value is then zero.
+    bool enabled = false;
+
+    /// Connections whose transport started (ASP.NET Core counts them in active_connections then).
+    std::uint64_t connections_started = 0;
+    /// signalr.server.active_connections: started and not ended, by metrics_transport.
+    std::array<std::int64_t, metrics_transport_count> active_connections{};
+    /// Started connections that ended, by metrics_status.
+    std::array<std::uint64_t, metrics_status_count> connections_ended{};
+
+    /// signalr.server.connection.duration (transport start to end) of the connections ended: how many
+    /// fell in each bucket (not cumulative; the last is past the last bound), and their sum in seconds.
+    std::array<std::uint64_t, connection_duration_bounds.size() + 1> duration_buckets{};
+    double duration_sum_seconds = 0;
+
+    /// Invocations and StreamInvocations from clients, taken for dispatch (refused ones included).
+    std::uint64_t hub_invocations = 0;
+    /// Completions with an error sent for them: the method threw, was unknown, its arguments did not bind,
+    /// authorize or a filter refused it, or its stream ended with an error.
+    std::uint64_t hub_invocation_errors = 0;
+    /// Hub messages read from clients (after the handshake; any type, pings included).
+    std::uint64_t hub_messages_received = 0;
+    /// Hub messages queued for clients (after the handshake's answer; any type, pings included).
+    std::uint64_t hub_messages_sent = 0;
+    /// Message bytes delivered to connections and taken from their queues for writing, at the
+    /// connection: WebSocket payloads, POST bodies, messages before their SSE or poll framing; no HTTP
+    /// or WebSocket headers. Raw connections' bytes count too.
+    std::uint64_t bytes_received = 0;
+    std::uint64_t bytes_sent = 0;
+    /// Connections aborted as slow consumers: past 16 times the send limit, or backlogged past the send
+    /// timeout (error::send_buffer_full), or a write not finished within the send timeout (error::send_timeout).
+    std::uint64_t slow_consumers_dropped = 0;
+
+    std::int64_t active_connections_total() const noexcept {
+        std::int64_t n = 0;
+        for (const auto a : active_connections) {
+            n += a;
+        }
+        return n;
+    }
+    std::uint64_t connections_ended_total() const noexcept {
+        std::uint64_t n = 0;
+        for (const auto e : connections_ended) {
+            n += e;
+        }
+        return n;
+    }
+    /// The histogram's count: connections whose duration was recorded (equal to connections_ended_total()
+    /// in a quiet server).
+    std::uint64_t duration_count() const noexcept {
+        std::uint64_t n = 0;
+        for (const auto b : duration_buckets) {
+            n += b;
+        }
+        return n;
+    }
+};
+
+/// The live counters of one server, shared by its connections (held by shared_ptr: a connection may
+/// outlive the server object). Every member is updated with relaxed atomics, from any thread.
+struct server_metrics {
+    using counter = std::atomic<std::uint64_t>;
+    using clock = std::chrono::steady_clock;
+
+    counter connections_started{0};
+    std::array<std::atomic<std::int64_t>, metrics_transport_count> active_connections{};
+    std::array<counter, metrics_status_count> connections_ended{};
+    std::array<counter, connection_duration_bounds.size() + 1> duration_buckets{};
+    counter duration_sum_microseconds{0};
+    counter hub_invocations{0};
+    counter hub_invocation_errors{0};
+    counter hub_messages_received{0};
+    counter hub_messages_sent{0};
+    counter bytes_received{0};
+    counter bytes_sent{0};
+    counter slow_consumers_dropped{0};
+    /// Set by server::stop(): connections that end from then on end with app_shutdown.
+    std::atomic<bool> stopping{false};
+
+    static void add(counter& c, std::uint64_t n = 1) noexcept { c.fetch_add(n, std::memory_order_relaxed); }
+
+    /// A connection's transport started.
+    void connection_started(metrics_transport t) noexcept {
+        add(connections_started);
+        active_connections[static_cast<std::size_t>(t)].fetch_add(1, std::memory_order_relaxed);
+    }
+
+    /// A started connection ended after `duration`.
+    void connection_ended(metrics_transport t, metrics_status s, clock::duration duration) noexcept {
+        active_connections[static_cast<std::size_t>(t)].fetch_sub(1, std::memory_order_relaxed);
+        add(connections_ended[static_cast<std::size_t>(s)]);
+        const double seconds = std::chrono::duration<double>(duration).count();
+        std::size_t bucket = 0;
+        while (bucket < connection_duration_bounds.size() && seconds > connection_duration_bounds[bucket]) {
+            ++bucket; // (a value equal to a bound belongs to its bucket: Prometheus' le is "<=")
+        }
+        add(duration_buckets[bucket]);
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(duration).count();
+        add(duration_sum_microseconds, us > 0 ? static_cast<std::uint64_t>(us) : 0);
+    }
+
+    metrics_snapshot snapshot() const noexcept {
+        constexpr auto relaxed = std::memory_order_relaxed;
+        metrics_snapshot s;
+        s.enabled = true;
+        s.connections_started = connections_started.load(relaxed);
+        for (std::size_t i = 0; i < active_connections.size(); ++i) {
+            s.active_connections[i] = active_connections[i].load(relaxed);
+        }
+        for (std::size_t i = 0; i < connections_ended.size(); ++i) {
+            s.connections_ended[i] = connections_ended[i].load(relaxed);
+        }
+        for (std::size_t i = 0; i < duration_buckets.size(); ++i) {
+            s.duration_buckets[i] = duration_buckets[i].load(relaxed);
+        }
+        s.duration_sum_seconds = static_cast<double>(duration_sum_microseconds.load(relaxed)) / 1e6;
+        s.hub_invocations = hub_invocations.load(relaxed);
+        s.hub_invocation_errors = hub_invocation_errors.load(relaxed);
+        s.hub_messages_received = hub_messages_received.load(relaxed);
+        s.hub_messages_sent = hub_messages_sent.load(relaxed);
+        s.bytes_received = bytes_received.load(relaxed);
+        s.bytes_sent = bytes_sent.load(relaxed);
+        s.slow_consumers_dropped = slow_consumers_dropped.load(relaxed);
+        return s;
+    }
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/core/metrics.hpp
 // ---- begin signalrpp/core/random_id.hpp
 // random_id(): 16 random bytes from the operating system's generator (std::random_device, which reads
 // getrandom or /dev/urandom on Linux), base64url-encoded: 22 characters. How ASP.NET Core makes
@@ -3988,6 +4180,10 @@ using authenticator = std::function<std::optional<user_identity>(const authentic
 // The handler's calls are guarded: one that throws aborts this connection (error::handler_failed) and
 // is logged; nothing escapes to the io_context. The connection's end is logged once, with its reason.
 //
+// Metrics (<signalrpp/core/metrics.hpp>), when the server counts them: the connection counts its start,
+// its end (status, duration, and a slow consumer dropped), and the bytes of the messages delivered to
+// its handler and taken from its queue for writing; hub runtimes count through metrics().
+//
 // For transports (the rest of the public members): attaching as the active transport, taking queued
 // messages, reporting that the transport ended.
 
@@ -4734,6 +4930,12 @@ public:
     /// delivered, then the transport ends the way it ends normally (WebSocket close 1000, the end of the
     /// event stream, a 204 to the next poll).
     void close() {
+        {
+            std::lock_guard lock(mutex_);
+            if (ended_ || closing_) {
+                return; // (its closing message would not be queued: not asked for, so not counted in metrics)
+            }
+        }
         if (auto last = handler_->closing_message(*this); !last.empty()) {
             send(std::move(last));
         }
@@ -4814,6 +5016,14 @@ public:
     /// Whether the connection has ended (on_disconnected has been or is being called).
     bool ended() const noexcept { return ended_.load(std::memory_order_acquire); }
 
+    /// Set by the connection manager before the connection is shared, when the server counts metrics.
+    void set_metrics(std::shared_ptr<server_metrics> metrics) {
+        meter_ = metrics ? std::make_unique<meter>(meter{std::move(metrics), {}, {}}) : nullptr;
+    }
+
+    /// The server's metrics, or null when it counts none (for the hub runtime's counting). Any thread.
+    server_metrics* metrics() const noexcept { return meter_ ? meter_->metrics.get() : nullptr; }
+
     // ----- For transports -----------------------------------------------------------------------
 
     enum class attach_result {
@@ -4846,6 +5056,13 @@ public:
                 kind_ = kind;
                 request_ = std::move(snapshot);
                 start = true;
+                if (meter_) {
+                    meter_->started = clock::now();
+                    meter_->transport = kind == websockets           ? metrics_transport::web_sockets
+                                        : kind == server_sent_events ? metrics_transport::server_sent_events
+                                                                     : metrics_transport::long_polling;
+                    meter_->metrics->connection_started(meter_->transport);
+                }
                 if (kind == long_polling) {
                     result = attach_result::first_poll;
                     inactive_since_ = clock::now();
@@ -4918,6 +5135,9 @@ public:
             std::lock_guard lock(mutex_);
             queued_.store(false, std::memory_order_relaxed);
             notified_ = false;
+            if (meter_) {
+                server_metrics::add(meter_->metrics->bytes_sent, pending_bytes_);
+            }
             pending_bytes_ = 0;
             backlogged_.store(false, std::memory_order_relaxed);
             ready = take_waiter_if_receiving_locked();
@@ -4938,6 +5158,9 @@ public:
     /// Delivers received bytes to the handler, which may change them during the call. Call on the strand.
     void deliver(std::span<char> data, bool binary) {
         if (!ended()) {
+            if (meter_) {
+                server_metrics::add(meter_->metrics->bytes_received, data.size());
+            }
             // Sends during the call are this connection's own (see the header comment).
             const connection* outer = std::exchange(delivering(), this);
             guarded("on_received", [&] { handler_->on_received_writable(shared_from_this(), data, binary); });
@@ -5037,6 +5260,9 @@ public:
             log_category::connection_manager, "ConnectionEnded", id_, [&] {
                 return reason ? "the connection ended: " + reason.message() : std::string("the connection ended");
             });
+        if (meter_) {
+            count_end(started, reason);
+        }
         if (auto owner = owner_.lock()) {
             owner->connection_ended(*this);
         }
@@ -5054,6 +5280,29 @@ public:
     }
 
 private:
+    // What a connection keeps for metrics, when the server counts them (null otherwise).
+    struct meter {
+        std::shared_ptr<server_metrics> metrics;
+        clock::time_point started; // when the transport started (written in attach(), under the lock)
+        metrics_transport transport;
+    };
+
+    // end()'s counting, once: the status and duration of a started connection, a slow consumer dropped.
+    void count_end(bool started, std::error_code reason) noexcept {
+        server_metrics& m = *meter_->metrics;
+        if (reason == make_error_code(error::send_buffer_full) || reason == make_error_code(error::send_timeout)) {
+            server_metrics::add(m.slow_consumers_dropped);
+        }
+        if (started) {
+            const metrics_status status =
+                m.stopping.load(std::memory_order_relaxed) || reason == make_error_code(error::server_stopping)
+                    ? metrics_status::app_shutdown
+                : reason == make_error_code(error::disconnect_timeout) ? metrics_status::timeout
+                                                                       : metrics_status::normal_closure;
+            m.connection_ended(meter_->transport, status, clock::now() - meter_->started);
+        }
+    }
+
     // Under the lock: whether the connection wants input (receiving()).
     bool receiving_locked() const { return !receive_paused_ && !backlogged_.load(std::memory_order_relaxed); }
 
@@ -5175,6 +5424,7 @@ private:
     clock::duration send_timeout_ = std::chrono::seconds(10);
     const void* endpoint_ = nullptr;
     std::shared_ptr<void> handler_state_;
+    std::unique_ptr<meter> meter_; // set before the connection is shared; its fields under the lock
 
     mutable std::mutex mutex_;
     request_snapshot request_;
@@ -6706,7 +6956,19 @@ public:
 
     /// The client-to-server stream `stream_id` now feeds `channel`.
     virtual void open_upload(std::string_view stream_id, std::shared_ptr<upload_channel_base> channel) = 0;
+
+    /// An invocation's answer is a Completion with an error (written by write_error_completion, the one
+    /// place that writes them): for the runtime's metrics. Nothing by default.
+    virtual void invocation_failed() noexcept {}
 };
+
+/// Appends to `out` the Completion with `error` of invocation `invocation_id`, in the sink's protocol,
+/// and tells the sink (invocation_failed). Every error answer to an invocation is written here.
+inline void write_error_completion(invocation_sink& sink, std::string& out, std::string_view invocation_id,
+                                   std::string_view error) {
+    sink.protocol().write_completion_error(out, invocation_id, error);
+    sink.invocation_failed();
+}
 
 /// The sink as dispatch() takes it: the sink itself, and a way to share it, which only what outlives
 /// dispatch() needs (an asynchronous method, a stream). A runtime passes itself with a function that
@@ -7011,7 +7273,12 @@ public:
         for (const auto& r : resolve(target)) {
             if (r.protocol != nullptr) {
                 const auto& bytes = message.bytes(*r.protocol);
-                queued += r.connection->send(transport::outbound_message(bytes, r.protocol->binary())) ? 1 : 0;
+                if (r.connection->send(transport::outbound_message(bytes, r.protocol->binary()))) {
+                    ++queued;
+                    if (auto* metrics = r.connection->metrics()) {
+                        server_metrics::add(metrics->hub_messages_sent);
+                    }
+                }
             }
         }
         return queued;
@@ -7934,6 +8201,10 @@ public:
     /// True while a message waits.
     bool holding() const noexcept { return activity_ && activity_->held; }
 
+    /// Counts every message of the peer handled from now on (after the handshake, whatever its type)
+    /// in `counter` (a server's metrics; null: none). The counter must outlive the session.
+    void count_received_in(std::atomic<std::uint64_t>* counter) noexcept { received_counter_ = counter; }
+
     // ----- Output ---------------------------------------------------------------------------------
 
     /// Whole messages written with protocol() (or a handshake answer), for the peer.
@@ -8217,7 +8488,11 @@ private:
         if (parsed != protocol::parse_status::message) {
             return true; // a message type from the future: skipped
         }
-        return std::visit([this](const auto& m) { return handle(m); }, message);
+        const bool handled = std::visit([this](const auto& m) { return handle(m); }, message);
+        if (handled && received_counter_ != nullptr) { // (one that waits is handled, and counted, later)
+            received_counter_->fetch_add(1, std::memory_order_relaxed);
+        }
+        return handled;
     }
 
     bool handle(const protocol::invocation_message& m) { return owner_.invocation(m); }
@@ -8307,6 +8582,7 @@ private:
     bool binary_ = false;         // the protocol's transfer format is binary
     bool receive_paused_ = false; // the link was asked to stop reading (apply_backpressure)
     std::unique_ptr<activity> activity_; // null while idle
+    std::atomic<std::uint64_t>* received_counter_ = nullptr; // count_received_in()
 };
 
 } // namespace signalrpp::session
@@ -8342,7 +8618,11 @@ public:
 
     hub_server_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
         : shared_(std::move(shared)), context_(std::move(c)),
-          session_(*this, shared_->options.maximum_receive_message_size) {}
+          session_(*this, shared_->options.maximum_receive_message_size) {
+        if (auto* metrics = connection()->metrics()) {
+            session_.count_received_in(&metrics->hub_messages_received);
+        }
+    }
 
     /// Gives the connection its hub object (made after the connection, as it refers to the context).
     void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
@@ -8406,6 +8686,7 @@ public:
         // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
         if ((p == phase::connecting || p == phase::running) && !long_polling()) {
             session_.protocol()->write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
+            count_sent(); // (the connection queues it next)
         }
         return close;
     }
@@ -8495,6 +8776,12 @@ public:
         session_.open_outbound_stream(std::move(stream));
     }
 
+    void invocation_failed() noexcept override {
+        if (auto* metrics = connection()->metrics()) {
+            server_metrics::add(metrics->hub_invocation_errors);
+        }
+    }
+
     void open_upload(std::string_view stream_id, std::shared_ptr<reflect::upload_channel_base> channel) override {
         if (dispatching_) {
             current_record().uploads.emplace_back(stream_id);
@@ -8527,9 +8814,21 @@ private:
 
     // Hub messages for the client: whole messages, which may share a transport message with those
     // queued next (outbound_message::records).
-    void send_records(std::string_view records, bool binary) override { connection()->send_records(records, binary); }
+    // (Each call queues one hub message, or the handshake's answer, which metrics do not count as one.)
+    void send_records(std::string_view records, bool binary) override {
+        if (connection()->send_records(records, binary)) {
+            count_sent();
+        }
+    }
     void send_owned_records(std::string records, bool binary) override {
-        connection()->send(transport::outbound_message::records(std::move(records), binary));
+        if (connection()->send(transport::outbound_message::records(std::move(records), binary))) {
+            count_sent();
+        }
+    }
+    void count_sent() const noexcept {
+        if (auto* metrics = connection()->metrics(); metrics != nullptr && session_.current_phase() != phase::handshake) {
+            server_metrics::add(metrics->hub_messages_sent);
+        }
     }
     void close_link() override { connection()->close(); }
     void pause_receiving(bool paused) override { connection()->pause_receiving(paused); }
@@ -8695,13 +8994,16 @@ private:
         if (takes_slot(call) && active_invocations() >= max_parallel()) {
             return false;
         }
+        if (auto* metrics = connection()->metrics()) {
+            server_metrics::add(metrics->hub_invocations);
+        }
         const auto& o = shared_->options;
         signalrpp::detail::scratch_string<hub_server_connection> scratch; // (copied into the send queue)
         std::string& out = scratch.get();
         // Answers `call` with `error` instead of invoking it (nothing for a call without an id).
         const auto refuse = [&](const std::string& error) {
             if (!call.invocation_id.empty()) {
-                session_.protocol()->write_completion_error(out, call.invocation_id, error);
+                reflect::write_error_completion(*this, out, call.invocation_id, error);
                 session_.send(std::string_view(out));
             }
             return true;
@@ -9639,14 +9941,14 @@ enum class refusal { argument_type, argument_count, streaming_method, non_stream
     case refusal::non_streaming_method: error = non_streaming_method_called_error(name); break;
     case refusal::stream_count: error = stream_count_error(name, got, expected); break;
     }
-    ctx.sink->protocol().write_completion_error(ctx.out, c.invocation_id, error);
+    write_error_completion(*ctx.sink, ctx.out, c.invocation_id, error);
 }
 
 // Answers a call whose method threw (call inside the catch block).
-[[gnu::noinline]] inline void answer_exception(const protocol::hub_protocol& protocol, std::string& out,
-                                               std::string_view invocation_id, std::string_view target, bool detailed) {
+[[gnu::noinline]] inline void answer_exception(invocation_sink& sink, std::string& out, std::string_view invocation_id,
+                                               std::string_view target, bool detailed) {
     if (!invocation_id.empty()) {
-        protocol.write_completion_error(out, invocation_id, method_exception_error(target, detailed));
+        write_error_completion(sink, out, invocation_id, method_exception_error(target, detailed));
     }
 }
 
@@ -9761,14 +10063,14 @@ template <class Result, class Value>
 }
 
 // The end of a stream: an empty Completion, or an error if it failed (and was not cancelled).
-inline void write_stream_end(const protocol::hub_protocol& protocol, std::string& out,
-                             const result_stream_state& stream, std::string_view target, bool failed, bool detailed) {
+inline void write_stream_end(invocation_sink& sink, std::string& out, const result_stream_state& stream,
+                             std::string_view target, bool failed, bool detailed) {
     if (!failed || stream.cancelled) {
-        protocol.write_completion_empty(out, stream.invocation_id);
+        sink.protocol().write_completion_empty(out, stream.invocation_id);
     } else {
-        protocol.write_completion_error(out, stream.invocation_id,
-                                         stream.items_written == 0 ? method_exception_error(target, detailed)
-                                                                   : stream_exception_error(detailed));
+        write_error_completion(sink, out, stream.invocation_id,
+                               stream.items_written == 0 ? method_exception_error(target, detailed)
+                                                         : stream_exception_error(detailed));
     }
 }
 
@@ -9793,7 +10095,7 @@ asio::awaitable<void> run_async(typename Traits::hub_type& hub, thunk<Traits> ca
             }
         }
     } catch (...) {
-        answer_exception(sink->protocol(), out, invocation_id, target, detailed);
+        answer_exception(*sink, out, invocation_id, target, detailed);
     }
     if (!out.empty()) {
         sink->send(std::move(out));
@@ -9808,9 +10110,9 @@ asio::awaitable<void> run_async_stream(typename Traits::hub_type& hub, thunk<Tra
     std::string out;
     try {
         co_await call(hub, params);
-        write_stream_end(sink->protocol(), out, *stream, target, false, detailed);
+        write_stream_end(*sink, out, *stream, target, false, detailed);
     } catch (...) {
-        write_stream_end(sink->protocol(), out, *stream, target, true, detailed);
+        write_stream_end(*sink, out, *stream, target, true, detailed);
     }
     sink->send(std::move(out));
 }
@@ -9856,9 +10158,9 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
             std::string out;
             try {
                 call(hub, params);
-                detail::write_stream_end(ctx.sink->protocol(), out, *stream, ctx.method_name, false, detailed);
+                detail::write_stream_end(*ctx.sink, out, *stream, ctx.method_name, false, detailed);
             } catch (...) {
-                detail::write_stream_end(ctx.sink->protocol(), out, *stream, ctx.method_name, true, detailed);
+                detail::write_stream_end(*ctx.sink, out, *stream, ctx.method_name, true, detailed);
             }
             ctx.sink->send(std::move(out));
             return {};
@@ -9882,7 +10184,7 @@ dispatch_result invoke_signature(typename Traits::hub_type& hub, thunk<Traits> c
                 detail::give_back(result);
             }
         } catch (...) {
-            detail::answer_exception(ctx.sink->protocol(), ctx.out, c.invocation_id, ctx.method_name, detailed);
+            detail::answer_exception(*ctx.sink, ctx.out, c.invocation_id, ctx.method_name, detailed);
         }
         detail::give_back_parameters(params);
         return {};
@@ -9966,7 +10268,7 @@ dispatch_result dispatch(Hub& hub, const invocation& call, std::string& out, con
     const auto* method = dispatch_table<Hub>::find(call.target);
     if (method == nullptr) {
         if (!call.invocation_id.empty()) {
-            sink->protocol().write_completion_error(out, call.invocation_id, unknown_method_error(call.target));
+            write_error_completion(*sink, out, call.invocation_id, unknown_method_error(call.target));
         }
         return {};
     }
@@ -10412,6 +10714,131 @@ private:
 
 } // namespace signalrpp::hosting
 // ---- end signalrpp/server/listener.hpp
+// ---- begin signalrpp/server/prometheus_text.hpp
+// prometheus_text(): a metrics_snapshot (<signalrpp/core/metrics.hpp>) as Prometheus' text exposition
+// format 0.0.4, what server::map_metrics(path) serves (with prometheus_content_type).
+//
+// The names follow what OpenTelemetry's Prometheus exporter makes of ASP.NET Core's instruments, so
+// that one dashboard reads a .NET and a C++ server alike: signalr_server_active_connections (gauge, by
+// signalr_transport) and signalr_server_connection_duration_seconds (histogram). The counters ASP.NET
+// Core does not have are ours, named signalrpp_server_*_total. Every family has its HELP and TYPE,
+// every series is written even while zero, and the histogram's buckets are cumulative with its
+// +Inf bucket equal to its _count (both summed from the same snapshot).
+
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace signalrpp {
+
+/// The Content-Type of prometheus_text().
+inline constexpr std::string_view prometheus_content_type = "text/plain; version=0.0.4; charset=utf-8";
+
+namespace detail {
+
+inline void append_number(std::string& out, double value) {
+    char buffer[32];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr; // shortest exact form
+    out.append(buffer, end);
+}
+
+inline void append_number(std::string& out, std::uint64_t value) { out += std::to_string(value); }
+inline void append_number(std::string& out, std::int64_t value) { out += std::to_string(value); }
+
+inline void append_family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+}
+
+// One sample: name{label="value"} number (no label when `label` is empty). Our label values are fixed
+// words, which need no escaping.
+template <class Number>
+void append_sample(std::string& out, std::string_view name, std::string_view label, std::string_view value,
+                   Number number) {
+    out.append(name);
+    if (!label.empty()) {
+        out.append("{").append(label).append("=\"").append(value).append("\"}");
+    }
+    out.append(" ");
+    append_number(out, number);
+    out.append("\n");
+}
+
+} // namespace detail
+
+/// `s` as Prometheus text (format 0.0.4).
+inline std::string prometheus_text(const metrics_snapshot& s) {
+    using detail::append_family;
+    using detail::append_sample;
+    std::string out;
+    out.reserve(4096);
+
+    constexpr std::string_view active = "signalr_server_active_connections";
+    append_family(out, active, "gauge", "Number of connections that are currently active on the server.");
+    for (std::size_t i = 0; i < metrics_transport_count; ++i) {
+        append_sample(out, active, "signalr_transport", to_string(static_cast<metrics_transport>(i)),
+                      s.active_connections[i]);
+    }
+
+    constexpr std::string_view duration = "signalr_server_connection_duration_seconds";
+    append_family(out, duration, "histogram", "The duration of connections on the server.");
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < s.duration_buckets.size(); ++i) {
+        cumulative += s.duration_buckets[i];
+        std::string le = "+Inf";
+        if (i < connection_duration_bounds.size()) {
+            le.clear();
+            detail::append_number(le, connection_duration_bounds[i]);
+        }
+        append_sample(out, "signalr_server_connection_duration_seconds_bucket", "le", le, cumulative);
+    }
+    append_sample(out, "signalr_server_connection_duration_seconds_sum", "", "", s.duration_sum_seconds);
+    append_sample(out, "signalr_server_connection_duration_seconds_count", "", "", cumulative);
+
+    constexpr std::string_view started = "signalrpp_server_connections_started_total";
+    append_family(out, started, "counter", "Connections whose transport started.");
+    append_sample(out, started, "", "", s.connections_started);
+
+    constexpr std::string_view ended = "signalrpp_server_connections_ended_total";
+    append_family(out, ended, "counter", "Connections that ended after their transport started, by closure status.");
+    for (std::size_t i = 0; i < metrics_status_count; ++i) {
+        append_sample(out, ended, "signalr_connection_status", to_string(static_cast<metrics_status>(i)),
+                      s.connections_ended[i]);
+    }
+
+    struct counter {
+        std::string_view name;
+        std::string_view help;
+        std::uint64_t value;
+    };
+    const counter counters[] = {
+        {"signalrpp_server_hub_invocations_total", "Hub invocations from clients taken for dispatch.",
+         s.hub_invocations},
+        {"signalrpp_server_hub_invocation_errors_total", "Completions with an error sent for hub invocations.",
+         s.hub_invocation_errors},
+        {"signalrpp_server_hub_messages_received_total", "Hub messages read from clients after the handshake.",
+         s.hub_messages_received},
+        {"signalrpp_server_hub_messages_sent_total", "Hub messages queued for clients after the handshake.",
+         s.hub_messages_sent},
+        {"signalrpp_server_received_bytes_total", "Message bytes delivered to connections.", s.bytes_received},
+        {"signalrpp_server_sent_bytes_total", "Message bytes taken from connections' queues for writing.",
+         s.bytes_sent},
+        {"signalrpp_server_slow_consumers_dropped_total",
+         "Connections aborted because their peer read too slowly (send limit or send timeout).",
+         s.slow_consumers_dropped},
+    };
+    for (const auto& c : counters) {
+        append_family(out, c.name, "counter", c.help);
+        append_sample(out, c.name, "", "", c.value);
+    }
+    return out;
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/server/prometheus_text.hpp
 // ---- begin signalrpp/server/server.hpp
 // server: accepts sockets and serves the mapped paths over HTTP/1.1, WebSockets, Server-Sent Events
 // and long polling.
@@ -10583,6 +11010,9 @@ struct server_options {
     /// A promise that only one thread runs the server's io_context: sockets and connections then use
     /// the executor itself rather than strands, which saves work on every operation. Wrong if broken.
     bool single_threaded = false;
+    /// Count metrics (<signalrpp/core/metrics.hpp>), read with server::metrics(). Off by default, and then
+    /// free but for one branch per counting site; map_metrics() turns them on as well.
+    bool metrics = false;
 };
 
 class server {
@@ -10679,6 +11109,15 @@ public:
 
     /// Adopts a socket already wrapped for the sessions.
     SIGNALRPP_DECL void accept(std::unique_ptr<transport::stream_io_base> io);
+
+    /// Serves the metrics as Prometheus text (<signalrpp/server/prometheus_text.hpp>) for GET and HEAD
+    /// requests of `path` (an HTTP route, as map_http's), and turns metrics on if server_options did not.
+    /// Like every map call, before listening. Other methods get 405.
+    SIGNALRPP_DECL void map_metrics(std::string path);
+
+    /// The metrics counted so far (any thread; see metrics_snapshot for what a snapshot is under load).
+    /// With metrics off, a snapshot that says so (enabled false) and holds zeros.
+    SIGNALRPP_DECL metrics_snapshot metrics() const noexcept;
 
     /// Stops accepting and closes every connection (any thread); see above.
     SIGNALRPP_DECL void stop();
@@ -11705,12 +12144,18 @@ public:
         auto c = std::make_shared<connection>(std::move(id), std::move(token), executor_, options.handler,
                                               options.send_limit, weak_from_this(), single_threaded_);
         c->set_endpoint(options.endpoint);
+        c->set_metrics(metrics_);
         c->set_send_timeout(options.send_timeout);
         std::lock_guard lock(mutex_);
         entries_.emplace(c->token(), entry{c, options.disconnect_timeout});
         start_scan_locked();
         return c;
     }
+
+    /// Gives the connections made from now on the server's metrics to count in (null: none). Call
+    /// before any connection is made (the server does, when it is built or as a path is mapped).
+    void set_metrics(std::shared_ptr<server_metrics> metrics) { metrics_ = std::move(metrics); }
+    const std::shared_ptr<server_metrics>& metrics() const noexcept { return metrics_; }
 
     /// The connection with this token, or null.
     std::shared_ptr<connection> find(std::string_view token) const {
@@ -11796,6 +12241,7 @@ private:
     asio::steady_timer timer_; // guarded by mutex_
     std::unordered_map<std::string, entry> entries_;
     bool single_threaded_;
+    std::shared_ptr<server_metrics> metrics_; // null unless the server counts metrics
     bool scanning_ = false;
     bool stopped_ = false;
 };
@@ -16502,7 +16948,7 @@ SIGNALRPP_DECL const hub_protocol& messagepack_protocol() {
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/impl/builtin_protocols.ipp
 #endif
-// ---- the implementation of signalrpp/server/impl/server.ipp, included at signalrpp/server/server.hpp:194
+// ---- the implementation of signalrpp/server/impl/server.ipp, included at signalrpp/server/server.hpp:207
 #if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
 // ---- begin signalrpp/server/impl/server.ipp
 // The server's non-template functions and its shared state: the part of <signalrpp/server/server.hpp>
@@ -16528,6 +16974,9 @@ struct server::state : std::enable_shared_from_this<state> {
           sessions(std::make_shared<hosting::session_registry>()), stop_timer(control) {
         if (options.static_files) {
             router->map_static_files("/", *options.static_files, options.static_file_options);
+        }
+        if (options.metrics) {
+            manager->set_metrics(std::make_shared<server_metrics>());
         }
     }
 
@@ -16579,6 +17028,9 @@ struct server::state : std::enable_shared_from_this<state> {
                 return;
             }
             self->stopped = true;
+            if (const auto& metrics = self->manager->metrics()) {
+                metrics->stopping.store(true, std::memory_order_relaxed);
+            }
             for (const auto& listener : self->listeners) {
                 listener->close();
             }
@@ -16644,6 +17096,31 @@ SIGNALRPP_DECL std::shared_ptr<hub_shared_state> server::map_hub_instances(std::
 
 SIGNALRPP_DECL void server::map_route(std::string prefix, http_route_handler handler) {
     state_->router->map_route(std::move(prefix), std::move(handler));
+}
+
+SIGNALRPP_DECL void server::map_metrics(std::string path) {
+    auto metrics = state_->manager->metrics();
+    if (!metrics) {
+        metrics = std::make_shared<server_metrics>();
+        state_->manager->set_metrics(metrics);
+    }
+    map_route(std::move(path), [metrics](const http::request& request, http_responder answer) {
+        if (request.method != "GET" && request.method != "HEAD") {
+            http::response refusal = http::text_response(405);
+            refusal.fields.add("Allow", "GET, HEAD");
+            answer.respond(std::move(refusal));
+            return;
+        }
+        http::response r;
+        r.fields.add("Content-Type", std::string(prometheus_content_type));
+        r.body = prometheus_text(metrics->snapshot());
+        answer.respond(std::move(r));
+    });
+}
+
+SIGNALRPP_DECL metrics_snapshot server::metrics() const noexcept {
+    const auto& metrics = state_->manager->metrics();
+    return metrics ? metrics->snapshot() : metrics_snapshot{};
 }
 
 SIGNALRPP_DECL void server::map_static_files(std::string prefix, std::filesystem::path root,
