@@ -18,7 +18,6 @@
 #include <signalrpp/core/hub_exception.hpp>
 #include <signalrpp/core/log.hpp>
 #include <signalrpp/core/metrics.hpp>
-#include <signalrpp/core/random_id.hpp>
 #include <signalrpp/core/sha1.hpp>
 #include <signalrpp/core/utf8.hpp>
 
@@ -73,12 +72,12 @@
 #include <signalrpp/hub/hub.hpp>
 #include <signalrpp/hub/hub_caller_context.hpp>
 #include <signalrpp/hub/hub_clients.hpp>
-#include <signalrpp/hub/hub_server_connection.hpp>
 #include <signalrpp/hub/hub_context.hpp>
 #include <signalrpp/hub/hub_filter.hpp>
 #include <signalrpp/hub/hub_instance.hpp>
 #include <signalrpp/hub/hub_instance_of.hpp>
 #include <signalrpp/hub/hub_options.hpp>
+#include <signalrpp/hub/hub_runtime.hpp>
 #include <signalrpp/hub/hub_shared_state.hpp>
 #include <signalrpp/hub/send_target.hpp>
 
@@ -102,13 +101,9 @@
 #endif
 
 #include <signalrpp/protocol/builtin_protocols.hpp>
-#include <signalrpp/protocol/handshake.hpp>
 #include <signalrpp/protocol/hub_message.hpp>
 #include <signalrpp/protocol/hub_protocol.hpp>
-#include <signalrpp/protocol/protocol_choice.hpp>
 #include <signalrpp/protocol/protocol_error.hpp>
-#include <signalrpp/protocol/record_framing.hpp>
-#include <signalrpp/protocol/record_reader.hpp>
 #include <signalrpp/protocol/serialized_message.hpp>
 #include <signalrpp/protocol/value_ref.hpp>
 #include <signalrpp/protocol/wire_value.hpp>
@@ -124,11 +119,11 @@
 #include <signalrpp/reflect/stream_reader.hpp>
 #include <signalrpp/reflect/stream_writer.hpp>
 #include <signalrpp/reflect/upload_channel.hpp>
-#include <signalrpp/session/hub_session.hpp>
-#include <signalrpp/session/session_owner.hpp>
+#include <signalrpp/session/result_callback.hpp>
 
 // The machinery behind server, map_hub and map_connection.
 #if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+#include <signalrpp/core/random_id.hpp>
 #include <signalrpp/http/writer.hpp>
 #include <signalrpp/websocket/frame.hpp>
 #include <signalrpp/websocket/frame_reader.hpp>
@@ -140,6 +135,9 @@
 #include <signalrpp/transport/websocket_session.hpp>
 #include <signalrpp/hub/hub_endpoint.hpp>
 #include <signalrpp/hub/hub_heartbeat.hpp>
+#include <signalrpp/hub/hub_server_connection.hpp>
+#include <signalrpp/session/hub_session.hpp>
+#include <signalrpp/session/session_owner.hpp>
 #include <signalrpp/server/connection_endpoint.hpp>
 #include <signalrpp/server/http_session.hpp>
 #include <signalrpp/server/route_result.hpp>
@@ -148,10 +146,14 @@
 #include <signalrpp/server/static_file_sender.hpp>
 #include <signalrpp/server/static_files.hpp>
 #include <signalrpp/protocol/binary_framing.hpp>
+#include <signalrpp/protocol/handshake.hpp>
 #include <signalrpp/protocol/json_hub_parser.hpp>
 #include <signalrpp/protocol/json_hub_protocol.hpp>
 #include <signalrpp/protocol/json_hub_reader.hpp>
 #include <signalrpp/protocol/json_hub_writer.hpp>
 #include <signalrpp/protocol/length_prefixed_framing.hpp>
 #include <signalrpp/protocol/messagepack_hub_protocol.hpp>
+#include <signalrpp/protocol/protocol_choice.hpp>
+#include <signalrpp/protocol/record_framing.hpp>
+#include <signalrpp/protocol/record_reader.hpp>
 #endif

@@ -17,8 +17,11 @@
 #endif
 
 #include <signalrpp/core/impl/base64.ipp>
+#include <signalrpp/hub/impl/connection_registry.ipp>
 #include <signalrpp/json/impl/writer.ipp>
 #include <signalrpp/msgpack/impl/reader.ipp>
 #include <signalrpp/msgpack/impl/writer.ipp>
 #include <signalrpp/protocol/impl/builtin_protocols.ipp>
 #include <signalrpp/server/impl/server.ipp>
+#include <signalrpp/transport/impl/connection.ipp>
+#include <signalrpp/transport/impl/session_executor.ipp>

@@ -788,34 +788,6 @@ struct server_metrics {
 
 } // namespace signalrpp
 // ---- end signalrpp/core/metrics.hpp
-// ---- begin signalrpp/core/random_id.hpp
-// random_id(): 16 random bytes from the operating system's generator (std::random_device, which reads
-// getrandom or /dev/urandom on Linux), base64url-encoded: 22 characters. How ASP.NET Core makes
-// connection ids and connection tokens.
-
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
-#include <random>
-#include <string>
-
-namespace signalrpp {
-
-inline std::string random_id() {
-    thread_local std::random_device source;
-    std::array<std::byte, 16> bytes{};
-    for (std::size_t i = 0; i < bytes.size(); i += 4) {
-        const std::uint32_t word = source();
-        for (std::size_t j = 0; j < 4; ++j) {
-            bytes[i + j] = static_cast<std::byte>(word >> (8 * j));
-        }
-    }
-    return base64::encode(bytes, base64::alphabet::url);
-}
-
-} // namespace signalrpp
-// ---- end signalrpp/core/random_id.hpp
 // ---- begin signalrpp/core/sha1.hpp
 // SHA-1 (FIPS 180-4), for the WebSocket handshake's Sec-WebSocket-Accept (RFC 6455, 4.2.2), which is
 // the only place SignalR needs it. Not for anything that needs a secure hash.
@@ -4760,15 +4732,12 @@ struct request_snapshot {
 
 
 #include <asio/any_io_executor.hpp>
-#include <asio/strand.hpp>
 
 namespace signalrpp::transport {
 
 class session_executor {
 public:
-    session_executor(const asio::any_io_executor& ex, bool single_threaded)
-        : executor_(single_threaded ? ex : asio::any_io_executor(asio::make_strand(ex))),
-          single_threaded_(single_threaded) {}
+    SIGNALRPP_DECL session_executor(const asio::any_io_executor& ex, bool single_threaded);
 
     /// Where the session's handlers run.
     const asio::any_io_executor& get() const noexcept { return executor_; }
@@ -4783,6 +4752,9 @@ private:
 };
 
 } // namespace signalrpp::transport
+
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+#endif
 // ---- end signalrpp/transport/session_executor.hpp
 // ---- begin signalrpp/transport/transport_link.hpp
 // transport_link: how a connection reaches the transport that is currently carrying it (a WebSocket
@@ -4814,8 +4786,6 @@ public:
 // ---- end signalrpp/transport/transport_link.hpp
 
 #include <asio/any_io_executor.hpp>
-#include <asio/dispatch.hpp>
-#include <asio/post.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -4849,12 +4819,9 @@ public:
     using clock = std::chrono::steady_clock;
 
     /// `single_threaded`: one thread runs `ex`, so the connection needs no strand (session_executor).
-    connection(std::string id, std::string token, const asio::any_io_executor& ex,
-               std::shared_ptr<connection_handler> handler, std::size_t send_limit,
-               std::weak_ptr<connection_owner> owner = {}, bool single_threaded = false)
-        : id_(std::move(id)), token_(std::move(token)), executor_(ex, single_threaded),
-          handler_(std::move(handler)), owner_(std::move(owner)), send_limit_(send_limit),
-          inactive_since_(clock::now()), last_send_(inactive_since_) {}
+    SIGNALRPP_DECL connection(std::string id, std::string token, const asio::any_io_executor& ex,
+                              std::shared_ptr<connection_handler> handler, std::size_t send_limit,
+                              std::weak_ptr<connection_owner> owner = {}, bool single_threaded = false);
 
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
@@ -4900,47 +4867,18 @@ public:
     /// the send limit, or backlogged for the send timeout; the connection is then aborted with
     /// error::send_buffer_full).
     /// Records (outbound_message::records) join the records queued last, as one transport message.
-    bool send(outbound_message message) {
-        return queue(message.size(), [&] {
-            if (!pending_.empty() && pending_.back().joins(message)) {
-                pending_.back().join(message);
-            } else {
-                pending_.push_back(std::move(message));
-            }
-        });
-    }
+    SIGNALRPP_DECL bool send(outbound_message message);
 
     /// Queues a copy of `records`, whole records of a hub protocol, like send(): appended to the records
     /// queued last when they take them, so that building them needs no buffer of their own.
-    bool send_records(std::string_view records, bool binary = false) {
-        return queue(records.size(), [&] {
-            if (!pending_.empty() && pending_.back().joins(records.size(), binary)) {
-                pending_.back().append(records);
-            } else {
-                std::string bytes = outbound_message::new_buffer();
-                bytes.assign(records);
-                pending_.push_back(outbound_message::records(std::move(bytes), binary));
-            }
-        });
-    }
+    SIGNALRPP_DECL bool send_records(std::string_view records, bool binary = false);
 
     bool send(std::string text, bool binary = false) { return send(outbound_message(std::move(text), binary)); }
 
     /// Ends the connection gracefully: the handler's closing_message() and what is queued are still
     /// delivered, then the transport ends the way it ends normally (WebSocket close 1000, the end of the
     /// event stream, a 204 to the next poll).
-    void close() {
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_ || closing_) {
-                return; // (its closing message would not be queued: not asked for, so not counted in metrics)
-            }
-        }
-        if (auto last = handler_->closing_message(*this); !last.empty()) {
-            send(std::move(last));
-        }
-        request_close(transport_link::close_kind::graceful, {});
-    }
+    SIGNALRPP_DECL void close();
 
     /// Ends the connection at once, dropping what is queued; on_disconnected gets `reason`.
     void abort(std::error_code reason = {}) { request_close(transport_link::close_kind::abort, reason); }
@@ -4954,25 +4892,7 @@ public:
 
     /// Stops (true) or restarts (false) reading from the peer where the transport can (WebSockets):
     /// backpressure for a handler that cannot take more input now. Any thread.
-    void pause_receiving(bool paused) {
-        std::shared_ptr<transport_link> link;
-        std::function<void()> ready;
-        {
-            std::lock_guard lock(mutex_);
-            if (receive_paused_ == paused) {
-                return;
-            }
-            receive_paused_ = paused;
-            link = link_;
-            ready = take_waiter_if_receiving_locked();
-        }
-        if (link) {
-            link->receive_paused_changed(paused);
-        }
-        if (ready) {
-            ready();
-        }
-    }
+    SIGNALRPP_DECL void pause_receiving(bool paused);
 
     bool receive_paused() const {
         std::lock_guard lock(mutex_);
@@ -4998,16 +4918,7 @@ public:
     /// Calls `ready` (on some thread, once) as soon as receiving() holds: at once if it does now.
     /// Replaces a call still waiting. For the transports whose input comes in requests (a POST is
     /// answered once its data was taken and the connection wants more).
-    void when_receiving(std::function<void()> ready) {
-        {
-            std::lock_guard lock(mutex_);
-            if (!receiving_locked()) {
-                receive_waiter_ = std::move(ready);
-                return;
-            }
-        }
-        ready();
-    }
+    SIGNALRPP_DECL void when_receiving(std::function<void()> ready);
 
     /// Set by the connection manager before the connection is shared: how long it may stay backlogged
     /// by others' sends (see the header comment); zero: without a limit.
@@ -5017,12 +4928,18 @@ public:
     bool ended() const noexcept { return ended_.load(std::memory_order_acquire); }
 
     /// Set by the connection manager before the connection is shared, when the server counts metrics.
-    void set_metrics(std::shared_ptr<server_metrics> metrics) {
-        meter_ = metrics ? std::make_unique<meter>(meter{std::move(metrics), {}, {}}) : nullptr;
-    }
+    SIGNALRPP_DECL void set_metrics(std::shared_ptr<server_metrics> metrics);
 
     /// The server's metrics, or null when it counts none (for the hub runtime's counting). Any thread.
     server_metrics* metrics() const noexcept { return meter_ ? meter_->metrics.get() : nullptr; }
+
+    /// Adds `n` to the server's counter `which` (`&server_metrics::hub_invocations`, say), if it counts
+    /// metrics. Any thread.
+    void count(server_metrics::counter server_metrics::*which, std::uint64_t n = 1) const noexcept {
+        if (meter_) {
+            server_metrics::add(meter_->metrics.get()->*which, n);
+        }
+    }
 
     // ----- For transports -----------------------------------------------------------------------
 
@@ -5038,135 +4955,19 @@ public:
     /// Makes `link` the transport carrying this connection. The first transport fixes the kind and the
     /// request snapshot and starts the connection (on_connected is posted to the strand). A newer long
     /// poll supersedes the pending one, which is told to answer 204.
-    attach_result attach(transport_kind kind, const std::shared_ptr<transport_link>& link,
-                         request_snapshot& snapshot) {
-        std::shared_ptr<transport_link> previous;
-        attach_result result = attach_result::attached;
-        bool start = false;
-        bool notify = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_) {
-                return attach_result::gone;
-            }
-            if (kind_ == 0) {
-                if (closing_) {
-                    return attach_result::gone;
-                }
-                kind_ = kind;
-                request_ = std::move(snapshot);
-                start = true;
-                if (meter_) {
-                    meter_->started = clock::now();
-                    meter_->transport = kind == websockets           ? metrics_transport::web_sockets
-                                        : kind == server_sent_events ? metrics_transport::server_sent_events
-                                                                     : metrics_transport::long_polling;
-                    meter_->metrics->connection_started(meter_->transport);
-                }
-                if (kind == long_polling) {
-                    result = attach_result::first_poll;
-                    inactive_since_ = clock::now();
-                }
-            } else if (kind_ != kind) {
-                return attach_result::wrong_transport;
-            } else if (kind != long_polling) {
-                return attach_result::conflict;
-            } else if (closing_ && pending_.empty()) {
-                result = attach_result::closing;
-            }
-            if (result == attach_result::attached) {
-                previous = std::exchange(link_, link);
-                notified_ = notify = !pending_.empty();
-            }
-        }
-        if (start) {
-            log(log_level::debug, log_category::dispatcher, "ConnectionStarted", id_, [&] {
-                return std::string("the ") + std::string(transport_name(kind)) + " transport started";
-            });
-            asio::dispatch(executor_.get(), [self = shared_from_this()] {
-                self->guarded("on_connected", [&] { self->handler_->on_connected(self); });
-                self->deliver_posts(); // any that came before the transport
-            });
-        }
-        if (previous) {
-            previous->close_requested(transport_link::close_kind::superseded);
-        }
-        if (result == attach_result::closing) {
-            end({});
-        } else if (notify) {
-            link->send_ready();
-        }
-        return result;
-    }
+    SIGNALRPP_DECL attach_result attach(transport_kind kind, const std::shared_ptr<transport_link>& link, request_snapshot& snapshot);
 
     /// The transport `link` has stopped carrying the connection (`ec` says why, empty when it ended
     /// normally). A WebSocket or event stream ending ends the connection; a long poll ending leaves it
     /// waiting for the next poll (up to the disconnect timeout), unless `last`: it answered 204 because
     /// the connection is closing, and the client polls no more.
-    void detach(const transport_link* link, std::error_code ec, bool last = false) {
-        bool end_now = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (link_.get() != link) {
-                return; // superseded already
-            }
-            link_.reset();
-            notified_ = false;
-            inactive_since_ = clock::now();
-            end_now = kind_ != long_polling || last;
-            if (!ec) {
-                ec = close_reason_; // written by request_close() on any thread, under the lock
-            }
-        }
-        if (end_now) {
-            end(ec);
-        }
-    }
+    SIGNALRPP_DECL void detach(const transport_link* link, std::error_code ec, bool last = false);
 
     /// Moves every queued message into `out` (appending) for writing.
-    void take_pending(std::vector<outbound_message>& out) {
-        // Nothing queued (as after most writes): no lock. A message queued meanwhile on another thread
-        // is not missed: its send() tells the link, which takes it then.
-        if (!queued_.load(std::memory_order_relaxed)) {
-            return;
-        }
-        std::function<void()> ready;
-        {
-            std::lock_guard lock(mutex_);
-            queued_.store(false, std::memory_order_relaxed);
-            notified_ = false;
-            if (meter_) {
-                server_metrics::add(meter_->metrics->bytes_sent, pending_bytes_);
-            }
-            pending_bytes_ = 0;
-            backlogged_.store(false, std::memory_order_relaxed);
-            ready = take_waiter_if_receiving_locked();
-            if (out.empty()) {
-                out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
-            } else {
-                for (auto& m : pending_) {
-                    out.push_back(std::move(m));
-                }
-                pending_.clear();
-            }
-        }
-        if (ready) {
-            ready();
-        }
-    }
+    SIGNALRPP_DECL void take_pending(std::vector<outbound_message>& out);
 
     /// Delivers received bytes to the handler, which may change them during the call. Call on the strand.
-    void deliver(std::span<char> data, bool binary) {
-        if (!ended()) {
-            if (meter_) {
-                server_metrics::add(meter_->metrics->bytes_received, data.size());
-            }
-            // Sends during the call are this connection's own (see the header comment).
-            const connection* outer = std::exchange(delivering(), this);
-            guarded("on_received", [&] { handler_->on_received_writable(shared_from_this(), data, binary); });
-            delivering() = outer;
-        }
-    }
+    SIGNALRPP_DECL void deliver(std::span<char> data, bool binary);
 
     /// The most POST bodies that may wait for delivery at once (a client sends one at a time).
     static constexpr int max_waiting_posts = 8;
@@ -5177,107 +4978,18 @@ public:
     /// for room in the application's pipe. A body that comes before the transport has started (before
     /// on_connected) waits for it, as it would in the reference's pipe; one that the connection ends
     /// before delivering gets `taken(false)`. False, and nothing done, when max_waiting_posts wait already.
-    bool deliver_post(std::string data, std::function<void(bool delivered)> taken) {
-        if (waiting_posts_.fetch_add(1, std::memory_order_relaxed) >= max_waiting_posts) {
-            waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
-            return false;
-        }
-        asio::dispatch(executor_.get(), [self = shared_from_this(), data = std::move(data),
-                                         taken = std::move(taken)]() mutable {
-            self->posts_.push_back({std::move(data), std::move(taken), false});
-            if (self->posts_.size() == 1) {
-                self->deliver_posts();
-            }
-        });
-        return true;
-    }
+    SIGNALRPP_DECL bool deliver_post(std::string data, std::function<void(bool delivered)> taken);
 
     // On the strand: delivers the waiting POSTs in order, each answered once the connection wants more.
     // Called again by attach() once on_connected has run, and by end().
-    void deliver_posts() {
-        while (!posts_.empty()) {
-            if (!ended()) {
-                if (transport() == 0) {
-                    return; // not started yet
-                }
-                if (!posts_.front().delivered) {
-                    posts_.front().delivered = true;
-                    std::string data = std::move(posts_.front().data); // (no reference into posts_ held across)
-                    deliver(data, false);
-                }
-                if (!receiving() && !ended()) {
-                    when_receiving([self = shared_from_this()] {
-                        asio::post(self->executor_.get(), [self] { self->deliver_posts(); });
-                    });
-                    return;
-                }
-            }
-            auto taken = std::move(posts_.front().taken);
-            const bool delivered = posts_.front().delivered;
-            posts_.erase(posts_.begin());
-            waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
-            taken(delivered);
-        }
-    }
+    SIGNALRPP_DECL void deliver_posts();
 
     /// For the manager's scan: ends the connection if it has had no transport since before `deadline`.
-    bool expire_if_idle_since(clock::time_point deadline) {
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_ || link_ || inactive_since_ > deadline) {
-                return false;
-            }
-        }
-        end(error::disconnect_timeout);
-        return true;
-    }
+    SIGNALRPP_DECL bool expire_if_idle_since(clock::time_point deadline);
 
     /// Ends the connection now: the transport (if any) is aborted, on_disconnected is posted (if
     /// on_connected was), the owner forgets the connection.
-    void end(std::error_code reason) {
-        // Alive to the end of this call: the owner forgets the connection below, and that may have been
-        // the last reference the caller counted on (null only while the connection is being destroyed).
-        const std::shared_ptr<connection> self = weak_from_this().lock();
-        std::shared_ptr<transport_link> link;
-        bool started = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_) {
-                return;
-            }
-            ended_.store(true, std::memory_order_release);
-            link = std::move(link_);
-            receive_waiter_ = nullptr;
-            started = kind_ != 0;
-            std::vector<outbound_message>().swap(pending_);
-            pending_bytes_ = 0;
-            queued_.store(false, std::memory_order_relaxed);
-        }
-        if (link) {
-            link->close_requested(transport_link::close_kind::abort);
-        }
-        log(reason && reason != make_error_code(error::server_stopping) ? log_level::warning : log_level::information,
-            log_category::connection_manager, "ConnectionEnded", id_, [&] {
-                return reason ? "the connection ended: " + reason.message() : std::string("the connection ended");
-            });
-        if (meter_) {
-            count_end(started, reason);
-        }
-        if (auto owner = owner_.lock()) {
-            owner->connection_ended(*this);
-        }
-        if (!self) {
-            return;
-        }
-        if (started) {
-            asio::dispatch(executor_.get(), [self, reason] {
-                self->guarded("on_disconnected", [&] { self->handler_->on_disconnected(self, reason); });
-            });
-        }
-        if (waiting_posts_.load(std::memory_order_relaxed) > 0) {
-            asio::post(executor_.get(), [self] { self->deliver_posts(); }); // answers them
-        }
-    }
+    SIGNALRPP_DECL void end(std::error_code reason);
 
 private:
     // What a connection keeps for metrics, when the server counts them (null otherwise).
@@ -5288,20 +5000,7 @@ private:
     };
 
     // end()'s counting, once: the status and duration of a started connection, a slow consumer dropped.
-    void count_end(bool started, std::error_code reason) noexcept {
-        server_metrics& m = *meter_->metrics;
-        if (reason == make_error_code(error::send_buffer_full) || reason == make_error_code(error::send_timeout)) {
-            server_metrics::add(m.slow_consumers_dropped);
-        }
-        if (started) {
-            const metrics_status status =
-                m.stopping.load(std::memory_order_relaxed) || reason == make_error_code(error::server_stopping)
-                    ? metrics_status::app_shutdown
-                : reason == make_error_code(error::disconnect_timeout) ? metrics_status::timeout
-                                                                       : metrics_status::normal_closure;
-            m.connection_ended(meter_->transport, status, clock::now() - meter_->started);
-        }
-    }
+    SIGNALRPP_DECL void count_end(bool started, std::error_code reason) noexcept;
 
     // Under the lock: whether the connection wants input (receiving()).
     bool receiving_locked() const { return !receive_paused_ && !backlogged_.load(std::memory_order_relaxed); }
@@ -5314,97 +5013,16 @@ private:
     // Calls the handler's `what` through `call`: if it throws, the connection is aborted (unless it is
     // ending already) and the exception logged.
     template <class Call>
-    void guarded(std::string_view what, Call&& call) noexcept {
-        try {
-            call();
-        } catch (...) {
-            handler_failed(what, std::current_exception());
-        }
-    }
+    void guarded(std::string_view what, Call&& call) noexcept;
 
-    void handler_failed(std::string_view what, const std::exception_ptr& failure) noexcept {
-        try {
-            log(log_level::error, log_category::dispatcher, "ApplicationError", id_, [&] {
-                return "the connection handler's " + std::string(what) + " threw: " + exception_message(failure);
-            });
-            abort(error::handler_failed);
-        } catch (...) {
-            // (nothing escapes: the connection ends at its disconnect timeout at worst)
-        }
-    }
+    SIGNALRPP_DECL void handler_failed(std::string_view what, const std::exception_ptr& failure) noexcept;
 
     // What both sends do: under the lock, unless the connection is closing or `size` more bytes would
     // pass the send limit, `put` queues the bytes; then the link hears of them if it has not yet.
     template <class Put>
-    bool queue(std::size_t size, Put&& put) {
-        std::shared_ptr<transport_link> notify;
-        bool over_limit = false;
-        const bool own = delivering() == this;
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_ || closing_) {
-                return false;
-            }
-            const bool past_limit = pending_bytes_ > 0 && pending_bytes_ + size > send_limit_;
-            const bool backlogged = backlogged_.load(std::memory_order_relaxed);
-            if (past_limit && !own) {
-                // Someone else's message, into a queue past the limit: a slow consumer, once that has lasted.
-                const bool timed_out = backlogged && send_timeout_.count() > 0 &&
-                                       clock::now() - backlogged_since_ >= send_timeout_;
-                over_limit = timed_out || pending_bytes_ + size > slow_consumer_factor * send_limit_;
-            }
-            if (!over_limit) {
-                if (past_limit && !backlogged) {
-                    backlogged_since_ = clock::now();
-                    backlogged_.store(true, std::memory_order_relaxed);
-                }
-                if (pending_.empty()) {
-                    last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
-                    signalrpp::detail::spare_vector<outbound_message>::take(pending_);
-                }
-                pending_bytes_ += size;
-                put();
-                queued_.store(true, std::memory_order_relaxed);
-                if (link_ && !notified_) {
-                    notified_ = true;
-                    notify = link_;
-                }
-            }
-        }
-        if (over_limit) {
-            abort(error::send_buffer_full);
-            return false;
-        }
-        if (notify) {
-            notify->send_ready();
-        }
-        return true;
-    }
+    bool queue(std::size_t size, Put&& put);
 
-    void request_close(transport_link::close_kind kind, std::error_code reason) {
-        std::shared_ptr<transport_link> link;
-        bool end_now = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_ || (closing_ && kind == transport_link::close_kind::graceful)) {
-                return;
-            }
-            closing_ = true;
-            close_reason_ = reason;
-            link = link_;
-            // With no transport: nothing queued can be delivered, unless a long poll comes for it.
-            end_now = !link && (kind == transport_link::close_kind::abort || kind_ != long_polling || pending_.empty());
-        }
-        if (end_now) {
-            end(reason);
-        } else if (link) {
-            if (kind == transport_link::close_kind::abort) {
-                end(reason);
-            } else {
-                link->close_requested(kind);
-            }
-        }
-    }
+    SIGNALRPP_DECL void request_close(transport_link::close_kind kind, std::error_code reason);
 
     const std::string id_;
     const std::string token_;
@@ -5455,6 +5073,9 @@ private:
 };
 
 } // namespace signalrpp::transport
+
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+#endif
 // ---- end signalrpp/transport/connection.hpp
 // ---- begin signalrpp/transport/http_connection_options.hpp
 // http_connection_options: the options of one mapped path (ASP.NET Core's
@@ -5963,19 +5584,13 @@ std::unique_ptr<stream_io_base> make_stream_io(Stream stream) {
 // comes within the timeout ("Invocation canceled by the server."). The awaiting coroutine may run on
 // any executor.
 
-// ---- begin signalrpp/hub/hub_server_connection.hpp
-// hub_server_connection: a hub connection as the server runs it (ASP.NET Core's HubConnectionHandler
-// and HubConnectionContext): the handshake's server half (the request read, the protocol chosen, its
-// timeout and error texts), then invocations dispatched to the hub (at most
-// maximum_parallel_invocations_per_client at a time; an awaiting method does not stop the reading of
-// stream items, completions, pings and cancels), the hub's lifecycle, filters and authorization, client
-// results, keep-alive pings, the client timeout, and Close messages with the reference's texts. What a
-// client runs alike (intake and framing, routing of stream items, completions and cancels, awaited
-// results, timing) is its session::hub_session. Compiled once for every hub; the hub object is behind
-// detail::hub_instance. (`hub_connection` is the client's name, as in ASP.NET Core.)
-//
-// Everything but heartbeat(), start_client_invocation() and cancel_client_invocation() runs on the
-// connection's strand.
+// ---- begin signalrpp/hub/hub_runtime.hpp
+// hub_runtime: a server hub connection as a hub object and the client proxies reach it: its caller
+// context, the hub's shared state, the protocol its client chose, and client results (the invocation
+// sent under an id the connection chooses, the answer routed back, the wait cancelled). The connection
+// itself (hub_server_connection, with the hub session, the handshake and dispatch) is machinery,
+// compiled once; what includes this header sees only this interface. A hub connection's state in the
+// connection registry (connection_registry::find_state) is its hub_runtime.
 
 // ---- begin signalrpp/hub/hub_caller_context.hpp
 // hub_caller_context: what a hub method knows about the connection calling it (ASP.NET Core's
@@ -6049,14 +5664,66 @@ inline void hub_caller_context::abort() const {
 
 } // namespace signalrpp
 // ---- end signalrpp/hub/hub_caller_context.hpp
-// ---- begin signalrpp/hub/hub_instance.hpp
-// hub_instance: the one part of a hub connection that depends on the hub's type: the user's hub object
-// and the calls into it (dispatch, on_connected, on_disconnected). The rest of the runtime
-// (hub_server_connection) is compiled once for every hub.
+// ---- begin signalrpp/hub/hub_shared_state.hpp
+// hub_shared_state: what every connection of one mapped hub shares: the options, the registry of
+// connections, groups and users, and the counter server-to-client invocation ids come from.
 
-// ---- begin signalrpp/reflect/invocation.hpp
-// What the dispatcher is asked to run (an Invocation or StreamInvocation, already parsed), the options
-// that shape its answers, and what it hands back.
+// ---- begin signalrpp/hub/connection_registry.hpp
+// connection_registry: the connections of one mapped hub or persistent-connection path, by id, with
+// their groups and users (ASP.NET Core's DefaultHubLifetimeManager, in memory). Thread-safe: any
+// thread may add, remove, join, leave and resolve targets.
+//
+// Group names are case-sensitive; joining twice or leaving a group one is not in does nothing; an
+// unknown connection id is ignored; a connection leaves all its groups when it is removed.
+
+// ---- begin signalrpp/hub/send_target.hpp
+// send_target: which connections a message goes to, as ASP.NET Core's IHubClients names them: all,
+// all except some, one or several connections, one or several groups, a group except some
+// connections, one or several users. A value type: built by hub_clients, resolved by the
+// connection_registry when the message is sent.
+
+#include <string>
+#include <vector>
+
+namespace signalrpp {
+
+struct send_target {
+    enum class kind { all, connections, groups, users };
+
+    kind what = kind::all;
+    std::vector<std::string> names;    ///< connection ids, group names or user ids (unused for all)
+    std::vector<std::string> excluded; ///< connection ids left out (all-except, group-except, others)
+
+    static send_target all(std::vector<std::string> except = {}) { return {kind::all, {}, std::move(except)}; }
+    static send_target connections(std::vector<std::string> ids) { return {kind::connections, std::move(ids), {}}; }
+    static send_target groups(std::vector<std::string> names, std::vector<std::string> except = {}) {
+        return {kind::groups, std::move(names), std::move(except)};
+    }
+    static send_target users(std::vector<std::string> ids) { return {kind::users, std::move(ids), {}}; }
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/send_target.hpp
+// ---- begin signalrpp/protocol/serialized_message.hpp
+// serialized_message: one Invocation for many connections (ASP.NET Core's SerializedHubMessage). Each
+// recipient asks for it in its own protocol's bytes; those are written the first time a protocol asks
+// and shared by every later recipient of that protocol, so a message to a group of JSON and MessagePack
+// members is written exactly twice, and one to a single protocol's members once. The arguments are
+// referred to, not copied: use it while they live (a send() call). Not thread-safe.
+
+// ---- begin signalrpp/protocol/hub_protocol.hpp
+// hub_protocol: one hub protocol (ASP.NET Core's IHubProtocol), chosen per connection at the handshake:
+// its name and version, its transfer format, how its messages are framed and read, and how every
+// message type is written. Everything above protocol/ (reflect/, the hub runtime, the client) reads and
+// writes hub messages through it only, so it never knows JSON from MessagePack. The protocols are
+// stateless singletons (json_hub_protocol(), messagepack_hub_protocol()); per-connection state (the
+// bytes not yet read) lives in the message_framing each connection makes.
+//
+// What a protocol may do behind this seam, and its users must allow for:
+// - parse() may change the bytes it reads (the JSON protocol parses in place), and the message it gives
+//   views them: keep a copy of a message's bytes that must be read again later.
+// - the JSON protocol keeps per-thread parse state: a message read on a thread stays valid until the
+//   next parse() on that thread. Handle a message before reading the next one.
 
 // ---- begin signalrpp/protocol/hub_message.hpp
 // The hub protocol's messages (types 1 to 9), as a hub_protocol reads them, whatever the format. They
@@ -6502,68 +6169,6 @@ inline message_type type_of(const hub_message& m) noexcept {
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/hub_message.hpp
-
-
-#include <optional>
-#include <string_view>
-
-namespace signalrpp::reflect {
-
-/// One call of a hub method, as a client asked for it: a view of the message it came in, whose members
-/// it refers to (valid during dispatch() only, and while the message lives). It copies none of them:
-/// the dispatcher reads them right after the parser wrote them, and copying them then (wide loads of
-/// what narrow stores just wrote) cost more than the rest of the call's dispatch.
-struct invocation {
-    bool streaming = false;                     ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
-    const std::string_view& invocation_id;      ///< empty: the client wants no answer
-    const std::string_view& target;             ///< the method's wire name, any case
-    const protocol::wire_list& arguments;       ///< as the hub protocol read them
-    const protocol::string_list& stream_ids;    ///< client-to-server streams, in parameter order
-
-    static invocation from(const protocol::invocation_message& m) noexcept {
-        return {false, m.invocation_id, m.target, m.arguments, m.stream_ids};
-    }
-    static invocation from(const protocol::stream_invocation_message& m) noexcept {
-        return {true, m.invocation_id, m.target, m.arguments, m.stream_ids};
-    }
-};
-
-struct dispatch_options {
-    /// Append the exception's type and message to error texts (ASP.NET Core's EnableDetailedErrors).
-    bool detailed_errors = false;
-};
-
-/// The outcome of dispatch(): either finished (any answer is already written), or pending: then
-/// `pending` must be run to completion (co_await or co_spawn on the connection's strand) while the hub
-/// object lives; it sends its answers through the invocation_sink.
-struct dispatch_result {
-    std::optional<asio::awaitable<void>> pending;
-
-    bool finished() const noexcept { return !pending.has_value(); }
-};
-
-} // namespace signalrpp::reflect
-// ---- end signalrpp/reflect/invocation.hpp
-// ---- begin signalrpp/reflect/invocation_sink.hpp
-// invocation_sink: where the dispatcher sends what an invocation produces after dispatch() returned
-// (the Completion of an asynchronous method, the items and end of a stream), and how it tells the
-// runtime about the streams an invocation opens. The hub runtime implements it for each connection;
-// tests implement it to watch. Called on the connection's strand only.
-
-// ---- begin signalrpp/protocol/hub_protocol.hpp
-// hub_protocol: one hub protocol (ASP.NET Core's IHubProtocol), chosen per connection at the handshake:
-// its name and version, its transfer format, how its messages are framed and read, and how every
-// message type is written. Everything above protocol/ (reflect/, the hub runtime, the client) reads and
-// writes hub messages through it only, so it never knows JSON from MessagePack. The protocols are
-// stateless singletons (json_hub_protocol(), messagepack_hub_protocol()); per-connection state (the
-// bytes not yet read) lives in the message_framing each connection makes.
-//
-// What a protocol may do behind this seam, and its users must allow for:
-// - parse() may change the bytes it reads (the JSON protocol parses in place), and the message it gives
-//   views them: keep a copy of a message's bytes that must be read again later.
-// - the JSON protocol keeps per-thread parse state: a message read on a thread stays valid until the
-//   next parse() on that thread. Handle a message before reading the next one.
-
 // ---- begin signalrpp/protocol/protocol_error.hpp
 // protocol_error: why bytes from a peer could not be read as protocol messages. Such an error ends the
 // connection; the server's Close message says "Connection closed with an error." and, with detailed
@@ -6804,6 +6409,708 @@ public:
 
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/hub_protocol.hpp
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace signalrpp::protocol {
+
+class serialized_message {
+public:
+    serialized_message(const invocation_header& header, std::span<const value_ref> arguments) noexcept
+        : header_(header), arguments_(arguments) {}
+
+    /// The message in `protocol`'s bytes, written on the first call for that protocol.
+    const std::shared_ptr<const std::string>& bytes(const hub_protocol& protocol) {
+        for (const auto& written : written_) {
+            if (written.protocol == &protocol) {
+                return written.bytes;
+            }
+        }
+        std::string out;
+        protocol.write_invocation(out, header_, arguments_);
+        written_.push_back({&protocol, std::make_shared<const std::string>(std::move(out))});
+        return written_.back().bytes;
+    }
+
+private:
+    struct written {
+        const hub_protocol* protocol;
+        std::shared_ptr<const std::string> bytes;
+    };
+
+    invocation_header header_;
+    std::span<const value_ref> arguments_;
+    std::vector<written> written_; // one per protocol asked for (two at most, today)
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/serialized_message.hpp
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace signalrpp {
+
+class connection_registry {
+public:
+    using connection_ptr = std::shared_ptr<transport::connection>;
+
+    /// A connection a send reaches, with the hub protocol it speaks (null for a persistent connection).
+    struct recipient {
+        connection_ptr connection;
+        const protocol::hub_protocol* protocol = nullptr;
+    };
+
+    /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state);
+    /// `protocol`: the hub protocol it speaks, if it is a hub connection.
+    SIGNALRPP_DECL void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {},
+                            const protocol::hub_protocol* protocol = nullptr);
+
+    /// Forgets the connection, its groups and its user.
+    SIGNALRPP_DECL void remove(const std::string& id);
+
+    SIGNALRPP_DECL void add_to_group(const std::string& id, const std::string& group);
+
+    SIGNALRPP_DECL void remove_from_group(const std::string& id, const std::string& group);
+
+    /// The runtime's state of connection `id`, or null.
+    SIGNALRPP_DECL std::shared_ptr<void> find_state(std::string_view id) const;
+
+    /// The connections `target` names, each once.
+    SIGNALRPP_DECL std::vector<recipient> resolve(const send_target& target) const;
+
+    /// Queues `payload` (shared, not copied) on every connection `target` names; returns how many took it.
+    SIGNALRPP_DECL std::size_t send(const send_target& target, const std::shared_ptr<const std::string>& payload,
+                                    bool binary = false) const;
+
+    /// Queues `message` on every hub connection `target` names, each in its protocol's bytes (written
+    /// once per protocol); returns how many took it.
+    SIGNALRPP_DECL std::size_t send(const send_target& target, protocol::serialized_message& message) const;
+
+    SIGNALRPP_DECL std::size_t size() const;
+
+private:
+    struct entry {
+        connection_ptr connection;
+        std::shared_ptr<void> state;
+        std::string user_id;
+        std::vector<std::string> groups; // the groups it is in, to leave them when it goes
+        const protocol::hub_protocol* protocol = nullptr;
+    };
+
+    // Group or user name -> its connections (entries' addresses are stable in an unordered_map).
+    using member_table = std::unordered_map<std::string, std::unordered_set<const entry*>>;
+
+    SIGNALRPP_DECL static void erase_member(member_table& table, const std::string& name, const entry* e);
+
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string_view, entry> entries_; // keys view entry.connection->id()
+    member_table groups_;
+    member_table users_;
+};
+
+} // namespace signalrpp
+
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+#endif
+// ---- end signalrpp/hub/connection_registry.hpp
+// ---- begin signalrpp/hub/hub_options.hpp
+// hub_options: the options of one mapped hub (ASP.NET Core's HubOptions), with the reference's defaults.
+
+// ---- begin signalrpp/hub/hub_filter.hpp
+// hub_filter: code run around every hub method invocation and around a hub's connect and disconnect
+// (ASP.NET Core's IHubFilter), for logging, metrics, checks. Filters run in the order given in
+// hub_options::filters before the method, and in reverse order after it.
+//
+// A filter may refuse an invocation by throwing from before_invoke: the caller then gets the error
+// Completion a throwing method would give (a hub_exception's text always reaches the client). Called
+// on the connection's strand.
+
+#include <exception>
+#include <string_view>
+
+namespace signalrpp {
+
+class hub_caller_context;
+
+/// What is being invoked: the caller and the method's wire name as the client sent it.
+struct hub_invocation_context {
+    const hub_caller_context& caller;
+    std::string_view method;
+};
+
+class hub_filter {
+public:
+    virtual ~hub_filter() = default;
+
+    /// Before the method runs; throw to refuse the call.
+    virtual void before_invoke(const hub_invocation_context&) {}
+    /// After the method (an asynchronous or streaming one: after it has finished).
+    virtual void after_invoke(const hub_invocation_context&) {}
+    /// A connection finished its handshake, before the hub's on_connected.
+    virtual void on_connected(const hub_caller_context&) {}
+    /// A connection ended, after the hub's on_disconnected; `error` is null for a normal close.
+    virtual void on_disconnected(const hub_caller_context&, std::exception_ptr /*error*/) {}
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_filter.hpp
+// ---- begin signalrpp/protocol/builtin_protocols.hpp
+// The hub protocols signalrpp ships, one object of each per process: what hub_options::protocols lists
+// and what code outside protocol/ names a protocol by. Declared here, defined with the protocols'
+// classes in impl/builtin_protocols.ipp: in separate-compilation mode that is compiled once (by
+// <signalrpp/src.hpp>), so a file that maps a hub does not compile both protocols again.
+
+
+namespace signalrpp::protocol {
+
+/// The JSON hub protocol ("json"): json_hub_protocol.hpp.
+SIGNALRPP_DECL const hub_protocol& json_protocol();
+
+/// The MessagePack hub protocol ("messagepack"): messagepack_hub_protocol.hpp.
+SIGNALRPP_DECL const hub_protocol& messagepack_protocol();
+
+} // namespace signalrpp::protocol
+
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+#endif
+// ---- end signalrpp/protocol/builtin_protocols.hpp
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace signalrpp {
+
+class hub_caller_context;
+
+struct hub_options {
+    /// The transports, limits and authentication of the path (negotiate, WebSockets, SSE, long polling).
+    transport::http_connection_options http;
+    /// How long a client has, once connected, to send its handshake request.
+    std::chrono::milliseconds handshake_timeout = std::chrono::seconds(15);
+    /// A Ping goes to a client the server has sent nothing to for this long (not over long polling).
+    std::chrono::milliseconds keep_alive_interval = std::chrono::seconds(15);
+    /// A client that has pinged once and then sends nothing for this long is disconnected.
+    std::chrono::milliseconds client_timeout_interval = std::chrono::seconds(30);
+    /// The largest message (and handshake) accepted from a client, separator included; 0: no limit.
+    std::size_t maximum_receive_message_size = 32 * 1024;
+    /// Append exception types and messages to the error texts clients receive.
+    bool enable_detailed_errors = false;
+    /// Items of a client-to-server stream held before the connection stops reading.
+    std::size_t stream_buffer_capacity = 10;
+    /// Invocations (not streams) of one connection that may run at the same time (at least 1).
+    std::size_t maximum_parallel_invocations_per_client = 1;
+    /// How long a client result (`invoke`) is awaited before it fails; zero: no limit.
+    std::chrono::milliseconds client_result_timeout = std::chrono::seconds(30);
+    /// Whether the caller may run `method` (its wire name as described); refused calls are answered
+    /// "Failed to invoke '<method>' because user is unauthorized". Unset: everyone may.
+    std::function<bool(const hub_caller_context&, std::string_view method)> authorize;
+    /// Filters run around each invocation and around connect / disconnect, in this order.
+    std::vector<std::shared_ptr<hub_filter>> filters;
+    /// The hub protocols a client may choose in its handshake (ASP.NET Core's SupportedProtocols): JSON
+    /// and MessagePack.
+    std::vector<const protocol::hub_protocol*> protocols = {&protocol::json_protocol(),
+                                                            &protocol::messagepack_protocol()};
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_options.hpp
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace signalrpp {
+
+struct hub_shared_state {
+    explicit hub_shared_state(hub_options o) : options(std::move(o)) {}
+
+    /// A fresh id for an invocation the server sends ("s1", "s2", ...): the "s" keeps it apart from
+    /// the ids the official clients choose for their own invocations and streams (numbers), and a
+    /// connection passes over any that its client's upload streams use (start_client_invocation).
+    std::string next_server_invocation_id() {
+        return "s" + std::to_string(next_invocation_id.fetch_add(1, std::memory_order_relaxed) + 1);
+    }
+
+    const hub_options options;
+    connection_registry registry;
+    std::atomic<std::uint64_t> next_invocation_id{0};
+};
+
+/// The registry of `shared`, keeping the whole state alive (for group managers handed to users).
+inline std::shared_ptr<connection_registry> registry_of(const std::shared_ptr<hub_shared_state>& shared) {
+    return {shared, &shared->registry};
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_shared_state.hpp
+// ---- begin signalrpp/session/result_callback.hpp
+// session::result_callback: how the answer to a call that awaits one reaches the side that made it (a
+// client result on a server, a hub method's result on a client): the result, null when the peer sent
+// none, or the peer's error. Called on the connection's strand; the views are valid during the call only.
+
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+namespace signalrpp::session {
+
+using result_callback = std::function<void(const protocol::wire_value& result, std::optional<std::string_view> error)>;
+
+} // namespace signalrpp::session
+// ---- end signalrpp/session/result_callback.hpp
+
+#include <memory>
+#include <string>
+
+namespace signalrpp {
+
+class hub_runtime : public std::enable_shared_from_this<hub_runtime> {
+public:
+    /// The connection: its id, user, request, items, abort(). Use it on the connection's strand.
+    virtual hub_caller_context& context() noexcept = 0;
+
+    /// What the connections of the hub share: options, the connection registry, groups.
+    virtual const std::shared_ptr<hub_shared_state>& shared() const noexcept = 0;
+
+    /// The hub protocol the client chose (set by the handshake, before any call).
+    virtual const protocol::hub_protocol& protocol() const noexcept = 0;
+
+    /// True while the hub's on_connected runs (client results are not allowed there). On the strand.
+    virtual bool in_on_connected() const noexcept = 0;
+
+    /// A method of this connection awaits a client result: it stops counting against the parallel
+    /// invocation limit, so that the connection goes on reading (the result may come behind other
+    /// invocations). On the strand.
+    virtual void release_invocation_slot() = 0;
+
+    /// Sends `message` (an Invocation written without an invocation id) under a fresh server id and calls
+    /// `done` with the client's answer, or with "Connection '<id>' disconnected." if it has ended.
+    /// `owner` names the call for cancel_client_invocation. Any thread.
+    virtual void start_client_invocation(std::string message, const void* owner, session::result_callback done) = 0;
+
+    /// Forgets the client result that `owner` waits for, when nobody waits for it any more. Any thread.
+    virtual void cancel_client_invocation(const void* owner) = 0;
+
+protected:
+    hub_runtime() = default;
+    hub_runtime(const hub_runtime&) = delete;
+    hub_runtime& operator=(const hub_runtime&) = delete;
+    ~hub_runtime() = default; // (owned through shared_ptrs made for the concrete connection)
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_runtime.hpp
+
+#include <asio/error.hpp>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace signalrpp::detail {
+
+// Where the client's answer meets the waiting coroutine.
+template <class T>
+struct client_result_state {
+    explicit client_result_state(const asio::any_io_executor& ex) : timer(ex) {}
+
+    std::mutex mutex;
+    bool done = false;
+    std::optional<std::string> error;
+    std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};
+    asio::steady_timer timer; // expires at the timeout; cancelled when the answer is in
+};
+
+template <class T>
+asio::awaitable<T> await_client_result(std::shared_ptr<hub_runtime> target, std::string message,
+                                       std::chrono::milliseconds timeout) {
+    auto state = std::make_shared<client_result_state<T>>(co_await asio::this_coro::executor);
+    if (timeout.count() > 0) {
+        state->timer.expires_after(timeout);
+    } else {
+        state->timer.expires_at(asio::steady_timer::time_point::max());
+    }
+    target->start_client_invocation(
+        std::move(message), state.get(),
+        [state](const protocol::wire_value& result, std::optional<std::string_view> error) {
+            {
+                std::lock_guard lock(state->mutex);
+                state->done = true;
+                if (error) {
+                    state->error.emplace(*error);
+                } else if constexpr (!std::is_void_v<T>) {
+                    T value{};
+                    if (result.present() && result.read(value)) {
+                        state->value.emplace(std::move(value));
+                    } else {
+                        state->error.emplace(!result.present() ? "Client didn't provide a result."
+                                                               : "Error trying to deserialize result to the expected type.");
+                    }
+                }
+            }
+            asio::post(state->timer.get_executor(), [state] { state->timer.cancel(); });
+        });
+    asio::error_code woken;
+    co_await state->timer.async_wait(asio::redirect_error(asio::use_awaitable, woken));
+    std::unique_lock lock(state->mutex);
+    if (!state->done) {
+        lock.unlock();
+        target->cancel_client_invocation(state.get());
+        throw hub_exception("Invocation canceled by the server.");
+    }
+    if (state->error) {
+        throw hub_exception(*state->error);
+    }
+    if constexpr (!std::is_void_v<T>) {
+        co_return std::move(*state->value);
+    }
+}
+
+} // namespace signalrpp::detail
+// ---- end signalrpp/hub/client_result.hpp
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace signalrpp {
+
+class client_proxy {
+public:
+    client_proxy(std::shared_ptr<hub_shared_state> shared, send_target target)
+        : shared_(std::move(shared)), target_(std::move(target)) {}
+
+    /// Calls `method` with `args` on every connection of the target; returns how many it was queued for.
+    template <hub_value... Args>
+    std::size_t send(std::string_view method, const Args&... args) const {
+        const auto values = protocol::value_refs(args...);
+        protocol::serialized_message message(protocol::invocation_header{{}, method}, values);
+        return shared_->registry.send(target_, message);
+    }
+
+    const send_target& target() const noexcept { return target_; }
+
+protected:
+    std::shared_ptr<hub_shared_state> shared_;
+    send_target target_;
+};
+
+class single_client_proxy : public client_proxy {
+public:
+    /// `caller`: the connection whose hub method makes the call, if any (client results are refused
+    /// in its on_connected, and the call stops counting against its parallel-invocation limit).
+    single_client_proxy(std::shared_ptr<hub_shared_state> shared, std::string connection_id,
+                        std::weak_ptr<hub_runtime> caller = {})
+        : client_proxy(std::move(shared), send_target::connections({connection_id})),
+          id_(std::move(connection_id)), caller_(std::move(caller)) {}
+
+    /// Calls `method` on the client and awaits its result as T (void: just its completion). Throws
+    /// hub_exception with the client's error, or when the connection does not exist or goes away, or
+    /// after hub_options::client_result_timeout.
+    template <class T, hub_value... Args>
+    asio::awaitable<T> invoke(std::string_view method, const Args&... args) const {
+        if (const auto caller = caller_.lock()) {
+            if (caller->in_on_connected()) {
+                throw hub_exception("Client results inside OnConnectedAsync Hub methods are not allowed.");
+            }
+            caller->release_invocation_slot();
+        }
+        auto target = std::static_pointer_cast<hub_runtime>(shared_->registry.find_state(id_));
+        if (!target) {
+            throw hub_exception("Connection '" + id_ + "' does not exist.");
+        }
+        std::string text; // the id comes later, from the connection (hub_runtime::start_client_invocation)
+        const auto values = protocol::value_refs(args...);
+        target->protocol().write_invocation(text, protocol::invocation_header{{}, method}, values);
+        return detail::await_client_result<T>(std::move(target), std::move(text),
+                                              shared_->options.client_result_timeout);
+    }
+
+private:
+    std::string id_;
+    std::weak_ptr<hub_runtime> caller_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/client_proxy.hpp
+// ---- begin signalrpp/hub/group_manager.hpp
+// group_manager: adds connections to named groups and removes them (ASP.NET Core's IGroupManager).
+// Group names are case-sensitive; adding twice or removing a non-member does nothing; an unknown
+// connection id is ignored; connections leave their groups when they end. Thread-safe.
+
+
+#include <memory>
+#include <string>
+#include <utility>
+
+namespace signalrpp {
+
+class group_manager {
+public:
+    explicit group_manager(std::shared_ptr<connection_registry> registry) : registry_(std::move(registry)) {}
+
+    void add(const std::string& connection_id, const std::string& group) const {
+        registry_->add_to_group(connection_id, group);
+    }
+    void remove(const std::string& connection_id, const std::string& group) const {
+        registry_->remove_from_group(connection_id, group);
+    }
+
+private:
+    std::shared_ptr<connection_registry> registry_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/group_manager.hpp
+// ---- begin signalrpp/hub/hub.hpp
+// signalrpp::hub: the base a hub class may derive from, to reach its caller and the other clients from
+// inside its methods (ASP.NET Core's Hub): context(), clients(), groups().
+//
+//     struct chat_hub : signalrpp::hub {
+//         void join(std::string room) { groups().add(context().connection_id(), room); }
+//         void say(std::string room, std::string text) {
+//             clients().others_in_group(room).send("message", context().connection_id(), text);
+//         }
+//     };
+//     SIGNALRPP_HUB(chat_hub, join, say);
+//
+// One hub object serves one connection for its whole life (ASP.NET Core makes one per call; state in
+// members is therefore per connection here); map_hub default-constructs it, or calls the factory it
+// is given (to hand the hub its dependencies). Its methods, on_connected() and on_disconnected(error)
+// (both optional; each may return void or asio::awaitable<void>) run on the connection's strand.
+
+// ---- begin signalrpp/hub/hub_clients.hpp
+// hub_clients: picks the connections of one hub a message goes to (ASP.NET Core's IHubClients): all,
+// all except some, one connection or several, one group or several, a group except some connections,
+// one user or several. hub_caller_clients, what a hub method gets, adds the caller, the others, and
+// the others in a group (IHubCallerClients). Each returns a client_proxy to send() through; client()
+// and caller() return a single_client_proxy, which can also invoke() and await a result. Thread-safe.
+//
+//     clients().others_in_group(room).send("message", context().connection_id(), text);
+//     int answer = co_await clients().caller().invoke<int>("Pick", options);
+
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace signalrpp {
+
+class hub_clients {
+public:
+    explicit hub_clients(std::shared_ptr<hub_shared_state> shared) : shared_(std::move(shared)) {}
+
+    client_proxy all() const { return {shared_, send_target::all()}; }
+    client_proxy all_except(std::vector<std::string> excluded_ids) const {
+        return {shared_, send_target::all(std::move(excluded_ids))};
+    }
+    single_client_proxy client(std::string connection_id) const { return {shared_, std::move(connection_id)}; }
+    client_proxy clients(std::vector<std::string> connection_ids) const {
+        return {shared_, send_target::connections(std::move(connection_ids))};
+    }
+    client_proxy group(std::string name) const { return groups({std::move(name)}); }
+    client_proxy groups(std::vector<std::string> names) const { return group_target(std::move(names), {}); }
+    client_proxy group_except(std::string name, std::vector<std::string> excluded_ids) const {
+        return group_target({std::move(name)}, std::move(excluded_ids));
+    }
+    client_proxy user(std::string user_id) const { return users({std::move(user_id)}); }
+    client_proxy users(std::vector<std::string> user_ids) const {
+        return {shared_, send_target::users(std::move(user_ids))};
+    }
+
+protected:
+    client_proxy group_target(std::vector<std::string> names, std::vector<std::string> excluded) const {
+        for (const auto& name : names) {
+            if (name.empty()) {
+                throw std::invalid_argument("Cannot send to an empty group name.");
+            }
+        }
+        return {shared_, send_target::groups(std::move(names), std::move(excluded))};
+    }
+
+    std::shared_ptr<hub_shared_state> shared_;
+};
+
+class hub_caller_clients : public hub_clients {
+public:
+    hub_caller_clients(std::shared_ptr<hub_shared_state> shared, std::weak_ptr<hub_runtime> caller,
+                       std::string caller_id)
+        : hub_clients(std::move(shared)), caller_(std::move(caller)), caller_id_(std::move(caller_id)) {}
+
+    /// The connection whose call is running.
+    single_client_proxy caller() const { return client(caller_id_); }
+    /// Every connection but the caller.
+    client_proxy others() const { return all_except({caller_id_}); }
+    /// The members of `group` but the caller.
+    client_proxy others_in_group(std::string group) const { return group_except(std::move(group), {caller_id_}); }
+    single_client_proxy client(std::string connection_id) const { return {shared_, std::move(connection_id), caller_}; }
+
+private:
+    std::weak_ptr<hub_runtime> caller_;
+    std::string caller_id_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_clients.hpp
+
+#include <cassert>
+#include <memory>
+
+namespace signalrpp {
+
+namespace detail {
+template <class Hub>
+class hub_instance_of;
+}
+
+class hub {
+public:
+    /// The connection whose call is running: its id, user, request, items.
+    hub_caller_context& context() const { return runtime().context(); }
+
+    /// The clients of this hub: all, the caller, the others, groups, users, single connections.
+    hub_caller_clients clients() const {
+        return {runtime().shared(), runtime().weak_from_this(), runtime().context().connection_id()};
+    }
+
+    /// Adds connections to groups and removes them.
+    signalrpp::group_manager groups() const {
+        return signalrpp::group_manager(registry_of(runtime().shared()));
+    }
+
+private:
+    template <class Hub>
+    friend class detail::hub_instance_of;
+
+    hub_runtime& runtime() const {
+        assert(runtime_ != nullptr && "a hub's context(), clients() and groups() work in calls from the runtime only");
+        return *runtime_;
+    }
+
+    hub_runtime* runtime_ = nullptr;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub.hpp
+// ---- begin signalrpp/hub/hub_context.hpp
+// hub_context<Hub>: reaches the clients and groups of a mapped hub from outside any hub method (a
+// timer, an HTTP handler, another thread): ASP.NET Core's IHubContext<THub>. Returned by
+// server::map_hub; cheap to copy; thread-safe.
+//
+//     auto ticker = server.map_hub<ticker_hub>("/ticker");
+//     ticker.clients().group("prices").send("price", symbol, value);
+
+
+#include <memory>
+#include <utility>
+
+namespace signalrpp {
+
+template <class Hub>
+class hub_context {
+public:
+    explicit hub_context(std::shared_ptr<hub_shared_state> shared) : shared_(std::move(shared)) {}
+
+    hub_clients clients() const { return hub_clients(shared_); }
+    group_manager groups() const {
+        return group_manager(registry_of(shared_));
+    }
+    /// How many connections have finished their handshake and not ended.
+    std::size_t connection_count() const { return shared_->registry.size(); }
+
+private:
+    std::shared_ptr<hub_shared_state> shared_;
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_context.hpp
+// ---- begin signalrpp/hub/hub_instance.hpp
+// hub_instance: the one part of a hub connection that depends on the hub's type: the user's hub object
+// and the calls into it (dispatch, on_connected, on_disconnected). The rest of the runtime
+// (hub_server_connection) is compiled once for every hub.
+
+// ---- begin signalrpp/reflect/invocation.hpp
+// What the dispatcher is asked to run (an Invocation or StreamInvocation, already parsed), the options
+// that shape its answers, and what it hands back.
+
+
+
+#include <optional>
+#include <string_view>
+
+namespace signalrpp::reflect {
+
+/// One call of a hub method, as a client asked for it: a view of the message it came in, whose members
+/// it refers to (valid during dispatch() only, and while the message lives). It copies none of them:
+/// the dispatcher reads them right after the parser wrote them, and copying them then (wide loads of
+/// what narrow stores just wrote) cost more than the rest of the call's dispatch.
+struct invocation {
+    bool streaming = false;                     ///< a StreamInvocation (type 4) rather than an Invocation (type 1)
+    const std::string_view& invocation_id;      ///< empty: the client wants no answer
+    const std::string_view& target;             ///< the method's wire name, any case
+    const protocol::wire_list& arguments;       ///< as the hub protocol read them
+    const protocol::string_list& stream_ids;    ///< client-to-server streams, in parameter order
+
+    static invocation from(const protocol::invocation_message& m) noexcept {
+        return {false, m.invocation_id, m.target, m.arguments, m.stream_ids};
+    }
+    static invocation from(const protocol::stream_invocation_message& m) noexcept {
+        return {true, m.invocation_id, m.target, m.arguments, m.stream_ids};
+    }
+};
+
+struct dispatch_options {
+    /// Append the exception's type and message to error texts (ASP.NET Core's EnableDetailedErrors).
+    bool detailed_errors = false;
+};
+
+/// The outcome of dispatch(): either finished (any answer is already written), or pending: then
+/// `pending` must be run to completion (co_await or co_spawn on the connection's strand) while the hub
+/// object lives; it sends its answers through the invocation_sink.
+struct dispatch_result {
+    std::optional<asio::awaitable<void>> pending;
+
+    bool finished() const noexcept { return !pending.has_value(); }
+};
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/invocation.hpp
+// ---- begin signalrpp/reflect/invocation_sink.hpp
+// invocation_sink: where the dispatcher sends what an invocation produces after dispatch() returned
+// (the Completion of an asynchronous method, the items and end of a stream), and how it tells the
+// runtime about the streams an invocation opens. The hub runtime implements it for each connection;
+// tests implement it to watch. Called on the connection's strand only.
+
 // ---- begin signalrpp/reflect/upload_channel.hpp
 // upload_channel<T>: the queue between a client-to-server stream's StreamItems and the stream_reader<T>
 // a hub method reads them from. Items are bound to T as they arrive; the runtime applies backpressure
@@ -7003,7 +7310,7 @@ private:
 #include <string_view>
 
 namespace signalrpp {
-class hub_server_connection;
+class hub_runtime;
 }
 
 namespace signalrpp::detail {
@@ -7027,2481 +7334,10 @@ public:
 };
 
 /// Makes the hub object of a new connection's runtime: map_hub's factory, with the hub's type erased.
-using hub_instance_factory = std::function<std::unique_ptr<hub_instance>(hub_server_connection&)>;
+using hub_instance_factory = std::function<std::unique_ptr<hub_instance>(hub_runtime&)>;
 
 } // namespace signalrpp::detail
 // ---- end signalrpp/hub/hub_instance.hpp
-// ---- begin signalrpp/hub/hub_shared_state.hpp
-// hub_shared_state: what every connection of one mapped hub shares: the options, the registry of
-// connections, groups and users, and the counter server-to-client invocation ids come from.
-
-// ---- begin signalrpp/hub/connection_registry.hpp
-// connection_registry: the connections of one mapped hub or persistent-connection path, by id, with
-// their groups and users (ASP.NET Core's DefaultHubLifetimeManager, in memory). Thread-safe: any
-// thread may add, remove, join, leave and resolve targets.
-//
-// Group names are case-sensitive; joining twice or leaving a group one is not in does nothing; an
-// unknown connection id is ignored; a connection leaves all its groups when it is removed.
-
-// ---- begin signalrpp/hub/send_target.hpp
-// send_target: which connections a message goes to, as ASP.NET Core's IHubClients names them: all,
-// all except some, one or several connections, one or several groups, a group except some
-// connections, one or several users. A value type: built by hub_clients, resolved by the
-// connection_registry when the message is sent.
-
-#include <string>
-#include <vector>
-
-namespace signalrpp {
-
-struct send_target {
-    enum class kind { all, connections, groups, users };
-
-    kind what = kind::all;
-    std::vector<std::string> names;    ///< connection ids, group names or user ids (unused for all)
-    std::vector<std::string> excluded; ///< connection ids left out (all-except, group-except, others)
-
-    static send_target all(std::vector<std::string> except = {}) { return {kind::all, {}, std::move(except)}; }
-    static send_target connections(std::vector<std::string> ids) { return {kind::connections, std::move(ids), {}}; }
-    static send_target groups(std::vector<std::string> names, std::vector<std::string> except = {}) {
-        return {kind::groups, std::move(names), std::move(except)};
-    }
-    static send_target users(std::vector<std::string> ids) { return {kind::users, std::move(ids), {}}; }
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/send_target.hpp
-// ---- begin signalrpp/protocol/serialized_message.hpp
-// serialized_message: one Invocation for many connections (ASP.NET Core's SerializedHubMessage). Each
-// recipient asks for it in its own protocol's bytes; those are written the first time a protocol asks
-// and shared by every later recipient of that protocol, so a message to a group of JSON and MessagePack
-// members is written exactly twice, and one to a single protocol's members once. The arguments are
-// referred to, not copied: use it while they live (a send() call). Not thread-safe.
-
-
-#include <memory>
-#include <span>
-#include <string>
-#include <vector>
-
-namespace signalrpp::protocol {
-
-class serialized_message {
-public:
-    serialized_message(const invocation_header& header, std::span<const value_ref> arguments) noexcept
-        : header_(header), arguments_(arguments) {}
-
-    /// The message in `protocol`'s bytes, written on the first call for that protocol.
-    const std::shared_ptr<const std::string>& bytes(const hub_protocol& protocol) {
-        for (const auto& written : written_) {
-            if (written.protocol == &protocol) {
-                return written.bytes;
-            }
-        }
-        std::string out;
-        protocol.write_invocation(out, header_, arguments_);
-        written_.push_back({&protocol, std::make_shared<const std::string>(std::move(out))});
-        return written_.back().bytes;
-    }
-
-private:
-    struct written {
-        const hub_protocol* protocol;
-        std::shared_ptr<const std::string> bytes;
-    };
-
-    invocation_header header_;
-    std::span<const value_ref> arguments_;
-    std::vector<written> written_; // one per protocol asked for (two at most, today)
-};
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/serialized_message.hpp
-
-#include <algorithm>
-#include <cstddef>
-#include <memory>
-#include <mutex>
-#include <string>
-#include <string_view>
-#include <unordered_map>
-#include <unordered_set>
-#include <utility>
-#include <vector>
-
-namespace signalrpp {
-
-class connection_registry {
-public:
-    using connection_ptr = std::shared_ptr<transport::connection>;
-
-    /// A connection a send reaches, with the hub protocol it speaks (null for a persistent connection).
-    struct recipient {
-        connection_ptr connection;
-        const protocol::hub_protocol* protocol = nullptr;
-    };
-
-    /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state);
-    /// `protocol`: the hub protocol it speaks, if it is a hub connection.
-    void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {},
-             const protocol::hub_protocol* protocol = nullptr) {
-        std::lock_guard lock(mutex_);
-        const std::string_view id = c->id(); // the key views the id inside the connection the entry holds
-        auto& e = entries_.try_emplace(id).first->second; // (ids are unique: a fresh entry)
-        e = entry{std::move(c), std::move(state), std::move(user_id), {}, protocol};
-        if (!e.user_id.empty()) {
-            users_[e.user_id].insert(&e);
-        }
-    }
-
-    /// Forgets the connection, its groups and its user.
-    void remove(const std::string& id) {
-        std::lock_guard lock(mutex_);
-        const auto found = entries_.find(id);
-        if (found == entries_.end()) {
-            return;
-        }
-        for (const auto& group : found->second.groups) {
-            erase_member(groups_, group, &found->second);
-        }
-        if (!found->second.user_id.empty()) {
-            erase_member(users_, found->second.user_id, &found->second);
-        }
-        entries_.erase(found);
-    }
-
-    void add_to_group(const std::string& id, const std::string& group) {
-        std::lock_guard lock(mutex_);
-        const auto found = entries_.find(id);
-        if (found == entries_.end()) {
-            return;
-        }
-        auto& joined = found->second.groups;
-        if (std::find(joined.begin(), joined.end(), group) != joined.end()) {
-            return;
-        }
-        joined.push_back(group);
-        groups_[group].insert(&found->second);
-    }
-
-    void remove_from_group(const std::string& id, const std::string& group) {
-        std::lock_guard lock(mutex_);
-        const auto found = entries_.find(id);
-        if (found == entries_.end()) {
-            return;
-        }
-        auto& joined = found->second.groups;
-        const auto at = std::find(joined.begin(), joined.end(), group);
-        if (at == joined.end()) {
-            return;
-        }
-        joined.erase(at);
-        erase_member(groups_, group, &found->second);
-    }
-
-    /// The runtime's state of connection `id`, or null.
-    std::shared_ptr<void> find_state(std::string_view id) const {
-        std::lock_guard lock(mutex_);
-        const auto found = entries_.find(id);
-        return found == entries_.end() ? nullptr : found->second.state;
-    }
-
-    /// The connections `target` names, each once.
-    std::vector<recipient> resolve(const send_target& target) const {
-        std::vector<recipient> out;
-        std::lock_guard lock(mutex_);
-        const auto take = [&](const entry& e) {
-            const auto& id = e.connection->id();
-            if (std::find(target.excluded.begin(), target.excluded.end(), id) == target.excluded.end()) {
-                out.push_back({e.connection, e.protocol});
-            }
-        };
-        switch (target.what) {
-        case send_target::kind::all:
-            out.reserve(entries_.size());
-            for (const auto& named : entries_) {
-                take(named.second);
-            }
-            return out;
-        case send_target::kind::connections:
-            for (const auto& id : target.names) {
-                const auto found = entries_.find(id);
-                if (found != entries_.end()) {
-                    take(found->second);
-                }
-            }
-            break;
-        case send_target::kind::groups:
-        case send_target::kind::users: {
-            const auto& table = target.what == send_target::kind::groups ? groups_ : users_;
-            for (const auto& name : target.names) {
-                const auto members = table.find(name);
-                if (members != table.end()) {
-                    for (const entry* e : members->second) {
-                        take(*e);
-                    }
-                }
-            }
-            break;
-        }
-        }
-        if (target.names.size() > 1) { // several groups or users may name a connection twice
-            const auto by_connection = [](const recipient& a, const recipient& b) { return a.connection < b.connection; };
-            const auto same_connection = [](const recipient& a, const recipient& b) {
-                return a.connection == b.connection;
-            };
-            std::sort(out.begin(), out.end(), by_connection);
-            out.erase(std::unique(out.begin(), out.end(), same_connection), out.end());
-        }
-        return out;
-    }
-
-    /// Queues `payload` (shared, not copied) on every connection `target` names; returns how many took it.
-    std::size_t send(const send_target& target, const std::shared_ptr<const std::string>& payload,
-                     bool binary = false) const {
-        std::size_t queued = 0;
-        for (const auto& r : resolve(target)) {
-            queued += r.connection->send(transport::outbound_message(payload, binary)) ? 1 : 0;
-        }
-        return queued;
-    }
-
-    /// Queues `message` on every hub connection `target` names, each in its protocol's bytes (written
-    /// once per protocol); returns how many took it.
-    std::size_t send(const send_target& target, protocol::serialized_message& message) const {
-        std::size_t queued = 0;
-        for (const auto& r : resolve(target)) {
-            if (r.protocol != nullptr) {
-                const auto& bytes = message.bytes(*r.protocol);
-                if (r.connection->send(transport::outbound_message(bytes, r.protocol->binary()))) {
-                    ++queued;
-                    if (auto* metrics = r.connection->metrics()) {
-                        server_metrics::add(metrics->hub_messages_sent);
-                    }
-                }
-            }
-        }
-        return queued;
-    }
-
-    std::size_t size() const {
-        std::lock_guard lock(mutex_);
-        return entries_.size();
-    }
-
-private:
-    struct entry {
-        connection_ptr connection;
-        std::shared_ptr<void> state;
-        std::string user_id;
-        std::vector<std::string> groups; // the groups it is in, to leave them when it goes
-        const protocol::hub_protocol* protocol = nullptr;
-    };
-
-    // Group or user name -> its connections (entries' addresses are stable in an unordered_map).
-    using member_table = std::unordered_map<std::string, std::unordered_set<const entry*>>;
-
-    static void erase_member(member_table& table, const std::string& name, const entry* e) {
-        const auto found = table.find(name);
-        if (found != table.end()) {
-            found->second.erase(e);
-            if (found->second.empty()) {
-                table.erase(found);
-            }
-        }
-    }
-
-    mutable std::mutex mutex_;
-    std::unordered_map<std::string_view, entry> entries_; // keys view entry.connection->id()
-    member_table groups_;
-    member_table users_;
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/connection_registry.hpp
-// ---- begin signalrpp/hub/hub_options.hpp
-// hub_options: the options of one mapped hub (ASP.NET Core's HubOptions), with the reference's defaults.
-
-// ---- begin signalrpp/hub/hub_filter.hpp
-// hub_filter: code run around every hub method invocation and around a hub's connect and disconnect
-// (ASP.NET Core's IHubFilter), for logging, metrics, checks. Filters run in the order given in
-// hub_options::filters before the method, and in reverse order after it.
-//
-// A filter may refuse an invocation by throwing from before_invoke: the caller then gets the error
-// Completion a throwing method would give (a hub_exception's text always reaches the client). Called
-// on the connection's strand.
-
-#include <exception>
-#include <string_view>
-
-namespace signalrpp {
-
-class hub_caller_context;
-
-/// What is being invoked: the caller and the method's wire name as the client sent it.
-struct hub_invocation_context {
-    const hub_caller_context& caller;
-    std::string_view method;
-};
-
-class hub_filter {
-public:
-    virtual ~hub_filter() = default;
-
-    /// Before the method runs; throw to refuse the call.
-    virtual void before_invoke(const hub_invocation_context&) {}
-    /// After the method (an asynchronous or streaming one: after it has finished).
-    virtual void after_invoke(const hub_invocation_context&) {}
-    /// A connection finished its handshake, before the hub's on_connected.
-    virtual void on_connected(const hub_caller_context&) {}
-    /// A connection ended, after the hub's on_disconnected; `error` is null for a normal close.
-    virtual void on_disconnected(const hub_caller_context&, std::exception_ptr /*error*/) {}
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub_filter.hpp
-// ---- begin signalrpp/protocol/builtin_protocols.hpp
-// The hub protocols signalrpp ships, one object of each per process: what hub_options::protocols lists
-// and what code outside protocol/ names a protocol by. Declared here, defined with the protocols'
-// classes in impl/builtin_protocols.ipp: in separate-compilation mode that is compiled once (by
-// <signalrpp/src.hpp>), so a file that maps a hub does not compile both protocols again.
-
-
-namespace signalrpp::protocol {
-
-/// The JSON hub protocol ("json"): json_hub_protocol.hpp.
-SIGNALRPP_DECL const hub_protocol& json_protocol();
-
-/// The MessagePack hub protocol ("messagepack"): messagepack_hub_protocol.hpp.
-SIGNALRPP_DECL const hub_protocol& messagepack_protocol();
-
-} // namespace signalrpp::protocol
-
-#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
-#endif
-// ---- end signalrpp/protocol/builtin_protocols.hpp
-
-#include <chrono>
-#include <cstddef>
-#include <functional>
-#include <memory>
-#include <string_view>
-#include <vector>
-
-namespace signalrpp {
-
-class hub_caller_context;
-
-struct hub_options {
-    /// The transports, limits and authentication of the path (negotiate, WebSockets, SSE, long polling).
-    transport::http_connection_options http;
-    /// How long a client has, once connected, to send its handshake request.
-    std::chrono::milliseconds handshake_timeout = std::chrono::seconds(15);
-    /// A Ping goes to a client the server has sent nothing to for this long (not over long polling).
-    std::chrono::milliseconds keep_alive_interval = std::chrono::seconds(15);
-    /// A client that has pinged once and then sends nothing for this long is disconnected.
-    std::chrono::milliseconds client_timeout_interval = std::chrono::seconds(30);
-    /// The largest message (and handshake) accepted from a client, separator included; 0: no limit.
-    std::size_t maximum_receive_message_size = 32 * 1024;
-    /// Append exception types and messages to the error texts clients receive.
-    bool enable_detailed_errors = false;
-    /// Items of a client-to-server stream held before the connection stops reading.
-    std::size_t stream_buffer_capacity = 10;
-    /// Invocations (not streams) of one connection that may run at the same time (at least 1).
-    std::size_t maximum_parallel_invocations_per_client = 1;
-    /// How long a client result (`invoke`) is awaited before it fails; zero: no limit.
-    std::chrono::milliseconds client_result_timeout = std::chrono::seconds(30);
-    /// Whether the caller may run `method` (its wire name as described); refused calls are answered
-    /// "Failed to invoke '<method>' because user is unauthorized". Unset: everyone may.
-    std::function<bool(const hub_caller_context&, std::string_view method)> authorize;
-    /// Filters run around each invocation and around connect / disconnect, in this order.
-    std::vector<std::shared_ptr<hub_filter>> filters;
-    /// The hub protocols a client may choose in its handshake (ASP.NET Core's SupportedProtocols): JSON
-    /// and MessagePack.
-    std::vector<const protocol::hub_protocol*> protocols = {&protocol::json_protocol(),
-                                                            &protocol::messagepack_protocol()};
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub_options.hpp
-
-#include <atomic>
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <utility>
-
-namespace signalrpp {
-
-struct hub_shared_state {
-    explicit hub_shared_state(hub_options o) : options(std::move(o)) {}
-
-    /// A fresh id for an invocation the server sends ("s1", "s2", ...): the "s" keeps it apart from
-    /// the ids the official clients choose for their own invocations and streams (numbers), and a
-    /// connection passes over any that its client's upload streams use (start_client_invocation).
-    std::string next_server_invocation_id() {
-        return "s" + std::to_string(next_invocation_id.fetch_add(1, std::memory_order_relaxed) + 1);
-    }
-
-    const hub_options options;
-    connection_registry registry;
-    std::atomic<std::uint64_t> next_invocation_id{0};
-};
-
-/// The registry of `shared`, keeping the whole state alive (for group managers handed to users).
-inline std::shared_ptr<connection_registry> registry_of(const std::shared_ptr<hub_shared_state>& shared) {
-    return {shared, &shared->registry};
-}
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub_shared_state.hpp
-// ---- begin signalrpp/protocol/handshake.hpp
-// The hub handshake, always JSON whatever protocol follows, each side's first record:
-//   client -> server  {"protocol":"json","version":1}<RS>
-//   server -> client  {}<RS>, or {"error":"<why>"}<RS> and the connection closes.
-// Parsing and error texts follow ASP.NET Core's HandshakeProtocol; the JSON hub protocol accepts
-// versions 1 and 2 (2 is what clients ask for with stateful reconnect).
-
-// ---- begin signalrpp/protocol/detail/parse_object_record.hpp
-// Parses a record that must hold a JSON object (every hub message and handshake does), with the
-// reference's errors for text that is not JSON and for JSON that is not an object.
-
-
-#include <cstddef>
-
-namespace signalrpp::protocol::detail {
-
-/// The object the record of `size` bytes at `text` holds (parsed in place into `document`), or null
-/// with `error` set.
-inline const json::value* parse_object_record(char* text, std::size_t size, json::insitu_document& document,
-                                              protocol_error& error) {
-    if (!document.parse(text, size)) {
-        error = reading_error();
-        return nullptr;
-    }
-    const json::value& root = document.root();
-    if (!root.IsObject()) {
-        error = not_an_object_error(json::token_name(root));
-        return nullptr;
-    }
-    return &root;
-}
-
-} // namespace signalrpp::protocol::detail
-// ---- end signalrpp/protocol/detail/parse_object_record.hpp
-// ---- begin signalrpp/protocol/record_reader.hpp
-// record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
-// the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
-// whole record at a time, in place and NUL-terminated (the separator is overwritten), ready for an
-// in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
-// a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
-// for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
-//
-// Bytes the caller may let the reader change (a WebSocket message just unmasked) can be lent rather
-// than appended: the whole records in them are handed out where they are, without a copy, and only
-// what is left over (the start of a record) is copied in, by keep_lent(), before the bytes go away.
-
-// ---- begin signalrpp/protocol/detail/drop_handed_out.hpp
-// The framing readers' buffer upkeep (record_reader, length_prefixed_reader): each keeps the bytes it
-// received in a string, where unread bytes begin at `start` and the record or message handed out last,
-// `handed_out` bytes long, stays valid until the reader is next called.
-
-#include <cstddef>
-#include <string>
-
-namespace signalrpp::protocol::detail {
-
-/// Drops the record handed out last, and moves what remains to the front once that is worth it (more
-/// than 4 KiB consumed, and more than half the buffer): a copy then costs no more than the bytes read.
-inline void drop_handed_out(std::string& buffer, std::size_t& start, std::size_t& handed_out) {
-    start += handed_out;
-    handed_out = 0;
-    if (start == buffer.size()) {
-        buffer.clear();
-        start = 0;
-    } else if (start > 4096 && start * 2 > buffer.size()) {
-        buffer.erase(0, start);
-        start = 0;
-    }
-}
-
-/// The unread bytes, taken out of the buffer, which is left empty (call after drop_handed_out()).
-inline std::string take_unread(std::string& buffer, std::size_t& start) {
-    std::string rest = buffer.substr(start);
-    buffer.clear();
-    start = 0;
-    return rest;
-}
-
-} // namespace signalrpp::protocol::detail
-// ---- end signalrpp/protocol/detail/drop_handed_out.hpp
-// ---- begin signalrpp/protocol/detail/lent_bytes.hpp
-// Bytes lent to a framing reader (record_reader::lend, length_prefixed_reader::lend): received bytes
-// the caller lets the reader change, whose whole records or messages the reader hands out where they
-// are. Lending starts only when the reader's own buffer is empty (bytes behind buffered ones join
-// them, in order), and ends with the unread rest, which the reader copies in before the bytes go away.
-
-#include <cstddef>
-#include <span>
-#include <string>
-#include <utility>
-
-namespace signalrpp::protocol::detail {
-
-class lent_bytes {
-public:
-    /// Lends `bytes` if `buffer` is empty, else appends them to it.
-    void lend_or_append(std::string& buffer, std::span<char> bytes) {
-        if (buffer.empty()) {
-            rest_ = bytes; // (lending: null bytes are none to lend)
-        } else {
-            buffer.append(bytes.data(), bytes.size());
-        }
-    }
-
-    /// From lend_or_append() lending to end().
-    bool lending() const noexcept { return rest_.data() != nullptr; }
-
-    /// The lent bytes not read yet.
-    std::span<char> rest() const noexcept { return rest_; }
-
-    /// Marks the first `size` bytes of the rest read.
-    void consume(std::size_t size) noexcept { rest_ = rest_.subspan(size); }
-
-    /// Ends lending: the bytes not read, for the reader to copy in (none when it was not lending).
-    std::span<char> end() noexcept { return std::exchange(rest_, {}); }
-
-private:
-    std::span<char> rest_;
-};
-
-} // namespace signalrpp::protocol::detail
-// ---- end signalrpp/protocol/detail/lent_bytes.hpp
-
-#include <cstddef>
-#include <cstring>
-#include <span>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-inline constexpr char record_separator = '\x1e';
-
-class record_reader {
-public:
-    enum class status {
-        record,     ///< a whole record was handed out
-        incomplete, ///< no whole record yet: append more
-        too_large,  ///< the next record is longer than the limit: the connection must end
-    };
-
-    explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
-
-    /// Adds received bytes (copied). Invalidates the record handed out last.
-    void append(std::string_view bytes) {
-        keep_lent();
-        compact();
-        signalrpp::detail::spare_buffer<record_reader>::take(buffer_);
-        buffer_.append(bytes);
-    }
-
-    /// Adds received bytes without copying them, when nothing is buffered before them (else they are
-    /// appended): next() hands out the records in them in place, writing their NULs there. Call
-    /// keep_lent() before the bytes go away. Invalidates the record handed out last.
-    void lend(std::span<char> bytes) {
-        keep_lent();
-        compact();
-        lent_.lend_or_append(buffer_, bytes);
-    }
-
-    /// Copies what is left of the lent bytes (unread, or a record's start) into the reader's buffer.
-    void keep_lent() {
-        if (lending()) {
-            scanned_ = 0;
-            const std::span<char> rest = lent_.end();
-            if (!rest.empty()) {
-                append({rest.data(), rest.size()});
-            }
-        }
-    }
-
-    /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
-    /// Valid until the next call to append() or next(), or until lent bytes it is in go away.
-    status next(char*& text, std::size_t& size) {
-        if (lending()) {
-            return next_lent(text, size);
-        }
-        compact();
-        const std::size_t available = buffer_.size() - start_;
-        const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
-        char* begin = buffer_.data() + start_;
-        // The search resumes where the last one stopped: a record arriving a byte at a time costs
-        // linear work, not quadratic.
-        const std::size_t from = scanned_ < window ? scanned_ : window;
-        auto* end = static_cast<char*>(std::memchr(begin + from, record_separator, window - from));
-        if (end == nullptr) {
-            scanned_ = window;
-            return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
-        }
-        scanned_ = 0;
-        *end = '\0';
-        text = begin;
-        size = static_cast<std::size_t>(end - begin);
-        handed_out_ = size + 1;
-        return status::record;
-    }
-
-    /// Bytes received and not yet handed out as part of a record.
-    std::size_t buffered() const noexcept {
-        return buffer_.size() - start_ - handed_out_ + lent_.rest().size();
-    }
-
-    std::size_t max_record_size() const noexcept { return max_record_size_; }
-
-    /// Whether records are handed out of lent bytes (from lend() to keep_lent()).
-    bool lending() const noexcept { return lent_.lending(); }
-
-    /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
-    std::string take_buffered() {
-        keep_lent();
-        compact();
-        scanned_ = 0;
-        return detail::take_unread(buffer_, start_);
-    }
-
-    /// Gives the buffer's memory back (to the thread's spare) when nothing is buffered: an idle
-    /// connection holds none.
-    void release_memory() {
-        compact();
-        if (buffer_.empty()) {
-            signalrpp::detail::spare_buffer<record_reader>::give(buffer_);
-        }
-    }
-
-private:
-    // next() over lent bytes (the buffer is empty meanwhile). A record not whole in them is moved to the
-    // buffer, to be completed by the next bytes.
-    status next_lent(char*& text, std::size_t& size) {
-        const std::span<char> lent = lent_.rest();
-        const std::size_t window = max_record_size_ == 0 || lent.size() < max_record_size_ ? lent.size()
-                                                                                            : max_record_size_;
-        auto* end = static_cast<char*>(std::memchr(lent.data(), record_separator, window));
-        if (end == nullptr) {
-            if (max_record_size_ != 0 && lent.size() >= max_record_size_) {
-                return status::too_large;
-            }
-            keep_lent();
-            scanned_ = buffer_.size(); // (all searched)
-            return status::incomplete;
-        }
-        *end = '\0';
-        text = lent.data();
-        size = static_cast<std::size_t>(end - text);
-        lent_.consume(size + 1);
-        return status::record;
-    }
-
-    // Drops the record handed out last. (scanned_ counts from start_, which only moves past a record
-    // handed out, when it is reset.)
-    void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
-
-    std::string buffer_;
-    std::size_t start_ = 0;      // where unread bytes begin
-    std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
-    std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
-    std::size_t max_record_size_;
-    detail::lent_bytes lent_;
-};
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/record_reader.hpp
-
-#include <cstddef>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-struct handshake_request {
-    std::string protocol;
-    int version = 0;
-};
-
-struct handshake_response {
-    std::optional<std::string> error; ///< set: the server refused the connection, and why
-};
-
-/// Parses the handshake request record of `size` bytes at `text`, NUL-terminated (modified in place).
-inline bool parse_handshake_request(char* text, std::size_t size, json::insitu_document& document,
-                                    handshake_request& out, protocol_error& error) {
-    const std::string content(text, size); // error texts quote the request as it came
-    const json::value* root = detail::parse_object_record(text, size, document, error);
-    if (root == nullptr) {
-        return false;
-    }
-    std::optional<std::string> protocol;
-    bool has_version = false; // (not std::optional<int>: g++ 12 warns it may be used uninitialized)
-    int version = 0;
-    for (const auto& member : root->GetObject()) {
-        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-        const json::value& v = member.value;
-        if (name == "protocol") {
-            if (!v.IsString()) {
-                error = {"InvalidDataException", "Expected 'protocol' to be of type String."};
-                return false;
-            }
-            protocol.emplace(v.GetString(), v.GetStringLength());
-        } else if (name == "version") {
-            if (!v.IsNull() && !v.IsInt()) {
-                error = {"InvalidDataException", "Expected 'version' to be of type Number."};
-                return false;
-            }
-            has_version = !v.IsNull();
-            version = has_version ? v.GetInt() : 0;
-        }
-    }
-    if (!protocol || !has_version) {
-        error = {"InvalidDataException", signalrpp::detail::concat({"Missing required property '",
-                                                                    protocol ? "version" : "protocol",
-                                                                    "'. Message content: ", content})};
-        return false;
-    }
-    out = {std::move(*protocol), version};
-    return true;
-}
-
-/// parse_handshake_request with a parse document of the thread's own (the server's side).
-inline bool read_handshake_request(char* text, std::size_t size, handshake_request& out, protocol_error& error) {
-    thread_local json::insitu_document document;
-    return parse_handshake_request(text, size, document, out, error);
-}
-
-/// Parses the handshake response record of `size` bytes at `text`, NUL-terminated (modified in place);
-/// the client side.
-inline bool parse_handshake_response(char* text, std::size_t size, json::insitu_document& document,
-                                     handshake_response& out, protocol_error& error) {
-    const json::value* root = detail::parse_object_record(text, size, document, error);
-    if (root == nullptr) {
-        return false;
-    }
-    out.error.reset();
-    for (const auto& member : root->GetObject()) {
-        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
-        if (name == "type") {
-            // A hub message where the handshake response belongs: the server skipped the handshake.
-            error = {"InvalidDataException", "Expected a handshake response from the server."};
-            return false;
-        }
-        if (name == "error") {
-            if (!member.value.IsString()) {
-                error = {"InvalidDataException", "Expected 'error' to be of type String."};
-                return false;
-            }
-            out.error.emplace(member.value.GetString(), member.value.GetStringLength());
-        }
-    }
-    return true;
-}
-
-/// Appends a handshake request record.
-inline void write_handshake_request(std::string& out, std::string_view protocol, int version) {
-    json::string_output output(out);
-    json::writer w(output);
-    w.StartObject();
-    w.Key("protocol");
-    w.String(protocol.data(), static_cast<rapidjson::SizeType>(protocol.size()));
-    w.Key("version");
-    w.Int(version);
-    w.EndObject();
-    out += record_separator;
-}
-
-/// Appends a handshake response record: `{}` on success, `{"error":...}` when `error` is non-empty.
-inline void write_handshake_response(std::string& out, std::string_view error = {}) {
-    json::string_output output(out);
-    json::writer w(output);
-    w.StartObject();
-    if (!error.empty()) {
-        w.Key("error");
-        w.String(error.data(), static_cast<rapidjson::SizeType>(error.size()));
-    }
-    w.EndObject();
-    out += record_separator;
-}
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/handshake.hpp
-// ---- begin signalrpp/protocol/protocol_choice.hpp
-// choose_protocol(): the server's side of the handshake request: which of the hub protocols it accepts
-// the client asked for, or why none (ASP.NET Core's texts: an unknown name, a version above the
-// protocol's, a transfer format the transport cannot carry -- checked in that order).
-
-
-#include <span>
-#include <string>
-
-namespace signalrpp::protocol {
-
-struct protocol_choice {
-    const hub_protocol* protocol = nullptr; ///< null: refused
-    std::string refusal;                    ///< why, when refused
-};
-
-/// `accepted`: the protocols the endpoint offers; `binary_transport`: whether the connection's
-/// transport carries binary messages (Server-Sent Events does not).
-inline protocol_choice choose_protocol(const handshake_request& request, std::span<const hub_protocol* const> accepted,
-                                       bool binary_transport) {
-    for (const hub_protocol* p : accepted) {
-        if (p->name() != request.protocol) {
-            continue;
-        }
-        if (request.version > p->version()) {
-            return {nullptr, signalrpp::detail::concat({"The server does not support version ",
-                                                        std::to_string(request.version), " of the '", request.protocol,
-                                                        "' protocol."})};
-        }
-        if (p->binary() && !binary_transport) {
-            return {nullptr, signalrpp::detail::concat({"Cannot use the '", p->name(),
-                                                        "' protocol on the current transport. The transport does not "
-                                                        "support '",
-                                                        name_of(p->format()), "' transfer format."})};
-        }
-        return {p, {}};
-    }
-    return {nullptr, signalrpp::detail::concat({"The protocol '", request.protocol, "' is not supported."})};
-}
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/protocol_choice.hpp
-// ---- begin signalrpp/reflect/invocation_errors.hpp
-// The error texts a caller gets in a Completion when an invocation fails, worded as ASP.NET Core words
-// them, so clients written against it (and their tests) see the same strings. "Detail" is the
-// "<Kind>: <message>" suffix: always added for a hub_exception, otherwise only with detailed errors on.
-
-
-#include <cstddef>
-#include <cstdlib>
-#include <exception>
-#include <memory>
-#include <string>
-#include <string_view>
-#include <typeinfo>
-#include <utility>
-
-#if defined(__GNUG__)
-#include <cxxabi.h>
-#endif
-
-namespace signalrpp::reflect {
-
-using signalrpp::detail::concat;
-
-namespace detail {
-
-inline std::string with_detail(std::string message, bool add, std::string_view kind, std::string_view what) {
-    if (add) {
-        message += ' ';
-        message += kind;
-        message += ": ";
-        message += what;
-    }
-    return message;
-}
-
-/// The readable name of an exception's dynamic type, e.g. "std::runtime_error".
-inline std::string exception_kind(const std::exception& e) {
-    const char* name = typeid(e).name();
-#if defined(__GNUG__)
-    int status = 0;
-    const std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(name, nullptr, nullptr, &status),
-                                                             std::free);
-    if (status == 0 && demangled) {
-        return demangled.get();
-    }
-#endif
-    return name;
-}
-
-} // namespace detail
-
-/// The target names no method of the hub. (The reference finds this while binding, so the text
-/// is the binding failure's, with its HubException detail always present.)
-inline std::string unknown_method_error(std::string_view target) {
-    return concat({"Failed to invoke '", target, "' due to an error on the server. HubException: Method does not exist."});
-}
-
-/// The arguments do not match the parameters in number.
-inline std::string argument_count_error(std::string_view target, std::size_t provided, std::size_t expected,
-                                        bool detailed) {
-    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
-                               "InvalidDataException",
-                               concat({"Invocation provides ", std::to_string(provided), " argument(s) but target expects ",
-                                       std::to_string(expected), "."}));
-}
-
-/// An argument does not hold its parameter's type.
-inline std::string argument_type_error(std::string_view target, bool detailed) {
-    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
-                               "InvalidDataException",
-                               "Error binding arguments. Make sure that the types of the provided values match the "
-                               "types of the hub method being invoked.");
-}
-
-namespace detail {
-
-// `message` with the detail of the exception in flight: always for a hub_exception, otherwise only
-// when `detailed`. Call inside a catch block.
-inline std::string with_exception_detail(std::string message, bool detailed) {
-    try {
-        throw;
-    } catch (const hub_exception& e) {
-        return with_detail(std::move(message), true, "HubException", e.what());
-    } catch (const std::exception& e) {
-        return with_detail(std::move(message), detailed, exception_kind(e), e.what());
-    } catch (...) {
-        return with_detail(std::move(message), detailed, "Exception", "An exception that is not a std::exception was thrown.");
-    }
-}
-
-} // namespace detail
-
-/// The method (or the start of a streaming method) threw the exception in flight; call inside a catch.
-inline std::string method_exception_error(std::string_view target, bool detailed) {
-    return detail::with_exception_detail(
-        concat({"An unexpected error occurred invoking '", target, "' on the server."}), detailed);
-}
-
-/// A streaming method threw while producing items; call inside a catch.
-inline std::string stream_exception_error(bool detailed) {
-    return detail::with_exception_detail("An error occurred on the server while streaming results.", detailed);
-}
-
-/// An Invocation (type 1) named a streaming method.
-inline std::string streaming_method_called_error(std::string_view target) {
-    return concat({"The client attempted to invoke the streaming '", target, "' method with a non-streaming invocation."});
-}
-
-/// A StreamInvocation (type 4) named a method that does not stream.
-inline std::string non_streaming_method_called_error(std::string_view target) {
-    return concat({"The client attempted to invoke the non-streaming '", target, "' method with a streaming invocation."});
-}
-
-/// The client's streamIds do not match the method's stream parameters in number.
-inline std::string stream_count_error(std::string_view target, std::size_t sent, std::size_t expected) {
-    return concat({"An unexpected error occurred invoking '", target, "' on the server. HubException: Client sent ",
-                   std::to_string(sent), " stream(s), Hub method expects ", std::to_string(expected), "."});
-}
-
-} // namespace signalrpp::reflect
-// ---- end signalrpp/reflect/invocation_errors.hpp
-// ---- begin signalrpp/session/hub_session.hpp
-// hub_session: the hub protocol on one connection, the half that a server and a client run alike
-// (ASP.NET Core writes it twice, in HubConnectionContext and HubConnection): records in through the
-// handshake's framing, then the chosen protocol's; messages read in order, one at a time, those that
-// must wait kept (an invocation with no free slot, an item for a full upload) and input paused past a
-// limit; stream items and Completions routed to the streams the peer feeds and to the results awaited
-// from it (by invocation id); CancelInvocation routed to the streams sent to the peer; pings and the
-// peer's silence timed; the peer's Close. The rest is the owner's (session_owner.hpp).
-//
-// Runs on one strand (the owner's), except heartbeat(), which any thread may call: it reads only what
-// the strand publishes for it. Nothing here knows a socket, a server or a wire format: the session's
-// tests run it on one thread over an in-memory link (tests/session/).
-
-// ---- begin signalrpp/protocol/record_framing.hpp
-// record_framing: record_reader (records ending in 0x1E) as a message_framing: the JSON hub protocol's
-// framing, and the handshake's whatever protocol follows it.
-
-
-#include <cstddef>
-#include <span>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::protocol {
-
-class record_framing final : public message_framing {
-public:
-    explicit record_framing(std::size_t max_message_size) : records_(max_message_size) {}
-
-    void append(std::string_view bytes) override { records_.append(bytes); }
-    void lend(std::span<char> bytes) override { records_.lend(bytes); }
-    void keep_lent() override { records_.keep_lent(); }
-
-    status next(char*& data, std::size_t& size) override {
-        switch (records_.next(data, size)) {
-        case record_reader::status::record: return status::message;
-        case record_reader::status::incomplete: return status::incomplete;
-        case record_reader::status::too_large: break;
-        }
-        return status::too_large;
-    }
-
-    std::size_t buffered() const noexcept override { return records_.buffered(); }
-    std::string take_buffered() override { return records_.take_buffered(); }
-    void release_memory() override { records_.release_memory(); }
-    std::size_t max_message_size() const noexcept override { return records_.max_record_size(); }
-
-private:
-    record_reader records_;
-};
-
-} // namespace signalrpp::protocol
-// ---- end signalrpp/protocol/record_framing.hpp
-// ---- begin signalrpp/session/session_owner.hpp
-// session_owner: what a hub_session runs in. The session routes what both roles route alike (stream
-// items, completions, cancels, pings, Close) and hands its owner the rest: the link that carries its
-// messages (the server's transport connection; an in-memory link in the session's tests; the client's
-// transport next), and what only a role knows: the handshake (a server reads a request, a client a
-// response), invocations from the peer (a server dispatches them to its hub, a client to its handlers),
-// errors in what the peer sent, and the ids of the invocations it sends. Called on the session's strand.
-
-
-#include <cstddef>
-#include <string>
-#include <string_view>
-
-namespace signalrpp::session {
-
-class session_owner {
-public:
-    virtual ~session_owner() = default;
-
-    // ----- The link --------------------------------------------------------------------------------
-
-    /// Queues whole messages (framing included) for the peer, copied; binary frames for a binary protocol.
-    virtual void send_records(std::string_view records, bool binary) = 0;
-    /// The same, for messages the caller gives away.
-    virtual void send_owned_records(std::string records, bool binary) = 0;
-    /// Ends the link gracefully: what is queued still goes out.
-    virtual void close_link() = 0;
-    /// Stops reading the peer (`paused`: input waits unhandled past a limit), or reads it again.
-    virtual void pause_receiving(bool paused) = 0;
-
-    // ----- The role --------------------------------------------------------------------------------
-
-    /// The first message: the handshake, as the handshake framing cut it (its bytes may be changed).
-    virtual void handshake(char* text, std::size_t size) = 0;
-    /// An Invocation or StreamInvocation from the peer. False if it has to wait (nothing of it was
-    /// done): the session keeps it and offers it again at resume().
-    virtual bool invocation(const protocol::invocation_message& m) = 0;
-    virtual bool invocation(const protocol::stream_invocation_message& m) = 0;
-    /// True if an invocation arriving now might have to wait (the session then copies it first).
-    virtual bool busy() const noexcept { return false; }
-    /// The peer sent what cannot be read: bad framing, a message too large, a malformed message.
-    virtual void protocol_error(const protocol::protocol_error& error) = 0;
-    /// The peer cancelled `stream` (CancelInvocation), or the session ended under it; `stream` is
-    /// already marked cancelled.
-    virtual void stream_cancelled(reflect::result_stream_state& /*stream*/) {}
-    /// A fresh id for an invocation that awaits the peer's Completion.
-    virtual std::string next_invocation_id() = 0;
-};
-
-} // namespace signalrpp::session
-// ---- end signalrpp/session/session_owner.hpp
-
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <memory>
-#include <optional>
-#include <span>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <variant>
-
-namespace signalrpp::session {
-
-class hub_session {
-public:
-    using clock = std::chrono::steady_clock;
-    /// How an awaited result arrives: the result (null for none) or the peer's error. Called on the
-    /// strand; the views are valid during the call only.
-    using result_callback =
-        std::function<void(const protocol::wire_value& result, std::optional<std::string_view> error)>;
-
-    enum class phase : std::uint8_t {
-        handshake,  ///< waiting for the handshake
-        connecting, ///< handshake done; the owner is not yet ready for messages (they wait)
-        running,
-        closing, ///< a Close was sent or received: input is ignored
-        ended,   ///< the link has ended (end())
-    };
-
-    /// When heartbeat() asks for something to be done.
-    struct timing {
-        clock::duration handshake_timeout;
-        clock::duration keep_alive;        ///< a Ping after this much sending silence; zero: never
-        clock::duration peer_timeout;      ///< the peer's silence that ends the session
-        bool timeout_after_first_ping = false; ///< (a server times a client out only once it has pinged)
-    };
-    enum class due { nothing, handshake_timeout, ping, peer_timeout };
-
-    hub_session(session_owner& owner, std::size_t max_message_size)
-        : owner_(owner), max_message_size_(max_message_size), last_received_(clock::now()) {}
-
-    hub_session(const hub_session&) = delete;
-    hub_session& operator=(const hub_session&) = delete;
-
-    // ----- State ----------------------------------------------------------------------------------
-
-    phase current_phase() const noexcept { return phase_; }
-    /// current_phase(), for other threads (the strand publishes each change with release).
-    phase published_phase() const noexcept { return phase_published_.load(std::memory_order_acquire); }
-    void enter(phase p) noexcept {
-        phase_ = p;
-        phase_published_.store(p, std::memory_order_release);
-    }
-
-    /// The protocol chosen at the handshake (null before): read by other threads only once
-    /// published_phase() is past the handshake.
-    const protocol::hub_protocol* protocol() const noexcept { return protocol_; }
-
-    /// The handshake chose `p`: the bytes that followed the handshake, and all later ones, are framed
-    /// by it, and messages go out in its transfer format (the handshake's answer included: send it after).
-    void start_protocol(const protocol::hub_protocol& p) {
-        protocol_ = &p;
-        binary_ = p.binary();
-        if (!p.frames_like_handshake() && framing_) {
-            const std::string rest = framing_->take_buffered();
-            framing_.reset();
-            if (!rest.empty()) {
-                framing().append(rest);
-            }
-        }
-    }
-
-    // ----- Input ----------------------------------------------------------------------------------
-
-    /// Bytes from the peer.
-    void receive(std::string_view data) {
-        receive_with([&] { framing().append(data); });
-    }
-
-    /// Bytes from the peer that may be changed during the call: whole messages in them are parsed
-    /// there, not copied first.
-    void receive_in_place(std::span<char> data) {
-        receive_with([&] { framing().lend(data); });
-    }
-
-    /// Goes on with messages that waited (the owner freed a slot, an upload has room, the owner is
-    /// ready after the handshake).
-    void resume() {
-        pump();
-        apply_backpressure();
-        release_framing_if_empty();
-    }
-
-    /// True while a message waits.
-    bool holding() const noexcept { return activity_ && activity_->held; }
-
-    /// Counts every message of the peer handled from now on (after the handshake, whatever its type)
-    /// in `counter` (a server's metrics; null: none). The counter must outlive the session.
-    void count_received_in(std::atomic<std::uint64_t>* counter) noexcept { received_counter_ = counter; }
-
-    // ----- Output ---------------------------------------------------------------------------------
-
-    /// Whole messages written with protocol() (or a handshake answer), for the peer.
-    void send(std::string_view records) { owner_.send_records(records, binary_); }
-    void send(std::string records) { owner_.send_owned_records(std::move(records), binary_); }
-
-    void send_ping() {
-        std::string ping;
-        protocol_->write_ping(ping);
-        send(std::move(ping));
-    }
-
-    /// Sends a Close and ends the link once it is out; input is ignored from now.
-    void send_close(std::optional<std::string_view> error, bool allow_reconnect) {
-        std::string close;
-        protocol_->write_close(close, error, allow_reconnect);
-        send(std::move(close));
-        enter(phase::closing);
-        owner_.close_link();
-    }
-
-    // ----- Streams --------------------------------------------------------------------------------
-
-    /// The peer's stream `id` now feeds `channel`, which holds `capacity` items before input waits;
-    /// `on_space` is called when a full channel has room again (it should lead to resume() on the strand).
-    void open_inbound_stream(std::string_view id, std::shared_ptr<reflect::upload_channel_base> channel,
-                             std::size_t capacity, std::function<void()> on_space) {
-        channel->set_capacity(capacity);
-        channel->on_space(std::move(on_space));
-        act().inbound[std::string(id)] = std::move(channel);
-    }
-
-    /// Ends the inbound stream `id` cleanly, if it is still open (its invocation returned).
-    void end_inbound_stream(const std::string& id) {
-        if (!activity_) {
-            return;
-        }
-        auto& inbound = activity_->inbound;
-        if (const auto found = inbound.find(id); found != inbound.end()) {
-            found->second->complete(std::nullopt);
-            inbound.erase(found);
-        }
-        release_activity_if_idle();
-    }
-
-    /// `stream` goes to the peer, until close_outbound_stream(); a CancelInvocation for its id cancels it.
-    void open_outbound_stream(std::shared_ptr<reflect::result_stream_state> stream) {
-        auto& outbound = act().outbound;
-        auto& slot = outbound[stream->invocation_id];
-        slot = std::move(stream);
-    }
-
-    void close_outbound_stream(const std::string& invocation_id) {
-        if (activity_) {
-            activity_->outbound.erase(invocation_id);
-        }
-        release_activity_if_idle();
-    }
-
-    bool has_outbound_stream(const std::string& invocation_id) const {
-        return activity_ && activity_->outbound.contains(invocation_id);
-    }
-
-    // ----- Results awaited from the peer ----------------------------------------------------------
-
-    /// Sends `message` (an Invocation written without an invocation id) under a fresh id from the owner,
-    /// one that no inbound stream uses (the peer chose those: a Completion must never be taken for the
-    /// other), and calls `done` with the peer's answer. `waiter` names the call for forget_result().
-    void expect_result(std::string message, const void* waiter, result_callback done) {
-        auto& a = act();
-        std::string id;
-        do {
-            id = owner_.next_invocation_id();
-        } while (a.inbound.contains(id));
-        protocol_->set_invocation_id(message, id);
-        a.results.emplace(std::move(id), awaited_result{waiter, std::move(done)});
-        send(std::move(message));
-    }
-
-    /// Forgets the results that `waiter` awaits (nobody waits for them any more).
-    void forget_result(const void* waiter) {
-        if (activity_) {
-            std::erase_if(activity_->results, [waiter](const auto& entry) { return entry.second.waiter == waiter; });
-        }
-        release_activity_if_idle();
-    }
-
-    // ----- Time -------------------------------------------------------------------------------------
-
-    /// What is due at `now` (any thread; call it from one heartbeat at a time): the handshake's end,
-    /// a Ping after keep_alive without sending (`last_send`: when the link last sent), or the end of a
-    /// peer silent for peer_timeout. Do it on the strand, checking the phase again.
-    due heartbeat(clock::time_point now, const timing& t, clock::time_point last_send) {
-        const phase p = published_phase();
-        if (p == phase::handshake) { // (last_received_ is still the session's start)
-            return now - last_received_ >= t.handshake_timeout ? due::handshake_timeout : due::nothing;
-        }
-        if (p != phase::running) {
-            return due::nothing;
-        }
-        if (received_.exchange(false, std::memory_order_relaxed)) {
-            last_received_ = now; // (up to a tick late, for a timeout of many ticks)
-        }
-        const bool timed = !t.timeout_after_first_ping || pinged_.load(std::memory_order_relaxed);
-        if (timed && now - last_received_ >= t.peer_timeout) {
-            return due::peer_timeout;
-        }
-        if (t.keep_alive != clock::duration::zero() && now - last_send >= t.keep_alive) {
-            return due::ping;
-        }
-        return due::nothing;
-    }
-
-    // ----- The end ----------------------------------------------------------------------------------
-
-    /// The link has ended: outbound streams are cancelled, inbound streams fail ("The underlying
-    /// connection was closed."), awaited results fail with `gone`. Returns the error of the peer's
-    /// Close, if it sent one with an error. Idempotent.
-    std::optional<std::string> end(std::string_view gone) {
-        enter(phase::ended);
-        if (!activity_) {
-            return std::nullopt;
-        }
-        auto a = std::move(activity_);
-        a->held.reset();
-        for (auto& [id, stream] : a->outbound) {
-            cancel(*stream);
-        }
-        for (auto& [id, stream] : a->inbound) {
-            stream->complete("The underlying connection was closed.");
-        }
-        for (auto& [id, result] : a->results) {
-            result.done({}, gone);
-        }
-        return std::move(a->peer_close_error);
-    }
-
-private:
-    // A result awaited from the peer: who waits (expect_result's waiter) and what to call.
-    struct awaited_result {
-        const void* waiter;
-        result_callback done;
-    };
-
-    // What a session holds only while streams, awaited results or a waiting message exist (an idle
-    // connection keeps none of it).
-    struct activity {
-        std::optional<std::string> held; // a message waiting for a slot or for room in an inbound stream
-        std::optional<std::string> peer_close_error;
-        std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> inbound;   // by stream id
-        std::map<std::string, std::shared_ptr<reflect::result_stream_state>> outbound; // by invocation id
-        std::map<std::string, awaited_result> results;                                  // by invocation id
-
-        bool idle() const {
-            return !held && !peer_close_error && inbound.empty() && outbound.empty() && results.empty();
-        }
-    };
-
-    activity& act() {
-        if (!activity_) {
-            activity_ = std::make_unique<activity>();
-        }
-        return *activity_;
-    }
-
-    void release_activity_if_idle() {
-        if (activity_ && activity_->idle()) {
-            activity_.reset();
-        }
-    }
-
-    bool any_inbound_full() const {
-        if (!activity_) {
-            return false;
-        }
-        return std::any_of(activity_->inbound.begin(), activity_->inbound.end(),
-                           [](const auto& entry) { return entry.second->full(); });
-    }
-
-    template <class Add>
-    void receive_with(const Add& add_to_framing) {
-        if (phase_ == phase::ended || phase_ == phase::closing) {
-            return;
-        }
-        received_.store(true, std::memory_order_relaxed); // (the heartbeat stamps it: no clock read here)
-        add_to_framing();
-        pump();
-        if (framing_) {
-            framing_->keep_lent();
-        }
-        apply_backpressure();
-        release_framing_if_empty();
-    }
-
-    // The framing of the bytes received, made when bytes come: the handshake's until the protocol is
-    // chosen, then the protocol's (or the handshake's still, for a protocol framed like it).
-    protocol::message_framing& framing() {
-        if (!framing_) {
-            if (protocol_ && !protocol_->frames_like_handshake()) {
-                framing_ = protocol_->make_framing(max_message_size_);
-            } else {
-                framing_ = std::make_unique<protocol::record_framing>(max_message_size_);
-            }
-        }
-        return *framing_;
-    }
-
-    // A framing with nothing in it is dropped: an idle connection holds none (it is most of the
-    // connections a server holds). Making one again on the next receive costs less than a system call.
-    void release_framing_if_empty() noexcept {
-        if (framing_ && framing_->buffered() == 0) {
-            framing_->release_memory(); // (its buffer may go to a spare for the next connection's bytes)
-            framing_.reset();
-        }
-    }
-
-    // Handles every whole message received, in order, until one has to wait or the session stops.
-    void pump() {
-        while (phase_ == phase::handshake || phase_ == phase::running) {
-            if (holding()) {
-                std::string work = *activity_->held; // parsing works in place: keep the copy for another try
-                if (!process(work.data(), work.size())) {
-                    return;
-                }
-                activity_->held.reset();
-                continue;
-            }
-            char* text = nullptr;
-            std::size_t size = 0;
-            const auto s = framing_ ? framing_->next(text, size) : protocol::message_framing::status::incomplete;
-            if (s == protocol::message_framing::status::incomplete) {
-                release_activity_if_idle();
-                return;
-            }
-            if (s == protocol::message_framing::status::too_large) {
-                owner_.protocol_error(protocol::message_too_large_error(max_message_size_));
-                return;
-            }
-            if (s == protocol::message_framing::status::malformed) {
-                owner_.protocol_error(framing_->malformed_error());
-                return;
-            }
-            if (phase_ == phase::handshake) {
-                owner_.handshake(text, size);
-                continue;
-            }
-            // A message that may have to wait is copied first (parsing may change it: hub_protocol.hpp).
-            if (owner_.busy() || any_inbound_full()) {
-                std::string copy(text, size);
-                if (!process(text, size)) {
-                    act().held = std::move(copy);
-                    return;
-                }
-            } else {
-                process(text, size);
-            }
-        }
-    }
-
-    // While a message waits, input piles up: past a limit the link stops reading (the peer is then
-    // held back by TCP), and reads again once the pile is handled.
-    void apply_backpressure() {
-        const std::size_t limit = std::max<std::size_t>(64 * 1024, max_message_size_);
-        const std::size_t buffered = framing_ ? framing_->buffered() : 0;
-        const bool pause = holding() && buffered >= limit && phase_ == phase::running;
-        if (pause != receive_paused_) {
-            receive_paused_ = pause;
-            owner_.pause_receiving(pause);
-        }
-    }
-
-    // Handles one message; false if it has to wait (nothing of it was done).
-    bool process(char* text, std::size_t size) {
-        protocol::hub_message message;
-        protocol::protocol_error error;
-        const auto parsed = protocol_->parse(text, size, message, error);
-        if (parsed == protocol::parse_status::error) {
-            owner_.protocol_error(error);
-            return true;
-        }
-        if (parsed != protocol::parse_status::message) {
-            return true; // a message type from the future: skipped
-        }
-        const bool handled = std::visit([this](const auto& m) { return handle(m); }, message);
-        if (handled && received_counter_ != nullptr) { // (one that waits is handled, and counted, later)
-            received_counter_->fetch_add(1, std::memory_order_relaxed);
-        }
-        return handled;
-    }
-
-    bool handle(const protocol::invocation_message& m) { return owner_.invocation(m); }
-    bool handle(const protocol::stream_invocation_message& m) { return owner_.invocation(m); }
-
-    bool handle(const protocol::stream_item_message& m) {
-        if (!activity_) {
-            return true; // no such stream: ignored, as the reference does
-        }
-        auto& inbound = activity_->inbound;
-        const auto found = inbound.find(std::string(m.invocation_id));
-        if (found == inbound.end()) {
-            return true;
-        }
-        if (found->second->full()) {
-            return false;
-        }
-        if (!found->second->push(m.item)) {
-            inbound.erase(found); // the item did not bind: the stream has ended
-        }
-        return true;
-    }
-
-    bool handle(const protocol::completion_message& m) {
-        if (!activity_) {
-            return true; // nothing awaited: ignored
-        }
-        const std::string id(m.invocation_id);
-        auto& a = *activity_;
-        if (const auto awaited = a.results.find(id); awaited != a.results.end()) {
-            auto done = std::move(awaited->second.done);
-            a.results.erase(awaited);
-            done(m.result, m.error);
-            return true;
-        }
-        if (const auto stream = a.inbound.find(id); stream != a.inbound.end()) {
-            stream->second->complete(m.error ? std::optional<std::string>(*m.error) : std::nullopt);
-            a.inbound.erase(stream);
-        }
-        return true;
-    }
-
-    bool handle(const protocol::cancel_invocation_message& m) {
-        if (activity_) {
-            const auto& outbound = activity_->outbound;
-            if (const auto found = outbound.find(std::string(m.invocation_id)); found != outbound.end()) {
-                cancel(*found->second);
-            }
-        }
-        return true;
-    }
-
-    bool handle(const protocol::ping_message&) {
-        pinged_.store(true, std::memory_order_relaxed);
-        return true;
-    }
-
-    bool handle(const protocol::close_message& m) {
-        if (m.error) {
-            act().peer_close_error.emplace(*m.error);
-        }
-        enter(phase::closing);
-        owner_.close_link();
-        return true;
-    }
-
-    bool handle(const protocol::ack_message&) { return true; }      // stateful reconnect: not offered
-    bool handle(const protocol::sequence_message&) { return true; } // (negotiate never enables it)
-
-    void cancel(reflect::result_stream_state& stream) {
-        stream.cancelled = true;
-        owner_.stream_cancelled(stream);
-    }
-
-    session_owner& owner_;
-    std::unique_ptr<protocol::message_framing> framing_; // framing(): null while nothing is buffered
-    std::size_t max_message_size_;                       // the framing's limit (0: none)
-    const protocol::hub_protocol* protocol_ = nullptr;    // chosen by the handshake
-    // When the peer last sent something, as the heartbeat saw it (its own: its ticks run one at a time);
-    // the session's start until the handshake is done.
-    clock::time_point last_received_;
-
-    phase phase_ = phase::handshake;
-    std::atomic<phase> phase_published_{phase::handshake}; // phase_, for the heartbeat's thread
-    std::atomic<bool> received_{false}; // set by input, taken by the heartbeat
-    std::atomic<bool> pinged_{false};
-    bool binary_ = false;         // the protocol's transfer format is binary
-    bool receive_paused_ = false; // the link was asked to stop reading (apply_backpressure)
-    std::unique_ptr<activity> activity_; // null while idle
-    std::atomic<std::uint64_t>* received_counter_ = nullptr; // count_received_in()
-};
-
-} // namespace signalrpp::session
-// ---- end signalrpp/session/hub_session.hpp
-
-#include <asio/bind_cancellation_slot.hpp>
-#include <asio/cancellation_signal.hpp>
-#include <asio/co_spawn.hpp>
-#include <asio/dispatch.hpp>
-#include <asio/post.hpp>
-
-#include <chrono>
-#include <cstdint>
-#include <exception>
-#include <map>
-#include <memory>
-#include <optional>
-#include <span>
-#include <string>
-#include <string_view>
-#include <system_error>
-#include <utility>
-#include <vector>
-
-namespace signalrpp {
-
-class hub_server_connection final : public reflect::invocation_sink,
-                                    private session::session_owner,
-                                    public std::enable_shared_from_this<hub_server_connection> {
-public:
-    using clock = session::hub_session::clock;
-    using result_callback = session::hub_session::result_callback;
-
-    hub_server_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
-        : shared_(std::move(shared)), context_(std::move(c)),
-          session_(*this, shared_->options.maximum_receive_message_size) {
-        if (auto* metrics = connection()->metrics()) {
-            session_.count_received_in(&metrics->hub_messages_received);
-        }
-    }
-
-    /// Gives the connection its hub object (made after the connection, as it refers to the context).
-    void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
-
-    hub_caller_context& context() noexcept { return context_; }
-    const std::shared_ptr<transport::connection>& connection() const noexcept { return context_.connection(); }
-    const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
-
-    /// The hub protocol the client chose; set once by the handshake, before the connection is registered.
-    const protocol::hub_protocol& protocol() const noexcept override { return *session_.protocol(); }
-
-    // ----- From the connection handler --------------------------------------------------------
-
-    /// Bytes from the client.
-    void receive(std::string_view data) { session_.receive(data); }
-
-    /// Bytes from the client that may be changed during the call (see hub_session::receive_in_place).
-    void receive_in_place(std::span<char> data) { session_.receive_in_place(data); }
-
-    /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
-    /// hub's on_disconnected runs, then the connection leaves its groups.
-    void disconnected(std::error_code ec) {
-        if (session_.current_phase() == phase::ended) {
-            return;
-        }
-        const auto client_close_error = session_.end("Connection '" + connection()->id() + "' disconnected.");
-        stream_invocations_.reset();
-        if (!hub_connected_) { // no handshake, or on_connected failed or had not finished
-            shared_->registry.remove(connection()->id());
-            return;
-        }
-        std::exception_ptr error;
-        if (client_close_error) {
-            error = std::make_exception_ptr(hub_exception(*client_close_error));
-        } else if (ec) {
-            error = std::make_exception_ptr(std::system_error(ec));
-        }
-        asio::co_spawn(connection()->get_executor(), hub_->on_disconnected(error),
-                       [self = shared_from_this(), error](std::exception_ptr failure) {
-                           if (failure) {
-                               self->application_error("the hub's on_disconnected", failure);
-                           }
-                           for (const auto& filter : self->shared_->options.filters) {
-                               try {
-                                   filter->on_disconnected(self->context_, error);
-                               } catch (...) {
-                                   self->application_error("a filter's on_disconnected", std::current_exception());
-                               }
-                           }
-                           self->shared_->registry.remove(self->connection()->id());
-                       });
-    }
-
-    /// The Close message to send when the connection is closed from outside the hub protocol (the
-    /// server stopping, context().abort()): once the handshake is done, a Close with allowReconnect
-    /// as ASP.NET Core sends when the transport ends under a connection, or a plain Close after abort();
-    /// nothing if the hub is closing it itself (it sent its own Close), or over long polling.
-    std::string closing_message() const {
-        const phase p = session_.published_phase();
-        std::string close;
-        // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
-        if ((p == phase::connecting || p == phase::running) && !long_polling()) {
-            session_.protocol()->write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
-            count_sent(); // (the connection queues it next)
-        }
-        return close;
-    }
-
-    // ----- From the heartbeat (any thread) -------------------------------------------------------
-
-    /// Once a second: a handshake not made in time, a Ping after keep_alive_interval of silence, a
-    /// client silent for client_timeout_interval after its first ping.
-    void heartbeat(clock::time_point now) {
-        const auto& o = shared_->options;
-        const clock::duration keep_alive = long_polling() ? clock::duration::zero() : o.keep_alive_interval;
-        const session::hub_session::timing timing{o.handshake_timeout, keep_alive, o.client_timeout_interval, true};
-        const auto todo = session_.heartbeat(now, timing, connection()->last_send());
-        if (todo == due::nothing) {
-            return;
-        }
-        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), todo] {
-            const phase p = self->session_.current_phase();
-            switch (todo) {
-            case due::handshake_timeout:
-                if (p == phase::handshake) {
-                    self->refuse_handshake("Handshake was canceled.");
-                }
-                break;
-            case due::peer_timeout:
-                if (p == phase::running) {
-                    self->close_with_error(
-                        {"OperationCanceledException",
-                         "Client hasn't sent a message/ping within the configured ClientTimeoutInterval."},
-                        true);
-                }
-                break;
-            case due::ping:
-                if (p == phase::running) {
-                    self->session_.send_ping();
-                }
-                break;
-            case due::nothing: break;
-            }
-        });
-    }
-
-    // ----- Client results (any thread) ----------------------------------------------------------
-
-    /// Sends `message` (an Invocation written without an invocation id) under a fresh server id (see
-    /// hub_session::expect_result) and calls `done` with the client's answer. `owner` names the call for
-    /// cancel_client_invocation.
-    void start_client_invocation(std::string message, const void* owner, result_callback done) {
-        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), message = std::move(message), owner,
-                                                      done = std::move(done)]() mutable {
-            if (self->session_.current_phase() == phase::ended) {
-                done({}, "Connection '" + self->connection()->id() + "' disconnected.");
-                return;
-            }
-            self->session_.expect_result(std::move(message), owner, std::move(done));
-        });
-    }
-
-    /// Forgets the client result that `owner` waits for, when nobody waits for it any more (timed out).
-    void cancel_client_invocation(const void* owner) {
-        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), owner] {
-            self->session_.forget_result(owner);
-        });
-    }
-
-    /// True while the hub's on_connected runs (client results are not allowed there).
-    bool in_on_connected() const noexcept { return session_.current_phase() == phase::connecting; }
-
-    /// A method of this connection awaits a client result: it stops counting against the parallel
-    /// invocation limit, so that the connection goes on reading (the result may come behind other
-    /// invocations). Call on the strand.
-    void release_invocation_slot() {
-        if (running_ > released_) {
-            ++released_;
-            asio::post(connection()->get_executor(), [self = shared_from_this()] { self->session_.resume(); });
-        }
-    }
-
-    // ----- invocation_sink ----------------------------------------------------------------------
-
-    void send(std::string message) override { session_.send(std::move(message)); }
-
-    void open_result_stream(std::shared_ptr<reflect::result_stream_state> stream) override {
-        if (dispatching_) {
-            current_record().stream = stream;
-        }
-        session_.open_outbound_stream(std::move(stream));
-    }
-
-    void invocation_failed() noexcept override {
-        if (auto* metrics = connection()->metrics()) {
-            server_metrics::add(metrics->hub_invocation_errors);
-        }
-    }
-
-    void open_upload(std::string_view stream_id, std::shared_ptr<reflect::upload_channel_base> channel) override {
-        if (dispatching_) {
-            current_record().uploads.emplace_back(stream_id);
-        }
-        session_.open_inbound_stream(stream_id, std::move(channel), shared_->options.stream_buffer_capacity,
-                                     [weak = weak_from_this()] {
-                                         if (auto self = weak.lock()) {
-                                             asio::post(self->connection()->get_executor(),
-                                                        [self] { self->session_.resume(); });
-                                         }
-                                     });
-    }
-
-private:
-    using phase = session::hub_session::phase;
-    using due = session::hub_session::due;
-
-    // One invocation that has not finished yet.
-    struct running_invocation {
-        std::string target;
-        bool counted = false; // holds one of the parallel-invocation slots
-        std::vector<std::string> uploads;
-        std::shared_ptr<reflect::result_stream_state> stream;
-        asio::cancellation_signal cancel;
-    };
-
-    using stream_invocation_map = std::map<std::string, std::shared_ptr<running_invocation>>;
-
-    // ----- session_owner ----------------------------------------------------------------------------
-
-    // Hub messages for the client: whole messages, which may share a transport message with those
-    // queued next (outbound_message::records).
-    // (Each call queues one hub message, or the handshake's answer, which metrics do not count as one.)
-    void send_records(std::string_view records, bool binary) override {
-        if (connection()->send_records(records, binary)) {
-            count_sent();
-        }
-    }
-    void send_owned_records(std::string records, bool binary) override {
-        if (connection()->send(transport::outbound_message::records(std::move(records), binary))) {
-            count_sent();
-        }
-    }
-    void count_sent() const noexcept {
-        if (auto* metrics = connection()->metrics(); metrics != nullptr && session_.current_phase() != phase::handshake) {
-            server_metrics::add(metrics->hub_messages_sent);
-        }
-    }
-    void close_link() override { connection()->close(); }
-    void pause_receiving(bool paused) override { connection()->pause_receiving(paused); }
-
-    bool invocation(const protocol::invocation_message& m) override { return invoke(reflect::invocation::from(m)); }
-    bool invocation(const protocol::stream_invocation_message& m) override {
-        return invoke(reflect::invocation::from(m));
-    }
-
-    bool busy() const noexcept override { return active_invocations() >= max_parallel(); }
-
-    // A framing error before the handshake ends it ("Handshake was canceled.", as the reference's
-    // handshake read ends); after it, a message the hub protocol cannot read closes the connection.
-    void protocol_error(const protocol::protocol_error& error) override {
-        if (session_.current_phase() == phase::handshake) {
-            refuse_handshake("Handshake was canceled.");
-        } else {
-            close_with_error(error, true);
-        }
-    }
-
-    void stream_cancelled(reflect::result_stream_state& stream) override {
-        if (!stream_invocations_) {
-            return;
-        }
-        const auto running = stream_invocations_->find(stream.invocation_id);
-        if (running != stream_invocations_->end()) {
-// Qt's `emit` keyword macro would empty this call's name: set it aside as Asio's push_options.hpp does.
-#if defined(emit)
-#pragma push_macro("emit")
-#undef emit
-#define SIGNALRPP_DETAIL_EMIT_SET_ASIDE
-#endif
-            running->second->cancel.emit(asio::cancellation_type::all);
-#if defined(SIGNALRPP_DETAIL_EMIT_SET_ASIDE)
-#pragma pop_macro("emit")
-#undef SIGNALRPP_DETAIL_EMIT_SET_ASIDE
-#endif
-        }
-    }
-
-    // Server ids for client results: unique among the server's connections (ASP.NET Core's counter).
-    std::string next_invocation_id() override { return shared_->next_server_invocation_id(); }
-
-    // ----- State --------------------------------------------------------------------------------------
-
-    // No pings and no closing Close there (polls keep the connection alive; see closing_message()).
-    bool long_polling() const { return connection()->transport() == transport::long_polling; }
-
-    std::size_t active_invocations() const noexcept { return running_ - released_; }
-
-    std::size_t max_parallel() const noexcept {
-        const std::size_t n = shared_->options.maximum_parallel_invocations_per_client;
-        return n == 0 ? 1 : n;
-    }
-
-    bool detailed() const noexcept { return shared_->options.enable_detailed_errors; }
-
-    stream_invocation_map& stream_invocations() {
-        if (!stream_invocations_) {
-            stream_invocations_ = std::make_unique<stream_invocation_map>();
-        }
-        return *stream_invocations_;
-    }
-
-    void forget_stream_invocation(const std::string& invocation_id) {
-        if (stream_invocations_) {
-            stream_invocations_->erase(invocation_id);
-            if (stream_invocations_->empty()) {
-                stream_invocations_.reset();
-            }
-        }
-    }
-
-    // ----- Handshake ------------------------------------------------------------------------------
-
-    void handshake(char* text, std::size_t size) override {
-        protocol::handshake_request request;
-        protocol::protocol_error error;
-        if (!protocol::read_handshake_request(text, size, request, error)) {
-            refuse_handshake(reflect::detail::with_detail("An unexpected error occurred during connection handshake.",
-                                                          detailed(), error.exception_type, error.message));
-            return;
-        }
-        const bool binary_transport = connection()->transport() != transport::server_sent_events;
-        auto choice = protocol::choose_protocol(request, shared_->options.protocols, binary_transport);
-        if (choice.protocol == nullptr) {
-            refuse_handshake(choice.refusal);
-            return;
-        }
-        // The answer goes in the protocol's transfer format, as ASP.NET Core sets it before answering:
-        // binary frames for MessagePack over WebSockets.
-        session_.start_protocol(*choice.protocol);
-        std::string response;
-        protocol::write_handshake_response(response);
-        session_.send(std::move(response));
-        shared_->registry.add(connection(), context_.user_id(), shared_from_this(), choice.protocol);
-        session_.enter(phase::connecting);
-        for (const auto& filter : shared_->options.filters) {
-            filter->on_connected(context_);
-        }
-        asio::co_spawn(connection()->get_executor(), hub_->on_connected(),
-                       [self = shared_from_this()](std::exception_ptr failure) { self->connected(failure); });
-    }
-
-    void connected(std::exception_ptr failure) {
-        if (session_.current_phase() != phase::connecting) {
-            return; // ended meanwhile
-        }
-        if (failure) {
-            application_error("the hub's on_connected", failure);
-            std::string reason = "Connection closed with an error.";
-            try {
-                std::rethrow_exception(failure);
-            } catch (...) {
-                reason = reflect::detail::with_exception_detail(std::move(reason), detailed());
-            }
-            session_.send_close(reason, false);
-            return;
-        }
-        hub_connected_ = true;
-        session_.enter(phase::running);
-        session_.resume();
-    }
-
-    // Logs that the application's `what` threw `failure` (its caller answers for the call, if any).
-    void application_error(std::string_view what, std::exception_ptr failure) const {
-        log(log_level::error, log_category::hub_connection_handler, "ApplicationError", connection()->id(),
-            [&] { return std::string(what) + " threw: " + exception_message(failure); });
-    }
-
-    // (A refusal is text, with no protocol chosen.)
-    void refuse_handshake(std::string_view reason) {
-        log(log_level::debug, log_category::hub_connection_handler, "HandshakeFailed", connection()->id(),
-            [&] { return "the handshake failed: " + std::string(reason); });
-        std::string response;
-        protocol::write_handshake_response(response, reason);
-        session_.send(std::move(response));
-        session_.enter(phase::closing);
-        connection()->close();
-    }
-
-    // "Connection closed with an error." (with "<kind>: <message>" when detailed errors are on), for a
-    // message the hub protocol cannot read; logged as the reference does (an error, ErrorProcessingRequest).
-    void close_with_error(const protocol::protocol_error& error, bool allow_reconnect) {
-        log(log_level::error, log_category::hub_connection_handler, "ErrorProcessingRequest", connection()->id(),
-            [&] { return "a message the hub protocol cannot read (" + error.detail() + ")"; });
-        session_.send_close(reflect::detail::with_detail("Connection closed with an error.", detailed(),
-                                                         error.exception_type, error.message),
-                            allow_reconnect);
-    }
-
-    // ----- Invocations ------------------------------------------------------------------------------
-
-    // Whether `call` takes one of the parallel-invocation slots. As in ASP.NET Core, calls that stream
-    // (results, or arguments from the client) do not: one that waits for its upload's items while
-    // holding the only slot would keep out the items themselves once another invocation waits before them.
-    static bool takes_slot(const reflect::invocation& call) noexcept {
-        return !call.streaming && call.stream_ids.empty();
-    }
-
-    bool invoke(const reflect::invocation& call) {
-        if (takes_slot(call) && active_invocations() >= max_parallel()) {
-            return false;
-        }
-        if (auto* metrics = connection()->metrics()) {
-            server_metrics::add(metrics->hub_invocations);
-        }
-        const auto& o = shared_->options;
-        signalrpp::detail::scratch_string<hub_server_connection> scratch; // (copied into the send queue)
-        std::string& out = scratch.get();
-        // Answers `call` with `error` instead of invoking it (nothing for a call without an id).
-        const auto refuse = [&](const std::string& error) {
-            if (!call.invocation_id.empty()) {
-                reflect::write_error_completion(*this, out, call.invocation_id, error);
-                session_.send(std::string_view(out));
-            }
-            return true;
-        };
-        // A method the hub has is named as the hub declares it, in any case the client wrote (as ASP.NET
-        // Core names it once its binder has found the method; an unknown one keeps the client's spelling).
-        const auto declared = o.authorize || !o.filters.empty() ? hub_->method_name(call.target) : std::nullopt;
-        const std::string_view target = declared ? *declared : call.target;
-        if (o.authorize && declared) {
-            bool allowed = false;
-            try {
-                allowed = o.authorize(context_, target);
-            } catch (...) {
-                application_error("authorize", std::current_exception());
-                return refuse(reflect::method_exception_error(target, detailed()));
-            }
-            if (!allowed) {
-                std::string refusal = "Failed to invoke '" + std::string(target) + "' because user is unauthorized";
-                log(log_level::debug, log_category::hub_connection_handler, "HubMethodNotAuthorized", connection()->id(),
-                    [&] { return refusal; });
-                return refuse(std::move(refusal));
-            }
-        }
-        if (call.streaming && session_.has_outbound_stream(std::string(call.invocation_id))) {
-            return refuse("Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
-        }
-        if (!o.filters.empty()) { // (the context is made only for filters: most hubs have none)
-            const hub_invocation_context filter_context{context_, target};
-            try {
-                for (const auto& filter : o.filters) {
-                    filter->before_invoke(filter_context);
-                }
-            } catch (...) {
-                application_error("a filter's before_invoke", std::current_exception());
-                return refuse(reflect::method_exception_error(target, detailed()));
-            }
-        }
-
-        dispatching_ = true;
-        auto result = hub_->dispatch(call, out, reflect::sink_ref(*this, &share_sink), reflect::dispatch_options{detailed()});
-        dispatching_ = false;
-        auto record = std::move(current_); // null unless the method opened streams
-        if (!out.empty()) {
-            session_.send(std::string_view(out));
-        }
-        if (result.finished()) {
-            finish(record.get(), target);
-            if (record) {
-                recycle(std::move(record));
-            }
-            return true;
-        }
-        if (!record) {
-            record = new_record();
-        }
-        record->target.assign(target); // for the filters, once it ends
-        record->counted = takes_slot(call);
-        if (record->counted) {
-            ++running_;
-        }
-        if (record->stream) {
-            stream_invocations()[record->stream->invocation_id] = record;
-        }
-        auto slot = record->cancel.slot();
-        asio::co_spawn(connection()->get_executor(), std::move(*result.pending),
-                       asio::bind_cancellation_slot(slot, [self = shared_from_this(), record](std::exception_ptr) {
-                           self->finished(record);
-                       }));
-        return true;
-    }
-
-    static std::shared_ptr<reflect::invocation_sink> share_sink(reflect::invocation_sink& self) {
-        return static_cast<hub_server_connection&>(self).shared_from_this();
-    }
-
-    // The record of the invocation being dispatched, made when it first needs one (most never do).
-    running_invocation& current_record() {
-        if (!current_) {
-            current_ = new_record();
-        }
-        return *current_;
-    }
-
-    // Records that end before dispatch returns go back to this thread's spare, which
-    // the next invocation takes instead of allocating one.
-    static std::shared_ptr<running_invocation>& spare_record() {
-        thread_local std::shared_ptr<running_invocation> spare;
-        return spare;
-    }
-    static std::shared_ptr<running_invocation> new_record() {
-        if (auto& spare = spare_record()) {
-            return std::move(spare);
-        }
-        return std::make_shared<running_invocation>();
-    }
-    static void recycle(std::shared_ptr<running_invocation> record) {
-        if (record.use_count() != 1) {
-            return; // still referenced (a stream it opened): let it go
-        }
-        record->counted = false;
-        record->uploads.clear();
-        record->stream.reset();
-        spare_record() = std::move(record);
-    }
-
-    // An asynchronous invocation has ended.
-    void finished(const std::shared_ptr<running_invocation>& record) {
-        if (record->counted) {
-            if (released_ > 0) {
-                --released_;
-            }
-            --running_;
-        }
-        if (record->stream) {
-            forget_stream_invocation(record->stream->invocation_id);
-        }
-        finish(record.get(), record->target);
-        if (session_.holding() && session_.current_phase() == phase::running) {
-            session_.resume();
-        }
-    }
-
-    // What every invocation's end does: its streams close (`record`: null if it opened none and did not
-    // wait), the filters hear of it.
-    void finish(const running_invocation* record, std::string_view target) {
-        if (record != nullptr) {
-            for (const auto& id : record->uploads) {
-                session_.end_inbound_stream(id);
-            }
-            if (record->stream) {
-                session_.close_outbound_stream(record->stream->invocation_id);
-            }
-        }
-        const auto& filters = shared_->options.filters;
-        if (!filters.empty()) {
-            const hub_invocation_context filter_context{context_, target};
-            for (auto filter = filters.rbegin(); filter != filters.rend(); ++filter) {
-                try {
-                    (*filter)->after_invoke(filter_context);
-                } catch (...) {
-                    application_error("a filter's after_invoke", std::current_exception());
-                }
-            }
-        }
-    }
-
-    std::shared_ptr<hub_shared_state> shared_;
-    hub_caller_context context_;
-    std::unique_ptr<detail::hub_instance> hub_;
-    session::hub_session session_;
-
-    bool hub_connected_ = false; // the hub's on_connected has finished
-    bool dispatching_ = false;   // an invocation is being dispatched: the sink's calls are its own
-
-    std::uint32_t running_ = 0;  // asynchronous non-stream invocations running
-    std::uint32_t released_ = 0; // ... of which released their slot awaiting a client result
-    std::shared_ptr<running_invocation> current_; // the record of the one being dispatched (current_record())
-    std::unique_ptr<stream_invocation_map> stream_invocations_; // streams running, by invocation id (or null)
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub_server_connection.hpp
-
-#include <asio/error.hpp>
-#include <asio/post.hpp>
-#include <asio/redirect_error.hpp>
-#include <asio/steady_timer.hpp>
-#include <asio/this_coro.hpp>
-#include <asio/use_awaitable.hpp>
-
-#include <chrono>
-#include <memory>
-#include <mutex>
-#include <optional>
-#include <string>
-#include <type_traits>
-#include <utility>
-
-namespace signalrpp::detail {
-
-// Where the client's answer meets the waiting coroutine.
-template <class T>
-struct client_result_state {
-    explicit client_result_state(const asio::any_io_executor& ex) : timer(ex) {}
-
-    std::mutex mutex;
-    bool done = false;
-    std::optional<std::string> error;
-    std::conditional_t<std::is_void_v<T>, bool, std::optional<T>> value{};
-    asio::steady_timer timer; // expires at the timeout; cancelled when the answer is in
-};
-
-template <class T>
-asio::awaitable<T> await_client_result(std::shared_ptr<hub_server_connection> target, std::string message,
-                                       std::chrono::milliseconds timeout) {
-    auto state = std::make_shared<client_result_state<T>>(co_await asio::this_coro::executor);
-    if (timeout.count() > 0) {
-        state->timer.expires_after(timeout);
-    } else {
-        state->timer.expires_at(asio::steady_timer::time_point::max());
-    }
-    target->start_client_invocation(
-        std::move(message), state.get(),
-        [state](const protocol::wire_value& result, std::optional<std::string_view> error) {
-            {
-                std::lock_guard lock(state->mutex);
-                state->done = true;
-                if (error) {
-                    state->error.emplace(*error);
-                } else if constexpr (!std::is_void_v<T>) {
-                    T value{};
-                    if (result.present() && result.read(value)) {
-                        state->value.emplace(std::move(value));
-                    } else {
-                        state->error.emplace(!result.present() ? "Client didn't provide a result."
-                                                               : "Error trying to deserialize result to the expected type.");
-                    }
-                }
-            }
-            asio::post(state->timer.get_executor(), [state] { state->timer.cancel(); });
-        });
-    asio::error_code woken;
-    co_await state->timer.async_wait(asio::redirect_error(asio::use_awaitable, woken));
-    std::unique_lock lock(state->mutex);
-    if (!state->done) {
-        lock.unlock();
-        target->cancel_client_invocation(state.get());
-        throw hub_exception("Invocation canceled by the server.");
-    }
-    if (state->error) {
-        throw hub_exception(*state->error);
-    }
-    if constexpr (!std::is_void_v<T>) {
-        co_return std::move(*state->value);
-    }
-}
-
-} // namespace signalrpp::detail
-// ---- end signalrpp/hub/client_result.hpp
-
-#include <memory>
-#include <string>
-#include <string_view>
-#include <utility>
-
-namespace signalrpp {
-
-class client_proxy {
-public:
-    client_proxy(std::shared_ptr<hub_shared_state> shared, send_target target)
-        : shared_(std::move(shared)), target_(std::move(target)) {}
-
-    /// Calls `method` with `args` on every connection of the target; returns how many it was queued for.
-    template <hub_value... Args>
-    std::size_t send(std::string_view method, const Args&... args) const {
-        const auto values = protocol::value_refs(args...);
-        protocol::serialized_message message(protocol::invocation_header{{}, method}, values);
-        return shared_->registry.send(target_, message);
-    }
-
-    const send_target& target() const noexcept { return target_; }
-
-protected:
-    std::shared_ptr<hub_shared_state> shared_;
-    send_target target_;
-};
-
-class single_client_proxy : public client_proxy {
-public:
-    /// `caller`: the connection whose hub method makes the call, if any (client results are refused
-    /// in its on_connected, and the call stops counting against its parallel-invocation limit).
-    single_client_proxy(std::shared_ptr<hub_shared_state> shared, std::string connection_id,
-                        std::weak_ptr<hub_server_connection> caller = {})
-        : client_proxy(std::move(shared), send_target::connections({connection_id})),
-          id_(std::move(connection_id)), caller_(std::move(caller)) {}
-
-    /// Calls `method` on the client and awaits its result as T (void: just its completion). Throws
-    /// hub_exception with the client's error, or when the connection does not exist or goes away, or
-    /// after hub_options::client_result_timeout.
-    template <class T, hub_value... Args>
-    asio::awaitable<T> invoke(std::string_view method, const Args&... args) const {
-        if (const auto caller = caller_.lock()) {
-            if (caller->in_on_connected()) {
-                throw hub_exception("Client results inside OnConnectedAsync Hub methods are not allowed.");
-            }
-            caller->release_invocation_slot();
-        }
-        auto target = std::static_pointer_cast<hub_server_connection>(shared_->registry.find_state(id_));
-        if (!target) {
-            throw hub_exception("Connection '" + id_ + "' does not exist.");
-        }
-        std::string text; // the id comes later, from the connection (hub_server_connection::start_client_invocation)
-        const auto values = protocol::value_refs(args...);
-        target->protocol().write_invocation(text, protocol::invocation_header{{}, method}, values);
-        return detail::await_client_result<T>(std::move(target), std::move(text),
-                                              shared_->options.client_result_timeout);
-    }
-
-private:
-    std::string id_;
-    std::weak_ptr<hub_server_connection> caller_;
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/client_proxy.hpp
-// ---- begin signalrpp/hub/group_manager.hpp
-// group_manager: adds connections to named groups and removes them (ASP.NET Core's IGroupManager).
-// Group names are case-sensitive; adding twice or removing a non-member does nothing; an unknown
-// connection id is ignored; connections leave their groups when they end. Thread-safe.
-
-
-#include <memory>
-#include <string>
-#include <utility>
-
-namespace signalrpp {
-
-class group_manager {
-public:
-    explicit group_manager(std::shared_ptr<connection_registry> registry) : registry_(std::move(registry)) {}
-
-    void add(const std::string& connection_id, const std::string& group) const {
-        registry_->add_to_group(connection_id, group);
-    }
-    void remove(const std::string& connection_id, const std::string& group) const {
-        registry_->remove_from_group(connection_id, group);
-    }
-
-private:
-    std::shared_ptr<connection_registry> registry_;
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/group_manager.hpp
-// ---- begin signalrpp/hub/hub.hpp
-// signalrpp::hub: the base a hub class may derive from, to reach its caller and the other clients from
-// inside its methods (ASP.NET Core's Hub): context(), clients(), groups().
-//
-//     struct chat_hub : signalrpp::hub {
-//         void join(std::string room) { groups().add(context().connection_id(), room); }
-//         void say(std::string room, std::string text) {
-//             clients().others_in_group(room).send("message", context().connection_id(), text);
-//         }
-//     };
-//     SIGNALRPP_HUB(chat_hub, join, say);
-//
-// One hub object serves one connection for its whole life (ASP.NET Core makes one per call; state in
-// members is therefore per connection here); map_hub default-constructs it, or calls the factory it
-// is given (to hand the hub its dependencies). Its methods, on_connected() and on_disconnected(error)
-// (both optional; each may return void or asio::awaitable<void>) run on the connection's strand.
-
-// ---- begin signalrpp/hub/hub_clients.hpp
-// hub_clients: picks the connections of one hub a message goes to (ASP.NET Core's IHubClients): all,
-// all except some, one connection or several, one group or several, a group except some connections,
-// one user or several. hub_caller_clients, what a hub method gets, adds the caller, the others, and
-// the others in a group (IHubCallerClients). Each returns a client_proxy to send() through; client()
-// and caller() return a single_client_proxy, which can also invoke() and await a result. Thread-safe.
-//
-//     clients().others_in_group(room).send("message", context().connection_id(), text);
-//     int answer = co_await clients().caller().invoke<int>("Pick", options);
-
-
-#include <memory>
-#include <stdexcept>
-#include <string>
-#include <utility>
-#include <vector>
-
-namespace signalrpp {
-
-class hub_clients {
-public:
-    explicit hub_clients(std::shared_ptr<hub_shared_state> shared) : shared_(std::move(shared)) {}
-
-    client_proxy all() const { return {shared_, send_target::all()}; }
-    client_proxy all_except(std::vector<std::string> excluded_ids) const {
-        return {shared_, send_target::all(std::move(excluded_ids))};
-    }
-    single_client_proxy client(std::string connection_id) const { return {shared_, std::move(connection_id)}; }
-    client_proxy clients(std::vector<std::string> connection_ids) const {
-        return {shared_, send_target::connections(std::move(connection_ids))};
-    }
-    client_proxy group(std::string name) const { return groups({std::move(name)}); }
-    client_proxy groups(std::vector<std::string> names) const { return group_target(std::move(names), {}); }
-    client_proxy group_except(std::string name, std::vector<std::string> excluded_ids) const {
-        return group_target({std::move(name)}, std::move(excluded_ids));
-    }
-    client_proxy user(std::string user_id) const { return users({std::move(user_id)}); }
-    client_proxy users(std::vector<std::string> user_ids) const {
-        return {shared_, send_target::users(std::move(user_ids))};
-    }
-
-protected:
-    client_proxy group_target(std::vector<std::string> names, std::vector<std::string> excluded) const {
-        for (const auto& name : names) {
-            if (name.empty()) {
-                throw std::invalid_argument("Cannot send to an empty group name.");
-            }
-        }
-        return {shared_, send_target::groups(std::move(names), std::move(excluded))};
-    }
-
-    std::shared_ptr<hub_shared_state> shared_;
-};
-
-class hub_caller_clients : public hub_clients {
-public:
-    hub_caller_clients(std::shared_ptr<hub_shared_state> shared, std::weak_ptr<hub_server_connection> caller,
-                       std::string caller_id)
-        : hub_clients(std::move(shared)), caller_(std::move(caller)), caller_id_(std::move(caller_id)) {}
-
-    /// The connection whose call is running.
-    single_client_proxy caller() const { return client(caller_id_); }
-    /// Every connection but the caller.
-    client_proxy others() const { return all_except({caller_id_}); }
-    /// The members of `group` but the caller.
-    client_proxy others_in_group(std::string group) const { return group_except(std::move(group), {caller_id_}); }
-    single_client_proxy client(std::string connection_id) const { return {shared_, std::move(connection_id), caller_}; }
-
-private:
-    std::weak_ptr<hub_server_connection> caller_;
-    std::string caller_id_;
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub_clients.hpp
-
-#include <cassert>
-#include <memory>
-
-namespace signalrpp {
-
-namespace detail {
-template <class Hub>
-class hub_instance_of;
-}
-
-class hub {
-public:
-    /// The connection whose call is running: its id, user, request, items.
-    hub_caller_context& context() const { return runtime().context(); }
-
-    /// The clients of this hub: all, the caller, the others, groups, users, single connections.
-    hub_caller_clients clients() const {
-        return {runtime().shared(), runtime().weak_from_this(), runtime().connection()->id()};
-    }
-
-    /// Adds connections to groups and removes them.
-    signalrpp::group_manager groups() const {
-        return signalrpp::group_manager(registry_of(runtime().shared()));
-    }
-
-private:
-    template <class Hub>
-    friend class detail::hub_instance_of;
-
-    hub_server_connection& runtime() const {
-        assert(runtime_ != nullptr && "a hub's context(), clients() and groups() work in calls from the runtime only");
-        return *runtime_;
-    }
-
-    hub_server_connection* runtime_ = nullptr;
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub.hpp
-// ---- begin signalrpp/hub/hub_context.hpp
-// hub_context<Hub>: reaches the clients and groups of a mapped hub from outside any hub method (a
-// timer, an HTTP handler, another thread): ASP.NET Core's IHubContext<THub>. Returned by
-// server::map_hub; cheap to copy; thread-safe.
-//
-//     auto ticker = server.map_hub<ticker_hub>("/ticker");
-//     ticker.clients().group("prices").send("price", symbol, value);
-
-
-#include <memory>
-#include <utility>
-
-namespace signalrpp {
-
-template <class Hub>
-class hub_context {
-public:
-    explicit hub_context(std::shared_ptr<hub_shared_state> shared) : shared_(std::move(shared)) {}
-
-    hub_clients clients() const { return hub_clients(shared_); }
-    group_manager groups() const {
-        return group_manager(registry_of(shared_));
-    }
-    /// How many connections have finished their handshake and not ended.
-    std::size_t connection_count() const { return shared_->registry.size(); }
-
-private:
-    std::shared_ptr<hub_shared_state> shared_;
-};
-
-} // namespace signalrpp
-// ---- end signalrpp/hub/hub_context.hpp
 // ---- begin signalrpp/hub/hub_instance_of.hpp
 // hub_instance_of<Hub>: a hub object of the user's type behind the runtime's hub_instance interface:
 // the per-hub-type code, a few lines over reflect::dispatch.
@@ -9796,6 +7632,127 @@ constexpr bool wire_names_unique() {
 // each described method adds just a thunk (call_thunk<&Hub::method>) that makes the call. Compile time
 // per method stays small (bench/hub_compile_time.py).
 
+// ---- begin signalrpp/reflect/invocation_errors.hpp
+// The error texts a caller gets in a Completion when an invocation fails, worded as ASP.NET Core words
+// them, so clients written against it (and their tests) see the same strings. "Detail" is the
+// "<Kind>: <message>" suffix: always added for a hub_exception, otherwise only with detailed errors on.
+
+
+#include <cstddef>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+#include <utility>
+
+#if defined(__GNUG__)
+#include <cxxabi.h>
+#endif
+
+namespace signalrpp::reflect {
+
+using signalrpp::detail::concat;
+
+namespace detail {
+
+inline std::string with_detail(std::string message, bool add, std::string_view kind, std::string_view what) {
+    if (add) {
+        message += ' ';
+        message += kind;
+        message += ": ";
+        message += what;
+    }
+    return message;
+}
+
+/// The readable name of an exception's dynamic type, e.g. "std::runtime_error".
+inline std::string exception_kind(const std::exception& e) {
+    const char* name = typeid(e).name();
+#if defined(__GNUG__)
+    int status = 0;
+    const std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(name, nullptr, nullptr, &status),
+                                                             std::free);
+    if (status == 0 && demangled) {
+        return demangled.get();
+    }
+#endif
+    return name;
+}
+
+} // namespace detail
+
+/// The target names no method of the hub. (The reference finds this while binding, so the text
+/// is the binding failure's, with its HubException detail always present.)
+inline std::string unknown_method_error(std::string_view target) {
+    return concat({"Failed to invoke '", target, "' due to an error on the server. HubException: Method does not exist."});
+}
+
+/// The arguments do not match the parameters in number.
+inline std::string argument_count_error(std::string_view target, std::size_t provided, std::size_t expected,
+                                        bool detailed) {
+    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
+                               "InvalidDataException",
+                               concat({"Invocation provides ", std::to_string(provided), " argument(s) but target expects ",
+                                       std::to_string(expected), "."}));
+}
+
+/// An argument does not hold its parameter's type.
+inline std::string argument_type_error(std::string_view target, bool detailed) {
+    return detail::with_detail(concat({"Failed to invoke '", target, "' due to an error on the server."}), detailed,
+                               "InvalidDataException",
+                               "Error binding arguments. Make sure that the types of the provided values match the "
+                               "types of the hub method being invoked.");
+}
+
+namespace detail {
+
+// `message` with the detail of the exception in flight: always for a hub_exception, otherwise only
+// when `detailed`. Call inside a catch block.
+inline std::string with_exception_detail(std::string message, bool detailed) {
+    try {
+        throw;
+    } catch (const hub_exception& e) {
+        return with_detail(std::move(message), true, "HubException", e.what());
+    } catch (const std::exception& e) {
+        return with_detail(std::move(message), detailed, exception_kind(e), e.what());
+    } catch (...) {
+        return with_detail(std::move(message), detailed, "Exception", "An exception that is not a std::exception was thrown.");
+    }
+}
+
+} // namespace detail
+
+/// The method (or the start of a streaming method) threw the exception in flight; call inside a catch.
+inline std::string method_exception_error(std::string_view target, bool detailed) {
+    return detail::with_exception_detail(
+        concat({"An unexpected error occurred invoking '", target, "' on the server."}), detailed);
+}
+
+/// A streaming method threw while producing items; call inside a catch.
+inline std::string stream_exception_error(bool detailed) {
+    return detail::with_exception_detail("An error occurred on the server while streaming results.", detailed);
+}
+
+/// An Invocation (type 1) named a streaming method.
+inline std::string streaming_method_called_error(std::string_view target) {
+    return concat({"The client attempted to invoke the streaming '", target, "' method with a non-streaming invocation."});
+}
+
+/// A StreamInvocation (type 4) named a method that does not stream.
+inline std::string non_streaming_method_called_error(std::string_view target) {
+    return concat({"The client attempted to invoke the non-streaming '", target, "' method with a streaming invocation."});
+}
+
+/// The client's streamIds do not match the method's stream parameters in number.
+inline std::string stream_count_error(std::string_view target, std::size_t sent, std::size_t expected) {
+    return concat({"An unexpected error occurred invoking '", target, "' on the server. HubException: Client sent ",
+                   std::to_string(sent), " stream(s), Hub method expects ", std::to_string(expected), "."});
+}
+
+} // namespace signalrpp::reflect
+// ---- end signalrpp/reflect/invocation_errors.hpp
 // ---- begin signalrpp/reflect/stream_reader.hpp
 // stream_reader<T>: a hub method parameter that receives a client-to-server stream. The client passes
 // the stream by id (`streamIds`), not among the arguments, and sends its items as StreamItems:
@@ -10290,7 +8247,7 @@ class hub_instance_of final : public hub_instance {
 public:
     /// The hub object is what `make` returns (map_hub's factory), made in place.
     template <class Make>
-    hub_instance_of(hub_server_connection& runtime, const Make& make) : hub_(make()) {
+    hub_instance_of(hub_runtime& runtime, const Make& make) : hub_(make()) {
         if constexpr (std::is_base_of_v<signalrpp::hub, Hub>) {
             static_cast<signalrpp::hub&>(hub_).runtime_ = &runtime;
         }
@@ -10785,6 +8742,7 @@ inline std::string prometheus_text(const metrics_snapshot& s) {
 
     constexpr std::string_view duration = "signalr_server_connection_duration_seconds";
     append_family(out, duration, "histogram", "The duration of connections on the server.");
+    const std::string bucket = std::string(duration) + "_bucket";
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < s.duration_buckets.size(); ++i) {
         cumulative += s.duration_buckets[i];
@@ -10793,10 +8751,10 @@ inline std::string prometheus_text(const metrics_snapshot& s) {
             le.clear();
             detail::append_number(le, connection_duration_bounds[i]);
         }
-        append_sample(out, "signalr_server_connection_duration_seconds_bucket", "le", le, cumulative);
+        append_sample(out, bucket, "le", le, cumulative);
     }
-    append_sample(out, "signalr_server_connection_duration_seconds_sum", "", "", s.duration_sum_seconds);
-    append_sample(out, "signalr_server_connection_duration_seconds_count", "", "", cumulative);
+    append_sample(out, std::string(duration) + "_sum", "", "", s.duration_sum_seconds);
+    append_sample(out, std::string(duration) + "_count", "", "", cumulative);
 
     constexpr std::string_view started = "signalrpp_server_connections_started_total";
     append_family(out, started, "counter", "Connections whose transport started.");
@@ -11018,8 +8976,7 @@ struct server_options {
 class server {
 public:
     SIGNALRPP_DECL explicit server(const asio::any_io_executor& ex, server_options options = {});
-    explicit server(asio::io_context& io, server_options options = {})
-        : server(asio::any_io_executor(io.get_executor()), std::move(options)) {}
+    SIGNALRPP_DECL explicit server(asio::io_context& io, server_options options = {});
 
     server(const server&) = delete;
     server& operator=(const server&) = delete;
@@ -11054,7 +9011,7 @@ public:
         static_assert(std::is_invocable_r_v<Hub, const Factory&>, "map_hub's factory is callable as Hub()");
         return hub_context<Hub>(map_hub_instances(
             std::move(path), std::move(options),
-            [make_hub = std::move(make_hub)](hub_server_connection& runtime) -> std::unique_ptr<detail::hub_instance> {
+            [make_hub = std::move(make_hub)](hub_runtime& runtime) -> std::unique_ptr<detail::hub_instance> {
                 return std::make_unique<detail::hub_instance_of<Hub>>(runtime, make_hub);
             }));
     }
@@ -11537,6 +9494,34 @@ private:
 
 // The machinery behind server, map_hub and map_connection.
 #if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+// ---- begin signalrpp/core/random_id.hpp
+// random_id(): 16 random bytes from the operating system's generator (std::random_device, which reads
+// getrandom or /dev/urandom on Linux), base64url-encoded: 22 characters. How ASP.NET Core makes
+// connection ids and connection tokens.
+
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <string>
+
+namespace signalrpp {
+
+inline std::string random_id() {
+    thread_local std::random_device source;
+    std::array<std::byte, 16> bytes{};
+    for (std::size_t i = 0; i < bytes.size(); i += 4) {
+        const std::uint32_t word = source();
+        for (std::size_t j = 0; j < 4; ++j) {
+            bytes[i + j] = static_cast<std::byte>(word >> (8 * j));
+        }
+    }
+    return base64::encode(bytes, base64::alphabet::url);
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/core/random_id.hpp
 // ---- begin signalrpp/http/writer.hpp
 // Writes HTTP/1.1 messages, appending to a std::string that is then sent as it is.
 //   write_response: status line (the standard reason phrase), fields, Content-Length, body;
@@ -12977,6 +10962,1608 @@ private:
 // protocol runtime) with its own hub object, made by the hub's factory (map_hub wraps the user's
 // factory so that nothing here depends on the hub's type), and feeds it the connection's bytes.
 
+// ---- begin signalrpp/hub/hub_server_connection.hpp
+// hub_server_connection: a hub connection as the server runs it (ASP.NET Core's HubConnectionHandler
+// and HubConnectionContext): the handshake's server half (the request read, the protocol chosen, its
+// timeout and error texts), then invocations dispatched to the hub (at most
+// maximum_parallel_invocations_per_client at a time; an awaiting method does not stop the reading of
+// stream items, completions, pings and cancels), the hub's lifecycle, filters and authorization, client
+// results, keep-alive pings, the client timeout, and Close messages with the reference's texts. What a
+// client runs alike (intake and framing, routing of stream items, completions and cancels, awaited
+// results, timing) is its session::hub_session. Compiled once for every hub; the hub object is behind
+// detail::hub_instance, and reaches this connection (as client proxies do) through hub_runtime.
+// Machinery: included by the implementation only. (`hub_connection` is the client's name, as in ASP.NET Core.)
+//
+// Everything but heartbeat(), start_client_invocation() and cancel_client_invocation() runs on the
+// connection's strand.
+
+// ---- begin signalrpp/protocol/handshake.hpp
+// The hub handshake, always JSON whatever protocol follows, each side's first record:
+//   client -> server  {"protocol":"json","version":1}<RS>
+//   server -> client  {}<RS>, or {"error":"<why>"}<RS> and the connection closes.
+// Parsing and error texts follow ASP.NET Core's HandshakeProtocol; the JSON hub protocol accepts
+// versions 1 and 2 (2 is what clients ask for with stateful reconnect).
+
+// ---- begin signalrpp/protocol/detail/parse_object_record.hpp
+// Parses a record that must hold a JSON object (every hub message and handshake does), with the
+// reference's errors for text that is not JSON and for JSON that is not an object.
+
+
+#include <cstddef>
+
+namespace signalrpp::protocol::detail {
+
+/// The object the record of `size` bytes at `text` holds (parsed in place into `document`), or null
+/// with `error` set.
+inline const json::value* parse_object_record(char* text, std::size_t size, json::insitu_document& document,
+                                              protocol_error& error) {
+    if (!document.parse(text, size)) {
+        error = reading_error();
+        return nullptr;
+    }
+    const json::value& root = document.root();
+    if (!root.IsObject()) {
+        error = not_an_object_error(json::token_name(root));
+        return nullptr;
+    }
+    return &root;
+}
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/parse_object_record.hpp
+// ---- begin signalrpp/protocol/record_reader.hpp
+// record_reader: the text protocols' framing. Each record (a handshake or a JSON hub message) ends with
+// the record separator 0x1E. Bytes arrive in pieces of any size; the reader keeps them and hands out one
+// whole record at a time, in place and NUL-terminated (the separator is overwritten), ready for an
+// in-situ JSON parse. A record must fit, separator included, in `max_record_size` bytes (0: no limit);
+// a record that cannot fit is reported as soon as the limit's worth of bytes is there, without waiting
+// for its end, so a peer cannot make the reader grow by more than the limit plus one appended piece.
+//
+// Bytes the caller may let the reader change (a WebSocket message just unmasked) can be lent rather
+// than appended: the whole records in them are handed out where they are, without a copy, and only
+// what is left over (the start of a record) is copied in, by keep_lent(), before the bytes go away.
+
+// ---- begin signalrpp/protocol/detail/drop_handed_out.hpp
+// The framing readers' buffer upkeep (record_reader, length_prefixed_reader): each keeps the bytes it
+// received in a string, where unread bytes begin at `start` and the record or message handed out last,
+// `handed_out` bytes long, stays valid until the reader is next called.
+
+#include <cstddef>
+#include <string>
+
+namespace signalrpp::protocol::detail {
+
+/// Drops the record handed out last, and moves what remains to the front once that is worth it (more
+/// than 4 KiB consumed, and more than half the buffer): a copy then costs no more than the bytes read.
+inline void drop_handed_out(std::string& buffer, std::size_t& start, std::size_t& handed_out) {
+    start += handed_out;
+    handed_out = 0;
+    if (start == buffer.size()) {
+        buffer.clear();
+        start = 0;
+    } else if (start > 4096 && start * 2 > buffer.size()) {
+        buffer.erase(0, start);
+        start = 0;
+    }
+}
+
+/// The unread bytes, taken out of the buffer, which is left empty (call after drop_handed_out()).
+inline std::string take_unread(std::string& buffer, std::size_t& start) {
+    std::string rest = buffer.substr(start);
+    buffer.clear();
+    start = 0;
+    return rest;
+}
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/drop_handed_out.hpp
+// ---- begin signalrpp/protocol/detail/lent_bytes.hpp
+// Bytes lent to a framing reader (record_reader::lend, length_prefixed_reader::lend): received bytes
+// the caller lets the reader change, whose whole records or messages the reader hands out where they
+// are. Lending starts only when the reader's own buffer is empty (bytes behind buffered ones join
+// them, in order), and ends with the unread rest, which the reader copies in before the bytes go away.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <utility>
+
+namespace signalrpp::protocol::detail {
+
+class lent_bytes {
+public:
+    /// Lends `bytes` if `buffer` is empty, else appends them to it.
+    void lend_or_append(std::string& buffer, std::span<char> bytes) {
+        if (buffer.empty()) {
+            rest_ = bytes; // (lending: null bytes are none to lend)
+        } else {
+            buffer.append(bytes.data(), bytes.size());
+        }
+    }
+
+    /// From lend_or_append() lending to end().
+    bool lending() const noexcept { return rest_.data() != nullptr; }
+
+    /// The lent bytes not read yet.
+    std::span<char> rest() const noexcept { return rest_; }
+
+    /// Marks the first `size` bytes of the rest read.
+    void consume(std::size_t size) noexcept { rest_ = rest_.subspan(size); }
+
+    /// Ends lending: the bytes not read, for the reader to copy in (none when it was not lending).
+    std::span<char> end() noexcept { return std::exchange(rest_, {}); }
+
+private:
+    std::span<char> rest_;
+};
+
+} // namespace signalrpp::protocol::detail
+// ---- end signalrpp/protocol/detail/lent_bytes.hpp
+
+#include <cstddef>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+inline constexpr char record_separator = '\x1e';
+
+class record_reader {
+public:
+    enum class status {
+        record,     ///< a whole record was handed out
+        incomplete, ///< no whole record yet: append more
+        too_large,  ///< the next record is longer than the limit: the connection must end
+    };
+
+    explicit record_reader(std::size_t max_record_size = 0) noexcept : max_record_size_(max_record_size) {}
+
+    /// Adds received bytes (copied). Invalidates the record handed out last.
+    void append(std::string_view bytes) {
+        keep_lent();
+        compact();
+        signalrpp::detail::spare_buffer<record_reader>::take(buffer_);
+        buffer_.append(bytes);
+    }
+
+    /// Adds received bytes without copying them, when nothing is buffered before them (else they are
+    /// appended): next() hands out the records in them in place, writing their NULs there. Call
+    /// keep_lent() before the bytes go away. Invalidates the record handed out last.
+    void lend(std::span<char> bytes) {
+        keep_lent();
+        compact();
+        lent_.lend_or_append(buffer_, bytes);
+    }
+
+    /// Copies what is left of the lent bytes (unread, or a record's start) into the reader's buffer.
+    void keep_lent() {
+        if (lending()) {
+            scanned_ = 0;
+            const std::span<char> rest = lent_.end();
+            if (!rest.empty()) {
+                append({rest.data(), rest.size()});
+            }
+        }
+    }
+
+    /// The next whole record: `text` points at it (NUL-terminated, `size` bytes without the separator).
+    /// Valid until the next call to append() or next(), or until lent bytes it is in go away.
+    status next(char*& text, std::size_t& size) {
+        if (lending()) {
+            return next_lent(text, size);
+        }
+        compact();
+        const std::size_t available = buffer_.size() - start_;
+        const std::size_t window = max_record_size_ == 0 || available < max_record_size_ ? available : max_record_size_;
+        char* begin = buffer_.data() + start_;
+        // The search resumes where the last one stopped: a record arriving a byte at a time costs
+        // linear work, not quadratic.
+        const std::size_t from = scanned_ < window ? scanned_ : window;
+        auto* end = static_cast<char*>(std::memchr(begin + from, record_separator, window - from));
+        if (end == nullptr) {
+            scanned_ = window;
+            return max_record_size_ != 0 && available >= max_record_size_ ? status::too_large : status::incomplete;
+        }
+        scanned_ = 0;
+        *end = '\0';
+        text = begin;
+        size = static_cast<std::size_t>(end - begin);
+        handed_out_ = size + 1;
+        return status::record;
+    }
+
+    /// Bytes received and not yet handed out as part of a record.
+    std::size_t buffered() const noexcept {
+        return buffer_.size() - start_ - handed_out_ + lent_.rest().size();
+    }
+
+    std::size_t max_record_size() const noexcept { return max_record_size_; }
+
+    /// Whether records are handed out of lent bytes (from lend() to keep_lent()).
+    bool lending() const noexcept { return lent_.lending(); }
+
+    /// The bytes received and not yet handed out, taken out of the reader, which is left empty.
+    std::string take_buffered() {
+        keep_lent();
+        compact();
+        scanned_ = 0;
+        return detail::take_unread(buffer_, start_);
+    }
+
+    /// Gives the buffer's memory back (to the thread's spare) when nothing is buffered: an idle
+    /// connection holds none.
+    void release_memory() {
+        compact();
+        if (buffer_.empty()) {
+            signalrpp::detail::spare_buffer<record_reader>::give(buffer_);
+        }
+    }
+
+private:
+    // next() over lent bytes (the buffer is empty meanwhile). A record not whole in them is moved to the
+    // buffer, to be completed by the next bytes.
+    status next_lent(char*& text, std::size_t& size) {
+        const std::span<char> lent = lent_.rest();
+        const std::size_t window = max_record_size_ == 0 || lent.size() < max_record_size_ ? lent.size()
+                                                                                            : max_record_size_;
+        auto* end = static_cast<char*>(std::memchr(lent.data(), record_separator, window));
+        if (end == nullptr) {
+            if (max_record_size_ != 0 && lent.size() >= max_record_size_) {
+                return status::too_large;
+            }
+            keep_lent();
+            scanned_ = buffer_.size(); // (all searched)
+            return status::incomplete;
+        }
+        *end = '\0';
+        text = lent.data();
+        size = static_cast<std::size_t>(end - text);
+        lent_.consume(size + 1);
+        return status::record;
+    }
+
+    // Drops the record handed out last. (scanned_ counts from start_, which only moves past a record
+    // handed out, when it is reset.)
+    void compact() { detail::drop_handed_out(buffer_, start_, handed_out_); }
+
+    std::string buffer_;
+    std::size_t start_ = 0;      // where unread bytes begin
+    std::size_t handed_out_ = 0; // length (with separator) of the record handed out last
+    std::size_t scanned_ = 0;    // bytes from start_ already searched for a separator
+    std::size_t max_record_size_;
+    detail::lent_bytes lent_;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/record_reader.hpp
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+struct handshake_request {
+    std::string protocol;
+    int version = 0;
+};
+
+struct handshake_response {
+    std::optional<std::string> error; ///< set: the server refused the connection, and why
+};
+
+/// Parses the handshake request record of `size` bytes at `text`, NUL-terminated (modified in place).
+inline bool parse_handshake_request(char* text, std::size_t size, json::insitu_document& document,
+                                    handshake_request& out, protocol_error& error) {
+    const std::string content(text, size); // error texts quote the request as it came
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
+        return false;
+    }
+    std::optional<std::string> protocol;
+    bool has_version = false; // (not std::optional<int>: g++ 12 warns it may be used uninitialized)
+    int version = 0;
+    for (const auto& member : root->GetObject()) {
+        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        const json::value& v = member.value;
+        if (name == "protocol") {
+            if (!v.IsString()) {
+                error = {"InvalidDataException", "Expected 'protocol' to be of type String."};
+                return false;
+            }
+            protocol.emplace(v.GetString(), v.GetStringLength());
+        } else if (name == "version") {
+            if (!v.IsNull() && !v.IsInt()) {
+                error = {"InvalidDataException", "Expected 'version' to be of type Number."};
+                return false;
+            }
+            has_version = !v.IsNull();
+            version = has_version ? v.GetInt() : 0;
+        }
+    }
+    if (!protocol || !has_version) {
+        error = {"InvalidDataException", signalrpp::detail::concat({"Missing required property '",
+                                                                    protocol ? "version" : "protocol",
+                                                                    "'. Message content: ", content})};
+        return false;
+    }
+    out = {std::move(*protocol), version};
+    return true;
+}
+
+/// parse_handshake_request with a parse document of the thread's own (the server's side).
+inline bool read_handshake_request(char* text, std::size_t size, handshake_request& out, protocol_error& error) {
+    thread_local json::insitu_document document;
+    return parse_handshake_request(text, size, document, out, error);
+}
+
+/// Parses the handshake response record of `size` bytes at `text`, NUL-terminated (modified in place);
+/// the client side.
+inline bool parse_handshake_response(char* text, std::size_t size, json::insitu_document& document,
+                                     handshake_response& out, protocol_error& error) {
+    const json::value* root = detail::parse_object_record(text, size, document, error);
+    if (root == nullptr) {
+        return false;
+    }
+    out.error.reset();
+    for (const auto& member : root->GetObject()) {
+        const std::string_view name(member.name.GetString(), member.name.GetStringLength());
+        if (name == "type") {
+            // A hub message where the handshake response belongs: the server skipped the handshake.
+            error = {"InvalidDataException", "Expected a handshake response from the server."};
+            return false;
+        }
+        if (name == "error") {
+            if (!member.value.IsString()) {
+                error = {"InvalidDataException", "Expected 'error' to be of type String."};
+                return false;
+            }
+            out.error.emplace(member.value.GetString(), member.value.GetStringLength());
+        }
+    }
+    return true;
+}
+
+/// Appends a handshake request record.
+inline void write_handshake_request(std::string& out, std::string_view protocol, int version) {
+    json::string_output output(out);
+    json::writer w(output);
+    w.StartObject();
+    w.Key("protocol");
+    w.String(protocol.data(), static_cast<rapidjson::SizeType>(protocol.size()));
+    w.Key("version");
+    w.Int(version);
+    w.EndObject();
+    out += record_separator;
+}
+
+/// Appends a handshake response record: `{}` on success, `{"error":...}` when `error` is non-empty.
+inline void write_handshake_response(std::string& out, std::string_view error = {}) {
+    json::string_output output(out);
+    json::writer w(output);
+    w.StartObject();
+    if (!error.empty()) {
+        w.Key("error");
+        w.String(error.data(), static_cast<rapidjson::SizeType>(error.size()));
+    }
+    w.EndObject();
+    out += record_separator;
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/handshake.hpp
+// ---- begin signalrpp/protocol/protocol_choice.hpp
+// choose_protocol(): the server's side of the handshake request: which of the hub protocols it accepts
+// the client asked for, or why none (ASP.NET Core's texts: an unknown name, a version above the
+// protocol's, a transfer format the transport cannot carry -- checked in that order).
+
+
+#include <span>
+#include <string>
+
+namespace signalrpp::protocol {
+
+struct protocol_choice {
+    const hub_protocol* protocol = nullptr; ///< null: refused
+    std::string refusal;                    ///< why, when refused
+};
+
+/// `accepted`: the protocols the endpoint offers; `binary_transport`: whether the connection's
+/// transport carries binary messages (Server-Sent Events does not).
+inline protocol_choice choose_protocol(const handshake_request& request, std::span<const hub_protocol* const> accepted,
+                                       bool binary_transport) {
+    for (const hub_protocol* p : accepted) {
+        if (p->name() != request.protocol) {
+            continue;
+        }
+        if (request.version > p->version()) {
+            return {nullptr, signalrpp::detail::concat({"The server does not support version ",
+                                                        std::to_string(request.version), " of the '", request.protocol,
+                                                        "' protocol."})};
+        }
+        if (p->binary() && !binary_transport) {
+            return {nullptr, signalrpp::detail::concat({"Cannot use the '", p->name(),
+                                                        "' protocol on the current transport. The transport does not "
+                                                        "support '",
+                                                        name_of(p->format()), "' transfer format."})};
+        }
+        return {p, {}};
+    }
+    return {nullptr, signalrpp::detail::concat({"The protocol '", request.protocol, "' is not supported."})};
+}
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/protocol_choice.hpp
+// ---- begin signalrpp/session/hub_session.hpp
+// hub_session: the hub protocol on one connection, the half that a server and a client run alike
+// (ASP.NET Core writes it twice, in HubConnectionContext and HubConnection): records in through the
+// handshake's framing, then the chosen protocol's; messages read in order, one at a time, those that
+// must wait kept (an invocation with no free slot, an item for a full upload) and input paused past a
+// limit; stream items and Completions routed to the streams the peer feeds and to the results awaited
+// from it (by invocation id); CancelInvocation routed to the streams sent to the peer; pings and the
+// peer's silence timed; the peer's Close. The rest is the owner's (session_owner.hpp).
+//
+// Runs on one strand (the owner's), except heartbeat(), which any thread may call: it reads only what
+// the strand publishes for it. Nothing here knows a socket, a server or a wire format: the session's
+// tests run it on one thread over an in-memory link (tests/session/).
+
+// ---- begin signalrpp/protocol/record_framing.hpp
+// record_framing: record_reader (records ending in 0x1E) as a message_framing: the JSON hub protocol's
+// framing, and the handshake's whatever protocol follows it.
+
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::protocol {
+
+class record_framing final : public message_framing {
+public:
+    explicit record_framing(std::size_t max_message_size) : records_(max_message_size) {}
+
+    void append(std::string_view bytes) override { records_.append(bytes); }
+    void lend(std::span<char> bytes) override { records_.lend(bytes); }
+    void keep_lent() override { records_.keep_lent(); }
+
+    status next(char*& data, std::size_t& size) override {
+        switch (records_.next(data, size)) {
+        case record_reader::status::record: return status::message;
+        case record_reader::status::incomplete: return status::incomplete;
+        case record_reader::status::too_large: break;
+        }
+        return status::too_large;
+    }
+
+    std::size_t buffered() const noexcept override { return records_.buffered(); }
+    std::string take_buffered() override { return records_.take_buffered(); }
+    void release_memory() override { records_.release_memory(); }
+    std::size_t max_message_size() const noexcept override { return records_.max_record_size(); }
+
+private:
+    record_reader records_;
+};
+
+} // namespace signalrpp::protocol
+// ---- end signalrpp/protocol/record_framing.hpp
+// ---- begin signalrpp/session/session_owner.hpp
+// session_owner: what a hub_session runs in. The session routes what both roles route alike (stream
+// items, completions, cancels, pings, Close) and hands its owner the rest: the link that carries its
+// messages (the server's transport connection; an in-memory link in the session's tests; the client's
+// transport next), and what only a role knows: the handshake (a server reads a request, a client a
+// response), invocations from the peer (a server dispatches them to its hub, a client to its handlers),
+// errors in what the peer sent, and the ids of the invocations it sends. Called on the session's strand.
+
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace signalrpp::session {
+
+class session_owner {
+public:
+    virtual ~session_owner() = default;
+
+    // ----- The link --------------------------------------------------------------------------------
+
+    /// Queues whole messages (framing included) for the peer, copied; binary frames for a binary protocol.
+    virtual void send_records(std::string_view records, bool binary) = 0;
+    /// The same, for messages the caller gives away.
+    virtual void send_owned_records(std::string records, bool binary) = 0;
+    /// Ends the link gracefully: what is queued still goes out.
+    virtual void close_link() = 0;
+    /// Stops reading the peer (`paused`: input waits unhandled past a limit), or reads it again.
+    virtual void pause_receiving(bool paused) = 0;
+
+    // ----- The role --------------------------------------------------------------------------------
+
+    /// The first message: the handshake, as the handshake framing cut it (its bytes may be changed).
+    virtual void handshake(char* text, std::size_t size) = 0;
+    /// An Invocation or StreamInvocation from the peer. False if it has to wait (nothing of it was
+    /// done): the session keeps it and offers it again at resume().
+    virtual bool invocation(const protocol::invocation_message& m) = 0;
+    virtual bool invocation(const protocol::stream_invocation_message& m) = 0;
+    /// True if an invocation arriving now might have to wait (the session then copies it first).
+    virtual bool busy() const noexcept { return false; }
+    /// The peer sent what cannot be read: bad framing, a message too large, a malformed message.
+    virtual void protocol_error(const protocol::protocol_error& error) = 0;
+    /// The peer cancelled `stream` (CancelInvocation), or the session ended under it; `stream` is
+    /// already marked cancelled.
+    virtual void stream_cancelled(reflect::result_stream_state& /*stream*/) {}
+    /// A fresh id for an invocation that awaits the peer's Completion.
+    virtual std::string next_invocation_id() = 0;
+};
+
+} // namespace signalrpp::session
+// ---- end signalrpp/session/session_owner.hpp
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+namespace signalrpp::session {
+
+class hub_session {
+public:
+    using clock = std::chrono::steady_clock;
+    using result_callback = session::result_callback;
+
+    enum class phase : std::uint8_t {
+        handshake,  ///< waiting for the handshake
+        connecting, ///< handshake done; the owner is not yet ready for messages (they wait)
+        running,
+        closing, ///< a Close was sent or received: input is ignored
+        ended,   ///< the link has ended (end())
+    };
+
+    /// When heartbeat() asks for something to be done.
+    struct timing {
+        clock::duration handshake_timeout;
+        clock::duration keep_alive;        ///< a Ping after this much sending silence; zero: never
+        clock::duration peer_timeout;      ///< the peer's silence that ends the session
+        bool timeout_after_first_ping = false; ///< (a server times a client out only once it has pinged)
+    };
+    enum class due { nothing, handshake_timeout, ping, peer_timeout };
+
+    hub_session(session_owner& owner, std::size_t max_message_size)
+        : owner_(owner), max_message_size_(max_message_size), last_received_(clock::now()) {}
+
+    hub_session(const hub_session&) = delete;
+    hub_session& operator=(const hub_session&) = delete;
+
+    // ----- State ----------------------------------------------------------------------------------
+
+    phase current_phase() const noexcept { return phase_; }
+    /// current_phase(), for other threads (the strand publishes each change with release).
+    phase published_phase() const noexcept { return phase_published_.load(std::memory_order_acquire); }
+    void enter(phase p) noexcept {
+        phase_ = p;
+        phase_published_.store(p, std::memory_order_release);
+    }
+
+    /// The protocol chosen at the handshake (null before): read by other threads only once
+    /// published_phase() is past the handshake.
+    const protocol::hub_protocol* protocol() const noexcept { return protocol_; }
+
+    /// The handshake chose `p`: the bytes that followed the handshake, and all later ones, are framed
+    /// by it, and messages go out in its transfer format (the handshake's answer included: send it after).
+    void start_protocol(const protocol::hub_protocol& p) {
+        protocol_ = &p;
+        binary_ = p.binary();
+        if (!p.frames_like_handshake() && framing_) {
+            const std::string rest = framing_->take_buffered();
+            framing_.reset();
+            if (!rest.empty()) {
+                framing().append(rest);
+            }
+        }
+    }
+
+    // ----- Input ----------------------------------------------------------------------------------
+
+    /// Bytes from the peer.
+    void receive(std::string_view data) {
+        receive_with([&] { framing().append(data); });
+    }
+
+    /// Bytes from the peer that may be changed during the call: whole messages in them are parsed
+    /// there, not copied first.
+    void receive_in_place(std::span<char> data) {
+        receive_with([&] { framing().lend(data); });
+    }
+
+    /// Goes on with messages that waited (the owner freed a slot, an upload has room, the owner is
+    /// ready after the handshake).
+    void resume() {
+        pump();
+        apply_backpressure();
+        release_framing_if_empty();
+    }
+
+    /// True while a message waits.
+    bool holding() const noexcept { return activity_ && activity_->held; }
+
+    /// Counts every message of the peer handled from now on (after the handshake, whatever its type)
+    /// in `counter` (a server's metrics; null: none). The counter must outlive the session.
+    void count_received_in(std::atomic<std::uint64_t>* counter) noexcept { received_counter_ = counter; }
+
+    // ----- Output ---------------------------------------------------------------------------------
+
+    /// Whole messages written with protocol() (or a handshake answer), for the peer.
+    void send(std::string_view records) { owner_.send_records(records, binary_); }
+    void send(std::string records) { owner_.send_owned_records(std::move(records), binary_); }
+
+    void send_ping() {
+        std::string ping;
+        protocol_->write_ping(ping);
+        send(std::move(ping));
+    }
+
+    /// Sends a Close and ends the link once it is out; input is ignored from now.
+    void send_close(std::optional<std::string_view> error, bool allow_reconnect) {
+        std::string close;
+        protocol_->write_close(close, error, allow_reconnect);
+        send(std::move(close));
+        enter(phase::closing);
+        owner_.close_link();
+    }
+
+    // ----- Streams --------------------------------------------------------------------------------
+
+    /// The peer's stream `id` now feeds `channel`, which holds `capacity` items before input waits;
+    /// `on_space` is called when a full channel has room again (it should lead to resume() on the strand).
+    void open_inbound_stream(std::string_view id, std::shared_ptr<reflect::upload_channel_base> channel,
+                             std::size_t capacity, std::function<void()> on_space) {
+        channel->set_capacity(capacity);
+        channel->on_space(std::move(on_space));
+        act().inbound[std::string(id)] = std::move(channel);
+    }
+
+    /// Ends the inbound stream `id` cleanly, if it is still open (its invocation returned).
+    void end_inbound_stream(const std::string& id) {
+        if (!activity_) {
+            return;
+        }
+        auto& inbound = activity_->inbound;
+        if (const auto found = inbound.find(id); found != inbound.end()) {
+            found->second->complete(std::nullopt);
+            inbound.erase(found);
+        }
+        release_activity_if_idle();
+    }
+
+    /// `stream` goes to the peer, until close_outbound_stream(); a CancelInvocation for its id cancels it.
+    void open_outbound_stream(std::shared_ptr<reflect::result_stream_state> stream) {
+        auto& outbound = act().outbound;
+        auto& slot = outbound[stream->invocation_id];
+        slot = std::move(stream);
+    }
+
+    void close_outbound_stream(const std::string& invocation_id) {
+        if (activity_) {
+            activity_->outbound.erase(invocation_id);
+        }
+        release_activity_if_idle();
+    }
+
+    bool has_outbound_stream(const std::string& invocation_id) const {
+        return activity_ && activity_->outbound.contains(invocation_id);
+    }
+
+    // ----- Results awaited from the peer ----------------------------------------------------------
+
+    /// Sends `message` (an Invocation written without an invocation id) under a fresh id from the owner,
+    /// one that no inbound stream uses (the peer chose those: a Completion must never be taken for the
+    /// other), and calls `done` with the peer's answer. `waiter` names the call for forget_result().
+    void expect_result(std::string message, const void* waiter, result_callback done) {
+        auto& a = act();
+        std::string id;
+        do {
+            id = owner_.next_invocation_id();
+        } while (a.inbound.contains(id));
+        protocol_->set_invocation_id(message, id);
+        a.results.emplace(std::move(id), awaited_result{waiter, std::move(done)});
+        send(std::move(message));
+    }
+
+    /// Forgets the results that `waiter` awaits (nobody waits for them any more).
+    void forget_result(const void* waiter) {
+        if (activity_) {
+            std::erase_if(activity_->results, [waiter](const auto& entry) { return entry.second.waiter == waiter; });
+        }
+        release_activity_if_idle();
+    }
+
+    // ----- Time -------------------------------------------------------------------------------------
+
+    /// What is due at `now` (any thread; call it from one heartbeat at a time): the handshake's end,
+    /// a Ping after keep_alive without sending (`last_send`: when the link last sent), or the end of a
+    /// peer silent for peer_timeout. Do it on the strand, checking the phase again.
+    due heartbeat(clock::time_point now, const timing& t, clock::time_point last_send) {
+        const phase p = published_phase();
+        if (p == phase::handshake) { // (last_received_ is still the session's start)
+            return now - last_received_ >= t.handshake_timeout ? due::handshake_timeout : due::nothing;
+        }
+        if (p != phase::running) {
+            return due::nothing;
+        }
+        if (received_.exchange(false, std::memory_order_relaxed)) {
+            last_received_ = now; // (up to a tick late, for a timeout of many ticks)
+        }
+        const bool timed = !t.timeout_after_first_ping || pinged_.load(std::memory_order_relaxed);
+        if (timed && now - last_received_ >= t.peer_timeout) {
+            return due::peer_timeout;
+        }
+        if (t.keep_alive != clock::duration::zero() && now - last_send >= t.keep_alive) {
+            return due::ping;
+        }
+        return due::nothing;
+    }
+
+    // ----- The end ----------------------------------------------------------------------------------
+
+    /// The link has ended: outbound streams are cancelled, inbound streams fail ("The underlying
+    /// connection was closed."), awaited results fail with `gone`. Returns the error of the peer's
+    /// Close, if it sent one with an error. Idempotent.
+    std::optional<std::string> end(std::string_view gone) {
+        enter(phase::ended);
+        if (!activity_) {
+            return std::nullopt;
+        }
+        auto a = std::move(activity_);
+        a->held.reset();
+        for (auto& [id, stream] : a->outbound) {
+            cancel(*stream);
+        }
+        for (auto& [id, stream] : a->inbound) {
+            stream->complete("The underlying connection was closed.");
+        }
+        for (auto& [id, result] : a->results) {
+            result.done({}, gone);
+        }
+        return std::move(a->peer_close_error);
+    }
+
+private:
+    // A result awaited from the peer: who waits (expect_result's waiter) and what to call.
+    struct awaited_result {
+        const void* waiter;
+        result_callback done;
+    };
+
+    // What a session holds only while streams, awaited results or a waiting message exist (an idle
+    // connection keeps none of it).
+    struct activity {
+        std::optional<std::string> held; // a message waiting for a slot or for room in an inbound stream
+        std::optional<std::string> peer_close_error;
+        std::map<std::string, std::shared_ptr<reflect::upload_channel_base>> inbound;   // by stream id
+        std::map<std::string, std::shared_ptr<reflect::result_stream_state>> outbound; // by invocation id
+        std::map<std::string, awaited_result> results;                                  // by invocation id
+
+        bool idle() const {
+            return !held && !peer_close_error && inbound.empty() && outbound.empty() && results.empty();
+        }
+    };
+
+    activity& act() {
+        if (!activity_) {
+            activity_ = std::make_unique<activity>();
+        }
+        return *activity_;
+    }
+
+    void release_activity_if_idle() {
+        if (activity_ && activity_->idle()) {
+            activity_.reset();
+        }
+    }
+
+    bool any_inbound_full() const {
+        if (!activity_) {
+            return false;
+        }
+        return std::any_of(activity_->inbound.begin(), activity_->inbound.end(),
+                           [](const auto& entry) { return entry.second->full(); });
+    }
+
+    template <class Add>
+    void receive_with(const Add& add_to_framing) {
+        if (phase_ == phase::ended || phase_ == phase::closing) {
+            return;
+        }
+        received_.store(true, std::memory_order_relaxed); // (the heartbeat stamps it: no clock read here)
+        add_to_framing();
+        pump();
+        if (framing_) {
+            framing_->keep_lent();
+        }
+        apply_backpressure();
+        release_framing_if_empty();
+    }
+
+    // The framing of the bytes received, made when bytes come: the handshake's until the protocol is
+    // chosen, then the protocol's (or the handshake's still, for a protocol framed like it).
+    protocol::message_framing& framing() {
+        if (!framing_) {
+            if (protocol_ && !protocol_->frames_like_handshake()) {
+                framing_ = protocol_->make_framing(max_message_size_);
+            } else {
+                framing_ = std::make_unique<protocol::record_framing>(max_message_size_);
+            }
+        }
+        return *framing_;
+    }
+
+    // A framing with nothing in it is dropped: an idle connection holds none (it is most of the
+    // connections a server holds). Making one again on the next receive costs less than a system call.
+    void release_framing_if_empty() noexcept {
+        if (framing_ && framing_->buffered() == 0) {
+            framing_->release_memory(); // (its buffer may go to a spare for the next connection's bytes)
+            framing_.reset();
+        }
+    }
+
+    // Handles every whole message received, in order, until one has to wait or the session stops.
+    void pump() {
+        while (phase_ == phase::handshake || phase_ == phase::running) {
+            if (holding()) {
+                std::string work = *activity_->held; // parsing works in place: keep the copy for another try
+                if (!process(work.data(), work.size())) {
+                    return;
+                }
+                activity_->held.reset();
+                continue;
+            }
+            char* text = nullptr;
+            std::size_t size = 0;
+            const auto s = framing_ ? framing_->next(text, size) : protocol::message_framing::status::incomplete;
+            if (s == protocol::message_framing::status::incomplete) {
+                release_activity_if_idle();
+                return;
+            }
+            if (s == protocol::message_framing::status::too_large) {
+                owner_.protocol_error(protocol::message_too_large_error(max_message_size_));
+                return;
+            }
+            if (s == protocol::message_framing::status::malformed) {
+                owner_.protocol_error(framing_->malformed_error());
+                return;
+            }
+            if (phase_ == phase::handshake) {
+                owner_.handshake(text, size);
+                continue;
+            }
+            // A message that may have to wait is copied first (parsing may change it: hub_protocol.hpp).
+            if (owner_.busy() || any_inbound_full()) {
+                std::string copy(text, size);
+                if (!process(text, size)) {
+                    act().held = std::move(copy);
+                    return;
+                }
+            } else {
+                process(text, size);
+            }
+        }
+    }
+
+    // While a message waits, input piles up: past a limit the link stops reading (the peer is then
+    // held back by TCP), and reads again once the pile is handled.
+    void apply_backpressure() {
+        const std::size_t limit = std::max<std::size_t>(64 * 1024, max_message_size_);
+        const std::size_t buffered = framing_ ? framing_->buffered() : 0;
+        const bool pause = holding() && buffered >= limit && phase_ == phase::running;
+        if (pause != receive_paused_) {
+            receive_paused_ = pause;
+            owner_.pause_receiving(pause);
+        }
+    }
+
+    // Handles one message; false if it has to wait (nothing of it was done).
+    bool process(char* text, std::size_t size) {
+        protocol::hub_message message;
+        protocol::protocol_error error;
+        const auto parsed = protocol_->parse(text, size, message, error);
+        if (parsed == protocol::parse_status::error) {
+            owner_.protocol_error(error);
+            return true;
+        }
+        if (parsed != protocol::parse_status::message) {
+            return true; // a message type from the future: skipped
+        }
+        const bool handled = std::visit([this](const auto& m) { return handle(m); }, message);
+        if (handled && received_counter_ != nullptr) { // (one that waits is handled, and counted, later)
+            received_counter_->fetch_add(1, std::memory_order_relaxed);
+        }
+        return handled;
+    }
+
+    bool handle(const protocol::invocation_message& m) { return owner_.invocation(m); }
+    bool handle(const protocol::stream_invocation_message& m) { return owner_.invocation(m); }
+
+    bool handle(const protocol::stream_item_message& m) {
+        if (!activity_) {
+            return true; // no such stream: ignored, as the reference does
+        }
+        auto& inbound = activity_->inbound;
+        const auto found = inbound.find(std::string(m.invocation_id));
+        if (found == inbound.end()) {
+            return true;
+        }
+        if (found->second->full()) {
+            return false;
+        }
+        if (!found->second->push(m.item)) {
+            inbound.erase(found); // the item did not bind: the stream has ended
+        }
+        return true;
+    }
+
+    bool handle(const protocol::completion_message& m) {
+        if (!activity_) {
+            return true; // nothing awaited: ignored
+        }
+        const std::string id(m.invocation_id);
+        auto& a = *activity_;
+        if (const auto awaited = a.results.find(id); awaited != a.results.end()) {
+            auto done = std::move(awaited->second.done);
+            a.results.erase(awaited);
+            done(m.result, m.error);
+            return true;
+        }
+        if (const auto stream = a.inbound.find(id); stream != a.inbound.end()) {
+            stream->second->complete(m.error ? std::optional<std::string>(*m.error) : std::nullopt);
+            a.inbound.erase(stream);
+        }
+        return true;
+    }
+
+    bool handle(const protocol::cancel_invocation_message& m) {
+        if (activity_) {
+            const auto& outbound = activity_->outbound;
+            if (const auto found = outbound.find(std::string(m.invocation_id)); found != outbound.end()) {
+                cancel(*found->second);
+            }
+        }
+        return true;
+    }
+
+    bool handle(const protocol::ping_message&) {
+        pinged_.store(true, std::memory_order_relaxed);
+        return true;
+    }
+
+    bool handle(const protocol::close_message& m) {
+        if (m.error) {
+            act().peer_close_error.emplace(*m.error);
+        }
+        enter(phase::closing);
+        owner_.close_link();
+        return true;
+    }
+
+    bool handle(const protocol::ack_message&) { return true; }      // stateful reconnect: not offered
+    bool handle(const protocol::sequence_message&) { return true; } // (negotiate never enables it)
+
+    void cancel(reflect::result_stream_state& stream) {
+        stream.cancelled = true;
+        owner_.stream_cancelled(stream);
+    }
+
+    session_owner& owner_;
+    std::unique_ptr<protocol::message_framing> framing_; // framing(): null while nothing is buffered
+    std::size_t max_message_size_;                       // the framing's limit (0: none)
+    const protocol::hub_protocol* protocol_ = nullptr;    // chosen by the handshake
+    // When the peer last sent something, as the heartbeat saw it (its own: its ticks run one at a time);
+    // the session's start until the handshake is done.
+    clock::time_point last_received_;
+
+    phase phase_ = phase::handshake;
+    std::atomic<phase> phase_published_{phase::handshake}; // phase_, for the heartbeat's thread
+    std::atomic<bool> received_{false}; // set by input, taken by the heartbeat
+    std::atomic<bool> pinged_{false};
+    bool binary_ = false;         // the protocol's transfer format is binary
+    bool receive_paused_ = false; // the link was asked to stop reading (apply_backpressure)
+    std::unique_ptr<activity> activity_; // null while idle
+    std::atomic<std::uint64_t>* received_counter_ = nullptr; // count_received_in()
+};
+
+} // namespace signalrpp::session
+// ---- end signalrpp/session/hub_session.hpp
+
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/co_spawn.hpp>
+#include <asio/dispatch.hpp>
+#include <asio/post.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace signalrpp {
+
+class hub_server_connection final : public hub_runtime,
+                                    public reflect::invocation_sink,
+                                    private session::session_owner {
+public:
+    using clock = session::hub_session::clock;
+
+    hub_server_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
+        : shared_(std::move(shared)), context_(std::move(c)),
+          session_(*this, shared_->options.maximum_receive_message_size) {
+        if (auto* metrics = connection()->metrics()) {
+            session_.count_received_in(&metrics->hub_messages_received);
+        }
+    }
+
+    /// Gives the connection its hub object (made after the connection, as it refers to the context).
+    void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
+
+    hub_caller_context& context() noexcept override { return context_; }
+    const std::shared_ptr<transport::connection>& connection() const noexcept { return context_.connection(); }
+    const std::shared_ptr<hub_shared_state>& shared() const noexcept override { return shared_; }
+
+    /// The hub protocol the client chose; set once by the handshake, before the connection is registered.
+    const protocol::hub_protocol& protocol() const noexcept override { return *session_.protocol(); }
+
+    // ----- From the connection handler --------------------------------------------------------
+
+    /// Bytes from the client.
+    void receive(std::string_view data) { session_.receive(data); }
+
+    /// Bytes from the client that may be changed during the call (see hub_session::receive_in_place).
+    void receive_in_place(std::span<char> data) { session_.receive_in_place(data); }
+
+    /// The transport has ended: streams are cancelled, uploads and awaited client results fail, the
+    /// hub's on_disconnected runs, then the connection leaves its groups.
+    void disconnected(std::error_code ec) {
+        if (session_.current_phase() == phase::ended) {
+            return;
+        }
+        const auto client_close_error = session_.end("Connection '" + connection()->id() + "' disconnected.");
+        stream_invocations_.reset();
+        if (!hub_connected_) { // no handshake, or on_connected failed or had not finished
+            shared_->registry.remove(connection()->id());
+            return;
+        }
+        std::exception_ptr error;
+        if (client_close_error) {
+            error = std::make_exception_ptr(hub_exception(*client_close_error));
+        } else if (ec) {
+            error = std::make_exception_ptr(std::system_error(ec));
+        }
+        asio::co_spawn(connection()->get_executor(), hub_->on_disconnected(error),
+                       [self = self(), error](std::exception_ptr failure) {
+                           if (failure) {
+                               self->application_error("the hub's on_disconnected", failure);
+                           }
+                           for (const auto& filter : self->shared_->options.filters) {
+                               try {
+                                   filter->on_disconnected(self->context_, error);
+                               } catch (...) {
+                                   self->application_error("a filter's on_disconnected", std::current_exception());
+                               }
+                           }
+                           self->shared_->registry.remove(self->connection()->id());
+                       });
+    }
+
+    /// The Close message to send when the connection is closed from outside the hub protocol (the
+    /// server stopping, context().abort()): once the handshake is done, a Close with allowReconnect
+    /// as ASP.NET Core sends when the transport ends under a connection, or a plain Close after abort();
+    /// nothing if the hub is closing it itself (it sent its own Close), or over long polling.
+    std::string closing_message() const {
+        const phase p = session_.published_phase();
+        std::string close;
+        // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
+        if ((p == phase::connecting || p == phase::running) && !long_polling()) {
+            session_.protocol()->write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
+            count_sent(); // (the connection queues it next)
+        }
+        return close;
+    }
+
+    // ----- From the heartbeat (any thread) -------------------------------------------------------
+
+    /// Once a second: a handshake not made in time, a Ping after keep_alive_interval of silence, a
+    /// client silent for client_timeout_interval after its first ping.
+    void heartbeat(clock::time_point now) {
+        const auto& o = shared_->options;
+        const clock::duration keep_alive = long_polling() ? clock::duration::zero() : o.keep_alive_interval;
+        const session::hub_session::timing timing{o.handshake_timeout, keep_alive, o.client_timeout_interval, true};
+        const auto todo = session_.heartbeat(now, timing, connection()->last_send());
+        if (todo == due::nothing) {
+            return;
+        }
+        asio::dispatch(connection()->get_executor(), [self = self(), todo] {
+            const phase p = self->session_.current_phase();
+            switch (todo) {
+            case due::handshake_timeout:
+                if (p == phase::handshake) {
+                    self->refuse_handshake("Handshake was canceled.");
+                }
+                break;
+            case due::peer_timeout:
+                if (p == phase::running) {
+                    self->close_with_error(
+                        {"OperationCanceledException",
+                         "Client hasn't sent a message/ping within the configured ClientTimeoutInterval."},
+                        true);
+                }
+                break;
+            case due::ping:
+                if (p == phase::running) {
+                    self->session_.send_ping();
+                }
+                break;
+            case due::nothing: break;
+            }
+        });
+    }
+
+    // ----- Client results (any thread) ----------------------------------------------------------
+
+    /// Sends `message` (an Invocation written without an invocation id) under a fresh server id (see
+    /// hub_session::expect_result) and calls `done` with the client's answer. `owner` names the call for
+    /// cancel_client_invocation.
+    void start_client_invocation(std::string message, const void* owner, session::result_callback done) override {
+        asio::dispatch(connection()->get_executor(), [self = self(), message = std::move(message), owner,
+                                                      done = std::move(done)]() mutable {
+            if (self->session_.current_phase() == phase::ended) {
+                done({}, "Connection '" + self->connection()->id() + "' disconnected.");
+                return;
+            }
+            self->session_.expect_result(std::move(message), owner, std::move(done));
+        });
+    }
+
+    /// Forgets the client result that `owner` waits for, when nobody waits for it any more (timed out).
+    void cancel_client_invocation(const void* owner) override {
+        asio::dispatch(connection()->get_executor(), [self = self(), owner] {
+            self->session_.forget_result(owner);
+        });
+    }
+
+    /// True while the hub's on_connected runs (client results are not allowed there).
+    bool in_on_connected() const noexcept override { return session_.current_phase() == phase::connecting; }
+
+    /// A method of this connection awaits a client result: it stops counting against the parallel
+    /// invocation limit, so that the connection goes on reading (the result may come behind other
+    /// invocations). Call on the strand.
+    void release_invocation_slot() override {
+        if (running_ > released_) {
+            ++released_;
+            asio::post(connection()->get_executor(), [self = self()] { self->session_.resume(); });
+        }
+    }
+
+    // ----- invocation_sink ----------------------------------------------------------------------
+
+    void send(std::string message) override { session_.send(std::move(message)); }
+
+    void open_result_stream(std::shared_ptr<reflect::result_stream_state> stream) override {
+        if (dispatching_) {
+            current_record().stream = stream;
+        }
+        session_.open_outbound_stream(std::move(stream));
+    }
+
+    void invocation_failed() noexcept override {
+        connection()->count(&server_metrics::hub_invocation_errors);
+    }
+
+    void open_upload(std::string_view stream_id, std::shared_ptr<reflect::upload_channel_base> channel) override {
+        if (dispatching_) {
+            current_record().uploads.emplace_back(stream_id);
+        }
+        session_.open_inbound_stream(stream_id, std::move(channel), shared_->options.stream_buffer_capacity,
+                                     [weak = weak_from_this()] {
+                                         if (auto runtime = weak.lock()) {
+                                             auto self = std::static_pointer_cast<hub_server_connection>(runtime);
+                                             asio::post(self->connection()->get_executor(),
+                                                        [self] { self->session_.resume(); });
+                                         }
+                                     });
+    }
+
+private:
+    using phase = session::hub_session::phase;
+
+    std::shared_ptr<hub_server_connection> self() {
+        return std::static_pointer_cast<hub_server_connection>(hub_runtime::shared_from_this());
+    }
+    using due = session::hub_session::due;
+
+    // One invocation that has not finished yet.
+    struct running_invocation {
+        std::string target;
+        bool counted = false; // holds one of the parallel-invocation slots
+        std::vector<std::string> uploads;
+        std::shared_ptr<reflect::result_stream_state> stream;
+        asio::cancellation_signal cancel;
+    };
+
+    using stream_invocation_map = std::map<std::string, std::shared_ptr<running_invocation>>;
+
+    // ----- session_owner ----------------------------------------------------------------------------
+
+    // Hub messages for the client: whole messages, which may share a transport message with those
+    // queued next (outbound_message::records).
+    // (Each call queues one hub message, or the handshake's answer, which metrics do not count as one.)
+    void send_records(std::string_view records, bool binary) override {
+        if (connection()->send_records(records, binary)) {
+            count_sent();
+        }
+    }
+    void send_owned_records(std::string records, bool binary) override {
+        if (connection()->send(transport::outbound_message::records(std::move(records), binary))) {
+            count_sent();
+        }
+    }
+    void count_sent() const noexcept {
+        if (session_.current_phase() != phase::handshake) {
+            connection()->count(&server_metrics::hub_messages_sent);
+        }
+    }
+    void close_link() override { connection()->close(); }
+    void pause_receiving(bool paused) override { connection()->pause_receiving(paused); }
+
+    bool invocation(const protocol::invocation_message& m) override { return invoke(reflect::invocation::from(m)); }
+    bool invocation(const protocol::stream_invocation_message& m) override {
+        return invoke(reflect::invocation::from(m));
+    }
+
+    bool busy() const noexcept override { return active_invocations() >= max_parallel(); }
+
+    // A framing error before the handshake ends it ("Handshake was canceled.", as the reference's
+    // handshake read ends); after it, a message the hub protocol cannot read closes the connection.
+    void protocol_error(const protocol::protocol_error& error) override {
+        if (session_.current_phase() == phase::handshake) {
+            refuse_handshake("Handshake was canceled.");
+        } else {
+            close_with_error(error, true);
+        }
+    }
+
+    void stream_cancelled(reflect::result_stream_state& stream) override {
+        if (!stream_invocations_) {
+            return;
+        }
+        const auto running = stream_invocations_->find(stream.invocation_id);
+        if (running != stream_invocations_->end()) {
+// Qt's `emit` keyword macro would empty this call's name: set it aside as Asio's push_options.hpp does.
+#if defined(emit)
+#pragma push_macro("emit")
+#undef emit
+#define SIGNALRPP_DETAIL_EMIT_SET_ASIDE
+#endif
+            running->second->cancel.emit(asio::cancellation_type::all);
+#if defined(SIGNALRPP_DETAIL_EMIT_SET_ASIDE)
+#pragma pop_macro("emit")
+#undef SIGNALRPP_DETAIL_EMIT_SET_ASIDE
+#endif
+        }
+    }
+
+    // Server ids for client results: unique among the server's connections (ASP.NET Core's counter).
+    std::string next_invocation_id() override { return shared_->next_server_invocation_id(); }
+
+    // ----- State --------------------------------------------------------------------------------------
+
+    // No pings and no closing Close there (polls keep the connection alive; see closing_message()).
+    bool long_polling() const { return connection()->transport() == transport::long_polling; }
+
+    std::size_t active_invocations() const noexcept { return running_ - released_; }
+
+    std::size_t max_parallel() const noexcept {
+        const std::size_t n = shared_->options.maximum_parallel_invocations_per_client;
+        return n == 0 ? 1 : n;
+    }
+
+    bool detailed() const noexcept { return shared_->options.enable_detailed_errors; }
+
+    stream_invocation_map& stream_invocations() {
+        if (!stream_invocations_) {
+            stream_invocations_ = std::make_unique<stream_invocation_map>();
+        }
+        return *stream_invocations_;
+    }
+
+    void forget_stream_invocation(const std::string& invocation_id) {
+        if (stream_invocations_) {
+            stream_invocations_->erase(invocation_id);
+            if (stream_invocations_->empty()) {
+                stream_invocations_.reset();
+            }
+        }
+    }
+
+    // ----- Handshake ------------------------------------------------------------------------------
+
+    void handshake(char* text, std::size_t size) override {
+        protocol::handshake_request request;
+        protocol::protocol_error error;
+        if (!protocol::read_handshake_request(text, size, request, error)) {
+            refuse_handshake(reflect::detail::with_detail("An unexpected error occurred during connection handshake.",
+                                                          detailed(), error.exception_type, error.message));
+            return;
+        }
+        const bool binary_transport = connection()->transport() != transport::server_sent_events;
+        auto choice = protocol::choose_protocol(request, shared_->options.protocols, binary_transport);
+        if (choice.protocol == nullptr) {
+            refuse_handshake(choice.refusal);
+            return;
+        }
+        // The answer goes in the protocol's transfer format, as ASP.NET Core sets it before answering:
+        // binary frames for MessagePack over WebSockets.
+        session_.start_protocol(*choice.protocol);
+        std::string response;
+        protocol::write_handshake_response(response);
+        session_.send(std::move(response));
+        shared_->registry.add(connection(), context_.user_id(), hub_runtime::shared_from_this(), choice.protocol);
+        session_.enter(phase::connecting);
+        for (const auto& filter : shared_->options.filters) {
+            filter->on_connected(context_);
+        }
+        asio::co_spawn(connection()->get_executor(), hub_->on_connected(),
+                       [self = self()](std::exception_ptr failure) { self->connected(failure); });
+    }
+
+    void connected(std::exception_ptr failure) {
+        if (session_.current_phase() != phase::connecting) {
+            return; // ended meanwhile
+        }
+        if (failure) {
+            application_error("the hub's on_connected", failure);
+            std::string reason = "Connection closed with an error.";
+            try {
+                std::rethrow_exception(failure);
+            } catch (...) {
+                reason = reflect::detail::with_exception_detail(std::move(reason), detailed());
+            }
+            session_.send_close(reason, false);
+            return;
+        }
+        hub_connected_ = true;
+        session_.enter(phase::running);
+        session_.resume();
+    }
+
+    // Logs that the application's `what` threw `failure` (its caller answers for the call, if any).
+    void application_error(std::string_view what, std::exception_ptr failure) const {
+        log(log_level::error, log_category::hub_connection_handler, "ApplicationError", connection()->id(),
+            [&] { return std::string(what) + " threw: " + exception_message(failure); });
+    }
+
+    // (A refusal is text, with no protocol chosen.)
+    void refuse_handshake(std::string_view reason) {
+        log(log_level::debug, log_category::hub_connection_handler, "HandshakeFailed", connection()->id(),
+            [&] { return "the handshake failed: " + std::string(reason); });
+        std::string response;
+        protocol::write_handshake_response(response, reason);
+        session_.send(std::move(response));
+        session_.enter(phase::closing);
+        connection()->close();
+    }
+
+    // "Connection closed with an error." (with "<kind>: <message>" when detailed errors are on), for a
+    // message the hub protocol cannot read; logged as the reference does (an error, ErrorProcessingRequest).
+    void close_with_error(const protocol::protocol_error& error, bool allow_reconnect) {
+        log(log_level::error, log_category::hub_connection_handler, "ErrorProcessingRequest", connection()->id(),
+            [&] { return "a message the hub protocol cannot read (" + error.detail() + ")"; });
+        session_.send_close(reflect::detail::with_detail("Connection closed with an error.", detailed(),
+                                                         error.exception_type, error.message),
+                            allow_reconnect);
+    }
+
+    // ----- Invocations ------------------------------------------------------------------------------
+
+    // Whether `call` takes one of the parallel-invocation slots. As in ASP.NET Core, calls that stream
+    // (results, or arguments from the client) do not: one that waits for its upload's items while
+    // holding the only slot would keep out the items themselves once another invocation waits before them.
+    static bool takes_slot(const reflect::invocation& call) noexcept {
+        return !call.streaming && call.stream_ids.empty();
+    }
+
+    bool invoke(const reflect::invocation& call) {
+        if (takes_slot(call) && active_invocations() >= max_parallel()) {
+            return false;
+        }
+        connection()->count(&server_metrics::hub_invocations);
+        const auto& o = shared_->options;
+        signalrpp::detail::scratch_string<hub_server_connection> scratch; // (copied into the send queue)
+        std::string& out = scratch.get();
+        // Answers `call` with `error` instead of invoking it (nothing for a call without an id).
+        const auto refuse = [&](const std::string& error) {
+            if (!call.invocation_id.empty()) {
+                reflect::write_error_completion(*this, out, call.invocation_id, error);
+                session_.send(std::string_view(out));
+            }
+            return true;
+        };
+        // A method the hub has is named as the hub declares it, in any case the client wrote (as ASP.NET
+        // Core names it once its binder has found the method; an unknown one keeps the client's spelling).
+        const auto declared = o.authorize || !o.filters.empty() ? hub_->method_name(call.target) : std::nullopt;
+        const std::string_view target = declared ? *declared : call.target;
+        if (o.authorize && declared) {
+            bool allowed = false;
+            try {
+                allowed = o.authorize(context_, target);
+            } catch (...) {
+                application_error("authorize", std::current_exception());
+                return refuse(reflect::method_exception_error(target, detailed()));
+            }
+            if (!allowed) {
+                std::string refusal = "Failed to invoke '" + std::string(target) + "' because user is unauthorized";
+                log(log_level::debug, log_category::hub_connection_handler, "HubMethodNotAuthorized", connection()->id(),
+                    [&] { return refusal; });
+                return refuse(std::move(refusal));
+            }
+        }
+        if (call.streaming && session_.has_outbound_stream(std::string(call.invocation_id))) {
+            return refuse("Invocation ID '" + std::string(call.invocation_id) + "' is already in use.");
+        }
+        if (!o.filters.empty()) { // (the context is made only for filters: most hubs have none)
+            const hub_invocation_context filter_context{context_, target};
+            try {
+                for (const auto& filter : o.filters) {
+                    filter->before_invoke(filter_context);
+                }
+            } catch (...) {
+                application_error("a filter's before_invoke", std::current_exception());
+                return refuse(reflect::method_exception_error(target, detailed()));
+            }
+        }
+
+        dispatching_ = true;
+        auto result = hub_->dispatch(call, out, reflect::sink_ref(*this, &share_sink), reflect::dispatch_options{detailed()});
+        dispatching_ = false;
+        auto record = std::move(current_); // null unless the method opened streams
+        if (!out.empty()) {
+            session_.send(std::string_view(out));
+        }
+        if (result.finished()) {
+            finish(record.get(), target);
+            if (record) {
+                recycle(std::move(record));
+            }
+            return true;
+        }
+        if (!record) {
+            record = new_record();
+        }
+        record->target.assign(target); // for the filters, once it ends
+        record->counted = takes_slot(call);
+        if (record->counted) {
+            ++running_;
+        }
+        if (record->stream) {
+            stream_invocations()[record->stream->invocation_id] = record;
+        }
+        auto slot = record->cancel.slot();
+        asio::co_spawn(connection()->get_executor(), std::move(*result.pending),
+                       asio::bind_cancellation_slot(slot, [self = self(), record](std::exception_ptr) {
+                           self->finished(record);
+                       }));
+        return true;
+    }
+
+    static std::shared_ptr<reflect::invocation_sink> share_sink(reflect::invocation_sink& self) {
+        return static_cast<hub_server_connection&>(self).self();
+    }
+
+    // The record of the invocation being dispatched, made when it first needs one (most never do).
+    running_invocation& current_record() {
+        if (!current_) {
+            current_ = new_record();
+        }
+        return *current_;
+    }
+
+    // Records that end before dispatch returns go back to this thread's spare, which
+    // the next invocation takes instead of allocating one.
+    static std::shared_ptr<running_invocation>& spare_record() {
+        thread_local std::shared_ptr<running_invocation> spare;
+        return spare;
+    }
+    static std::shared_ptr<running_invocation> new_record() {
+        if (auto& spare = spare_record()) {
+            return std::move(spare);
+        }
+        return std::make_shared<running_invocation>();
+    }
+    static void recycle(std::shared_ptr<running_invocation> record) {
+        if (record.use_count() != 1) {
+            return; // still referenced (a stream it opened): let it go
+        }
+        record->counted = false;
+        record->uploads.clear();
+        record->stream.reset();
+        spare_record() = std::move(record);
+    }
+
+    // An asynchronous invocation has ended.
+    void finished(const std::shared_ptr<running_invocation>& record) {
+        if (record->counted) {
+            if (released_ > 0) {
+                --released_;
+            }
+            --running_;
+        }
+        if (record->stream) {
+            forget_stream_invocation(record->stream->invocation_id);
+        }
+        finish(record.get(), record->target);
+        if (session_.holding() && session_.current_phase() == phase::running) {
+            session_.resume();
+        }
+    }
+
+    // What every invocation's end does: its streams close (`record`: null if it opened none and did not
+    // wait), the filters hear of it.
+    void finish(const running_invocation* record, std::string_view target) {
+        if (record != nullptr) {
+            for (const auto& id : record->uploads) {
+                session_.end_inbound_stream(id);
+            }
+            if (record->stream) {
+                session_.close_outbound_stream(record->stream->invocation_id);
+            }
+        }
+        const auto& filters = shared_->options.filters;
+        if (!filters.empty()) {
+            const hub_invocation_context filter_context{context_, target};
+            for (auto filter = filters.rbegin(); filter != filters.rend(); ++filter) {
+                try {
+                    (*filter)->after_invoke(filter_context);
+                } catch (...) {
+                    application_error("a filter's after_invoke", std::current_exception());
+                }
+            }
+        }
+    }
+
+    std::shared_ptr<hub_shared_state> shared_;
+    hub_caller_context context_;
+    std::unique_ptr<detail::hub_instance> hub_;
+    session::hub_session session_;
+
+    bool hub_connected_ = false; // the hub's on_connected has finished
+    bool dispatching_ = false;   // an invocation is being dispatched: the sink's calls are its own
+
+    std::uint32_t running_ = 0;  // asynchronous non-stream invocations running
+    std::uint32_t released_ = 0; // ... of which released their slot awaiting a client result
+    std::shared_ptr<running_invocation> current_; // the record of the one being dispatched (current_record())
+    std::unique_ptr<stream_invocation_map> stream_invocations_; // streams running, by invocation id (or null)
+};
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/hub_server_connection.hpp
 // ---- begin signalrpp/hub/hub_heartbeat.hpp
 // hub_heartbeat: the once-a-second tick of one mapped hub (ASP.NET Core's connection heartbeat): each
 // connection checks its handshake timeout, keep-alive ping and client timeout (hub_server_connection::
@@ -13110,7 +12697,8 @@ public:
     }
 
     std::string closing_message(const transport::connection& c) override {
-        const auto runtime = std::static_pointer_cast<hub_server_connection>(shared_->registry.find_state(c.id()));
+        const auto runtime = std::static_pointer_cast<hub_server_connection>(
+            std::static_pointer_cast<hub_runtime>(shared_->registry.find_state(c.id())));
         return runtime ? runtime->closing_message() : std::string();
     }
 
@@ -16926,6 +16514,606 @@ SIGNALRPP_DECL void writer::sized(std::size_t length, std::uint8_t marker8, std:
 } // namespace signalrpp::msgpack
 // ---- end signalrpp/msgpack/impl/writer.ipp
 #endif
+// ---- the implementation of signalrpp/transport/impl/session_executor.ipp, included at signalrpp/transport/session_executor.hpp:34
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+// ---- begin signalrpp/transport/impl/session_executor.ipp
+// The definitions of session_executor.hpp: included by it when header-only; by <signalrpp/src.hpp> alone
+// in separate-compilation mode.
+
+
+#include <asio/strand.hpp>
+
+namespace signalrpp::transport {
+
+SIGNALRPP_DECL session_executor::session_executor(const asio::any_io_executor& ex, bool single_threaded)
+    : executor_(single_threaded ? ex : asio::any_io_executor(asio::make_strand(ex))), single_threaded_(single_threaded) {}
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/impl/session_executor.ipp
+#endif
+// ---- the implementation of signalrpp/transport/impl/connection.ipp, included at signalrpp/transport/connection.hpp:332
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+// ---- begin signalrpp/transport/impl/connection.ipp
+// The definitions of connection.hpp: included by it when header-only; by <signalrpp/src.hpp> alone in
+// separate-compilation mode.
+
+
+
+#include <asio/dispatch.hpp>
+#include <asio/post.hpp>
+
+namespace signalrpp::transport {
+
+template <class Call>
+void connection::guarded(std::string_view what, Call&& call) noexcept {
+    try {
+        call();
+    } catch (...) {
+        handler_failed(what, std::current_exception());
+    }
+}
+
+template <class Put>
+bool connection::queue(std::size_t size, Put&& put) {
+    std::shared_ptr<transport_link> notify;
+    bool over_limit = false;
+    const bool own = delivering() == this;
+    {
+        std::lock_guard lock(mutex_);
+        if (ended_ || closing_) {
+            return false;
+        }
+        const bool past_limit = pending_bytes_ > 0 && pending_bytes_ + size > send_limit_;
+        const bool backlogged = backlogged_.load(std::memory_order_relaxed);
+        if (past_limit && !own) {
+            // Someone else's message, into a queue past the limit: a slow consumer, once that has lasted.
+            const bool timed_out = backlogged && send_timeout_.count() > 0 &&
+                                   clock::now() - backlogged_since_ >= send_timeout_;
+            over_limit = timed_out || pending_bytes_ + size > slow_consumer_factor * send_limit_;
+        }
+        if (!over_limit) {
+            if (past_limit && !backlogged) {
+                backlogged_since_ = clock::now();
+                backlogged_.store(true, std::memory_order_relaxed);
+            }
+            if (pending_.empty()) {
+                last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
+                signalrpp::detail::spare_vector<outbound_message>::take(pending_);
+            }
+            pending_bytes_ += size;
+            put();
+            queued_.store(true, std::memory_order_relaxed);
+            if (link_ && !notified_) {
+                notified_ = true;
+                notify = link_;
+            }
+        }
+    }
+    if (over_limit) {
+        abort(error::send_buffer_full);
+        return false;
+    }
+    if (notify) {
+        notify->send_ready();
+    }
+    return true;
+}
+
+SIGNALRPP_DECL connection::connection(std::string id, std::string token, const asio::any_io_executor& ex,
+                                      std::shared_ptr<connection_handler> handler, std::size_t send_limit,
+                                      std::weak_ptr<connection_owner> owner, bool single_threaded)
+    : id_(std::move(id)), token_(std::move(token)), executor_(ex, single_threaded), handler_(std::move(handler)),
+      owner_(std::move(owner)), send_limit_(send_limit), inactive_since_(clock::now()), last_send_(inactive_since_) {}
+
+SIGNALRPP_DECL bool connection::send(outbound_message message) {
+    return queue(message.size(), [&] {
+        if (!pending_.empty() && pending_.back().joins(message)) {
+            pending_.back().join(message);
+        } else {
+            pending_.push_back(std::move(message));
+        }
+    });
+}
+
+SIGNALRPP_DECL bool connection::send_records(std::string_view records, bool binary) {
+    return queue(records.size(), [&] {
+        if (!pending_.empty() && pending_.back().joins(records.size(), binary)) {
+            pending_.back().append(records);
+        } else {
+            std::string bytes = outbound_message::new_buffer();
+            bytes.assign(records);
+            pending_.push_back(outbound_message::records(std::move(bytes), binary));
+        }
+    });
+}
+
+SIGNALRPP_DECL void connection::close() {
+    {
+        std::lock_guard lock(mutex_);
+        if (ended_ || closing_) {
+            return; // (its closing message would not be queued: not asked for, so not counted in metrics)
+        }
+    }
+    if (auto last = handler_->closing_message(*this); !last.empty()) {
+        send(std::move(last));
+    }
+    request_close(transport_link::close_kind::graceful, {});
+}
+
+SIGNALRPP_DECL void connection::pause_receiving(bool paused) {
+    std::shared_ptr<transport_link> link;
+    std::function<void()> ready;
+    {
+        std::lock_guard lock(mutex_);
+        if (receive_paused_ == paused) {
+            return;
+        }
+        receive_paused_ = paused;
+        link = link_;
+        ready = take_waiter_if_receiving_locked();
+    }
+    if (link) {
+        link->receive_paused_changed(paused);
+    }
+    if (ready) {
+        ready();
+    }
+}
+
+SIGNALRPP_DECL void connection::when_receiving(std::function<void()> ready) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!receiving_locked()) {
+            receive_waiter_ = std::move(ready);
+            return;
+        }
+    }
+    ready();
+}
+
+SIGNALRPP_DECL void connection::set_metrics(std::shared_ptr<server_metrics> metrics) {
+    meter_ = metrics ? std::make_unique<meter>(meter{std::move(metrics), {}, {}}) : nullptr;
+}
+
+SIGNALRPP_DECL connection::attach_result connection::attach(transport_kind kind, const std::shared_ptr<transport_link>& link,
+                                                           request_snapshot& snapshot) {
+    std::shared_ptr<transport_link> previous;
+    attach_result result = attach_result::attached;
+    bool start = false;
+    bool notify = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (ended_) {
+            return attach_result::gone;
+        }
+        if (kind_ == 0) {
+            if (closing_) {
+                return attach_result::gone;
+            }
+            kind_ = kind;
+            request_ = std::move(snapshot);
+            start = true;
+            if (meter_) {
+                meter_->started = clock::now();
+                meter_->transport = kind == websockets           ? metrics_transport::web_sockets
+                                    : kind == server_sent_events ? metrics_transport::server_sent_events
+                                                                 : metrics_transport::long_polling;
+                meter_->metrics->connection_started(meter_->transport);
+            }
+            if (kind == long_polling) {
+                result = attach_result::first_poll;
+                inactive_since_ = clock::now();
+            }
+        } else if (kind_ != kind) {
+            return attach_result::wrong_transport;
+        } else if (kind != long_polling) {
+            return attach_result::conflict;
+        } else if (closing_ && pending_.empty()) {
+            result = attach_result::closing;
+        }
+        if (result == attach_result::attached) {
+            previous = std::exchange(link_, link);
+            notified_ = notify = !pending_.empty();
+        }
+    }
+    if (start) {
+        log(log_level::debug, log_category::dispatcher, "ConnectionStarted", id_, [&] {
+            return std::string("the ") + std::string(transport_name(kind)) + " transport started";
+        });
+        asio::dispatch(executor_.get(), [self = shared_from_this()] {
+            self->guarded("on_connected", [&] { self->handler_->on_connected(self); });
+            self->deliver_posts(); // any that came before the transport
+        });
+    }
+    if (previous) {
+        previous->close_requested(transport_link::close_kind::superseded);
+    }
+    if (result == attach_result::closing) {
+        end({});
+    } else if (notify) {
+        link->send_ready();
+    }
+    return result;
+}
+
+SIGNALRPP_DECL void connection::detach(const transport_link* link, std::error_code ec, bool last) {
+    bool end_now = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (link_.get() != link) {
+            return; // superseded already
+        }
+        link_.reset();
+        notified_ = false;
+        inactive_since_ = clock::now();
+        end_now = kind_ != long_polling || last;
+        if (!ec) {
+            ec = close_reason_; // written by request_close() on any thread, under the lock
+        }
+    }
+    if (end_now) {
+        end(ec);
+    }
+}
+
+SIGNALRPP_DECL void connection::take_pending(std::vector<outbound_message>& out) {
+    // Nothing queued (as after most writes): no lock. A message queued meanwhile on another thread
+    // is not missed: its send() tells the link, which takes it then.
+    if (!queued_.load(std::memory_order_relaxed)) {
+        return;
+    }
+    std::function<void()> ready;
+    {
+        std::lock_guard lock(mutex_);
+        queued_.store(false, std::memory_order_relaxed);
+        notified_ = false;
+        if (meter_) {
+            server_metrics::add(meter_->metrics->bytes_sent, pending_bytes_);
+        }
+        pending_bytes_ = 0;
+        backlogged_.store(false, std::memory_order_relaxed);
+        ready = take_waiter_if_receiving_locked();
+        if (out.empty()) {
+            out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
+        } else {
+            for (auto& m : pending_) {
+                out.push_back(std::move(m));
+            }
+            pending_.clear();
+        }
+    }
+    if (ready) {
+        ready();
+    }
+}
+
+SIGNALRPP_DECL void connection::deliver(std::span<char> data, bool binary) {
+    if (!ended()) {
+        if (meter_) {
+            server_metrics::add(meter_->metrics->bytes_received, data.size());
+        }
+        // Sends during the call are this connection's own (see the header comment).
+        const connection* outer = std::exchange(delivering(), this);
+        guarded("on_received", [&] { handler_->on_received_writable(shared_from_this(), data, binary); });
+        delivering() = outer;
+    }
+}
+
+SIGNALRPP_DECL bool connection::deliver_post(std::string data, std::function<void(bool delivered)> taken) {
+    if (waiting_posts_.fetch_add(1, std::memory_order_relaxed) >= max_waiting_posts) {
+        waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
+        return false;
+    }
+    asio::dispatch(executor_.get(), [self = shared_from_this(), data = std::move(data),
+                                     taken = std::move(taken)]() mutable {
+        self->posts_.push_back({std::move(data), std::move(taken), false});
+        if (self->posts_.size() == 1) {
+            self->deliver_posts();
+        }
+    });
+    return true;
+}
+
+SIGNALRPP_DECL void connection::deliver_posts() {
+    while (!posts_.empty()) {
+        if (!ended()) {
+            if (transport() == 0) {
+                return; // not started yet
+            }
+            if (!posts_.front().delivered) {
+                posts_.front().delivered = true;
+                std::string data = std::move(posts_.front().data); // (no reference into posts_ held across)
+                deliver(data, false);
+            }
+            if (!receiving() && !ended()) {
+                when_receiving([self = shared_from_this()] {
+                    asio::post(self->executor_.get(), [self] { self->deliver_posts(); });
+                });
+                return;
+            }
+        }
+        auto taken = std::move(posts_.front().taken);
+        const bool delivered = posts_.front().delivered;
+        posts_.erase(posts_.begin());
+        waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
+        taken(delivered);
+    }
+}
+
+SIGNALRPP_DECL bool connection::expire_if_idle_since(clock::time_point deadline) {
+    {
+        std::lock_guard lock(mutex_);
+        if (ended_ || link_ || inactive_since_ > deadline) {
+            return false;
+        }
+    }
+    end(error::disconnect_timeout);
+    return true;
+}
+
+SIGNALRPP_DECL void connection::end(std::error_code reason) {
+    // Alive to the end of this call: the owner forgets the connection below, and that may have been
+    // the last reference the caller counted on (null only while the connection is being destroyed).
+    const std::shared_ptr<connection> self = weak_from_this().lock();
+    std::shared_ptr<transport_link> link;
+    bool started = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (ended_) {
+            return;
+        }
+        ended_.store(true, std::memory_order_release);
+        link = std::move(link_);
+        receive_waiter_ = nullptr;
+        started = kind_ != 0;
+        std::vector<outbound_message>().swap(pending_);
+        pending_bytes_ = 0;
+        queued_.store(false, std::memory_order_relaxed);
+    }
+    if (link) {
+        link->close_requested(transport_link::close_kind::abort);
+    }
+    log(reason && reason != make_error_code(error::server_stopping) ? log_level::warning : log_level::information,
+        log_category::connection_manager, "ConnectionEnded", id_, [&] {
+            return reason ? "the connection ended: " + reason.message() : std::string("the connection ended");
+        });
+    if (meter_) {
+        count_end(started, reason);
+    }
+    if (auto owner = owner_.lock()) {
+        owner->connection_ended(*this);
+    }
+    if (!self) {
+        return;
+    }
+    if (started) {
+        asio::dispatch(executor_.get(), [self, reason] {
+            self->guarded("on_disconnected", [&] { self->handler_->on_disconnected(self, reason); });
+        });
+    }
+    if (waiting_posts_.load(std::memory_order_relaxed) > 0) {
+        asio::post(executor_.get(), [self] { self->deliver_posts(); }); // answers them
+    }
+}
+
+SIGNALRPP_DECL void connection::count_end(bool started, std::error_code reason) noexcept {
+    server_metrics& m = *meter_->metrics;
+    if (reason == make_error_code(error::send_buffer_full) || reason == make_error_code(error::send_timeout)) {
+        server_metrics::add(m.slow_consumers_dropped);
+    }
+    if (started) {
+        const metrics_status status =
+            m.stopping.load(std::memory_order_relaxed) || reason == make_error_code(error::server_stopping)
+                ? metrics_status::app_shutdown
+            : reason == make_error_code(error::disconnect_timeout) ? metrics_status::timeout
+                                                                   : metrics_status::normal_closure;
+        m.connection_ended(meter_->transport, status, clock::now() - meter_->started);
+    }
+}
+
+SIGNALRPP_DECL void connection::handler_failed(std::string_view what, const std::exception_ptr& failure) noexcept {
+    try {
+        log(log_level::error, log_category::dispatcher, "ApplicationError", id_, [&] {
+            return "the connection handler's " + std::string(what) + " threw: " + exception_message(failure);
+        });
+        abort(error::handler_failed);
+    } catch (...) {
+        // (nothing escapes: the connection ends at its disconnect timeout at worst)
+    }
+}
+
+SIGNALRPP_DECL void connection::request_close(transport_link::close_kind kind, std::error_code reason) {
+    std::shared_ptr<transport_link> link;
+    bool end_now = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (ended_ || (closing_ && kind == transport_link::close_kind::graceful)) {
+            return;
+        }
+        closing_ = true;
+        close_reason_ = reason;
+        link = link_;
+        // With no transport: nothing queued can be delivered, unless a long poll comes for it.
+        end_now = !link && (kind == transport_link::close_kind::abort || kind_ != long_polling || pending_.empty());
+    }
+    if (end_now) {
+        end(reason);
+    } else if (link) {
+        if (kind == transport_link::close_kind::abort) {
+            end(reason);
+        } else {
+            link->close_requested(kind);
+        }
+    }
+}
+
+} // namespace signalrpp::transport
+// ---- end signalrpp/transport/impl/connection.ipp
+#endif
+// ---- the implementation of signalrpp/hub/impl/connection_registry.ipp, included at signalrpp/hub/connection_registry.hpp:87
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+// ---- begin signalrpp/hub/impl/connection_registry.ipp
+// The definitions of connection_registry.hpp: included by it when header-only; by <signalrpp/src.hpp>
+// alone in separate-compilation mode.
+
+
+#include <algorithm>
+
+namespace signalrpp {
+
+SIGNALRPP_DECL void connection_registry::add(connection_ptr c, std::string user_id, std::shared_ptr<void> state,
+                                             const protocol::hub_protocol* protocol) {
+    std::lock_guard lock(mutex_);
+    const std::string_view id = c->id(); // the key views the id inside the connection the entry holds
+    auto& e = entries_.try_emplace(id).first->second; // (ids are unique: a fresh entry)
+    e = entry{std::move(c), std::move(state), std::move(user_id), {}, protocol};
+    if (!e.user_id.empty()) {
+        users_[e.user_id].insert(&e);
+    }
+}
+
+SIGNALRPP_DECL void connection_registry::remove(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    const auto found = entries_.find(id);
+    if (found == entries_.end()) {
+        return;
+    }
+    for (const auto& group : found->second.groups) {
+        erase_member(groups_, group, &found->second);
+    }
+    if (!found->second.user_id.empty()) {
+        erase_member(users_, found->second.user_id, &found->second);
+    }
+    entries_.erase(found);
+}
+
+SIGNALRPP_DECL void connection_registry::add_to_group(const std::string& id, const std::string& group) {
+    std::lock_guard lock(mutex_);
+    const auto found = entries_.find(id);
+    if (found == entries_.end()) {
+        return;
+    }
+    auto& joined = found->second.groups;
+    if (std::find(joined.begin(), joined.end(), group) != joined.end()) {
+        return;
+    }
+    joined.push_back(group);
+    groups_[group].insert(&found->second);
+}
+
+SIGNALRPP_DECL void connection_registry::remove_from_group(const std::string& id, const std::string& group) {
+    std::lock_guard lock(mutex_);
+    const auto found = entries_.find(id);
+    if (found == entries_.end()) {
+        return;
+    }
+    auto& joined = found->second.groups;
+    const auto at = std::find(joined.begin(), joined.end(), group);
+    if (at == joined.end()) {
+        return;
+    }
+    joined.erase(at);
+    erase_member(groups_, group, &found->second);
+}
+
+SIGNALRPP_DECL std::shared_ptr<void> connection_registry::find_state(std::string_view id) const {
+    std::lock_guard lock(mutex_);
+    const auto found = entries_.find(id);
+    return found == entries_.end() ? nullptr : found->second.state;
+}
+
+SIGNALRPP_DECL std::vector<connection_registry::recipient> connection_registry::resolve(const send_target& target) const {
+    std::vector<recipient> out;
+    std::lock_guard lock(mutex_);
+    const auto take = [&](const entry& e) {
+        const auto& id = e.connection->id();
+        if (std::find(target.excluded.begin(), target.excluded.end(), id) == target.excluded.end()) {
+            out.push_back({e.connection, e.protocol});
+        }
+    };
+    switch (target.what) {
+    case send_target::kind::all:
+        out.reserve(entries_.size());
+        for (const auto& named : entries_) {
+            take(named.second);
+        }
+        return out;
+    case send_target::kind::connections:
+        for (const auto& id : target.names) {
+            const auto found = entries_.find(id);
+            if (found != entries_.end()) {
+                take(found->second);
+            }
+        }
+        break;
+    case send_target::kind::groups:
+    case send_target::kind::users: {
+        const auto& table = target.what == send_target::kind::groups ? groups_ : users_;
+        for (const auto& name : target.names) {
+            const auto members = table.find(name);
+            if (members != table.end()) {
+                for (const entry* e : members->second) {
+                    take(*e);
+                }
+            }
+        }
+        break;
+    }
+    }
+    if (target.names.size() > 1) { // several groups or users may name a connection twice
+        const auto by_connection = [](const recipient& a, const recipient& b) { return a.connection < b.connection; };
+        const auto same_connection = [](const recipient& a, const recipient& b) {
+            return a.connection == b.connection;
+        };
+        std::sort(out.begin(), out.end(), by_connection);
+        out.erase(std::unique(out.begin(), out.end(), same_connection), out.end());
+    }
+    return out;
+}
+
+SIGNALRPP_DECL std::size_t connection_registry::send(const send_target& target,
+                                                    const std::shared_ptr<const std::string>& payload, bool binary) const {
+    std::size_t queued = 0;
+    for (const auto& r : resolve(target)) {
+        queued += r.connection->send(transport::outbound_message(payload, binary)) ? 1 : 0;
+    }
+    return queued;
+}
+
+SIGNALRPP_DECL std::size_t connection_registry::send(const send_target& target,
+                                                    protocol::serialized_message& message) const {
+    std::size_t queued = 0;
+    for (const auto& r : resolve(target)) {
+        if (r.protocol != nullptr) {
+            const auto& bytes = message.bytes(*r.protocol);
+            if (r.connection->send(transport::outbound_message(bytes, r.protocol->binary()))) {
+                ++queued;
+                r.connection->count(&server_metrics::hub_messages_sent);
+            }
+        }
+    }
+    return queued;
+}
+
+SIGNALRPP_DECL std::size_t connection_registry::size() const {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+SIGNALRPP_DECL void connection_registry::erase_member(member_table& table, const std::string& name,
+                                                      const entry* e) {
+    const auto found = table.find(name);
+    if (found != table.end()) {
+        found->second.erase(e);
+        if (found->second.empty()) {
+            table.erase(found);
+        }
+    }
+}
+
+} // namespace signalrpp
+// ---- end signalrpp/hub/impl/connection_registry.ipp
+#endif
 // ---- the implementation of signalrpp/protocol/impl/builtin_protocols.ipp, included at signalrpp/protocol/builtin_protocols.hpp:21
 #if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
 // ---- begin signalrpp/protocol/impl/builtin_protocols.ipp
@@ -16948,7 +17136,7 @@ SIGNALRPP_DECL const hub_protocol& messagepack_protocol() {
 } // namespace signalrpp::protocol
 // ---- end signalrpp/protocol/impl/builtin_protocols.ipp
 #endif
-// ---- the implementation of signalrpp/server/impl/server.ipp, included at signalrpp/server/server.hpp:207
+// ---- the implementation of signalrpp/server/impl/server.ipp, included at signalrpp/server/server.hpp:206
 #if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
 // ---- begin signalrpp/server/impl/server.ipp
 // The server's non-template functions and its shared state: the part of <signalrpp/server/server.hpp>
@@ -16976,8 +17164,16 @@ struct server::state : std::enable_shared_from_this<state> {
             router->map_static_files("/", *options.static_files, options.static_file_options);
         }
         if (options.metrics) {
+            enable_metrics();
+        }
+    }
+
+    // Turns metrics on, if they are not yet; returns them.
+    std::shared_ptr<server_metrics> enable_metrics() {
+        if (!manager->metrics()) {
             manager->set_metrics(std::make_shared<server_metrics>());
         }
+        return manager->metrics();
     }
 
     void serve(std::unique_ptr<transport::stream_io_base> io) {
@@ -17080,6 +17276,9 @@ struct server::state : std::enable_shared_from_this<state> {
 SIGNALRPP_DECL server::server(const asio::any_io_executor& ex, server_options options)
     : state_(std::make_shared<state>(ex, std::move(options))) {}
 
+SIGNALRPP_DECL server::server(asio::io_context& io, server_options options)
+    : server(asio::any_io_executor(io.get_executor()), std::move(options)) {}
+
 SIGNALRPP_DECL void server::map_connection(std::string path, std::shared_ptr<transport::connection_handler> handler,
                                            transport::http_connection_options options) {
     state_->router->map(std::move(path), std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
@@ -17099,11 +17298,7 @@ SIGNALRPP_DECL void server::map_route(std::string prefix, http_route_handler han
 }
 
 SIGNALRPP_DECL void server::map_metrics(std::string path) {
-    auto metrics = state_->manager->metrics();
-    if (!metrics) {
-        metrics = std::make_shared<server_metrics>();
-        state_->manager->set_metrics(metrics);
-    }
+    auto metrics = state_->enable_metrics();
     map_route(std::move(path), [metrics](const http::request& request, http_responder answer) {
         if (request.method != "GET" && request.method != "HEAD") {
             http::response refusal = http::text_response(405);

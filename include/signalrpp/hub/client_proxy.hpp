@@ -11,7 +11,7 @@
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/hub_exception.hpp>
 #include <signalrpp/hub/client_result.hpp>
-#include <signalrpp/hub/hub_server_connection.hpp>
+#include <signalrpp/hub/hub_runtime.hpp>
 #include <signalrpp/hub/hub_shared_state.hpp>
 #include <signalrpp/hub/send_target.hpp>
 #include <signalrpp/protocol/serialized_message.hpp>
@@ -49,7 +49,7 @@ public:
     /// `caller`: the connection whose hub method makes the call, if any (client results are refused
     /// in its on_connected, and the call stops counting against its parallel-invocation limit).
     single_client_proxy(std::shared_ptr<hub_shared_state> shared, std::string connection_id,
-                        std::weak_ptr<hub_server_connection> caller = {})
+                        std::weak_ptr<hub_runtime> caller = {})
         : client_proxy(std::move(shared), send_target::connections({connection_id})),
           id_(std::move(connection_id)), caller_(std::move(caller)) {}
 
@@ -64,11 +64,11 @@ public:
             }
             caller->release_invocation_slot();
         }
-        auto target = std::static_pointer_cast<hub_server_connection>(shared_->registry.find_state(id_));
+        auto target = std::static_pointer_cast<hub_runtime>(shared_->registry.find_state(id_));
         if (!target) {
             throw hub_exception("Connection '" + id_ + "' does not exist.");
         }
-        std::string text; // the id comes later, from the connection (hub_server_connection::start_client_invocation)
+        std::string text; // the id comes later, from the connection (hub_runtime::start_client_invocation)
         const auto values = protocol::value_refs(args...);
         target->protocol().write_invocation(text, protocol::invocation_header{{}, method}, values);
         return detail::await_client_result<T>(std::move(target), std::move(text),
@@ -77,7 +77,7 @@ public:
 
 private:
     std::string id_;
-    std::weak_ptr<hub_server_connection> caller_;
+    std::weak_ptr<hub_runtime> caller_;
 };
 
 } // namespace signalrpp

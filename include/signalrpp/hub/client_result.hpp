@@ -8,7 +8,7 @@
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/core/hub_exception.hpp>
-#include <signalrpp/hub/hub_server_connection.hpp>
+#include <signalrpp/hub/hub_runtime.hpp>
 #include <signalrpp/protocol/wire_value.hpp>
 
 #include <asio/error.hpp>
@@ -41,7 +41,7 @@ struct client_result_state {
 };
 
 template <class T>
-asio::awaitable<T> await_client_result(std::shared_ptr<hub_server_connection> target, std::string message,
+asio::awaitable<T> await_client_result(std::shared_ptr<hub_runtime> target, std::string message,
                                        std::chrono::milliseconds timeout) {
     auto state = std::make_shared<client_result_state<T>>(co_await asio::this_coro::executor);
     if (timeout.count() > 0) {

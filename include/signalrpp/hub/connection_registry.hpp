@@ -6,11 +6,11 @@
 // Group names are case-sensitive; joining twice or leaving a group one is not in does nothing; an
 // unknown connection id is ignored; a connection leaves all its groups when it is removed.
 
+#include <signalrpp/core/separate_compilation.hpp>
 #include <signalrpp/hub/send_target.hpp>
 #include <signalrpp/protocol/serialized_message.hpp>
 #include <signalrpp/transport/connection.hpp>
 
-#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -35,151 +35,31 @@ public:
 
     /// Adds a connection; `state` is what the runtime keeps for it (found again by find_state);
     /// `protocol`: the hub protocol it speaks, if it is a hub connection.
-    void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {},
-             const protocol::hub_protocol* protocol = nullptr) {
-        std::lock_guard lock(mutex_);
-        const std::string_view id = c->id(); // the key views the id inside the connection the entry holds
-        auto& e = entries_.try_emplace(id).first->second; // (ids are unique: a fresh entry)
-        e = entry{std::move(c), std::move(state), std::move(user_id), {}, protocol};
-        if (!e.user_id.empty()) {
-            users_[e.user_id].insert(&e);
-        }
-    }
+    SIGNALRPP_DECL void add(connection_ptr c, std::string user_id, std::shared_ptr<void> state = {},
+                            const protocol::hub_protocol* protocol = nullptr);
 
     /// Forgets the connection, its groups and its user.
-    void remove(const std::string& id) {
-        std::lock_guard lock(mutex_);
-        const auto found = entries_.find(id);
-        if (found == entries_.end()) {
-            return;
-        }
-        for (const auto& group : found->second.groups) {
-            erase_member(groups_, group, &found->second);
-        }
-        if (!found->second.user_id.empty()) {
-            erase_member(users_, found->second.user_id, &found->second);
-        }
-        entries_.erase(found);
-    }
+    SIGNALRPP_DECL void remove(const std::string& id);
 
-    void add_to_group(const std::string& id, const std::string& group) {
-        std::lock_guard lock(mutex_);
-        const auto found = entries_.find(id);
-        if (found == entries_.end()) {
-            return;
-        }
-        auto& joined = found->second.groups;
-        if (std::find(joined.begin(), joined.end(), group) != joined.end()) {
-            return;
-        }
-        joined.push_back(group);
-        groups_[group].insert(&found->second);
-    }
+    SIGNALRPP_DECL void add_to_group(const std::string& id, const std::string& group);
 
-    void remove_from_group(const std::string& id, const std::string& group) {
-        std::lock_guard lock(mutex_);
-        const auto found = entries_.find(id);
-        if (found == entries_.end()) {
-            return;
-        }
-        auto& joined = found->second.groups;
-        const auto at = std::find(joined.begin(), joined.end(), group);
-        if (at == joined.end()) {
-            return;
-        }
-        joined.erase(at);
-        erase_member(groups_, group, &found->second);
-    }
+    SIGNALRPP_DECL void remove_from_group(const std::string& id, const std::string& group);
 
     /// The runtime's state of connection `id`, or null.
-    std::shared_ptr<void> find_state(std::string_view id) const {
-        std::lock_guard lock(mutex_);
-        const auto found = entries_.find(id);
-        return found == entries_.end() ? nullptr : found->second.state;
-    }
+    SIGNALRPP_DECL std::shared_ptr<void> find_state(std::string_view id) const;
 
     /// The connections `target` names, each once.
-    std::vector<recipient> resolve(const send_target& target) const {
-        std::vector<recipient> out;
-        std::lock_guard lock(mutex_);
-        const auto take = [&](const entry& e) {
-            const auto& id = e.connection->id();
-            if (std::find(target.excluded.begin(), target.excluded.end(), id) == target.excluded.end()) {
-                out.push_back({e.connection, e.protocol});
-            }
-        };
-        switch (target.what) {
-        case send_target::kind::all:
-            out.reserve(entries_.size());
-            for (const auto& named : entries_) {
-                take(named.second);
-            }
-            return out;
-        case send_target::kind::connections:
-            for (const auto& id : target.names) {
-                const auto found = entries_.find(id);
-                if (found != entries_.end()) {
-                    take(found->second);
-                }
-            }
-            break;
-        case send_target::kind::groups:
-        case send_target::kind::users: {
-            const auto& table = target.what == send_target::kind::groups ? groups_ : users_;
-            for (const auto& name : target.names) {
-                const auto members = table.find(name);
-                if (members != table.end()) {
-                    for (const entry* e : members->second) {
-                        take(*e);
-                    }
-                }
-            }
-            break;
-        }
-        }
-        if (target.names.size() > 1) { // several groups or users may name a connection twice
-            const auto by_connection = [](const recipient& a, const recipient& b) { return a.connection < b.connection; };
-            const auto same_connection = [](const recipient& a, const recipient& b) {
-                return a.connection == b.connection;
-            };
-            std::sort(out.begin(), out.end(), by_connection);
-            out.erase(std::unique(out.begin(), out.end(), same_connection), out.end());
-        }
-        return out;
-    }
+    SIGNALRPP_DECL std::vector<recipient> resolve(const send_target& target) const;
 
     /// Queues `payload` (shared, not copied) on every connection `target` names; returns how many took it.
-    std::size_t send(const send_target& target, const std::shared_ptr<const std::string>& payload,
-                     bool binary = false) const {
-        std::size_t queued = 0;
-        for (const auto& r : resolve(target)) {
-            queued += r.connection->send(transport::outbound_message(payload, binary)) ? 1 : 0;
-        }
-        return queued;
-    }
+    SIGNALRPP_DECL std::size_t send(const send_target& target, const std::shared_ptr<const std::string>& payload,
+                                    bool binary = false) const;
 
     /// Queues `message` on every hub connection `target` names, each in its protocol's bytes (written
     /// once per protocol); returns how many took it.
-    std::size_t send(const send_target& target, protocol::serialized_message& message) const {
-        std::size_t queued = 0;
-        for (const auto& r : resolve(target)) {
-            if (r.protocol != nullptr) {
-                const auto& bytes = message.bytes(*r.protocol);
-                if (r.connection->send(transport::outbound_message(bytes, r.protocol->binary()))) {
-                    ++queued;
-                    if (auto* metrics = r.connection->metrics()) {
-                        server_metrics::add(metrics->hub_messages_sent);
-                    }
-                }
-            }
-        }
-        return queued;
-    }
+    SIGNALRPP_DECL std::size_t send(const send_target& target, protocol::serialized_message& message) const;
 
-    std::size_t size() const {
-        std::lock_guard lock(mutex_);
-        return entries_.size();
-    }
+    SIGNALRPP_DECL std::size_t size() const;
 
 private:
     struct entry {
@@ -193,15 +73,7 @@ private:
     // Group or user name -> its connections (entries' addresses are stable in an unordered_map).
     using member_table = std::unordered_map<std::string, std::unordered_set<const entry*>>;
 
-    static void erase_member(member_table& table, const std::string& name, const entry* e) {
-        const auto found = table.find(name);
-        if (found != table.end()) {
-            found->second.erase(e);
-            if (found->second.empty()) {
-                table.erase(found);
-            }
-        }
-    }
+    SIGNALRPP_DECL static void erase_member(member_table& table, const std::string& name, const entry* e);
 
     mutable std::mutex mutex_;
     std::unordered_map<std::string_view, entry> entries_; // keys view entry.connection->id()
@@ -210,3 +82,7 @@ private:
 };
 
 } // namespace signalrpp
+
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+#include <signalrpp/hub/impl/connection_registry.ipp>
+#endif

@@ -18,7 +18,7 @@
 #include <signalrpp/hub/group_manager.hpp>
 #include <signalrpp/hub/hub_caller_context.hpp>
 #include <signalrpp/hub/hub_clients.hpp>
-#include <signalrpp/hub/hub_server_connection.hpp>
+#include <signalrpp/hub/hub_runtime.hpp>
 
 #include <cassert>
 #include <memory>
@@ -37,7 +37,7 @@ public:
 
     /// The clients of this hub: all, the caller, the others, groups, users, single connections.
     hub_caller_clients clients() const {
-        return {runtime().shared(), runtime().weak_from_this(), runtime().connection()->id()};
+        return {runtime().shared(), runtime().weak_from_this(), runtime().context().connection_id()};
     }
 
     /// Adds connections to groups and removes them.
@@ -49,12 +49,12 @@ private:
     template <class Hub>
     friend class detail::hub_instance_of;
 
-    hub_server_connection& runtime() const {
+    hub_runtime& runtime() const {
         assert(runtime_ != nullptr && "a hub's context(), clients() and groups() work in calls from the runtime only");
         return *runtime_;
     }
 
-    hub_server_connection* runtime_ = nullptr;
+    hub_runtime* runtime_ = nullptr;
 };
 
 } // namespace signalrpp

@@ -9,7 +9,7 @@
 //     int answer = co_await clients().caller().invoke<int>("Pick", options);
 
 #include <signalrpp/hub/client_proxy.hpp>
-#include <signalrpp/hub/hub_server_connection.hpp>
+#include <signalrpp/hub/hub_runtime.hpp>
 #include <signalrpp/hub/hub_shared_state.hpp>
 #include <signalrpp/hub/send_target.hpp>
 
@@ -58,7 +58,7 @@ protected:
 
 class hub_caller_clients : public hub_clients {
 public:
-    hub_caller_clients(std::shared_ptr<hub_shared_state> shared, std::weak_ptr<hub_server_connection> caller,
+    hub_caller_clients(std::shared_ptr<hub_shared_state> shared, std::weak_ptr<hub_runtime> caller,
                        std::string caller_id)
         : hub_clients(std::move(shared)), caller_(std::move(caller)), caller_id_(std::move(caller_id)) {}
 
@@ -71,7 +71,7 @@ public:
     single_client_proxy client(std::string connection_id) const { return {shared_, std::move(connection_id), caller_}; }
 
 private:
-    std::weak_ptr<hub_server_connection> caller_;
+    std::weak_ptr<hub_runtime> caller_;
     std::string caller_id_;
 };
 

@@ -48,7 +48,8 @@ public:
     }
 
     std::string closing_message(const transport::connection& c) override {
-        const auto runtime = std::static_pointer_cast<hub_server_connection>(shared_->registry.find_state(c.id()));
+        const auto runtime = std::static_pointer_cast<hub_server_connection>(
+            std::static_pointer_cast<hub_runtime>(shared_->registry.find_state(c.id())));
         return runtime ? runtime->closing_message() : std::string();
     }
 

@@ -15,7 +15,7 @@
 #include <string_view>
 
 namespace signalrpp {
-class hub_server_connection;
+class hub_runtime;
 }
 
 namespace signalrpp::detail {
@@ -39,6 +39,6 @@ public:
 };
 
 /// Makes the hub object of a new connection's runtime: map_hub's factory, with the hub's type erased.
-using hub_instance_factory = std::function<std::unique_ptr<hub_instance>(hub_server_connection&)>;
+using hub_instance_factory = std::function<std::unique_ptr<hub_instance>(hub_runtime&)>;
 
 } // namespace signalrpp::detail

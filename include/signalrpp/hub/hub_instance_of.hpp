@@ -4,8 +4,8 @@
 
 #include <signalrpp/core/asio_coroutines.hpp>
 #include <signalrpp/hub/hub.hpp>
-#include <signalrpp/hub/hub_server_connection.hpp>
 #include <signalrpp/hub/hub_instance.hpp>
+#include <signalrpp/hub/hub_runtime.hpp>
 #include <signalrpp/reflect/hub_dispatcher.hpp>
 
 #include <exception>
@@ -18,7 +18,7 @@ class hub_instance_of final : public hub_instance {
 public:
     /// The hub object is what `make` returns (map_hub's factory), made in place.
     template <class Make>
-    hub_instance_of(hub_server_connection& runtime, const Make& make) : hub_(make()) {
+    hub_instance_of(hub_runtime& runtime, const Make& make) : hub_(make()) {
         if constexpr (std::is_base_of_v<signalrpp::hub, Hub>) {
             static_cast<signalrpp::hub&>(hub_).runtime_ = &runtime;
         }

@@ -7,7 +7,8 @@
 // results, keep-alive pings, the client timeout, and Close messages with the reference's texts. What a
 // client runs alike (intake and framing, routing of stream items, completions and cancels, awaited
 // results, timing) is its session::hub_session. Compiled once for every hub; the hub object is behind
-// detail::hub_instance. (`hub_connection` is the client's name, as in ASP.NET Core.)
+// detail::hub_instance, and reaches this connection (as client proxies do) through hub_runtime.
+// Machinery: included by the implementation only. (`hub_connection` is the client's name, as in ASP.NET Core.)
 //
 // Everything but heartbeat(), start_client_invocation() and cancel_client_invocation() runs on the
 // connection's strand.
@@ -19,6 +20,7 @@
 #include <signalrpp/core/spare_buffer.hpp>
 #include <signalrpp/hub/hub_caller_context.hpp>
 #include <signalrpp/hub/hub_instance.hpp>
+#include <signalrpp/hub/hub_runtime.hpp>
 #include <signalrpp/hub/hub_shared_state.hpp>
 #include <signalrpp/protocol/handshake.hpp>
 #include <signalrpp/protocol/hub_protocol.hpp>
@@ -50,12 +52,11 @@
 
 namespace signalrpp {
 
-class hub_server_connection final : public reflect::invocation_sink,
-                                    private session::session_owner,
-                                    public std::enable_shared_from_this<hub_server_connection> {
+class hub_server_connection final : public hub_runtime,
+                                    public reflect::invocation_sink,
+                                    private session::session_owner {
 public:
     using clock = session::hub_session::clock;
-    using result_callback = session::hub_session::result_callback;
 
     hub_server_connection(std::shared_ptr<transport::connection> c, std::shared_ptr<hub_shared_state> shared)
         : shared_(std::move(shared)), context_(std::move(c)),
@@ -68,9 +69,9 @@ public:
     /// Gives the connection its hub object (made after the connection, as it refers to the context).
     void set_hub(std::unique_ptr<detail::hub_instance> hub) { hub_ = std::move(hub); }
 
-    hub_caller_context& context() noexcept { return context_; }
+    hub_caller_context& context() noexcept override { return context_; }
     const std::shared_ptr<transport::connection>& connection() const noexcept { return context_.connection(); }
-    const std::shared_ptr<hub_shared_state>& shared() const noexcept { return shared_; }
+    const std::shared_ptr<hub_shared_state>& shared() const noexcept override { return shared_; }
 
     /// The hub protocol the client chose; set once by the handshake, before the connection is registered.
     const protocol::hub_protocol& protocol() const noexcept override { return *session_.protocol(); }
@@ -102,7 +103,7 @@ public:
             error = std::make_exception_ptr(std::system_error(ec));
         }
         asio::co_spawn(connection()->get_executor(), hub_->on_disconnected(error),
-                       [self = shared_from_this(), error](std::exception_ptr failure) {
+                       [self = self(), error](std::exception_ptr failure) {
                            if (failure) {
                                self->application_error("the hub's on_disconnected", failure);
                            }
@@ -144,7 +145,7 @@ public:
         if (todo == due::nothing) {
             return;
         }
-        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), todo] {
+        asio::dispatch(connection()->get_executor(), [self = self(), todo] {
             const phase p = self->session_.current_phase();
             switch (todo) {
             case due::handshake_timeout:
@@ -175,8 +176,8 @@ public:
     /// Sends `message` (an Invocation written without an invocation id) under a fresh server id (see
     /// hub_session::expect_result) and calls `done` with the client's answer. `owner` names the call for
     /// cancel_client_invocation.
-    void start_client_invocation(std::string message, const void* owner, result_callback done) {
-        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), message = std::move(message), owner,
+    void start_client_invocation(std::string message, const void* owner, session::result_callback done) override {
+        asio::dispatch(connection()->get_executor(), [self = self(), message = std::move(message), owner,
                                                       done = std::move(done)]() mutable {
             if (self->session_.current_phase() == phase::ended) {
                 done({}, "Connection '" + self->connection()->id() + "' disconnected.");
@@ -187,22 +188,22 @@ public:
     }
 
     /// Forgets the client result that `owner` waits for, when nobody waits for it any more (timed out).
-    void cancel_client_invocation(const void* owner) {
-        asio::dispatch(connection()->get_executor(), [self = shared_from_this(), owner] {
+    void cancel_client_invocation(const void* owner) override {
+        asio::dispatch(connection()->get_executor(), [self = self(), owner] {
             self->session_.forget_result(owner);
         });
     }
 
     /// True while the hub's on_connected runs (client results are not allowed there).
-    bool in_on_connected() const noexcept { return session_.current_phase() == phase::connecting; }
+    bool in_on_connected() const noexcept override { return session_.current_phase() == phase::connecting; }
 
     /// A method of this connection awaits a client result: it stops counting against the parallel
     /// invocation limit, so that the connection goes on reading (the result may come behind other
     /// invocations). Call on the strand.
-    void release_invocation_slot() {
+    void release_invocation_slot() override {
         if (running_ > released_) {
             ++released_;
-            asio::post(connection()->get_executor(), [self = shared_from_this()] { self->session_.resume(); });
+            asio::post(connection()->get_executor(), [self = self()] { self->session_.resume(); });
         }
     }
 
@@ -218,9 +219,7 @@ public:
     }
 
     void invocation_failed() noexcept override {
-        if (auto* metrics = connection()->metrics()) {
-            server_metrics::add(metrics->hub_invocation_errors);
-        }
+        connection()->count(&server_metrics::hub_invocation_errors);
     }
 
     void open_upload(std::string_view stream_id, std::shared_ptr<reflect::upload_channel_base> channel) override {
@@ -229,7 +228,8 @@ public:
         }
         session_.open_inbound_stream(stream_id, std::move(channel), shared_->options.stream_buffer_capacity,
                                      [weak = weak_from_this()] {
-                                         if (auto self = weak.lock()) {
+                                         if (auto runtime = weak.lock()) {
+                                             auto self = std::static_pointer_cast<hub_server_connection>(runtime);
                                              asio::post(self->connection()->get_executor(),
                                                         [self] { self->session_.resume(); });
                                          }
@@ -238,6 +238,10 @@ public:
 
 private:
     using phase = session::hub_session::phase;
+
+    std::shared_ptr<hub_server_connection> self() {
+        return std::static_pointer_cast<hub_server_connection>(hub_runtime::shared_from_this());
+    }
     using due = session::hub_session::due;
 
     // One invocation that has not finished yet.
@@ -267,8 +271,8 @@ private:
         }
     }
     void count_sent() const noexcept {
-        if (auto* metrics = connection()->metrics(); metrics != nullptr && session_.current_phase() != phase::handshake) {
-            server_metrics::add(metrics->hub_messages_sent);
+        if (session_.current_phase() != phase::handshake) {
+            connection()->count(&server_metrics::hub_messages_sent);
         }
     }
     void close_link() override { connection()->close(); }
@@ -366,13 +370,13 @@ private:
         std::string response;
         protocol::write_handshake_response(response);
         session_.send(std::move(response));
-        shared_->registry.add(connection(), context_.user_id(), shared_from_this(), choice.protocol);
+        shared_->registry.add(connection(), context_.user_id(), hub_runtime::shared_from_this(), choice.protocol);
         session_.enter(phase::connecting);
         for (const auto& filter : shared_->options.filters) {
             filter->on_connected(context_);
         }
         asio::co_spawn(connection()->get_executor(), hub_->on_connected(),
-                       [self = shared_from_this()](std::exception_ptr failure) { self->connected(failure); });
+                       [self = self()](std::exception_ptr failure) { self->connected(failure); });
     }
 
     void connected(std::exception_ptr failure) {
@@ -435,9 +439,7 @@ private:
         if (takes_slot(call) && active_invocations() >= max_parallel()) {
             return false;
         }
-        if (auto* metrics = connection()->metrics()) {
-            server_metrics::add(metrics->hub_invocations);
-        }
+        connection()->count(&server_metrics::hub_invocations);
         const auto& o = shared_->options;
         signalrpp::detail::scratch_string<hub_server_connection> scratch; // (copied into the send queue)
         std::string& out = scratch.get();
@@ -510,14 +512,14 @@ private:
         }
         auto slot = record->cancel.slot();
         asio::co_spawn(connection()->get_executor(), std::move(*result.pending),
-                       asio::bind_cancellation_slot(slot, [self = shared_from_this(), record](std::exception_ptr) {
+                       asio::bind_cancellation_slot(slot, [self = self(), record](std::exception_ptr) {
                            self->finished(record);
                        }));
         return true;
     }
 
     static std::shared_ptr<reflect::invocation_sink> share_sink(reflect::invocation_sink& self) {
-        return static_cast<hub_server_connection&>(self).shared_from_this();
+        return static_cast<hub_server_connection&>(self).self();
     }
 
     // The record of the invocation being dispatched, made when it first needs one (most never do).

@@ -70,6 +70,7 @@ inline std::string prometheus_text(const metrics_snapshot& s) {
 
     constexpr std::string_view duration = "signalr_server_connection_duration_seconds";
     append_family(out, duration, "histogram", "The duration of connections on the server.");
+    const std::string bucket = std::string(duration) + "_bucket";
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < s.duration_buckets.size(); ++i) {
         cumulative += s.duration_buckets[i];
@@ -78,10 +79,10 @@ inline std::string prometheus_text(const metrics_snapshot& s) {
             le.clear();
             detail::append_number(le, connection_duration_bounds[i]);
         }
-        append_sample(out, "signalr_server_connection_duration_seconds_bucket", "le", le, cumulative);
+        append_sample(out, bucket, "le", le, cumulative);
     }
-    append_sample(out, "signalr_server_connection_duration_seconds_sum", "", "", s.duration_sum_seconds);
-    append_sample(out, "signalr_server_connection_duration_seconds_count", "", "", cumulative);
+    append_sample(out, std::string(duration) + "_sum", "", "", s.duration_sum_seconds);
+    append_sample(out, std::string(duration) + "_count", "", "", cumulative);
 
     constexpr std::string_view started = "signalrpp_server_connections_started_total";
     append_family(out, started, "counter", "Connections whose transport started.");

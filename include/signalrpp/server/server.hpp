@@ -76,8 +76,7 @@ struct server_options {
 class server {
 public:
     SIGNALRPP_DECL explicit server(const asio::any_io_executor& ex, server_options options = {});
-    explicit server(asio::io_context& io, server_options options = {})
-        : server(asio::any_io_executor(io.get_executor()), std::move(options)) {}
+    SIGNALRPP_DECL explicit server(asio::io_context& io, server_options options = {});
 
     server(const server&) = delete;
     server& operator=(const server&) = delete;
@@ -112,7 +111,7 @@ public:
         static_assert(std::is_invocable_r_v<Hub, const Factory&>, "map_hub's factory is callable as Hub()");
         return hub_context<Hub>(map_hub_instances(
             std::move(path), std::move(options),
-            [make_hub = std::move(make_hub)](hub_server_connection& runtime) -> std::unique_ptr<detail::hub_instance> {
+            [make_hub = std::move(make_hub)](hub_runtime& runtime) -> std::unique_ptr<detail::hub_instance> {
                 return std::make_unique<detail::hub_instance_of<Hub>>(runtime, make_hub);
             }));
     }

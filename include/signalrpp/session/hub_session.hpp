@@ -15,6 +15,7 @@
 #include <signalrpp/protocol/record_framing.hpp>
 #include <signalrpp/reflect/invocation_sink.hpp>
 #include <signalrpp/reflect/upload_channel.hpp>
+#include <signalrpp/session/result_callback.hpp>
 #include <signalrpp/session/session_owner.hpp>
 
 #include <algorithm>
@@ -37,10 +38,7 @@ namespace signalrpp::session {
 class hub_session {
 public:
     using clock = std::chrono::steady_clock;
-    /// How an awaited result arrives: the result (null for none) or the peer's error. Called on the
-    /// strand; the views are valid during the call only.
-    using result_callback =
-        std::function<void(const protocol::wire_value& result, std::optional<std::string_view> error)>;
+    using result_callback = session::result_callback;
 
     enum class phase : std::uint8_t {
         handshake,  ///< waiting for the handshake

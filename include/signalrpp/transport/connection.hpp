@@ -30,10 +30,8 @@
 // messages, reporting that the transport ended.
 
 #include <signalrpp/core/asio_coroutines.hpp>
-#include <signalrpp/core/error.hpp>
-#include <signalrpp/core/exception_message.hpp>
-#include <signalrpp/core/log.hpp>
 #include <signalrpp/core/metrics.hpp>
+#include <signalrpp/core/separate_compilation.hpp>
 #include <signalrpp/transport/connection_handler.hpp>
 #include <signalrpp/transport/negotiate.hpp>
 #include <signalrpp/transport/outbound_message.hpp>
@@ -42,8 +40,6 @@
 #include <signalrpp/transport/transport_link.hpp>
 
 #include <asio/any_io_executor.hpp>
-#include <asio/dispatch.hpp>
-#include <asio/post.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -77,12 +73,9 @@ public:
     using clock = std::chrono::steady_clock;
 
     /// `single_threaded`: one thread runs `ex`, so the connection needs no strand (session_executor).
-    connection(std::string id, std::string token, const asio::any_io_executor& ex,
-               std::shared_ptr<connection_handler> handler, std::size_t send_limit,
-               std::weak_ptr<connection_owner> owner = {}, bool single_threaded = false)
-        : id_(std::move(id)), token_(std::move(token)), executor_(ex, single_threaded),
-          handler_(std::move(handler)), owner_(std::move(owner)), send_limit_(send_limit),
-          inactive_since_(clock::now()), last_send_(inactive_since_) {}
+    SIGNALRPP_DECL connection(std::string id, std::string token, const asio::any_io_executor& ex,
+                              std::shared_ptr<connection_handler> handler, std::size_t send_limit,
+                              std::weak_ptr<connection_owner> owner = {}, bool single_threaded = false);
 
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
@@ -128,47 +121,18 @@ public:
     /// the send limit, or backlogged for the send timeout; the connection is then aborted with
     /// error::send_buffer_full).
     /// Records (outbound_message::records) join the records queued last, as one transport message.
-    bool send(outbound_message message) {
-        return queue(message.size(), [&] {
-            if (!pending_.empty() && pending_.back().joins(message)) {
-                pending_.back().join(message);
-            } else {
-                pending_.push_back(std::move(message));
-            }
-        });
-    }
+    SIGNALRPP_DECL bool send(outbound_message message);
 
     /// Queues a copy of `records`, whole records of a hub protocol, like send(): appended to the records
     /// queued last when they take them, so that building them needs no buffer of their own.
-    bool send_records(std::string_view records, bool binary = false) {
-        return queue(records.size(), [&] {
-            if (!pending_.empty() && pending_.back().joins(records.size(), binary)) {
-                pending_.back().append(records);
-            } else {
-                std::string bytes = outbound_message::new_buffer();
-                bytes.assign(records);
-                pending_.push_back(outbound_message::records(std::move(bytes), binary));
-            }
-        });
-    }
+    SIGNALRPP_DECL bool send_records(std::string_view records, bool binary = false);
 
     bool send(std::string text, bool binary = false) { return send(outbound_message(std::move(text), binary)); }
 
     /// Ends the connection gracefully: the handler's closing_message() and what is queued are still
     /// delivered, then the transport ends the way it ends normally (WebSocket close 1000, the end of the
     /// event stream, a 204 to the next poll).
-    void close() {
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_ || closing_) {
-                return; // (its closing message would not be queued: not asked for, so not counted in metrics)
-            }
-        }
-        if (auto last = handler_->closing_message(*this); !last.empty()) {
-            send(std::move(last));
-        }
-        request_close(transport_link::close_kind::graceful, {});
-    }
+    SIGNALRPP_DECL void close();
 
     /// Ends the connection at once, dropping what is queued; on_disconnected gets `reason`.
     void abort(std::error_code reason = {}) { request_close(transport_link::close_kind::abort, reason); }
@@ -182,25 +146,7 @@ public:
 
     /// Stops (true) or restarts (false) reading from the peer where the transport can (WebSockets):
     /// backpressure for a handler that cannot take more input now. Any thread.
-    void pause_receiving(bool paused) {
-        std::shared_ptr<transport_link> link;
-        std::function<void()> ready;
-        {
-            std::lock_guard lock(mutex_);
-            if (receive_paused_ == paused) {
-                return;
-            }
-            receive_paused_ = paused;
-            link = link_;
-            ready = take_waiter_if_receiving_locked();
-        }
-        if (link) {
-            link->receive_paused_changed(paused);
-        }
-        if (ready) {
-            ready();
-        }
-    }
+    SIGNALRPP_DECL void pause_receiving(bool paused);
 
     bool receive_paused() const {
         std::lock_guard lock(mutex_);
@@ -226,16 +172,7 @@ public:
     /// Calls `ready` (on some thread, once) as soon as receiving() holds: at once if it does now.
     /// Replaces a call still waiting. For the transports whose input comes in requests (a POST is
     /// answered once its data was taken and the connection wants more).
-    void when_receiving(std::function<void()> ready) {
-        {
-            std::lock_guard lock(mutex_);
-            if (!receiving_locked()) {
-                receive_waiter_ = std::move(ready);
-                return;
-            }
-        }
-        ready();
-    }
+    SIGNALRPP_DECL void when_receiving(std::function<void()> ready);
 
     /// Set by the connection manager before the connection is shared: how long it may stay backlogged
     /// by others' sends (see the header comment); zero: without a limit.
@@ -245,12 +182,18 @@ public:
     bool ended() const noexcept { return ended_.load(std::memory_order_acquire); }
 
     /// Set by the connection manager before the connection is shared, when the server counts metrics.
-    void set_metrics(std::shared_ptr<server_metrics> metrics) {
-        meter_ = metrics ? std::make_unique<meter>(meter{std::move(metrics), {}, {}}) : nullptr;
-    }
+    SIGNALRPP_DECL void set_metrics(std::shared_ptr<server_metrics> metrics);
 
     /// The server's metrics, or null when it counts none (for the hub runtime's counting). Any thread.
     server_metrics* metrics() const noexcept { return meter_ ? meter_->metrics.get() : nullptr; }
+
+    /// Adds `n` to the server's counter `which` (`&server_metrics::hub_invocations`, say), if it counts
+    /// metrics. Any thread.
+    void count(server_metrics::counter server_metrics::*which, std::uint64_t n = 1) const noexcept {
+        if (meter_) {
+            server_metrics::add(meter_->metrics.get()->*which, n);
+        }
+    }
 
     // ----- For transports -----------------------------------------------------------------------
 
@@ -266,135 +209,19 @@ public:
     /// Makes `link` the transport carrying this connection. The first transport fixes the kind and the
     /// request snapshot and starts the connection (on_connected is posted to the strand). A newer long
     /// poll supersedes the pending one, which is told to answer 204.
-    attach_result attach(transport_kind kind, const std::shared_ptr<transport_link>& link,
-                         request_snapshot& snapshot) {
-        std::shared_ptr<transport_link> previous;
-        attach_result result = attach_result::attached;
-        bool start = false;
-        bool notify = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_) {
-                return attach_result::gone;
-            }
-            if (kind_ == 0) {
-                if (closing_) {
-                    return attach_result::gone;
-                }
-                kind_ = kind;
-                request_ = std::move(snapshot);
-                start = true;
-                if (meter_) {
-                    meter_->started = clock::now();
-                    meter_->transport = kind == websockets           ? metrics_transport::web_sockets
-                                        : kind == server_sent_events ? metrics_transport::server_sent_events
-                                                                     : metrics_transport::long_polling;
-                    meter_->metrics->connection_started(meter_->transport);
-                }
-                if (kind == long_polling) {
-                    result = attach_result::first_poll;
-                    inactive_since_ = clock::now();
-                }
-            } else if (kind_ != kind) {
-                return attach_result::wrong_transport;
-            } else if (kind != long_polling) {
-                return attach_result::conflict;
-            } else if (closing_ && pending_.empty()) {
-                result = attach_result::closing;
-            }
-            if (result == attach_result::attached) {
-                previous = std::exchange(link_, link);
-                notified_ = notify = !pending_.empty();
-            }
-        }
-        if (start) {
-            log(log_level::debug, log_category::dispatcher, "ConnectionStarted", id_, [&] {
-                return std::string("the ") + std::string(transport_name(kind)) + " transport started";
-            });
-            asio::dispatch(executor_.get(), [self = shared_from_this()] {
-                self->guarded("on_connected", [&] { self->handler_->on_connected(self); });
-                self->deliver_posts(); // any that came before the transport
-            });
-        }
-        if (previous) {
-            previous->close_requested(transport_link::close_kind::superseded);
-        }
-        if (result == attach_result::closing) {
-            end({});
-        } else if (notify) {
-            link->send_ready();
-        }
-        return result;
-    }
+    SIGNALRPP_DECL attach_result attach(transport_kind kind, const std::shared_ptr<transport_link>& link, request_snapshot& snapshot);
 
     /// The transport `link` has stopped carrying the connection (`ec` says why, empty when it ended
     /// normally). A WebSocket or event stream ending ends the connection; a long poll ending leaves it
     /// waiting for the next poll (up to the disconnect timeout), unless `last`: it answered 204 because
     /// the connection is closing, and the client polls no more.
-    void detach(const transport_link* link, std::error_code ec, bool last = false) {
-        bool end_now = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (link_.get() != link) {
-                return; // superseded already
-            }
-            link_.reset();
-            notified_ = false;
-            inactive_since_ = clock::now();
-            end_now = kind_ != long_polling || last;
-            if (!ec) {
-                ec = close_reason_; // written by request_close() on any thread, under the lock
-            }
-        }
-        if (end_now) {
-            end(ec);
-        }
-    }
+    SIGNALRPP_DECL void detach(const transport_link* link, std::error_code ec, bool last = false);
 
     /// Moves every queued message into `out` (appending) for writing.
-    void take_pending(std::vector<outbound_message>& out) {
-        // Nothing queued (as after most writes): no lock. A message queued meanwhile on another thread
-        // is not missed: its send() tells the link, which takes it then.
-        if (!queued_.load(std::memory_order_relaxed)) {
-            return;
-        }
-        std::function<void()> ready;
-        {
-            std::lock_guard lock(mutex_);
-            queued_.store(false, std::memory_order_relaxed);
-            notified_ = false;
-            if (meter_) {
-                server_metrics::add(meter_->metrics->bytes_sent, pending_bytes_);
-            }
-            pending_bytes_ = 0;
-            backlogged_.store(false, std::memory_order_relaxed);
-            ready = take_waiter_if_receiving_locked();
-            if (out.empty()) {
-                out.swap(pending_); // pending_ gets out's (empty) storage: no allocation per message
-            } else {
-                for (auto& m : pending_) {
-                    out.push_back(std::move(m));
-                }
-                pending_.clear();
-            }
-        }
-        if (ready) {
-            ready();
-        }
-    }
+    SIGNALRPP_DECL void take_pending(std::vector<outbound_message>& out);
 
     /// Delivers received bytes to the handler, which may change them during the call. Call on the strand.
-    void deliver(std::span<char> data, bool binary) {
-        if (!ended()) {
-            if (meter_) {
-                server_metrics::add(meter_->metrics->bytes_received, data.size());
-            }
-            // Sends during the call are this connection's own (see the header comment).
-            const connection* outer = std::exchange(delivering(), this);
-            guarded("on_received", [&] { handler_->on_received_writable(shared_from_this(), data, binary); });
-            delivering() = outer;
-        }
-    }
+    SIGNALRPP_DECL void deliver(std::span<char> data, bool binary);
 
     /// The most POST bodies that may wait for delivery at once (a client sends one at a time).
     static constexpr int max_waiting_posts = 8;
@@ -405,107 +232,18 @@ public:
     /// for room in the application's pipe. A body that comes before the transport has started (before
     /// on_connected) waits for it, as it would in the reference's pipe; one that the connection ends
     /// before delivering gets `taken(false)`. False, and nothing done, when max_waiting_posts wait already.
-    bool deliver_post(std::string data, std::function<void(bool delivered)> taken) {
-        if (waiting_posts_.fetch_add(1, std::memory_order_relaxed) >= max_waiting_posts) {
-            waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
-            return false;
-        }
-        asio::dispatch(executor_.get(), [self = shared_from_this(), data = std::move(data),
-                                         taken = std::move(taken)]() mutable {
-            self->posts_.push_back({std::move(data), std::move(taken), false});
-            if (self->posts_.size() == 1) {
-                self->deliver_posts();
-            }
-        });
-        return true;
-    }
+    SIGNALRPP_DECL bool deliver_post(std::string data, std::function<void(bool delivered)> taken);
 
     // On the strand: delivers the waiting POSTs in order, each answered once the connection wants more.
     // Called again by attach() once on_connected has run, and by end().
-    void deliver_posts() {
-        while (!posts_.empty()) {
-            if (!ended()) {
-                if (transport() == 0) {
-                    return; // not started yet
-                }
-                if (!posts_.front().delivered) {
-                    posts_.front().delivered = true;
-                    std::string data = std::move(posts_.front().data); // (no reference into posts_ held across)
-                    deliver(data, false);
-                }
-                if (!receiving() && !ended()) {
-                    when_receiving([self = shared_from_this()] {
-                        asio::post(self->executor_.get(), [self] { self->deliver_posts(); });
-                    });
-                    return;
-                }
-            }
-            auto taken = std::move(posts_.front().taken);
-            const bool delivered = posts_.front().delivered;
-            posts_.erase(posts_.begin());
-            waiting_posts_.fetch_sub(1, std::memory_order_relaxed);
-            taken(delivered);
-        }
-    }
+    SIGNALRPP_DECL void deliver_posts();
 
     /// For the manager's scan: ends the connection if it has had no transport since before `deadline`.
-    bool expire_if_idle_since(clock::time_point deadline) {
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_ || link_ || inactive_since_ > deadline) {
-                return false;
-            }
-        }
-        end(error::disconnect_timeout);
-        return true;
-    }
+    SIGNALRPP_DECL bool expire_if_idle_since(clock::time_point deadline);
 
     /// Ends the connection now: the transport (if any) is aborted, on_disconnected is posted (if
     /// on_connected was), the owner forgets the connection.
-    void end(std::error_code reason) {
-        // Alive to the end of this call: the owner forgets the connection below, and that may have been
-        // the last reference the caller counted on (null only while the connection is being destroyed).
-        const std::shared_ptr<connection> self = weak_from_this().lock();
-        std::shared_ptr<transport_link> link;
-        bool started = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_) {
-                return;
-            }
-            ended_.store(true, std::memory_order_release);
-            link = std::move(link_);
-            receive_waiter_ = nullptr;
-            started = kind_ != 0;
-            std::vector<outbound_message>().swap(pending_);
-            pending_bytes_ = 0;
-            queued_.store(false, std::memory_order_relaxed);
-        }
-        if (link) {
-            link->close_requested(transport_link::close_kind::abort);
-        }
-        log(reason && reason != make_error_code(error::server_stopping) ? log_level::warning : log_level::information,
-            log_category::connection_manager, "ConnectionEnded", id_, [&] {
-                return reason ? "the connection ended: " + reason.message() : std::string("the connection ended");
-            });
-        if (meter_) {
-            count_end(started, reason);
-        }
-        if (auto owner = owner_.lock()) {
-            owner->connection_ended(*this);
-        }
-        if (!self) {
-            return;
-        }
-        if (started) {
-            asio::dispatch(executor_.get(), [self, reason] {
-                self->guarded("on_disconnected", [&] { self->handler_->on_disconnected(self, reason); });
-            });
-        }
-        if (waiting_posts_.load(std::memory_order_relaxed) > 0) {
-            asio::post(executor_.get(), [self] { self->deliver_posts(); }); // answers them
-        }
-    }
+    SIGNALRPP_DECL void end(std::error_code reason);
 
 private:
     // What a connection keeps for metrics, when the server counts them (null otherwise).
@@ -516,20 +254,7 @@ private:
     };
 
     // end()'s counting, once: the status and duration of a started connection, a slow consumer dropped.
-    void count_end(bool started, std::error_code reason) noexcept {
-        server_metrics& m = *meter_->metrics;
-        if (reason == make_error_code(error::send_buffer_full) || reason == make_error_code(error::send_timeout)) {
-            server_metrics::add(m.slow_consumers_dropped);
-        }
-        if (started) {
-            const metrics_status status =
-                m.stopping.load(std::memory_order_relaxed) || reason == make_error_code(error::server_stopping)
-                    ? metrics_status::app_shutdown
-                : reason == make_error_code(error::disconnect_timeout) ? metrics_status::timeout
-                                                                       : metrics_status::normal_closure;
-            m.connection_ended(meter_->transport, status, clock::now() - meter_->started);
-        }
-    }
+    SIGNALRPP_DECL void count_end(bool started, std::error_code reason) noexcept;
 
     // Under the lock: whether the connection wants input (receiving()).
     bool receiving_locked() const { return !receive_paused_ && !backlogged_.load(std::memory_order_relaxed); }
@@ -542,97 +267,16 @@ private:
     // Calls the handler's `what` through `call`: if it throws, the connection is aborted (unless it is
     // ending already) and the exception logged.
     template <class Call>
-    void guarded(std::string_view what, Call&& call) noexcept {
-        try {
-            call();
-        } catch (...) {
-            handler_failed(what, std::current_exception());
-        }
-    }
+    void guarded(std::string_view what, Call&& call) noexcept;
 
-    void handler_failed(std::string_view what, const std::exception_ptr& failure) noexcept {
-        try {
-            log(log_level::error, log_category::dispatcher, "ApplicationError", id_, [&] {
-                return "the connection handler's " + std::string(what) + " threw: " + exception_message(failure);
-            });
-            abort(error::handler_failed);
-        } catch (...) {
-            // (nothing escapes: the connection ends at its disconnect timeout at worst)
-        }
-    }
+    SIGNALRPP_DECL void handler_failed(std::string_view what, const std::exception_ptr& failure) noexcept;
 
     // What both sends do: under the lock, unless the connection is closing or `size` more bytes would
     // pass the send limit, `put` queues the bytes; then the link hears of them if it has not yet.
     template <class Put>
-    bool queue(std::size_t size, Put&& put) {
-        std::shared_ptr<transport_link> notify;
-        bool over_limit = false;
-        const bool own = delivering() == this;
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_ || closing_) {
-                return false;
-            }
-            const bool past_limit = pending_bytes_ > 0 && pending_bytes_ + size > send_limit_;
-            const bool backlogged = backlogged_.load(std::memory_order_relaxed);
-            if (past_limit && !own) {
-                // Someone else's message, into a queue past the limit: a slow consumer, once that has lasted.
-                const bool timed_out = backlogged && send_timeout_.count() > 0 &&
-                                       clock::now() - backlogged_since_ >= send_timeout_;
-                over_limit = timed_out || pending_bytes_ + size > slow_consumer_factor * send_limit_;
-            }
-            if (!over_limit) {
-                if (past_limit && !backlogged) {
-                    backlogged_since_ = clock::now();
-                    backlogged_.store(true, std::memory_order_relaxed);
-                }
-                if (pending_.empty()) {
-                    last_send_ = clock::now(); // (once per burst: close enough for keep-alive)
-                    signalrpp::detail::spare_vector<outbound_message>::take(pending_);
-                }
-                pending_bytes_ += size;
-                put();
-                queued_.store(true, std::memory_order_relaxed);
-                if (link_ && !notified_) {
-                    notified_ = true;
-                    notify = link_;
-                }
-            }
-        }
-        if (over_limit) {
-            abort(error::send_buffer_full);
-            return false;
-        }
-        if (notify) {
-            notify->send_ready();
-        }
-        return true;
-    }
+    bool queue(std::size_t size, Put&& put);
 
-    void request_close(transport_link::close_kind kind, std::error_code reason) {
-        std::shared_ptr<transport_link> link;
-        bool end_now = false;
-        {
-            std::lock_guard lock(mutex_);
-            if (ended_ || (closing_ && kind == transport_link::close_kind::graceful)) {
-                return;
-            }
-            closing_ = true;
-            close_reason_ = reason;
-            link = link_;
-            // With no transport: nothing queued can be delivered, unless a long poll comes for it.
-            end_now = !link && (kind == transport_link::close_kind::abort || kind_ != long_polling || pending_.empty());
-        }
-        if (end_now) {
-            end(reason);
-        } else if (link) {
-            if (kind == transport_link::close_kind::abort) {
-                end(reason);
-            } else {
-                link->close_requested(kind);
-            }
-        }
-    }
+    SIGNALRPP_DECL void request_close(transport_link::close_kind kind, std::error_code reason);
 
     const std::string id_;
     const std::string token_;
@@ -683,3 +327,7 @@ private:
 };
 
 } // namespace signalrpp::transport
+
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+#include <signalrpp/transport/impl/connection.ipp>
+#endif

@@ -6,17 +6,15 @@
 // any_io_executor allocates, so it is never done per operation.
 
 #include <signalrpp/core/asio_coroutines.hpp>
+#include <signalrpp/core/separate_compilation.hpp>
 
 #include <asio/any_io_executor.hpp>
-#include <asio/strand.hpp>
 
 namespace signalrpp::transport {
 
 class session_executor {
 public:
-    session_executor(const asio::any_io_executor& ex, bool single_threaded)
-        : executor_(single_threaded ? ex : asio::any_io_executor(asio::make_strand(ex))),
-          single_threaded_(single_threaded) {}
+    SIGNALRPP_DECL session_executor(const asio::any_io_executor& ex, bool single_threaded);
 
     /// Where the session's handlers run.
     const asio::any_io_executor& get() const noexcept { return executor_; }
@@ -31,3 +29,7 @@ private:
 };
 
 } // namespace signalrpp::transport
+
+#if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
+#include <signalrpp/transport/impl/session_executor.ipp>
+#endif

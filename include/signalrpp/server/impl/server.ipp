@@ -34,8 +34,16 @@ struct server::state : std::enable_shared_from_this<state> {
             router->map_static_files("/", *options.static_files, options.static_file_options);
         }
         if (options.metrics) {
+            enable_metrics();
+        }
+    }
+
+    // Turns metrics on, if they are not yet; returns them.
+    std::shared_ptr<server_metrics> enable_metrics() {
+        if (!manager->metrics()) {
             manager->set_metrics(std::make_shared<server_metrics>());
         }
+        return manager->metrics();
     }
 
     void serve(std::unique_ptr<transport::stream_io_base> io) {
@@ -138,6 +146,9 @@ struct server::state : std::enable_shared_from_this<state> {
 SIGNALRPP_DECL server::server(const asio::any_io_executor& ex, server_options options)
     : state_(std::make_shared<state>(ex, std::move(options))) {}
 
+SIGNALRPP_DECL server::server(asio::io_context& io, server_options options)
+    : server(asio::any_io_executor(io.get_executor()), std::move(options)) {}
+
 SIGNALRPP_DECL void server::map_connection(std::string path, std::shared_ptr<transport::connection_handler> handler,
                                            transport::http_connection_options options) {
     state_->router->map(std::move(path), std::make_shared<hosting::connection_endpoint>(std::move(handler), options,
@@ -157,11 +168,7 @@ SIGNALRPP_DECL void server::map_route(std::string prefix, http_route_handler han
 }
 
 SIGNALRPP_DECL void server::map_metrics(std::string path) {
-    auto metrics = state_->manager->metrics();
-    if (!metrics) {
-        metrics = std::make_shared<server_metrics>();
-        state_->manager->set_metrics(metrics);
-    }
+    auto metrics = state_->enable_metrics();
     map_route(std::move(path), [metrics](const http::request& request, http_responder answer) {
         if (request.method != "GET" && request.method != "HEAD") {
             http::response refusal = http::text_response(405);
