@@ -8,7 +8,8 @@
 // client runs alike (intake and framing, routing of stream items, completions and cancels, awaited
 // results, timing) is its session::hub_session. Compiled once for every hub; the hub object is behind
 // detail::hub_instance, and reaches this connection (as client proxies do) through hub_runtime.
-// Machinery: included by the implementation only. (`hub_connection` is the client's name, as in ASP.NET Core.)
+// Machinery: only the file that compiles the implementation includes it. (`hub_connection` is the
+// client's name, as in ASP.NET Core.)
 //
 // Everything but heartbeat(), start_client_invocation() and cancel_client_invocation() runs on the
 // connection's strand.
