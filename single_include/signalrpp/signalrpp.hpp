@@ -4955,7 +4955,8 @@ public:
     /// Makes `link` the transport carrying this connection. The first transport fixes the kind and the
     /// request snapshot and starts the connection (on_connected is posted to the strand). A newer long
     /// poll supersedes the pending one, which is told to answer 204.
-    SIGNALRPP_DECL attach_result attach(transport_kind kind, const std::shared_ptr<transport_link>& link, request_snapshot& snapshot);
+    SIGNALRPP_DECL attach_result attach(transport_kind kind, const std::shared_ptr<transport_link>& link,
+                                        request_snapshot& snapshot);
 
     /// The transport `link` has stopped carrying the connection (`ec` says why, empty when it ended
     /// normally). A WebSocket or event stream ending ends the connection; a long poll ending leaves it
@@ -12127,11 +12128,8 @@ public:
         });
     }
 
-    // ----- Client results (any thread) ----------------------------------------------------------
+    // ----- Client results (hub_runtime; the server ids come from hub_session::expect_result) ---------
 
-    /// Sends `message` (an Invocation written without an invocation id) under a fresh server id (see
-    /// hub_session::expect_result) and calls `done` with the client's answer. `owner` names the call for
-    /// cancel_client_invocation.
     void start_client_invocation(std::string message, const void* owner, session::result_callback done) override {
         asio::dispatch(connection()->get_executor(), [self = self(), message = std::move(message), owner,
                                                       done = std::move(done)]() mutable {
@@ -12143,19 +12141,14 @@ public:
         });
     }
 
-    /// Forgets the client result that `owner` waits for, when nobody waits for it any more (timed out).
     void cancel_client_invocation(const void* owner) override {
         asio::dispatch(connection()->get_executor(), [self = self(), owner] {
             self->session_.forget_result(owner);
         });
     }
 
-    /// True while the hub's on_connected runs (client results are not allowed there).
     bool in_on_connected() const noexcept override { return session_.current_phase() == phase::connecting; }
 
-    /// A method of this connection awaits a client result: it stops counting against the parallel
-    /// invocation limit, so that the connection goes on reading (the result may come behind other
-    /// invocations). Call on the strand.
     void release_invocation_slot() override {
         if (running_ > released_) {
             ++released_;
@@ -16527,12 +16520,13 @@ SIGNALRPP_DECL void writer::sized(std::size_t length, std::uint8_t marker8, std:
 namespace signalrpp::transport {
 
 SIGNALRPP_DECL session_executor::session_executor(const asio::any_io_executor& ex, bool single_threaded)
-    : executor_(single_threaded ? ex : asio::any_io_executor(asio::make_strand(ex))), single_threaded_(single_threaded) {}
+    : executor_(single_threaded ? ex : asio::any_io_executor(asio::make_strand(ex))),
+      single_threaded_(single_threaded) {}
 
 } // namespace signalrpp::transport
 // ---- end signalrpp/transport/impl/session_executor.ipp
 #endif
-// ---- the implementation of signalrpp/transport/impl/connection.ipp, included at signalrpp/transport/connection.hpp:332
+// ---- the implementation of signalrpp/transport/impl/connection.ipp, included at signalrpp/transport/connection.hpp:333
 #if defined(SIGNALRPP_DETAIL_COMPILE_IMPLEMENTATION)
 // ---- begin signalrpp/transport/impl/connection.ipp
 // The definitions of connection.hpp: included by it when header-only; by <signalrpp/src.hpp> alone in
@@ -16676,7 +16670,8 @@ SIGNALRPP_DECL void connection::set_metrics(std::shared_ptr<server_metrics> metr
     meter_ = metrics ? std::make_unique<meter>(meter{std::move(metrics), {}, {}}) : nullptr;
 }
 
-SIGNALRPP_DECL connection::attach_result connection::attach(transport_kind kind, const std::shared_ptr<transport_link>& link,
+SIGNALRPP_DECL connection::attach_result connection::attach(transport_kind kind,
+                                                           const std::shared_ptr<transport_link>& link,
                                                            request_snapshot& snapshot) {
     std::shared_ptr<transport_link> previous;
     attach_result result = attach_result::attached;
@@ -17023,7 +17018,8 @@ SIGNALRPP_DECL std::shared_ptr<void> connection_registry::find_state(std::string
     return found == entries_.end() ? nullptr : found->second.state;
 }
 
-SIGNALRPP_DECL std::vector<connection_registry::recipient> connection_registry::resolve(const send_target& target) const {
+SIGNALRPP_DECL std::vector<connection_registry::recipient>
+connection_registry::resolve(const send_target& target) const {
     std::vector<recipient> out;
     std::lock_guard lock(mutex_);
     const auto take = [&](const entry& e) {
@@ -17073,7 +17069,8 @@ SIGNALRPP_DECL std::vector<connection_registry::recipient> connection_registry::
 }
 
 SIGNALRPP_DECL std::size_t connection_registry::send(const send_target& target,
-                                                    const std::shared_ptr<const std::string>& payload, bool binary) const {
+                                                    const std::shared_ptr<const std::string>& payload,
+                                                    bool binary) const {
     std::size_t queued = 0;
     for (const auto& r : resolve(target)) {
         queued += r.connection->send(transport::outbound_message(payload, binary)) ? 1 : 0;

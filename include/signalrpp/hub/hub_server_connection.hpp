@@ -172,11 +172,8 @@ public:
         });
     }
 
-    // ----- Client results (any thread) ----------------------------------------------------------
+    // ----- Client results (hub_runtime; the server ids come from hub_session::expect_result) ---------
 
-    /// Sends `message` (an Invocation written without an invocation id) under a fresh server id (see
-    /// hub_session::expect_result) and calls `done` with the client's answer. `owner` names the call for
-    /// cancel_client_invocation.
     void start_client_invocation(std::string message, const void* owner, session::result_callback done) override {
         asio::dispatch(connection()->get_executor(), [self = self(), message = std::move(message), owner,
                                                       done = std::move(done)]() mutable {
@@ -188,19 +185,14 @@ public:
         });
     }
 
-    /// Forgets the client result that `owner` waits for, when nobody waits for it any more (timed out).
     void cancel_client_invocation(const void* owner) override {
         asio::dispatch(connection()->get_executor(), [self = self(), owner] {
             self->session_.forget_result(owner);
         });
     }
 
-    /// True while the hub's on_connected runs (client results are not allowed there).
     bool in_on_connected() const noexcept override { return session_.current_phase() == phase::connecting; }
 
-    /// A method of this connection awaits a client result: it stops counting against the parallel
-    /// invocation limit, so that the connection goes on reading (the result may come behind other
-    /// invocations). Call on the strand.
     void release_invocation_slot() override {
         if (running_ > released_) {
             ++released_;

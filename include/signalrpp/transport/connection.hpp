@@ -209,7 +209,8 @@ public:
     /// Makes `link` the transport carrying this connection. The first transport fixes the kind and the
     /// request snapshot and starts the connection (on_connected is posted to the strand). A newer long
     /// poll supersedes the pending one, which is told to answer 204.
-    SIGNALRPP_DECL attach_result attach(transport_kind kind, const std::shared_ptr<transport_link>& link, request_snapshot& snapshot);
+    SIGNALRPP_DECL attach_result attach(transport_kind kind, const std::shared_ptr<transport_link>& link,
+                                        request_snapshot& snapshot);
 
     /// The transport `link` has stopped carrying the connection (`ec` says why, empty when it ended
     /// normally). A WebSocket or event stream ending ends the connection; a long poll ending leaves it

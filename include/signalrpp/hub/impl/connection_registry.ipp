@@ -69,7 +69,8 @@ SIGNALRPP_DECL std::shared_ptr<void> connection_registry::find_state(std::string
     return found == entries_.end() ? nullptr : found->second.state;
 }
 
-SIGNALRPP_DECL std::vector<connection_registry::recipient> connection_registry::resolve(const send_target& target) const {
+SIGNALRPP_DECL std::vector<connection_registry::recipient>
+connection_registry::resolve(const send_target& target) const {
     std::vector<recipient> out;
     std::lock_guard lock(mutex_);
     const auto take = [&](const entry& e) {
@@ -119,7 +120,8 @@ SIGNALRPP_DECL std::vector<connection_registry::recipient> connection_registry::
 }
 
 SIGNALRPP_DECL std::size_t connection_registry::send(const send_target& target,
-                                                    const std::shared_ptr<const std::string>& payload, bool binary) const {
+                                                    const std::shared_ptr<const std::string>& payload,
+                                                    bool binary) const {
     std::size_t queued = 0;
     for (const auto& r : resolve(target)) {
         queued += r.connection->send(transport::outbound_message(payload, binary)) ? 1 : 0;

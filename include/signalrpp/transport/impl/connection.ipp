@@ -144,7 +144,8 @@ SIGNALRPP_DECL void connection::set_metrics(std::shared_ptr<server_metrics> metr
     meter_ = metrics ? std::make_unique<meter>(meter{std::move(metrics), {}, {}}) : nullptr;
 }
 
-SIGNALRPP_DECL connection::attach_result connection::attach(transport_kind kind, const std::shared_ptr<transport_link>& link,
+SIGNALRPP_DECL connection::attach_result connection::attach(transport_kind kind,
+                                                           const std::shared_ptr<transport_link>& link,
                                                            request_snapshot& snapshot) {
     std::shared_ptr<transport_link> previous;
     attach_result result = attach_result::attached;
