@@ -12078,14 +12078,15 @@ public:
     /// The Close message to send when the connection is closed from outside the hub protocol (the
     /// server stopping, context().abort()): once the handshake is done, a Close with allowReconnect
     /// as ASP.NET Core sends when the transport ends under a connection, or a plain Close after abort();
-    /// nothing if the hub is closing it itself (it sent its own Close), or over long polling.
+    /// nothing if the hub is closing it itself (it sent its own Close), or over long polling. Any thread
+    /// (connection::close()): it reads only the published phase.
     std::string closing_message() const {
         const phase p = session_.published_phase();
         std::string close;
         // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
         if ((p == phase::connecting || p == phase::running) && !long_polling()) {
             session_.protocol()->write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
-            count_sent(); // (the connection queues it next)
+            connection()->count(&server_metrics::hub_messages_sent); // (the connection queues it next)
         }
         return close;
     }
@@ -12219,7 +12220,7 @@ private:
             count_sent();
         }
     }
-    void count_sent() const noexcept {
+    void count_sent() const noexcept { // (on the strand)
         if (session_.current_phase() != phase::handshake) {
             connection()->count(&server_metrics::hub_messages_sent);
         }

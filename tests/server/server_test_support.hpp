@@ -335,7 +335,7 @@ public:
                 if (parser.finish_at_eof()) {
                     return parser.message();
                 }
-                throw std::runtime_error("connection closed before a whole response");
+                throw std::runtime_error("connection closed before a whole response (" + read_failure() + ")");
             }
         }
     }
@@ -385,7 +385,7 @@ public:
                 }
             }
             if (!fill()) {
-                throw std::runtime_error("connection closed before a whole frame");
+                throw std::runtime_error("connection closed before a whole frame (" + read_failure() + ")");
             }
         }
     }
@@ -394,7 +394,8 @@ public:
     std::string read_until(std::string_view needle) {
         while (buffer_.find(needle) == std::string::npos) {
             if (!fill()) {
-                throw std::runtime_error("connection closed before '" + std::string(needle) + "'");
+                throw std::runtime_error("connection closed before '" + std::string(needle) + "' (" + read_failure() +
+                                         ")");
             }
         }
         return std::exchange(buffer_, {});
@@ -451,6 +452,15 @@ public:
 
     std::string& buffered() { return buffer_; }
 
+    /// Why the last read failed: its error, and whether (and when) fill() cancelled it unfinished.
+    std::string read_failure() const {
+        std::string why = last_error_.message();
+        if (cancelled_after_) {
+            why += ", cancelled unfinished after " + std::to_string(cancelled_after_->count()) + " ms";
+        }
+        return why + ", " + std::to_string(buffer_.size()) + " bytes buffered";
+    }
+
 private:
     void connect_tcp(unsigned short port) {
         socket_.emplace(io_);
@@ -473,6 +483,7 @@ private:
                 n = k;
                 done = true;
             });
+            const auto started = std::chrono::steady_clock::now();
             io_.restart();
             if (sending_) {
                 // A write start_send began is under way too (it is work: run_for would wait for it).
@@ -484,7 +495,10 @@ private:
                 // read may still hold work of this io_context, which must not go away under it.
                 io_.run_for(client_read_timeout);
             }
+            cancelled_after_.reset();
             if (!done) {
+                cancelled_after_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started);
                 memory_->cancel();
                 io_.restart();
                 io_.run();
@@ -493,6 +507,7 @@ private:
             n = socket_->read_some(asio::buffer(data), ec);
         }
         if (ec) {
+            last_error_ = ec;
             eof_ = ec == asio::error::eof || ec == asio::error::connection_reset;
             return false;
         }
@@ -508,6 +523,8 @@ private:
     std::string buffer_;
     ws::frame_reader reader_{ws::role::client};
     bool eof_ = false;
+    std::error_code last_error_; // of the last read that failed
+    std::optional<std::chrono::milliseconds> cancelled_after_; // memory carrier: the last read, cancelled unfinished
 };
 
 /// Negotiates (version 1) on `c`; returns the connection token.

@@ -15,9 +15,11 @@
 #include <asio/write.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <future>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -729,4 +731,63 @@ TEST_CASE("two threads ping-pong 10000 messages, each end on its own strand") {
     CHECK(ended == asio::error::eof);
     CHECK(a.nwrite() == count);
     CHECK(b.nread() >= count);
+}
+
+namespace {
+
+/// Where gated_executor holds a posting thread.
+struct gate {
+    std::promise<void> entered; // set when a thread is held
+    std::shared_future<void> released;
+};
+
+/// An executor that runs work on `inner`, but first holds the posting thread at `at` until it is released.
+struct gated_executor {
+    asio::io_context::executor_type inner;
+    std::shared_ptr<gate> at;
+
+    asio::execution_context& query(asio::execution::context_t) const noexcept { return inner.context(); }
+    static constexpr asio::execution::blocking_t query(asio::execution::blocking_t) noexcept {
+        return asio::execution::blocking.never;
+    }
+    gated_executor require(asio::execution::blocking_t::never_t) const { return *this; }
+
+    template <class Function>
+    void execute(Function f) const {
+        at->entered.set_value();
+        at->released.wait();
+        asio::post(inner, std::move(f));
+    }
+
+    bool operator==(const gated_executor& other) const noexcept { return inner == other.inner; }
+    bool operator!=(const gated_executor& other) const noexcept { return !(*this == other); }
+};
+
+} // namespace
+
+TEST_CASE("close() returns only once another thread has posted the end's completion it had taken") {
+    asio::io_context io;
+    auto ends = make_memory_stream_pair(io.get_executor());
+    auto& a = ends.first;
+    auto& b = ends.second;
+    std::promise<void> release;
+    auto held = std::make_shared<gate>();
+    held->released = release.get_future().share();
+    auto inside_post = held->entered.get_future();
+    char byte = 0;
+    outcome r;
+    b.async_read_some(asio::buffer(&byte, 1),
+                      asio::bind_executor(gated_executor{io.get_executor(), held}, record(r)));
+
+    // The writer's thread completes b's read, and stays inside the post of its handler.
+    std::thread writer([&a] { a.write_some(asio::buffer("x", 1)); });
+    inside_post.wait();
+    auto closed = std::async(std::launch::async, [&b] { b.close(); });
+    // (A short wait: it can only let a close() that returns too early pass.)
+    CHECK(closed.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+    release.set_value();
+    closed.get();
+    writer.join();
+    io.run();
+    CHECK((r.done && !r.ec && r.n == 1 && byte == 'x'));
 }

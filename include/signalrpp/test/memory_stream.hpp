@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -82,7 +83,11 @@ public:
 };
 
 /// A handler kept while its operation waits. Both executors count it as outstanding work meanwhile, so
-/// run() does not return.
+/// run() does not return. That work goes with the completion and ends where the handler runs: the thread
+/// that completes the operation (often the peer's) never ends it. If it did, its release could bring the
+/// io_context's count of work to zero and stop it late, after its owner had restarted it for the next
+/// operation (Asio stops a context on the thread whose release reaches zero), and that run would return
+/// at once with the new operation still waiting.
 template <class Handler>
 class waiting_handler {
 public:
@@ -92,7 +97,14 @@ public:
           handler_work_(asio::prefer(asio::get_associated_executor(handler_, io_executor),
                                      asio::execution::outstanding_work.tracked)) {}
 
-    void complete(std::error_code ec, std::size_t n) { post_completion(std::move(handler_), io_work_, ec, n); }
+    void complete(std::error_code ec, std::size_t n) {
+        const auto untracked = asio::prefer(io_work_, asio::execution::outstanding_work.untracked);
+        const auto executor = asio::get_associated_executor(handler_, untracked);
+        asio::post(executor, [handler = std::move(handler_), io_work = std::move(io_work_),
+                              handler_work = std::move(handler_work_), ec, n]() mutable {
+            std::move(handler)(ec, n); // (the work ends after it, with this function object)
+        });
+    }
 
 private:
     using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
@@ -170,6 +182,7 @@ struct memory_stream_end {
     std::error_code fail_error;
     std::size_t nread = 0;
     std::size_t nwrite = 0;
+    std::size_t completing = 0; // operations of this end taken out by a memory_stream_completion not yet run
 
     std::string_view available() const { return std::string_view(input).substr(consumed); }
 
@@ -205,48 +218,58 @@ struct memory_stream_end {
     }
 };
 
-/// An operation to complete once the lock is released.
-struct memory_stream_completion {
-    std::unique_ptr<memory_stream_op> op;
-    std::error_code ec;
-    std::size_t n = 0;
+struct memory_stream_state;
 
-    void run() {
-        if (op) {
-            op->complete(ec, n);
-            op.reset();
-        }
-    }
+/// An operation of one end, taken out of the state under the lock, to complete once the lock is released.
+/// Its end counts it as completing until run() has posted its handler: close() waits for that, so that no
+/// other thread still posts to the end's executor when the end is gone (and its context may go too).
+class memory_stream_completion {
+public:
+    memory_stream_completion() = default;
+
+    /// Under the lock: `op` (null: nothing to do) of end `side` of `state`, to complete with (ec, n).
+    memory_stream_completion(memory_stream_state& state, int side, std::unique_ptr<memory_stream_op> op,
+                             std::error_code ec, std::size_t n = 0);
+
+    /// Posts the completion, then stops counting it. Without the lock; the state must still be alive.
+    void run();
+
+private:
+    memory_stream_state* state_ = nullptr;
+    int side_ = 0;
+    std::unique_ptr<memory_stream_op> op_;
+    std::error_code ec_;
+    std::size_t n_ = 0;
 };
 
-/// The state both ends share; every member is guarded by `mutex`.
+/// The state both ends share; every member of the ends is guarded by `mutex`.
 struct memory_stream_state {
     std::mutex mutex;
+    std::condition_variable completed; // an end's count of completing operations fell to zero
     std::array<memory_stream_end, 2> ends;
 
-    /// Under the lock: gives the end's waiting read the bytes that arrived for it.
-    static memory_stream_completion deliver(memory_stream_end& end) {
-        memory_stream_completion done;
-        if (end.pending_read && !end.available().empty()) {
-            done.n = end.pending_read->fill(end.available(), end.read_size);
-            end.consume(done.n);
-            done.op = std::move(end.pending_read);
+    /// Under the lock: gives the waiting read of end `side` the bytes that arrived for it.
+    memory_stream_completion deliver(int side) {
+        auto& end = ends[static_cast<std::size_t>(side)];
+        if (!end.pending_read || end.available().empty()) {
+            return {};
         }
-        return done;
+        const std::size_t n = end.pending_read->fill(end.available(), end.read_size);
+        end.consume(n);
+        return {*this, side, std::move(end.pending_read), {}, n};
     }
 
     /// Under the lock, after `reader` read: the peer's waiting write takes the room that opened.
     memory_stream_completion make_room(int reader) {
-        memory_stream_completion done;
         auto& in = ends[static_cast<std::size_t>(reader)];
         auto& writer = ends[static_cast<std::size_t>(1 - reader)];
         const std::size_t room = (std::min)(in.room(), writer.write_size);
-        if (writer.pending_write && room > 0) {
-            std::string dropped;
-            done.n = writer.pending_write->drain(in.receive_shut ? dropped : in.input, room);
-            done.op = std::move(writer.pending_write);
+        if (!writer.pending_write || room == 0) {
+            return {};
         }
-        return done;
+        std::string dropped;
+        const std::size_t n = writer.pending_write->drain(in.receive_shut ? dropped : in.input, room);
+        return {*this, 1 - reader, std::move(writer.pending_write), {}, n};
     }
 
     /// Completes the side's waiting read with operation_aborted; only read `id` unless `any`, which also
@@ -258,18 +281,37 @@ struct memory_stream_state {
             std::lock_guard lock(mutex);
             auto& pending = ends[side].pending_read;
             if (pending && (any || pending->id == id)) {
-                read.op = std::move(pending);
-                read.ec = asio::error::operation_aborted;
+                read = {*this, side, std::move(pending), asio::error::operation_aborted};
             }
-            if (any && ends[side].pending_write) {
-                write.op = std::move(ends[side].pending_write);
-                write.ec = asio::error::operation_aborted;
+            if (any) {
+                write = {*this, side, std::move(ends[side].pending_write), asio::error::operation_aborted};
             }
         }
         read.run();
         write.run();
     }
 };
+
+inline memory_stream_completion::memory_stream_completion(memory_stream_state& state, int side,
+                                                          std::unique_ptr<memory_stream_op> op, std::error_code ec,
+                                                          std::size_t n)
+    : state_(&state), side_(side), op_(std::move(op)), ec_(ec), n_(n) {
+    if (op_) {
+        ++state.ends[static_cast<std::size_t>(side)].completing;
+    }
+}
+
+inline void memory_stream_completion::run() {
+    if (!op_) {
+        return;
+    }
+    op_->complete(ec_, n_);
+    op_.reset(); // (what is left in it was moved from)
+    std::lock_guard lock(state_->mutex);
+    if (--state_->ends[static_cast<std::size_t>(side_)].completing == 0) {
+        state_->completed.notify_all();
+    }
+}
 
 /// Installed in a read's cancellation slot: cancels that read if it still waits.
 struct memory_stream_read_cancellation {
@@ -387,7 +429,8 @@ inline std::pair<memory_stream, memory_stream> make_memory_stream_pair(asio::any
 /// members (close, cancel, the failure settings and inspection) may be called from any thread at any time.
 ///
 /// Moving leaves the moved-from object with no end: only destruction, assignment and is_open() (false) are
-/// allowed on it. Destroying an end closes it.
+/// allowed on it. Destroying an end closes it. close() returns once no other thread is still completing an
+/// operation of this end (posting its handler), so the end's execution context may be destroyed right after.
 class memory_stream {
 public:
     using executor_type = asio::any_io_executor;
@@ -518,26 +561,25 @@ public:
         {
             std::lock_guard lock(state_->mutex);
             auto& me = end();
-            if (!me.open) {
-                return;
+            if (me.open) {
+                me.open = false;
+                me.input.clear();
+                me.consumed = 0;
+                auto& state = *state_;
+                mine = {state, side_, std::move(me.pending_read), asio::error::operation_aborted};
+                my_write = {state, side_, std::move(me.pending_write), asio::error::operation_aborted};
+                // A read waits only while nothing is available for it: it gets eof now.
+                theirs = {state, 1 - side_, std::move(peer().pending_read), asio::error::eof};
+                their_write = {state, 1 - side_, std::move(peer().pending_write), asio::error::broken_pipe};
             }
-            me.open = false;
-            me.input.clear();
-            me.consumed = 0;
-            mine.op = std::move(me.pending_read);
-            mine.ec = asio::error::operation_aborted;
-            my_write.op = std::move(me.pending_write);
-            my_write.ec = asio::error::operation_aborted;
-            // A read waits only while nothing is available for it: it gets eof now.
-            theirs.op = std::move(peer().pending_read);
-            theirs.ec = asio::error::eof;
-            their_write.op = std::move(peer().pending_write);
-            their_write.ec = asio::error::broken_pipe;
         }
         mine.run();
         my_write.run();
         theirs.run();
         their_write.run();
+        // Another thread may still be posting a completion of this end's (taken out before the lock above).
+        std::unique_lock lock(state_->mutex);
+        state_->completed.wait(lock, [&] { return end().completing == 0; });
     }
 
     /// Ends sending, receiving or both (see the class comment), as asio::basic_socket::shutdown does; a waiting
@@ -556,19 +598,18 @@ public:
                 ec = asio::error::bad_descriptor;
                 return;
             }
+            auto& state = *state_;
             if (what != asio::socket_base::shutdown_receive) {
                 me.send_shut = true;
-                theirs.op = std::move(peer().pending_read); // it waits only while nothing is available
-                theirs.ec = asio::error::eof;
-                my_write.op = std::move(me.pending_write);
-                my_write.ec = asio::error::broken_pipe;
+                // (a read waits only while nothing is available)
+                theirs = {state, 1 - side_, std::move(peer().pending_read), asio::error::eof};
+                my_write = {state, side_, std::move(me.pending_write), asio::error::broken_pipe};
             }
             if (what != asio::socket_base::shutdown_send) {
                 me.receive_shut = true;
                 me.input.clear();
                 me.consumed = 0;
-                mine.op = std::move(me.pending_read);
-                mine.ec = asio::error::eof;
+                mine = {state, side_, std::move(me.pending_read), asio::error::eof};
                 their_write = state_->make_room(side_); // what it writes is dropped from now on
             }
         }
@@ -678,7 +719,7 @@ public:
                 return;
             }
             me.input.append(bytes);
-            done = detail::memory_stream_state::deliver(me);
+            done = state_->deliver(side_);
         }
         done.run();
     }
@@ -809,7 +850,7 @@ private:
                     break;
                 }
             }
-            woken = detail::memory_stream_state::deliver(other);
+            woken = state.deliver(1 - side);
         }
         return n;
     }
