@@ -491,8 +491,8 @@ private:
                 while (!done && io_.run_one_until(deadline) > 0) {
                 }
             } else {
-                // Until no work is left, rather than until `done`: the stream's thread that completed the
-                // read may still hold work of this io_context, which must not go away under it.
+                // Until no work is left: the waiting read is work, so this returns once its handler has
+                // run (memory_stream ends that work here, never on the thread that completes the read).
                 io_.run_for(client_read_timeout);
             }
             cancelled_after_.reset();
