@@ -130,7 +130,7 @@ public:
         // (Not over long polling: with no poll waiting, it would hold the closing connection open.)
         if ((p == phase::connecting || p == phase::running) && !long_polling()) {
             session_.protocol()->write_close(close, std::nullopt, !context_.aborted()); // abort(): no reconnect
-            connection()->count(&server_metrics::hub_messages_sent); // (the connection queues it next)
+            count_sent(); // (the connection queues it next)
         }
         return close;
     }
@@ -264,8 +264,8 @@ private:
             count_sent();
         }
     }
-    void count_sent() const noexcept { // (on the strand)
-        if (session_.current_phase() != phase::handshake) {
+    void count_sent() const noexcept { // (any thread: closing_message() counts its Close too)
+        if (session_.published_phase() != phase::handshake) {
             connection()->count(&server_metrics::hub_messages_sent);
         }
     }

@@ -43,11 +43,14 @@ namespace signalrpp::test {
 namespace detail {
 
 /// Hands (ec, n) to a handler through its associated executor (the I/O executor by default): posted, so
-/// never run inside the call that completes it.
-template <class Handler>
-void post_completion(Handler handler, const asio::any_io_executor& io_executor, std::error_code ec, std::size_t n) {
+/// never run inside the call that completes it. `kept` goes with it and is destroyed after it runs.
+template <class Handler, class... Kept>
+void post_completion(Handler handler, const asio::any_io_executor& io_executor, std::error_code ec, std::size_t n,
+                     Kept... kept) {
     auto executor = asio::get_associated_executor(handler, io_executor);
-    asio::post(executor, [handler = std::move(handler), ec, n]() mutable { std::move(handler)(ec, n); });
+    asio::post(executor, [handler = std::move(handler), ec, n, ... kept = std::move(kept)]() mutable {
+        std::move(handler)(ec, n);
+    });
 }
 
 /// An operation waiting on a memory stream (a read for bytes, a write for room), whatever its handler.
@@ -98,12 +101,8 @@ public:
                                      asio::execution::outstanding_work.tracked)) {}
 
     void complete(std::error_code ec, std::size_t n) {
-        const auto untracked = asio::prefer(io_work_, asio::execution::outstanding_work.untracked);
-        const auto executor = asio::get_associated_executor(handler_, untracked);
-        asio::post(executor, [handler = std::move(handler_), io_work = std::move(io_work_),
-                              handler_work = std::move(handler_work_), ec, n]() mutable {
-            std::move(handler)(ec, n); // (the work ends after it, with this function object)
-        });
+        const asio::any_io_executor untracked = asio::prefer(io_work_, asio::execution::outstanding_work.untracked);
+        post_completion(std::move(handler_), untracked, ec, n, std::move(io_work_), std::move(handler_work_));
     }
 
 private:
